@@ -1,0 +1,59 @@
+package dev.vitals.labels;
+
+/**
+ * Makes a client-supplied string safe to use as a label value: valid UTF-16 (lone surrogates and
+ * control characters become {@code _}), at most {@link #MAX_LENGTH} characters, never empty.
+ * Bounding how many distinct values a metric gets is the job of the owner of the series cache;
+ * values past that bound become {@link #OVERFLOW}.
+ */
+public final class LabelValues {
+    /** Longest label value kept; longer values are cut. */
+    public static final int MAX_LENGTH = 128;
+    /** The value every label set past a metric's cap folds into. */
+    public static final String OVERFLOW = "__overflow__";
+    /** The value used for a missing or empty input. */
+    public static final String UNKNOWN = "unknown";
+
+    private LabelValues() {
+    }
+
+    /** Returns {@code value} unchanged when already safe, otherwise a cleaned copy. */
+    public static String sanitize(String value) {
+        if (value == null || value.isEmpty()) {
+            return UNKNOWN;
+        }
+        int n = Math.min(value.length(), MAX_LENGTH);
+        if (isClean(value, n) && n == value.length()) {
+            return value;
+        }
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                sb.append(c).append(value.charAt(++i));
+            } else if (Character.isSurrogate(c) || Character.isISOControl(c)) {
+                sb.append('_');
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static boolean isClean(String value, int n) {
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                return false;
+            }
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

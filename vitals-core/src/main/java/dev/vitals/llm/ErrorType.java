@@ -1,0 +1,41 @@
+package dev.vitals.llm;
+
+/**
+ * The one normalized reason a model call failed. Every failure carries exactly one, so that
+ * failures by type always add up to {@code llm_requests_total{status="failure"}}.
+ *
+ * <p>The {@link #label()} is what appears in the {@code error_type} / {@code error.type} label.
+ */
+public enum ErrorType {
+    /** The backend did not answer within its connect or read timeout. */
+    TIMEOUT("timeout"),
+    /** The connection to the backend failed or was reset. */
+    CONNECTION("connection"),
+    /** The backend answered 429. */
+    RATE_LIMITED("rate_limited"),
+    /** The backend answered another 4xx. */
+    UPSTREAM_4XX("upstream_4xx"),
+    /** The backend answered 5xx. */
+    UPSTREAM_5XX("upstream_5xx"),
+    /** The client went away before the response was complete. */
+    CLIENT_DISCONNECT("client_disconnect"),
+    /** The request was rejected before any backend was called. */
+    INVALID_REQUEST("invalid_request"),
+    /** The model itself reported an error (the simulated model's "error" keyword, say). */
+    MODEL_ERROR("model_error"),
+    /** The backend's answer could not be understood. */
+    BAD_RESPONSE("bad_response"),
+    /** Anything else; the OpenTelemetry conventions' fallback value. */
+    OTHER("_OTHER");
+
+    private final String label;
+
+    ErrorType(String label) {
+        this.label = label;
+    }
+
+    /** The label value, e.g. {@code "rate_limited"}. */
+    public String label() {
+        return label;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.vitals.server;
+
+import dev.vitals.metrics.LlmMetrics;
+import dev.vitals.server.config.VitalsConfig;
+import dev.vitals.server.gateway.Backend;
+import dev.vitals.server.gateway.Gateway;
+import dev.vitals.server.gateway.OpenAiBackend;
+import dev.vitals.server.gateway.SimulatedBackend;
+import dev.vitals.server.http.AdminHandler;
+import dev.vitals.server.http.HttpMetrics;
+import dev.vitals.server.http.Routes;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The Vitals server: the gateway, {@code /generate}, {@code /metrics}, health and admin routes on one
+ * port (default 5000), and optionally {@code /metrics} alone on a second port. Each instance has its
+ * own {@link PrometheusRegistry}, so several servers can share a JVM (tests do).
+ *
+ * <pre>{@code
+ * VitalsServer server = VitalsServer.start(vertx, ConfigLoader.load(new ConfigLoader.Overrides()), System.getenv())
+ *     .await();
+ * }</pre>
+ */
+public final class VitalsServer {
+    private static final Logger LOG = Logger.getLogger(VitalsServer.class.getName());
+
+    private final Vertx vertx;
+    private final VitalsConfig config;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final List<HttpServer> servers = new ArrayList<>();
+    private final Gateway gateway;
+    private final PriceBook prices;
+    private final long startMillis = System.currentTimeMillis();
+    private long reloadTimer = -1;
+    private int port;
+    private int metricsPort;
+
+    private VitalsServer(Vertx vertx, VitalsConfig config, Map<String, String> env) {
+        this.vertx = vertx;
+        this.config = config;
+        this.prices = new PriceBook(config.pricing.overrideFile);
+        LlmMetrics metrics = LlmMetrics.builder()
+                .sourceFamily(config.metrics.sourceFamily)
+                .genAiFamily(config.metrics.genAiFamily)
+                .maxModels(config.metrics.maxModels)
+                .register(registry);
+        List<Backend> backends = new ArrayList<>();
+        for (VitalsConfig.Backend b : config.backends) {
+            backends.add("openai".equals(b.type) ? new OpenAiBackend(vertx, b, env) : new SimulatedBackend(vertx, b));
+        }
+        this.gateway = new Gateway(backends, metrics, prices);
+    }
+
+    /** Builds and starts a server; fails on configuration errors or when a port cannot be bound. */
+    public static Future<VitalsServer> start(Vertx vertx, VitalsConfig config, Map<String, String> env) {
+        VitalsServer s;
+        try {
+            s = new VitalsServer(vertx, config, env);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        return s.listen().map(v -> s);
+    }
+
+    private Future<Void> listen() {
+        Routes.Deps deps = new Routes.Deps(gateway, registry, new HttpMetrics(registry, Routes.PATHS),
+                config.defaultModel, config.server.maxBodyBytes, this::health,
+                new AdminHandler(config.server.adminToken, () -> {
+                    var c = prices.reload();
+                    return new JsonObject().put("version", c.version()).put("models", c.size());
+                }));
+        int instances = config.server.instances > 0 ? config.server.instances : Runtime.getRuntime().availableProcessors();
+        HttpServerOptions opts = new HttpServerOptions().setHost(config.server.host)
+                .setCompressionSupported(false).setTcpNoDelay(true);
+        // the first server binds (port 0 picks a free one); the others share the port it got
+        Future<Void> f = server(opts, config.server.port, Routes.main(vertx, deps)).map(p -> {
+            port = p;
+            return null;
+        });
+        for (int i = 1; i < instances; i++) {
+            f = f.compose(v -> server(opts, port, Routes.main(vertx, deps)).mapEmpty());
+        }
+        if (config.server.metricsPort != 0) {
+            f = f.compose(v -> server(opts, config.server.metricsPort, Routes.metricsOnly(vertx, deps)).map(p -> {
+                metricsPort = p;
+                return null;
+            }));
+        }
+        if (config.pricing.overrideFile != null && config.pricing.reloadIntervalSeconds > 0) {
+            reloadTimer = vertx.setPeriodic(config.pricing.reloadIntervalSeconds * 1000,
+                    id -> vertx.executeBlocking(() -> {
+                        prices.reloadIfChanged();
+                        return null;
+                    }, false));
+        }
+        return f.onSuccess(v -> LOG.info("Vitals listening on " + config.server.host + ":" + port
+                + (metricsPort != 0 ? ", metrics on :" + metricsPort : "") + ", " + instances + " event loop(s), models "
+                + gateway.models().stream().map(m -> m[0]).toList()));
+    }
+
+    private Future<Integer> server(HttpServerOptions opts, int port, Router router) {
+        HttpServer s = vertx.createHttpServer(opts).requestHandler(router);
+        return s.listen(port).map(bound -> {
+            synchronized (servers) {
+                servers.add(bound);
+            }
+            return bound.actualPort();
+        });
+    }
+
+    private JsonObject health() {
+        JsonArray models = new JsonArray();
+        gateway.models().forEach(m -> models.add(m[0]));
+        return new JsonObject().put("status", "ok").put("models", models)
+                .put("uptime_seconds", (System.currentTimeMillis() - startMillis) / 1000.0)
+                .put("prices_version", prices.get().version());
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The separate metrics port, or 0. */
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public Future<Void> close() {
+        if (reloadTimer >= 0) {
+            vertx.cancelTimer(reloadTimer);
+        }
+        List<Future<Void>> fs = new ArrayList<>();
+        synchronized (servers) {
+            servers.forEach(s -> fs.add(s.close()));
+        }
+        fs.add(gateway.close());
+        return Future.join(fs).mapEmpty();
+    }
+}

@@ -1,0 +1,233 @@
+package dev.vitals.server.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Builds a {@link VitalsConfig} from, in increasing precedence: built-in defaults, a YAML file,
+ * {@code VITALS_*} environment variables, and command-line flags ({@link Overrides}). Every error
+ * names the setting and the reason.
+ *
+ * <p>Environment variables: {@code VITALS_CONFIG} (YAML path), {@code VITALS_HOST}, {@code VITALS_PORT},
+ * {@code VITALS_METRICS_PORT}, {@code VITALS_MAX_BODY_BYTES}, {@code VITALS_MODEL_NAME},
+ * {@code VITALS_SEED}, {@code VITALS_LATENCY_MIN}, {@code VITALS_LATENCY_MAX},
+ * {@code VITALS_ERROR_KEYWORD}, {@code VITALS_TTFT}, {@code VITALS_INTER_TOKEN_DELAY},
+ * {@code VITALS_PRICES_FILE}. The simulated-model settings apply to every simulated backend.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /** Values given on the command line; {@code null} means not given. */
+    public static final class Overrides {
+        public String config;
+        public String host;
+        public Integer port;
+        public Integer metricsPort;
+        public Long maxBodyBytes;
+        public String modelName;
+        public Long seed;
+        public Double latencyMin;
+        public Double latencyMax;
+        public String errorKeyword;
+        public Double timeToFirstToken;
+        public Double interTokenDelay;
+        public String pricesFile;
+    }
+
+    private ConfigLoader() {
+    }
+
+    /** Loads with {@code System.getenv()}. */
+    public static VitalsConfig load(Overrides flags) {
+        return load(flags, System.getenv());
+    }
+
+    /** Loads from flags, the given environment and the YAML file they name. */
+    public static VitalsConfig load(Overrides flags, Map<String, String> env) {
+        String file = flags.config != null ? flags.config : env.get("VITALS_CONFIG");
+        VitalsConfig c = file == null ? new VitalsConfig() : readYaml(Path.of(file));
+        apply(c, env, flags);
+        validate(c);
+        return c;
+    }
+
+    /** Parses a YAML file; unknown keys and wrong types fail with the key's path. */
+    public static VitalsConfig readYaml(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException("config file " + file + " does not exist or is not a file");
+            }
+            VitalsConfig c = YAML.readValue(file.toFile(), VitalsConfig.class);
+            return c == null ? new VitalsConfig() : c;
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException("config file " + file + ": unknown key '" + path(e) + "'; known keys here: "
+                    + e.getKnownPropertyIds(), e);
+        } catch (JsonMappingException e) {
+            throw new ConfigException("config file " + file + ": bad value at '" + path(e) + "': " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ConfigException("config file " + file + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static void apply(VitalsConfig c, Map<String, String> env, Overrides f) {
+        c.server.host = pick(f.host, env, "VITALS_HOST", Function.identity(), c.server.host);
+        c.server.port = pick(f.port, env, "VITALS_PORT", Integer::valueOf, c.server.port);
+        c.server.metricsPort = pick(f.metricsPort, env, "VITALS_METRICS_PORT", Integer::valueOf, c.server.metricsPort);
+        c.server.maxBodyBytes = pick(f.maxBodyBytes, env, "VITALS_MAX_BODY_BYTES", Long::valueOf, c.server.maxBodyBytes);
+        String admin = env.get("VITALS_ADMIN_TOKEN");
+        c.server.adminToken = admin == null || admin.isBlank() ? null : admin.trim();
+        c.pricing.overrideFile = pick(f.pricesFile, env, "VITALS_PRICES_FILE", Function.identity(), c.pricing.overrideFile);
+        String model = pick(f.modelName, env, "VITALS_MODEL_NAME", Function.identity(), null);
+        if (model != null) {
+            c.defaultModel = model;
+        }
+        if (c.backends == null || c.backends.isEmpty()) {
+            VitalsConfig.Backend sim = new VitalsConfig.Backend();
+            sim.name = "simulated";
+            sim.type = "simulated";
+            sim.models = List.of(c.defaultModel);
+            c.backends = List.of(sim);
+        }
+        for (VitalsConfig.Backend b : c.backends) {
+            if (!"simulated".equals(b.type)) {
+                continue;
+            }
+            b.seed = pick(f.seed, env, "VITALS_SEED", Long::valueOf, b.seed);
+            b.latencyMin = pick(f.latencyMin, env, "VITALS_LATENCY_MIN", Double::valueOf, b.latencyMin);
+            b.latencyMax = pick(f.latencyMax, env, "VITALS_LATENCY_MAX", Double::valueOf, b.latencyMax);
+            b.errorKeyword = pick(f.errorKeyword, env, "VITALS_ERROR_KEYWORD", Function.identity(), b.errorKeyword);
+            b.timeToFirstToken = pick(f.timeToFirstToken, env, "VITALS_TTFT", Double::valueOf, b.timeToFirstToken);
+            b.interTokenDelay = pick(f.interTokenDelay, env, "VITALS_INTER_TOKEN_DELAY", Double::valueOf, b.interTokenDelay);
+        }
+    }
+
+    private static <T> T pick(T flag, Map<String, String> env, String var, Function<String, T> parse, T current) {
+        if (flag != null) {
+            return flag;
+        }
+        String v = env.get(var);
+        if (v == null || v.isBlank()) {
+            return current;
+        }
+        try {
+            return parse.apply(v.trim());
+        } catch (RuntimeException e) {
+            throw new ConfigException("environment variable " + var + "='" + v + "' is not a valid value: " + e.getMessage());
+        }
+    }
+
+    /** Checks every setting; the first problem fails with its key. */
+    public static void validate(VitalsConfig c) {
+        port("server.port", c.server.port, false);
+        port("server.metricsPort", c.server.metricsPort, true);
+        if (c.server.metricsPort != 0 && c.server.metricsPort == c.server.port) {
+            throw new ConfigException("server.metricsPort must differ from server.port (" + c.server.port + ")");
+        }
+        if (c.server.maxBodyBytes < 1024 || c.server.maxBodyBytes > 256L * 1024 * 1024) {
+            throw new ConfigException("server.maxBodyBytes must be between 1024 and 268435456, got " + c.server.maxBodyBytes);
+        }
+        if (c.server.instances < 0 || c.server.instances > 256) {
+            throw new ConfigException("server.instances must be between 0 (one per core) and 256, got " + c.server.instances);
+        }
+        if (c.server.adminToken != null && c.server.adminToken.length() < 16) {
+            throw new ConfigException("VITALS_ADMIN_TOKEN must be at least 16 characters long");
+        }
+        if (c.metrics.maxModels < 1) {
+            throw new ConfigException("metrics.maxModels must be >= 1, got " + c.metrics.maxModels);
+        }
+        if (c.pricing.reloadIntervalSeconds < 0) {
+            throw new ConfigException("pricing.reloadIntervalSeconds must be >= 0, got " + c.pricing.reloadIntervalSeconds);
+        }
+        if (c.defaultModel == null || c.defaultModel.isBlank()) {
+            throw new ConfigException("defaultModel must be a non-empty model name");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < c.backends.size(); i++) {
+            VitalsConfig.Backend b = c.backends.get(i);
+            String at = "backends[" + i + "]";
+            if (b.name == null || b.name.isBlank()) {
+                throw new ConfigException(at + ".name is required");
+            }
+            at = "backends[" + i + "] (" + b.name + ")";
+            if (!names.add(b.name)) {
+                throw new ConfigException(at + ".name is used twice");
+            }
+            if (b.models == null || b.models.isEmpty() || b.models.stream().anyMatch(m -> m == null || m.isBlank())) {
+                throw new ConfigException(at + ".models must list at least one non-empty model name (or \"*\")");
+            }
+            switch (b.type == null ? "" : b.type) {
+                case "simulated" -> validateSimulated(at, b);
+                case "openai" -> validateOpenAi(at, b);
+                default -> throw new ConfigException(at + ".type must be 'simulated' or 'openai', got '" + b.type + "'");
+            }
+        }
+    }
+
+    private static void validateSimulated(String at, VitalsConfig.Backend b) {
+        if (!(b.latencyMin >= 0) || !(b.latencyMax >= b.latencyMin) || b.latencyMax > 3600) {
+            throw new ConfigException(at + ": latencyMin/latencyMax must satisfy 0 <= latencyMin <= latencyMax <= 3600, got "
+                    + b.latencyMin + " and " + b.latencyMax);
+        }
+        if (b.outputTokensMin < 1 || b.outputTokensMax < b.outputTokensMin || b.outputTokensMax > 100_000) {
+            throw new ConfigException(at + ": outputTokensMin/outputTokensMax must satisfy 1 <= min <= max <= 100000, got "
+                    + b.outputTokensMin + " and " + b.outputTokensMax);
+        }
+        if (!(b.timeToFirstToken >= 0) || b.timeToFirstToken > 3600) {
+            throw new ConfigException(at + ".timeToFirstToken must be between 0 and 3600 seconds, got " + b.timeToFirstToken);
+        }
+        if (!(b.interTokenDelay >= 0) || b.interTokenDelay > 60) {
+            throw new ConfigException(at + ".interTokenDelay must be between 0 and 60 seconds, got " + b.interTokenDelay);
+        }
+    }
+
+    private static void validateOpenAi(String at, VitalsConfig.Backend b) {
+        if (b.baseUrl == null || b.baseUrl.isBlank()) {
+            throw new ConfigException(at + ".baseUrl is required for type 'openai'");
+        }
+        try {
+            URI u = URI.create(b.baseUrl);
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+                throw new IllegalArgumentException("scheme must be http or https with a host");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(at + ".baseUrl '" + b.baseUrl + "' is not a valid http(s) URL: " + e.getMessage());
+        }
+        if (b.apiKeyEnv != null && b.apiKeyFile != null) {
+            throw new ConfigException(at + ": set apiKeyEnv or apiKeyFile, not both");
+        }
+        if (b.connectTimeoutMs < 1 || b.readTimeoutMs < 1) {
+            throw new ConfigException(at + ": connectTimeoutMs and readTimeoutMs must be >= 1");
+        }
+        if (b.maxConnections < 1) {
+            throw new ConfigException(at + ".maxConnections must be >= 1, got " + b.maxConnections);
+        }
+    }
+
+    private static void port(String key, int port, boolean zeroAllowed) {
+        if (port < 0 || port > 65535) {
+            throw new ConfigException(key + " must be between 0 (" + (zeroAllowed ? "off" : "any free port")
+                    + ") and 65535, got " + port);
+        }
+    }
+}

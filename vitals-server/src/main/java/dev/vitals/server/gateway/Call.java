@@ -1,0 +1,47 @@
+package dev.vitals.server.gateway;
+
+/**
+ * Mutable state of one call while it is in flight, owned by the request's event loop: its id, start,
+ * time spent on backends and attempts. Becomes an immutable {@code LlmCall} when the call ends.
+ */
+public final class Call {
+    final String requestId;
+    final long startNanos;
+    long upstreamNanos;
+    int attempts;
+    Backend backend;
+    ChatStream stream;
+    private boolean recorded;
+
+    public Call(String requestId, long startNanos) {
+        this.requestId = requestId;
+        this.startNanos = startNanos;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** Time spent on backends so far, all attempts together. */
+    public long upstreamNanos() {
+        return upstreamNanos + (stream == null ? 0 : stream.upstreamNanos());
+    }
+
+    /** Gateway overhead so far: time since the start minus time spent on backends, milliseconds. */
+    public double overheadMillis() {
+        return Math.max(0, System.nanoTime() - startNanos - upstreamNanos()) / 1e6;
+    }
+
+    /** Returns true the first time only, so a call is recorded exactly once whatever races end it. */
+    boolean markRecorded() {
+        if (recorded) {
+            return false;
+        }
+        recorded = true;
+        return true;
+    }
+}

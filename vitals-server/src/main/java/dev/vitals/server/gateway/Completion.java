@@ -1,0 +1,14 @@
+package dev.vitals.server.gateway;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * A finished non-streaming completion.
+ *
+ * @param body the OpenAI {@code chat.completion} JSON to send to the client, unchanged from the upstream
+ * @param text the assistant's text (for /generate and the response length metric)
+ * @param usage the reported usage, or {@code null} when the backend reported none
+ * @param finishReason the finish reason, or {@code null}
+ */
+public record Completion(Buffer body, String text, Usage usage, String finishReason) {
+}

@@ -1,0 +1,325 @@
+package dev.vitals.server.gateway;
+
+import dev.vitals.llm.ErrorType;
+import dev.vitals.server.config.ConfigException;
+import dev.vitals.server.config.VitalsConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Any OpenAI-compatible upstream (OpenAI, vLLM, Ollama, llama.cpp server, LM Studio, ...), through
+ * Vert.x's pooled non-blocking HTTP client. Non-streaming answers are passed through byte for byte;
+ * streams are passed through event by event as they arrive. For streams the upstream is always asked
+ * for usage ({@code stream_options.include_usage}); the gateway hides that extra chunk from clients
+ * that did not ask for it.
+ *
+ * <p>The API key is read once at start-up from an environment variable or a file and is only ever
+ * written into the upstream's {@code Authorization} header: never logged, echoed or exported.
+ */
+public final class OpenAiBackend implements Backend {
+    private static final int MAX_SSE_EVENT_BYTES = 4 * 1024 * 1024;
+
+    private final VitalsConfig.Backend cfg;
+    private final HttpClientAgent client;
+    private final String completionsUrl;
+    private final String authorization;
+    private final String provider;
+
+    public OpenAiBackend(Vertx vertx, VitalsConfig.Backend cfg, Map<String, String> env) {
+        this.cfg = cfg;
+        this.provider = cfg.provider == null ? "openai" : cfg.provider;
+        String base = cfg.baseUrl.endsWith("/") ? cfg.baseUrl.substring(0, cfg.baseUrl.length() - 1) : cfg.baseUrl;
+        this.completionsUrl = base + "/chat/completions";
+        String key = readKey(cfg, env);
+        this.authorization = key == null ? null : "Bearer " + key;
+        HttpClientOptions options = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, cfg.connectTimeoutMs))
+                .setTrustAll(false)
+                .setVerifyHost(true);
+        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(cfg.maxConnections));
+    }
+
+    private static String readKey(VitalsConfig.Backend cfg, Map<String, String> env) {
+        if (cfg.apiKeyEnv != null) {
+            String v = env.get(cfg.apiKeyEnv);
+            if (v == null || v.isBlank()) {
+                throw new ConfigException("backend '" + cfg.name + "': environment variable " + cfg.apiKeyEnv
+                        + " (apiKeyEnv) is not set");
+            }
+            return v.trim();
+        }
+        if (cfg.apiKeyFile != null) {
+            try {
+                List<String> lines = Files.readAllLines(Path.of(cfg.apiKeyFile));
+                String v = lines.isEmpty() ? "" : lines.get(0).trim();
+                if (v.isEmpty()) {
+                    throw new ConfigException("backend '" + cfg.name + "': apiKeyFile " + cfg.apiKeyFile + " is empty");
+                }
+                return v;
+            } catch (IOException e) {
+                throw new ConfigException("backend '" + cfg.name + "': cannot read apiKeyFile " + cfg.apiKeyFile
+                        + " (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String name() {
+        return cfg.name;
+    }
+
+    @Override
+    public String provider() {
+        return provider;
+    }
+
+    @Override
+    public boolean serves(String model) {
+        return cfg.models.contains(model) || cfg.models.contains("*");
+    }
+
+    @Override
+    public List<String> models() {
+        return cfg.models.stream().filter(m -> !"*".equals(m)).toList();
+    }
+
+    private RequestOptions options(boolean stream) {
+        RequestOptions o = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(completionsUrl)
+                .setConnectTimeout(cfg.connectTimeoutMs)
+                .setIdleTimeout(cfg.readTimeoutMs)
+                .putHeader("content-type", "application/json")
+                .putHeader("accept", stream ? "text/event-stream" : "application/json");
+        if (authorization != null) {
+            o.putHeader("authorization", authorization);
+        }
+        return o;
+    }
+
+    @Override
+    public Future<Completion> complete(ChatRequest r) {
+        Buffer body = r.rawBody() != null ? r.rawBody() : r.body().toBuffer();
+        return client.request(options(false))
+                .compose(req -> req.send(body))
+                .recover(t -> Future.failedFuture(BackendException.of(t)))
+                .compose(resp -> resp.body()
+                        .recover(t -> Future.failedFuture(BackendException.of(t)))
+                        .compose(buf -> {
+                            if (resp.statusCode() != 200) {
+                                return Future.failedFuture(statusError(resp.statusCode(), buf));
+                            }
+                            return Future.succeededFuture(parseCompletion(buf));
+                        }));
+    }
+
+    static Completion parseCompletion(Buffer buf) {
+        JsonObject o;
+        try {
+            o = buf.toJsonObject();
+        } catch (DecodeException | ClassCastException e) {
+            throw new BackendException(ErrorType.BAD_RESPONSE, "upstream answered 200 with a body that is not a JSON object");
+        }
+        JsonArray choices = o.getJsonArray("choices");
+        String text = "";
+        String finish = null;
+        if (choices != null && !choices.isEmpty() && choices.getValue(0) instanceof JsonObject c0) {
+            JsonObject msg = c0.getJsonObject("message");
+            Object content = msg == null ? null : msg.getValue("content");
+            text = content instanceof String s ? s : "";
+            finish = c0.getString("finish_reason");
+        }
+        return new Completion(buf, text, usage(o.getValue("usage")), finish);
+    }
+
+    static Usage usage(Object u) {
+        if (!(u instanceof JsonObject j)) {
+            return null;
+        }
+        Object p = j.getValue("prompt_tokens");
+        Object c = j.getValue("completion_tokens");
+        if (!(p instanceof Number pn) || !(c instanceof Number cn)) {
+            return null;
+        }
+        long cached = 0;
+        if (j.getValue("prompt_tokens_details") instanceof JsonObject d && d.getValue("cached_tokens") instanceof Number n) {
+            cached = n.longValue();
+        }
+        long prompt = Math.max(0, pn.longValue());
+        return new Usage(prompt, Math.max(0, cn.longValue()), Math.min(prompt, Math.max(0, cached)));
+    }
+
+    static BackendException statusError(int status, Buffer body) {
+        String msg = "upstream answered HTTP " + status;
+        if (status == 429) {
+            return new BackendException(ErrorType.RATE_LIMITED, status, body, msg);
+        }
+        if (status >= 500) {
+            return new BackendException(ErrorType.UPSTREAM_5XX, status, body, msg);
+        }
+        if (status == 400 || status == 422) {
+            return new BackendException(ErrorType.INVALID_REQUEST, status, body, msg);
+        }
+        if (status >= 400) {
+            return new BackendException(ErrorType.UPSTREAM_4XX, status, body, msg);
+        }
+        return new BackendException(ErrorType.BAD_RESPONSE, status, null, msg);
+    }
+
+    @Override
+    public Future<ChatStream> stream(ChatRequest r) {
+        JsonObject body = r.body().copy();
+        JsonObject so = body.getValue("stream_options") instanceof JsonObject j ? j : new JsonObject();
+        body.put("stream_options", so.put("include_usage", true));
+        long start = System.nanoTime();
+        Promise<ChatStream> p = Promise.promise();
+        client.request(options(true)).compose(req -> req.send(body.toBuffer()).map(resp -> {
+            resp.pause();
+            return resp;
+        })).onComplete(ar -> {
+            if (ar.failed()) {
+                p.fail(BackendException.of(ar.cause()));
+                return;
+            }
+            HttpClientResponse resp = ar.result();
+            if (resp.statusCode() != 200) {
+                resp.body().onComplete(b -> p.fail(statusError(resp.statusCode(), b.succeeded() ? b.result() : null)));
+                resp.resume();
+                return;
+            }
+            p.complete(new UpstreamStream(resp, start));
+        });
+        return p.future();
+    }
+
+    /** Passes upstream events through as they arrive. */
+    private static final class UpstreamStream implements ChatStream {
+        private final HttpClientResponse resp;
+        private final long start;
+        private long endNanos;
+        private boolean done;
+        private boolean cancelled;
+
+        UpstreamStream(HttpClientResponse resp, long start) {
+            this.resp = resp;
+            this.start = start;
+        }
+
+        @Override
+        public void start(Handler<StreamEvent> events, Handler<Void> end, Handler<Throwable> error) {
+            SseParser parser = new SseParser(MAX_SSE_EVENT_BYTES, data -> {
+                if (done || cancelled) {
+                    return;
+                }
+                if ("[DONE]".equals(data.trim())) {
+                    done = true;
+                    endNanos = System.nanoTime();
+                    end.handle(null);
+                    return;
+                }
+                events.handle(event(data));
+            });
+            resp.handler(buf -> {
+                if (cancelled || done) {
+                    return;
+                }
+                try {
+                    parser.feed(buf);
+                } catch (RuntimeException e) {
+                    fail(error, new BackendException(ErrorType.BAD_RESPONSE, "upstream stream unreadable: " + e.getMessage()));
+                }
+            });
+            resp.exceptionHandler(t -> fail(error, BackendException.of(t)));
+            resp.endHandler(v -> {
+                if (!done) {
+                    fail(error, new BackendException(ErrorType.CONNECTION, "upstream stream ended before [DONE]"));
+                }
+            });
+            resp.resume();
+        }
+
+        private void fail(Handler<Throwable> error, BackendException e) {
+            if (done || cancelled) {
+                return;
+            }
+            done = true;
+            endNanos = System.nanoTime();
+            error.handle(e);
+            resp.request().reset();
+        }
+
+        static StreamEvent event(String data) {
+            Buffer sse = Buffer.buffer(data.length() + 8).appendString("data: ").appendString(data).appendString("\n\n");
+            JsonObject o;
+            try {
+                o = new JsonObject(data);
+            } catch (RuntimeException e) {
+                return new StreamEvent(sse, 0, false, null, false);
+            }
+            Usage usage = usage(o.getValue("usage"));
+            JsonArray choices = o.getValue("choices") instanceof JsonArray a ? a : null;
+            int chars = 0;
+            boolean content = false;
+            if (choices != null) {
+                for (Object c : choices) {
+                    if (c instanceof JsonObject cj && cj.getValue("delta") instanceof JsonObject d
+                            && d.getValue("content") instanceof String s && !s.isEmpty()) {
+                        chars += s.length();
+                        content = true;
+                    }
+                }
+            }
+            boolean usageOnly = usage != null && (choices == null || choices.isEmpty());
+            return new StreamEvent(sse, chars, content, usage, usageOnly);
+        }
+
+        @Override
+        public void pause() {
+            resp.pause();
+        }
+
+        @Override
+        public void resume() {
+            resp.resume();
+        }
+
+        @Override
+        public void cancel() {
+            if (!done) {
+                cancelled = true;
+                endNanos = System.nanoTime();
+                resp.request().reset();
+            }
+        }
+
+        @Override
+        public long upstreamNanos() {
+            return (endNanos == 0 ? System.nanoTime() : endNanos) - start;
+        }
+    }
+
+    @Override
+    public Future<Void> close() {
+        return client.close();
+    }
+}

@@ -1,0 +1,276 @@
+package dev.vitals.server.gateway;
+
+import dev.vitals.llm.ErrorType;
+import dev.vitals.server.config.VitalsConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * The source document's simulated LLM: latency uniform in [latencyMin, latencyMax] seconds, input
+ * tokens = whitespace-separated words of the prompt, output tokens uniform in [20, 150], and a prompt
+ * containing the error keyword (any case) fails with {@link ErrorType#MODEL_ERROR}. Streams start
+ * after {@code timeToFirstToken} and emit one token every {@code interTokenDelay}. All waiting uses
+ * Vert.x timers, never sleeps. A seed makes the sequence of draws reproducible.
+ */
+public final class SimulatedBackend implements Backend {
+    /** The source document's failure message. */
+    public static final String ERROR_MESSAGE = "Simulated LLM error processing prompt.";
+    private static final String[] FILLER = (
+            "the model considers your question carefully and answers with a short simulated explanation "
+            + "that has no meaning beyond measuring latency tokens and cost in a realistic way").split(" ");
+
+    private final Vertx vertx;
+    private final VitalsConfig.Backend cfg;
+    private final Random random;
+    private final String provider;
+    private final String errorKeyword;
+
+    public SimulatedBackend(Vertx vertx, VitalsConfig.Backend cfg) {
+        this.vertx = vertx;
+        this.cfg = cfg;
+        this.random = cfg.seed == null ? new Random() : new Random(cfg.seed);
+        this.provider = cfg.provider == null ? "vitals" : cfg.provider;
+        this.errorKeyword = cfg.errorKeyword == null || cfg.errorKeyword.isEmpty()
+                ? null : cfg.errorKeyword.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String name() {
+        return cfg.name;
+    }
+
+    @Override
+    public String provider() {
+        return provider;
+    }
+
+    @Override
+    public boolean serves(String model) {
+        return cfg.models.contains(model) || cfg.models.contains("*");
+    }
+
+    @Override
+    public List<String> models() {
+        return cfg.models.stream().filter(m -> !"*".equals(m)).toList();
+    }
+
+    private boolean fails(ChatRequest r) {
+        return errorKeyword != null && r.promptText().toLowerCase(Locale.ROOT).contains(errorKeyword);
+    }
+
+    /** One draw: latency seconds and output tokens, taken together so a seed fixes both. */
+    private record Draw(double latency, int outputTokens) {
+    }
+
+    private Draw draw() {
+        synchronized (random) {
+            double latency = cfg.latencyMin + random.nextDouble() * (cfg.latencyMax - cfg.latencyMin);
+            int out = cfg.outputTokensMin + random.nextInt(cfg.outputTokensMax - cfg.outputTokensMin + 1);
+            return new Draw(latency, out);
+        }
+    }
+
+    @Override
+    public Future<Completion> complete(ChatRequest r) {
+        Draw d = draw();
+        Promise<Completion> p = Promise.promise();
+        after(d.latency(), () -> {
+            if (fails(r)) {
+                p.fail(new BackendException(ErrorType.MODEL_ERROR, ERROR_MESSAGE));
+                return;
+            }
+            String text = String.join("", tokens(r.promptText(), d.outputTokens()));
+            Usage usage = new Usage(Tokens.words(r.promptText()), d.outputTokens(), 0);
+            JsonObject body = new JsonObject()
+                    .put("id", "chatcmpl-" + Ids.random())
+                    .put("object", "chat.completion")
+                    .put("created", System.currentTimeMillis() / 1000)
+                    .put("model", r.model())
+                    .put("choices", new JsonArray().add(new JsonObject()
+                            .put("index", 0)
+                            .put("message", new JsonObject().put("role", "assistant").put("content", text).putNull("refusal"))
+                            .putNull("logprobs")
+                            .put("finish_reason", "stop")))
+                    .put("usage", usageJson(usage));
+            p.complete(new Completion(body.toBuffer(), text, usage, "stop"));
+        });
+        return p.future();
+    }
+
+    @Override
+    public Future<ChatStream> stream(ChatRequest r) {
+        Draw d = draw();
+        Promise<ChatStream> p = Promise.promise();
+        long start = System.nanoTime();
+        after(cfg.timeToFirstToken, () -> {
+            if (fails(r)) {
+                p.fail(new BackendException(ErrorType.MODEL_ERROR, ERROR_MESSAGE));
+            } else {
+                p.complete(new SimStream(r, d, start));
+            }
+        });
+        return p.future();
+    }
+
+    private void after(double seconds, Runnable task) {
+        long ms = Math.round(seconds * 1000);
+        if (ms <= 0) {
+            vertx.runOnContext(v -> task.run());
+        } else {
+            vertx.setTimer(ms, id -> task.run());
+        }
+    }
+
+    /**
+     * The response split into exactly {@code n} tokens: the source document's sentence, padded with
+     * filler words or with its last words merged so that the text has {@code n} pieces.
+     */
+    static String[] tokens(String prompt, int n) {
+        String head = prompt.length() > 50 ? prompt.substring(0, prompt.offsetByCodePoints(0, Math.min(50, prompt.codePointCount(0, prompt.length())))) : prompt;
+        String sentence = "This is a simulated response to your prompt: '" + head + "...'";
+        String[] words = sentence.split(" ");
+        String[] out = new String[n];
+        for (int i = 0; i < n; i++) {
+            if (i < words.length) {
+                out[i] = (i == 0 ? "" : " ") + words[i];
+            } else {
+                out[i] = " " + FILLER[(i - words.length) % FILLER.length];
+            }
+        }
+        if (words.length > n) {
+            StringBuilder tail = new StringBuilder(out[n - 1]);
+            for (int i = n; i < words.length; i++) {
+                tail.append(' ').append(words[i]);
+            }
+            out[n - 1] = tail.toString();
+        }
+        return out;
+    }
+
+    static JsonObject usageJson(Usage u) {
+        return new JsonObject()
+                .put("prompt_tokens", u.promptTokens())
+                .put("completion_tokens", u.completionTokens())
+                .put("total_tokens", u.promptTokens() + u.completionTokens())
+                .put("prompt_tokens_details", new JsonObject().put("cached_tokens", u.cachedTokens()));
+    }
+
+    /** Emits the tokens on timers, honouring pause/resume. */
+    private final class SimStream implements ChatStream {
+        private final ChatRequest req;
+        private final String id = "chatcmpl-" + Ids.random();
+        private final long created = System.currentTimeMillis() / 1000;
+        private final String[] tokens;
+        private final Usage usage;
+        private final long start;
+        private Handler<StreamEvent> events;
+        private Handler<Void> end;
+        private int next = -1; // -1: role chunk first
+        private boolean paused;
+        private boolean cancelled;
+        private boolean scheduled;
+        private long endNanos;
+
+        SimStream(ChatRequest req, Draw d, long start) {
+            this.req = req;
+            this.tokens = tokens(req.promptText(), d.outputTokens());
+            this.usage = new Usage(Tokens.words(req.promptText()), d.outputTokens(), 0);
+            this.start = start;
+        }
+
+        @Override
+        public void start(Handler<StreamEvent> events, Handler<Void> end, Handler<Throwable> error) {
+            this.events = events;
+            this.end = end;
+            emit();
+        }
+
+        private void emit() {
+            scheduled = false;
+            while (!paused && !cancelled) {
+                if (next == -1) {
+                    // role chunk and first token together: the first content arrives at time to first token
+                    next = 0;
+                    send(chunk(new JsonObject().put("role", "assistant").put("content", tokens[0]), null), tokens[0].length(), true);
+                    next = 1;
+                } else if (next < tokens.length) {
+                    String t = tokens[next++];
+                    send(chunk(new JsonObject().put("content", t), null), t.length(), true);
+                } else if (next == tokens.length) {
+                    next++;
+                    send(chunk(new JsonObject(), "stop"), 0, false);
+                } else {
+                    JsonObject u = base().put("choices", new JsonArray()).put("usage", usageJson(usage));
+                    endNanos = System.nanoTime();
+                    events.handle(new StreamEvent(sse(u), 0, false, usage, true));
+                    if (!cancelled) {
+                        end.handle(null);
+                    }
+                    cancelled = true;
+                    return;
+                }
+                if (cfg.interTokenDelay > 0 && next <= tokens.length) {
+                    scheduled = true;
+                    vertx.setTimer(Math.max(1, Math.round(cfg.interTokenDelay * 1000)), t -> emit());
+                    return;
+                }
+            }
+        }
+
+        private void send(JsonObject chunk, int chars, boolean content) {
+            events.handle(new StreamEvent(sse(chunk), chars, content, null, false));
+        }
+
+        private JsonObject base() {
+            return new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
+                    .put("model", req.model());
+        }
+
+        private JsonObject chunk(JsonObject delta, String finish) {
+            JsonObject choice = new JsonObject().put("index", 0).put("delta", delta).putNull("logprobs");
+            if (finish == null) {
+                choice.putNull("finish_reason");
+            } else {
+                choice.put("finish_reason", finish);
+            }
+            return base().put("choices", new JsonArray().add(choice));
+        }
+
+        private Buffer sse(JsonObject o) {
+            return Buffer.buffer("data: ").appendBuffer(o.toBuffer()).appendString("\n\n");
+        }
+
+        @Override
+        public void pause() {
+            paused = true;
+        }
+
+        @Override
+        public void resume() {
+            if (paused) {
+                paused = false;
+                if (!scheduled && !cancelled) {
+                    vertx.runOnContext(v -> emit());
+                }
+            }
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public long upstreamNanos() {
+            return (endNanos == 0 ? System.nanoTime() : endNanos) - start;
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.vitals.server.http;
+
+import dev.vitals.llm.ErrorType;
+import dev.vitals.server.gateway.Backend;
+import dev.vitals.server.gateway.BackendException;
+import dev.vitals.server.gateway.Call;
+import dev.vitals.server.gateway.ChatRequest;
+import dev.vitals.server.gateway.ChatStream;
+import dev.vitals.server.gateway.Completion;
+import dev.vitals.server.gateway.Gateway;
+import dev.vitals.server.gateway.StreamEvent;
+import dev.vitals.server.gateway.Usage;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code POST /v1/chat/completions}, non-streaming and streaming (Server-Sent Events ending with
+ * {@code data: [DONE]}), and {@code POST /generate}: validate, route, answer, record once.
+ */
+final class ChatHandler {
+    static final String OVERHEAD_HEADER = "x-vitals-overhead-ms";
+    private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+
+    private final Gateway gateway;
+    private final String defaultModel;
+
+    ChatHandler(Gateway gateway, String defaultModel) {
+        this.gateway = gateway;
+        this.defaultModel = defaultModel;
+    }
+
+    Handler<RoutingContext> chat() {
+        return rc -> {
+            ChatRequest r;
+            try {
+                r = ChatRequests.chat(rc.body().buffer(), defaultModel);
+            } catch (BadRequest e) {
+                HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+                return;
+            }
+            List<Backend> route = gateway.route(r.model());
+            if (route.isEmpty()) {
+                HttpErrors.send(rc, 404, "invalid_request_error", "model_not_found",
+                        "model '" + r.model() + "' is not served by this gateway; see GET /v1/models");
+                return;
+            }
+            Call call = new Call(RequestContext.requestId(rc), RequestContext.start(rc));
+            if (r.stream()) {
+                stream(rc, r, route, call);
+            } else {
+                complete(rc, r, route, call);
+            }
+        };
+    }
+
+    Handler<RoutingContext> generate() {
+        return rc -> {
+            ChatRequest r;
+            try {
+                r = ChatRequests.generate(rc.body().buffer(), defaultModel);
+            } catch (BadRequest e) {
+                HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+                return;
+            }
+            List<Backend> route = gateway.route(r.model());
+            if (route.isEmpty()) {
+                HttpErrors.send(rc, 503, "server_error", "no_backend", "no backend serves the default model '" + r.model() + "'");
+                return;
+            }
+            Call call = new Call(RequestContext.requestId(rc), RequestContext.start(rc));
+            gateway.complete(r, route, call).onComplete(ar -> {
+                HttpServerResponse resp = rc.response();
+                if (ar.succeeded()) {
+                    Completion c = ar.result();
+                    var recorded = gateway.record(call, r, null, c.usage(), 0, c.text().length(), -1);
+                    JsonObject body = new JsonObject()
+                            .put("status", "success")
+                            .put("response", c.text())
+                            .put("tokens", new JsonObject().put("input", recorded.inputTokens()).put("output", recorded.outputTokens()))
+                            .put("latency_seconds", recorded.durationSeconds());
+                    resp.putHeader(OVERHEAD_HEADER, overhead(call)).putHeader("content-type", "application/json")
+                            .end(body.toBuffer());
+                } else {
+                    BackendException e = BackendException.of(ar.cause());
+                    gateway.record(call, r, e.type(), null, 0, 0, -1);
+                    resp.putHeader(OVERHEAD_HEADER, overhead(call));
+                    HttpErrors.send(rc, e.clientStatus(), errorKind(e), e.type().label(), e.getMessage());
+                }
+            });
+        };
+    }
+
+    private void complete(RoutingContext rc, ChatRequest r, List<Backend> route, Call call) {
+        HttpServerResponse resp = rc.response();
+        // a client that leaves is recorded when the backend answers, with the tokens it was charged
+        gateway.complete(r, route, call).onComplete(ar -> {
+            if (ar.succeeded()) {
+                Completion c = ar.result();
+                if (resp.closed()) {
+                    gateway.record(call, r, ErrorType.CLIENT_DISCONNECT, c.usage(), 0, c.text().length(), -1);
+                    return;
+                }
+                gateway.record(call, r, null, c.usage(), 0, c.text().length(), -1);
+                resp.putHeader(OVERHEAD_HEADER, overhead(call)).putHeader("content-type", "application/json").end(c.body());
+            } else {
+                fail(rc, r, call, BackendException.of(ar.cause()));
+            }
+        });
+    }
+
+    private void fail(RoutingContext rc, ChatRequest r, Call call, BackendException e) {
+        gateway.record(call, r, e.type(), null, 0, 0, -1);
+        HttpServerResponse resp = rc.response();
+        if (resp.closed() || resp.ended()) {
+            return;
+        }
+        resp.putHeader(OVERHEAD_HEADER, overhead(call));
+        if (e.upstreamBody() != null && e.upstreamStatus() >= 400 && e.upstreamStatus() < 500 && isJsonObject(e.upstreamBody())) {
+            // the upstream's own 4xx explanation is more useful to the client than ours
+            resp.setStatusCode(e.upstreamStatus()).putHeader("content-type", "application/json").end(e.upstreamBody());
+            return;
+        }
+        HttpErrors.send(rc, e.clientStatus(), errorKind(e), e.type().label(), e.getMessage());
+    }
+
+    private static boolean isJsonObject(Buffer b) {
+        try {
+            return b.length() > 0 && b.getByte(0) == '{' && b.toJsonObject() != null;
+        } catch (RuntimeException ex) {
+            return false;
+        }
+    }
+
+    private static String errorKind(BackendException e) {
+        return switch (e.type()) {
+            case RATE_LIMITED -> "rate_limit_error";
+            case INVALID_REQUEST, UPSTREAM_4XX -> "invalid_request_error";
+            default -> "server_error";
+        };
+    }
+
+    static String overhead(Call call) {
+        return String.format(Locale.ROOT, "%.3f", call.overheadMillis());
+    }
+
+    private void stream(RoutingContext rc, ChatRequest r, List<Backend> route, Call call) {
+        HttpServerResponse resp = rc.response();
+        StreamState st = new StreamState();
+        resp.closeHandler(v -> {
+            if (!st.finished) {
+                st.finished = true;
+                if (st.stream != null) {
+                    st.stream.cancel();
+                }
+                gateway.record(call, r, ErrorType.CLIENT_DISCONNECT, st.usage, st.chunks, st.chars, st.ttft);
+            }
+        });
+        gateway.openStream(r, route, call).onComplete(ar -> {
+            if (ar.failed()) {
+                if (!st.finished) {
+                    st.finished = true;
+                    fail(rc, r, call, BackendException.of(ar.cause()));
+                }
+                return;
+            }
+            ChatStream s = ar.result();
+            if (st.finished) { // the client left while we were connecting
+                s.cancel();
+                return;
+            }
+            st.stream = s;
+            resp.setChunked(true)
+                    .putHeader("content-type", "text/event-stream")
+                    .putHeader("cache-control", "no-cache")
+                    .putHeader(OVERHEAD_HEADER, overhead(call));
+            resp.drainHandler(v -> s.resume());
+            s.start(ev -> onEvent(resp, r, call, st, s, ev), end -> {
+                if (st.finished) {
+                    return;
+                }
+                st.finished = true;
+                gateway.record(call, r, null, st.usage, st.chunks, st.chars, st.ttft);
+                resp.end(DONE);
+            }, err -> {
+                if (st.finished) {
+                    return;
+                }
+                st.finished = true;
+                BackendException e = BackendException.of(err);
+                gateway.record(call, r, e.type(), st.usage, st.chunks, st.chars, st.ttft);
+                // the head is sent: tell the client in-band, then end the stream
+                JsonObject body = HttpErrors.body(errorKind(e), e.type().label(), e.getMessage());
+                body.remove("status");
+                body.remove("message");
+                resp.end(Buffer.buffer("data: ").appendBuffer(body.toBuffer()).appendString("\n\n"));
+            });
+        });
+    }
+
+    private void onEvent(HttpServerResponse resp, ChatRequest r, Call call, StreamState st, ChatStream s, StreamEvent ev) {
+        if (st.finished) {
+            return;
+        }
+        if (ev.usage() != null) {
+            st.usage = ev.usage();
+        }
+        if (ev.hasContent()) {
+            if (st.ttft < 0) {
+                st.ttft = System.nanoTime() - call.startNanos();
+            }
+            st.chunks++;
+            st.chars += ev.contentChars();
+        }
+        if (ev.usageOnly() && !r.clientWantsUsage()) {
+            return;
+        }
+        resp.write(ev.sse());
+        if (resp.writeQueueFull()) {
+            s.pause();
+        }
+    }
+
+    /** What a stream has delivered so far; touched only on the request's event loop. */
+    private static final class StreamState {
+        ChatStream stream;
+        boolean finished;
+        Usage usage;
+        long chunks;
+        long chars;
+        long ttft = -1;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.vitals.server.http;
+
+import dev.vitals.server.gateway.Gateway;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Builds the routers: thin handlers, one per route family, and one error path that turns every
+ * failure (404, 405, 413, unexpected exceptions) into the JSON error shape, never a stack trace.
+ */
+public final class Routes {
+    private static final Logger LOG = Logger.getLogger(Routes.class.getName());
+    /** The server's own paths: the only values of the {@code route} label. */
+    public static final Set<String> PATHS = Set.of("/", "/health", "/metrics", "/generate", "/v1/chat/completions",
+            "/v1/models", "/admin/prices/reload");
+
+    /** What the routes need from the server. */
+    public record Deps(Gateway gateway, PrometheusRegistry registry, HttpMetrics httpMetrics, String defaultModel,
+                       long maxBodyBytes, Supplier<JsonObject> health, AdminHandler admin) {
+    }
+
+    private Routes() {
+    }
+
+    /** The main router: gateway, /generate, /metrics, health and admin. */
+    public static Router main(Vertx vertx, Deps d) {
+        Router router = Router.router(vertx);
+        common(router, d);
+        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel());
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()).setHandleFileUploads(false);
+        router.get("/").handler(rc -> rc.response().putHeader("content-type", "text/plain; charset=utf-8")
+                .end("AI Metrics App is running! Try POSTing to /generate. Metrics: /metrics, OpenAI-compatible API: /v1/chat/completions\n"));
+        router.get("/health").handler(rc -> json(rc, d.health().get()));
+        router.get("/metrics").handler(new MetricsHandler(d.registry()));
+        router.post("/generate").handler(body).handler(chat.generate());
+        router.post("/v1/chat/completions").handler(body).handler(chat.chat());
+        router.get("/v1/models").handler(rc -> {
+            JsonArray data = new JsonArray();
+            for (String[] m : d.gateway().models()) {
+                data.add(new JsonObject().put("id", m[0]).put("object", "model").put("created", 0).put("owned_by", m[1]));
+            }
+            json(rc, new JsonObject().put("object", "list").put("data", data));
+        });
+        router.post("/admin/prices/reload").handler(d.admin()::reloadPrices);
+        errors(router);
+        return router;
+    }
+
+    /** The separate metrics-only router (the source document's port 8000). */
+    public static Router metricsOnly(Vertx vertx, Deps d) {
+        Router router = Router.router(vertx);
+        common(router, d);
+        router.get("/metrics").handler(new MetricsHandler(d.registry()));
+        router.get("/health").handler(rc -> json(rc, d.health().get()));
+        errors(router);
+        return router;
+    }
+
+    private static void common(Router router, Deps d) {
+        router.route().handler(rc -> {
+            RequestContext.begin(rc);
+            String path = rc.normalizedPath();
+            String method = rc.request().method().name();
+            rc.addEndHandler(v -> d.httpMetrics().count(path, method, rc.response().getStatusCode()));
+            rc.next();
+        });
+    }
+
+    private static void errors(Router router) {
+        router.errorHandler(404, rc -> HttpErrors.send(rc, 404, "invalid_request_error", "not_found",
+                "no route for " + rc.request().method() + " " + safePath(rc)));
+        router.errorHandler(405, rc -> HttpErrors.send(rc, 405, "invalid_request_error", "method_not_allowed",
+                "method " + rc.request().method() + " is not allowed on " + safePath(rc)));
+        router.errorHandler(413, rc -> HttpErrors.send(rc, 413, "invalid_request_error", "body_too_large",
+                "request body is larger than the limit (server.maxBodyBytes)"));
+        router.errorHandler(400, rc -> HttpErrors.send(rc, 400, "invalid_request_error", "bad_request",
+                "the request could not be read"));
+        router.errorHandler(500, rc -> {
+            Throwable t = rc.failure();
+            LOG.log(Level.WARNING, "request " + RequestContext.requestId(rc) + " failed inside the server", t);
+            HttpErrors.send(rc, 500, "server_error", "internal_error",
+                    "internal error; see the server log for request " + RequestContext.requestId(rc));
+        });
+    }
+
+    /** The path, cut to 100 characters and stripped of control characters, for error messages. */
+    private static String safePath(RoutingContext rc) {
+        String p = rc.request().path();
+        if (p == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < p.length() && sb.length() < 100; i++) {
+            char c = p.charAt(i);
+            sb.append(Character.isISOControl(c) ? '_' : c);
+        }
+        return sb.toString();
+    }
+
+    static void json(RoutingContext rc, JsonObject o) {
+        rc.response().putHeader("content-type", "application/json").end(o.toBuffer());
+    }
+}
