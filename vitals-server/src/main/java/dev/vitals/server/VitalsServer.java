@@ -39,6 +39,7 @@ public final class VitalsServer {
     private final VitalsConfig config;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final List<HttpServer> servers = new ArrayList<>();
+    private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Gateway gateway;
     private final PriceBook prices;
     private final long startMillis = System.currentTimeMillis();
@@ -83,14 +84,19 @@ public final class VitalsServer {
         int instances = config.server.instances > 0 ? config.server.instances : Runtime.getRuntime().availableProcessors();
         HttpServerOptions opts = new HttpServerOptions().setHost(config.server.host)
                 .setCompressionSupported(false).setTcpNoDelay(true);
-        // the first server binds (port 0 picks a free one); the others share the port it got
-        Future<Void> f = server(opts, config.server.port, Routes.main(vertx, deps)).map(p -> {
-            port = p;
+        // one HTTP server per event loop, all on one port: Vert.x balances connections over the
+        // instances of a deployment, and with port 0 they share the one free port picked first
+        java.util.concurrent.atomic.AtomicInteger bound = new java.util.concurrent.atomic.AtomicInteger();
+        Future<Void> f = vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+            @Override
+            public Future<?> start() {
+                return server(opts, config.server.port, Routes.main(vertx, deps)).onSuccess(bound::set);
+            }
+        }, new io.vertx.core.DeploymentOptions().setInstances(instances)).map(id -> {
+            deployments.add(id);
+            port = bound.get();
             return null;
         });
-        for (int i = 1; i < instances; i++) {
-            f = f.compose(v -> server(opts, port, Routes.main(vertx, deps)).mapEmpty());
-        }
         if (config.server.metricsPort != 0) {
             f = f.compose(v -> server(opts, config.server.metricsPort, Routes.metricsOnly(vertx, deps)).map(p -> {
                 metricsPort = p;
@@ -145,6 +151,7 @@ public final class VitalsServer {
             vertx.cancelTimer(reloadTimer);
         }
         List<Future<Void>> fs = new ArrayList<>();
+        deployments.forEach(id -> fs.add(vertx.undeploy(id)));
         synchronized (servers) {
             servers.forEach(s -> fs.add(s.close()));
         }
