@@ -6,7 +6,16 @@ import dev.vitals.server.gateway.Backend;
 import dev.vitals.server.gateway.Gateway;
 import dev.vitals.server.gateway.OpenAiBackend;
 import dev.vitals.server.gateway.SimulatedBackend;
+import dev.vitals.server.auth.ApiKeys;
 import dev.vitals.server.http.AdminHandler;
+import dev.vitals.server.http.AuthHandler;
+import dev.vitals.store.SqliteStateStore;
+import dev.vitals.store.StateStore;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.vertx.core.net.JksOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PfxOptions;
+import java.nio.file.Path;
 import dev.vitals.server.http.HttpMetrics;
 import dev.vitals.server.http.Routes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -42,6 +51,9 @@ public final class VitalsServer {
     private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Gateway gateway;
     private final PriceBook prices;
+    private final StateStore store;
+    private final ApiKeys apiKeys;
+    private long flushTimer = -1;
     private final long startMillis = System.currentTimeMillis();
     private long reloadTimer = -1;
     private int port;
@@ -51,6 +63,31 @@ public final class VitalsServer {
         this.vertx = vertx;
         this.config = config;
         this.prices = new PriceBook(config.pricing.overrideFile);
+        this.store = SqliteStateStore.open(Path.of(config.store.path));
+        try {
+            this.apiKeys = new ApiKeys(store, config.auth, env);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        GaugeWithCallback.builder().name("vitals_api_key_spent_usd")
+                .help("USD spent through each gateway API key (bounded by auth.maxKeys).")
+                .labelNames("key")
+                .callback(cb -> apiKeys.list().forEach(k -> cb.call(k.spentUsd(), k.name())))
+                .register(registry);
+        GaugeWithCallback.builder().name("vitals_api_key_budget_remaining_usd")
+                .help("USD left in the budget of each gateway API key that has one.")
+                .labelNames("key")
+                .callback(cb -> apiKeys.list().forEach(k -> {
+                    if (!Double.isNaN(k.remainingUsd())) {
+                        cb.call(k.remainingUsd(), k.name());
+                    }
+                }))
+                .register(registry);
+        GaugeWithCallback.builder().name("vitals_state_store_bytes")
+                .help("Size of the state store on disk (database and write-ahead log).")
+                .callback(cb -> cb.call(store.sizeBytes()))
+                .register(registry);
         LlmMetrics metrics = LlmMetrics.builder()
                 .sourceFamily(config.metrics.sourceFamily)
                 .genAiFamily(config.metrics.genAiFamily)
@@ -71,19 +108,38 @@ public final class VitalsServer {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        return s.listen().map(v -> s);
+        return s.listen().map(v -> s).onFailure(e -> s.close());
     }
 
     private Future<Void> listen() {
+        AuthHandler auth = new AuthHandler(apiKeys, config, registry);
         Routes.Deps deps = new Routes.Deps(gateway, registry, new HttpMetrics(registry, Routes.PATHS),
                 config.defaultModel, config.server.maxBodyBytes, this::health,
                 new AdminHandler(config.server.adminToken, () -> {
                     var c = prices.reload();
                     return new JsonObject().put("version", c.version()).put("models", c.size());
-                }));
+                }, auth), auth);
+        if (!config.auth.enabled) {
+            LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
+        }
+        flushTimer = vertx.setPeriodic(5_000, id -> vertx.executeBlocking(() -> {
+            apiKeys.flushSpend();
+            return null;
+        }, false));
         int instances = config.server.instances > 0 ? config.server.instances : Runtime.getRuntime().availableProcessors();
         HttpServerOptions opts = new HttpServerOptions().setHost(config.server.host)
                 .setCompressionSupported(false).setTcpNoDelay(true);
+        VitalsConfig.Tls tls = config.server.tls;
+        if (tls.enabled()) {
+            opts.setSsl(true);
+            if (tls.certFile != null) {
+                opts.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile).setKeyPath(tls.keyFile));
+            } else if (tls.keyStoreFile.endsWith(".jks")) {
+                opts.setKeyCertOptions(new JksOptions().setPath(tls.keyStoreFile).setPassword(tls.keyStorePassword));
+            } else {
+                opts.setKeyCertOptions(new PfxOptions().setPath(tls.keyStoreFile).setPassword(tls.keyStorePassword));
+            }
+        }
         // one HTTP server per event loop, all on one port: Vert.x balances connections over the
         // instances of a deployment, and with port 0 they share the one free port picked first
         java.util.concurrent.atomic.AtomicInteger bound = new java.util.concurrent.atomic.AtomicInteger();
@@ -146,9 +202,17 @@ public final class VitalsServer {
         return registry;
     }
 
+    /** The gateway API keys. */
+    public ApiKeys apiKeys() {
+        return apiKeys;
+    }
+
     public Future<Void> close() {
         if (reloadTimer >= 0) {
             vertx.cancelTimer(reloadTimer);
+        }
+        if (flushTimer >= 0) {
+            vertx.cancelTimer(flushTimer);
         }
         List<Future<Void>> fs = new ArrayList<>();
         deployments.forEach(id -> fs.add(vertx.undeploy(id)));
@@ -156,6 +220,13 @@ public final class VitalsServer {
             servers.forEach(s -> fs.add(s.close()));
         }
         fs.add(gateway.close());
-        return Future.join(fs).mapEmpty();
+        return Future.join(fs).transform(ar -> vertx.executeBlocking(() -> {
+            try {
+                apiKeys.flushSpend();
+            } finally {
+                store.close();
+            }
+            return null;
+        }, false)).mapEmpty();
     }
 }

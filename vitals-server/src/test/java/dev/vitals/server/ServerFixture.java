@@ -27,10 +27,12 @@ final class ServerFixture implements AutoCloseable {
     }
 
     static ServerFixture start(Consumer<VitalsConfig> tweak, Map<String, String> env) throws Exception {
-        VitalsConfig cfg = ConfigLoader.load(new ConfigLoader.Overrides(), Map.of());
+        VitalsConfig cfg = ConfigLoader.load(new ConfigLoader.Overrides(), env);
         cfg.server.host = "127.0.0.1";
         cfg.server.port = 0;
+        cfg.store.path = java.nio.file.Files.createTempDirectory("vitals-test").resolve("vitals.db").toString();
         tweak.accept(cfg);
+        ConfigLoader.readSecrets(cfg, env);
         ConfigLoader.validate(cfg);
         return new ServerFixture(cfg, env);
     }

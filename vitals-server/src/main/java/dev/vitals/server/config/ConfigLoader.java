@@ -95,6 +95,7 @@ public final class ConfigLoader {
         c.server.port = pick(f.port, env, "VITALS_PORT", Integer::valueOf, c.server.port);
         c.server.metricsPort = pick(f.metricsPort, env, "VITALS_METRICS_PORT", Integer::valueOf, c.server.metricsPort);
         c.server.maxBodyBytes = pick(f.maxBodyBytes, env, "VITALS_MAX_BODY_BYTES", Long::valueOf, c.server.maxBodyBytes);
+        readSecrets(c, env);
         String admin = env.get("VITALS_ADMIN_TOKEN");
         c.server.adminToken = admin == null || admin.isBlank() ? null : admin.trim();
         c.pricing.overrideFile = pick(f.pricesFile, env, "VITALS_PRICES_FILE", Function.identity(), c.pricing.overrideFile);
@@ -120,6 +121,32 @@ public final class ConfigLoader {
             b.timeToFirstToken = pick(f.timeToFirstToken, env, "VITALS_TTFT", Double::valueOf, b.timeToFirstToken);
             b.interTokenDelay = pick(f.interTokenDelay, env, "VITALS_INTER_TOKEN_DELAY", Double::valueOf, b.interTokenDelay);
         }
+    }
+
+    /** Reads the secrets that settings name by environment variable (metrics credentials, key store password). */
+    public static void readSecrets(VitalsConfig c, Map<String, String> env) {
+        VitalsConfig.MetricsAuth m = c.metrics.auth;
+        if (m.bearerTokenEnv != null) {
+            m.bearerToken = required(env, m.bearerTokenEnv, "metrics.auth.bearerTokenEnv");
+        }
+        if (m.basicUser != null || m.basicPasswordEnv != null) {
+            if (m.basicUser == null || m.basicPasswordEnv == null) {
+                throw new ConfigException("metrics.auth: basicUser and basicPasswordEnv go together");
+            }
+            m.basicPassword = required(env, m.basicPasswordEnv, "metrics.auth.basicPasswordEnv");
+        }
+        VitalsConfig.Tls t = c.server.tls;
+        if (t.keyStorePasswordEnv != null) {
+            t.keyStorePassword = required(env, t.keyStorePasswordEnv, "server.tls.keyStorePasswordEnv");
+        }
+    }
+
+    private static String required(Map<String, String> env, String var, String key) {
+        String v = env.get(var);
+        if (v == null || v.isEmpty()) {
+            throw new ConfigException(key + ": environment variable " + var + " is not set");
+        }
+        return v;
     }
 
     private static <T> T pick(T flag, Map<String, String> env, String var, Function<String, T> parse, T current) {
@@ -162,6 +189,36 @@ public final class ConfigLoader {
         if (c.defaultModel == null || c.defaultModel.isBlank()) {
             throw new ConfigException("defaultModel must be a non-empty model name");
         }
+        validateTls(c.server.tls);
+        if (c.auth.maxKeys < 1 || c.auth.maxKeys > 100_000) {
+            throw new ConfigException("auth.maxKeys must be between 1 and 100000, got " + c.auth.maxKeys);
+        }
+        Set<String> keyNames = new HashSet<>();
+        for (int i = 0; i < c.auth.keys.size(); i++) {
+            VitalsConfig.ConfiguredKey k = c.auth.keys.get(i);
+            String at = "auth.keys[" + i + "]";
+            if (k.name == null || !k.name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+                throw new ConfigException(at + ".name must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}, got '" + k.name + "'");
+            }
+            if (!keyNames.add(k.name)) {
+                throw new ConfigException(at + ".name '" + k.name + "' is used twice");
+            }
+            if ((k.keyEnv == null) == (k.keyFile == null)) {
+                throw new ConfigException(at + " (" + k.name + "): set exactly one of keyEnv and keyFile");
+            }
+            if (!(k.rateLimitPerMinute >= 0) || Double.isInfinite(k.rateLimitPerMinute)) {
+                throw new ConfigException(at + " (" + k.name + ").rateLimitPerMinute must be >= 0, got " + k.rateLimitPerMinute);
+            }
+            if (k.budgetUsd != null && (!(k.budgetUsd >= 0) || Double.isInfinite(k.budgetUsd))) {
+                throw new ConfigException(at + " (" + k.name + ").budgetUsd must be a finite number >= 0, got " + k.budgetUsd);
+            }
+        }
+        if (c.auth.keys.size() > c.auth.maxKeys) {
+            throw new ConfigException("auth.keys lists " + c.auth.keys.size() + " keys, more than auth.maxKeys (" + c.auth.maxKeys + ")");
+        }
+        if (c.store.path == null || c.store.path.isBlank()) {
+            throw new ConfigException("store.path must name a database file");
+        }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < c.backends.size(); i++) {
             VitalsConfig.Backend b = c.backends.get(i);
@@ -181,6 +238,23 @@ public final class ConfigLoader {
                 case "openai" -> validateOpenAi(at, b);
                 default -> throw new ConfigException(at + ".type must be 'simulated' or 'openai', got '" + b.type + "'");
             }
+        }
+    }
+
+    private static void validateTls(VitalsConfig.Tls t) {
+        if (t.certFile != null && t.keyStoreFile != null) {
+            throw new ConfigException("server.tls: set certFile/keyFile or keyStoreFile, not both");
+        }
+        if ((t.certFile == null) != (t.keyFile == null)) {
+            throw new ConfigException("server.tls: certFile and keyFile go together");
+        }
+        for (String f : new String[] {t.certFile, t.keyFile, t.keyStoreFile}) {
+            if (f != null && !Files.isReadable(Path.of(f))) {
+                throw new ConfigException("server.tls: file " + f + " does not exist or is not readable");
+            }
+        }
+        if (t.keyStoreFile != null && t.keyStorePassword == null) {
+            throw new ConfigException("server.tls: keyStoreFile needs keyStorePasswordEnv");
         }
     }
 

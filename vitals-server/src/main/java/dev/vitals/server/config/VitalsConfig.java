@@ -20,6 +20,57 @@ public final class VitalsConfig {
     public String defaultModel = "mock-llm-v1";
     /** Backends in fallback order; empty means one simulated backend serving {@link #defaultModel}. */
     public List<Backend> backends = new ArrayList<>();
+    /** Gateway API keys. */
+    public Auth auth = new Auth();
+    /** The durable state store. */
+    public Store store = new Store();
+
+    /** Gateway API keys: when enabled, every gateway route needs {@code Authorization: Bearer <key>}. */
+    public static final class Auth {
+        /** Off by default so the quick start works; turn on for anything reachable by others. */
+        public boolean enabled = false;
+        /** Most active keys (configured and created); bounds the per-key series too. */
+        public int maxKeys = 1000;
+        /** Keys from the configuration; their secrets come from the environment or files, never the YAML. */
+        public List<ConfiguredKey> keys = new ArrayList<>();
+    }
+
+    /** A key whose secret is read from an environment variable or a file. */
+    public static final class ConfiguredKey {
+        public String name;
+        public String keyEnv;
+        public String keyFile;
+        /** Requests per minute; 0 = unlimited. */
+        public double rateLimitPerMinute = 0;
+        /** USD budget; absent = none. */
+        public Double budgetUsd;
+
+        /** Reads the secret; fails with the key's name when it is missing. */
+        public String secret(java.util.Map<String, String> env) {
+            if (keyEnv != null) {
+                String v = env.get(keyEnv);
+                if (v == null || v.isBlank()) {
+                    throw new ConfigException("auth.keys (" + name + "): environment variable " + keyEnv + " is not set");
+                }
+                return v.trim();
+            }
+            try {
+                String v = java.nio.file.Files.readString(java.nio.file.Path.of(keyFile)).trim();
+                if (v.isEmpty()) {
+                    throw new ConfigException("auth.keys (" + name + "): keyFile " + keyFile + " is empty");
+                }
+                return v;
+            } catch (java.io.IOException e) {
+                throw new ConfigException("auth.keys (" + name + "): cannot read keyFile " + keyFile);
+            }
+        }
+    }
+
+    /** Where durable state lives. */
+    public static final class Store {
+        /** SQLite database file (WAL mode); its directory is created. */
+        public String path = "vitals-data/vitals.db";
+    }
 
     /** HTTP listener settings. */
     public static final class Server {
@@ -32,13 +83,47 @@ public final class VitalsConfig {
         public long maxBodyBytes = 1024 * 1024;
         /** HTTP server instances (event loops) sharing the port; 0 = one per CPU core. */
         public int instances = 0;
+        /** TLS for the main and metrics ports; off unless a certificate is configured. */
+        public Tls tls = new Tls();
         /** Bearer token for {@code /admin/*}; from {@code VITALS_ADMIN_TOKEN} only, never from the YAML file. */
         @com.fasterxml.jackson.annotation.JsonIgnore
         public String adminToken;
     }
 
+    /** TLS: a PEM certificate and key, or a PKCS#12/JKS key store. */
+    public static final class Tls {
+        public String certFile;
+        public String keyFile;
+        public String keyStoreFile;
+        /** Environment variable holding the key store's password. */
+        public String keyStorePasswordEnv;
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public String keyStorePassword;
+
+        public boolean enabled() {
+            return certFile != null || keyStoreFile != null;
+        }
+    }
+
+    /** Optional authentication of {@code /metrics}: a bearer token or basic credentials, from the environment. */
+    public static final class MetricsAuth {
+        public String bearerTokenEnv;
+        public String basicUser;
+        public String basicPasswordEnv;
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public String bearerToken;
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public String basicPassword;
+
+        public boolean enabled() {
+            return bearerToken != null || basicPassword != null;
+        }
+    }
+
     /** Which metric families are exported. */
     public static final class Metrics {
+        /** Authentication of {@code /metrics}; off by default. */
+        public MetricsAuth auth = new MetricsAuth();
         /** The source document's {@code llm_*} names. */
         public boolean sourceFamily = true;
         /** The OpenTelemetry GenAI {@code gen_ai_*} names. */

@@ -12,6 +12,7 @@ public final class Call {
     Backend backend;
     ChatStream stream;
     private boolean recorded;
+    private java.util.function.Consumer<dev.vitals.llm.LlmCall> onRecorded;
 
     public Call(String requestId, long startNanos) {
         this.requestId = requestId;
@@ -34,6 +35,17 @@ public final class Call {
     /** Gateway overhead so far: time since the start minus time spent on backends, milliseconds. */
     public double overheadMillis() {
         return Math.max(0, System.nanoTime() - startNanos - upstreamNanos()) / 1e6;
+    }
+
+    /** Runs {@code action} with the call's record once it is recorded (e.g. to charge an API key). */
+    public void onRecorded(java.util.function.Consumer<dev.vitals.llm.LlmCall> action) {
+        this.onRecorded = action;
+    }
+
+    void recorded(dev.vitals.llm.LlmCall c) {
+        if (onRecorded != null) {
+            onRecorded.accept(c);
+        }
     }
 
     /** Returns true the first time only, so a call is recorded exactly once whatever races end it. */

@@ -150,6 +150,7 @@ public final class Gateway {
         }
         LlmCall c = b.build();
         metrics.record(c);
+        call.recorded(c);
         if (error != null) {
             LOG.fine(() -> "request " + call.requestId + " failed: " + error.label());
         }

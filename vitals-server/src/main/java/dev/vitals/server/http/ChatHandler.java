@@ -1,6 +1,7 @@
 package dev.vitals.server.http;
 
 import dev.vitals.llm.ErrorType;
+import dev.vitals.server.auth.ApiKeys;
 import dev.vitals.server.gateway.Backend;
 import dev.vitals.server.gateway.BackendException;
 import dev.vitals.server.gateway.Call;
@@ -28,10 +29,12 @@ final class ChatHandler {
 
     private final Gateway gateway;
     private final String defaultModel;
+    private final ApiKeys keys;
 
-    ChatHandler(Gateway gateway, String defaultModel) {
+    ChatHandler(Gateway gateway, String defaultModel, ApiKeys keys) {
         this.gateway = gateway;
         this.defaultModel = defaultModel;
+        this.keys = keys;
     }
 
     Handler<RoutingContext> chat() {
@@ -49,7 +52,7 @@ final class ChatHandler {
                         "model '" + r.model() + "' is not served by this gateway; see GET /v1/models");
                 return;
             }
-            Call call = new Call(RequestContext.requestId(rc), RequestContext.start(rc));
+            Call call = newCall(rc);
             if (r.stream()) {
                 stream(rc, r, route, call);
             } else {
@@ -72,7 +75,7 @@ final class ChatHandler {
                 HttpErrors.send(rc, 503, "server_error", "no_backend", "no backend serves the default model '" + r.model() + "'");
                 return;
             }
-            Call call = new Call(RequestContext.requestId(rc), RequestContext.start(rc));
+            Call call = newCall(rc);
             gateway.complete(r, route, call).onComplete(ar -> {
                 HttpServerResponse resp = rc.response();
                 if (ar.succeeded()) {
@@ -93,6 +96,15 @@ final class ChatHandler {
                 }
             });
         };
+    }
+
+    private Call newCall(RoutingContext rc) {
+        Call call = new Call(RequestContext.requestId(rc), RequestContext.start(rc));
+        ApiKeys.Key key = AuthHandler.key(rc);
+        if (key != null) {
+            call.onRecorded(c -> keys.spend(key, c.costUsd()));
+        }
+        return call;
     }
 
     private void complete(RoutingContext rc, ChatRequest r, List<Backend> route, Call call) {

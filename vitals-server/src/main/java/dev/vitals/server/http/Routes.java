@@ -21,11 +21,11 @@ public final class Routes {
     private static final Logger LOG = Logger.getLogger(Routes.class.getName());
     /** The server's own paths: the only values of the {@code route} label. */
     public static final Set<String> PATHS = Set.of("/", "/health", "/metrics", "/generate", "/v1/chat/completions",
-            "/v1/models", "/admin/prices/reload");
+            "/v1/models", "/admin/prices/reload", "/admin/keys", "/admin/keys/:id");
 
     /** What the routes need from the server. */
     public record Deps(Gateway gateway, PrometheusRegistry registry, HttpMetrics httpMetrics, String defaultModel,
-                       long maxBodyBytes, Supplier<JsonObject> health, AdminHandler admin) {
+                       long maxBodyBytes, Supplier<JsonObject> health, AdminHandler admin, AuthHandler auth) {
     }
 
     private Routes() {
@@ -35,22 +35,26 @@ public final class Routes {
     public static Router main(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
         common(router, d);
-        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel());
+        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.auth().keys());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()).setHandleFileUploads(false);
         router.get("/").handler(rc -> rc.response().putHeader("content-type", "text/plain; charset=utf-8")
                 .end("AI Metrics App is running! Try POSTing to /generate. Metrics: /metrics, OpenAI-compatible API: /v1/chat/completions\n"));
         router.get("/health").handler(rc -> json(rc, d.health().get()));
-        router.get("/metrics").handler(new MetricsHandler(d.registry()));
-        router.post("/generate").handler(body).handler(chat.generate());
-        router.post("/v1/chat/completions").handler(body).handler(chat.chat());
-        router.get("/v1/models").handler(rc -> {
+        router.get("/metrics").handler(d.auth().metrics()).handler(new MetricsHandler(d.registry()));
+        router.post("/generate").handler(d.auth().gateway("/generate")).handler(body).handler(chat.generate());
+        router.post("/v1/chat/completions").handler(d.auth().gateway("/v1/chat/completions")).handler(body).handler(chat.chat());
+        router.get("/v1/models").handler(d.auth().gateway("/v1/models")).handler(rc -> {
             JsonArray data = new JsonArray();
             for (String[] m : d.gateway().models()) {
                 data.add(new JsonObject().put("id", m[0]).put("object", "model").put("created", 0).put("owned_by", m[1]));
             }
             json(rc, new JsonObject().put("object", "list").put("data", data));
         });
+        router.route("/admin/*").handler(d.admin().guard());
         router.post("/admin/prices/reload").handler(d.admin()::reloadPrices);
+        router.post("/admin/keys").handler(body).handler(d.admin()::createKey);
+        router.get("/admin/keys").handler(d.admin()::listKeys);
+        router.delete("/admin/keys/:id").handler(d.admin()::revokeKey);
         errors(router);
         return router;
     }
@@ -59,7 +63,7 @@ public final class Routes {
     public static Router metricsOnly(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
         common(router, d);
-        router.get("/metrics").handler(new MetricsHandler(d.registry()));
+        router.get("/metrics").handler(d.auth().metrics()).handler(new MetricsHandler(d.registry()));
         router.get("/health").handler(rc -> json(rc, d.health().get()));
         errors(router);
         return router;
@@ -68,9 +72,8 @@ public final class Routes {
     private static void common(Router router, Deps d) {
         router.route().handler(rc -> {
             RequestContext.begin(rc);
-            String path = rc.normalizedPath();
             String method = rc.request().method().name();
-            rc.addEndHandler(v -> d.httpMetrics().count(path, method, rc.response().getStatusCode()));
+            rc.addEndHandler(v -> d.httpMetrics().count(routeOf(rc), method, rc.response().getStatusCode()));
             rc.next();
         });
     }
@@ -90,6 +93,16 @@ public final class Routes {
             HttpErrors.send(rc, 500, "server_error", "internal_error",
                     "internal error; see the server log for request " + RequestContext.requestId(rc));
         });
+    }
+
+    /** The matched route's template (e.g. {@code /admin/keys/:id}), or the path when no route matched. */
+    private static String routeOf(RoutingContext rc) {
+        var route = rc.currentRoute();
+        String p = route == null ? null : route.getPath();
+        if (p != null && PATHS.contains(p)) {
+            return p;
+        }
+        return rc.normalizedPath();
     }
 
     /** The path, cut to 100 characters and stripped of control characters, for error messages. */

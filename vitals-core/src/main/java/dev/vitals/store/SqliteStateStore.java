@@ -1,0 +1,234 @@
+package dev.vitals.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The embedded default {@link StateStore}: one SQLite file in WAL mode, migrated on open by the
+ * versioned scripts {@code dev/vitals/store/migrations/V<n>__*.sql}, each applied once in its own
+ * transaction and recorded in {@code schema_migrations}.
+ *
+ * <pre>{@code
+ * try (StateStore store = SqliteStateStore.open(Path.of("vitals-data/vitals.db"))) { ... }
+ * }</pre>
+ *
+ * <p>One connection, used under this object's lock: SQLite serializes writers anyway, and calls come
+ * from worker threads.
+ */
+public final class SqliteStateStore implements StateStore {
+    /** Migration scripts in order; append only, never edit a released one. */
+    static final List<String> MIGRATIONS = List.of("V1__api_keys.sql");
+
+    private final Path file;
+    private final Connection conn;
+    private final int version;
+
+    private SqliteStateStore(Path file, Connection conn, int version) {
+        this.file = file;
+        this.conn = conn;
+        this.version = version;
+    }
+
+    /**
+     * Opens (creating it and its directory if needed) and migrates the database at {@code file}.
+     *
+     * @throws IllegalStateException naming the file when it cannot be opened or migrated
+     */
+    public static SqliteStateStore open(Path file) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA journal_mode=WAL");
+                st.execute("PRAGMA synchronous=NORMAL");
+                st.execute("PRAGMA busy_timeout=5000");
+                st.execute("PRAGMA foreign_keys=ON");
+            }
+            int v = migrate(c);
+            return new SqliteStateStore(file, c, v);
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("cannot open state store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int migrate(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                    + "applied_at_ms INTEGER NOT NULL)");
+        }
+        int current = 0;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) {
+            if (rs.next()) {
+                current = rs.getInt(1);
+            }
+        }
+        if (current > MIGRATIONS.size()) {
+            throw new SQLException("database schema version " + current + " is newer than this Vitals (" + MIGRATIONS.size() + ")");
+        }
+        for (int v = current + 1; v <= MIGRATIONS.size(); v++) {
+            String name = MIGRATIONS.get(v - 1);
+            String sql = resource(name);
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                for (String stmt : sql.split(";\\s*(\\n|$)")) {
+                    String s = stmt.replaceAll("(?m)^\\s*--.*$", "").trim();
+                    if (!s.isEmpty()) {
+                        st.execute(s);
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO schema_migrations VALUES (?, ?, ?)")) {
+                    ps.setInt(1, v);
+                    ps.setString(2, name);
+                    ps.setLong(3, System.currentTimeMillis());
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw new SQLException("migration " + name + " failed: " + e.getMessage(), e);
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        return MIGRATIONS.size();
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = SqliteStateStore.class.getResourceAsStream("/dev/vitals/store/migrations/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("migration " + name + " missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public int schemaVersion() {
+        return version;
+    }
+
+    @Override
+    public synchronized void upsertApiKey(ApiKeyRecord k) {
+        String sql = "INSERT INTO api_keys (id, name, salt, secret_hash, source, rate_limit_per_minute, budget_usd, spent_usd, "
+                + "created_at_ms, revoked_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) "
+                + "ON CONFLICT(id) DO UPDATE SET name = excluded.name, salt = excluded.salt, secret_hash = excluded.secret_hash, "
+                + "rate_limit_per_minute = excluded.rate_limit_per_minute, budget_usd = excluded.budget_usd, revoked_at_ms = NULL";
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setString(1, k.id());
+            ps.setString(2, k.name());
+            ps.setString(3, k.salt());
+            ps.setString(4, k.secretHash());
+            ps.setString(5, k.source());
+            ps.setDouble(6, k.rateLimitPerMinute());
+            if (k.hasBudget()) {
+                ps.setDouble(7, k.budgetUsd());
+            } else {
+                ps.setNull(7, java.sql.Types.REAL);
+            }
+            ps.setDouble(8, k.spentUsd());
+            ps.setLong(9, k.createdAtMillis());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store API key '" + k.name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized List<ApiKeyRecord> apiKeys() {
+        List<ApiKeyRecord> out = new ArrayList<>();
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id, name, salt, secret_hash, source, rate_limit_per_minute, budget_usd, "
+                     + "spent_usd, created_at_ms, revoked_at_ms FROM api_keys ORDER BY created_at_ms, id")) {
+            while (rs.next()) {
+                double budget = rs.getDouble(7);
+                if (rs.wasNull()) {
+                    budget = Double.NaN;
+                }
+                long revoked = rs.getLong(10);
+                out.add(new ApiKeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getDouble(6), budget, rs.getDouble(8), rs.getLong(9), rs.wasNull() ? 0 : revoked));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read API keys: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized boolean revokeApiKey(String id, long atMillis) {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "UPDATE api_keys SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL")) {
+            ps.setLong(1, atMillis);
+            ps.setString(2, id);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot revoke API key " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void addSpend(Map<String, Double> usdById) {
+        if (usdById.isEmpty()) {
+            return;
+        }
+        try {
+            conn.setAutoCommit(false);
+            try (PreparedStatement ps = conn.prepareStatement("UPDATE api_keys SET spent_usd = spent_usd + ? WHERE id = ?")) {
+                for (Map.Entry<String, Double> e : usdById.entrySet()) {
+                    ps.setDouble(1, e.getValue());
+                    ps.setString(2, e.getKey());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                conn.commit();
+            } catch (SQLException e) {
+                conn.rollback();
+                throw e;
+            } finally {
+                conn.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot add API key spend: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long sizeBytes() {
+        long total = 0;
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            try {
+                total += Files.size(Path.of(file.toAbsolutePath() + suffix));
+            } catch (IOException e) {
+                // the WAL and shared-memory files come and go
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            conn.close();
+        } catch (SQLException e) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.vitals.store;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Durable state of a Vitals server, behind a small interface so that an embedded SQLite database
+ * (the default, {@link SqliteStateStore}) or a shared database can serve it. Every method blocks:
+ * servers call them from worker threads, never from an event loop. Implementations are thread-safe.
+ */
+public interface StateStore extends AutoCloseable {
+
+    /** The schema version after migrations. */
+    int schemaVersion();
+
+    /** Inserts a key, or replaces the secret and limits of an active key of the same id. */
+    void upsertApiKey(ApiKeyRecord key);
+
+    /** All keys, revoked ones included, oldest first. */
+    List<ApiKeyRecord> apiKeys();
+
+    /** Revokes an active key; false when there is no active key with that id. */
+    boolean revokeApiKey(String id, long atMillis);
+
+    /** Adds spend to keys, in one transaction. Unknown ids are ignored. */
+    void addSpend(Map<String, Double> usdById);
+
+    /** Size of the database on disk in bytes, 0 when unknown. */
+    long sizeBytes();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,277 @@
+package dev.vitals.server.auth;
+
+import dev.vitals.server.config.ConfigException;
+import dev.vitals.server.config.VitalsConfig;
+import dev.vitals.store.ApiKeyRecord;
+import dev.vitals.store.StateStore;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Gateway API keys: checked on every gateway request, each with an optional rate limit and USD budget.
+ *
+ * <p>Keys created through the admin API look like {@code vk_<16 hex id>_<64 hex secret>}; the store
+ * keeps only a random salt and SHA-256(salt ‖ secret). A SHA-256 without a slow KDF is enough because
+ * the secrets are 256 random bits, not passwords. Keys from the configuration (any string, read from
+ * an environment variable or a file) are found through an HMAC keyed by a per-process random pepper
+ * and stored salted like the others, so their spend survives restarts.
+ *
+ * <p>Checks run on the event loop and touch memory only; the store is written from worker threads
+ * ({@link #create}, {@link #revoke}, {@link #flushSpend}). A budget is checked before a call and spent
+ * after it, so concurrent calls can overshoot it by at most their own cost.
+ */
+public final class ApiKeys {
+    /** Key names: also the {@code key} label, so short and plain. */
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final HexFormat HEX = HexFormat.of();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The outcome of a check. */
+    public enum Outcome { OK, MISSING, INVALID, RATE_LIMITED, BUDGET_EXCEEDED }
+
+    /** A check's verdict; {@code key} is set when the key was recognized. */
+    public record Verdict(Outcome outcome, Key key) {
+    }
+
+    /** One active key in memory. */
+    public static final class Key {
+        final String id;
+        final String name;
+        final String salt;
+        final String hash;
+        final double rateLimitPerMinute;
+        final double budgetUsd;
+        final TokenBucket bucket;
+        final DoubleAdder spent = new DoubleAdder();
+        final DoubleAdder unflushed = new DoubleAdder();
+        final String source;
+        final long createdAtMillis;
+
+        Key(ApiKeyRecord r) {
+            this.id = r.id();
+            this.name = r.name();
+            this.salt = r.salt();
+            this.hash = r.secretHash();
+            this.rateLimitPerMinute = r.rateLimitPerMinute();
+            this.budgetUsd = r.budgetUsd();
+            this.bucket = r.rateLimitPerMinute() > 0 ? new TokenBucket(r.rateLimitPerMinute(), System.nanoTime()) : null;
+            this.spent.add(r.spentUsd());
+            this.source = r.source();
+            this.createdAtMillis = r.createdAtMillis();
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public double spentUsd() {
+            return spent.sum();
+        }
+
+        /** Requests per minute, 0 = unlimited. */
+        public double rateLimitPerMinute() {
+            return rateLimitPerMinute;
+        }
+
+        /** Budget in USD, NaN = none. */
+        public double budgetUsd() {
+            return budgetUsd;
+        }
+
+        /** Remaining budget, or NaN when the key has none. */
+        public double remainingUsd() {
+            return Double.isNaN(budgetUsd) ? Double.NaN : budgetUsd - spent.sum();
+        }
+    }
+
+    private final StateStore store;
+    private final int maxKeys;
+    private final byte[] pepper = new byte[32];
+    private final Map<String, Key> byId = new ConcurrentHashMap<>();
+    private final Map<String, Key> configuredByMac = new ConcurrentHashMap<>();
+
+    /** Loads active keys from the store and adds the configured ones (their secrets from env or files). */
+    public ApiKeys(StateStore store, VitalsConfig.Auth cfg, Map<String, String> env) {
+        this.store = store;
+        this.maxKeys = cfg.maxKeys;
+        RANDOM.nextBytes(pepper);
+        for (ApiKeyRecord r : store.apiKeys()) {
+            if (!r.revoked() && "admin".equals(r.source())) {
+                byId.put(r.id(), new Key(r));
+            }
+        }
+        Map<String, ApiKeyRecord> stored = new HashMap<>();
+        store.apiKeys().forEach(r -> stored.put(r.id(), r));
+        for (VitalsConfig.ConfiguredKey k : cfg.keys) {
+            String secret = k.secret(env);
+            String id = "cfg_" + k.name;
+            String salt = newSalt();
+            ApiKeyRecord prev = stored.get(id);
+            ApiKeyRecord r = new ApiKeyRecord(id, k.name, salt, hash(salt, secret), "config", k.rateLimitPerMinute,
+                    k.budgetUsd == null ? Double.NaN : k.budgetUsd, prev == null ? 0 : prev.spentUsd(),
+                    prev == null ? System.currentTimeMillis() : prev.createdAtMillis(), 0);
+            store.upsertApiKey(r);
+            Key key = new Key(r);
+            if (configuredByMac.putIfAbsent(mac(secret), key) != null) {
+                throw new ConfigException("auth.keys: two configured keys have the same secret (" + k.name + ")");
+            }
+            byId.put(id, key);
+        }
+    }
+
+    /** Checks an {@code Authorization} header value (or {@code null}); takes a rate-limit token on success. */
+    public Verdict check(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            return new Verdict(Outcome.MISSING, null);
+        }
+        String secret = authorization.startsWith("Bearer ") ? authorization.substring(7).trim() : null;
+        if (secret == null || secret.isEmpty() || secret.length() > 512) {
+            return new Verdict(Outcome.INVALID, null);
+        }
+        Key key = find(secret);
+        if (key == null) {
+            return new Verdict(Outcome.INVALID, null);
+        }
+        if (key.bucket != null && !key.bucket.tryTake(System.nanoTime())) {
+            return new Verdict(Outcome.RATE_LIMITED, key);
+        }
+        if (!Double.isNaN(key.budgetUsd) && key.spent.sum() >= key.budgetUsd) {
+            return new Verdict(Outcome.BUDGET_EXCEEDED, key);
+        }
+        return new Verdict(Outcome.OK, key);
+    }
+
+    private Key find(String secret) {
+        if (secret.startsWith("vk_") && secret.length() == 3 + 16 + 1 + 64 && secret.charAt(19) == '_') {
+            Key k = byId.get(secret.substring(3, 19));
+            if (k != null && MessageDigest.isEqual(HEX.parseHex(k.hash), HEX.parseHex(hash(k.salt, secret.substring(20))))) {
+                return k;
+            }
+            return null;
+        }
+        return configuredByMac.get(mac(secret));
+    }
+
+    /** Adds the cost of a finished call to its key (memory now, the store at the next flush). */
+    public void spend(Key key, double usd) {
+        if (key != null && usd > 0 && Double.isFinite(usd)) {
+            key.spent.add(usd);
+            key.unflushed.add(usd);
+        }
+    }
+
+    /** Creates a key; blocking (store write). Returns the record and the one-time plaintext key. */
+    public synchronized Map.Entry<ApiKeyRecord, String> create(String name, double rateLimitPerMinute, double budgetUsd) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("'name' must match " + NAME.pattern());
+        }
+        if (byId.values().stream().anyMatch(k -> k.name.equals(name))) {
+            throw new IllegalArgumentException("an active key named '" + name + "' exists already");
+        }
+        if (byId.size() >= maxKeys) {
+            throw new IllegalArgumentException("the gateway has " + byId.size() + " active keys, the limit (auth.maxKeys)");
+        }
+        byte[] idBytes = new byte[8];
+        byte[] secretBytes = new byte[32];
+        RANDOM.nextBytes(idBytes);
+        RANDOM.nextBytes(secretBytes);
+        String id = HEX.formatHex(idBytes);
+        String secret = HEX.formatHex(secretBytes);
+        String salt = newSalt();
+        ApiKeyRecord r = new ApiKeyRecord(id, name, salt, hash(salt, secret), "admin", rateLimitPerMinute, budgetUsd, 0,
+                System.currentTimeMillis(), 0);
+        store.upsertApiKey(r);
+        byId.put(id, new Key(r));
+        return Map.entry(r, "vk_" + id + "_" + secret);
+    }
+
+    /** Revokes an admin-created key; blocking. False when no such active key. */
+    public synchronized boolean revoke(String id) {
+        Key k = byId.get(id);
+        if (k == null || !"admin".equals(k.source)) {
+            return false;
+        }
+        if (!store.revokeApiKey(id, System.currentTimeMillis())) {
+            return false;
+        }
+        byId.remove(id);
+        return true;
+    }
+
+    /** Active keys. */
+    public List<Key> list() {
+        List<Key> out = new ArrayList<>(byId.values());
+        out.sort((a, b) -> Long.compare(a.createdAtMillis, b.createdAtMillis));
+        return out;
+    }
+
+    /** Writes unflushed spend to the store; blocking. */
+    public void flushSpend() {
+        Map<String, Double> delta = new HashMap<>();
+        for (Key k : byId.values()) {
+            double d = k.unflushed.sumThenReset();
+            if (d > 0) {
+                delta.put(k.id, d);
+            }
+        }
+        try {
+            store.addSpend(delta);
+        } catch (RuntimeException e) {
+            delta.forEach((id, d) -> {
+                Key k = byId.get(id);
+                if (k != null) {
+                    k.unflushed.add(d); // try again at the next flush
+                }
+            });
+            throw e;
+        }
+    }
+
+    public boolean isEmpty() {
+        return byId.isEmpty();
+    }
+
+    static String newSalt() {
+        byte[] s = new byte[16];
+        RANDOM.nextBytes(s);
+        return HEX.formatHex(s);
+    }
+
+    static String hash(String saltHex, String secret) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(HEX.parseHex(saltHex));
+            md.update(secret.getBytes(StandardCharsets.UTF_8));
+            return HEX.formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String mac(String secret) {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(pepper, "HmacSHA256"));
+            return HEX.formatHex(m.doFinal(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.vitals.server.http;
+
+import dev.vitals.server.auth.ApiKeys;
+import dev.vitals.server.config.VitalsConfig;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+
+/**
+ * Access control of the gateway routes (API keys with rate limits and budgets) and of {@code /metrics}
+ * (optional bearer or basic credentials). Every refusal is a JSON error — 401 without or with a wrong
+ * credential, 429 over a rate limit or budget — and is counted in
+ * {@code vitals_auth_refusals_total{route,reason}}. The guards are security-policy handlers, so they
+ * run before the body is read: a refused client never gets its body buffered. Secrets are compared in constant time and never
+ * logged or echoed.
+ */
+public final class AuthHandler {
+    static final String KEY = "vitals.apiKey";
+
+    private final ApiKeys keys;
+    private final boolean enabled;
+    private final byte[] metricsBearer;
+    private final byte[] metricsBasic;
+    private final Counter refusals;
+
+    public AuthHandler(ApiKeys keys, VitalsConfig cfg, PrometheusRegistry registry) {
+        this.keys = keys;
+        this.enabled = cfg.auth.enabled;
+        VitalsConfig.MetricsAuth m = cfg.metrics.auth;
+        this.metricsBearer = m.bearerToken == null ? null : m.bearerToken.getBytes(StandardCharsets.UTF_8);
+        this.metricsBasic = m.basicPassword == null ? null
+                : Base64.getEncoder().encode((m.basicUser + ":" + m.basicPassword).getBytes(StandardCharsets.UTF_8));
+        this.refusals = Counter.builder().name("vitals_auth_refusals_total")
+                .help("Requests refused by access control, by route and reason.")
+                .labelNames("route", "reason").register(registry);
+    }
+
+    public ApiKeys keys() {
+        return keys;
+    }
+
+    /** The key of an authenticated gateway request, or {@code null}. */
+    public static ApiKeys.Key key(RoutingContext rc) {
+        return rc.get(KEY);
+    }
+
+    /** Guards a gateway route; a no-op when {@code auth.enabled} is false. */
+    Handler<RoutingContext> gateway(String route) {
+        return (SecurityPolicyHandler) rc -> {
+            if (!enabled) {
+                rc.next();
+                return;
+            }
+            ApiKeys.Verdict v = keys.check(rc.request().getHeader("authorization"));
+            switch (v.outcome()) {
+                case OK -> {
+                    rc.put(KEY, v.key());
+                    rc.next();
+                }
+                case MISSING -> refuse(rc, route, "missing_key", 401, "authentication_error", "missing_api_key",
+                        "this gateway needs an API key: Authorization: Bearer <key>");
+                case INVALID -> refuse(rc, route, "invalid_key", 401, "authentication_error", "invalid_api_key",
+                        "the API key is not valid");
+                case RATE_LIMITED -> {
+                    rc.response().putHeader("retry-after", "1");
+                    refuse(rc, route, "rate_limited", 429, "rate_limit_error", "rate_limit_exceeded",
+                            "rate limit of key '" + v.key().name() + "' exceeded");
+                }
+                case BUDGET_EXCEEDED -> refuse(rc, route, "budget_exceeded", 429, "insufficient_quota", "budget_exceeded",
+                        "budget of key '" + v.key().name() + "' is used up");
+            }
+        };
+    }
+
+    /** Guards {@code /metrics} when bearer or basic credentials are configured. */
+    Handler<RoutingContext> metrics() {
+        return (SecurityPolicyHandler) rc -> {
+            if (metricsBearer == null && metricsBasic == null) {
+                rc.next();
+                return;
+            }
+            String h = rc.request().getHeader("authorization");
+            boolean ok = false;
+            if (h != null && metricsBearer != null && h.startsWith("Bearer ")) {
+                ok = MessageDigest.isEqual(metricsBearer, h.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+            } else if (h != null && metricsBasic != null && h.startsWith("Basic ")) {
+                ok = MessageDigest.isEqual(metricsBasic, h.substring(6).trim().getBytes(StandardCharsets.UTF_8));
+            }
+            if (ok) {
+                rc.next();
+                return;
+            }
+            if (metricsBasic != null) {
+                rc.response().putHeader("www-authenticate", "Basic realm=\"vitals-metrics\"");
+            }
+            refuse(rc, "/metrics", h == null ? "missing_credentials" : "invalid_credentials", 401, "authentication_error",
+                    "metrics_unauthorized", "/metrics needs credentials");
+        };
+    }
+
+    void countAdminRefusal(String reason) {
+        refusals.labelValues("/admin", reason).inc();
+    }
+
+    private void refuse(RoutingContext rc, String route, String reason, int status, String type, String code, String message) {
+        refusals.labelValues(route, reason).inc();
+        HttpErrors.send(rc, status, type, code, message);
+    }
+}
