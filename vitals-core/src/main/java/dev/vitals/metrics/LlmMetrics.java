@@ -208,7 +208,10 @@ public final class LlmMetrics {
     }
 
     private ModelSeries series(String model) {
-        ModelSeries s = models.get(model);
+        // keyed by the label value, not the raw name: names that sanitize alike share one series,
+        // one place under the cap and one cost average
+        String label = LabelValues.sanitize(model);
+        ModelSeries s = models.get(label);
         if (s != null) {
             return s;
         }
@@ -225,7 +228,7 @@ public final class LlmMetrics {
             }
             return o;
         }
-        return models.computeIfAbsent(model, m -> new ModelSeries(LabelValues.sanitize(m)));
+        return models.computeIfAbsent(label, ModelSeries::new);
     }
 
     /** The series of one model, resolved once so that a warm recording allocates nothing. */
@@ -343,6 +346,8 @@ public final class LlmMetrics {
         }
 
         GenAiSeries genAi(String provider, String operation) {
+            provider = LabelValues.sanitize(provider);
+            operation = LabelValues.sanitize(operation);
             Map<String, GenAiSeries> byOp = genAi.get(provider);
             if (byOp == null) {
                 if (genAi.size() >= MAX_PROVIDERS_PER_MODEL) {
@@ -357,8 +362,8 @@ public final class LlmMetrics {
                     labelOverflow.inc();
                     operation = LabelValues.OVERFLOW;
                 }
-                final String p = LabelValues.sanitize(provider);
-                s = byOp.computeIfAbsent(operation, o -> new GenAiSeries(LabelValues.sanitize(o), p, model));
+                final String p = provider;
+                s = byOp.computeIfAbsent(operation, o -> new GenAiSeries(o, p, model));
             }
             return s;
         }
