@@ -258,7 +258,8 @@ public final class LlmMetrics {
         final CounterDataPoint inputDp;
         final CounterDataPoint outputDp;
         final CounterDataPoint cachedDp;
-        final GaugeDataPoint costPerQueryDp;
+        /** Resolved on the first priced call: an unpriced model must not report a cost of 0. */
+        volatile GaugeDataPoint costPerQueryDp;
         final DistributionDataPoint lengthDp;
         final CounterDataPoint costTotalDp;
         final DistributionDataPoint queryCostDp;
@@ -282,7 +283,6 @@ public final class LlmMetrics {
                 inputDp = inputTokens.labelValues(model);
                 outputDp = outputTokens.labelValues(model);
                 cachedDp = cachedInputTokens.labelValues(model);
-                costPerQueryDp = costPerQuery.labelValues(model);
                 lengthDp = responseLength.labelValues(model);
                 costTotalDp = costTotal.labelValues(model);
                 queryCostDp = queryCost.labelValues(model);
@@ -300,7 +300,6 @@ public final class LlmMetrics {
             } else {
                 ok = failed = inputDp = outputDp = cachedDp = costTotalDp = unpricedDp = estimatedDp = fallbacksDp = null;
                 latencyDp = lengthDp = queryCostDp = upstreamDp = overheadDp = ttftDp = tpotDp = null;
-                costPerQueryDp = null;
                 errorDps = null;
             }
         }
@@ -332,7 +331,11 @@ public final class LlmMetrics {
                 double cost = c.costUsd();
                 costTotalDp.inc(cost);
                 queryCostDp.observe(cost);
-                costPerQueryDp.set(updateEwma(cost));
+                GaugeDataPoint g = costPerQueryDp;
+                if (g == null) {
+                    costPerQueryDp = g = costPerQuery.labelValues(model);
+                }
+                g.set(updateEwma(cost));
             } else {
                 unpricedDp.inc();
             }
