@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -208,24 +209,44 @@ public final class LlmMetrics {
     }
 
     private ModelSeries series(String model) {
-        ModelSeries s = models.get(model);
+        // keyed by the label value, not the raw name: names that sanitize alike share one series,
+        // one place under the cap and one cost average
+        String label = LabelValues.sanitize(model);
+        ModelSeries s = capped(models, label, maxModels, ModelSeries::new);
         if (s != null) {
             return s;
         }
-        if (models.size() >= maxModels) {
-            labelOverflow.inc();
-            ModelSeries o = overflow;
-            if (o == null) {
-                synchronized (this) {
-                    if (overflow == null) {
-                        overflow = new ModelSeries(LabelValues.OVERFLOW);
-                    }
-                    o = overflow;
+        labelOverflow.inc();
+        ModelSeries o = overflow;
+        if (o == null) {
+            synchronized (this) {
+                if (overflow == null) {
+                    overflow = new ModelSeries(LabelValues.OVERFLOW);
+                }
+                o = overflow;
+            }
+        }
+        return o;
+    }
+
+    /**
+     * The value under {@code key}, created when {@code map} holds fewer than {@code max} entries;
+     * {@code null} when it is full. Creation is serialized so that concurrent first recordings of
+     * different keys cannot push the map past {@code max}; lookups of existing keys take no lock.
+     */
+    private static <V> V capped(Map<String, V> map, String key, int max, Function<String, V> create) {
+        V v = map.get(key);
+        if (v != null) {
+            return v;
+        }
+        if (map.size() < max) {
+            synchronized (map) {
+                if (map.size() < max) {
+                    return map.computeIfAbsent(key, create);
                 }
             }
-            return o;
         }
-        return models.computeIfAbsent(model, m -> new ModelSeries(LabelValues.sanitize(m)));
+        return map.get(key); // created by another thread since the first look
     }
 
     /** The series of one model, resolved once so that a warm recording allocates nothing. */
@@ -237,7 +258,8 @@ public final class LlmMetrics {
         final CounterDataPoint inputDp;
         final CounterDataPoint outputDp;
         final CounterDataPoint cachedDp;
-        final GaugeDataPoint costPerQueryDp;
+        /** Resolved on the first priced call: an unpriced model must not report a cost of 0. */
+        volatile GaugeDataPoint costPerQueryDp;
         final DistributionDataPoint lengthDp;
         final CounterDataPoint costTotalDp;
         final DistributionDataPoint queryCostDp;
@@ -261,7 +283,6 @@ public final class LlmMetrics {
                 inputDp = inputTokens.labelValues(model);
                 outputDp = outputTokens.labelValues(model);
                 cachedDp = cachedInputTokens.labelValues(model);
-                costPerQueryDp = costPerQuery.labelValues(model);
                 lengthDp = responseLength.labelValues(model);
                 costTotalDp = costTotal.labelValues(model);
                 queryCostDp = queryCost.labelValues(model);
@@ -279,7 +300,6 @@ public final class LlmMetrics {
             } else {
                 ok = failed = inputDp = outputDp = cachedDp = costTotalDp = unpricedDp = estimatedDp = fallbacksDp = null;
                 latencyDp = lengthDp = queryCostDp = upstreamDp = overheadDp = ttftDp = tpotDp = null;
-                costPerQueryDp = null;
                 errorDps = null;
             }
         }
@@ -311,7 +331,11 @@ public final class LlmMetrics {
                 double cost = c.costUsd();
                 costTotalDp.inc(cost);
                 queryCostDp.observe(cost);
-                costPerQueryDp.set(updateEwma(cost));
+                GaugeDataPoint g = costPerQueryDp;
+                if (g == null) {
+                    costPerQueryDp = g = costPerQuery.labelValues(model);
+                }
+                g.set(updateEwma(cost));
             } else {
                 unpricedDp.inc();
             }
@@ -343,22 +367,19 @@ public final class LlmMetrics {
         }
 
         GenAiSeries genAi(String provider, String operation) {
-            Map<String, GenAiSeries> byOp = genAi.get(provider);
+            provider = LabelValues.sanitize(provider);
+            operation = LabelValues.sanitize(operation);
+            Map<String, GenAiSeries> byOp = capped(genAi, provider, MAX_PROVIDERS_PER_MODEL, k -> new ConcurrentHashMap<>());
             if (byOp == null) {
-                if (genAi.size() >= MAX_PROVIDERS_PER_MODEL) {
-                    labelOverflow.inc();
-                    provider = LabelValues.OVERFLOW;
-                }
-                byOp = genAi.computeIfAbsent(provider, p -> new ConcurrentHashMap<>());
+                labelOverflow.inc();
+                provider = LabelValues.OVERFLOW;
+                byOp = genAi.computeIfAbsent(provider, k -> new ConcurrentHashMap<>());
             }
-            GenAiSeries s = byOp.get(operation);
+            final String p = provider;
+            GenAiSeries s = capped(byOp, operation, MAX_PROVIDERS_PER_MODEL, o -> new GenAiSeries(o, p, model));
             if (s == null) {
-                if (byOp.size() >= MAX_PROVIDERS_PER_MODEL) {
-                    labelOverflow.inc();
-                    operation = LabelValues.OVERFLOW;
-                }
-                final String p = LabelValues.sanitize(provider);
-                s = byOp.computeIfAbsent(operation, o -> new GenAiSeries(LabelValues.sanitize(o), p, model));
+                labelOverflow.inc();
+                s = byOp.computeIfAbsent(LabelValues.OVERFLOW, o -> new GenAiSeries(o, p, model));
             }
             return s;
         }

@@ -1,5 +1,6 @@
 package dev.vitals.pricing;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -32,7 +33,8 @@ import java.util.regex.Pattern;
  * "cached_input": USD}}}}, prices per 1,000,000 tokens; {@code cached_input} defaults to {@code input}.
  */
 public final class PriceCatalog {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Pattern DATE_SUFFIX = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8}|latest)$");
     private static final String BUILT_IN = "/dev/vitals/pricing/prices.json";
 

@@ -2,6 +2,7 @@ package dev.vitals.server.config;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -30,7 +31,8 @@ import java.util.stream.Collectors;
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
     /** Values given on the command line; {@code null} means not given. */
     public static final class Overrides {
@@ -72,8 +74,32 @@ public final class ConfigLoader {
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException("config file " + file + " does not exist or is not a file");
             }
-            VitalsConfig c = YAML.readValue(file.toFile(), VitalsConfig.class);
-            return c == null ? new VitalsConfig() : c;
+            // via the tree: readValue fails on a file with no content (empty, or only comments)
+            JsonNode tree = YAML.readTree(file.toFile());
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                return new VitalsConfig();
+            }
+            VitalsConfig c = YAML.treeToValue(tree, VitalsConfig.class);
+            // a section key with nothing under it ("server:") reads as null: it means the defaults
+            VitalsConfig defaults = new VitalsConfig();
+            if (c.server == null) {
+                c.server = defaults.server;
+            }
+            if (c.metrics == null) {
+                c.metrics = defaults.metrics;
+            }
+            if (c.pricing == null) {
+                c.pricing = defaults.pricing;
+            }
+            if (c.backends != null) {
+                for (int i = 0; i < c.backends.size(); i++) {
+                    if (c.backends.get(i) == null) {
+                        throw new ConfigException("config file " + file + ": backends[" + i
+                                + "] is empty; each backend needs at least a name and models");
+                    }
+                }
+            }
+            return c;
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException("config file " + file + ": unknown key '" + path(e) + "'; known keys here: "
                     + e.getKnownPropertyIds(), e);
