@@ -37,6 +37,7 @@ import java.util.Objects;
  * @param responseChars characters of response text
  * @param costUsd the cost of the call in USD, or {@code NaN} when the model has no price
  * @param attempts backends tried, 1 when the first one answered
+ * @param traceId the W3C trace id (32 lower-case hex digits) of the request's span, or {@code null}
  */
 public record LlmCall(
         String requestId,
@@ -54,7 +55,8 @@ public record LlmCall(
         boolean streaming,
         long responseChars,
         double costUsd,
-        int attempts) {
+        int attempts,
+        String traceId) {
 
     public LlmCall {
         if (model == null || model.isEmpty()) {
@@ -79,6 +81,25 @@ public record LlmCall(
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be >= 1, got " + attempts);
         }
+        if (traceId != null && !isTraceId(traceId)) {
+            throw new IllegalArgumentException("traceId must be 32 lower-case hex digits, not all zero");
+        }
+    }
+
+    /** Whether {@code s} is a valid W3C trace id: 32 lower-case hex digits, not all zero. */
+    public static boolean isTraceId(String s) {
+        if (s.length() != 32) {
+            return false;
+        }
+        boolean nonZero = false;
+        for (int i = 0; i < 32; i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+            nonZero |= c != '0';
+        }
+        return nonZero;
     }
 
     /** Whether the call succeeded. */
@@ -130,6 +151,7 @@ public record LlmCall(
         private long responseChars;
         private double costUsd = Double.NaN;
         private int attempts = 1;
+        private String traceId;
 
         private Builder(String model) {
             this.model = model;
@@ -154,6 +176,7 @@ public record LlmCall(
         public Builder responseChars(long chars) { this.responseChars = chars; return this; }
         public Builder costUsd(double usd) { this.costUsd = usd; return this; }
         public Builder attempts(int attempts) { this.attempts = attempts; return this; }
+        public Builder traceId(String traceId) { this.traceId = traceId; return this; }
 
         /**
          * @throws IllegalArgumentException if the outcome or duration is missing or a value is out of range
@@ -167,7 +190,7 @@ public record LlmCall(
             }
             return new LlmCall(requestId, model, provider, operation, errorType, inputTokens, outputTokens,
                     cachedInputTokens, tokensEstimated, durationSeconds, upstreamSeconds, timeToFirstTokenSeconds,
-                    streaming, responseChars, costUsd, attempts);
+                    streaming, responseChars, costUsd, attempts, traceId);
         }
     }
 }

@@ -10,6 +10,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.EnumMap;
 import java.util.Map;
@@ -311,7 +312,7 @@ public final class LlmMetrics {
                 failed.inc();
                 errorDps.get(c.errorType()).inc();
             }
-            latencyDp.observe(c.durationSeconds());
+            observe(latencyDp, c.durationSeconds(), c);
             if (c.inputTokens() > 0) {
                 inputDp.inc(c.inputTokens());
             }
@@ -385,6 +386,35 @@ public final class LlmMetrics {
         }
     }
 
+    /**
+     * Observes a latency with an exemplar linking it to the request: {@code trace_id} when the call
+     * has one, and {@code request_id} (cut so the exemplar's labels stay within OpenMetrics' 128
+     * characters). Without either, client_java attaches the active OpenTelemetry span, if any.
+     */
+    static void observe(DistributionDataPoint dp, double value, LlmCall c) {
+        String rid = c.requestId();
+        String tid = c.traceId();
+        if (rid == null && tid == null) {
+            dp.observe(value);
+            return;
+        }
+        if (rid != null && rid.length() > MAX_EXEMPLAR_REQUEST_ID) {
+            rid = rid.substring(0, MAX_EXEMPLAR_REQUEST_ID);
+        }
+        Labels labels;
+        if (tid == null) {
+            labels = Labels.of("request_id", rid);
+        } else if (rid == null) {
+            labels = Labels.of("trace_id", tid);
+        } else {
+            labels = Labels.of("request_id", rid, "trace_id", tid);
+        }
+        dp.observeWithExemplar(value, labels);
+    }
+
+    /** 128 (OpenMetrics' exemplar label budget) minus "request_id", "trace_id" and a 32-digit trace id. */
+    static final int MAX_EXEMPLAR_REQUEST_ID = 128 - 10 - 8 - 32;
+
     /** Streams only: (end - first token) / (output tokens - 1), as the GenAI conventions define it. */
     static double timePerOutputToken(LlmCall c) {
         if (Double.isNaN(c.timeToFirstTokenSeconds()) || c.outputTokens() < 2) {
@@ -420,7 +450,7 @@ public final class LlmMetrics {
         }
 
         void record(LlmCall c) {
-            (c.success() ? durationOk : durationFailed.get(c.errorType())).observe(c.durationSeconds());
+            observe(c.success() ? durationOk : durationFailed.get(c.errorType()), c.durationSeconds(), c);
             if (c.inputTokens() > 0 || c.success()) {
                 tokensIn.observe(c.inputTokens());
             }

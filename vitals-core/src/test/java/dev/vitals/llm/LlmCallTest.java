@@ -14,7 +14,7 @@ class LlmCallTest {
     /** Builds through the canonical constructor so that values the builder treats specially reach validation. */
     private static LlmCall raw(String model, long in, long out, long cached, double duration, double cost, int attempts) {
         return new LlmCall(null, model, "vitals", "chat", null, in, out, cached, false, duration,
-                Double.NaN, Double.NaN, false, 0, cost, attempts);
+                Double.NaN, Double.NaN, false, 0, cost, attempts, null);
     }
 
     @Test

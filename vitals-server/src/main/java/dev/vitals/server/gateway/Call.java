@@ -11,6 +11,7 @@ public final class Call {
     int attempts;
     Backend backend;
     ChatStream stream;
+    String traceId;
     private boolean recorded;
     private java.util.function.Consumer<dev.vitals.llm.LlmCall> onRecorded;
 
@@ -35,6 +36,11 @@ public final class Call {
     /** Gateway overhead so far: time since the start minus time spent on backends, milliseconds. */
     public double overheadMillis() {
         return Math.max(0, System.nanoTime() - startNanos - upstreamNanos()) / 1e6;
+    }
+
+    /** The W3C trace id of the request, recorded as an exemplar label. */
+    public void traceId(String traceId) {
+        this.traceId = traceId;
     }
 
     /** Runs {@code action} with the call's record once it is recorded (e.g. to charge an API key). */

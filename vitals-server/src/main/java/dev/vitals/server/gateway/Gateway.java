@@ -131,6 +131,7 @@ public final class Gateway {
         double cost = prices.get().cost(r.model(), in, cached, out);
         LlmCall.Builder b = LlmCall.builder(r.model())
                 .requestId(call.requestId)
+                .traceId(call.traceId)
                 .provider(call.backend == null ? "vitals" : call.backend.provider())
                 .operation("chat")
                 .tokens(in, out)

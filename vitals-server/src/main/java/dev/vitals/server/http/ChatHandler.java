@@ -100,6 +100,7 @@ final class ChatHandler {
 
     private Call newCall(RoutingContext rc) {
         Call call = new Call(RequestContext.requestId(rc), RequestContext.start(rc));
+        call.traceId(RequestContext.traceId(rc));
         ApiKeys.Key key = AuthHandler.key(rc);
         if (key != null) {
             call.onRecorded(c -> keys.spend(key, c.costUsd()));

@@ -11,6 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 public final class RequestContext {
     static final String START = "vitals.start";
     static final String REQUEST_ID = "vitals.requestId";
+    static final String TRACE_ID = "vitals.traceId";
     public static final String HEADER = "x-request-id";
 
     private RequestContext() {
@@ -22,6 +23,23 @@ public final class RequestContext {
         String id = isValid(given) ? given : "req_" + Ids.random();
         rc.put(REQUEST_ID, id);
         rc.response().putHeader(HEADER, id);
+        String tid = traceId(rc.request().getHeader("traceparent"));
+        if (tid != null) {
+            rc.put(TRACE_ID, tid);
+        }
+    }
+
+    /** The trace id of a W3C {@code traceparent} header ({@code 00-<32 hex>-<16 hex>-<2 hex>}), or {@code null}. */
+    static String traceId(String traceparent) {
+        if (traceparent == null || traceparent.length() < 55 || traceparent.charAt(2) != '-' || traceparent.charAt(35) != '-') {
+            return null;
+        }
+        String tid = traceparent.substring(3, 35);
+        return dev.vitals.llm.LlmCall.isTraceId(tid) ? tid : null;
+    }
+
+    public static String traceId(RoutingContext rc) {
+        return rc.get(TRACE_ID);
     }
 
     public static long start(RoutingContext rc) {
