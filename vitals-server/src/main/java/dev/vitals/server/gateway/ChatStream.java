@@ -1,21 +1,33 @@
 package dev.vitals.server.gateway;
 
-import io.vertx.core.Handler;
-
 /**
  * An open chat stream whose first bytes have not been sent to the client yet. Flow control follows
- * Vert.x's ReadStream: {@link #pause()} while the client's write queue is full.
- * Handlers are called on the event loop of the request.
+ * Vert.x's ReadStream: {@link #pause()} while the client's write queue is full. The sink is called on
+ * the event loop of the request.
  */
 public interface ChatStream {
-    /** Starts delivery; each handler is called at most as documented. */
-    void start(Handler<StreamEvent> events, Handler<Void> end, Handler<Throwable> error);
+    /** Receives a stream's events; {@link #flush()} follows each batch that arrived together. */
+    interface StreamSink {
+        void event(StreamEvent e);
+
+        /** The events since the last flush arrived together: write them out now. */
+        void flush();
+
+        /** The stream ended normally ({@code [DONE]}). */
+        void end();
+
+        /** The stream failed after it started. */
+        void error(Throwable t);
+    }
+
+    /** Starts delivery. After {@link StreamSink#end()} or {@link StreamSink#error} nothing more is called. */
+    void start(StreamSink sink);
 
     void pause();
 
     void resume();
 
-    /** Stops the stream (the client went away); no handler is called afterwards. */
+    /** Stops the stream (the client went away); no sink method is called afterwards. */
     void cancel();
 
     /** Nanoseconds spent on the upstream so far (from sending the request). */

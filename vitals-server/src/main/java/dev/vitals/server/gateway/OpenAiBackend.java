@@ -4,7 +4,6 @@ import dev.vitals.llm.ErrorType;
 import dev.vitals.server.config.ConfigException;
 import dev.vitals.server.config.VitalsConfig;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -15,8 +14,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -134,39 +131,12 @@ public final class OpenAiBackend implements Backend {
     }
 
     static Completion parseCompletion(Buffer buf) {
-        JsonObject o;
-        try {
-            o = buf.toJsonObject();
-        } catch (DecodeException | ClassCastException e) {
+        byte[] bytes = buf.getBytes();
+        ChunkScanner.Result r = ChunkScanner.scan(bytes, 0, bytes.length, true);
+        if (!r.json) {
             throw new BackendException(ErrorType.BAD_RESPONSE, "upstream answered 200 with a body that is not a JSON object");
         }
-        JsonArray choices = o.getJsonArray("choices");
-        String text = "";
-        String finish = null;
-        if (choices != null && !choices.isEmpty() && choices.getValue(0) instanceof JsonObject c0) {
-            JsonObject msg = c0.getJsonObject("message");
-            Object content = msg == null ? null : msg.getValue("content");
-            text = content instanceof String s ? s : "";
-            finish = c0.getString("finish_reason");
-        }
-        return new Completion(buf, text, usage(o.getValue("usage")), finish);
-    }
-
-    static Usage usage(Object u) {
-        if (!(u instanceof JsonObject j)) {
-            return null;
-        }
-        Object p = j.getValue("prompt_tokens");
-        Object c = j.getValue("completion_tokens");
-        if (!(p instanceof Number pn) || !(c instanceof Number cn)) {
-            return null;
-        }
-        long cached = 0;
-        if (j.getValue("prompt_tokens_details") instanceof JsonObject d && d.getValue("cached_tokens") instanceof Number n) {
-            cached = n.longValue();
-        }
-        long prompt = Math.max(0, pn.longValue());
-        return new Usage(prompt, Math.max(0, cn.longValue()), Math.min(prompt, Math.max(0, cached)));
+        return new Completion(buf, r.content == null ? "" : r.content, r.usage(), r.finishReason);
     }
 
     static BackendException statusError(int status, Buffer body) {
@@ -226,18 +196,19 @@ public final class OpenAiBackend implements Backend {
         }
 
         @Override
-        public void start(Handler<StreamEvent> events, Handler<Void> end, Handler<Throwable> error) {
-            SseParser parser = new SseParser(MAX_SSE_EVENT_BYTES, data -> {
+        public void start(StreamSink sink) {
+            SseParser parser = new SseParser(MAX_SSE_EVENT_BYTES, (raw, data, off, len) -> {
                 if (done || cancelled) {
                     return;
                 }
-                if ("[DONE]".equals(data.trim())) {
+                if (isDone(data, off, len)) {
                     done = true;
                     endNanos = System.nanoTime();
-                    end.handle(null);
+                    sink.flush();
+                    sink.end();
                     return;
                 }
-                events.handle(event(data));
+                sink.event(event(raw, data, off, len));
             });
             resp.handler(buf -> {
                 if (cancelled || done) {
@@ -246,51 +217,48 @@ public final class OpenAiBackend implements Backend {
                 try {
                     parser.feed(buf);
                 } catch (RuntimeException e) {
-                    fail(error, new BackendException(ErrorType.BAD_RESPONSE, "upstream stream unreadable: " + e.getMessage()));
+                    fail(sink, new BackendException(ErrorType.BAD_RESPONSE, "upstream stream unreadable: " + e.getMessage()));
+                    return;
+                }
+                if (!done && !cancelled) {
+                    sink.flush();
                 }
             });
-            resp.exceptionHandler(t -> fail(error, BackendException.of(t)));
+            resp.exceptionHandler(t -> fail(sink, BackendException.of(t)));
             resp.endHandler(v -> {
                 if (!done) {
-                    fail(error, new BackendException(ErrorType.CONNECTION, "upstream stream ended before [DONE]"));
+                    fail(sink, new BackendException(ErrorType.CONNECTION, "upstream stream ended before [DONE]"));
                 }
             });
             resp.resume();
         }
 
-        private void fail(Handler<Throwable> error, BackendException e) {
+        private static boolean isDone(byte[] d, int off, int len) {
+            while (len > 0 && (d[off + len - 1] == ' ' || d[off + len - 1] == '\t')) {
+                len--;
+            }
+            return len == 6 && d[off] == '[' && d[off + 1] == 'D' && d[off + 2] == 'O' && d[off + 3] == 'N'
+                    && d[off + 4] == 'E' && d[off + 5] == ']';
+        }
+
+        private void fail(StreamSink sink, BackendException e) {
             if (done || cancelled) {
                 return;
             }
             done = true;
             endNanos = System.nanoTime();
-            error.handle(e);
+            sink.flush();
+            sink.error(e);
             resp.request().reset();
         }
 
-        static StreamEvent event(String data) {
-            Buffer sse = Buffer.buffer(data.length() + 8).appendString("data: ").appendString(data).appendString("\n\n");
-            JsonObject o;
-            try {
-                o = new JsonObject(data);
-            } catch (RuntimeException e) {
-                return new StreamEvent(sse, 0, false, null, false);
+        static StreamEvent event(Buffer raw, byte[] data, int off, int len) {
+            ChunkScanner.Result r = ChunkScanner.scan(data, off, len, false);
+            if (!r.json) {
+                return new StreamEvent(raw, 0, false, null, false);
             }
-            Usage usage = usage(o.getValue("usage"));
-            JsonArray choices = o.getValue("choices") instanceof JsonArray a ? a : null;
-            int chars = 0;
-            boolean content = false;
-            if (choices != null) {
-                for (Object c : choices) {
-                    if (c instanceof JsonObject cj && cj.getValue("delta") instanceof JsonObject d
-                            && d.getValue("content") instanceof String s && !s.isEmpty()) {
-                        chars += s.length();
-                        content = true;
-                    }
-                }
-            }
-            boolean usageOnly = usage != null && (choices == null || choices.isEmpty());
-            return new StreamEvent(sse, chars, content, usage, usageOnly);
+            Usage usage = r.usage();
+            return new StreamEvent(raw, r.contentChars, r.hasContent, usage, usage != null && r.emptyChoices);
         }
 
         @Override

@@ -3,7 +3,6 @@ package dev.vitals.server.gateway;
 import dev.vitals.llm.ErrorType;
 import dev.vitals.server.config.VitalsConfig;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -171,8 +170,7 @@ public final class SimulatedBackend implements Backend {
         private final String[] tokens;
         private final Usage usage;
         private final long start;
-        private Handler<StreamEvent> events;
-        private Handler<Void> end;
+        private StreamSink sink;
         private int next = -1; // -1: role chunk first
         private boolean paused;
         private boolean cancelled;
@@ -187,9 +185,8 @@ public final class SimulatedBackend implements Backend {
         }
 
         @Override
-        public void start(Handler<StreamEvent> events, Handler<Void> end, Handler<Throwable> error) {
-            this.events = events;
-            this.end = end;
+        public void start(StreamSink sink) {
+            this.sink = sink;
             emit();
         }
 
@@ -210,23 +207,28 @@ public final class SimulatedBackend implements Backend {
                 } else {
                     JsonObject u = base().put("choices", new JsonArray()).put("usage", usageJson(usage));
                     endNanos = System.nanoTime();
-                    events.handle(new StreamEvent(sse(u), 0, false, usage, true));
+                    sink.event(new StreamEvent(sse(u), 0, false, usage, true));
                     if (!cancelled) {
-                        end.handle(null);
+                        sink.flush();
+                        sink.end();
                     }
                     cancelled = true;
                     return;
                 }
                 if (cfg.interTokenDelay > 0 && next <= tokens.length) {
+                    sink.flush();
                     scheduled = true;
                     vertx.setTimer(Math.max(1, Math.round(cfg.interTokenDelay * 1000)), t -> emit());
                     return;
                 }
             }
+            if (!cancelled) {
+                sink.flush(); // paused: let the client's queue drain what is written
+            }
         }
 
         private void send(JsonObject chunk, int chars, boolean content) {
-            events.handle(new StreamEvent(sse(chunk), chars, content, null, false));
+            sink.event(new StreamEvent(sse(chunk), chars, content, null, false));
         }
 
         private JsonObject base() {

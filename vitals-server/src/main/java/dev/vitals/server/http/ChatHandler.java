@@ -192,30 +192,54 @@ final class ChatHandler {
                     .putHeader("cache-control", "no-cache")
                     .putHeader(OVERHEAD_HEADER, overhead(call));
             resp.drainHandler(v -> s.resume());
-            s.start(ev -> onEvent(resp, r, call, st, s, ev), end -> {
-                if (st.finished) {
-                    return;
+            s.start(new ChatStream.StreamSink() {
+                @Override
+                public void event(StreamEvent ev) {
+                    onEvent(r, call, st, ev);
                 }
-                st.finished = true;
-                gateway.record(call, r, null, st.usage, st.chunks, st.chars, st.ttft);
-                resp.end(DONE);
-            }, err -> {
-                if (st.finished) {
-                    return;
+
+                @Override
+                public void flush() {
+                    if (st.finished || st.pending == null) {
+                        return;
+                    }
+                    resp.write(st.pending);
+                    st.pending = null;
+                    if (resp.writeQueueFull()) {
+                        s.pause();
+                    }
                 }
-                st.finished = true;
-                BackendException e = BackendException.of(err);
-                gateway.record(call, r, e.type(), st.usage, st.chunks, st.chars, st.ttft);
-                // the head is sent: tell the client in-band, then end the stream
-                JsonObject body = HttpErrors.body(errorKind(e), e.type().label(), e.getMessage());
-                body.remove("status");
-                body.remove("message");
-                resp.end(Buffer.buffer("data: ").appendBuffer(body.toBuffer()).appendString("\n\n"));
+
+                @Override
+                public void end() {
+                    if (st.finished) {
+                        return;
+                    }
+                    st.finished = true;
+                    gateway.record(call, r, null, st.usage, st.chunks, st.chars, st.ttft);
+                    resp.end(DONE);
+                }
+
+                @Override
+                public void error(Throwable err) {
+                    if (st.finished) {
+                        return;
+                    }
+                    st.finished = true;
+                    BackendException e = BackendException.of(err);
+                    gateway.record(call, r, e.type(), st.usage, st.chunks, st.chars, st.ttft);
+                    // the head is sent: tell the client in-band, then end the stream
+                    JsonObject body = HttpErrors.body(errorKind(e), e.type().label(), e.getMessage());
+                    body.remove("status");
+                    body.remove("message");
+                    resp.end(Buffer.buffer("data: ").appendBuffer(body.toBuffer()).appendString("\n\n"));
+                }
             });
         });
     }
 
-    private void onEvent(HttpServerResponse resp, ChatRequest r, Call call, StreamState st, ChatStream s, StreamEvent ev) {
+    /** Counts what an event carries and queues its bytes; they are written at the next flush, in one write. */
+    private void onEvent(ChatRequest r, Call call, StreamState st, StreamEvent ev) {
         if (st.finished) {
             return;
         }
@@ -232,9 +256,10 @@ final class ChatHandler {
         if (ev.usageOnly() && !r.clientWantsUsage()) {
             return;
         }
-        resp.write(ev.sse());
-        if (resp.writeQueueFull()) {
-            s.pause();
+        if (st.pending == null) {
+            st.pending = ev.sse();
+        } else {
+            st.pending.appendBuffer(ev.sse());
         }
     }
 
@@ -242,6 +267,7 @@ final class ChatHandler {
     private static final class StreamState {
         ChatStream stream;
         boolean finished;
+        Buffer pending;
         Usage usage;
         long chunks;
         long chars;
