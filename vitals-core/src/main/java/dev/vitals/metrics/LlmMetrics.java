@@ -41,7 +41,7 @@ import java.util.logging.Logger;
  * fold into {@code model_name="__overflow__"} and are counted in
  * {@code vitals_label_overflow_total{metric="llm"}}.
  */
-public final class LlmMetrics {
+public final class LlmMetrics implements dev.vitals.llm.CallListener {
     private static final Logger LOG = Logger.getLogger(LlmMetrics.class.getName());
     private static final int MAX_PROVIDERS_PER_MODEL = 16;
     /** Smoothing of {@code llm_cost_per_query_usd}: an EWMA that weighs about the last 100 priced calls. */
@@ -184,6 +184,11 @@ public final class LlmMetrics {
     /** A new builder with both families on. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    @Override
+    public void onCall(LlmCall call) {
+        record(call);
     }
 
     /** Records one finished call. Thread-safe; never throws. */

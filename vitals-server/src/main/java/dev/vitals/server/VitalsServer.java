@@ -1,6 +1,7 @@
 package dev.vitals.server;
 
 import dev.vitals.metrics.LlmMetrics;
+import dev.vitals.series.CallSampler;
 import dev.vitals.server.config.VitalsConfig;
 import dev.vitals.server.gateway.Backend;
 import dev.vitals.server.gateway.Gateway;
@@ -54,6 +55,8 @@ public final class VitalsServer {
     private final StateStore store;
     private final ApiKeys apiKeys;
     private long flushTimer = -1;
+    private long tickTimer = -1;
+    private final CallSampler sampler;
     private final long startMillis = System.currentTimeMillis();
     private long reloadTimer = -1;
     private int port;
@@ -97,7 +100,8 @@ public final class VitalsServer {
         for (VitalsConfig.Backend b : config.backends) {
             backends.add("openai".equals(b.type) ? new OpenAiBackend(vertx, b, env) : new SimulatedBackend(vertx, b));
         }
-        this.gateway = new Gateway(backends, metrics, prices);
+        this.sampler = CallSampler.builder().build();
+        this.gateway = new Gateway(backends, List.of(metrics, sampler), prices);
     }
 
     /** Builds and starts a server; fails on configuration errors or when a port cannot be bound. */
@@ -118,10 +122,11 @@ public final class VitalsServer {
                 new AdminHandler(config.server.adminToken, () -> {
                     var c = prices.reload();
                     return new JsonObject().put("version", c.version()).put("models", c.size());
-                }, auth), auth);
+                }, auth), auth, sampler, JsonObject::new);
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
         }
+        tickTimer = vertx.setPeriodic(1_000, id -> sampler.tick());
         flushTimer = vertx.setPeriodic(5_000, id -> vertx.executeBlocking(() -> {
             apiKeys.flushSpend();
             return null;
@@ -202,6 +207,11 @@ public final class VitalsServer {
         return registry;
     }
 
+    /** The short-history sampler behind the dashboard and baselines. */
+    public CallSampler sampler() {
+        return sampler;
+    }
+
     /** The gateway API keys. */
     public ApiKeys apiKeys() {
         return apiKeys;
@@ -213,6 +223,9 @@ public final class VitalsServer {
         }
         if (flushTimer >= 0) {
             vertx.cancelTimer(flushTimer);
+        }
+        if (tickTimer >= 0) {
+            vertx.cancelTimer(tickTimer);
         }
         List<Future<Void>> fs = new ArrayList<>();
         deployments.forEach(id -> fs.add(vertx.undeploy(id)));

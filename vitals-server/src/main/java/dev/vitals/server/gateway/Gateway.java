@@ -2,7 +2,7 @@ package dev.vitals.server.gateway;
 
 import dev.vitals.llm.ErrorType;
 import dev.vitals.llm.LlmCall;
-import dev.vitals.metrics.LlmMetrics;
+import dev.vitals.llm.CallListener;
 import dev.vitals.pricing.PriceCatalog;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -22,12 +22,13 @@ public final class Gateway {
     private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
 
     private final List<Backend> backends;
-    private final LlmMetrics metrics;
+    private final CallListener[] listeners;
     private final Supplier<PriceCatalog> prices;
 
-    public Gateway(List<Backend> backends, LlmMetrics metrics, Supplier<PriceCatalog> prices) {
+    /** @param listeners the consumers of every finished call, in order (metrics first) */
+    public Gateway(List<Backend> backends, List<CallListener> listeners, Supplier<PriceCatalog> prices) {
         this.backends = List.copyOf(backends);
-        this.metrics = metrics;
+        this.listeners = listeners.toArray(new CallListener[0]);
         this.prices = prices;
     }
 
@@ -150,7 +151,13 @@ public final class Gateway {
             b.failure(error);
         }
         LlmCall c = b.build();
-        metrics.record(c);
+        for (CallListener l : listeners) {
+            try {
+                l.onCall(c);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "a call listener failed", e); // listeners count their own failures
+            }
+        }
         call.recorded(c);
         if (error != null) {
             LOG.fine(() -> "request " + call.requestId + " failed: " + error.label());

@@ -21,11 +21,13 @@ public final class Routes {
     private static final Logger LOG = Logger.getLogger(Routes.class.getName());
     /** The server's own paths: the only values of the {@code route} label. */
     public static final Set<String> PATHS = Set.of("/", "/health", "/metrics", "/generate", "/v1/chat/completions",
-            "/v1/models", "/admin/prices/reload", "/admin/keys", "/admin/keys/:id");
+            "/v1/models", "/admin/prices/reload", "/admin/keys", "/admin/keys/:id", "/v1/dashboard/series",
+            "/v1/dashboard/overview", "/ui");
 
     /** What the routes need from the server. */
     public record Deps(Gateway gateway, PrometheusRegistry registry, HttpMetrics httpMetrics, String defaultModel,
-                       long maxBodyBytes, Supplier<JsonObject> health, AdminHandler admin, AuthHandler auth) {
+                       long maxBodyBytes, Supplier<JsonObject> health, AdminHandler admin, AuthHandler auth,
+                       dev.vitals.series.CallSampler sampler, Supplier<JsonObject> overviewExtras) {
     }
 
     private Routes() {
@@ -50,6 +52,9 @@ public final class Routes {
             }
             json(rc, new JsonObject().put("object", "list").put("data", data));
         });
+        DashboardHandler dash = new DashboardHandler(d.sampler(), d.overviewExtras());
+        router.get("/v1/dashboard/series").handler(d.auth().metrics()).handler(dash::series);
+        router.get("/v1/dashboard/overview").handler(d.auth().metrics()).handler(dash::overview);
         router.route("/admin/*").handler(d.admin().guard());
         router.post("/admin/prices/reload").handler(d.admin()::reloadPrices);
         router.post("/admin/keys").handler(body).handler(d.admin()::createKey);

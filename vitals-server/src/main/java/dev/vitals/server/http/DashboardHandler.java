@@ -1,0 +1,128 @@
+package dev.vitals.server.http;
+
+import dev.vitals.series.CallSampler;
+import dev.vitals.series.SeriesSnapshot;
+import dev.vitals.series.Signal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The dashboard's JSON API over the server's own short history ({@link CallSampler}):
+ * {@code GET /v1/dashboard/series?model=*&range=1h&points=300} and {@code GET /v1/dashboard/overview?model=*}.
+ * Missing values are {@code null}; times are epoch milliseconds.
+ */
+final class DashboardHandler {
+    /** Selectable ranges. */
+    static final Map<String, Long> RANGES = new LinkedHashMap<>();
+
+    static {
+        RANGES.put("15m", 15 * 60_000L);
+        RANGES.put("1h", 3_600_000L);
+        RANGES.put("6h", 6 * 3_600_000L);
+        RANGES.put("24h", 24 * 3_600_000L);
+    }
+
+    private final CallSampler sampler;
+    private final Supplier<JsonObject> extras;
+
+    /** @param extras more overview fields (open anomalies, ...) from later capabilities */
+    DashboardHandler(CallSampler sampler, Supplier<JsonObject> extras) {
+        this.sampler = sampler;
+        this.extras = extras;
+    }
+
+    private String model(RoutingContext rc) {
+        String m = rc.queryParams().get("model");
+        m = m == null || m.isEmpty() ? CallSampler.ALL : m;
+        if (!CallSampler.ALL.equals(m) && !sampler.models().contains(m)) {
+            throw new BadRequest(404, "unknown_model", "no history for model '" + cut(m) + "'; known: " + sampler.models());
+        }
+        return m;
+    }
+
+    private static String cut(String s) {
+        return s.length() > 100 ? s.substring(0, 100) : s;
+    }
+
+    void series(RoutingContext rc) {
+        try {
+            String model = model(rc);
+            String range = rc.queryParams().get("range");
+            range = range == null ? "1h" : range;
+            Long span = RANGES.get(range);
+            if (span == null) {
+                throw new BadRequest("invalid_range", "'range' must be one of " + RANGES.keySet() + ", got '" + cut(range) + "'");
+            }
+            int points = 300;
+            String p = rc.queryParams().get("points");
+            if (p != null) {
+                try {
+                    points = Integer.parseInt(p);
+                } catch (NumberFormatException e) {
+                    points = -1;
+                }
+                if (points < 10 || points > 2000) {
+                    throw new BadRequest("invalid_points", "'points' must be an integer between 10 and 2000");
+                }
+            }
+            long now = System.currentTimeMillis();
+            SeriesSnapshot s = sampler.query(model, now - span, now, points);
+            JsonObject series = new JsonObject();
+            for (Signal sig : Signal.values()) {
+                series.put(sig.key(), array(s.values().get(sig)));
+            }
+            JsonArray ts = new JsonArray();
+            JsonArray vol = new JsonArray();
+            for (int i = 0; i < s.timestamps().length; i++) {
+                ts.add(s.timestamps()[i]);
+                vol.add(s.volume()[i]);
+            }
+            JsonObject units = new JsonObject();
+            for (Signal sig : Signal.values()) {
+                units.put(sig.key(), sig.unit());
+            }
+            Routes.json(rc, new JsonObject().put("model", model).put("range", range).put("step_ms", s.stepMillis())
+                    .put("timestamps", ts).put("volume", vol).put("series", series).put("units", units)
+                    .put("models", new JsonArray(sampler.models())));
+        } catch (BadRequest e) {
+            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+        }
+    }
+
+    void overview(RoutingContext rc) {
+        try {
+            String model = model(rc);
+            long now = System.currentTimeMillis();
+            // the last 5 minutes, so one quiet interval does not blank the tiles
+            SeriesSnapshot s = sampler.query(model, now - 5 * 60_000L, now, 1);
+            JsonObject tiles = new JsonObject();
+            for (Signal sig : Signal.values()) {
+                double[] v = s.values().get(sig);
+                tiles.put(sig.key(), v.length == 0 ? null : number(v[0]));
+            }
+            JsonObject out = new JsonObject().put("model", model).put("window_seconds", 300).put("tiles", tiles)
+                    .put("requests", s.volume().length == 0 ? 0 : s.volume()[0])
+                    .put("models", new JsonArray(sampler.models()));
+            out.mergeIn(extras.get());
+            Routes.json(rc, out);
+        } catch (BadRequest e) {
+            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+        }
+    }
+
+    private static JsonArray array(double[] v) {
+        JsonArray a = new JsonArray();
+        for (double d : v) {
+            a.add(number(d));
+        }
+        return a;
+    }
+
+    private static Object number(double d) {
+        return Double.isFinite(d) ? d : null;
+    }
+}
