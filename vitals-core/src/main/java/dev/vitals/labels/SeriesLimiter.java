@@ -1,0 +1,147 @@
+package dev.vitals.labels;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Bounds the series of one metric: the first {@code maxSeries} distinct label tuples (after
+ * {@link LabelPolicy#clean}) are admitted, every later new tuple folds into a tuple of
+ * {@link LabelValues#OVERFLOW} and counts once in {@code vitals_label_overflow_total{metric}}.
+ * Create one with {@link LabelPolicy#limiter(String)}.
+ *
+ * <p>Memory is bounded by the cap: the admitted set never holds more than {@code maxSeries} tuples,
+ * even while threads race at the cap, and refused values are not stored. A known tuple costs one
+ * lock-free hash lookup (plus {@code clean} when the raw values are not already clean); only the
+ * first sight of a new tuple below the cap locks one hash bin while it claims a slot, and once the
+ * cap is reached new tuples are refused without any lock. Thread-safe. One benign race: while one
+ * thread claims the very last slot for a tuple, another thread bringing the same tuple at that
+ * instant may get the overflow tuple once.
+ *
+ * <p>Callers that record per request should still cache what they resolved per raw value, as
+ * {@code LlmMetrics} does per model: {@code admit} is cheap but returns a fresh array.
+ */
+public final class SeriesLimiter {
+    private final String metric;
+    private final int maxSeries;
+    private final LabelPolicy policy;
+    private final CounterDataPoint overflow;
+    // Keys are cleaned tuples (a String for one label, a Tuple otherwise); values the tuple to return.
+    private final ConcurrentHashMap<Object, String[]> admitted = new ConcurrentHashMap<>();
+    private final AtomicInteger size = new AtomicInteger();
+
+    SeriesLimiter(String metric, int maxSeries, LabelPolicy policy, CounterDataPoint overflow) {
+        this.metric = metric;
+        this.maxSeries = maxSeries;
+        this.policy = policy;
+        this.overflow = overflow;
+    }
+
+    /**
+     * The label values to record with: the cleaned {@code values} when their tuple is admitted (now or
+     * before), otherwise as many {@code "__overflow__"} as there are values. Returns a fresh array the
+     * caller may keep or change. Never throws; a {@code null} array counts as no values.
+     */
+    public String[] admit(String... values) {
+        String[] raw = values == null ? new String[0] : values;
+        // Fast path: admitted keys are fixed points of clean(), so a raw tuple equal to one is clean.
+        Object rawKey = keyOf(raw);
+        if (rawKey != null) {
+            String[] hit = admitted.get(rawKey);
+            if (hit != null) {
+                return hit.clone();
+            }
+        }
+        String[] cleaned = new String[raw.length];
+        boolean unchanged = rawKey != null;
+        for (int i = 0; i < raw.length; i++) {
+            cleaned[i] = policy.clean(raw[i]);
+            unchanged &= cleaned[i] == raw[i];
+        }
+        Object key = unchanged ? rawKey : keyOf(cleaned);
+        String[] hit = unchanged ? null : admitted.get(key);
+        if (hit == null) {
+            // Full: refuse without touching a lock, so a flood of new values stays lock-free.
+            hit = size.get() >= maxSeries ? null : admitted.computeIfAbsent(key, k -> reserve() ? cleaned : null);
+            if (hit == null) {
+                overflow.inc();
+                String[] o = new String[raw.length];
+                Arrays.fill(o, LabelValues.OVERFLOW);
+                return o;
+            }
+        }
+        return hit.clone();
+    }
+
+    // Claims a slot; runs inside computeIfAbsent, at most once per inserted key, so size == admitted.size().
+    private boolean reserve() {
+        while (true) {
+            int n = size.get();
+            if (n >= maxSeries) {
+                return false;
+            }
+            if (size.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private static Object keyOf(String[] values) {
+        for (String v : values) {
+            if (v == null) {
+                return null;
+            }
+        }
+        return values.length == 1 ? values[0] : new Tuple(values.clone());
+    }
+
+    /** True when {@code labels} is what {@link #admit} returns for a refused tuple. */
+    public static boolean isOverflow(String[] labels) {
+        if (labels == null || labels.length == 0) {
+            return false;
+        }
+        for (String v : labels) {
+            if (!LabelValues.OVERFLOW.equals(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Admitted tuples so far; never more than {@link #maxSeries()}. */
+    public int size() {
+        return size.get();
+    }
+
+    /** The cap. */
+    public int maxSeries() {
+        return maxSeries;
+    }
+
+    /** The {@code metric} label value of this limiter's overflow count. */
+    public String metric() {
+        return metric;
+    }
+
+    /** Multi-label key; the array is a private copy, never changed after construction. */
+    private static final class Tuple {
+        private final String[] values;
+        private final int hash;
+
+        Tuple(String[] values) {
+            this.values = values;
+            this.hash = Arrays.hashCode(values);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Tuple t && hash == t.hash && Arrays.equals(values, t.values);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+}
