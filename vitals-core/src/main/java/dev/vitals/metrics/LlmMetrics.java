@@ -1,5 +1,7 @@
 package dev.vitals.metrics;
 
+import dev.vitals.labels.LabelMetrics;
+import dev.vitals.labels.LabelPolicy;
 import dev.vitals.labels.LabelValues;
 import dev.vitals.llm.ErrorType;
 import dev.vitals.llm.LlmCall;
@@ -79,6 +81,9 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
     // self metrics
     private final Counter recordingErrors;
     private final CounterDataPoint labelOverflow;
+    private final LabelPolicy policy;
+    /** Raw name to series: the warm path, bounded to twice the model cap; misses go through the policy. */
+    private final Map<String, ModelSeries> byRawName = new ConcurrentHashMap<>();
     private final AtomicLong lastErrorLogMillis = new AtomicLong();
 
     private LlmMetrics(Builder b, PrometheusRegistry registry) {
@@ -176,9 +181,9 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
         recordingErrors = Counter.builder().name("vitals_recording_errors_total")
                 .help("Calls that could not be recorded because recording itself failed; the caller was not affected.")
                 .register(registry);
-        labelOverflow = Counter.builder().name("vitals_label_overflow_total")
-                .help("Recordings whose label values were folded into __overflow__ because a metric reached its series cap.")
-                .labelNames("metric").register(registry).labelValues("llm");
+        LabelMetrics lm = LabelMetrics.of(registry);
+        labelOverflow = lm.overflow("llm");
+        policy = b.labelPolicy != null ? b.labelPolicy : LabelPolicy.builder().metrics(lm).build();
     }
 
     /** A new builder with both families on. */
@@ -215,11 +220,18 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
     }
 
     private ModelSeries series(String model) {
-        // keyed by the label value, not the raw name: names that sanitize alike share one series,
-        // one place under the cap and one cost average
-        String label = LabelValues.sanitize(model);
-        ModelSeries s = capped(models, label, maxModels, ModelSeries::new);
+        ModelSeries s = byRawName.get(model);
         if (s != null) {
+            return s;
+        }
+        // keyed by the cleaned label value, not the raw name: names that clean alike (every e-mail is
+        // "[email]") share one series, one place under the cap and one cost average. At the cap a new
+        // name is not even cleaned: under a cardinality attack each costs one failed lookup.
+        s = models.size() >= maxModels ? null : capped(models, policy.clean(model), maxModels, ModelSeries::new);
+        if (s != null) {
+            if (byRawName.size() < 2 * maxModels) {
+                byRawName.putIfAbsent(model, s);
+            }
             return s;
         }
         labelOverflow.inc();
@@ -373,8 +385,13 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
         }
 
         GenAiSeries genAi(String provider, String operation) {
-            provider = LabelValues.sanitize(provider);
-            operation = LabelValues.sanitize(operation);
+            Map<String, GenAiSeries> known = genAi.get(provider);
+            GenAiSeries hit = known == null ? null : known.get(operation);
+            if (hit != null) {
+                return hit; // raw and cleaned names are the same for the values the server sends
+            }
+            provider = policy.clean(provider);
+            operation = policy.clean(operation);
             Map<String, GenAiSeries> byOp = capped(genAi, provider, MAX_PROVIDERS_PER_MODEL, k -> new ConcurrentHashMap<>());
             if (byOp == null) {
                 labelOverflow.inc();
@@ -478,8 +495,18 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
         private boolean genAiFamily = true;
         private int maxModels = 1000;
         private double[] latencyBuckets = Buckets.LATENCY_SECONDS;
+        private LabelPolicy labelPolicy;
 
         private Builder() {
+        }
+
+        /**
+         * The policy every label value passes through (PII redaction, length); default
+         * {@code LabelPolicy.builder()} counting into this registry's {@code vitals_label_*} metrics.
+         */
+        public Builder labelPolicy(LabelPolicy policy) {
+            this.labelPolicy = java.util.Objects.requireNonNull(policy, "policy");
+            return this;
         }
 
         /** The source document's {@code llm_*} family; on by default. */

@@ -524,7 +524,7 @@ class LlmMetricsTest {
         PrometheusRegistry r = new PrometheusRegistry();
         LlmMetrics m = LlmMetrics.builder().sourceFamily(false).genAiFamily(false).register(r);
         m.record(ok("a").build());
-        assertThat(metricNames(r)).containsExactlyInAnyOrder("vitals_recording_errors", "vitals_label_overflow");
+        assertThat(metricNames(r)).containsExactlyInAnyOrder("vitals_recording_errors", "vitals_label_overflow", "vitals_label_redactions");
         assertThat(point(find(r, "vitals_recording_errors_total"), CounterDataPointSnapshot.class).getValue()).isZero();
     }
 
