@@ -1,7 +1,10 @@
 package dev.vitals.server;
 
 import dev.vitals.metrics.LlmMetrics;
+import dev.vitals.business.BusinessMetrics;
+import dev.vitals.gpu.GpuMetrics;
 import dev.vitals.series.CallSampler;
+import dev.vitals.system.SystemMetrics;
 import dev.vitals.server.config.VitalsConfig;
 import dev.vitals.server.gateway.Backend;
 import dev.vitals.server.gateway.Gateway;
@@ -57,6 +60,9 @@ public final class VitalsServer {
     private long flushTimer = -1;
     private long tickTimer = -1;
     private final CallSampler sampler;
+    private final SystemMetrics systemMetrics;
+    private final GpuMetrics gpuMetrics;
+    private final BusinessMetrics business;
     private final long startMillis = System.currentTimeMillis();
     private long reloadTimer = -1;
     private int port;
@@ -100,6 +106,15 @@ public final class VitalsServer {
         for (VitalsConfig.Backend b : config.backends) {
             backends.add("openai".equals(b.type) ? new OpenAiBackend(vertx, b, env) : new SimulatedBackend(vertx, b));
         }
+        this.systemMetrics = config.system.enabled ? SystemMetrics.builder()
+                .interval(java.time.Duration.ofSeconds(config.system.intervalSeconds)).register(registry) : null;
+        this.gpuMetrics = config.gpu.enabled ? GpuMetrics.builder().executable(config.gpu.executable)
+                .interval(java.time.Duration.ofSeconds(config.gpu.intervalSeconds)).register(registry) : null;
+        BusinessMetrics.Builder bb = BusinessMetrics.builder().eventKinds(config.business.eventKinds.toArray(new String[0]));
+        if (config.business.salt != null) {
+            bb.salt(config.business.salt.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        this.business = bb.register(registry);
         this.sampler = CallSampler.builder().build();
         this.gateway = new Gateway(backends, List.of(metrics, sampler), prices);
     }
@@ -122,11 +137,17 @@ public final class VitalsServer {
                 new AdminHandler(config.server.adminToken, () -> {
                     var c = prices.reload();
                     return new JsonObject().put("version", c.version()).put("models", c.size());
-                }, auth), auth, sampler, JsonObject::new);
+                }, auth), auth, sampler, JsonObject::new, business);
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
         }
         tickTimer = vertx.setPeriodic(1_000, id -> sampler.tick());
+        if (systemMetrics != null) {
+            systemMetrics.start(); // its own daemon thread: OSHI blocks
+        }
+        if (gpuMetrics != null) {
+            gpuMetrics.start();
+        }
         flushTimer = vertx.setPeriodic(5_000, id -> vertx.executeBlocking(() -> {
             apiKeys.flushSpend();
             return null;
@@ -233,6 +254,12 @@ public final class VitalsServer {
             servers.forEach(s -> fs.add(s.close()));
         }
         fs.add(gateway.close());
+        if (systemMetrics != null) {
+            systemMetrics.close();
+        }
+        if (gpuMetrics != null) {
+            gpuMetrics.close();
+        }
         return Future.join(fs).transform(ar -> vertx.executeBlocking(() -> {
             try {
                 apiKeys.flushSpend();

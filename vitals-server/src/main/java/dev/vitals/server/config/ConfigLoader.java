@@ -161,6 +161,10 @@ public final class ConfigLoader {
             }
             m.basicPassword = required(env, m.basicPasswordEnv, "metrics.auth.basicPasswordEnv");
         }
+        if (c.business.saltEnv != null) {
+            String salt = env.get(c.business.saltEnv);
+            c.business.salt = salt == null || salt.isBlank() ? null : salt;
+        }
         VitalsConfig.Tls t = c.server.tls;
         if (t.keyStorePasswordEnv != null) {
             t.keyStorePassword = required(env, t.keyStorePasswordEnv, "server.tls.keyStorePasswordEnv");
@@ -216,6 +220,19 @@ public final class ConfigLoader {
             throw new ConfigException("defaultModel must be a non-empty model name");
         }
         validateTls(c.server.tls);
+        for (String k : new String[] {"system", "gpu"}) {
+            VitalsConfig.Sampled sm = k.equals("system") ? c.system : c.gpu;
+            if (sm.intervalSeconds < 1 || sm.intervalSeconds > 3600) {
+                throw new ConfigException(k + ".intervalSeconds must be between 1 and 3600, got " + sm.intervalSeconds);
+            }
+        }
+        if (c.business.salt != null && c.business.salt.length() < 16) {
+            throw new ConfigException("business.saltEnv: the salt in " + c.business.saltEnv + " must be at least 16 characters");
+        }
+        if (c.business.eventKinds == null || c.business.eventKinds.isEmpty() || c.business.eventKinds.size() > 32
+                || c.business.eventKinds.stream().anyMatch(k -> k == null || !k.matches("[a-z][a-z0-9_]{0,63}"))) {
+            throw new ConfigException("business.eventKinds must list 1 to 32 kinds matching [a-z][a-z0-9_]{0,63}");
+        }
         if (c.auth.maxKeys < 1 || c.auth.maxKeys > 100_000) {
             throw new ConfigException("auth.maxKeys must be between 1 and 100000, got " + c.auth.maxKeys);
         }

@@ -24,6 +24,33 @@ public final class VitalsConfig {
     public Auth auth = new Auth();
     /** The durable state store. */
     public Store store = new Store();
+    /** Host, process and JVM metrics. */
+    public Sampled system = new Sampled();
+    /** NVIDIA GPU metrics through nvidia-smi; nothing is exported where it is absent. */
+    public Gpu gpu = new Gpu();
+    /** Unique users, sessions, conversions. */
+    public Business business = new Business();
+
+    /** A metric source sampled off the request path. */
+    public static class Sampled {
+        public boolean enabled = true;
+        public int intervalSeconds = 10;
+    }
+
+    /** GPU polling. */
+    public static final class Gpu extends Sampled {
+        public String executable = "nvidia-smi";
+    }
+
+    /** Business metrics: user and session ids arrive in the OpenAI {@code user} field or the x-vitals-user/-session headers. */
+    public static final class Business {
+        /** Environment variable with the salt (at least 16 characters) of user and session hashes; random per process without it. */
+        public String saltEnv = "VITALS_BUSINESS_SALT";
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public String salt;
+        /** Allowed event kinds of POST /v1/events. */
+        public List<String> eventKinds = new ArrayList<>(List.of("clicked", "purchased", "subscribed", "task_completed"));
+    }
 
     /** Gateway API keys: when enabled, every gateway route needs {@code Authorization: Bearer <key>}. */
     public static final class Auth {

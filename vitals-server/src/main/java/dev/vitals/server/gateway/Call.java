@@ -13,7 +13,7 @@ public final class Call {
     ChatStream stream;
     String traceId;
     private boolean recorded;
-    private java.util.function.Consumer<dev.vitals.llm.LlmCall> onRecorded;
+    private java.util.function.Consumer<dev.vitals.llm.LlmCall> onRecorded = c -> { };
 
     public Call(String requestId, long startNanos) {
         this.requestId = requestId;
@@ -45,13 +45,11 @@ public final class Call {
 
     /** Runs {@code action} with the call's record once it is recorded (e.g. to charge an API key). */
     public void onRecorded(java.util.function.Consumer<dev.vitals.llm.LlmCall> action) {
-        this.onRecorded = action;
+        this.onRecorded = this.onRecorded.andThen(action);
     }
 
     void recorded(dev.vitals.llm.LlmCall c) {
-        if (onRecorded != null) {
-            onRecorded.accept(c);
-        }
+        onRecorded.accept(c);
     }
 
     /** Returns true the first time only, so a call is recorded exactly once whatever races end it. */

@@ -1,6 +1,8 @@
 package dev.vitals.server.http;
 
 import dev.vitals.llm.ErrorType;
+import dev.vitals.business.BusinessMetrics;
+import dev.vitals.business.BusinessRequest;
 import dev.vitals.server.auth.ApiKeys;
 import dev.vitals.server.gateway.Backend;
 import dev.vitals.server.gateway.BackendException;
@@ -30,11 +32,13 @@ final class ChatHandler {
     private final Gateway gateway;
     private final String defaultModel;
     private final ApiKeys keys;
+    private final BusinessMetrics business;
 
-    ChatHandler(Gateway gateway, String defaultModel, ApiKeys keys) {
+    ChatHandler(Gateway gateway, String defaultModel, ApiKeys keys, BusinessMetrics business) {
         this.gateway = gateway;
         this.defaultModel = defaultModel;
         this.keys = keys;
+        this.business = business;
     }
 
     Handler<RoutingContext> chat() {
@@ -52,7 +56,7 @@ final class ChatHandler {
                         "model '" + r.model() + "' is not served by this gateway; see GET /v1/models");
                 return;
             }
-            Call call = newCall(rc);
+            Call call = newCall(rc, r);
             if (r.stream()) {
                 stream(rc, r, route, call);
             } else {
@@ -75,7 +79,7 @@ final class ChatHandler {
                 HttpErrors.send(rc, 503, "server_error", "no_backend", "no backend serves the default model '" + r.model() + "'");
                 return;
             }
-            Call call = newCall(rc);
+            Call call = newCall(rc, r);
             gateway.complete(r, route, call).onComplete(ar -> {
                 HttpServerResponse resp = rc.response();
                 if (ar.succeeded()) {
@@ -98,13 +102,19 @@ final class ChatHandler {
         };
     }
 
-    private Call newCall(RoutingContext rc) {
+    private Call newCall(RoutingContext rc, ChatRequest r) {
         Call call = new Call(RequestContext.requestId(rc), RequestContext.start(rc));
         call.traceId(RequestContext.traceId(rc));
         ApiKeys.Key key = AuthHandler.key(rc);
         if (key != null) {
             call.onRecorded(c -> keys.spend(key, c.costUsd()));
         }
+        // user and session ids are hashed inside BusinessMetrics as they arrive; never stored raw
+        String user = r.body().getValue("user") instanceof String u ? u : rc.request().getHeader("x-vitals-user");
+        String session = rc.request().getHeader("x-vitals-session");
+        String variant = rc.request().getHeader("x-vitals-variant");
+        call.onRecorded(c -> business.recordRequest(BusinessRequest.builder(call.requestId())
+                .user(user).session(session).model(r.model()).variant(variant).build()));
         return call;
     }
 

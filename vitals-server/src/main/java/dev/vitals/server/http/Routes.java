@@ -22,12 +22,13 @@ public final class Routes {
     /** The server's own paths: the only values of the {@code route} label. */
     public static final Set<String> PATHS = Set.of("/", "/health", "/metrics", "/generate", "/v1/chat/completions",
             "/v1/models", "/admin/prices/reload", "/admin/keys", "/admin/keys/:id", "/v1/dashboard/series",
-            "/v1/dashboard/overview", "/ui");
+            "/v1/dashboard/overview", "/ui", "/v1/events");
 
     /** What the routes need from the server. */
     public record Deps(Gateway gateway, PrometheusRegistry registry, HttpMetrics httpMetrics, String defaultModel,
                        long maxBodyBytes, Supplier<JsonObject> health, AdminHandler admin, AuthHandler auth,
-                       dev.vitals.series.CallSampler sampler, Supplier<JsonObject> overviewExtras) {
+                       dev.vitals.series.CallSampler sampler, Supplier<JsonObject> overviewExtras,
+                       dev.vitals.business.BusinessMetrics business) {
     }
 
     private Routes() {
@@ -37,7 +38,7 @@ public final class Routes {
     public static Router main(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
         common(router, d);
-        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.auth().keys());
+        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.auth().keys(), d.business());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()).setHandleFileUploads(false);
         router.get("/").handler(rc -> rc.response().putHeader("content-type", "text/plain; charset=utf-8")
                 .end("AI Metrics App is running! Try POSTing to /generate. Metrics: /metrics, OpenAI-compatible API: /v1/chat/completions\n"));
@@ -45,6 +46,7 @@ public final class Routes {
         router.get("/metrics").handler(d.auth().metrics()).handler(new MetricsHandler(d.registry()));
         router.post("/generate").handler(d.auth().gateway("/generate")).handler(body).handler(chat.generate());
         router.post("/v1/chat/completions").handler(d.auth().gateway("/v1/chat/completions")).handler(body).handler(chat.chat());
+        router.post("/v1/events").handler(d.auth().gateway("/v1/events")).handler(body).handler(new EventsHandler(d.business()));
         router.get("/v1/models").handler(d.auth().gateway("/v1/models")).handler(rc -> {
             JsonArray data = new JsonArray();
             for (String[] m : d.gateway().models()) {
