@@ -77,16 +77,21 @@ public final class CallSampler implements CallListener {
     /**
      * Closes every interval that ended before now into the rings. Call it at least once per step
      * (the server does, on a timer); intervals with no calls are stored as zero traffic.
+     *
+     * @return how many intervals were closed
      */
-    public synchronized void tick() {
+    public synchronized int tick() {
         long now = clock.getAsLong() / stepMillis;
+        int closed = 0;
         while (currentInterval < now) {
+            closed++;
             all.close(currentInterval, stepMillis);
             for (ModelSeries m : models.values()) {
                 m.close(currentInterval, stepMillis);
             }
             currentInterval++;
         }
+        return closed;
     }
 
     /** Models with their own series. */

@@ -30,7 +30,7 @@ import java.util.Map;
  */
 public final class SqliteStateStore implements StateStore {
     /** Migration scripts in order; append only, never edit a released one. */
-    static final List<String> MIGRATIONS = List.of("V1__api_keys.sql");
+    static final List<String> MIGRATIONS = List.of("V1__api_keys.sql", "V2__blobs.sql");
 
     private final Path file;
     private final Connection conn;
@@ -207,6 +207,31 @@ public final class SqliteStateStore implements StateStore {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot add API key spend: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void putBlob(String name, byte[] value) {
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO blobs (name, value, updated_at_ms) VALUES (?, ?, ?) "
+                + "ON CONFLICT(name) DO UPDATE SET value = excluded.value, updated_at_ms = excluded.updated_at_ms")) {
+            ps.setString(1, name);
+            ps.setBytes(2, value);
+            ps.setLong(3, System.currentTimeMillis());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store state '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized byte[] getBlob(String name) {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT value FROM blobs WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read state '" + name + "': " + e.getMessage(), e);
         }
     }
 

@@ -25,6 +25,12 @@ public interface StateStore extends AutoCloseable {
     /** Adds spend to keys, in one transaction. Unknown ids are ignored. */
     void addSpend(Map<String, Double> usdById);
 
+    /** Stores a component's opaque state under {@code name}, replacing what was there. */
+    void putBlob(String name, byte[] value);
+
+    /** A component's stored state, or {@code null}. */
+    byte[] getBlob(String name);
+
     /** Size of the database on disk in bytes, 0 when unknown. */
     long sizeBytes();
 

@@ -63,6 +63,8 @@ public final class VitalsServer {
     private final SystemMetrics systemMetrics;
     private final GpuMetrics gpuMetrics;
     private final BusinessMetrics business;
+    private final Baselines baselines;
+    private long saveTimer = -1;
     private final long startMillis = System.currentTimeMillis();
     private long reloadTimer = -1;
     private int port;
@@ -117,6 +119,7 @@ public final class VitalsServer {
         this.business = bb.register(registry);
         this.sampler = CallSampler.builder().build();
         this.gateway = new Gateway(backends, List.of(metrics, sampler), prices);
+        this.baselines = new Baselines(sampler, store, registry);
     }
 
     /** Builds and starts a server; fails on configuration errors or when a port cannot be bound. */
@@ -137,11 +140,23 @@ public final class VitalsServer {
                 new AdminHandler(config.server.adminToken, () -> {
                     var c = prices.reload();
                     return new JsonObject().put("version", c.version()).put("models", c.size());
-                }, auth), auth, sampler, JsonObject::new, business);
+                }, auth), auth, sampler, () -> {
+                    JsonObject a = baselines.json();
+                    JsonArray all = new JsonArray().addAll(a.getJsonArray("open")).addAll(a.getJsonArray("recent"));
+                    return new JsonObject().put("anomalies_open", a.getJsonArray("open").size()).put("anomalies", all);
+                }, business, baselines::json);
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
         }
-        tickTimer = vertx.setPeriodic(1_000, id -> sampler.tick());
+        tickTimer = vertx.setPeriodic(1_000, id -> {
+            if (sampler.tick() > 0) {
+                baselines.judgeLastInterval();
+            }
+        });
+        saveTimer = vertx.setPeriodic(60_000, id -> vertx.executeBlocking(() -> {
+            baselines.save();
+            return null;
+        }, false));
         if (systemMetrics != null) {
             systemMetrics.start(); // its own daemon thread: OSHI blocks
         }
@@ -248,6 +263,9 @@ public final class VitalsServer {
         if (tickTimer >= 0) {
             vertx.cancelTimer(tickTimer);
         }
+        if (saveTimer >= 0) {
+            vertx.cancelTimer(saveTimer);
+        }
         List<Future<Void>> fs = new ArrayList<>();
         deployments.forEach(id -> fs.add(vertx.undeploy(id)));
         synchronized (servers) {
@@ -263,6 +281,7 @@ public final class VitalsServer {
         return Future.join(fs).transform(ar -> vertx.executeBlocking(() -> {
             try {
                 apiKeys.flushSpend();
+                baselines.save();
             } finally {
                 store.close();
             }

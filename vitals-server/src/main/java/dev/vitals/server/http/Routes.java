@@ -22,13 +22,13 @@ public final class Routes {
     /** The server's own paths: the only values of the {@code route} label. */
     public static final Set<String> PATHS = Set.of("/", "/health", "/metrics", "/generate", "/v1/chat/completions",
             "/v1/models", "/admin/prices/reload", "/admin/keys", "/admin/keys/:id", "/v1/dashboard/series",
-            "/v1/dashboard/overview", "/ui", "/v1/events");
+            "/v1/dashboard/overview", "/ui", "/v1/events", "/v1/anomalies");
 
     /** What the routes need from the server. */
     public record Deps(Gateway gateway, PrometheusRegistry registry, HttpMetrics httpMetrics, String defaultModel,
                        long maxBodyBytes, Supplier<JsonObject> health, AdminHandler admin, AuthHandler auth,
                        dev.vitals.series.CallSampler sampler, Supplier<JsonObject> overviewExtras,
-                       dev.vitals.business.BusinessMetrics business) {
+                       dev.vitals.business.BusinessMetrics business, Supplier<JsonObject> anomalies) {
     }
 
     private Routes() {
@@ -57,6 +57,7 @@ public final class Routes {
         DashboardHandler dash = new DashboardHandler(d.sampler(), d.overviewExtras());
         router.get("/v1/dashboard/series").handler(d.auth().metrics()).handler(dash::series);
         router.get("/v1/dashboard/overview").handler(d.auth().metrics()).handler(dash::overview);
+        router.get("/v1/anomalies").handler(d.auth().metrics()).handler(rc -> json(rc, d.anomalies().get()));
         router.route("/admin/*").handler(d.admin().guard());
         router.post("/admin/prices/reload").handler(d.admin()::reloadPrices);
         router.post("/admin/keys").handler(body).handler(d.admin()::createKey);

@@ -1,0 +1,112 @@
+package dev.vitals.server;
+
+import dev.vitals.baseline.Anomaly;
+import dev.vitals.baseline.Detector;
+import dev.vitals.baseline.SeriesState;
+import dev.vitals.series.CallSampler;
+import dev.vitals.series.Signal;
+import dev.vitals.store.StateStore;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import java.util.logging.Logger;
+
+/**
+ * Baselines and anomalies of the server's own signals: after each closed sampler interval, every
+ * model's request rate, error ratio, latency p50/p95, TTFT p95, tokens per request and cost per query
+ * go through the {@link Detector}. Exported as {@code vitals_baseline}, {@code vitals_baseline_stddev},
+ * {@code vitals_anomaly_zscore} and {@code vitals_anomaly_active} (labels {@code model}, {@code signal});
+ * the state is saved to the state store every minute and on shutdown, and restored on start, so a
+ * restart does not relearn from zero.
+ */
+final class Baselines {
+    static final String BLOB = "baselines.v1";
+    private static final Logger LOG = Logger.getLogger(Baselines.class.getName());
+    /** Signals judged; the request rate is judged whatever its volume (a drop to zero is news). */
+    static final List<Signal> SIGNALS = List.of(Signal.REQUEST_RATE, Signal.ERROR_RATIO, Signal.LATENCY_P50,
+            Signal.LATENCY_P95, Signal.TTFT_P95, Signal.TOKENS_PER_REQUEST, Signal.COST_PER_QUERY);
+
+    private final Detector detector;
+    private final CallSampler sampler;
+    private final StateStore store;
+
+    Baselines(CallSampler sampler, StateStore store, PrometheusRegistry registry) {
+        this.sampler = sampler;
+        this.store = store;
+        this.detector = Detector.builder().build();
+        byte[] saved = store.getBlob(BLOB);
+        if (saved != null) {
+            try {
+                detector.restore(saved);
+                LOG.info("baselines restored: " + detector.states().size() + " series");
+            } catch (IllegalArgumentException e) {
+                LOG.warning("stored baselines ignored, learning afresh: " + e.getMessage());
+            }
+        }
+        gauge(registry, "vitals_baseline", "Baseline (expected value) of a signal per model.", SeriesState::mean);
+        gauge(registry, "vitals_baseline_stddev", "Standard deviation of a signal around its baseline.", SeriesState::stddev);
+        gauge(registry, "vitals_anomaly_zscore", "Last z-score of a signal against its baseline.", SeriesState::lastZ);
+        gauge(registry, "vitals_anomaly_active", "1 while an anomaly of the signal is open.", s -> s.active() ? 1 : 0);
+    }
+
+    private void gauge(PrometheusRegistry registry, String name, String help, ToDoubleFunction<SeriesState> f) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames("model", "signal")
+                .callback(cb -> {
+                    for (SeriesState s : detector.states()) {
+                        double v = f.applyAsDouble(s);
+                        if (Double.isFinite(v)) {
+                            cb.call(v, s.model(), s.signal());
+                        }
+                    }
+                }).register(registry);
+    }
+
+    /** Judges the interval the sampler closed last (after a stall only the newest one is judged). */
+    void judgeLastInterval() {
+        for (String model : sampler.models()) {
+            for (Signal s : SIGNALS) {
+                double[] last = sampler.last(model, s);
+                long volume = s == Signal.REQUEST_RATE ? Long.MAX_VALUE : (long) last[1];
+                if (!Double.isNaN(last[0])) {
+                    detector.observe(model, s.key(), last[0], volume);
+                }
+            }
+        }
+    }
+
+    /** Saves the state; blocking (a store write). */
+    void save() {
+        store.putBlob(BLOB, detector.snapshot());
+    }
+
+    int openCount() {
+        return detector.openAnomalies().size();
+    }
+
+    /** {@code {"open": [...], "recent": [...]}} for GET /v1/anomalies and the dashboard. */
+    JsonObject json() {
+        return new JsonObject().put("open", list(detector.openAnomalies())).put("recent", list(detector.recentAnomalies()));
+    }
+
+    private static JsonArray list(List<Anomaly> as) {
+        JsonArray a = new JsonArray();
+        for (Anomaly x : as) {
+            a.add(new JsonObject().put("model", x.model()).put("signal", x.signal()).put("start", x.startMillis())
+                    .put("end", x.open() ? null : x.endMillis()).put("peak_z", finite(x.peakZ()))
+                    .put("peak_value", finite(x.peakValue())).put("baseline_mean", finite(x.baselineMean()))
+                    .put("baseline_stddev", finite(x.baselineStddev())).put("samples", x.samples()));
+        }
+        return a;
+    }
+
+    private static Object finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    Detector detector() {
+        return detector;
+    }
+}
