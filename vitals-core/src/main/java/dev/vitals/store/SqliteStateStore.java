@@ -30,7 +30,7 @@ import java.util.Map;
  */
 public final class SqliteStateStore implements StateStore {
     /** Migration scripts in order; append only, never edit a released one. */
-    static final List<String> MIGRATIONS = List.of("V1__api_keys.sql", "V2__blobs.sql");
+    static final List<String> MIGRATIONS = List.of("V1__api_keys.sql", "V2__blobs.sql", "V3__calls_feedback.sql");
 
     private final Path file;
     private final Connection conn;
@@ -207,6 +207,96 @@ public final class SqliteStateStore implements StateStore {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot add API key spend: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void insertCalls(List<CallRow> calls) {
+        if (calls.isEmpty()) {
+            return;
+        }
+        try {
+            conn.setAutoCommit(false);
+            try (PreparedStatement ps = conn.prepareStatement("INSERT OR IGNORE INTO calls (request_id, model, ts_ms, "
+                    + "predicted_label, predicted_value) VALUES (?, ?, ?, ?, ?)")) {
+                for (CallRow c : calls) {
+                    ps.setString(1, c.requestId());
+                    ps.setString(2, c.model());
+                    ps.setLong(3, c.timeMillis());
+                    ps.setString(4, c.predictedLabel());
+                    if (Double.isNaN(c.predictedValue())) {
+                        ps.setNull(5, java.sql.Types.REAL);
+                    } else {
+                        ps.setDouble(5, c.predictedValue());
+                    }
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                conn.commit();
+            } catch (SQLException e) {
+                conn.rollback();
+                throw e;
+            } finally {
+                conn.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store calls: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized CallRow findCall(String requestId) {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT request_id, model, ts_ms, predicted_label, predicted_value FROM calls WHERE request_id = ?")) {
+            ps.setString(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                double v = rs.getDouble(5);
+                return new CallRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.wasNull() ? Double.NaN : v);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read call: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized FeedbackRow insertFeedback(FeedbackRow f) {
+        try (PreparedStatement ps = conn.prepareStatement("INSERT OR IGNORE INTO feedback (feedback_id, request_id, model, "
+                + "ts_ms, payload) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, f.feedbackId());
+            ps.setString(2, f.requestId());
+            ps.setString(3, f.model());
+            ps.setLong(4, f.timeMillis());
+            ps.setString(5, f.payload());
+            if (ps.executeUpdate() == 1) {
+                return null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store feedback: " + e.getMessage(), e);
+        }
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT feedback_id, request_id, model, ts_ms, payload FROM feedback WHERE feedback_id = ?")) {
+            ps.setString(1, f.feedbackId());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new FeedbackRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read feedback: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized int deleteBefore(long millis) {
+        try (PreparedStatement a = conn.prepareStatement("DELETE FROM calls WHERE ts_ms < ?");
+             PreparedStatement b = conn.prepareStatement("DELETE FROM feedback WHERE ts_ms < ?")) {
+            a.setLong(1, millis);
+            b.setLong(1, millis);
+            return a.executeUpdate() + b.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot apply retention: " + e.getMessage(), e);
         }
     }
 

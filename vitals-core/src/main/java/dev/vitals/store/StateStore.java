@@ -25,6 +25,22 @@ public interface StateStore extends AutoCloseable {
     /** Adds spend to keys, in one transaction. Unknown ids are ignored. */
     void addSpend(Map<String, Double> usdById);
 
+    /** Inserts calls in one transaction; an id already present is kept as it was. */
+    void insertCalls(List<CallRow> calls);
+
+    /** The call with this request id, or {@code null}. */
+    CallRow findCall(String requestId);
+
+    /**
+     * Inserts a feedback unless its id exists.
+     *
+     * @return {@code null} when inserted, else the stored feedback with that id
+     */
+    FeedbackRow insertFeedback(FeedbackRow feedback);
+
+    /** Deletes calls and feedback older than {@code millis}; returns the rows deleted. */
+    int deleteBefore(long millis);
+
     /** Stores a component's opaque state under {@code name}, replacing what was there. */
     void putBlob(String name, byte[] value);
 
