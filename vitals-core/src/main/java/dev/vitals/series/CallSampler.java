@@ -171,6 +171,18 @@ public final class CallSampler implements CallListener {
         return new double[] {m.rings.get(s).get(iv), Math.max(0, m.volume.get(iv))};
     }
 
+    /**
+     * Slots held by all rings of all series: {@code (series) × (SIGNALS + 1) × capacity}. It grows only
+     * when a model gets its series (at most {@code maxModels + 1} series), never with time or traffic.
+     */
+    synchronized long slots() {
+        long n = all.slots();
+        for (ModelSeries m : models.values()) {
+            n += m.slots();
+        }
+        return n;
+    }
+
     /** Rings and the open interval's accumulator of one model. */
     private static final class ModelSeries {
         final Map<Signal, RingSeries> rings = new EnumMap<>(Signal.class);
@@ -182,6 +194,14 @@ public final class CallSampler implements CallListener {
                 rings.put(s, new RingSeries(capacity));
             }
             volume = new RingSeries(capacity);
+        }
+
+        long slots() {
+            long n = volume.capacity();
+            for (RingSeries r : rings.values()) {
+                n += r.capacity();
+            }
+            return n;
         }
 
         IntervalAccumulator current() {

@@ -100,7 +100,7 @@ public final class VitalsServer {
         for (VitalsConfig.Backend b : config.backends) {
             backends.add("openai".equals(b.type) ? new OpenAiBackend(vertx, b, env) : new SimulatedBackend(vertx, b));
         }
-        this.sampler = CallSampler.builder().build();
+        this.sampler = CallSampler.builder().stepMillis(config.dashboard.stepMillis).build();
         this.gateway = new Gateway(backends, List.of(metrics, sampler), prices);
     }
 
@@ -126,7 +126,8 @@ public final class VitalsServer {
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
         }
-        tickTimer = vertx.setPeriodic(1_000, id -> sampler.tick());
+        // close intervals promptly: every second, or every step when the step is shorter
+        tickTimer = vertx.setPeriodic(Math.min(1_000, config.dashboard.stepMillis), id -> sampler.tick());
         flushTimer = vertx.setPeriodic(5_000, id -> vertx.executeBlocking(() -> {
             apiKeys.flushSpend();
             return null;
