@@ -61,12 +61,13 @@ public final class CallSampler implements CallListener {
     public void onCall(LlmCall c) {
         try {
             all.current().add(c);
-            ModelSeries m = models.get(c.model());
+            String key = LabelValues.sanitize(c.model()); // the same key for lookup and insert
+            ModelSeries m = models.get(key);
             if (m == null) {
                 if (models.size() >= maxModels) {
                     return;
                 }
-                m = models.computeIfAbsent(LabelValues.sanitize(c.model()), k -> new ModelSeries(capacity));
+                m = models.computeIfAbsent(key, k -> new ModelSeries(capacity));
             }
             m.current().add(c);
         } catch (RuntimeException e) {
@@ -176,6 +177,18 @@ public final class CallSampler implements CallListener {
         return new double[] {m.rings.get(s).get(iv), Math.max(0, m.volume.get(iv))};
     }
 
+    /**
+     * Slots held by all rings of all series: {@code (series) × (SIGNALS + 1) × capacity}. It grows only
+     * when a model gets its series (at most {@code maxModels + 1} series), never with time or traffic.
+     */
+    synchronized long slots() {
+        long n = all.slots();
+        for (ModelSeries m : models.values()) {
+            n += m.slots();
+        }
+        return n;
+    }
+
     /** Rings and the open interval's accumulator of one model. */
     private static final class ModelSeries {
         final Map<Signal, RingSeries> rings = new EnumMap<>(Signal.class);
@@ -187,6 +200,14 @@ public final class CallSampler implements CallListener {
                 rings.put(s, new RingSeries(capacity));
             }
             volume = new RingSeries(capacity);
+        }
+
+        long slots() {
+            long n = volume.capacity();
+            for (RingSeries r : rings.values()) {
+                n += r.capacity();
+            }
+            return n;
         }
 
         IntervalAccumulator current() {

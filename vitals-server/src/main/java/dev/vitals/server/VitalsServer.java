@@ -117,7 +117,7 @@ public final class VitalsServer {
             bb.salt(config.business.salt.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         this.business = bb.register(registry);
-        this.sampler = CallSampler.builder().build();
+        this.sampler = CallSampler.builder().stepMillis(config.dashboard.stepMillis).build();
         this.gateway = new Gateway(backends, List.of(metrics, sampler), prices);
         this.baselines = new Baselines(sampler, store, registry);
     }
@@ -148,7 +148,8 @@ public final class VitalsServer {
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
         }
-        tickTimer = vertx.setPeriodic(1_000, id -> {
+        // close intervals promptly: every second, or every step when the step is shorter
+        tickTimer = vertx.setPeriodic(Math.min(1_000, config.dashboard.stepMillis), id -> {
             if (sampler.tick() > 0) {
                 baselines.judgeLastInterval();
             }

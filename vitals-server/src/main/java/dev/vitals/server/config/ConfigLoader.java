@@ -91,6 +91,9 @@ public final class ConfigLoader {
             if (c.pricing == null) {
                 c.pricing = defaults.pricing;
             }
+            if (c.dashboard == null) {
+                c.dashboard = defaults.dashboard;
+            }
             if (c.backends != null) {
                 for (int i = 0; i < c.backends.size(); i++) {
                     if (c.backends.get(i) == null) {
@@ -212,6 +215,9 @@ public final class ConfigLoader {
         }
         if (c.metrics.maxModels < 1) {
             throw new ConfigException("metrics.maxModels must be >= 1, got " + c.metrics.maxModels);
+        }
+        if (c.dashboard.stepMillis < 100 || c.dashboard.stepMillis > 600_000) {
+            throw new ConfigException("dashboard.stepMillis must be between 100 and 600000, got " + c.dashboard.stepMillis);
         }
         if (c.pricing.reloadIntervalSeconds < 0) {
             throw new ConfigException("pricing.reloadIntervalSeconds must be >= 0, got " + c.pricing.reloadIntervalSeconds);

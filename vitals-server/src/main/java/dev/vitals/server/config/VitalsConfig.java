@@ -52,6 +52,18 @@ public final class VitalsConfig {
         public List<String> eventKinds = new ArrayList<>(List.of("clicked", "purchased", "subscribed", "task_completed"));
     }
 
+    /** The built-in dashboard ({@code /ui}) and its short history. */
+    public Dashboard dashboard = new Dashboard();
+
+    /** The short history behind {@code /ui} and {@code /v1/dashboard/*}. */
+    public static final class Dashboard {
+        /**
+         * Interval of the short history, milliseconds (100 to 600,000). The history keeps 8,640
+         * intervals whatever the step, so memory does not depend on it: 10 s keeps 24 h, 1 s keeps 2.4 h.
+         */
+        public long stepMillis = 10_000;
+    }
+
     /** Gateway API keys: when enabled, every gateway route needs {@code Authorization: Bearer <key>}. */
     public static final class Auth {
         /** Off by default so the quick start works; turn on for anything reachable by others. */

@@ -8,12 +8,18 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The dashboard's JSON API over the server's own short history ({@link CallSampler}):
- * {@code GET /v1/dashboard/series?model=*&range=1h&points=300} and {@code GET /v1/dashboard/overview?model=*}.
- * Missing values are {@code null}; times are epoch milliseconds.
+ * The dashboard's JSON API over the server's own short history ({@link CallSampler}), read by the page at
+ * {@code /ui/}: {@code GET /v1/dashboard/series?model=*&range=1h&points=300} (one array per signal, aligned
+ * with {@code timestamps}) and {@code GET /v1/dashboard/overview?model=*} (each signal over the last
+ * 5 minutes as {@code tiles}, plus {@code requests}, {@code models}, {@code step_ms}, {@code features}: which
+ * optional endpoints such as {@code /v1/quality} exist, and the extras of later capabilities such as
+ * {@code anomalies_open} and {@code anomalies: [{start, end, signal, model}]}).
+ * Missing values are {@code null}; times are epoch milliseconds. Unknown range or points out of
+ * [10, 2000]: 400; a model without history: 404.
  */
 final class DashboardHandler {
     /** Selectable ranges. */
@@ -26,13 +32,22 @@ final class DashboardHandler {
         RANGES.put("24h", 24 * 3_600_000L);
     }
 
+    /** Endpoints of later capabilities that the page shows when the server has them: {@code /v1/<name>}. */
+    static final java.util.List<String> OPTIONAL_ENDPOINTS = java.util.List.of("quality", "drift");
+
     private final CallSampler sampler;
     private final Supplier<JsonObject> extras;
+    private final Predicate<String> hasRoute;
 
-    /** @param extras more overview fields (open anomalies, ...) from later capabilities */
-    DashboardHandler(CallSampler sampler, Supplier<JsonObject> extras) {
+    /**
+     * @param extras   more overview fields (open anomalies, ...) from later capabilities
+     * @param hasRoute whether the server has a route with this exact path: the overview's {@code features}
+     *                 tell the page which optional endpoints exist, so it never asks for a missing one
+     */
+    DashboardHandler(CallSampler sampler, Supplier<JsonObject> extras, Predicate<String> hasRoute) {
         this.sampler = sampler;
         this.extras = extras;
+        this.hasRoute = hasRoute;
     }
 
     private String model(RoutingContext rc) {
@@ -104,9 +119,15 @@ final class DashboardHandler {
                 double[] v = s.values().get(sig);
                 tiles.put(sig.key(), v.length == 0 ? null : number(v[0]));
             }
+            JsonObject features = new JsonObject();
+            for (String f : OPTIONAL_ENDPOINTS) {
+                features.put(f, hasRoute.test("/v1/" + f));
+            }
             JsonObject out = new JsonObject().put("model", model).put("window_seconds", 300).put("tiles", tiles)
                     .put("requests", s.volume().length == 0 ? 0 : s.volume()[0])
-                    .put("models", new JsonArray(sampler.models()));
+                    .put("models", new JsonArray(sampler.models()))
+                    .put("step_ms", sampler.stepMillis())
+                    .put("features", features);
             out.mergeIn(extras.get());
             Routes.json(rc, out);
         } catch (BadRequest e) {

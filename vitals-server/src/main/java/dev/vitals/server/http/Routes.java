@@ -3,11 +3,14 @@ package dev.vitals.server.http;
 import dev.vitals.server.gateway.Gateway;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -40,8 +43,7 @@ public final class Routes {
         common(router, d);
         ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.auth().keys(), d.business());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()).setHandleFileUploads(false);
-        router.get("/").handler(rc -> rc.response().putHeader("content-type", "text/plain; charset=utf-8")
-                .end("AI Metrics App is running! Try POSTing to /generate. Metrics: /metrics, OpenAI-compatible API: /v1/chat/completions\n"));
+        router.get("/").handler(Routes::root);
         router.get("/health").handler(rc -> json(rc, d.health().get()));
         router.get("/metrics").handler(d.auth().metrics()).handler(new MetricsHandler(d.registry()));
         router.post("/generate").handler(d.auth().gateway("/generate")).handler(body).handler(chat.generate());
@@ -54,10 +56,12 @@ public final class Routes {
             }
             json(rc, new JsonObject().put("object", "list").put("data", data));
         });
-        DashboardHandler dash = new DashboardHandler(d.sampler(), d.overviewExtras());
+        DashboardHandler dash = new DashboardHandler(d.sampler(), d.overviewExtras(),
+                path -> router.getRoutes().stream().anyMatch(r -> path.equals(r.getPath())));
         router.get("/v1/dashboard/series").handler(d.auth().metrics()).handler(dash::series);
         router.get("/v1/dashboard/overview").handler(d.auth().metrics()).handler(dash::overview);
         router.get("/v1/anomalies").handler(d.auth().metrics()).handler(rc -> json(rc, d.anomalies().get()));
+        ui(router, d);
         router.route("/admin/*").handler(d.admin().guard());
         router.post("/admin/prices/reload").handler(d.admin()::reloadPrices);
         router.post("/admin/keys").handler(body).handler(d.admin()::createKey);
@@ -75,6 +79,65 @@ public final class Routes {
         router.get("/health").handler(rc -> json(rc, d.health().get()));
         errors(router);
         return router;
+    }
+
+    /** The uPlot WebJar's version (the {@code org.webjars.npm:uplot} dependency); its files are served under /ui/vendor/uplot/. */
+    static final String UPLOT_VERSION = "1.6.30";
+    /**
+     * The dashboard page's policy: everything from this server only, no inline script or style
+     * (uPlot sizes its elements through the CSSOM, which style-src does not restrict), no framing.
+     */
+    static final String UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+            + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    /**
+     * The built-in dashboard at {@code /ui/}: static files from the classpath ({@code webroot/vitals}) and
+     * uPlot from its WebJar, no CDN. Behind the same credentials as {@code /metrics}, like the data it shows
+     * (with basic credentials the browser asks once).
+     */
+    private static void ui(Router router, Deps d) {
+        // relative, so the page also works behind a proxy that mounts the server under a prefix
+        router.route("/ui").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(rc -> {
+            if (rc.request().path().endsWith("/")) {
+                rc.next(); // the route also matches "/ui/"
+                return;
+            }
+            rc.response().setStatusCode(302).putHeader("location", "ui/").end();
+        });
+        router.route("/ui/*").handler(d.auth().metrics()).handler(rc -> {
+            rc.response().putHeader("content-security-policy", UI_CSP)
+                    .putHeader("x-content-type-options", "nosniff")
+                    .putHeader("referrer-policy", "no-referrer")
+                    .putHeader("x-frame-options", "DENY");
+            rc.next();
+        });
+        // uPlot's WebJar: META-INF/resources/webjars/uplot/<version>/dist/{uPlot.iife.min.js,uPlot.min.css}
+        router.route("/ui/vendor/uplot/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(StaticHandler.create(FileSystemAccess.RELATIVE, "META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/dist")
+                        .setDirectoryListing(false));
+        router.route("/ui/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(rc -> {
+            // the page's own files are small: always revalidate, so an upgrade shows at once
+            rc.response().putHeader("cache-control", "no-cache");
+            rc.next();
+        }).handler(StaticHandler.create(FileSystemAccess.RELATIVE, "webroot/vitals").setCachingEnabled(false)
+                .setDirectoryListing(false));
+    }
+
+    /** {@code GET /}: a line of text for curl; a browser (Accept: text/html) gets the same words with links. */
+    private static void root(RoutingContext rc) {
+        String accept = rc.request().getHeader("accept");
+        if (accept != null && accept.contains("text/html")) {
+            rc.response().putHeader("content-type", "text/html; charset=utf-8")
+                    .putHeader("content-security-policy", "default-src 'none'; base-uri 'none'; form-action 'none'")
+                    .end("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Vitals</title></head><body>"
+                            + "<p>AI Metrics App is running! Try POSTing to /generate.</p><ul>"
+                            + "<li><a href=\"ui/\">Dashboard</a> (/ui/)</li><li><a href=\"metrics\">Metrics</a> (/metrics)</li>"
+                            + "<li>OpenAI-compatible API: /v1/chat/completions</li></ul></body></html>\n");
+            return;
+        }
+        rc.response().putHeader("content-type", "text/plain; charset=utf-8")
+                .end("AI Metrics App is running! Try POSTing to /generate. Metrics: /metrics, OpenAI-compatible API: "
+                        + "/v1/chat/completions, dashboard: /ui/\n");
     }
 
     private static void common(Router router, Deps d) {
@@ -107,6 +170,9 @@ public final class Routes {
     private static String routeOf(RoutingContext rc) {
         var route = rc.currentRoute();
         String p = route == null ? null : route.getPath();
+        if (p != null && (p.equals("/ui") || p.startsWith("/ui/"))) {
+            return "/ui"; // one label value for the page and all its files
+        }
         if (p != null && PATHS.contains(p)) {
             return p;
         }

@@ -1,0 +1,653 @@
+/*
+ * Vitals dashboard. Reads the server's JSON API (/v1/dashboard/overview and /v1/dashboard/series,
+ * and /v1/quality and /v1/drift when the overview says the server has them) and draws it with uPlot.
+ * No inline script or style (the page runs under "default-src 'self'"), no console output: every
+ * failure ends up in the page's status line.
+ *
+ * For tests and debugging: window.vitalsCharts maps a chart id to its uPlot instance; each chart
+ * container carries data-points (x positions with at least one value), data-model and data-range
+ * of the data it shows; <body data-refreshes> counts completed refreshes.
+ */
+(function () {
+  'use strict';
+
+  var API = '../v1/';
+  var POINTS = 300;
+  var MAX_COST_MODELS = 10;
+  var RANGES = { '15m': 'last 15 min', '1h': 'last 1 h', '6h': 'last 6 h', '24h': 'last 24 h' };
+  var PALETTE = ['#3b82f6', '#ef4444', '#f59e0b', '#10b981', '#8b5cf6', '#ec4899', '#14b8a6', '#f97316',
+    '#6366f1', '#84cc16', '#64748b'];
+
+  var params = new URLSearchParams(location.search);
+  var state = {
+    model: params.get('model') || '*',
+    range: RANGES[params.get('range')] ? params.get('range') : '1h',
+    auto: params.get('auto') !== 'off',
+    refreshMs: Math.round(Math.min(3600, Math.max(1, Number(params.get('refresh')) || 10)) * 1000),
+    generation: 0,
+    timer: null,
+    models: [],
+    anomalies: [],
+    refreshes: 0
+  };
+  var charts = {};
+  window.vitalsCharts = charts;
+
+  var el = function (id) { return document.getElementById(id); };
+
+  // ---- formatting -------------------------------------------------------------------------
+
+  function isNum(v) {
+    return typeof v === 'number' && isFinite(v);
+  }
+
+  function sig(v, digits) {
+    if (v === 0) return '0';
+    var a = Math.abs(v);
+    if (a >= 1000) return Math.round(v).toLocaleString('en-US');
+    if (a >= 100) return v.toFixed(0);
+    if (a >= 10) return Number(v.toFixed(1)).toString();
+    if (a >= 1) return Number(v.toFixed(digits == null ? 2 : digits)).toString();
+    return Number(v.toPrecision(2)).toString();
+  }
+
+  var fmt = {
+    rate: function (v) { return isNum(v) ? sig(v) : '—'; },
+    pct: function (v) {
+      if (!isNum(v)) return '—';
+      var p = v * 100;
+      return (p === 0 ? '0' : p < 0.1 ? Number(p.toPrecision(1)).toString() : p < 10 ? Number(p.toFixed(1)).toString()
+        : p.toFixed(0)) + '%';
+    },
+    secs: function (v) {
+      if (!isNum(v)) return '—';
+      if (v === 0) return '0 s';
+      if (v < 1) return sig(v * 1000) + ' ms';
+      return sig(v) + ' s';
+    },
+    usd: function (v) {
+      if (!isNum(v)) return '—';
+      if (v === 0) return '$0';
+      return '$' + (Math.abs(v) >= 1 ? v.toFixed(2) : Number(v.toPrecision(2)).toString());
+    },
+    num: function (v) { return isNum(v) ? sig(v) : '—'; },
+    count: function (v) { return isNum(v) ? String(Math.round(v)) : '—'; }
+  };
+
+  function cssVar(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+  }
+
+  function timeText(ms) {
+    return isNum(ms) ? new Date(ms).toLocaleString() : 'now';
+  }
+
+  // ---- data access ------------------------------------------------------------------------
+
+  /** GET a JSON document; never throws, never logs: {ok, status, body}. */
+  function getJson(path) {
+    return fetch(API + path, { headers: { accept: 'application/json' }, cache: 'no-store', credentials: 'same-origin' })
+      .then(function (r) {
+        if (!r.ok) {
+          return { ok: false, status: r.status };
+        }
+        return r.json().then(function (body) {
+          return { ok: true, status: r.status, body: body };
+        }, function () {
+          return { ok: false, status: r.status, bad: true };
+        });
+      }, function () {
+        return { ok: false, status: 0 };
+      });
+  }
+
+  function query(model, range) {
+    var q = 'model=' + encodeURIComponent(model);
+    return range ? q + '&range=' + encodeURIComponent(range) : q;
+  }
+
+  /** Values of {ts, vs} placed on the x positions xs (both ascending, ms), nearest within tolerance. */
+  function align(xs, ts, vs, tolerance) {
+    var out = new Array(xs.length).fill(null);
+    var j = 0;
+    for (var i = 0; i < xs.length; i++) {
+      while (j + 1 < ts.length && Math.abs(ts[j + 1] - xs[i]) <= Math.abs(ts[j] - xs[i])) j++;
+      if (j < ts.length && Math.abs(ts[j] - xs[i]) < tolerance && vs[j] != null) out[i] = vs[j];
+    }
+    return out;
+  }
+
+  function seriesOf(resp, key) {
+    var s = resp && resp.series && resp.series[key];
+    return Array.isArray(s) ? s : null;
+  }
+
+  // ---- chart definitions -------------------------------------------------------------------
+
+  function fromZero(u, min, max) {
+    var hi = isNum(max) && max > 0 ? max * 1.1 : 1;
+    return [0, hi];
+  }
+
+  function ratioRange(u, min, max) {
+    return [0, isNum(max) && max > 0.05 ? Math.min(1, max * 1.15) : 0.05];
+  }
+
+  /**
+   * Each builder turns the API's answers into {lines: [{label, values, scale, fmt, color, dash, width}],
+   * axes: [{scale, fmt, side}], bands: [[upperLineIndex, lowerLineIndex]], signals: [keys shaded for anomalies]}.
+   */
+  var BUILDERS = {
+    traffic: function (d) {
+      return {
+        signals: ['request_rate', 'error_ratio'],
+        axes: [{ scale: 'rate', fmt: fmt.rate }, { scale: 'ratio', fmt: fmt.pct, side: 1 }],
+        lines: [
+          { label: 'Requests (req/s)', values: seriesOf(d.series, 'request_rate'), scale: 'rate', fmt: fmt.rate, color: PALETTE[0], width: 2 },
+          { label: 'Errors (% of requests)', values: seriesOf(d.series, 'error_ratio'), scale: 'ratio', fmt: fmt.pct, color: PALETTE[1] }
+        ]
+      };
+    },
+    latency: function (d) {
+      var lines = [
+        { label: 'p50', values: seriesOf(d.series, 'latency_p50'), color: PALETTE[3] },
+        { label: 'p95', values: seriesOf(d.series, 'latency_p95'), color: PALETTE[0], width: 2 },
+        { label: 'p99', values: seriesOf(d.series, 'latency_p99'), color: PALETTE[1] },
+        { label: 'TTFT p95 (streams)', values: seriesOf(d.series, 'ttft_p95'), color: PALETTE[4], dash: [6, 4] }
+      ];
+      var bands = [];
+      var lo = seriesOf(d.series, 'latency_p95_baseline_low');
+      var hi = seriesOf(d.series, 'latency_p95_baseline_high');
+      if (lo && hi) {
+        lines.push({ label: 'p95 baseline high', values: hi, color: cssVar('--band'), band: true });
+        lines.push({ label: 'p95 baseline low', values: lo, color: cssVar('--band'), band: true });
+        bands.push([lines.length - 2, lines.length - 1]);
+      }
+      lines.forEach(function (l) { l.scale = 's'; l.fmt = fmt.secs; });
+      return {
+        signals: ['latency_p50', 'latency_p95', 'latency_p99', 'ttft_p95'],
+        axes: [{ scale: 's', fmt: fmt.secs }],
+        lines: lines,
+        bands: bands
+      };
+    },
+    tokens: function (d) {
+      return {
+        signals: ['input_tokens_rate', 'output_tokens_rate', 'tokens_per_request'],
+        axes: [{ scale: 'tps', fmt: fmt.rate }],
+        lines: [
+          { label: 'Input (tokens/s)', values: seriesOf(d.series, 'input_tokens_rate'), scale: 'tps', fmt: fmt.rate, color: PALETTE[0], width: 2 },
+          { label: 'Output (tokens/s)', values: seriesOf(d.series, 'output_tokens_rate'), scale: 'tps', fmt: fmt.rate, color: PALETTE[2], width: 2 }
+        ]
+      };
+    },
+    cost: function (d) {
+      var lines = [];
+      if (d.perModel && d.perModel.length > 1) {
+        d.perModel.forEach(function (pm, i) {
+          lines.push({ label: pm.model, values: pm.values, color: PALETTE[(i + 2) % PALETTE.length] });
+        });
+        lines.push({ label: 'All models', values: seriesOf(d.series, 'cost_per_hour'), color: cssVar('--text'), width: 2, dash: [4, 3] });
+      } else {
+        lines.push({ label: state.model === '*' ? 'All models' : state.model, values: seriesOf(d.series, 'cost_per_hour'), color: PALETTE[0], width: 2 });
+      }
+      lines.forEach(function (l) { l.scale = 'usd'; l.fmt = fmt.usd; });
+      return { signals: ['cost_per_hour', 'cost_per_query'], axes: [{ scale: 'usd', fmt: fmt.usd }], lines: lines };
+    },
+    quality: genericBuilder('score', ['quality']),
+    drift: genericBuilder('drift', ['drift'])
+  };
+
+  /** /v1/quality and /v1/drift: {timestamps: [ms], series: {name: [number|null]}} on the dashboard's range. */
+  function genericBuilder(scale, signals) {
+    return function (d) {
+      var lines = [];
+      var series = d.series && d.series.series;
+      Object.keys(series || {}).slice(0, PALETTE.length).forEach(function (name, i) {
+        if (Array.isArray(series[name])) {
+          lines.push({ label: name, values: series[name], scale: scale, fmt: fmt.num, color: PALETTE[i] });
+        }
+      });
+      return { signals: signals, axes: [{ scale: scale, fmt: fmt.num }], lines: lines };
+    };
+  }
+
+  // ---- drawing ----------------------------------------------------------------------------
+
+  function chartHeight() {
+    return window.innerWidth < 700 ? 190 : 230;
+  }
+
+  function anomaliesFor(signals) {
+    return state.anomalies.filter(function (a) {
+      if (!a || !isNum(a.start)) return false;
+      if (state.model !== '*' && a.model && a.model !== '*' && a.model !== state.model) return false;
+      return !a.signal || signals.indexOf(a.signal) >= 0;
+    });
+  }
+
+  /** Shades anomaly intervals behind the lines. */
+  function anomalyPlugin(signals) {
+    return {
+      hooks: {
+        drawClear: [function (u) {
+          var list = anomaliesFor(signals);
+          if (!list.length) return;
+          var ctx = u.ctx;
+          var left = u.bbox.left;
+          var right = u.bbox.left + u.bbox.width;
+          ctx.save();
+          ctx.fillStyle = cssVar('--anomaly');
+          list.forEach(function (a) {
+            var x0 = u.valToPos(a.start / 1000, 'x', true);
+            var x1 = u.valToPos((isNum(a.end) ? a.end : Date.now()) / 1000, 'x', true);
+            var l = Math.max(left, Math.min(x0, x1));
+            var r = Math.min(right, Math.max(x0, x1));
+            if (r >= l && r > left && l < right) {
+              ctx.fillRect(l, u.bbox.top, Math.max(r - l, 3), u.bbox.height);
+            }
+          });
+          ctx.restore();
+        }]
+      }
+    };
+  }
+
+  function options(id, spec, width) {
+    var axisColor = cssVar('--axis');
+    var gridColor = cssVar('--grid');
+    var scales = { x: { time: true } };
+    // at least 80 px between time labels, so they never overlap in a narrow window
+    var axes = [{ stroke: axisColor, space: 80, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 } }];
+    spec.axes.forEach(function (a) {
+      scales[a.scale] = { auto: true, range: a.scale === 'ratio' ? ratioRange : fromZero };
+      axes.push({
+        scale: a.scale,
+        side: a.side == null ? 3 : a.side,
+        stroke: axisColor,
+        size: 60,
+        grid: { show: a.side !== 1, stroke: gridColor, width: 1 },
+        ticks: { stroke: gridColor, width: 1 },
+        values: function (u, splits) { return splits.map(a.fmt); }
+      });
+    });
+    var series = [{
+      label: 'Time',
+      value: function (u, v, sidx, idx) {
+        var t = idx == null ? latest(u.data[0]) : v;
+        return t == null ? '—' : new Date(t * 1000).toLocaleTimeString();
+      }
+    }];
+    spec.lines.forEach(function (l) {
+      series.push({
+        label: l.label,
+        scale: l.scale,
+        stroke: l.color,
+        width: l.band ? 1 : (l.width || 1.5),
+        dash: l.dash,
+        spanGaps: false,
+        points: { show: false },
+        // with the cursor outside the plot, the legend shows the latest value
+        value: function (u, v, sidx, idx) { return l.fmt(idx == null ? latest(u.data[sidx]) : v); }
+      });
+    });
+    return {
+      width: width,
+      height: chartHeight(),
+      scales: scales,
+      axes: axes,
+      series: series,
+      bands: (spec.bands || []).map(function (b) { return { series: [b[0] + 1, b[1] + 1], fill: cssVar('--band') }; }),
+      legend: { show: true, live: true },
+      cursor: { drag: { x: true, y: false } },
+      plugins: [anomalyPlugin(spec.signals)]
+    };
+  }
+
+  function latest(vs) {
+    for (var i = (vs ? vs.length : 0) - 1; i >= 0; i--) {
+      if (vs[i] != null) return vs[i];
+    }
+    return null;
+  }
+
+  function signature(spec) {
+    return spec.lines.map(function (l) { return l.label; }).join('|') + '#' + (spec.bands || []).length;
+  }
+
+  /** Draws (or redraws) one chart; returns the number of x positions that have a value. */
+  function draw(id, xsMs, spec) {
+    var box = el('chart-' + id);
+    var panel = box.parentNode;
+    var empty = panel.querySelector('.empty');
+    var xs = xsMs.map(function (t) { return t / 1000; });
+    var data = [xs];
+    var points = 0;
+    spec.lines.forEach(function (l) {
+      var vs = Array.isArray(l.values) ? l.values.slice(0, xs.length) : [];
+      while (vs.length < xs.length) vs.push(null);
+      data.push(vs.map(function (v) { return isNum(v) ? v : null; }));
+    });
+    for (var i = 0; i < xs.length; i++) {
+      for (var k = 1; k < data.length; k++) {
+        if (data[k][i] != null) { points++; break; }
+      }
+    }
+    box.hidden = false;
+    var width = Math.max(240, Math.floor(box.clientWidth || panel.clientWidth || 320));
+    var sigText = signature(spec);
+    var u = charts[id];
+    if (u && u.vitalsSignature === sigText) {
+      u.setData(data);
+    } else {
+      if (u) u.destroy();
+      u = new uPlot(options(id, spec, width), data, box);
+      u.vitalsSignature = sigText;
+      u.vitalsSpec = spec;
+      charts[id] = u;
+    }
+    u.vitalsSpec = spec;
+    box.setAttribute('data-points', String(points));
+    box.setAttribute('data-model', state.model);
+    box.setAttribute('data-range', state.range);
+    box.setAttribute('role', 'img');
+    box.setAttribute('aria-label', summary(panel, spec, data));
+    if (empty) empty.hidden = points > 0;
+    return points;
+  }
+
+  /** A text summary of the chart for screen readers: the latest value of each line. */
+  function summary(panel, spec, data) {
+    var title = panel.querySelector('h3').firstChild.textContent.trim();
+    var parts = spec.lines.map(function (l, k) {
+      var vs = data[k + 1];
+      for (var i = vs.length - 1; i >= 0; i--) {
+        if (vs[i] != null) return l.label + ' ' + l.fmt(vs[i]);
+      }
+      return l.label + ' no data';
+    });
+    return title + ', ' + RANGES[state.range] + '. Latest: ' + parts.join('; ') + '.';
+  }
+
+  /** Quality and drift: a chart when the endpoint answered with data, else "No data yet". */
+  function drawOptional(id, resp) {
+    var box = el('chart-' + id);
+    var empty = box.parentNode.querySelector('.empty');
+    var ok = resp && resp.ok && resp.body && Array.isArray(resp.body.timestamps) && resp.body.series
+      && typeof resp.body.series === 'object';
+    var points = 0;
+    if (ok) {
+      var spec = BUILDERS[id]({ series: resp.body });
+      if (spec.lines.length) points = draw(id, resp.body.timestamps, spec);
+    }
+    if (!points) {
+      if (charts[id]) {
+        charts[id].destroy();
+        delete charts[id];
+      }
+      box.hidden = true;
+      box.setAttribute('data-points', '0');
+      box.setAttribute('data-model', state.model);
+      box.setAttribute('data-range', state.range);
+      empty.hidden = false;
+      empty.textContent = 'No data yet.';
+    }
+  }
+
+  // ---- tiles and anomalies ----------------------------------------------------------------
+
+  function setTile(key, text) {
+    var t = el('tile-' + key);
+    if (t && t.textContent !== text) t.textContent = text;
+  }
+
+  function showOverview(ov) {
+    var tiles = (ov && ov.tiles) || {};
+    setTile('request_rate', fmt.rate(tiles.request_rate));
+    setTile('error_ratio', fmt.pct(tiles.error_ratio));
+    setTile('latency_p95', fmt.secs(tiles.latency_p95));
+    setTile('ttft_p95', fmt.secs(tiles.ttft_p95));
+    var tin = tiles.input_tokens_rate;
+    var tout = tiles.output_tokens_rate;
+    setTile('tokens_rate', isNum(tin) || isNum(tout) ? fmt.rate((isNum(tin) ? tin : 0) + (isNum(tout) ? tout : 0)) : '—');
+    setTile('cost_per_hour', fmt.usd(tiles.cost_per_hour));
+    setTile('anomalies_open', fmt.count(ov ? ov.anomalies_open : null));
+    state.anomalies = ov && Array.isArray(ov.anomalies) ? ov.anomalies : [];
+    showAnomalyList(ov && Array.isArray(ov.anomalies));
+  }
+
+  function showAnomalyList(present) {
+    var section = el('anomalies');
+    var list = el('anomaly-list');
+    section.hidden = !present;
+    if (!present) return;
+    while (list.firstChild) list.removeChild(list.firstChild);
+    var shown = state.anomalies.filter(function (a) {
+      return a && isNum(a.start) && (state.model === '*' || !a.model || a.model === '*' || a.model === state.model);
+    });
+    if (!shown.length) {
+      var li = document.createElement('li');
+      li.textContent = 'None reported.';
+      list.appendChild(li);
+      return;
+    }
+    shown.slice(0, 50).forEach(function (a) {
+      var item = document.createElement('li');
+      item.textContent = (a.signal || 'signal') + ' · ' + (a.model || 'all models') + ' · ' + timeText(a.start)
+        + ' – ' + (isNum(a.end) ? timeText(a.end) : 'open');
+      list.appendChild(item);
+    });
+  }
+
+  function setModels(models) {
+    if (!Array.isArray(models)) return;
+    var sel = el('model');
+    var key = models.join('\n');
+    if (key !== state.models.join('\n')) {
+      state.models = models.slice();
+      while (sel.options.length > 1) sel.remove(1);
+      models.forEach(function (m) {
+        var o = document.createElement('option');
+        o.value = m;
+        o.textContent = m;
+        sel.appendChild(o);
+      });
+    }
+    if (state.model !== '*' && models.indexOf(state.model) < 0) {
+      var o = document.createElement('option');
+      o.value = state.model;
+      o.textContent = state.model;
+      sel.appendChild(o);
+    }
+    sel.value = state.model;
+  }
+
+  // ---- refresh loop -----------------------------------------------------------------------
+
+  function problem(text) {
+    var p = el('problem');
+    if (p.textContent !== text) p.textContent = text;
+  }
+
+  function describe(resp, what) {
+    if (resp.status === 0) return 'Cannot reach the server; retrying.';
+    if (resp.status === 401 || resp.status === 403) return 'The dashboard API needs the /metrics credentials (HTTP ' + resp.status + ').';
+    return 'Could not load ' + what + ' (HTTP ' + resp.status + '); retrying.';
+  }
+
+  function refresh() {
+    var gen = ++state.generation;
+    var model = state.model;
+    var range = state.range;
+    clearTimeout(state.timer);
+    var base = query(model, range) + '&points=' + POINTS;
+    document.body.setAttribute('data-series-url', API + 'dashboard/series?' + base);
+    return Promise.all([getJson('dashboard/overview?' + query(model)), getJson('dashboard/series?' + base)])
+      .then(function (r) {
+        if (gen !== state.generation) return null;
+        var ov = r[0];
+        var se = r[1];
+        if ((ov.status === 404 || se.status === 404) && model !== '*') {
+          // the model has no history (the server restarted): fall back to all models
+          state.model = '*';
+          problem('No history for model ' + model + '; showing all models.');
+          return refresh();
+        }
+        if (!ov.ok || !se.ok) {
+          problem(describe(!ov.ok ? ov : se, 'the dashboard data'));
+          return null;
+        }
+        problem('');
+        var features = ov.body.features || {};
+        var extra = [];
+        var models = Array.isArray(se.body.models) ? se.body.models : [];
+        var costModels = model === '*' ? models.slice(0, MAX_COST_MODELS) : [];
+        extra.push(costModels.length > 1 ? Promise.all(costModels.map(function (m) {
+          return getJson('dashboard/series?' + query(m, range) + '&points=' + POINTS);
+        })) : Promise.resolve([]));
+        extra.push(features.quality ? getJson('quality?' + query(model, range)) : Promise.resolve(null));
+        extra.push(features.drift ? getJson('drift?' + query(model, range)) : Promise.resolve(null));
+        return Promise.all(extra).then(function (x) {
+          if (gen !== state.generation) return null;
+          render(ov.body, se.body, costModels, x[0], x[1], x[2]);
+          return null;
+        });
+      })
+      .catch(function (e) {
+        problem('The dashboard hit an error: ' + (e && e.message ? e.message : e));
+      })
+      .then(function () {
+        if (gen === state.generation) schedule();
+      });
+  }
+
+  function render(ov, se, costModels, perModelResps, quality, drift) {
+    setModels(ov.models || se.models);
+    showOverview(ov);
+    var xs = Array.isArray(se.timestamps) ? se.timestamps : [];
+    var step = isNum(se.step_ms) ? se.step_ms : 10000;
+    var perModel = [];
+    (perModelResps || []).forEach(function (resp, i) {
+      if (resp && resp.ok && Array.isArray(resp.body.timestamps)) {
+        perModel.push({
+          model: costModels[i],
+          values: align(xs, resp.body.timestamps, seriesOf(resp.body, 'cost_per_hour') || [], step)
+        });
+      }
+    });
+    var d = { series: se, perModel: perModel };
+    ['traffic', 'latency', 'tokens', 'cost'].forEach(function (id) {
+      draw(id, xs, BUILDERS[id](d));
+    });
+    var note = el('cost-note');
+    note.hidden = !(costModels.length && state.models.length > MAX_COST_MODELS);
+    note.textContent = note.hidden ? '' : 'Lines for the first ' + MAX_COST_MODELS + ' of ' + state.models.length
+      + ' models; pick a model for the others.';
+    drawOptional('quality', quality);
+    drawOptional('drift', drift);
+    var stepSec = step / 1000;
+    el('updated').textContent = 'Updated ' + new Date().toLocaleTimeString() + ' · ' + RANGES[state.range]
+      + ' · one point per ' + (stepSec >= 60 ? sig(stepSec / 60) + ' min' : sig(stepSec) + ' s')
+      + (state.model === '*' ? ' · all models' : ' · model ' + state.model);
+    state.refreshes++;
+    document.body.setAttribute('data-refreshes', String(state.refreshes));
+    document.body.setAttribute('data-model', state.model);
+  }
+
+  function schedule() {
+    clearTimeout(state.timer);
+    state.timer = state.auto ? setTimeout(function () {
+      if (document.hidden) {
+        schedule();
+      } else {
+        refresh();
+      }
+    }, state.refreshMs) : null;
+  }
+
+  // ---- controls ---------------------------------------------------------------------------
+
+  function remember() {
+    var p = new URLSearchParams(location.search);
+    p.set('model', state.model);
+    p.set('range', state.range);
+    if (state.auto) p.delete('auto'); else p.set('auto', 'off');
+    history.replaceState(null, '', '?' + p.toString());
+  }
+
+  function showAuto() {
+    var b = el('auto');
+    b.setAttribute('aria-pressed', state.auto ? 'true' : 'false');
+    b.textContent = 'Auto refresh: ' + (state.auto ? 'on (' + sig(state.refreshMs / 1000) + ' s)' : 'off');
+  }
+
+  function init() {
+    if (typeof uPlot !== 'function') {
+      problem('The chart library did not load (vendor/uplot/uPlot.iife.min.js).');
+      return;
+    }
+    el('range').value = state.range;
+    el('range-label').textContent = RANGES[state.range];
+    setModels([]);
+    showAuto();
+    el('model').addEventListener('change', function (e) {
+      state.model = e.target.value || '*';
+      remember();
+      refresh();
+    });
+    el('range').addEventListener('change', function (e) {
+      state.range = RANGES[e.target.value] ? e.target.value : '1h';
+      el('range-label').textContent = RANGES[state.range];
+      remember();
+      refresh();
+    });
+    el('auto').addEventListener('click', function () {
+      state.auto = !state.auto;
+      showAuto();
+      remember();
+      schedule();
+    });
+    el('now').addEventListener('click', function () { refresh(); });
+    document.addEventListener('visibilitychange', function () {
+      if (!document.hidden && state.auto) refresh();
+    });
+    // charts follow their container's width; a new colour scheme redraws them in its colours
+    var pending = false;
+    var resize = function () {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () {
+        pending = false;
+        Object.keys(charts).forEach(function (id) {
+          var box = el('chart-' + id);
+          var w = Math.max(240, Math.floor(box.clientWidth));
+          var u = charts[id];
+          if (u.width !== w || u.height !== chartHeight()) u.setSize({ width: w, height: chartHeight() });
+        });
+      });
+    };
+    if (typeof ResizeObserver === 'function') {
+      var ro = new ResizeObserver(resize);
+      Array.prototype.forEach.call(document.querySelectorAll('.chart'), function (c) { ro.observe(c); });
+    }
+    window.addEventListener('resize', resize);
+    if (window.matchMedia) {
+      var mq = window.matchMedia('(prefers-color-scheme: dark)');
+      var recolour = function () {
+        Object.keys(charts).forEach(function (id) {
+          charts[id].destroy();
+          delete charts[id];
+        });
+        refresh();
+      };
+      if (mq.addEventListener) mq.addEventListener('change', recolour);
+    }
+    refresh();
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', init);
+  } else {
+    init();
+  }
+})();
