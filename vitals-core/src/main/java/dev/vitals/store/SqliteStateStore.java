@@ -289,6 +289,20 @@ public final class SqliteStateStore implements StateStore {
     }
 
     @Override
+    public synchronized FeedbackRow findFeedback(String feedbackId) {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT feedback_id, request_id, model, ts_ms, payload FROM feedback WHERE feedback_id = ?")) {
+            ps.setString(1, feedbackId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new FeedbackRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5))
+                        : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read feedback: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public synchronized int deleteBefore(long millis) {
         try (PreparedStatement a = conn.prepareStatement("DELETE FROM calls WHERE ts_ms < ?");
              PreparedStatement b = conn.prepareStatement("DELETE FROM feedback WHERE ts_ms < ?")) {

@@ -38,6 +38,9 @@ public interface StateStore extends AutoCloseable {
      */
     FeedbackRow insertFeedback(FeedbackRow feedback);
 
+    /** The feedback with this id, or {@code null}. */
+    FeedbackRow findFeedback(String feedbackId);
+
     /** Deletes calls and feedback older than {@code millis}; returns the rows deleted. */
     int deleteBefore(long millis);
 

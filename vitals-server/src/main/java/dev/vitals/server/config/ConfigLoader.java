@@ -226,6 +226,25 @@ public final class ConfigLoader {
             throw new ConfigException("defaultModel must be a non-empty model name");
         }
         validateTls(c.server.tls);
+        if (c.quality.windows == null || c.quality.windows.isEmpty() || c.quality.windows.size() > 6) {
+            throw new ConfigException("quality.windows must list 1 to 6 durations such as 5m, 1h, 24h");
+        }
+        for (String w : c.quality.windows) {
+            if (duration(w) == null) {
+                throw new ConfigException("quality.windows: '" + w + "' is not a duration like 30s, 5m, 1h or 7d (1 minute to 30 days)");
+            }
+        }
+        if (c.quality.retentionDays < 1 || c.quality.retentionDays > 3650) {
+            throw new ConfigException("quality.retentionDays must be between 1 and 3650, got " + c.quality.retentionDays);
+        }
+        if (c.quality.lateAfterHours < 1) {
+            throw new ConfigException("quality.lateAfterHours must be >= 1, got " + c.quality.lateAfterHours);
+        }
+        c.quality.binaryModels.forEach((m, labels) -> {
+            if (labels == null || labels.size() != 2 || labels.get(0).equals(labels.get(1))) {
+                throw new ConfigException("quality.binaryModels." + m + " must list two different labels: [negative, positive]");
+            }
+        });
         for (String k : new String[] {"system", "gpu"}) {
             VitalsConfig.Sampled sm = k.equals("system") ? c.system : c.gpu;
             if (sm.intervalSeconds < 1 || sm.intervalSeconds > 3600) {
@@ -288,6 +307,21 @@ public final class ConfigLoader {
                 default -> throw new ConfigException(at + ".type must be 'simulated' or 'openai', got '" + b.type + "'");
             }
         }
+    }
+
+    /** Parses 30s, 5m, 1h, 7d into a duration between 1 minute and 30 days, or null. */
+    public static java.time.Duration duration(String s) {
+        if (s == null || !s.matches("\\d{1,6}[smhd]")) {
+            return null;
+        }
+        long n = Long.parseLong(s.substring(0, s.length() - 1));
+        java.time.Duration d = switch (s.charAt(s.length() - 1)) {
+            case 's' -> java.time.Duration.ofSeconds(n);
+            case 'm' -> java.time.Duration.ofMinutes(n);
+            case 'h' -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofDays(n);
+        };
+        return d.compareTo(java.time.Duration.ofMinutes(1)) < 0 || d.compareTo(java.time.Duration.ofDays(30)) > 0 ? null : d;
     }
 
     private static void validateTls(VitalsConfig.Tls t) {

@@ -52,6 +52,21 @@ public final class VitalsConfig {
         public List<String> eventKinds = new ArrayList<>(List.of("clicked", "purchased", "subscribed", "task_completed"));
     }
 
+    /** Quality evaluation: windows, retention, per-model tasks. */
+    public Quality quality = new Quality();
+
+    /** Quality evaluation settings. */
+    public static final class Quality {
+        /** Sliding windows, e.g. 5m, 1h, 24h (units s, m, h, d). */
+        public List<String> windows = new ArrayList<>(List.of("5m", "1h", "24h"));
+        /** Days calls and feedback are kept in the state store for delayed joins. */
+        public int retentionDays = 7;
+        /** Feedback for a call older than this many hours is counted as late (still applied). */
+        public int lateAfterHours = 24;
+        /** Binary classifiers: model name to [negative, positive] labels, so ROC AUC knows the positive class. */
+        public java.util.Map<String, List<String>> binaryModels = new java.util.LinkedHashMap<>();
+    }
+
     /** The built-in dashboard ({@code /ui}) and its short history. */
     public Dashboard dashboard = new Dashboard();
 
