@@ -12,6 +12,7 @@ import dev.vitals.server.http.AuthHandler;
 import dev.vitals.store.SqliteStateStore;
 import dev.vitals.store.StateStore;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.vertx.core.net.JksOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PfxOptions;
@@ -88,6 +89,8 @@ public final class VitalsServer {
                 .help("Size of the state store on disk (database and write-ahead log).")
                 .callback(cb -> cb.call(store.sizeBytes()))
                 .register(registry);
+        // process_cpu_seconds_total, jvm_memory_used_bytes, GC, threads: the dashboard's system row
+        JvmMetrics.builder().register(registry);
         LlmMetrics metrics = LlmMetrics.builder()
                 .sourceFamily(config.metrics.sourceFamily)
                 .genAiFamily(config.metrics.genAiFamily)
