@@ -16,6 +16,7 @@ import dev.vitals.server.http.AuthHandler;
 import dev.vitals.store.SqliteStateStore;
 import dev.vitals.store.StateStore;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.vertx.core.net.JksOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PfxOptions;
@@ -99,6 +100,8 @@ public final class VitalsServer {
                 .help("Size of the state store on disk (database and write-ahead log).")
                 .callback(cb -> cb.call(store.sizeBytes()))
                 .register(registry);
+        // process_cpu_seconds_total, jvm_memory_used_bytes, GC, threads: the dashboard's system row
+        JvmMetrics.builder().register(registry);
         LlmMetrics metrics = LlmMetrics.builder()
                 .sourceFamily(config.metrics.sourceFamily)
                 .genAiFamily(config.metrics.genAiFamily)
@@ -109,7 +112,7 @@ public final class VitalsServer {
             backends.add("openai".equals(b.type) ? new OpenAiBackend(vertx, b, env) : new SimulatedBackend(vertx, b));
         }
         this.systemMetrics = config.system.enabled ? SystemMetrics.builder()
-                .interval(java.time.Duration.ofSeconds(config.system.intervalSeconds)).register(registry) : null;
+                .interval(java.time.Duration.ofSeconds(config.system.intervalSeconds)).jvmMetrics(false).register(registry) : null;
         this.gpuMetrics = config.gpu.enabled ? GpuMetrics.builder().executable(config.gpu.executable)
                 .interval(java.time.Duration.ofSeconds(config.gpu.intervalSeconds)).register(registry) : null;
         BusinessMetrics.Builder bb = BusinessMetrics.builder().eventKinds(config.business.eventKinds.toArray(new String[0]));

@@ -1,0 +1,113 @@
+package dev.vitals.server.rules;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One Prometheus rule: a recording rule ({@code record}) or an alerting rule ({@code alert}), with
+ * labels and annotations in the order they were given.
+ */
+public record Rule(String record, String alert, String expr, String forDuration, Map<String, String> labels,
+                   Map<String, String> annotations) {
+
+    public Rule {
+        if ((record == null) == (alert == null)) {
+            throw new IllegalArgumentException("a rule is either a record or an alert");
+        }
+        Objects.requireNonNull(expr, "expr");
+        labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        annotations = Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
+    }
+
+    /** A recording rule. */
+    static Rule record(String name, String expr) {
+        return new Rule(name, null, expr, null, Map.of(), Map.of());
+    }
+
+    /** A recording rule with extra labels. */
+    static Rule record(String name, String expr, Map<String, String> labels) {
+        return new Rule(name, null, expr, null, new LinkedHashMap<>(labels), Map.of());
+    }
+
+    /** Starts an alerting rule. */
+    static AlertBuilder alert(String name) {
+        return new AlertBuilder(name);
+    }
+
+    public boolean isAlert() {
+        return alert != null;
+    }
+
+    /** The record or alert name. */
+    public String name() {
+        return alert != null ? alert : record;
+    }
+
+    /** Builds an alert that always has severity, summary, description and runbook. */
+    static final class AlertBuilder {
+        private final String name;
+        private String expr;
+        private String forDuration;
+        private final Map<String, String> labels = new LinkedHashMap<>();
+        private String summary;
+        private String description;
+        private String runbook;
+
+        private AlertBuilder(String name) {
+            this.name = name;
+        }
+
+        AlertBuilder expr(String expr) {
+            this.expr = expr;
+            return this;
+        }
+
+        AlertBuilder forDuration(String d) {
+            this.forDuration = d;
+            return this;
+        }
+
+        /** {@code page} (wake someone) or {@code ticket} (next working day). */
+        AlertBuilder severity(String s) {
+            if (!s.equals("page") && !s.equals("ticket")) {
+                throw new IllegalArgumentException("severity must be page or ticket");
+            }
+            labels.put("severity", s);
+            return this;
+        }
+
+        AlertBuilder label(String k, String v) {
+            labels.put(k, v);
+            return this;
+        }
+
+        AlertBuilder summary(String s) {
+            this.summary = s;
+            return this;
+        }
+
+        AlertBuilder description(String s) {
+            this.description = s;
+            return this;
+        }
+
+        AlertBuilder runbook(String s) {
+            this.runbook = s;
+            return this;
+        }
+
+        Rule build() {
+            if (expr == null || forDuration == null || !labels.containsKey("severity") || summary == null
+                    || description == null || runbook == null) {
+                throw new IllegalStateException("alert " + name + " needs expr, for, severity, summary, description and runbook");
+            }
+            Map<String, String> ann = new LinkedHashMap<>();
+            ann.put("summary", summary);
+            ann.put("description", description);
+            ann.put("runbook", runbook);
+            return new Rule(null, name, expr, forDuration, labels, ann);
+        }
+    }
+}
