@@ -605,6 +605,98 @@ public final class QualityService implements CallListener {
                 }))).register(registry);
     }
 
+    // ---- history for the dashboard -------------------------------------------------------------
+
+    /** Points kept per history series: 24 h at one a minute. */
+    static final int HISTORY = 1440;
+    static final int MAX_HISTORY_SERIES = 200;
+    private final long[] historyTimes = new long[HISTORY];
+    private final Map<String, double[]> history = new LinkedHashMap<>();
+    private int historyNext;
+    private int historySize;
+
+    /**
+     * Takes one point of every model's headline metrics over the first (shortest) window: accuracy,
+     * macro F1, ROC AUC, RMSE, R², hallucination and safety-flag rates and score means. At most
+     * {@value #MAX_HISTORY_SERIES} series × {@value #HISTORY} points (2.3 MB) are kept. Called every minute.
+     */
+    public synchronized void sampleHistory(long nowMillis) {
+        String first = windows.keySet().iterator().next();
+        Map<String, Double> point = new LinkedHashMap<>();
+        reports().forEach((m, per) -> {
+            QualityReport r = per.get(first);
+            if (r == null) {
+                return;
+            }
+            point.put(m + " accuracy", r.classification() == null ? Double.NaN : r.classification().accuracy());
+            point.put(m + " f1_macro", cls(r, c -> c.macro().f1()));
+            point.put(m + " roc_auc", cls(r, ClassificationReport::rocAuc));
+            point.put(m + " rmse", reg(r, RegressionReport::rmse));
+            point.put(m + " r2", reg(r, RegressionReport::r2));
+            if (r.scores() != null) {
+                point.put(m + " hallucination_rate", r.scores().hallucination() == null ? Double.NaN : r.scores().hallucination().value());
+                point.put(m + " safety_flag_rate", r.scores().safetyFlag() == null ? Double.NaN : r.scores().safetyFlag().value());
+                for (ScoreSummary sm : r.scores().scores()) {
+                    if (sm.kind() == dev.vitals.quality.ScoreKind.NUMERIC) {
+                        point.put(m + " " + sm.name() + " (" + sm.source().wireName() + ")", sm.mean());
+                    }
+                }
+            }
+        });
+        int slot = historyNext;
+        historyTimes[slot] = nowMillis;
+        for (double[] ring : history.values()) {
+            ring[slot] = Double.NaN;
+        }
+        point.forEach((k, v) -> {
+            if (!Double.isFinite(v)) {
+                return;
+            }
+            double[] ring = history.get(k);
+            if (ring == null) {
+                if (history.size() >= MAX_HISTORY_SERIES) {
+                    return;
+                }
+                ring = new double[HISTORY];
+                java.util.Arrays.fill(ring, Double.NaN);
+                history.put(k, ring);
+            }
+            ring[slot] = v;
+        });
+        historyNext = (historyNext + 1) % HISTORY;
+        historySize = Math.min(HISTORY, historySize + 1);
+    }
+
+    /** {@code {timestamps, series}} of the history within {@code fromMillis}, for one model or all ({@code *}). */
+    public synchronized JsonObject history(String model, long fromMillis) {
+        io.vertx.core.json.JsonArray ts = new io.vertx.core.json.JsonArray();
+        List<Integer> slots = new ArrayList<>();
+        for (int i = 0; i < historySize; i++) {
+            int slot = Math.floorMod(historyNext - historySize + i, HISTORY);
+            if (historyTimes[slot] >= fromMillis) {
+                slots.add(slot);
+                ts.add(historyTimes[slot]);
+            }
+        }
+        JsonObject series = new JsonObject();
+        history.forEach((k, ring) -> {
+            if (model != null && !model.equals("*") && !k.startsWith(model + " ")) {
+                return;
+            }
+            io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
+            boolean any = false;
+            for (int slot : slots) {
+                double v = ring[slot];
+                a.add(Double.isFinite(v) ? v : null);
+                any |= Double.isFinite(v);
+            }
+            if (any) {
+                series.put(model != null && !model.equals("*") ? k.substring(model.length() + 1) : k, a);
+            }
+        });
+        return new JsonObject().put("timestamps", ts).put("series", series);
+    }
+
     // ---- persistence ---------------------------------------------------------------------------
 
     /** Saves every model's windows and tasks; blocking. */

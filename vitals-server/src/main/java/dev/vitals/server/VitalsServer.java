@@ -65,6 +65,8 @@ public final class VitalsServer {
     private final GpuMetrics gpuMetrics;
     private final BusinessMetrics business;
     private final Baselines baselines;
+    private final QualityService quality;
+    private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long saveTimer = -1;
     private final long startMillis = System.currentTimeMillis();
     private long reloadTimer = -1;
@@ -121,7 +123,9 @@ public final class VitalsServer {
         }
         this.business = bb.register(registry);
         this.sampler = CallSampler.builder().stepMillis(config.dashboard.stepMillis).build();
-        this.gateway = new Gateway(backends, List.of(metrics, sampler), prices);
+        this.quality = new QualityService(config.quality, store, registry, dev.vitals.labels.LabelPolicy.builder()
+                .metrics(dev.vitals.labels.LabelMetrics.of(registry)).build());
+        this.gateway = new Gateway(backends, List.of(metrics, sampler, quality), prices);
         this.baselines = new Baselines(sampler, store, registry);
     }
 
@@ -147,7 +151,7 @@ public final class VitalsServer {
                     JsonObject a = baselines.json();
                     JsonArray all = new JsonArray().addAll(a.getJsonArray("open")).addAll(a.getJsonArray("recent"));
                     return new JsonObject().put("anomalies_open", a.getJsonArray("open").size()).put("anomalies", all);
-                }, business, baselines::json);
+                }, business, baselines::json, quality);
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
         }
@@ -159,8 +163,16 @@ public final class VitalsServer {
         });
         saveTimer = vertx.setPeriodic(60_000, id -> vertx.executeBlocking(() -> {
             baselines.save();
+            quality.save();
+            quality.sampleHistory(System.currentTimeMillis());
             return null;
         }, false));
+        timers.add(vertx.setPeriodic(500, id -> vertx.executeBlocking(() -> {
+            quality.flushCalls();
+            return null;
+        }, false)));
+        timers.add(vertx.setPeriodic(3_600_000, id -> vertx.executeBlocking(
+                () -> quality.applyRetention(config.quality.retentionDays), false)));
         if (systemMetrics != null) {
             systemMetrics.start(); // its own daemon thread: OSHI blocks
         }
@@ -270,6 +282,7 @@ public final class VitalsServer {
         if (saveTimer >= 0) {
             vertx.cancelTimer(saveTimer);
         }
+        timers.forEach(vertx::cancelTimer);
         List<Future<Void>> fs = new ArrayList<>();
         deployments.forEach(id -> fs.add(vertx.undeploy(id)));
         synchronized (servers) {
@@ -286,6 +299,8 @@ public final class VitalsServer {
             try {
                 apiKeys.flushSpend();
                 baselines.save();
+                quality.flushCalls();
+                quality.save();
             } finally {
                 store.close();
             }

@@ -25,13 +25,15 @@ public final class Routes {
     /** The server's own paths: the only values of the {@code route} label. */
     public static final Set<String> PATHS = Set.of("/", "/health", "/metrics", "/generate", "/v1/chat/completions",
             "/v1/models", "/admin/prices/reload", "/admin/keys", "/admin/keys/:id", "/v1/dashboard/series",
-            "/v1/dashboard/overview", "/ui", "/v1/events", "/v1/anomalies");
+            "/v1/dashboard/overview", "/ui", "/v1/events", "/v1/anomalies", "/v1/feedback",
+            "/v1/evaluations", "/v1/quality");
 
     /** What the routes need from the server. */
     public record Deps(Gateway gateway, PrometheusRegistry registry, HttpMetrics httpMetrics, String defaultModel,
                        long maxBodyBytes, Supplier<JsonObject> health, AdminHandler admin, AuthHandler auth,
                        dev.vitals.series.CallSampler sampler, Supplier<JsonObject> overviewExtras,
-                       dev.vitals.business.BusinessMetrics business, Supplier<JsonObject> anomalies) {
+                       dev.vitals.business.BusinessMetrics business, Supplier<JsonObject> anomalies,
+                       dev.vitals.server.QualityService quality) {
     }
 
     private Routes() {
@@ -60,6 +62,10 @@ public final class Routes {
                 path -> router.getRoutes().stream().anyMatch(r -> path.equals(r.getPath())));
         router.get("/v1/dashboard/series").handler(d.auth().metrics()).handler(dash::series);
         router.get("/v1/dashboard/overview").handler(d.auth().metrics()).handler(dash::overview);
+        QualityHandler q = new QualityHandler(d.quality());
+        router.post("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(body).handler(q::feedback);
+        router.post("/v1/evaluations").handler(d.auth().gateway("/v1/evaluations")).handler(body).handler(q::evaluations);
+        router.get("/v1/quality").handler(d.auth().metrics()).handler(q::quality);
         router.get("/v1/anomalies").handler(d.auth().metrics()).handler(rc -> json(rc, d.anomalies().get()));
         ui(router, d);
         router.route("/admin/*").handler(d.admin().guard());

@@ -1,0 +1,97 @@
+package dev.vitals.server.http;
+
+import dev.vitals.server.QualityService;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code POST /v1/feedback}, {@code POST /v1/evaluations} and {@code GET /v1/quality}: thin handlers
+ * over {@link QualityService}, whose blocking work (the state store) runs on worker threads.
+ */
+final class QualityHandler {
+    private final QualityService quality;
+
+    QualityHandler(QualityService quality) {
+        this.quality = quality;
+    }
+
+    void feedback(RoutingContext rc) {
+        JsonObject body;
+        try {
+            body = ChatRequests.object(rc.body().buffer());
+        } catch (BadRequest e) {
+            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+            return;
+        }
+        rc.vertx().executeBlocking(() -> quality.feedback(body), false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                Routes.json(rc, new JsonObject().put("status", "ok").put("model", ar.result().model())
+                        .put("duplicate", ar.result().duplicate()).put("late", ar.result().late()));
+            } else {
+                fail(rc, ar.cause());
+            }
+        });
+    }
+
+    void evaluations(RoutingContext rc) {
+        JsonObject body;
+        try {
+            body = ChatRequests.object(rc.body().buffer());
+        } catch (BadRequest e) {
+            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+            return;
+        }
+        rc.vertx().executeBlocking(() -> quality.evaluations(body), false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                Routes.json(rc, new JsonObject().put("status", "ok").put("applied", ar.result()));
+            } else {
+                fail(rc, ar.cause());
+            }
+        });
+    }
+
+    /** {@code ?model=M&window=W}: the report; {@code ?range=R[&model=M]}: the dashboard's history. */
+    void quality(RoutingContext rc) {
+        String model = rc.queryParams().get("model");
+        String window = rc.queryParams().get("window");
+        String range = rc.queryParams().get("range");
+        try {
+            if (range != null) {
+                if (window != null) {
+                    throw new QualityServiceError(400, "invalid_query", "give 'window' (a report) or 'range' (a history), not both");
+                }
+                Long span = DashboardHandler.RANGES.get(range);
+                if (span == null) {
+                    throw new QualityServiceError(400, "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
+                }
+                Routes.json(rc, quality.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
+                        .put("range", range));
+                return;
+            }
+            Routes.json(rc, quality.report(model, window));
+        } catch (QualityService.Rejected e) {
+            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+        } catch (QualityServiceError e) {
+            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+        }
+    }
+
+    private static void fail(RoutingContext rc, Throwable t) {
+        if (t instanceof QualityService.Rejected e) {
+            HttpErrors.send(rc, e.status, e.status == 404 ? "invalid_request_error" : "invalid_request_error", e.code, e.getMessage());
+        } else {
+            rc.fail(t);
+        }
+    }
+
+    private static final class QualityServiceError extends RuntimeException {
+        final int status;
+        final String code;
+
+        QualityServiceError(int status, String code, String message) {
+            super(message, null, false, false);
+            this.status = status;
+            this.code = code;
+        }
+    }
+}
