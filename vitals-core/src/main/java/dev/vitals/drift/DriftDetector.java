@@ -224,37 +224,38 @@ public final class DriftDetector {
             case WASSERSTEIN -> {
                 double norm = Math.max(r.std, 0.001);
                 double w = Ecdf.wasserstein(r.ecdf, c.ecdf) / norm;
-                double delta = (r.rankError + c.rankError) * (Math.max(r.max, c.max) - Math.min(r.min, c.min)) / norm;
+                // |F̂ - F| <= rankError, and only where the ECDF is estimated (between the exact tails)
+                double delta = (r.rankError * r.estimatedWidth() + c.rankError * c.estimatedWidth()) / norm;
                 set(out, w, Math.max(0, w - delta), w + delta);
                 return null;
             }
             case CHISQUARE -> {
                 Bins b = categories(r, c);
-                double p = chiSquareP(b.ref, b.cur, r.n, c.n);
-                set(out, p, b.exact ? p : Double.NaN, b.exact ? p : Double.NaN);
+                double p = chiSquareP(b.ref(), b.cur(), r.n, c.n);
+                set(out, p, b.exact() ? p : Double.NaN, b.exact() ? p : Double.NaN);
                 return null;
             }
             case Z -> {
                 Bins b = categories(r, c);
-                if (b.ref.length > 2) {
-                    return "the z test needs at most 2 distinct values, got " + (b.exact ? b.ref.length : "more");
+                if (b.ref().length > 2) {
+                    return "the z test needs at most 2 distinct values, got " + (b.exact() ? b.ref().length : "more");
                 }
-                double p = zTestP(b.ref, b.cur, r.n, c.n);
-                set(out, p, b.exact ? p : Double.NaN, b.exact ? p : Double.NaN);
+                double p = zTestP(b.ref(), b.cur(), r.n, c.n);
+                set(out, p, b.exact() ? p : Double.NaN, b.exact() ? p : Double.NaN);
                 return null;
             }
             default -> {
                 boolean binnedNumeric = r.type == FeatureType.NUMERIC && distinct > NumericProfile.MAX_EXACT_VALUES;
                 Bins b = binnedNumeric ? numericBins(r, c) : categories(r, c);
-                double[] rs = shares(b.ref, r.n);
-                double[] cs = shares(b.cur, c.n);
+                double[] rs = shares(b.ref(), r.n);
+                double[] cs = shares(b.cur(), c.n);
                 double v = Distances.value(test, rs, cs);
-                if (!b.exact) {
+                if (!b.exact()) {
                     set(out, v, Double.NaN, Double.NaN);
                 } else if (r.pmfError + c.pmfError == 0 || !binnedNumeric) {
                     set(out, v, v, v);
                 } else {
-                    double[] bounds = shareBounds(test, b, rs, cs, r, c);
+                    double[] bounds = shareBounds(test, b, r.n, c.n);
                     set(out, v, Math.min(v, bounds[0]), Math.max(v, bounds[1]));
                 }
                 return null;
@@ -268,8 +269,11 @@ public final class DriftDetector {
         out[2] = upper;
     }
 
-    /** Aligned counts per bin; {@code exact} false when categories past a sketch's capacity were lumped. */
-    record Bins(long[] ref, long[] cur, double[] edges, boolean exact) {
+    /**
+     * Aligned counts per bin; {@code exact} false when categories past a sketch's capacity were lumped. The
+     * {@code *Lo}/{@code *Hi} bounds are set for numeric bins (equal to the counts when exact).
+     */
+    record Bins(long[] ref, long[] cur, boolean exact, long[] refLo, long[] refHi, long[] curLo, long[] curHi) {
     }
 
     /** One bin per distinct value (categorical, or numeric with at most 5 values); sketch overflow in "other". */
@@ -319,7 +323,7 @@ public final class DriftDetector {
             ref[i] = kept.get(i)[0];
             cur[i] = kept.get(i)[1];
         }
-        return new Bins(ref, cur, null, exact);
+        return new Bins(ref, cur, exact, ref, ref, cur, cur);
     }
 
     /**
@@ -340,19 +344,9 @@ public final class DriftDetector {
             edges[i] = i * step + lo;
         }
         edges[bins] = hi;
-        return new Bins(binCounts(r.ecdf, edges), binCounts(c.ecdf, edges), edges, true);
-    }
-
-    private static long[] binCounts(Ecdf e, double[] edges) {
-        int bins = edges.length - 1;
-        long[] counts = new long[bins];
-        long below = 0; // values below edges[0] = the minimum: none
-        for (int i = 0; i < bins; i++) {
-            long next = i == bins - 1 ? e.n : e.countBelow(edges[i + 1]);
-            counts[i] = next - below;
-            below = next;
-        }
-        return counts;
+        long[][] rc = r.binCounts(edges);
+        long[][] cc = c.binCounts(edges);
+        return new Bins(rc[0], cc[0], true, rc[1], rc[2], cc[1], cc[2]);
     }
 
     private static double[] shares(long[] counts, long n) {
@@ -363,30 +357,10 @@ public final class DriftDetector {
         return s;
     }
 
-    /** Bounds of a binned distance when each share is within its window's PMF error (0 outside [min, max]). */
-    private static double[] shareBounds(StatTest test, Bins b, double[] rs, double[] cs, Window r, Window c) {
-        int bins = rs.length;
-        double[] rLo = new double[bins];
-        double[] rHi = new double[bins];
-        double[] cLo = new double[bins];
-        double[] cHi = new double[bins];
-        for (int i = 0; i < bins; i++) {
-            box(rs[i], r, b.edges, i, rLo, rHi);
-            box(cs[i], c, b.edges, i, cLo, cHi);
-        }
-        return Distances.interval(test, rLo, rHi, cLo, cHi, r.n, c.n);
-    }
-
-    private static void box(double share, Window w, double[] edges, int i, double[] lo, double[] hi) {
-        boolean last = i == edges.length - 2;
-        boolean inRange = edges[i] <= w.max && (last ? edges[i + 1] >= w.min : edges[i + 1] > w.min);
-        if (!inRange) {
-            lo[i] = 0;
-            hi[i] = 0;
-        } else {
-            lo[i] = Math.max(0, share - w.pmfError);
-            hi[i] = Math.min(1, share + w.pmfError);
-        }
+    /** Bounds of a binned distance from the bins' count bounds. */
+    private static double[] shareBounds(StatTest test, Bins b, long nRef, long nCur) {
+        return Distances.interval(test, shares(b.refLo(), nRef), shares(b.refHi(), nRef), shares(b.curLo(), nCur),
+                shares(b.curHi(), nCur), nRef, nCur);
     }
 
     /** {@code scipy.stats.chisquare(cur, ref × n_cur / n_ref)}'s p-value; p = 1 for a single category. */

@@ -69,6 +69,81 @@ final class Ecdf {
         return new Ecdf(x, cum, size, sketch.getN());
     }
 
+    /**
+     * A sketch's ECDF with its exact tails spliced in: exact below the largest of the {@code low} values and
+     * from the smallest of the {@code high} values on; in between, the sketch's cumulative weights clamped to
+     * what the tails allow. Clamping toward an interval that holds the truth never moves an estimate away from
+     * it, so the sketch's rank error bound still holds, and the result stays monotone.
+     */
+    static Ecdf withTails(Ecdf sketch, double[] low, double[] high) {
+        long n = sketch.n;
+        double lowMax = low[low.length - 1];
+        double highMin = high[0];
+        double[] x = new double[low.length + sketch.size + high.length + 1];
+        long[] cum = new long[x.length];
+        int size = 0;
+        for (int i = 0; i < low.length && low[i] < lowMax; i++) {
+            if (size > 0 && x[size - 1] == low[i]) {
+                cum[size - 1] = i + 1;
+            } else {
+                x[size] = low[i];
+                cum[size++] = i + 1;
+            }
+        }
+        // the middle: lowMax itself, then the sketch's points strictly between the tails
+        if (lowMax < highMin) {
+            x[size] = lowMax;
+            cum[size++] = clampedAtOrBelow(sketch, lowMax, low, high);
+            for (int i = 0; i < sketch.size; i++) {
+                if (sketch.x[i] > lowMax && sketch.x[i] < highMin) {
+                    x[size] = sketch.x[i];
+                    cum[size++] = clampedAtOrBelow(sketch, sketch.x[i], low, high);
+                }
+            }
+        }
+        for (int i = 0; i < high.length; i++) {
+            if (high[i] < highMin || (size > 0 && x[size - 1] >= high[i])) {
+                continue;
+            }
+            int j = i;
+            while (j + 1 < high.length && high[j + 1] == high[i]) {
+                j++;
+            }
+            x[size] = high[i];
+            cum[size++] = n - (high.length - 1 - j); // values above high[i] are all among the largest kept
+        }
+        return new Ecdf(x, cum, size, n);
+    }
+
+    /** The sketch's count of values <= v, clamped to [#low <= v, n - #high > v]. */
+    private static long clampedAtOrBelow(Ecdf sketch, double v, double[] low, double[] high) {
+        long raw = sketch.n - sketch.countAbove(v);
+        long lo = 0;
+        while (lo < low.length && low[(int) lo] <= v) {
+            lo++;
+        }
+        long above = 0;
+        for (int i = high.length - 1; i >= 0 && high[i] > v; i--) {
+            above++;
+        }
+        return Math.min(Math.max(raw, lo), sketch.n - above);
+    }
+
+    /** Count (weight) of values strictly above {@code v}. */
+    private long countAbove(double v) {
+        int lo = 0;
+        int hi = size; // first index with x > v
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (x[mid] <= v) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return n - (lo == 0 ? 0 : cum[lo - 1]);
+    }
+
     /** Count (weight) of values strictly below {@code e}. */
     long countBelow(double e) {
         int lo = 0;

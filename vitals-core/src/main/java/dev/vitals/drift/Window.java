@@ -20,13 +20,19 @@ final class Window {
     final double std;
     /** Distinct values while at most 5 (ascending), else null; exact in both modes. */
     final double[] fewValues;
+    /** Sketch mode: the exact smallest and largest values (null in exact mode or when {@link #ecdf} is exact). */
+    final double[] lowTail;
+    final double[] highTail;
+    /** Sketch mode: the KLL sketch's own ECDF (whose bin masses carry the PMF guarantee); else {@link #ecdf}. */
+    final Ecdf sketchEcdf;
     // categorical
     /** Value counts: exact, or (sketch past its capacity) the tracked values' guaranteed counts. */
     final Map<String, Long> counts;
     final boolean countsExact;
 
     private Window(FeatureType type, long n, long nulls, Ecdf ecdf, double rankError, double pmfError, double min,
-                   double max, double std, double[] fewValues, Map<String, Long> counts, boolean countsExact) {
+                   double max, double std, double[] fewValues, double[] lowTail, double[] highTail,
+                   Ecdf sketchEcdf, Map<String, Long> counts, boolean countsExact) {
         this.type = type;
         this.n = n;
         this.nulls = nulls;
@@ -37,6 +43,9 @@ final class Window {
         this.max = max;
         this.std = std;
         this.fewValues = fewValues;
+        this.lowTail = lowTail;
+        this.highTail = highTail;
+        this.sketchEcdf = sketchEcdf == null ? ecdf : sketchEcdf;
         this.counts = counts;
         this.countsExact = countsExact;
     }
@@ -59,7 +68,7 @@ final class Window {
         }
         double[] few = ecdf.size <= NumericProfile.MAX_EXACT_VALUES ? Arrays.copyOf(ecdf.x, ecdf.size) : null;
         return new Window(FeatureType.NUMERIC, len, raw.length - len, ecdf, 0, 0,
-                len > 0 ? v[0] : Double.NaN, len > 0 ? v[len - 1] : Double.NaN, std, few, null, true);
+                len > 0 ? v[0] : Double.NaN, len > 0 ? v[len - 1] : Double.NaN, std, few, null, null, null, null, true);
     }
 
     /** Σ v, or Σ (v - mean)² when {@code squares}; Neumaier-compensated. */
@@ -81,6 +90,9 @@ final class Window {
         Ecdf ecdf;
         double rankError;
         double pmfError;
+        double[] low = null;
+        double[] high = null;
+        Ecdf raw = null;
         if (few != null) {
             long[] c = new long[few.length];
             for (int i = 0; i < few.length; i++) {
@@ -93,9 +105,15 @@ final class Window {
             ecdf = Ecdf.ofSketch(p.sketch());
             rankError = p.rankError();
             pmfError = p.pmfError();
+            if (rankError > 0) {
+                low = p.lowTail();
+                high = p.highTail();
+                raw = ecdf;
+                ecdf = Ecdf.withTails(ecdf, low, high);
+            }
         }
         return new Window(FeatureType.NUMERIC, n, p.nulls(), ecdf, rankError, pmfError, p.min(), p.max(),
-                p.populationStd(), few, null, true);
+                p.populationStd(), few, low, high, raw, null, true);
     }
 
     static Window exactCategorical(String[] raw) {
@@ -109,11 +127,81 @@ final class Window {
             }
         }
         return new Window(FeatureType.CATEGORICAL, raw.length - nulls, nulls, null, 0, 0, Double.NaN, Double.NaN,
-                Double.NaN, null, counts, true);
+                Double.NaN, null, null, null, null, counts, true);
     }
 
     static Window sketchCategorical(CategoricalProfile p) {
         return new Window(FeatureType.CATEGORICAL, p.count(), p.nulls(), null, 0, 0, Double.NaN, Double.NaN,
-                Double.NaN, null, p.counts(), p.exactCounts());
+                Double.NaN, null, null, null, null, p.counts(), p.exactCounts());
+    }
+
+    /**
+     * Counts per bin of ascending {@code edges} (bin i = [e_i, e_i+1), the last closed): {estimate, lower,
+     * upper}. Exact (all three equal) in exact mode and for exact sketches. For a KLL sketch the count below an
+     * edge is exact where the edge falls within the exact tails; elsewhere it is the sketch's estimate, clamped
+     * to what the tails allow, and lies within ±rankError × n of that estimate; a bin's count also lies within
+     * ±pmfError × n of the sketch's own mass for it. Both guarantees hold at 99% confidence.
+     */
+    long[][] binCounts(double[] edges) {
+        int bins = edges.length - 1;
+        long[] est = new long[bins];
+        long[] lo = new long[bins];
+        long[] hi = new long[bins];
+        long[] prev = {0, 0, 0, 0}; // estimate, lower, upper, raw sketch count below the bin's left edge
+        for (int i = 0; i < bins; i++) {
+            long[] next = i == bins - 1 ? new long[] {n, n, n, n} : below(edges[i + 1]);
+            est[i] = next[0] - prev[0];
+            lo[i] = Math.max(0, next[1] - prev[2]);
+            hi[i] = next[2] - prev[1];
+            if (lowTail != null) {
+                long slack = (long) Math.ceil(pmfError * n);
+                long raw = next[3] - prev[3];
+                lo[i] = Math.max(lo[i], raw - slack);
+                hi[i] = Math.min(hi[i], raw + slack);
+            }
+            prev = next;
+        }
+        return new long[][] {est, lo, hi};
+    }
+
+    /**
+     * Width of the range where {@link #ecdf} is only estimated: between the exact tails for a KLL sketch,
+     * 0 when exact.
+     */
+    double estimatedWidth() {
+        if (rankError == 0) {
+            return 0;
+        }
+        return Math.max(0, highTail[0] - lowTail[lowTail.length - 1]);
+    }
+
+    /** Values strictly below {@code e}: {estimate, lower, upper, raw sketch estimate}. */
+    private long[] below(double e) {
+        long raw = sketchEcdf.countBelow(e);
+        if (lowTail == null) {
+            return new long[] {raw, raw, raw, raw};
+        }
+        long lo = countLess(lowTail, e);
+        if (lowTail.length < NumericProfile.TAIL || e <= lowTail[lowTail.length - 1]) {
+            return new long[] {lo, lo, lo, raw}; // every value below e is among the smallest kept
+        }
+        long hi = n - (highTail.length - countLess(highTail, e));
+        if (e > highTail[0]) {
+            return new long[] {hi, hi, hi, raw}; // every value at or above e is among the largest kept
+        }
+        long slack = (long) Math.ceil(rankError * n);
+        long estimate = Math.min(Math.max(raw, lo), hi);
+        return new long[] {estimate, Math.max(lo, raw - slack), Math.min(hi, raw + slack), raw};
+    }
+
+    private static long countLess(double[] ascending, double e) {
+        int i = java.util.Arrays.binarySearch(ascending, e);
+        if (i < 0) {
+            return -i - 1;
+        }
+        while (i > 0 && ascending[i - 1] == e) {
+            i--;
+        }
+        return i;
     }
 }
