@@ -62,6 +62,27 @@ class ProfileTest {
     }
 
     @Test
+    void categoricalWorstCaseFullMapOfLongValuesStaysUnder64KiB() {
+        // The largest a categorical profile gets: the map full of exact counts (768 values), each stored at the
+        // 64-byte cap (768 x 76 bytes); CPC adds at most 1.3 KB.
+        DatasetProfile p = DatasetProfile.builder().categorical("c").build();
+        CategoricalProfile c = p.categorical("c");
+        String[] values = new String[CategoricalProfile.EXACT_CAPACITY];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = String.format("%0200d", i);
+        }
+        for (int i = 0; i < 1_000_000; i++) {
+            c.update(values[i % values.length]);
+        }
+        for (int i = 0; i < 100_000; i++) {
+            c.updateNull();
+        }
+        assertThat(c.summary().exactCounts()).isTrue();
+        int size = p.toBytes().length;
+        assertThat(size).isGreaterThan(55_000).isLessThan(MAX_FEATURE_BYTES);
+    }
+
+    @Test
     void longCategoriesAreStoredHashedAndStayDistinct() {
         String a = "x".repeat(100) + "a";
         String b = "x".repeat(100) + "b";
