@@ -1,0 +1,214 @@
+package dev.vitals.drift;
+
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.quantilescommon.DoublesSortedView;
+
+/**
+ * A step CDF: distinct ascending points with the count (or sketch weight) of values at or below each. Raw
+ * samples, exact value counts and KLL sorted views all become one, so KS, Wasserstein and the bin shares are
+ * computed by the same code in exact and sketch mode.
+ */
+final class Ecdf {
+    final double[] x;
+    final long[] cum;
+    final int size;
+    final long n;
+
+    private Ecdf(double[] x, long[] cum, int size, long n) {
+        this.x = x;
+        this.cum = cum;
+        this.size = size;
+        this.n = n;
+    }
+
+    /** From ascending values (duplicates allowed); {@code len} of them. */
+    static Ecdf ofSorted(double[] sorted, int len) {
+        double[] x = new double[len];
+        long[] cum = new long[len];
+        int size = 0;
+        for (int i = 0; i < len; i++) {
+            if (size > 0 && x[size - 1] == sorted[i]) {
+                cum[size - 1] = i + 1;
+            } else {
+                x[size] = sorted[i];
+                cum[size] = i + 1;
+                size++;
+            }
+        }
+        return new Ecdf(x, cum, size, len);
+    }
+
+    /** From ascending distinct values and their counts. */
+    static Ecdf ofCounts(double[] values, long[] counts) {
+        long[] cum = new long[values.length];
+        long total = 0;
+        for (int i = 0; i < values.length; i++) {
+            total += counts[i];
+            cum[i] = total;
+        }
+        return new Ecdf(values.clone(), cum, values.length, total);
+    }
+
+    /** From a KLL sketch's retained items and their cumulative weights (its rank function, INCLUSIVE). */
+    static Ecdf ofSketch(KllDoublesSketch sketch) {
+        DoublesSortedView view = sketch.getSortedView();
+        double[] q = view.getQuantiles();
+        long[] w = view.getCumulativeWeights();
+        double[] x = new double[q.length];
+        long[] cum = new long[q.length];
+        int size = 0;
+        for (int i = 0; i < q.length; i++) {
+            if (size > 0 && x[size - 1] == q[i]) {
+                cum[size - 1] = w[i];
+            } else {
+                x[size] = q[i];
+                cum[size] = w[i];
+                size++;
+            }
+        }
+        return new Ecdf(x, cum, size, sketch.getN());
+    }
+
+    /**
+     * A sketch's ECDF with its exact tails spliced in: exact below the largest of the {@code low} values and
+     * from the smallest of the {@code high} values on; in between, the sketch's cumulative weights clamped to
+     * what the tails allow. Clamping toward an interval that holds the truth never moves an estimate away from
+     * it, so the sketch's rank error bound still holds, and the result stays monotone.
+     */
+    static Ecdf withTails(Ecdf sketch, double[] low, double[] high) {
+        long n = sketch.n;
+        double lowMax = low[low.length - 1];
+        double highMin = high[0];
+        double[] x = new double[low.length + sketch.size + high.length + 1];
+        long[] cum = new long[x.length];
+        int size = 0;
+        for (int i = 0; i < low.length && low[i] < lowMax; i++) {
+            if (size > 0 && x[size - 1] == low[i]) {
+                cum[size - 1] = i + 1;
+            } else {
+                x[size] = low[i];
+                cum[size++] = i + 1;
+            }
+        }
+        // the middle: lowMax itself, then the sketch's points strictly between the tails
+        if (lowMax < highMin) {
+            x[size] = lowMax;
+            cum[size++] = clampedAtOrBelow(sketch, lowMax, low, high);
+            for (int i = 0; i < sketch.size; i++) {
+                if (sketch.x[i] > lowMax && sketch.x[i] < highMin) {
+                    x[size] = sketch.x[i];
+                    cum[size++] = clampedAtOrBelow(sketch, sketch.x[i], low, high);
+                }
+            }
+        }
+        for (int i = 0; i < high.length; i++) {
+            if (high[i] < highMin || (size > 0 && x[size - 1] >= high[i])) {
+                continue;
+            }
+            int j = i;
+            while (j + 1 < high.length && high[j + 1] == high[i]) {
+                j++;
+            }
+            x[size] = high[i];
+            cum[size++] = n - (high.length - 1 - j); // values above high[i] are all among the largest kept
+        }
+        return new Ecdf(x, cum, size, n);
+    }
+
+    /** The sketch's count of values <= v, clamped to [#low <= v, n - #high > v]. */
+    private static long clampedAtOrBelow(Ecdf sketch, double v, double[] low, double[] high) {
+        long raw = sketch.n - sketch.countAbove(v);
+        long lo = 0;
+        while (lo < low.length && low[(int) lo] <= v) {
+            lo++;
+        }
+        long above = 0;
+        for (int i = high.length - 1; i >= 0 && high[i] > v; i--) {
+            above++;
+        }
+        return Math.min(Math.max(raw, lo), sketch.n - above);
+    }
+
+    /** Count (weight) of values strictly above {@code v}. */
+    private long countAbove(double v) {
+        int lo = 0;
+        int hi = size; // first index with x > v
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (x[mid] <= v) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return n - (lo == 0 ? 0 : cum[lo - 1]);
+    }
+
+    /** Count (weight) of values strictly below {@code e}. */
+    long countBelow(double e) {
+        int lo = 0;
+        int hi = size; // first index with x >= e
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (x[mid] < e) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo == 0 ? 0 : cum[lo - 1];
+    }
+
+    /**
+     * sup |F_a - F_b| over the union of points, with F = count / n computed as {@code ks_2samp} does
+     * ({@code searchsorted(..., "right") / n}).
+     */
+    static double ksStatistic(Ecdf a, Ecdf b) {
+        int i = 0;
+        int j = 0;
+        long ca = 0;
+        long cb = 0;
+        double d = 0;
+        while (i < a.size || j < b.size) {
+            double v = j >= b.size || (i < a.size && a.x[i] <= b.x[j]) ? a.x[i] : b.x[j];
+            if (i < a.size && a.x[i] == v) {
+                ca = a.cum[i++];
+            }
+            if (j < b.size && b.x[j] == v) {
+                cb = b.cum[j++];
+            }
+            d = Math.max(d, Math.abs((double) ca / a.n - (double) cb / b.n));
+        }
+        return d;
+    }
+
+    /** ∫ |F_a - F_b| dx, as SciPy's {@code wasserstein_distance}; compensated summation. */
+    static double wasserstein(Ecdf a, Ecdf b) {
+        int i = 0;
+        int j = 0;
+        long ca = 0;
+        long cb = 0;
+        double sum = 0;
+        double comp = 0;
+        double prev = Double.NaN;
+        double prevDiff = 0;
+        while (i < a.size || j < b.size) {
+            double v = j >= b.size || (i < a.size && a.x[i] <= b.x[j]) ? a.x[i] : b.x[j];
+            if (!Double.isNaN(prev)) {
+                double term = prevDiff * (v - prev);
+                double t = sum + term;
+                comp += Math.abs(sum) >= Math.abs(term) ? (sum - t) + term : (term - t) + sum;
+                sum = t;
+            }
+            if (i < a.size && a.x[i] == v) {
+                ca = a.cum[i++];
+            }
+            if (j < b.size && b.x[j] == v) {
+                cb = b.cum[j++];
+            }
+            prev = v;
+            prevDiff = Math.abs((double) ca / a.n - (double) cb / b.n);
+        }
+        return sum + comp;
+    }
+}
