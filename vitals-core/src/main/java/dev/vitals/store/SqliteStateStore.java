@@ -328,6 +328,23 @@ public final class SqliteStateStore implements StateStore {
     }
 
     @Override
+    public synchronized List<String> blobNames(String prefix) {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT name FROM blobs WHERE substr(name, 1, ?) = ? ORDER BY name")) {
+            ps.setInt(1, prefix.length());
+            ps.setString(2, prefix);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot list states: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
     public synchronized byte[] getBlob(String name) {
         try (PreparedStatement ps = conn.prepareStatement("SELECT value FROM blobs WHERE name = ?")) {
             ps.setString(1, name);

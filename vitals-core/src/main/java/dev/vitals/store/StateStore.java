@@ -50,6 +50,9 @@ public interface StateStore extends AutoCloseable {
     /** A component's stored state, or {@code null}. */
     byte[] getBlob(String name);
 
+    /** Names of stored states that start with {@code prefix}. */
+    List<String> blobNames(String prefix);
+
     /** Size of the database on disk in bytes, 0 when unknown. */
     long sizeBytes();
 

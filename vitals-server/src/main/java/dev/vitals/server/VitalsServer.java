@@ -66,6 +66,7 @@ public final class VitalsServer {
     private final BusinessMetrics business;
     private final Baselines baselines;
     private final QualityService quality;
+    private final DriftService drift;
     private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long saveTimer = -1;
     private final long startMillis = System.currentTimeMillis();
@@ -126,6 +127,9 @@ public final class VitalsServer {
         this.quality = new QualityService(config.quality, store, registry, dev.vitals.labels.LabelPolicy.builder()
                 .metrics(dev.vitals.labels.LabelMetrics.of(registry)).build());
         this.gateway = new Gateway(backends, List.of(metrics, sampler, quality), prices);
+        this.drift = new DriftService(config.drift, store, registry, System::currentTimeMillis);
+        drift.restore(store.blobNames(DriftService.BLOB_PREFIX).stream()
+                .map(n -> n.substring(DriftService.BLOB_PREFIX.length())).toList());
         this.baselines = new Baselines(sampler, store, registry);
     }
 
@@ -151,7 +155,7 @@ public final class VitalsServer {
                     JsonObject a = baselines.json();
                     JsonArray all = new JsonArray().addAll(a.getJsonArray("open")).addAll(a.getJsonArray("recent"));
                     return new JsonObject().put("anomalies_open", a.getJsonArray("open").size()).put("anomalies", all);
-                }, business, baselines::json, quality);
+                }, business, baselines::json, quality, drift);
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
         }
@@ -165,8 +169,13 @@ public final class VitalsServer {
             baselines.save();
             quality.save();
             quality.sampleHistory(System.currentTimeMillis());
+            drift.save();
             return null;
         }, false));
+        timers.add(vertx.setPeriodic(config.drift.evaluateSeconds * 1000L, id -> vertx.executeBlocking(() -> {
+            drift.evaluate();
+            return null;
+        }, false)));
         timers.add(vertx.setPeriodic(500, id -> vertx.executeBlocking(() -> {
             quality.flushCalls();
             return null;
@@ -264,6 +273,16 @@ public final class VitalsServer {
         return sampler;
     }
 
+    /** Data drift profiles and results. */
+    public DriftService drift() {
+        return drift;
+    }
+
+    /** Model quality windows. */
+    public QualityService quality() {
+        return quality;
+    }
+
     /** The gateway API keys. */
     public ApiKeys apiKeys() {
         return apiKeys;
@@ -301,6 +320,7 @@ public final class VitalsServer {
                 baselines.save();
                 quality.flushCalls();
                 quality.save();
+                drift.save();
             } finally {
                 store.close();
             }

@@ -234,6 +234,23 @@ public final class ConfigLoader {
                 throw new ConfigException("quality.windows: '" + w + "' is not a duration like 30s, 5m, 1h or 7d (1 minute to 30 days)");
             }
         }
+        if (c.drift.windowMinutes < 1 || c.drift.windowMinutes > 7 * 24 * 60) {
+            throw new ConfigException("drift.windowMinutes must be between 1 and 10080, got " + c.drift.windowMinutes);
+        }
+        if (c.drift.evaluateSeconds < 1 || c.drift.evaluateSeconds > 3600) {
+            throw new ConfigException("drift.evaluateSeconds must be between 1 and 3600, got " + c.drift.evaluateSeconds);
+        }
+        if (c.drift.maxModels < 1 || c.drift.maxFeatures < 1 || c.drift.maxFeatures > 1000) {
+            throw new ConfigException("drift.maxModels must be >= 1 and drift.maxFeatures between 1 and 1000");
+        }
+        try {
+            dev.vitals.drift.DriftDetector.Builder db = dev.vitals.drift.DriftDetector.builder();
+            c.drift.tests.forEach(db::test);
+            c.drift.thresholds.forEach(db::threshold);
+            db.build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("drift.tests/thresholds: " + e.getMessage());
+        }
         if (c.quality.retentionDays < 1 || c.quality.retentionDays > 3650) {
             throw new ConfigException("quality.retentionDays must be between 1 and 3650, got " + c.quality.retentionDays);
         }

@@ -67,6 +67,24 @@ public final class VitalsConfig {
         public java.util.Map<String, List<String>> binaryModels = new java.util.LinkedHashMap<>();
     }
 
+    /** Data drift of gateway and client features. */
+    public Drift drift = new Drift();
+
+    /** Drift settings. */
+    public static final class Drift {
+        /** Length of a current window, minutes: the comparison uses the last full window plus the running one. */
+        public int windowMinutes = 60;
+        /** How often drift is computed, seconds. */
+        public int evaluateSeconds = 60;
+        /** Models and features per model profiled; more are refused (400) or not profiled. */
+        public int maxModels = 50;
+        public int maxFeatures = 64;
+        /** A test per feature, e.g. {prompt_tokens: psi}; default: Evidently's rule. */
+        public java.util.Map<String, String> tests = new java.util.LinkedHashMap<>();
+        /** A threshold per feature. */
+        public java.util.Map<String, Double> thresholds = new java.util.LinkedHashMap<>();
+    }
+
     /** The built-in dashboard ({@code /ui}) and its short history. */
     public Dashboard dashboard = new Dashboard();
 

@@ -12,6 +12,7 @@ public final class Call {
     Backend backend;
     ChatStream stream;
     String traceId;
+    private String finishReason;
     private boolean recorded;
     private java.util.function.Consumer<dev.vitals.llm.LlmCall> onRecorded = c -> { };
 
@@ -36,6 +37,17 @@ public final class Call {
     /** Gateway overhead so far: time since the start minus time spent on backends, milliseconds. */
     public double overheadMillis() {
         return Math.max(0, System.nanoTime() - startNanos - upstreamNanos()) / 1e6;
+    }
+
+    /** The finish reason the backend reported (stop, length, ...), kept for the drift profile. */
+    public void finishReason(String reason) {
+        if (reason != null) {
+            this.finishReason = reason;
+        }
+    }
+
+    public String finishReason() {
+        return finishReason;
     }
 
     /** The W3C trace id of the request, recorded as an exemplar label. */

@@ -255,10 +255,10 @@ public final class OpenAiBackend implements Backend {
         static StreamEvent event(Buffer raw, byte[] data, int off, int len) {
             ChunkScanner.Result r = ChunkScanner.scan(data, off, len, false);
             if (!r.json) {
-                return new StreamEvent(raw, 0, false, null, false);
+                return new StreamEvent(raw, 0, false, null, false, null);
             }
             Usage usage = r.usage();
-            return new StreamEvent(raw, r.contentChars, r.hasContent, usage, usage != null && r.emptyChoices);
+            return new StreamEvent(raw, r.contentChars, r.hasContent, usage, usage != null && r.emptyChoices, r.finishReason);
         }
 
         @Override

@@ -203,11 +203,11 @@ public final class SimulatedBackend implements Backend {
                     send(chunk(new JsonObject().put("content", t), null), t.length(), true);
                 } else if (next == tokens.length) {
                     next++;
-                    send(chunk(new JsonObject(), "stop"), 0, false);
+                    sink.event(new StreamEvent(sse(chunk(new JsonObject(), "stop")), 0, false, null, false, "stop"));
                 } else {
                     JsonObject u = base().put("choices", new JsonArray()).put("usage", usageJson(usage));
                     endNanos = System.nanoTime();
-                    sink.event(new StreamEvent(sse(u), 0, false, usage, true));
+                    sink.event(new StreamEvent(sse(u), 0, false, usage, true, null));
                     if (!cancelled) {
                         sink.flush();
                         sink.end();
@@ -228,7 +228,7 @@ public final class SimulatedBackend implements Backend {
         }
 
         private void send(JsonObject chunk, int chars, boolean content) {
-            sink.event(new StreamEvent(sse(chunk), chars, content, null, false));
+            sink.event(new StreamEvent(sse(chunk), chars, content, null, false, null));
         }
 
         private JsonObject base() {

@@ -3,6 +3,7 @@ package dev.vitals.server.http;
 import dev.vitals.llm.ErrorType;
 import dev.vitals.business.BusinessMetrics;
 import dev.vitals.business.BusinessRequest;
+import dev.vitals.server.DriftService;
 import dev.vitals.server.auth.ApiKeys;
 import dev.vitals.server.gateway.Backend;
 import dev.vitals.server.gateway.BackendException;
@@ -33,8 +34,10 @@ final class ChatHandler {
     private final String defaultModel;
     private final ApiKeys keys;
     private final BusinessMetrics business;
+    private final DriftService drift;
 
-    ChatHandler(Gateway gateway, String defaultModel, ApiKeys keys, BusinessMetrics business) {
+    ChatHandler(Gateway gateway, String defaultModel, ApiKeys keys, BusinessMetrics business, DriftService drift) {
+        this.drift = drift;
         this.gateway = gateway;
         this.defaultModel = defaultModel;
         this.keys = keys;
@@ -84,6 +87,7 @@ final class ChatHandler {
                 HttpServerResponse resp = rc.response();
                 if (ar.succeeded()) {
                     Completion c = ar.result();
+                    call.finishReason(c.finishReason());
                     var recorded = gateway.record(call, r, null, c.usage(), 0, c.text().length(), -1);
                     JsonObject body = new JsonObject()
                             .put("status", "success")
@@ -113,6 +117,7 @@ final class ChatHandler {
         String user = r.body().getValue("user") instanceof String u ? u : rc.request().getHeader("x-vitals-user");
         String session = rc.request().getHeader("x-vitals-session");
         String variant = rc.request().getHeader("x-vitals-variant");
+        call.onRecorded(c -> drift.observe(c, r.promptText(), r.messageCount(), call.finishReason()));
         call.onRecorded(c -> business.recordRequest(BusinessRequest.builder(call.requestId())
                 .user(user).session(session).model(r.model()).variant(variant).build()));
         return call;
@@ -124,6 +129,7 @@ final class ChatHandler {
         gateway.complete(r, route, call).onComplete(ar -> {
             if (ar.succeeded()) {
                 Completion c = ar.result();
+                call.finishReason(c.finishReason());
                 if (resp.closed()) {
                     gateway.record(call, r, ErrorType.CLIENT_DISCONNECT, c.usage(), 0, c.text().length(), -1);
                     return;
@@ -256,6 +262,7 @@ final class ChatHandler {
         if (ev.usage() != null) {
             st.usage = ev.usage();
         }
+        call.finishReason(ev.finishReason());
         if (ev.hasContent()) {
             if (st.ttft < 0) {
                 st.ttft = System.nanoTime() - call.startNanos();

@@ -26,14 +26,14 @@ public final class Routes {
     public static final Set<String> PATHS = Set.of("/", "/health", "/metrics", "/generate", "/v1/chat/completions",
             "/v1/models", "/admin/prices/reload", "/admin/keys", "/admin/keys/:id", "/v1/dashboard/series",
             "/v1/dashboard/overview", "/ui", "/v1/events", "/v1/anomalies", "/v1/feedback",
-            "/v1/evaluations", "/v1/quality");
+            "/v1/evaluations", "/v1/quality", "/v1/features", "/v1/drift", "/admin/drift/reference");
 
     /** What the routes need from the server. */
     public record Deps(Gateway gateway, PrometheusRegistry registry, HttpMetrics httpMetrics, String defaultModel,
                        long maxBodyBytes, Supplier<JsonObject> health, AdminHandler admin, AuthHandler auth,
                        dev.vitals.series.CallSampler sampler, Supplier<JsonObject> overviewExtras,
                        dev.vitals.business.BusinessMetrics business, Supplier<JsonObject> anomalies,
-                       dev.vitals.server.QualityService quality) {
+                       dev.vitals.server.QualityService quality, dev.vitals.server.DriftService drift) {
     }
 
     private Routes() {
@@ -43,7 +43,7 @@ public final class Routes {
     public static Router main(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
         common(router, d);
-        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.auth().keys(), d.business());
+        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.auth().keys(), d.business(), d.drift());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()).setHandleFileUploads(false);
         router.get("/").handler(Routes::root);
         router.get("/health").handler(rc -> json(rc, d.health().get()));
@@ -66,6 +66,9 @@ public final class Routes {
         router.post("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(body).handler(q::feedback);
         router.post("/v1/evaluations").handler(d.auth().gateway("/v1/evaluations")).handler(body).handler(q::evaluations);
         router.get("/v1/quality").handler(d.auth().metrics()).handler(q::quality);
+        DriftHandler dr = new DriftHandler(d.drift());
+        router.post("/v1/features").handler(d.auth().gateway("/v1/features")).handler(body).handler(dr::features);
+        router.get("/v1/drift").handler(d.auth().metrics()).handler(dr::drift);
         router.get("/v1/anomalies").handler(d.auth().metrics()).handler(rc -> json(rc, d.anomalies().get()));
         ui(router, d);
         router.route("/admin/*").handler(d.admin().guard());
@@ -73,6 +76,7 @@ public final class Routes {
         router.post("/admin/keys").handler(body).handler(d.admin()::createKey);
         router.get("/admin/keys").handler(d.admin()::listKeys);
         router.delete("/admin/keys/:id").handler(d.admin()::revokeKey);
+        router.post("/admin/drift/reference").handler(body).handler(dr::reference);
         errors(router);
         return router;
     }

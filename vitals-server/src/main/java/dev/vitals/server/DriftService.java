@@ -1,0 +1,534 @@
+package dev.vitals.server;
+
+import dev.vitals.drift.DatasetProfile;
+import dev.vitals.drift.DriftDetector;
+import dev.vitals.drift.FeatureDrift;
+import dev.vitals.drift.FeatureType;
+import dev.vitals.drift.Verdict;
+import dev.vitals.llm.LlmCall;
+import dev.vitals.server.config.VitalsConfig;
+import dev.vitals.store.StateStore;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+
+/**
+ * Data drift in the server. Per model and feature it keeps three sketch profiles (DataSketches KLL or
+ * frequent items; under 64 KiB each): the reference, the last full window and the running one
+ * (window length {@code drift.windowMinutes}, default 60). Every {@code drift.evaluateSeconds} the
+ * current data (last full + running window) is compared with the reference in sketch mode.
+ *
+ * <p>The reference is, in order of precedence: one uploaded as CSV or frozen on request
+ * ({@code POST /v1/drift/reference}), else the first full window the server saw (so drift works
+ * without setup). References live in the state store and survive restarts.
+ *
+ * <p>The gateway profiles each call: {@code prompt_tokens}, {@code prompt_chars}, {@code message_count},
+ * {@code non_ascii_share}, {@code output_tokens}, {@code response_chars}, {@code latency_seconds}
+ * (numeric) and {@code finish_reason} (categorical); clients add their own through {@code POST /v1/features}.
+ * Memory: at most maxModels × maxFeatures × 3 profiles.
+ */
+public final class DriftService {
+    private static final Logger LOG = Logger.getLogger(DriftService.class.getName());
+    static final String BLOB_PREFIX = "drift.reference.";
+
+    /** A caller error with its HTTP status. */
+    public static final class Rejected extends RuntimeException {
+        public final int status;
+        public final String code;
+
+        public Rejected(int status, String code, String message) {
+            super(message, null, false, false);
+            this.status = status;
+            this.code = code;
+        }
+    }
+
+    /** The three profiles of one feature. */
+    private static final class Feature {
+        final String name;
+        final FeatureType type;
+        volatile DatasetProfile reference;
+        volatile String referenceSource;
+        volatile long referenceFrom;
+        volatile long referenceTo;
+        volatile DatasetProfile previous;
+        volatile DatasetProfile current;
+
+        Feature(String name, FeatureType type) {
+            this.name = name;
+            this.type = type;
+            this.current = empty(name, type);
+        }
+    }
+
+    private final VitalsConfig.Drift cfg;
+    private final StateStore store;
+    private final LongSupplier clock;
+    private final DriftDetector detector;
+    private final Map<String, Map<String, Feature>> models = new ConcurrentHashMap<>();
+    private volatile Map<String, List<FeatureDrift>> results = Map.of();
+    private volatile long windowStart;
+    private volatile long previousStart = -1;
+    // dashboard history: one point per evaluation, 1,440 points
+    static final int HISTORY = 1440;
+    private final long[] historyTimes = new long[HISTORY];
+    private final Map<String, double[]> history = new LinkedHashMap<>();
+    private int historyNext;
+    private int historySize;
+
+    public DriftService(VitalsConfig.Drift cfg, StateStore store, PrometheusRegistry registry, LongSupplier clock) {
+        this.cfg = cfg;
+        this.store = store;
+        this.clock = clock;
+        DriftDetector.Builder b = DriftDetector.builder();
+        cfg.tests.forEach(b::test);
+        cfg.thresholds.forEach(b::threshold);
+        this.detector = b.build();
+        this.windowStart = clock.getAsLong();
+        GaugeWithCallback.builder().name("vitals_drift_score")
+                .help("Drift score of a feature: the test's p-value or distance, current window against the reference.")
+                .labelNames("model", "feature", "test")
+                .callback(cb -> results.forEach((m, fs) -> fs.forEach(f -> {
+                    if (Double.isFinite(f.score())) {
+                        cb.call(f.score(), m, f.feature(), f.test());
+                    }
+                }))).register(registry);
+        GaugeWithCallback.builder().name("vitals_drift_detected")
+                .help("1 when a feature drifted, 0 when not (no series without a verdict).")
+                .labelNames("model", "feature")
+                .callback(cb -> results.forEach((m, fs) -> fs.forEach(f -> {
+                    if (f.verdict() != Verdict.NO_VERDICT) {
+                        cb.call(f.drifted() ? 1 : 0, m, f.feature());
+                    }
+                }))).register(registry);
+        GaugeWithCallback.builder().name("vitals_drift_share")
+                .help("Share of a model's features with a verdict that drifted.")
+                .labelNames("model")
+                .callback(cb -> results.forEach((m, fs) -> {
+                    double share = share(fs);
+                    if (Double.isFinite(share)) {
+                        cb.call(share, m);
+                    }
+                })).register(registry);
+        GaugeWithCallback.builder().name("vitals_drift_samples")
+                .help("Values compared per feature in the reference and current windows.")
+                .labelNames("model", "feature", "window")
+                .callback(cb -> results.forEach((m, fs) -> fs.forEach(f -> {
+                    cb.call(f.referenceCount(), m, f.feature(), "reference");
+                    cb.call(f.currentCount(), m, f.feature(), "current");
+                }))).register(registry);
+    }
+
+    static DatasetProfile empty(String name, FeatureType type) {
+        return DatasetProfile.builder().feature(name, type).build();
+    }
+
+    private static double share(List<FeatureDrift> fs) {
+        long with = fs.stream().filter(f -> f.verdict() != Verdict.NO_VERDICT).count();
+        return with == 0 ? Double.NaN : fs.stream().filter(FeatureDrift::drifted).count() / (double) with;
+    }
+
+    private Feature feature(String model, String name, FeatureType type, boolean strict) {
+        Map<String, Feature> fs = models.get(model);
+        if (fs == null) {
+            if (models.size() >= cfg.maxModels) {
+                if (strict) {
+                    throw new Rejected(400, "too_many_models", "drift profiles are kept for at most " + cfg.maxModels + " models (drift.maxModels)");
+                }
+                return null;
+            }
+            fs = models.computeIfAbsent(model, m -> new ConcurrentHashMap<>());
+        }
+        Feature f = fs.get(name);
+        if (f == null) {
+            if (fs.size() >= cfg.maxFeatures) {
+                if (strict) {
+                    throw new Rejected(400, "too_many_features", "model '" + model + "' has " + fs.size()
+                            + " features, the limit (drift.maxFeatures)");
+                }
+                return null;
+            }
+            f = fs.computeIfAbsent(name, n -> new Feature(n, type));
+        }
+        if (f.type != type) {
+            if (strict) {
+                throw new Rejected(400, "wrong_feature_type", "feature '" + name + "' of model '" + model + "' is "
+                        + f.type.label() + ", got a " + type.label() + " value");
+            }
+            return null;
+        }
+        return f;
+    }
+
+    /** Profiles one gateway call; never throws. */
+    public void observe(LlmCall c, String promptText, int messageCount, String finishReason) {
+        try {
+            String m = c.model();
+            num(m, "prompt_tokens", c.inputTokens());
+            num(m, "prompt_chars", promptText.length());
+            num(m, "message_count", messageCount);
+            num(m, "non_ascii_share", nonAsciiShare(promptText));
+            num(m, "output_tokens", c.outputTokens());
+            num(m, "response_chars", c.responseChars());
+            num(m, "latency_seconds", c.durationSeconds());
+            Feature f = feature(m, "finish_reason", FeatureType.CATEGORICAL, false);
+            if (f != null) {
+                f.current.update("finish_reason", c.success() ? (finishReason == null ? "unknown" : finishReason) : "error");
+            }
+        } catch (RuntimeException e) {
+            // an observer: never fail the request
+        }
+    }
+
+    private void num(String model, String name, double v) {
+        Feature f = feature(model, name, FeatureType.NUMERIC, false);
+        if (f != null) {
+            f.current.update(name, v);
+        }
+    }
+
+    static double nonAsciiShare(String s) {
+        if (s.isEmpty()) {
+            return 0;
+        }
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 127) {
+                n++;
+            }
+        }
+        return n / (double) s.length();
+    }
+
+    /** {@code POST /v1/features}: {"model": M, "records": [{"feature": value, ...}]}; all or nothing. */
+    public synchronized int features(JsonObject body) {
+        if (!(body.getValue("model") instanceof String model) || model.isBlank() || model.length() > 256) {
+            throw new Rejected(400, "invalid_model", "'model' must be a string of 1 to 256 characters");
+        }
+        if (!(body.getValue("records") instanceof JsonArray records) || records.isEmpty()) {
+            throw new Rejected(400, "invalid_records", "'records' must be a non-empty array of objects");
+        }
+        if (records.size() > 10_000) {
+            throw new Rejected(413, "batch_too_large", "a batch holds at most 10000 records, got " + records.size());
+        }
+        if (body.size() != 2) {
+            throw new Rejected(400, "invalid_body", "the body has only the fields 'model' and 'records'");
+        }
+        Map<String, FeatureType> types = new LinkedHashMap<>();
+        Map<String, Feature> existing = models.getOrDefault(model, Map.of());
+        for (int i = 0; i < records.size(); i++) {
+            if (!(records.getValue(i) instanceof JsonObject r) || r.isEmpty()) {
+                throw new Rejected(400, "invalid_record", "records[" + i + "] must be a non-empty object of feature to value");
+            }
+            for (String k : r.fieldNames()) {
+                if (k.isBlank() || k.length() > 64) {
+                    throw new Rejected(400, "invalid_feature", "records[" + i + "]: feature names have 1 to 64 characters");
+                }
+                Object v = r.getValue(k);
+                FeatureType t = v == null ? null : v instanceof Number ? FeatureType.NUMERIC
+                        : v instanceof String || v instanceof Boolean ? FeatureType.CATEGORICAL : null;
+                if (v != null && t == null) {
+                    throw new Rejected(400, "invalid_value", "records[" + i + "]." + QualityService.cut(k)
+                            + " must be a number, a string, a boolean or null");
+                }
+                if (t == null) {
+                    continue;
+                }
+                FeatureType known = existing.containsKey(k) ? existing.get(k).type : types.get(k);
+                if (known != null && known != t) {
+                    throw new Rejected(400, "wrong_feature_type", "records[" + i + "]." + QualityService.cut(k) + " is "
+                            + t.label() + " but the feature is " + known.label());
+                }
+                types.put(k, t);
+            }
+        }
+        long newFeatures = types.keySet().stream().filter(k -> !existing.containsKey(k)).count();
+        if (!models.containsKey(model) && models.size() >= cfg.maxModels) {
+            throw new Rejected(400, "too_many_models", "drift profiles are kept for at most " + cfg.maxModels + " models (drift.maxModels)");
+        }
+        if (existing.size() + newFeatures > cfg.maxFeatures) {
+            throw new Rejected(400, "too_many_features", "model '" + model + "' would have " + (existing.size() + newFeatures)
+                    + " features, more than drift.maxFeatures (" + cfg.maxFeatures + ")");
+        }
+        for (int i = 0; i < records.size(); i++) {
+            JsonObject r = records.getJsonObject(i);
+            for (String k : r.fieldNames()) {
+                Object v = r.getValue(k);
+                FeatureType t = types.get(k);
+                if (t == null) {
+                    continue; // only nulls seen, and the feature is unknown: nothing to type it by
+                }
+                Feature f = feature(model, k, t, true);
+                if (v == null) {
+                    f.current.updateNull(k);
+                } else if (t == FeatureType.NUMERIC) {
+                    f.current.update(k, ((Number) v).doubleValue());
+                } else {
+                    f.current.update(k, String.valueOf(v));
+                }
+            }
+        }
+        return records.size();
+    }
+
+    /** Rotates windows and recomputes drift; the server calls it every {@code evaluateSeconds} on a worker. */
+    public synchronized void evaluate() {
+        long now = clock.getAsLong();
+        long length = cfg.windowMinutes * 60_000L;
+        if (now - windowStart >= length) {
+            for (Map<String, Feature> fs : models.values()) {
+                for (Feature f : fs.values()) {
+                    DatasetProfile full = f.current;
+                    f.previous = full;
+                    f.current = empty(f.name, f.type);
+                    if (f.reference == null && full.feature(f.name).count() > 0) {
+                        f.reference = full.copy();
+                        f.referenceSource = "first_window";
+                        f.referenceFrom = windowStart;
+                        f.referenceTo = now;
+                    }
+                }
+            }
+            previousStart = windowStart;
+            windowStart = now;
+        }
+        Map<String, List<FeatureDrift>> out = new LinkedHashMap<>();
+        models.forEach((m, fs) -> {
+            List<FeatureDrift> list = new ArrayList<>();
+            fs.values().forEach(f -> {
+                if (f.reference != null) {
+                    list.add(detector.compare(f.reference, currentOf(f)).feature(f.name));
+                }
+            });
+            if (!list.isEmpty()) {
+                out.put(m, list);
+            }
+        });
+        results = out;
+        recordHistory(now, out);
+    }
+
+    private static DatasetProfile currentOf(Feature f) {
+        DatasetProfile cur = f.current.copy();
+        DatasetProfile prev = f.previous;
+        return prev == null ? cur : cur.merge(prev);
+    }
+
+    private void recordHistory(long now, Map<String, List<FeatureDrift>> out) {
+        int slot = historyNext;
+        historyTimes[slot] = now;
+        history.values().forEach(r -> r[slot] = Double.NaN);
+        out.forEach((m, fs) -> fs.forEach(f -> {
+            if (!Double.isFinite(f.score())) {
+                return;
+            }
+            String key = m + " " + f.feature() + " (" + f.test() + ")";
+            double[] ring = history.get(key);
+            if (ring == null) {
+                if (history.size() >= 500) {
+                    return;
+                }
+                ring = new double[HISTORY];
+                java.util.Arrays.fill(ring, Double.NaN);
+                history.put(key, ring);
+            }
+            ring[slot] = f.score();
+        }));
+        historyNext = (historyNext + 1) % HISTORY;
+        historySize = Math.min(HISTORY, historySize + 1);
+    }
+
+    /** {@code {timestamps, series}} of drift scores since {@code fromMillis}, for one model or all. */
+    public synchronized JsonObject history(String model, long fromMillis) {
+        JsonArray ts = new JsonArray();
+        List<Integer> slots = new ArrayList<>();
+        for (int i = 0; i < historySize; i++) {
+            int slot = Math.floorMod(historyNext - historySize + i, HISTORY);
+            if (historyTimes[slot] >= fromMillis) {
+                slots.add(slot);
+                ts.add(historyTimes[slot]);
+            }
+        }
+        JsonObject series = new JsonObject();
+        history.forEach((k, ring) -> {
+            boolean mine = model == null || model.equals("*") || k.startsWith(model + " ");
+            if (!mine) {
+                return;
+            }
+            JsonArray a = new JsonArray();
+            boolean any = false;
+            for (int slot : slots) {
+                a.add(Double.isFinite(ring[slot]) ? ring[slot] : null);
+                any |= Double.isFinite(ring[slot]);
+            }
+            if (any) {
+                series.put(model == null || model.equals("*") ? k : k.substring(model.length() + 1), a);
+            }
+        });
+        return new JsonObject().put("timestamps", ts).put("series", series);
+    }
+
+    /** {@code GET /v1/drift?model=M}: the last evaluation. */
+    public JsonObject report(String model) {
+        if (model == null) {
+            throw new Rejected(400, "missing_model", "'model' is required; models with drift profiles: " + models.keySet());
+        }
+        Map<String, Feature> fs = models.get(model);
+        if (fs == null) {
+            throw new Rejected(404, "unknown_model", "no drift profiles for model '" + QualityService.cut(model) + "'; models: "
+                    + models.keySet());
+        }
+        List<FeatureDrift> list = results.getOrDefault(model, List.of());
+        JsonArray features = new JsonArray();
+        for (FeatureDrift f : list) {
+            features.add(new JsonObject().put("feature", f.feature()).put("type", f.type().label()).put("test", f.test())
+                    .put("score", finite(f.score())).put("score_lower", finite(f.scoreLower())).put("score_upper", finite(f.scoreUpper()))
+                    .put("threshold", f.threshold()).put("verdict", f.verdict().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("drifted", f.drifted()).put("reference_count", f.referenceCount()).put("current_count", f.currentCount())
+                    .put("reference_nulls", f.referenceNulls()).put("current_nulls", f.currentNulls()).put("reason", f.reason()));
+        }
+        JsonArray waiting = new JsonArray();
+        fs.values().forEach(f -> {
+            if (f.reference == null) {
+                waiting.add(f.name);
+            }
+        });
+        JsonObject refs = new JsonObject();
+        fs.values().forEach(f -> {
+            if (f.reference != null) {
+                refs.put(f.name, new JsonObject().put("source", f.referenceSource).put("from", f.referenceFrom).put("to", f.referenceTo));
+            }
+        });
+        double share = share(list);
+        long withVerdict = list.stream().filter(f -> f.verdict() != Verdict.NO_VERDICT).count();
+        return new JsonObject().put("model", model)
+                .put("verdict", withVerdict == 0 ? "no_verdict" : share >= 0.5 ? "drift" : "no_drift")
+                .put("drift_share", finite(share)).put("features", features)
+                .put("features_without_reference", waiting).put("references", refs)
+                .put("current_window", new JsonObject().put("from", previousStart >= 0 ? previousStart : windowStart)
+                        .put("to", clock.getAsLong()).put("window_minutes", cfg.windowMinutes));
+    }
+
+    private static Object finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    /** Freezes the current data (last full + running window) of a model as its reference. */
+    public synchronized int freeze(String model) {
+        Map<String, Feature> fs = models.get(model);
+        if (fs == null) {
+            throw new Rejected(404, "unknown_model", "no drift profiles for model '" + QualityService.cut(model) + "'");
+        }
+        long now = clock.getAsLong();
+        int n = 0;
+        for (Feature f : fs.values()) {
+            DatasetProfile cur = currentOf(f);
+            if (cur.feature(f.name).count() > 0) {
+                f.reference = cur;
+                f.referenceSource = "frozen";
+                f.referenceFrom = previousStart >= 0 ? previousStart : windowStart;
+                f.referenceTo = now;
+                n++;
+            }
+        }
+        if (n == 0) {
+            throw new Rejected(409, "empty_window", "model '" + model + "' has no data in its current window to freeze");
+        }
+        return n;
+    }
+
+    /** Sets uploaded reference profiles (from a CSV), replacing the model's references for those features. */
+    public synchronized void setReference(String model, Map<String, DatasetProfile> profiles) {
+        Map<String, Feature> fs = models.get(model);
+        for (Map.Entry<String, DatasetProfile> e : profiles.entrySet()) {
+            FeatureType t = e.getValue().feature(e.getKey()).type();
+            if (fs != null && fs.containsKey(e.getKey()) && fs.get(e.getKey()).type != t) {
+                throw new Rejected(400, "wrong_feature_type", "column '" + e.getKey() + "' is " + t.label()
+                        + " but the model's feature is " + fs.get(e.getKey()).type.label());
+            }
+        }
+        long now = clock.getAsLong();
+        for (Map.Entry<String, DatasetProfile> e : profiles.entrySet()) {
+            Feature f = feature(model, e.getKey(), e.getValue().feature(e.getKey()).type(), true);
+            f.reference = e.getValue();
+            f.referenceSource = "uploaded";
+            f.referenceFrom = now;
+            f.referenceTo = now;
+        }
+    }
+
+    /** Saves references to the store; blocking. */
+    public void save() {
+        models.forEach((m, fs) -> {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeInt(1);
+                List<Feature> withRef = fs.values().stream().filter(f -> f.reference != null).toList();
+                out.writeInt(withRef.size());
+                for (Feature f : withRef) {
+                    out.writeUTF(f.name);
+                    out.writeUTF(f.referenceSource);
+                    out.writeLong(f.referenceFrom);
+                    out.writeLong(f.referenceTo);
+                    byte[] p = f.reference.toBytes();
+                    out.writeInt(p.length);
+                    out.write(p);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            store.putBlob(BLOB_PREFIX + m, bytes.toByteArray());
+        });
+    }
+
+    /** Restores the references of a model seen before; blocking. */
+    public void restore(List<String> modelNames) {
+        for (String m : modelNames) {
+            byte[] b = store.getBlob(BLOB_PREFIX + m);
+            if (b == null) {
+                continue;
+            }
+            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(b))) {
+                if (in.readInt() != 1) {
+                    throw new IOException("unknown format");
+                }
+                int n = in.readInt();
+                for (int i = 0; i < n; i++) {
+                    String name = in.readUTF();
+                    String source = in.readUTF();
+                    long from = in.readLong();
+                    long to = in.readLong();
+                    byte[] p = new byte[in.readInt()];
+                    in.readFully(p);
+                    DatasetProfile prof = DatasetProfile.fromBytes(p);
+                    Feature f = feature(m, name, prof.feature(name).type(), false);
+                    if (f != null) {
+                        f.reference = prof;
+                        f.referenceSource = source;
+                        f.referenceFrom = from;
+                        f.referenceTo = to;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warning("stored drift references of a model ignored: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Models with profiles. */
+    public java.util.Set<String> models() {
+        return models.keySet();
+    }
+}
