@@ -33,10 +33,15 @@ final class Baselines {
     private final CallSampler sampler;
     private final StateStore store;
 
-    Baselines(CallSampler sampler, StateStore store, PrometheusRegistry registry) {
+    Baselines(CallSampler sampler, StateStore store, PrometheusRegistry registry, dev.vitals.server.config.VitalsConfig.Anomalies cfg) {
         this.sampler = sampler;
         this.store = store;
-        this.detector = Detector.builder().build();
+        Detector.Builder b = Detector.builder().threshold(cfg.threshold).openAfter(cfg.consecutive).closeAfter(cfg.consecutive)
+                .warmUp(cfg.warmUp).minVolume(cfg.minVolume);
+        if (cfg.seasonal) {
+            b.daily(Detector.DAILY_SLOTS).weekly(Detector.WEEKLY_SLOTS);
+        }
+        this.detector = b.build();
         byte[] saved = store.getBlob(BLOB);
         if (saved != null) {
             try {

@@ -130,7 +130,7 @@ public final class VitalsServer {
         this.drift = new DriftService(config.drift, store, registry, System::currentTimeMillis);
         drift.restore(store.blobNames(DriftService.BLOB_PREFIX).stream()
                 .map(n -> n.substring(DriftService.BLOB_PREFIX.length())).toList());
-        this.baselines = new Baselines(sampler, store, registry);
+        this.baselines = new Baselines(sampler, store, registry, config.anomalies);
     }
 
     /** Builds and starts a server; fails on configuration errors or when a port cannot be bound. */
@@ -271,6 +271,11 @@ public final class VitalsServer {
     /** The short-history sampler behind the dashboard and baselines. */
     public CallSampler sampler() {
         return sampler;
+    }
+
+    /** Baselines and anomalies. */
+    Baselines baselines() {
+        return baselines;
     }
 
     /** Data drift profiles and results. */

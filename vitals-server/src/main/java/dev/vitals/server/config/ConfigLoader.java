@@ -234,6 +234,9 @@ public final class ConfigLoader {
                 throw new ConfigException("quality.windows: '" + w + "' is not a duration like 30s, 5m, 1h or 7d (1 minute to 30 days)");
             }
         }
+        if (!(c.anomalies.threshold > 0) || c.anomalies.consecutive < 1 || c.anomalies.warmUp < 2 || c.anomalies.minVolume < 0) {
+            throw new ConfigException("anomalies: threshold must be > 0, consecutive >= 1, warmUp >= 2 and minVolume >= 0");
+        }
         if (c.drift.windowMinutes < 1 || c.drift.windowMinutes > 7 * 24 * 60) {
             throw new ConfigException("drift.windowMinutes must be between 1 and 10080, got " + c.drift.windowMinutes);
         }

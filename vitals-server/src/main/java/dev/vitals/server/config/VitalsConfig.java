@@ -67,6 +67,23 @@ public final class VitalsConfig {
         public java.util.Map<String, List<String>> binaryModels = new java.util.LinkedHashMap<>();
     }
 
+    /** Baselines and anomaly detection of the per-model signals. */
+    public Anomalies anomalies = new Anomalies();
+
+    /** Anomaly detection settings (see dev.vitals.baseline.Detector). */
+    public static final class Anomalies {
+        /** |z| above which a sample is anomalous. */
+        public double threshold = 3;
+        /** Consecutive anomalous samples that open an anomaly (and normal ones that close it). */
+        public int consecutive = 3;
+        /** Samples learned before any verdict. */
+        public int warmUp = 30;
+        /** Requests an interval needs to be judged (the request rate is always judged). */
+        public long minVolume = 10;
+        /** Compare with the same time yesterday and last week once there is history. */
+        public boolean seasonal = false;
+    }
+
     /** Data drift of gateway and client features. */
     public Drift drift = new Drift();
 

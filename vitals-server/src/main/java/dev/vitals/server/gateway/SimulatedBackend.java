@@ -17,7 +17,9 @@ import java.util.Random;
  * tokens = whitespace-separated words of the prompt, output tokens uniform in [20, 150], and a prompt
  * containing the error keyword (any case) fails with {@link ErrorType#MODEL_ERROR}. Streams start
  * after {@code timeToFirstToken} and emit one token every {@code interTokenDelay}. All waiting uses
- * Vert.x timers, never sleeps. A seed makes the sequence of draws reproducible.
+ * Vert.x timers, never sleeps. A seed makes the sequence of draws reproducible. A request may steer
+ * its own draw through {@code metadata.vitals_latency_seconds} and {@code metadata.vitals_output_tokens}
+ * (bounded to 60 s and 4,096 tokens), which the traffic generator uses for latency and cost spikes.
  */
 public final class SimulatedBackend implements Backend {
     /** The source document's failure message. */
@@ -69,17 +71,38 @@ public final class SimulatedBackend implements Backend {
     private record Draw(double latency, int outputTokens) {
     }
 
-    private Draw draw() {
+    private Draw draw(ChatRequest r) {
+        Draw d;
         synchronized (random) {
             double latency = cfg.latencyMin + random.nextDouble() * (cfg.latencyMax - cfg.latencyMin);
             int out = cfg.outputTokensMin + random.nextInt(cfg.outputTokensMax - cfg.outputTokensMin + 1);
-            return new Draw(latency, out);
+            d = new Draw(latency, out);
+        }
+        // demo and test traffic can steer the simulation per request (./vitals loadgen does):
+        // "metadata": {"vitals_latency_seconds": "2.5", "vitals_output_tokens": "900"}, bounded to 60 s and 4,096 tokens
+        if (r.body().getValue("metadata") instanceof JsonObject md) {
+            double latency = number(md.getValue("vitals_latency_seconds"), d.latency(), 0, 60);
+            int out = (int) number(md.getValue("vitals_output_tokens"), d.outputTokens(), 1, 4096);
+            d = new Draw(latency, out);
+        }
+        return d;
+    }
+
+    private static double number(Object v, double dflt, double min, double max) {
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            double d = Double.parseDouble(String.valueOf(v));
+            return Double.isFinite(d) ? Math.max(min, Math.min(max, d)) : dflt;
+        } catch (NumberFormatException e) {
+            return dflt;
         }
     }
 
     @Override
     public Future<Completion> complete(ChatRequest r) {
-        Draw d = draw();
+        Draw d = draw(r);
         Promise<Completion> p = Promise.promise();
         after(d.latency(), () -> {
             if (fails(r)) {
@@ -106,7 +129,7 @@ public final class SimulatedBackend implements Backend {
 
     @Override
     public Future<ChatStream> stream(ChatRequest r) {
-        Draw d = draw();
+        Draw d = draw(r);
         Promise<ChatStream> p = Promise.promise();
         long start = System.nanoTime();
         after(cfg.timeToFirstToken, () -> {
