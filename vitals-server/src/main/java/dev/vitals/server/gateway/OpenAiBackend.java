@@ -34,6 +34,7 @@ import java.util.Map;
 public final class OpenAiBackend implements Backend {
     private static final int MAX_SSE_EVENT_BYTES = 4 * 1024 * 1024;
 
+    private final Vertx vertx;
     private final VitalsConfig.Backend cfg;
     private final HttpClientAgent client;
     private final String completionsUrl;
@@ -41,6 +42,7 @@ public final class OpenAiBackend implements Backend {
     private final String provider;
 
     public OpenAiBackend(Vertx vertx, VitalsConfig.Backend cfg, Map<String, String> env) {
+        this.vertx = vertx;
         this.cfg = cfg;
         this.provider = cfg.provider == null ? "openai" : cfg.provider;
         String base = cfg.baseUrl.endsWith("/") ? cfg.baseUrl.substring(0, cfg.baseUrl.length() - 1) : cfg.baseUrl;
@@ -120,7 +122,7 @@ public final class OpenAiBackend implements Backend {
         return client.request(options(false))
                 .compose(req -> req.send(body))
                 .recover(t -> Future.failedFuture(BackendException.of(t)))
-                .compose(resp -> resp.body()
+                .compose(resp -> body(resp)
                         .recover(t -> Future.failedFuture(BackendException.of(t)))
                         .compose(buf -> {
                             if (resp.statusCode() != 200) {
@@ -128,6 +130,25 @@ public final class OpenAiBackend implements Backend {
                             }
                             return Future.succeededFuture(parseCompletion(buf));
                         }));
+    }
+
+    /** The response body, failed with a timeout when the upstream stays silent for readTimeoutMs. */
+    private Future<Buffer> body(HttpClientResponse resp) {
+        Promise<Buffer> p = Promise.promise();
+        ReadTimeout rt = new ReadTimeout(vertx, cfg.readTimeoutMs, () -> {
+            p.tryFail(ReadTimeout.exception(cfg.readTimeoutMs));
+            resp.request().reset();
+        });
+        resp.handler(b -> rt.touch());
+        resp.body().onComplete(ar -> {
+            rt.stop();
+            if (ar.succeeded()) {
+                p.tryComplete(ar.result());
+            } else {
+                p.tryFail(ar.cause());
+            }
+        });
+        return p.future();
     }
 
     static Completion parseCompletion(Buffer buf) {
@@ -173,24 +194,29 @@ public final class OpenAiBackend implements Backend {
             }
             HttpClientResponse resp = ar.result();
             if (resp.statusCode() != 200) {
-                resp.body().onComplete(b -> p.fail(statusError(resp.statusCode(), b.succeeded() ? b.result() : null)));
+                body(resp).onComplete(b -> p.fail(statusError(resp.statusCode(), b.succeeded() ? b.result() : null)));
                 resp.resume();
                 return;
             }
-            p.complete(new UpstreamStream(resp, start));
+            p.complete(new UpstreamStream(vertx, cfg.readTimeoutMs, resp, start));
         });
         return p.future();
     }
 
     /** Passes upstream events through as they arrive. */
     private static final class UpstreamStream implements ChatStream {
+        private final Vertx vertx;
+        private final long readTimeoutMs;
         private final HttpClientResponse resp;
         private final long start;
+        private ReadTimeout readTimeout;
         private long endNanos;
         private boolean done;
         private boolean cancelled;
 
-        UpstreamStream(HttpClientResponse resp, long start) {
+        UpstreamStream(Vertx vertx, long readTimeoutMs, HttpClientResponse resp, long start) {
+            this.vertx = vertx;
+            this.readTimeoutMs = readTimeoutMs;
             this.resp = resp;
             this.start = start;
         }
@@ -203,6 +229,7 @@ public final class OpenAiBackend implements Backend {
                 }
                 if (isDone(data, off, len)) {
                     done = true;
+                    readTimeout.stop();
                     endNanos = System.nanoTime();
                     sink.flush();
                     sink.end();
@@ -210,10 +237,12 @@ public final class OpenAiBackend implements Backend {
                 }
                 sink.event(event(raw, data, off, len));
             });
+            readTimeout = new ReadTimeout(vertx, readTimeoutMs, () -> fail(error, ReadTimeout.exception(readTimeoutMs)));
             resp.handler(buf -> {
                 if (cancelled || done) {
                     return;
                 }
+                readTimeout.touch();
                 try {
                     parser.feed(buf);
                 } catch (RuntimeException e) {
@@ -226,6 +255,7 @@ public final class OpenAiBackend implements Backend {
             });
             resp.exceptionHandler(t -> fail(sink, BackendException.of(t)));
             resp.endHandler(v -> {
+                readTimeout.stop();
                 if (!done) {
                     fail(sink, new BackendException(ErrorType.CONNECTION, "upstream stream ended before [DONE]"));
                 }
@@ -246,6 +276,7 @@ public final class OpenAiBackend implements Backend {
                 return;
             }
             done = true;
+            readTimeout.stop();
             endNanos = System.nanoTime();
             sink.flush();
             sink.error(e);
@@ -264,15 +295,24 @@ public final class OpenAiBackend implements Backend {
         @Override
         public void pause() {
             resp.pause();
+            if (readTimeout != null) {
+                readTimeout.pause();
+            }
         }
 
         @Override
         public void resume() {
+            if (readTimeout != null) {
+                readTimeout.resume();
+            }
             resp.resume();
         }
 
         @Override
         public void cancel() {
+            if (readTimeout != null) {
+                readTimeout.stop();
+            }
             if (!done) {
                 cancelled = true;
                 endNanos = System.nanoTime();
@@ -283,6 +323,66 @@ public final class OpenAiBackend implements Backend {
         @Override
         public long upstreamNanos() {
             return (endNanos == 0 ? System.nanoTime() : endNanos) - start;
+        }
+    }
+
+    /**
+     * The read timeout while a response body arrives. Vert.x's request idle timeout ({@link RequestOptions#setIdleTimeout})
+     * stops at the response head, so without this an upstream that sends the head and then goes silent holds the
+     * call, and the client, forever. Fires once after {@code timeoutMs} without data; time paused by the
+     * client's back-pressure does not count. Used on the request's event loop only.
+     */
+    private static final class ReadTimeout {
+        private final Vertx vertx;
+        private final long timeoutMs;
+        private final Runnable onTimeout;
+        private long lastNanos = System.nanoTime();
+        private long timer;
+        private boolean paused;
+        private boolean stopped;
+
+        ReadTimeout(Vertx vertx, long timeoutMs, Runnable onTimeout) {
+            this.vertx = vertx;
+            this.timeoutMs = timeoutMs;
+            this.onTimeout = onTimeout;
+            this.timer = vertx.setTimer(timeoutMs, id -> check());
+        }
+
+        static BackendException exception(long timeoutMs) {
+            return new BackendException(ErrorType.TIMEOUT, "upstream timed out: no data for " + timeoutMs + " ms");
+        }
+
+        void touch() {
+            lastNanos = System.nanoTime();
+        }
+
+        void pause() {
+            paused = true;
+        }
+
+        void resume() {
+            paused = false;
+            touch();
+        }
+
+        void stop() {
+            if (!stopped) {
+                stopped = true;
+                vertx.cancelTimer(timer);
+            }
+        }
+
+        private void check() {
+            if (stopped) {
+                return;
+            }
+            long idleMs = (System.nanoTime() - lastNanos) / 1_000_000;
+            if (!paused && idleMs >= timeoutMs) {
+                stopped = true;
+                onTimeout.run();
+                return;
+            }
+            timer = vertx.setTimer(Math.max(1, paused ? timeoutMs : timeoutMs - idleMs), id -> check());
         }
     }
 
