@@ -80,13 +80,30 @@ class OpenAiBackendReadTimeoutTest {
                 return;
             }
             ChatStream s = ar.result();
-            s.start(ev -> {
-                events.add(ev);
-                if (events.size() == 1 && pauseMs > 0) {
-                    s.pause();
-                    vertx.setTimer(pauseMs, t -> s.resume());
+            s.start(new ChatStream.StreamSink() {
+                @Override
+                public void event(StreamEvent ev) {
+                    events.add(ev);
+                    if (events.size() == 1 && pauseMs > 0) {
+                        s.pause();
+                        vertx.setTimer(pauseMs, t -> s.resume());
+                    }
                 }
-            }, end -> how.complete("end"), err -> how.complete(BackendException.of(err).type().label()));
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void end() {
+                    how.complete("end");
+                }
+
+                @Override
+                public void error(Throwable err) {
+                    how.complete(BackendException.of(err).type().label());
+                }
+            });
         }));
         return new Outcome(how.get(20, TimeUnit.SECONDS), events);
     }

@@ -237,7 +237,7 @@ public final class OpenAiBackend implements Backend {
                 }
                 sink.event(event(raw, data, off, len));
             });
-            readTimeout = new ReadTimeout(vertx, readTimeoutMs, () -> fail(error, ReadTimeout.exception(readTimeoutMs)));
+            readTimeout = new ReadTimeout(vertx, readTimeoutMs, () -> fail(sink, ReadTimeout.exception(readTimeoutMs)));
             resp.handler(buf -> {
                 if (cancelled || done) {
                     return;
