@@ -1,0 +1,68 @@
+package dev.vitals.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vitals.server.cli.LoadgenCommand;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The traffic generator's demo scenario makes the server's baselines open anomalies, which survive a restart. */
+class LoadgenAnomalyTest {
+    @TempDir
+    Path dir;
+
+    private ServerFixture start() throws Exception {
+        return ServerFixture.start(cfg -> {
+            cfg.store.path = dir.resolve("vitals.db").toString();
+            cfg.dashboard.stepMillis = 250;
+            cfg.anomalies.warmUp = 8;
+            cfg.anomalies.consecutive = 2;
+            cfg.anomalies.minVolume = 1;
+            ServerFixture.sim(cfg).latencyMin = 0.001;
+            ServerFixture.sim(cfg).latencyMax = 0.01;
+        });
+    }
+
+    @Test
+    void demoTrafficOpensAnomaliesAndBaselinesSurviveARestart() throws Exception {
+        try (ServerFixture f = start()) {
+            LoadgenCommand gen = new LoadgenCommand();
+            new CommandLine(gen).parseArgs("--url", "http://127.0.0.1:" + f.server.port(), "--rps", "40", "--duration", "10",
+                    "--scenario", "demo", "--quiet");
+            LoadgenCommand.Summary s = gen.run(f.uri("/"));
+            assertThat(s.sent()).isEqualTo(400);
+            assertThat(s.byPhaseAndStatus()).containsKeys("steady 200", "latency_spike 200", "error_burst 500", "cost_jump 200",
+                    "drift 200");
+            // let the last intervals close and be judged
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            JsonObject anomalies = new JsonObject(f.get("/v1/anomalies").body());
+            while (all(anomalies).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                anomalies = new JsonObject(f.get("/v1/anomalies").body());
+            }
+            assertThat(all(anomalies).stream().map(o -> ((JsonObject) o).getString("signal")))
+                    .as(anomalies.encode()).containsAnyOf("latency_p50", "latency_p95", "error_ratio", "tokens_per_request",
+                            "cost_per_query");
+            JsonObject a = (JsonObject) all(anomalies).getValue(0);
+            assertThat(a.getString("model")).isEqualTo("mock-llm-v1");
+            assertThat(Math.abs(a.getDouble("peak_z"))).isGreaterThan(3);
+            PromText m = f.metrics();
+            assertThat(m.raw).contains("vitals_baseline{model=\"mock-llm-v1\",signal=\"latency_p50\"}");
+            assertThat(m.raw).contains("vitals_anomaly_zscore{model=\"mock-llm-v1\",signal=\"request_rate\"}");
+            JsonObject overview = new JsonObject(f.get("/v1/dashboard/overview").body());
+            assertThat(overview.getJsonArray("anomalies")).isNotEmpty();
+        }
+        try (ServerFixture f = start()) {
+            // no traffic yet: the baselines come from the store
+            assertThat(f.get("/metrics").body()).contains("vitals_baseline{model=\"mock-llm-v1\",signal=\"latency_p50\"}");
+        }
+    }
+
+    private static JsonArray all(JsonObject anomalies) {
+        return new JsonArray().addAll(anomalies.getJsonArray("open")).addAll(anomalies.getJsonArray("recent"));
+    }
+}
