@@ -413,7 +413,7 @@
     setTile('cost_per_hour', fmt.usd(tiles.cost_per_hour));
     setTile('anomalies_open', fmt.count(ov ? ov.anomalies_open : null));
     state.anomalies = ov && Array.isArray(ov.anomalies) ? ov.anomalies : [];
-    showAnomalyList(ov && Array.isArray(ov.anomalies));
+    showAnomalyList(ov && Array.isArray(ov.anomalies) && ov.anomalies.length > 0);
   }
 
   function showAnomalyList(present) {

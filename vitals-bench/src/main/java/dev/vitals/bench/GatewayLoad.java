@@ -44,23 +44,33 @@ public final class GatewayLoad {
         int warmup = 5_000;
         int chunks = 20;
         int[] concurrency = {1, 16};
+        String portkey = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--portkey" -> portkey = args[++i];
                 case "--requests" -> requests = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--chunks" -> chunks = Integer.parseInt(args[++i]);
                 case "--concurrency" -> concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use --requests N --warmup N --chunks N --concurrency 1,16");
+                        + "; use --requests N --warmup N --chunks N --concurrency 1,16 [--portkey http://127.0.0.1:8787]");
             }
         }
-        List<Result> results = run(requests, warmup, chunks, concurrency);
+        List<Result> results = run(requests, warmup, chunks, concurrency, portkey);
         System.out.println(report(results));
         System.exit(0);
     }
 
     /** Runs every combination and returns the results (direct and vitals per mode and concurrency). */
     public static List<Result> run(int requests, int warmup, int chunks, int[] concurrency) throws Exception {
+        return run(requests, warmup, chunks, concurrency, null);
+    }
+
+    /**
+     * As {@link #run(int, int, int, int[])}, plus Portkey's gateway at {@code portkeyUrl} (already
+     * running; pointed at the same fake upstream with its custom-host header) when not null.
+     */
+    public static List<Result> run(int requests, int warmup, int chunks, int[] concurrency, String portkeyUrl) throws Exception {
         Logger.getLogger("dev.vitals").setLevel(Level.WARNING);
         GatewayLoad load = new GatewayLoad();
         List<Result> out = new ArrayList<>();
@@ -81,10 +91,23 @@ public final class GatewayLoad {
             try {
                 for (boolean stream : new boolean[] {false, true}) {
                     for (int c : concurrency) {
-                        for (String target : new String[] {"direct", "vitals"}) {
-                            int port = target.equals("direct") ? upstream.port() : gateway.port();
-                            load.measure(port, stream, c, warmup);
-                            Result r = load.measure(port, stream, c, requests);
+                        List<String> targets = new ArrayList<>(List.of("direct", "vitals"));
+                        if (portkeyUrl != null) {
+                            targets.add("portkey");
+                        }
+                        for (String target : targets) {
+                            RequestOptions opts;
+                            if (target.equals("portkey")) {
+                                java.net.URI u = java.net.URI.create(portkeyUrl);
+                                opts = options(u.getPort(), "/v1/chat/completions")
+                                        .putHeader("x-portkey-provider", "openai")
+                                        .putHeader("x-portkey-custom-host", "http://127.0.0.1:" + upstream.port() + "/v1")
+                                        .putHeader("authorization", "Bearer bench");
+                            } else {
+                                opts = options(target.equals("direct") ? upstream.port() : gateway.port(), "/v1/chat/completions");
+                            }
+                            load.measure(opts, stream, c, warmup);
+                            Result r = load.measure(opts, stream, c, requests);
                             out.add(new Result(target, stream, c, requests, r.p50Ms, r.p90Ms, r.p99Ms, r.rps, r.errors));
                         }
                     }
@@ -98,13 +121,16 @@ public final class GatewayLoad {
         return out;
     }
 
-    private Result measure(int port, boolean stream, int concurrency, int requests) throws Exception {
+    private static RequestOptions options(int port, String uri) {
+        return new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+                .setURI(uri).putHeader("content-type", "application/json");
+    }
+
+    private Result measure(RequestOptions opts, boolean stream, int concurrency, int requests) throws Exception {
         HttpClientAgent client = clientVertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(concurrency));
         Buffer body = Buffer.buffer("{\"model\":\"bench-model\",\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"What is the capital of France?\"}]}");
-        RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-                .setURI("/v1/chat/completions").putHeader("content-type", "application/json");
         long[] latencies = new long[requests];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
@@ -147,21 +173,37 @@ public final class GatewayLoad {
         return sorted[Math.max(0, Math.min(sorted.length - 1, idx))] / 1e6;
     }
 
-    /** A Markdown table: per mode and concurrency, direct and vitals rows plus the added latency. */
+    /** A Markdown table: per mode and concurrency, each target, the latency it added over direct, and Vitals/Portkey. */
     public static String report(List<Result> results) {
         StringBuilder sb = new StringBuilder();
         sb.append("| mode | concurrency | target | p50 ms | p90 ms | p99 ms | req/s | errors | added p50 ms | added p99 ms |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
-        for (int i = 0; i < results.size(); i += 2) {
-            Result d = results.get(i);
-            Result v = results.get(i + 1);
-            for (Result r : List.of(d, v)) {
-                boolean vitals = r == v;
-                sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %.3f | %.3f | %.3f | %.0f | %d | %s | %s |%n",
-                        r.stream ? "stream" : "non-stream", r.concurrency, r.target, r.p50Ms, r.p90Ms, r.p99Ms, r.rps, r.errors,
-                        vitals ? String.format(Locale.ROOT, "%.3f", v.p50Ms - d.p50Ms) : "",
-                        vitals ? String.format(Locale.ROOT, "%.3f", v.p99Ms - d.p99Ms) : ""));
+        java.util.Map<String, Result> direct = new java.util.HashMap<>();
+        java.util.Map<String, Result> vitals = new java.util.HashMap<>();
+        List<String> ratios = new ArrayList<>();
+        for (Result r : results) {
+            String key = (r.stream ? "stream" : "non-stream") + " c=" + r.concurrency;
+            if (r.target.equals("direct")) {
+                direct.put(key, r);
+            } else if (r.target.equals("vitals")) {
+                vitals.put(key, r);
             }
+            Result d = direct.get(key);
+            boolean added = d != null && !r.target.equals("direct");
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %.3f | %.3f | %.3f | %.0f | %d | %s | %s |%n",
+                    r.stream ? "stream" : "non-stream", r.concurrency, r.target, r.p50Ms, r.p90Ms, r.p99Ms, r.rps, r.errors,
+                    added ? String.format(Locale.ROOT, "%.3f", r.p50Ms - d.p50Ms) : "",
+                    added ? String.format(Locale.ROOT, "%.3f", r.p99Ms - d.p99Ms) : ""));
+            if (r.target.equals("portkey") && d != null && vitals.containsKey(key)) {
+                Result v = vitals.get(key);
+                ratios.add(String.format(Locale.ROOT, "%s: added p50 Vitals/Portkey = %.3f, added p99 Vitals/Portkey = %.3f%s", key,
+                        (v.p50Ms - d.p50Ms) / (r.p50Ms - d.p50Ms), (v.p99Ms - d.p99Ms) / (r.p99Ms - d.p99Ms),
+                        r.errors > 0 ? " (Portkey had " + r.errors + " errors)" : ""));
+            }
+        }
+        if (!ratios.isEmpty()) {
+            sb.append('\n');
+            ratios.forEach(x -> sb.append("- ").append(x).append('\n'));
         }
         return sb.toString();
     }

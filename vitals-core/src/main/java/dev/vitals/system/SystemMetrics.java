@@ -46,7 +46,7 @@ import java.util.logging.Logger;
  *   <tr><th>name</th><th>type</th><th>labels</th><th>meaning</th></tr>
  *   <tr><td>{@code vitals_system_cpu_utilization_ratio}</td><td>gauge</td><td></td>
  *       <td>share of all logical CPUs busy between the last two samples, 0..1</td></tr>
- *   <tr><td>{@code vitals_system_cpu_count}</td><td>gauge</td><td></td><td>logical CPUs</td></tr>
+ *   <tr><td>{@code vitals_system_cpus}</td><td>gauge</td><td></td><td>logical CPUs</td></tr>
  *   <tr><td>{@code vitals_system_load1}, {@code _load5}, {@code _load15}</td><td>gauge</td><td></td>
  *       <td>load averages (absent where the OS has none)</td></tr>
  *   <tr><td>{@code vitals_system_memory_total_bytes}</td><td>gauge</td><td></td><td>physical memory</td></tr>
@@ -100,7 +100,7 @@ public final class SystemMetrics implements AutoCloseable {
         gauge(registry, "vitals_system_cpu_utilization_ratio", Unit.RATIO,
                 "Share of all logical CPUs' time spent non-idle between the last two samples, 0..1.",
                 SystemSnapshot::hostCpuRatio);
-        gauge(registry, "vitals_system_cpu_count", null, "Logical CPUs of the host.", SystemSnapshot::logicalCpus);
+        gauge(registry, "vitals_system_cpus", null, "Logical CPUs of the host.", SystemSnapshot::logicalCpus);
         gauge(registry, "vitals_system_load1", null, "1-minute load average.", SystemSnapshot::load1);
         gauge(registry, "vitals_system_load5", null, "5-minute load average.", SystemSnapshot::load5);
         gauge(registry, "vitals_system_load15", null, "15-minute load average.", SystemSnapshot::load15);

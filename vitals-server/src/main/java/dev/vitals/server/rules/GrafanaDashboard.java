@@ -111,18 +111,23 @@ public final class GrafanaDashboard {
         p.add(new DashboardPanel(business, "Successful calls in range", "stat", "short",
                 "Successful LLM calls in the dashboard's time range.",
                 List.of(t("sum(increase(llm_requests_total{status=\"success\", " + SEL + "}[$__range]))", "calls")), null));
-        p.add(new DashboardPanel(business, "Unique users", "stat", "short", "Distinct users served.",
-                List.of(t("sum(vitals_unique_users)", "users")), "vitals_unique_users"));
+        p.add(new DashboardPanel(business, "Unique users", "stat", "short",
+                "Distinct users (HyperLogLog estimate) per replica over the last 1 h and 24 h; replicas' sketches are not merged here.",
+                List.of(t("max by (window) (vitals_unique_users{model=\"__all__\", instance=~\"$instance\"})", "{{window}}")), null));
 
         String system = "System";
         p.add(new DashboardPanel(system, "Process CPU", "timeseries", "short", "CPU cores used by each Vitals process.",
                 List.of(t("rate(process_cpu_seconds_total{instance=~\"$instance\"}" + RI + ")", "{{instance}}")), null));
         p.add(new DashboardPanel(system, "JVM memory used", "timeseries", "bytes", "JVM heap and non-heap memory in use.",
                 List.of(t("sum by (instance, area) (jvm_memory_used_bytes{instance=~\"$instance\"})", "{{instance}} {{area}}")), null));
-        p.add(new DashboardPanel(system, "Vitals system metrics", "timeseries", "short",
-                "Every vitals_system_* series (host and accelerator vitals).",
-                List.of(t("{__name__=~\"vitals_system_.+\", instance=~\"$instance\"}", "{{__name__}} {{instance}}")),
-                "vitals_system_*"));
+        p.add(new DashboardPanel(system, "Host CPU", "timeseries", "percentunit",
+                "Host CPU utilization and the share the Vitals process uses.",
+                List.of(t("vitals_system_cpu_utilization_ratio{instance=~\"$instance\"}", "host {{instance}}"),
+                        t("vitals_process_cpu_utilization_ratio{instance=~\"$instance\"}", "vitals {{instance}}")), null));
+        p.add(new DashboardPanel(system, "GPU utilization", "timeseries", "percentunit",
+                "Utilization of each NVIDIA GPU on the hosts (nvidia-smi).",
+                List.of(t("vitals_gpu_utilization_ratio{instance=~\"$instance\"}", "{{name}} {{index}} {{instance}}")),
+                "vitals_gpu_*"));
         return p;
     }
 
