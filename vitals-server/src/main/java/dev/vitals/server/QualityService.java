@@ -336,7 +336,7 @@ public final class QualityService implements CallListener {
                 throw new Rejected(422, "wrong_task", at + ": model '" + rec.model + "' is a " + known + " model, this record is " + rec.task);
             }
             tasks.put(rec.model, rec.task);
-            byModel.computeIfAbsent(rec.model, m -> new Batch()).add(rec);
+            byModel.computeIfAbsent(rec.model, m -> new Batch()).add(rec, i);
         }
         // dry run on scratch accumulators, so a value the library rejects rejects the batch
         for (Map.Entry<String, Batch> e : byModel.entrySet()) {
@@ -344,7 +344,7 @@ public final class QualityService implements CallListener {
             try {
                 e.getValue().applyTo(scratch);
             } catch (IllegalArgumentException ex) {
-                throw new Rejected(400, "invalid_values", "model '" + e.getKey() + "': " + ex.getMessage());
+                throw new Rejected(400, "invalid_values", locate(e.getKey(), e.getValue(), ex));
             }
         }
         for (Map.Entry<String, Batch> e : byModel.entrySet()) {
@@ -363,6 +363,26 @@ public final class QualityService implements CallListener {
         return a.size();
     }
 
+    /**
+     * The message of a batch the library rejected, naming the record: the library counts rows within
+     * one model's part of the batch, so the model's records are replayed one at a time on a fresh
+     * scratch accumulator, and the first that fails is the bad one.
+     */
+    private String locate(String model, Batch batch, IllegalArgumentException whole) {
+        QualityRecorder scratch = dev.vitals.quality.QualityStats.create(specs.getOrDefault(model, QualitySpec.defaults()));
+        for (int i = 0; i < batch.records.size(); i++) {
+            Batch one = new Batch();
+            one.add(batch.records.get(i), batch.indices.get(i));
+            try {
+                one.applyTo(scratch);
+            } catch (IllegalArgumentException ex) {
+                return "records[" + batch.indices.get(i) + "] (model '" + model + "'): "
+                        + ex.getMessage().replaceFirst("^(row|score) 0: ", "");
+            }
+        }
+        return "model '" + model + "': " + whole.getMessage();
+    }
+
     private record Record(String model, String task, Prediction prediction, double actualValue, double predictedValue,
                           List<Score> scores, String candidate, List<String> references) {
     }
@@ -373,8 +393,12 @@ public final class QualityService implements CallListener {
         final List<Score> scores = new ArrayList<>();
         final List<String> candidates = new ArrayList<>();
         final List<List<String>> references = new ArrayList<>();
+        final List<Record> records = new ArrayList<>();
+        final List<Integer> indices = new ArrayList<>();
 
-        void add(Record r) {
+        void add(Record r, int index) {
+            records.add(r);
+            indices.add(index);
             switch (r.task) {
                 case "classification" -> predictions.add(r.prediction);
                 case "regression" -> regressions.add(new double[] {r.actualValue, r.predictedValue});
