@@ -336,6 +336,19 @@ public final class QualityService implements CallListener {
                 throw new Rejected(422, "wrong_task", at + ": model '" + rec.model + "' is a " + known + " model, this record is " + rec.task);
             }
             tasks.put(rec.model, rec.task);
+            if (rec.scores != null) {
+                // a conflict with the model's earlier scores only shows on the live windows: check it here,
+                // or the batches of the models before this one would already be applied
+                for (int j = 0; j < rec.scores.size(); j++) {
+                    Score s = rec.scores.get(j);
+                    dev.vitals.quality.ScoreKind was = tracker.scoreKind(rec.model, s.name(), s.source());
+                    if (was != null && was != s.kind()) {
+                        throw new Rejected(400, "invalid_values", at + ".scores[" + j + "] (model '" + rec.model + "'): score \""
+                                + cut(s.name()) + "\" from " + s.source().wireName() + " is " + was.wireName() + ", got "
+                                + s.kind().wireName());
+                    }
+                }
+            }
             byModel.computeIfAbsent(rec.model, m -> new Batch()).add(rec, i);
         }
         // dry run on scratch accumulators, so a value the library rejects rejects the batch
