@@ -286,12 +286,24 @@ public final class QualityService implements CallListener {
             return Score.numeric(name, source, d);
         }
         if (value instanceof String s && !s.isEmpty() && s.length() <= 64) {
-            if (s.equalsIgnoreCase("nan") || s.toLowerCase(java.util.Locale.ROOT).contains("infinity")) {
+            if (nonFiniteSpelling(s)) {
                 throw new Rejected(400, "invalid_score", at + ".value must be a finite number, a boolean or a category, got '" + s + "'");
             }
             return Score.category(name, source, s);
         }
         throw new Rejected(400, "invalid_score", at + ".value must be a number, a boolean or a string of 1 to 64 characters");
+    }
+
+    /**
+     * A string that spells a non-finite number, which JSON cannot carry as one: NaN and Infinity as
+     * JavaScript and Java write them, nan and inf as Python and numpy do, with or without a sign.
+     */
+    static boolean nonFiniteSpelling(String s) {
+        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.startsWith("+") || t.startsWith("-")) {
+            t = t.substring(1);
+        }
+        return t.equals("nan") || t.equals("inf") || t.contains("infinity");
     }
 
     private static String string(JsonObject o, String field, boolean required) {
