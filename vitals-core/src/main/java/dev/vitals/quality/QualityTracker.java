@@ -91,6 +91,17 @@ public final class QualityTracker {
         return out;
     }
 
+    /**
+     * The kind of {@code model}'s score series (name, source), fixed when its first value was added;
+     * {@code null} when the model has no such series. Lets a caller that applies several models'
+     * batches check them all before applying any.
+     */
+    public ScoreKind scoreKind(String model, String name, ScoreSource source) {
+        ModelQuality m = model == null ? null : models.get(model);
+        Vocabulary.Series s = m == null ? null : m.vocab.series(new Vocabulary.SeriesKey(name, source));
+        return s == null ? null : s.kind;
+    }
+
     /** The window of {@code model} with length {@code window}; empty when the model has no data yet. */
     public Optional<QualityWindow> window(String model, Duration window) {
         int i = windowIndex(window);

@@ -76,4 +76,18 @@ class QualityTrackerTest {
         assertThat(r.confusion().count("z", "z")).isEqualTo(1);
         assertThat(b.report("m", Duration.ofHours(1)).orElseThrow().regression().mae()).isEqualTo(2.0);
     }
+
+    @Test
+    void scoreKindIsTheKindFixedByTheFirstValue() {
+        QualityTracker t = QualityTracker.builder().clock(clock).build();
+        assertThat(t.scoreKind("m", "helpfulness", ScoreSource.HUMAN)).isNull();
+        t.model("m").addScore(Score.numeric("helpfulness", ScoreSource.HUMAN, 4));
+        t.model("m").addScore(Score.category("tone", ScoreSource.CODE, "formal"));
+        assertThat(t.scoreKind("m", "helpfulness", ScoreSource.HUMAN)).isEqualTo(ScoreKind.NUMERIC);
+        assertThat(t.scoreKind("m", "tone", ScoreSource.CODE)).isEqualTo(ScoreKind.CATEGORICAL);
+        assertThat(t.scoreKind("m", "helpfulness", ScoreSource.LLM_JUDGE)).isNull();
+        assertThat(t.scoreKind("other", "helpfulness", ScoreSource.HUMAN)).isNull();
+        clock.advance(Duration.ofDays(2)); // out of every window, still the model's kind
+        assertThat(t.scoreKind("m", "helpfulness", ScoreSource.HUMAN)).isEqualTo(ScoreKind.NUMERIC);
+    }
 }

@@ -286,12 +286,24 @@ public final class QualityService implements CallListener {
             return Score.numeric(name, source, d);
         }
         if (value instanceof String s && !s.isEmpty() && s.length() <= 64) {
-            if (s.equalsIgnoreCase("nan") || s.toLowerCase(java.util.Locale.ROOT).contains("infinity")) {
+            if (nonFiniteSpelling(s)) {
                 throw new Rejected(400, "invalid_score", at + ".value must be a finite number, a boolean or a category, got '" + s + "'");
             }
             return Score.category(name, source, s);
         }
         throw new Rejected(400, "invalid_score", at + ".value must be a number, a boolean or a string of 1 to 64 characters");
+    }
+
+    /**
+     * A string that spells a non-finite number, which JSON cannot carry as one: NaN and Infinity as
+     * JavaScript and Java write them, nan and inf as Python and numpy do, with or without a sign.
+     */
+    static boolean nonFiniteSpelling(String s) {
+        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.startsWith("+") || t.startsWith("-")) {
+            t = t.substring(1);
+        }
+        return t.equals("nan") || t.equals("inf") || t.contains("infinity");
     }
 
     private static String string(JsonObject o, String field, boolean required) {
@@ -336,7 +348,20 @@ public final class QualityService implements CallListener {
                 throw new Rejected(422, "wrong_task", at + ": model '" + rec.model + "' is a " + known + " model, this record is " + rec.task);
             }
             tasks.put(rec.model, rec.task);
-            byModel.computeIfAbsent(rec.model, m -> new Batch()).add(rec);
+            if (rec.scores != null) {
+                // a conflict with the model's earlier scores only shows on the live windows: check it here,
+                // or the batches of the models before this one would already be applied
+                for (int j = 0; j < rec.scores.size(); j++) {
+                    Score s = rec.scores.get(j);
+                    dev.vitals.quality.ScoreKind was = tracker.scoreKind(rec.model, s.name(), s.source());
+                    if (was != null && was != s.kind()) {
+                        throw new Rejected(400, "invalid_values", at + ".scores[" + j + "] (model '" + rec.model + "'): score \""
+                                + cut(s.name()) + "\" from " + s.source().wireName() + " is " + was.wireName() + ", got "
+                                + s.kind().wireName());
+                    }
+                }
+            }
+            byModel.computeIfAbsent(rec.model, m -> new Batch()).add(rec, i);
         }
         // dry run on scratch accumulators, so a value the library rejects rejects the batch
         for (Map.Entry<String, Batch> e : byModel.entrySet()) {
@@ -344,7 +369,7 @@ public final class QualityService implements CallListener {
             try {
                 e.getValue().applyTo(scratch);
             } catch (IllegalArgumentException ex) {
-                throw new Rejected(400, "invalid_values", "model '" + e.getKey() + "': " + ex.getMessage());
+                throw new Rejected(400, "invalid_values", locate(e.getKey(), e.getValue(), ex));
             }
         }
         for (Map.Entry<String, Batch> e : byModel.entrySet()) {
@@ -363,6 +388,26 @@ public final class QualityService implements CallListener {
         return a.size();
     }
 
+    /**
+     * The message of a batch the library rejected, naming the record: the library counts rows within
+     * one model's part of the batch, so the model's records are replayed one at a time on a fresh
+     * scratch accumulator, and the first that fails is the bad one.
+     */
+    private String locate(String model, Batch batch, IllegalArgumentException whole) {
+        QualityRecorder scratch = dev.vitals.quality.QualityStats.create(specs.getOrDefault(model, QualitySpec.defaults()));
+        for (int i = 0; i < batch.records.size(); i++) {
+            Batch one = new Batch();
+            one.add(batch.records.get(i), batch.indices.get(i));
+            try {
+                one.applyTo(scratch);
+            } catch (IllegalArgumentException ex) {
+                return "records[" + batch.indices.get(i) + "] (model '" + model + "'): "
+                        + ex.getMessage().replaceFirst("^(row|score) 0: ", "");
+            }
+        }
+        return "model '" + model + "': " + whole.getMessage();
+    }
+
     private record Record(String model, String task, Prediction prediction, double actualValue, double predictedValue,
                           List<Score> scores, String candidate, List<String> references) {
     }
@@ -373,8 +418,12 @@ public final class QualityService implements CallListener {
         final List<Score> scores = new ArrayList<>();
         final List<String> candidates = new ArrayList<>();
         final List<List<String>> references = new ArrayList<>();
+        final List<Record> records = new ArrayList<>();
+        final List<Integer> indices = new ArrayList<>();
 
-        void add(Record r) {
+        void add(Record r, int index) {
+            records.add(r);
+            indices.add(index);
             switch (r.task) {
                 case "classification" -> predictions.add(r.prediction);
                 case "regression" -> regressions.add(new double[] {r.actualValue, r.predictedValue});

@@ -293,6 +293,15 @@ public final class VitalsServer {
         return apiKeys;
     }
 
+    /**
+     * Model quality: feedback, evaluations and reports. Exposed so that embedders and tests can act
+     * on it directly, e.g. take a dashboard history point with {@link QualityService#sampleHistory}
+     * now instead of waiting for the server's once-a-minute timer.
+     */
+    public QualityService quality() {
+        return quality;
+    }
+
     public Future<Void> close() {
         if (reloadTimer >= 0) {
             vertx.cancelTimer(reloadTimer);
