@@ -283,11 +283,6 @@ public final class VitalsServer {
         return drift;
     }
 
-    /** Model quality windows. */
-    public QualityService quality() {
-        return quality;
-    }
-
     /** The gateway API keys. */
     public ApiKeys apiKeys() {
         return apiKeys;
