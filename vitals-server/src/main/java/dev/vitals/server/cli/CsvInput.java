@@ -1,7 +1,7 @@
 package dev.vitals.server.cli;
 
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.BufferedInputStream;
@@ -42,7 +42,8 @@ import java.util.List;
 final class CsvInput implements Closeable {
     /** The longest header line searched for the delimiter. */
     private static final int HEADER_SNIFF_BYTES = 1 << 20;
-    private static final CsvMapper MAPPER = new CsvMapper();
+    /** Streaming only (no databind): one parser per file. */
+    private static final CsvFactory FACTORY = new CsvFactory();
 
     private final Path file;
     private final CountingStream counter;
@@ -105,7 +106,7 @@ final class CsvInput implements Closeable {
             in.reset();
             InputStreamReader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
-            CsvParser parser = (CsvParser) MAPPER.getFactory().createParser(reader);
+            CsvParser parser = FACTORY.createParser(reader);
             parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(delimiter).withQuoteChar('"'));
             parser.enable(CsvParser.Feature.WRAP_AS_ARRAY);
             return new CsvInput(file, counter, parser, size, delimiter, bom);

@@ -16,6 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -32,10 +36,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Evaluate a CSV file of predictions against actual values, with scikit-learn's metric definitions:",
-            "classification: accuracy, per-class precision/recall/F1/support, macro/micro/weighted averages,"
-                + " confusion matrix, ROC AUC and log loss (with --score-col or --proba-cols);",
-            "regression: RMSE, MAE, MAPE and R^2.",
+            "Evaluate a CSV file of predictions with scikit-learn's metric definitions.",
+            "Classification: accuracy, per-class precision/recall/F1/support, macro/micro/weighted averages,"
+                + " confusion matrix, ROC AUC and log loss (with --score-col or --proba-cols).",
+            "Regression: RMSE, MAE, MAPE and R^2.",
             ""},
         footer = {
             "",
@@ -69,7 +73,7 @@ final class EvalCommand implements Callable<Integer> {
     Path file;
 
     @Option(names = "--task", required = true, paramLabel = "TASK",
-            description = "classification or regression (valid values: ${COMPLETION-CANDIDATES}).")
+            description = "The task: ${COMPLETION-CANDIDATES}.")
     Task task;
 
     @Option(names = "--label-col", defaultValue = "actual", paramLabel = "COLUMN",
@@ -245,34 +249,39 @@ final class EvalCommand implements Callable<Integer> {
             flags.add("--proba-cols");
         }
         int[] index = resolveColumns(header, wanted, flags);
-        Rows rows = task == Task.regression ? new RegressionRows(header, index)
+        try (Rows<?> rows = task == Task.regression ? new RegressionRows(header, index)
                 : probaCols != null ? new ProbaRows(header, index, classes.keySet().toArray(new String[0]))
                 : scoreCol != null || positive != null ? new BinaryRows(header, index, scoreCol != null)
-                : new LabelRows(header, index);
-        String[] fields = new String[header.size()];
-        long dataRows = 0;
-        try {
-            int n;
-            while ((n = csv.next(fields)) >= 0) {
-                long line = csv.line();
-                if (n != fields.length) {
-                    throw new EvalException(1, "line " + line + ": has " + n + (n == 1 ? " column" : " columns")
-                            + ", but the header (line " + csv.headerLine() + ") has " + fields.length);
+                : new LabelRows(header, index)) {
+            String[] fields = new String[header.size()];
+            long dataRows = 0;
+            try {
+                int n;
+                while ((n = csv.next(fields)) >= 0) {
+                    long line = csv.line();
+                    if (n != fields.length) {
+                        throw new EvalException(1, "line " + line + ": has " + n + (n == 1 ? " column" : " columns")
+                                + ", but the header (line " + csv.headerLine() + ") has " + fields.length);
+                    }
+                    rows.add(fields, line);
+                    dataRows++;
+                    if ((dataRows & (CHUNK - 1)) == 0) {
+                        bar.update(csv.bytesRead());
+                    }
                 }
-                rows.add(fields, line);
-                dataRows++;
-                if ((dataRows & (CHUNK - 1)) == 0) {
-                    bar.update(csv.bytesRead());
-                }
+            } catch (CsvInput.CsvFormatException e) {
+                rows.await(); // a rejected earlier chunk comes first
+                throw new EvalException(1, "line " + e.line + ": " + e.getMessage());
+            } catch (EvalException e) {
+                rows.await();
+                throw e;
             }
-        } catch (CsvInput.CsvFormatException e) {
-            throw new EvalException(1, "line " + e.line + ": " + e.getMessage());
+            if (dataRows == 0) {
+                throw new EvalException(1, "no data rows after the header (line " + csv.headerLine() + ")");
+            }
+            bar.update(csv.size());
+            return rows.finish();
         }
-        if (dataRows == 0) {
-            throw new EvalException(1, "no data rows after the header (line " + csv.headerLine() + ")");
-        }
-        bar.update(csv.size());
-        return rows.finish();
     }
 
     /** Header positions of {@code wanted}; fails naming every missing one and listing the header. */
@@ -388,12 +397,23 @@ final class EvalCommand implements Callable<Integer> {
         return new EvalException(1, String.valueOf(e.getMessage()));
     }
 
-    /** Accumulates rows of one kind of task in chunks. */
-    private abstract class Rows {
+    /**
+     * Checks rows and hands them to {@link QualityStats} in chunks. The reading thread parses and
+     * checks rows into one chunk while a worker thread adds the previous chunk to the stats, so at
+     * most two chunks exist. A chunk the library rejects names its line; when the reader fails too,
+     * the worker's error is reported because its chunk came first.
+     */
+    private abstract class Rows<C extends Chunk> implements AutoCloseable {
         final List<String> header;
         final int[] index;
-        long[] lines = new long[CHUNK];
-        int n;
+        final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "vitals-eval-stats");
+            t.setDaemon(true);
+            return t;
+        });
+        C current;
+        C spare;
+        Future<?> pending;
         QualityStats stats;
 
         Rows(List<String> header, int[] index) {
@@ -401,18 +421,58 @@ final class EvalCommand implements Callable<Integer> {
             this.index = index;
         }
 
-        /** Checks one row and keeps it; flushes a full chunk. */
+        /** Starts with an empty chunk (subclasses call it once their fields are set). */
+        void begin() {
+            current = newChunk(CHUNK);
+        }
+
+        /** Checks one row and keeps it; hands a full chunk over. */
         final void add(String[] fields, long line) throws EvalException {
-            if (n == lines.length && stats != null) {
-                flush();
-                n = 0;
-            } else if (n == lines.length) {
-                grow(lines.length * 2);
-                lines = Arrays.copyOf(lines, lines.length * 2);
+            C c = current;
+            if (c.n == c.lines.length) {
+                if (stats != null) {
+                    submit();
+                    c = current;
+                } else {
+                    c = current = grow(c, c.lines.length * 2);
+                }
             }
-            lines[n] = line;
-            keep(fields, line, n);
-            n++;
+            c.lines[c.n] = line;
+            keep(fields, line, c, c.n);
+            c.n++;
+        }
+
+        /** Hands {@code current} to the worker once the previous chunk is in; continues in the spare. */
+        private void submit() throws EvalException {
+            await();
+            C full = current;
+            pending = worker.submit(() -> {
+                apply(full);
+                return null;
+            });
+            current = spare != null && spare.lines.length == CHUNK ? spare : newChunk(CHUNK);
+            current.n = 0;
+            spare = full.lines.length == CHUNK ? full : null;
+        }
+
+        /** Waits for the chunk in flight; rethrows its rejection. */
+        void await() throws EvalException {
+            if (pending == null) {
+                return;
+            }
+            Future<?> f = pending;
+            pending = null;
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EvalException(1, "interrupted");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof EvalException ee) {
+                    throw ee;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
         }
 
         String label(String[] fields, int k, long line) throws EvalException {
@@ -423,72 +483,121 @@ final class EvalCommand implements Callable<Integer> {
             return s;
         }
 
-        abstract void keep(String[] fields, long line, int row) throws EvalException;
+        abstract C newChunk(int capacity);
 
         /** Only while the spec is not known yet (binary labels): more room for the pending rows. */
-        void grow(int capacity) {
+        C grow(C c, int capacity) {
             throw new IllegalStateException("only pending binary rows grow");
         }
 
-        /** Hands rows [0, n) to stats. */
-        abstract void flush() throws EvalException;
+        /** Checks fields into row {@code row} of {@code c}. */
+        abstract void keep(String[] fields, long line, C c, int row) throws EvalException;
+
+        /** Adds the chunk's rows to stats (on the worker); maps a rejection to its line. */
+        abstract void apply(C c) throws EvalException;
 
         QualityReport finish() throws EvalException {
-            if (n > 0) {
-                flush();
-                n = 0;
+            await();
+            if (current.n > 0) {
+                apply(current);
+                current.n = 0;
             }
             return stats.report();
         }
+
+        @Override
+        public void close() {
+            worker.shutdownNow();
+        }
     }
 
-    private final class RegressionRows extends Rows {
-        final double[] actual = new double[CHUNK];
-        final double[] predicted = new double[CHUNK];
+    /** Rows of one batch: their lines, and columns in subclasses. */
+    private static class Chunk {
+        final long[] lines;
+        int n;
 
+        Chunk(int capacity) {
+            lines = new long[capacity];
+        }
+    }
+
+    private static final class NumberChunk extends Chunk {
+        final double[] actual;
+        final double[] predicted;
+
+        NumberChunk(int capacity) {
+            super(capacity);
+            actual = new double[capacity];
+            predicted = new double[capacity];
+        }
+    }
+
+    private static final class LabelChunk extends Chunk {
+        final String[] actual;
+        final String[] predicted;
+        final double[] values; // scores (one per row) or probabilities (row-major); null when none
+
+        LabelChunk(int capacity, int valuesPerRow) {
+            super(capacity);
+            actual = new String[capacity];
+            predicted = new String[capacity];
+            values = valuesPerRow == 0 ? null : new double[capacity * valuesPerRow];
+        }
+    }
+
+    private final class RegressionRows extends Rows<NumberChunk> {
         RegressionRows(List<String> header, int[] index) {
             super(header, index);
             stats = QualityStats.create();
+            begin();
         }
 
         @Override
-        void keep(String[] f, long line, int row) throws EvalException {
-            actual[row] = number(f[index[0]], line, header, index[0]);
-            predicted[row] = number(f[index[1]], line, header, index[1]);
+        NumberChunk newChunk(int capacity) {
+            return new NumberChunk(capacity);
         }
 
         @Override
-        void flush() throws EvalException {
+        void keep(String[] f, long line, NumberChunk c, int row) throws EvalException {
+            c.actual[row] = number(f[index[0]], line, header, index[0]);
+            c.predicted[row] = number(f[index[1]], line, header, index[1]);
+        }
+
+        @Override
+        void apply(NumberChunk c) throws EvalException {
             try {
-                stats.addRegression(actual, predicted, n);
+                stats.addRegression(c.actual, c.predicted, c.n);
             } catch (IllegalArgumentException e) {
-                throw rejected(e, lines);
+                throw rejected(e, c.lines);
             }
         }
     }
 
     /** Classification from labels only: an open multiclass task. */
-    private final class LabelRows extends Rows {
-        final String[] actual = new String[CHUNK];
-        final String[] predicted = new String[CHUNK];
-
+    private final class LabelRows extends Rows<LabelChunk> {
         LabelRows(List<String> header, int[] index) {
             super(header, index);
             stats = QualityStats.create(QualitySpec.builder().aucBins(aucBins).build());
+            begin();
         }
 
         @Override
-        void keep(String[] f, long line, int row) throws EvalException {
-            actual[row] = label(f, 0, line);
-            predicted[row] = label(f, 1, line);
+        LabelChunk newChunk(int capacity) {
+            return new LabelChunk(capacity, 0);
         }
 
         @Override
-        void flush() throws EvalException {
+        void keep(String[] f, long line, LabelChunk c, int row) throws EvalException {
+            c.actual[row] = label(f, 0, line);
+            c.predicted[row] = label(f, 1, line);
+        }
+
+        @Override
+        void apply(LabelChunk c) throws EvalException {
             try {
-                stats.addClassification(actual, predicted, (double[]) null, n);
+                stats.addClassification(c.actual, c.predicted, (double[]) null, c.n);
             } catch (IllegalArgumentException e) {
-                throw rejected(e, lines);
+                throw rejected(e, c.lines);
             }
         }
     }
@@ -497,36 +606,51 @@ final class EvalCommand implements Callable<Integer> {
      * A binary task: its two labels come from --positive and the data, so the spec is made once
      * both are known (rows are held until then, normally fewer than one chunk).
      */
-    private final class BinaryRows extends Rows {
+    private final class BinaryRows extends Rows<LabelChunk> {
         final boolean scored;
-        String[] actual = new String[CHUNK];
-        String[] predicted = new String[CHUNK];
-        double[] scores;
         String first;
         String second;
 
         BinaryRows(List<String> header, int[] index, boolean scored) {
             super(header, index);
             this.scored = scored;
-            this.scores = scored ? new double[CHUNK] : null;
             this.first = positive;
+            begin();
         }
 
         @Override
-        void keep(String[] f, long line, int row) throws EvalException {
+        LabelChunk newChunk(int capacity) {
+            return new LabelChunk(capacity, scored ? 1 : 0);
+        }
+
+        @Override
+        LabelChunk grow(LabelChunk c, int capacity) {
+            LabelChunk g = newChunk(capacity);
+            System.arraycopy(c.lines, 0, g.lines, 0, c.n);
+            System.arraycopy(c.actual, 0, g.actual, 0, c.n);
+            System.arraycopy(c.predicted, 0, g.predicted, 0, c.n);
+            if (scored) {
+                System.arraycopy(c.values, 0, g.values, 0, c.n);
+            }
+            g.n = c.n;
+            return g;
+        }
+
+        @Override
+        void keep(String[] f, long line, LabelChunk c, int row) throws EvalException {
             String a = label(f, 0, line);
             String p = label(f, 1, line);
             check(a, line, 0);
             check(p, line, 1);
-            actual[row] = a;
-            predicted[row] = p;
+            c.actual[row] = a;
+            c.predicted[row] = p;
             if (scored) {
                 double s = number(f[index[2]], line, header, index[2]);
                 if (!(s >= 0 && s <= 1)) {
                     throw new EvalException(1, where(line, header, index[2]) + ": score " + f[index[2]].trim()
                             + " is outside [0, 1]; it must be the probability of the positive label");
                 }
-                scores[row] = s;
+                c.values[row] = s;
             }
         }
 
@@ -558,27 +682,11 @@ final class EvalCommand implements Callable<Integer> {
         }
 
         @Override
-        void grow(int capacity) {
-            actual = Arrays.copyOf(actual, capacity);
-            predicted = Arrays.copyOf(predicted, capacity);
-            if (scores != null) {
-                scores = Arrays.copyOf(scores, capacity);
-            }
-        }
-
-        @Override
-        void flush() throws EvalException {
+        void apply(LabelChunk c) throws EvalException {
             try {
-                stats.addClassification(actual, predicted, scores, n);
+                stats.addClassification(c.actual, c.predicted, c.values, c.n);
             } catch (IllegalArgumentException e) {
-                throw rejected(e, lines);
-            }
-            if (actual.length > CHUNK) {
-                // the pending rows are in: back to chunk-sized arrays
-                actual = new String[CHUNK];
-                predicted = new String[CHUNK];
-                scores = scored ? new double[CHUNK] : null;
-                lines = new long[CHUNK];
+                throw rejected(e, c.lines);
             }
         }
 
@@ -599,24 +707,26 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** A closed multiclass task whose labels are the --proba-cols classes. */
-    private final class ProbaRows extends Rows {
+    private final class ProbaRows extends Rows<LabelChunk> {
         final String[] classes;
         final Map<String, String> interned = new HashMap<>();
         final int m;
-        final String[] actual = new String[CHUNK];
-        final String[] predicted = new String[CHUNK];
-        final double[] probabilities;
 
         ProbaRows(List<String> header, int[] index, String[] classes) {
             super(header, index);
             this.classes = classes;
             this.m = classes.length;
-            this.probabilities = new double[CHUNK * m];
             for (String c : classes) {
                 interned.put(c, c);
             }
             stats = QualityStats.create(QualitySpec.builder().labels(classes).aucBins(aucBins)
                     .maxLabels(Math.max(1000, classes.length)).build());
+            begin();
+        }
+
+        @Override
+        LabelChunk newChunk(int capacity) {
+            return new LabelChunk(capacity, m);
         }
 
         private String known(String[] f, int k, long line) throws EvalException {
@@ -630,9 +740,9 @@ final class EvalCommand implements Callable<Integer> {
         }
 
         @Override
-        void keep(String[] f, long line, int row) throws EvalException {
-            actual[row] = known(f, 0, line);
-            predicted[row] = known(f, 1, line);
+        void keep(String[] f, long line, LabelChunk c, int row) throws EvalException {
+            c.actual[row] = known(f, 0, line);
+            c.predicted[row] = known(f, 1, line);
             int base = row * m;
             double sum = 0;
             for (int j = 0; j < m; j++) {
@@ -642,7 +752,7 @@ final class EvalCommand implements Callable<Integer> {
                     throw new EvalException(1, where(line, header, col) + ": probability " + f[col].trim()
                             + " is outside [0, 1]");
                 }
-                probabilities[base + j] = p;
+                c.values[base + j] = p;
                 sum += p;
             }
             if (!(Math.abs(sum - 1) <= 1e-6)) {
@@ -657,11 +767,11 @@ final class EvalCommand implements Callable<Integer> {
         }
 
         @Override
-        void flush() throws EvalException {
+        void apply(LabelChunk c) throws EvalException {
             try {
-                stats.addClassification(actual, predicted, classes, probabilities, n);
+                stats.addClassification(c.actual, c.predicted, classes, c.values, c.n);
             } catch (IllegalArgumentException e) {
-                throw rejected(e, lines);
+                throw rejected(e, c.lines);
             }
         }
     }

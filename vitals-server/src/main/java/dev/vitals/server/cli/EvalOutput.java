@@ -27,15 +27,18 @@ final class EvalOutput {
 
     /**
      * Jackson for the report: indented; NaN and infinities (undefined metrics) as null; characters
-     * outside ASCII as JSON escapes (backslash, u, four hex digits), so labels survive any console encoding.
+     * outside ASCII as JSON escapes (backslash, u, four hex digits), so labels survive any console
+     * encoding. In a holder: the table does not pay for databind's start-up.
      */
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
-            .build()
-            .registerModule(new SimpleModule("vitals-eval-nan-as-null")
-                    .addSerializer(Double.class, new FiniteOrNull())
-                    .addSerializer(Double.TYPE, new FiniteOrNull()));
+    private static final class Json {
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+                .build()
+                .registerModule(new SimpleModule("vitals-eval-nan-as-null")
+                        .addSerializer(Double.class, new FiniteOrNull())
+                        .addSerializer(Double.TYPE, new FiniteOrNull()));
+    }
 
     private EvalOutput() {
     }
@@ -55,7 +58,7 @@ final class EvalOutput {
     /** The report as indented JSON with a final newline. */
     static String json(QualityReport report) {
         try {
-            return JSON.writeValueAsString(report) + System.lineSeparator();
+            return Json.MAPPER.writeValueAsString(report) + System.lineSeparator();
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -128,6 +128,14 @@ class EvalBadInputTest {
         }
         EvalRun run = failing(1, write("labels.csv", b.toString()), "--task", "classification");
         assertThat(run.err()).contains(": line 1002: label \"x1000\" would exceed the limit of 1000 distinct labels");
+        // the chunk is checked by the library while the next one is read: its error still comes first
+        for (int i = 1005; i < EvalCommand.CHUNK + 100; i++) {
+            b.append("x0,x0\n");
+        }
+        b.append("x0,x0,x0\n");
+        EvalRun both = failing(1, write("labels.csv", b.toString()), "--task", "classification");
+        assertThat(both.err()).contains(": line 1002: label \"x1000\" would exceed")
+                .doesNotContain("columns");
     }
 
     @Test
