@@ -2,12 +2,13 @@
 # Benchmark: `./vitals eval` against scikit-learn, end to end (file parsing included), on a
 # binary classification CSV with scores (default 1,000,000 rows, fixed seed, in a temp dir).
 #
-#   bench/eval-vs-sklearn.sh [ROWS] [RUNS]        # defaults: 1000000 rows, 3 runs of each
+#   bench/eval-vs-sklearn.sh [ROWS] [RUNS]        # defaults: 1000000 rows, 5 runs of each
 #
 # Needs: Debian's python3-sklearn (python3, numpy, scikit-learn; no pandas), GNU time
 # (/usr/bin/time -v: wall time and peak RSS; `apt-get install -y time`), a JDK 17 and Maven for
-# the first ./vitals build. The page cache is warmed before timing; each tool runs RUNS times and
-# the median wall time and the largest peak RSS are reported.
+# the first ./vitals build. The page cache is warmed before timing; each tool runs RUNS times,
+# interleaved, and the median and minimum wall time, the median CPU time (user + system) and the
+# largest peak RSS are reported.
 #
 # scikit-learn is timed twice: reading with numpy.loadtxt (numpy >= 1.23 parses in C; labels as
 # integers, sklearn's fastest path) and with the csv module (labels as strings, like vitals). Both compute what vitals prints for
@@ -16,7 +17,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rows="${1:-1000000}"
-runs="${2:-3}"
+runs="${2:-5}"
 py="${PYTHON:-/usr/bin/python3}"
 [ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install -y time" >&2; exit 1; }
 tmp="$(mktemp -d)"
@@ -76,37 +77,43 @@ PY
 # ---- build the jar first (not timed) -------------------------------------------------------------
 "$here/vitals" --version >/dev/null
 
-measure() { # name, output file, command...
-  local name="$1" out="$2"; shift 2
-  local walls=() rss=0
-  for ((i = 1; i <= runs; i++)); do
-    /usr/bin/time -v -o "$tmp/time.txt" "$@" >"$out"
-    local wall kb
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (j = 1; j <= n; j++) s = s * 60 + t[j]; print s}' "$tmp/time.txt")
+# tools: name | command (run with bash -c; $CSV is the data file, output to stdout)
+tools=(
+  "./vitals eval|\"$here/vitals\" eval \"\$CSV\" --task classification --score-col score --json"
+  "./vitals eval, VITALS_JAVA_OPTS=-Xmx64m|VITALS_JAVA_OPTS=-Xmx64m \"$here/vitals\" eval \"\$CSV\" --task classification --score-col score --json"
+  "sklearn, numpy.loadtxt|\"$py\" \"$tmp/sk.py\" \"\$CSV\" loadtxt"
+  "sklearn, csv module|\"$py\" \"$tmp/sk.py\" \"\$CSV\" csv"
+)
+export CSV="$tmp/preds.csv"
+# runs are interleaved (tool 1, 2, 3, 4, tool 1, ...) so that a change in the machine's load hits all
+for ((i = 1; i <= runs; i++)); do
+  for t in "${!tools[@]}"; do
+    name="${tools[$t]%%|*}"
+    /usr/bin/time -v -o "$tmp/time.txt" bash -c "${tools[$t]#*|}" >"$tmp/out$t.json"
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, a, ":"); s = 0; for (j = 1; j <= n; j++) s = s * 60 + a[j]; print s}' "$tmp/time.txt")
+    cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {print u + s}' "$tmp/time.txt")
     kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/time.txt")
-    walls+=("$wall")
-    ((kb > rss)) && rss=$kb
-    echo "  $name run $i: ${wall}s, peak RSS $((kb / 1024)) MB, load $(cut -d' ' -f1 /proc/loadavg)" >&2
+    echo "$t $wall $cpu $kb" >>"$tmp/samples.txt"
+    printf '  run %d %-40s %6.2f s wall %6.2f s cpu %5d MB  (load %s)\n' "$i" "$name" "$wall" "$cpu" "$((kb / 1024))" \
+      "$(cut -d' ' -f1 /proc/loadavg)"
   done
-  local median
-  median=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
-  printf '%-34s %8.2f s %8d MB\n' "$name" "$median" "$((rss / 1024))" >>"$tmp/results.txt"
-}
-
-: >"$tmp/results.txt"
-measure "./vitals eval" "$tmp/vitals.json" \
-  "$here/vitals" eval "$tmp/preds.csv" --task classification --score-col score --json
-measure "./vitals eval (-Xmx64m)" "$tmp/vitals64.json" \
-  env VITALS_JAVA_OPTS=-Xmx64m "$here/vitals" eval "$tmp/preds.csv" --task classification --score-col score --json
-measure "sklearn (numpy.loadtxt)" "$tmp/sk_loadtxt.json" "$py" "$tmp/sk.py" "$tmp/preds.csv" loadtxt
-measure "sklearn (csv module)" "$tmp/sk_csv.json" "$py" "$tmp/sk.py" "$tmp/preds.csv" csv
+done
 
 echo
-printf '%-34s %10s %11s\n' "tool ($rows rows, median of $runs)" "wall" "peak RSS"
-cat "$tmp/results.txt"
+printf '%-40s %10s %10s %10s %10s\n' "$rows rows, $runs runs each" "median wall" "min wall" "median cpu" "peak RSS"
+for t in "${!tools[@]}"; do
+  awk -v t="$t" -v name="${tools[$t]%%|*}" '
+    $1 == t { w[++n] = $2; c[n] = $3; if ($4 > r) r = $4 }
+    END {
+      # medians by insertion sort
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && w[j - 1] > w[j]; j--) { x = w[j]; w[j] = w[j - 1]; w[j - 1] = x }
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && c[j - 1] > c[j]; j--) { x = c[j]; c[j] = c[j - 1]; c[j - 1] = x }
+      printf "%-40s %9.2fs %9.2fs %9.2fs %7d MB\n", name, w[int((n + 1) / 2)], w[1], c[int((n + 1) / 2)], r / 1024
+    }' "$tmp/samples.txt"
+done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-"$py" - "$tmp/vitals.json" "$tmp/sk_loadtxt.json" "$tmp/sk_csv.json" <<'PY'
+"$py" - "$tmp/out0.json" "$tmp/out2.json" "$tmp/out3.json" <<'PY'
 import json, sys
 v = json.load(open(sys.argv[1]))["classification"]
 for path in sys.argv[2:]:
@@ -120,7 +127,7 @@ for path in sys.argv[2:]:
     assert v["confusion"]["counts"] == s["confusion"], "confusion matrices differ"
     assert d["accuracy"] < 1e-12 and d["f1"] < 1e-12 and d["log_loss"] < 1e-9, d
     assert d["roc_auc"] <= v["rocAucErrorBound"] + 1e-12, d
-    print(f"agreement with {path.rsplit('/', 1)[1]}: |d accuracy| {d['accuracy']:.1e}, |d f1| {d['f1']:.1e},"
+    print(f"agreement with {'sklearn, numpy.loadtxt' if path.endswith('out2.json') else 'sklearn, csv module'}: |d accuracy| {d['accuracy']:.1e}, |d f1| {d['f1']:.1e},"
           f" |d log loss| {d['log_loss']:.1e}, |d ROC AUC| {d['roc_auc']:.1e}"
           f" (vitals' bound {v['rocAucErrorBound']:.1e}); confusion matrices equal")
 PY
