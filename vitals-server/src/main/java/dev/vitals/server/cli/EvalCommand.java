@@ -1,0 +1,778 @@
+package dev.vitals.server.cli;
+
+import dev.vitals.quality.QualityReport;
+import dev.vitals.quality.QualitySpec;
+import dev.vitals.quality.QualityStats;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vitals eval}: model quality of a CSV file of predictions, with scikit-learn's metric
+ * definitions ({@link QualityStats}). Rows are streamed in chunks of {@value #CHUNK} into the
+ * batch methods, so memory stays bounded whatever the file's length.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Evaluate a CSV file of predictions with scikit-learn's metric definitions.",
+            "Classification: accuracy, per-class precision/recall/F1/support, macro/micro/weighted averages,"
+                + " confusion matrix, ROC AUC and log loss (with --score-col or --proba-cols).",
+            "Regression: RMSE, MAE, MAPE and R^2.",
+            ""},
+        footer = {
+            "",
+            "The file: UTF-8 (a byte order mark is skipped), a header row first, double quotes as in RFC 4180."
+                + " The delimiter is whichever of , ; and TAB occurs most often in the header line (ties: , then ;)."
+                + " Blank lines are skipped. Labels are compared as text, exactly as written.",
+            "Errors name the line (1-based; the header is line 1) and the column. Nothing is printed on stdout"
+                + " unless the whole file is valid.",
+            "",
+            "Exit codes: 0 done; 1 invalid data in the file (a bad row, no data rows); 2 usage: bad options,"
+                + " the file cannot be read, a column is missing.",
+            "",
+            "Examples:",
+            "  vitals eval preds.csv --task classification --score-col score --positive fraud",
+            "  vitals eval preds.csv --task classification --proba-cols p_cat,p_dog,p_bird",
+            "  vitals eval preds.csv --task regression --label-col y --pred-col y_hat --json"})
+final class EvalCommand implements Callable<Integer> {
+    /** Rows per batch handed to {@link QualityStats}. */
+    static final int CHUNK = 8192;
+    /** Largest number of classes whose confusion matrix the table prints. */
+    static final int MAX_MATRIX_CLASSES = 20;
+    private static final Pattern ROW_ERROR = Pattern.compile("row (\\d+): (.*)", Pattern.DOTALL);
+
+    /** The kinds of task. */
+    enum Task { classification, regression }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "CSV file with a header row.")
+    Path file;
+
+    @Option(names = "--task", required = true, paramLabel = "TASK",
+            description = "The task: ${COMPLETION-CANDIDATES}.")
+    Task task;
+
+    @Option(names = "--label-col", defaultValue = "actual", paramLabel = "COLUMN",
+            description = "Column of the actual label or value (default: ${DEFAULT-VALUE}).")
+    String labelCol;
+
+    @Option(names = "--pred-col", defaultValue = "predicted", paramLabel = "COLUMN",
+            description = "Column of the predicted label or value (default: ${DEFAULT-VALUE}).")
+    String predCol;
+
+    @Option(names = "--score-col", paramLabel = "COLUMN",
+            description = "Binary classification: column of the positive label's probability, in [0, 1];"
+                    + " gives ROC AUC and log loss.")
+    String scoreCol;
+
+    @Option(names = "--proba-cols", split = ",", paramLabel = "[CLASS=]COLUMN",
+            description = "Multiclass: one probability column per class, each row summing to 1 (tolerance 1e-6);"
+                    + " gives ROC AUC (one-vs-rest, macro) and log loss. CLASS defaults to the column name"
+                    + " without a leading 'p_' (p_cat is class cat). Every label must be one of these classes.")
+    List<String> probaCols;
+
+    @Option(names = "--positive", paramLabel = "LABEL",
+            description = "Binary classification: the positive label, whose probability --score-col gives."
+                    + " Default: the greater of the two labels in code point order, as scikit-learn's log_loss"
+                    + " (1 of 0/1, true of false/true, yes of no/yes).")
+    String positive;
+
+    @Option(names = "--auc-bins", defaultValue = "10000", paramLabel = "N",
+            description = "Score bins for ROC AUC, 10 to 100000 (default: ${DEFAULT-VALUE}). The report gives"
+                    + " a bound on the AUC's binning error, about 1/(2N) for spread scores.")
+    int aucBins;
+
+    @Option(names = "--json",
+            description = "Print the report as JSON (dev.vitals.quality.QualityReport; undefined metrics,"
+                    + " NaN in Java, are null).")
+    boolean json;
+
+    @Option(names = "--progress",
+            description = "Show the progress bar on stderr even when the console is not a terminal"
+                    + " (it is shown on a terminal for files over 16 MB).")
+    boolean progress;
+
+    /** Invalid input with its exit code. */
+    static final class EvalException extends Exception {
+        final int exitCode;
+
+        EvalException(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        checkOptions();
+        Progress bar = null;
+        try (CsvInput csv = openFile()) {
+            bar = Progress.forFile(err, csv.size(), progress);
+            QualityReport report = evaluate(csv, bar);
+            bar.finish();
+            String text = json ? EvalOutput.json(report) : EvalOutput.table(report, this, csv);
+            out.print(text);
+            out.flush();
+            return 0;
+        } catch (EvalException e) {
+            if (bar != null) {
+                bar.finish();
+            }
+            err.println("vitals eval: " + file + ": " + e.getMessage());
+            err.flush();
+            return e.exitCode;
+        } catch (IOException e) {
+            if (bar != null) {
+                bar.finish();
+            }
+            err.println("vitals eval: " + file + ": cannot read: " + e);
+            err.flush();
+            return 2;
+        }
+    }
+
+    private void checkOptions() {
+        List<String> wrong = new ArrayList<>();
+        if (task == Task.regression) {
+            for (String[] o : new String[][] {{"--score-col", scoreCol}, {"--positive", positive}}) {
+                if (o[1] != null) {
+                    wrong.add(o[0]);
+                }
+            }
+            if (probaCols != null) {
+                wrong.add("--proba-cols");
+            }
+            if (!wrong.isEmpty()) {
+                throw usage(String.join(", ", wrong) + " only apply to --task classification");
+            }
+        }
+        if (scoreCol != null && probaCols != null) {
+            throw usage("give --score-col (binary) or --proba-cols (multiclass), not both");
+        }
+        if (positive != null && probaCols != null) {
+            throw usage("--positive goes with --score-col; with --proba-cols every class has its own column");
+        }
+        if (positive != null && positive.isEmpty()) {
+            throw usage("--positive must not be empty");
+        }
+        if (aucBins < 10 || aucBins > 100_000) {
+            throw usage("--auc-bins must be in [10, 100000], got " + aucBins);
+        }
+        if (probaCols != null) {
+            probaClasses();
+        }
+    }
+
+    /** --proba-cols as class -> column, in the order given. */
+    Map<String, String> probaClasses() {
+        Map<String, String> classes = new LinkedHashMap<>();
+        for (String item : probaCols) {
+            int eq = item.indexOf('=');
+            String column = eq < 0 ? item : item.substring(eq + 1);
+            String label = eq < 0 ? (item.startsWith("p_") && item.length() > 2 ? item.substring(2) : item)
+                    : item.substring(0, eq);
+            if (label.isEmpty() || column.isEmpty()) {
+                throw usage("--proba-cols: \"" + item + "\" must be COLUMN or CLASS=COLUMN, both non-empty");
+            }
+            if (classes.put(label, column) != null) {
+                throw usage("--proba-cols: class \"" + label + "\" appears twice");
+            }
+        }
+        if (classes.size() < 2) {
+            throw usage("--proba-cols needs a column for each of at least 2 classes, got " + classes.size());
+        }
+        return classes;
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private CsvInput openFile() throws EvalException, IOException {
+        if (Files.isDirectory(file)) {
+            throw new EvalException(2, "is a directory, not a CSV file");
+        }
+        try {
+            return CsvInput.open(file);
+        } catch (NoSuchFileException e) {
+            throw new EvalException(2, "no such file");
+        } catch (AccessDeniedException e) {
+            throw new EvalException(2, "permission denied");
+        } catch (CsvInput.CsvFormatException e) {
+            throw new EvalException(1, "line " + e.line + ": " + e.getMessage());
+        }
+    }
+
+    // ---- evaluation ----------------------------------------------------------------------------
+
+    private QualityReport evaluate(CsvInput csv, Progress bar) throws EvalException, IOException {
+        List<String> header = csv.header();
+        Map<String, String> classes = probaCols == null ? Map.of() : probaClasses();
+        List<String> wanted = new ArrayList<>();
+        List<String> flags = new ArrayList<>();
+        wanted.add(labelCol);
+        flags.add("--label-col");
+        wanted.add(predCol);
+        flags.add("--pred-col");
+        if (scoreCol != null) {
+            wanted.add(scoreCol);
+            flags.add("--score-col");
+        }
+        for (String c : classes.values()) {
+            wanted.add(c);
+            flags.add("--proba-cols");
+        }
+        int[] index = resolveColumns(header, wanted, flags);
+        try (Rows<?> rows = task == Task.regression ? new RegressionRows(header, index)
+                : probaCols != null ? new ProbaRows(header, index, classes.keySet().toArray(new String[0]))
+                : scoreCol != null || positive != null ? new BinaryRows(header, index, scoreCol != null)
+                : new LabelRows(header, index)) {
+            String[] fields = new String[header.size()];
+            long dataRows = 0;
+            try {
+                int n;
+                while ((n = csv.next(fields)) >= 0) {
+                    long line = csv.line();
+                    if (n != fields.length) {
+                        throw new EvalException(1, "line " + line + ": has " + n + (n == 1 ? " column" : " columns")
+                                + ", but the header (line " + csv.headerLine() + ") has " + fields.length);
+                    }
+                    rows.add(fields, line);
+                    dataRows++;
+                    if ((dataRows & (CHUNK - 1)) == 0) {
+                        bar.update(csv.bytesRead());
+                    }
+                }
+            } catch (CsvInput.CsvFormatException e) {
+                rows.await(); // a rejected earlier chunk comes first
+                throw new EvalException(1, "line " + e.line + ": " + e.getMessage());
+            } catch (EvalException e) {
+                rows.await();
+                throw e;
+            }
+            if (dataRows == 0) {
+                throw new EvalException(1, "no data rows after the header (line " + csv.headerLine() + ")");
+            }
+            bar.update(csv.size());
+            return rows.finish();
+        }
+    }
+
+    /** Header positions of {@code wanted}; fails naming every missing one and listing the header. */
+    private int[] resolveColumns(List<String> header, List<String> wanted, List<String> flags) throws EvalException {
+        Map<String, Integer> first = new HashMap<>();
+        Map<String, Integer> duplicate = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            if (first.putIfAbsent(header.get(i), i) != null) {
+                duplicate.putIfAbsent(header.get(i), i);
+            }
+        }
+        int[] index = new int[wanted.size()];
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < wanted.size(); i++) {
+            String w = wanted.get(i);
+            Integer at = first.get(w);
+            if (at == null) {
+                String m = quote(w) + " (" + flags.get(i) + ")";
+                if (!missing.contains(m)) {
+                    missing.add(m);
+                }
+                continue;
+            }
+            if (duplicate.containsKey(w)) {
+                throw new EvalException(2, "column " + quote(w) + " appears twice in the header (line 1), as columns "
+                        + (at + 1) + " and " + (duplicate.get(w) + 1));
+            }
+            index[i] = at;
+        }
+        if (!missing.isEmpty()) {
+            StringBuilder h = new StringBuilder();
+            for (String c : header) {
+                h.append(h.length() == 0 ? "" : ", ").append(quote(c));
+            }
+            throw new EvalException(2, (missing.size() == 1 ? "missing column " : "missing columns ")
+                    + String.join(", ", missing) + "; the header has " + header.size()
+                    + (header.size() == 1 ? " column: " : " columns: ") + h);
+        }
+        return index;
+    }
+
+    static String quote(String s) {
+        return "\"" + s + "\"";
+    }
+
+    /** "line 7, column 3 ("score")". */
+    private static String where(long line, List<String> header, int column) {
+        return "line " + line + ", column " + (column + 1) + " (" + quote(header.get(column)) + ")";
+    }
+
+    /**
+     * A finite number from a CSV value: optional surrounding spaces, a sign, digits, a point and an
+     * exponent. NaN and infinities (in any spelling Python or Java accepts) are rejected, so are
+     * hexadecimal floats, type suffixes and thousands separators.
+     */
+    static double number(String value, long line, List<String> header, int column) throws EvalException {
+        String s = value;
+        int len = s.length();
+        if (len > 0 && (s.charAt(0) <= ' ' || s.charAt(len - 1) <= ' ')) {
+            s = s.trim();
+            len = s.length();
+        }
+        if (len == 0) {
+            throw new EvalException(1, where(line, header, column) + ": empty, expected a number");
+        }
+        boolean digit = false;
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E') {
+                digit = false;
+                break;
+            }
+        }
+        double d = Double.NaN;
+        if (digit) {
+            try {
+                d = com.fasterxml.jackson.core.io.NumberInput.parseDouble(s, true);
+            } catch (NumberFormatException e) {
+                d = Double.NaN;
+                digit = false;
+            }
+        }
+        if (!digit) {
+            String lower = s.toLowerCase(java.util.Locale.ROOT);
+            String bare = lower.startsWith("+") || lower.startsWith("-") ? lower.substring(1) : lower;
+            if (bare.equals("nan") || bare.equals("inf") || bare.equals("infinity")) {
+                throw new EvalException(1, where(line, header, column) + ": " + quote(value)
+                        + " is not a finite number");
+            }
+            throw new EvalException(1, where(line, header, column) + ": " + quote(value) + " is not a number");
+        }
+        if (!Double.isFinite(d)) {
+            throw new EvalException(1, where(line, header, column) + ": " + quote(value)
+                    + " is not a finite number (out of a double's range)");
+        }
+        return d;
+    }
+
+    /**
+     * The message of a batch the library rejected ("row i: ..."), with the row's line; the CLI's
+     * own checks catch the usual problems first, this covers the rest (e.g. the label limit).
+     */
+    static EvalException rejected(IllegalArgumentException e, long[] lines) {
+        Matcher m = ROW_ERROR.matcher(String.valueOf(e.getMessage()));
+        if (m.matches()) {
+            int row = Integer.parseInt(m.group(1));
+            if (row < lines.length) {
+                return new EvalException(1, "line " + lines[row] + ": " + m.group(2));
+            }
+        }
+        return new EvalException(1, String.valueOf(e.getMessage()));
+    }
+
+    /**
+     * Checks rows and hands them to {@link QualityStats} in chunks. The reading thread parses and
+     * checks rows into one chunk while a worker thread adds the previous chunk to the stats, so at
+     * most two chunks exist. A chunk the library rejects names its line; when the reader fails too,
+     * the worker's error is reported because its chunk came first.
+     */
+    private abstract class Rows<C extends Chunk> implements AutoCloseable {
+        final List<String> header;
+        final int[] index;
+        final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "vitals-eval-stats");
+            t.setDaemon(true);
+            return t;
+        });
+        C current;
+        C spare;
+        Future<?> pending;
+        QualityStats stats;
+
+        Rows(List<String> header, int[] index) {
+            this.header = header;
+            this.index = index;
+        }
+
+        /** Starts with an empty chunk (subclasses call it once their fields are set). */
+        void begin() {
+            current = newChunk(CHUNK);
+        }
+
+        /** Checks one row and keeps it; hands a full chunk over. */
+        final void add(String[] fields, long line) throws EvalException {
+            C c = current;
+            if (c.n == c.lines.length) {
+                if (stats != null) {
+                    submit();
+                    c = current;
+                } else {
+                    c = current = grow(c, c.lines.length * 2);
+                }
+            }
+            c.lines[c.n] = line;
+            keep(fields, line, c, c.n);
+            c.n++;
+        }
+
+        /** Hands {@code current} to the worker once the previous chunk is in; continues in the spare. */
+        private void submit() throws EvalException {
+            await();
+            C full = current;
+            pending = worker.submit(() -> {
+                apply(full);
+                return null;
+            });
+            current = spare != null && spare.lines.length == CHUNK ? spare : newChunk(CHUNK);
+            current.n = 0;
+            spare = full.lines.length == CHUNK ? full : null;
+        }
+
+        /** Waits for the chunk in flight; rethrows its rejection. */
+        void await() throws EvalException {
+            if (pending == null) {
+                return;
+            }
+            Future<?> f = pending;
+            pending = null;
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EvalException(1, "interrupted");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof EvalException ee) {
+                    throw ee;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        String label(String[] fields, int k, long line) throws EvalException {
+            String s = fields[index[k]];
+            if (s.isEmpty()) {
+                throw new EvalException(1, where(line, header, index[k]) + ": empty, expected a label");
+            }
+            return s;
+        }
+
+        abstract C newChunk(int capacity);
+
+        /** Only while the spec is not known yet (binary labels): more room for the pending rows. */
+        C grow(C c, int capacity) {
+            throw new IllegalStateException("only pending binary rows grow");
+        }
+
+        /** Checks fields into row {@code row} of {@code c}. */
+        abstract void keep(String[] fields, long line, C c, int row) throws EvalException;
+
+        /** Adds the chunk's rows to stats (on the worker); maps a rejection to its line. */
+        abstract void apply(C c) throws EvalException;
+
+        QualityReport finish() throws EvalException {
+            await();
+            if (current.n > 0) {
+                apply(current);
+                current.n = 0;
+            }
+            return stats.report();
+        }
+
+        @Override
+        public void close() {
+            worker.shutdownNow();
+        }
+    }
+
+    /** Rows of one batch: their lines, and columns in subclasses. */
+    private static class Chunk {
+        final long[] lines;
+        int n;
+
+        Chunk(int capacity) {
+            lines = new long[capacity];
+        }
+    }
+
+    private static final class NumberChunk extends Chunk {
+        final double[] actual;
+        final double[] predicted;
+
+        NumberChunk(int capacity) {
+            super(capacity);
+            actual = new double[capacity];
+            predicted = new double[capacity];
+        }
+    }
+
+    private static final class LabelChunk extends Chunk {
+        final String[] actual;
+        final String[] predicted;
+        final double[] values; // scores (one per row) or probabilities (row-major); null when none
+
+        LabelChunk(int capacity, int valuesPerRow) {
+            super(capacity);
+            actual = new String[capacity];
+            predicted = new String[capacity];
+            values = valuesPerRow == 0 ? null : new double[capacity * valuesPerRow];
+        }
+    }
+
+    private final class RegressionRows extends Rows<NumberChunk> {
+        RegressionRows(List<String> header, int[] index) {
+            super(header, index);
+            stats = QualityStats.create();
+            begin();
+        }
+
+        @Override
+        NumberChunk newChunk(int capacity) {
+            return new NumberChunk(capacity);
+        }
+
+        @Override
+        void keep(String[] f, long line, NumberChunk c, int row) throws EvalException {
+            c.actual[row] = number(f[index[0]], line, header, index[0]);
+            c.predicted[row] = number(f[index[1]], line, header, index[1]);
+        }
+
+        @Override
+        void apply(NumberChunk c) throws EvalException {
+            try {
+                stats.addRegression(c.actual, c.predicted, c.n);
+            } catch (IllegalArgumentException e) {
+                throw rejected(e, c.lines);
+            }
+        }
+    }
+
+    /** Classification from labels only: an open multiclass task. */
+    private final class LabelRows extends Rows<LabelChunk> {
+        LabelRows(List<String> header, int[] index) {
+            super(header, index);
+            stats = QualityStats.create(QualitySpec.builder().aucBins(aucBins).build());
+            begin();
+        }
+
+        @Override
+        LabelChunk newChunk(int capacity) {
+            return new LabelChunk(capacity, 0);
+        }
+
+        @Override
+        void keep(String[] f, long line, LabelChunk c, int row) throws EvalException {
+            c.actual[row] = label(f, 0, line);
+            c.predicted[row] = label(f, 1, line);
+        }
+
+        @Override
+        void apply(LabelChunk c) throws EvalException {
+            try {
+                stats.addClassification(c.actual, c.predicted, (double[]) null, c.n);
+            } catch (IllegalArgumentException e) {
+                throw rejected(e, c.lines);
+            }
+        }
+    }
+
+    /**
+     * A binary task: its two labels come from --positive and the data, so the spec is made once
+     * both are known (rows are held until then, normally fewer than one chunk).
+     */
+    private final class BinaryRows extends Rows<LabelChunk> {
+        final boolean scored;
+        String first;
+        String second;
+
+        BinaryRows(List<String> header, int[] index, boolean scored) {
+            super(header, index);
+            this.scored = scored;
+            this.first = positive;
+            begin();
+        }
+
+        @Override
+        LabelChunk newChunk(int capacity) {
+            return new LabelChunk(capacity, scored ? 1 : 0);
+        }
+
+        @Override
+        LabelChunk grow(LabelChunk c, int capacity) {
+            LabelChunk g = newChunk(capacity);
+            System.arraycopy(c.lines, 0, g.lines, 0, c.n);
+            System.arraycopy(c.actual, 0, g.actual, 0, c.n);
+            System.arraycopy(c.predicted, 0, g.predicted, 0, c.n);
+            if (scored) {
+                System.arraycopy(c.values, 0, g.values, 0, c.n);
+            }
+            g.n = c.n;
+            return g;
+        }
+
+        @Override
+        void keep(String[] f, long line, LabelChunk c, int row) throws EvalException {
+            String a = label(f, 0, line);
+            String p = label(f, 1, line);
+            check(a, line, 0);
+            check(p, line, 1);
+            c.actual[row] = a;
+            c.predicted[row] = p;
+            if (scored) {
+                double s = number(f[index[2]], line, header, index[2]);
+                if (!(s >= 0 && s <= 1)) {
+                    throw new EvalException(1, where(line, header, index[2]) + ": score " + f[index[2]].trim()
+                            + " is outside [0, 1]; it must be the probability of the positive label");
+                }
+                c.values[row] = s;
+            }
+        }
+
+        private void check(String label, long line, int k) throws EvalException {
+            if (label.equals(first) || label.equals(second)) {
+                return;
+            }
+            if (first == null) {
+                first = label;
+            } else if (second == null) {
+                second = label;
+                if (stats == null) {
+                    start();
+                }
+            } else {
+                throw new EvalException(1, where(line, header, index[k]) + ": a third label " + quote(label)
+                        + "; a binary task (--score-col, --positive) has two: " + quote(stats.spec().negativeLabel())
+                        + " and " + quote(stats.spec().positiveLabel()) + ". For more classes use --proba-cols,"
+                        + " or neither option");
+            }
+        }
+
+        /** Both labels are known: the spec. */
+        private void start() {
+            String pos = positive != null ? positive
+                    : EvalOutput.codePointCompare(first, second) > 0 ? first : second;
+            String neg = pos.equals(first) ? second : first;
+            stats = QualityStats.create(QualitySpec.builder().binary(neg, pos).aucBins(aucBins).build());
+        }
+
+        @Override
+        void apply(LabelChunk c) throws EvalException {
+            try {
+                stats.addClassification(c.actual, c.predicted, c.values, c.n);
+            } catch (IllegalArgumentException e) {
+                throw rejected(e, c.lines);
+            }
+        }
+
+        @Override
+        QualityReport finish() throws EvalException {
+            if (stats == null) {
+                // one label in the whole file
+                if (positive == null) {
+                    throw new EvalException(1, "only the label " + quote(first) + " occurs, so the positive label"
+                            + " is ambiguous; name it with --positive");
+                }
+                // every row is positive: the negative label never shows in the report
+                String neg = positive.equals("0") ? "1" : "0";
+                stats = QualityStats.create(QualitySpec.builder().binary(neg, positive).aucBins(aucBins).build());
+            }
+            return super.finish();
+        }
+    }
+
+    /** A closed multiclass task whose labels are the --proba-cols classes. */
+    private final class ProbaRows extends Rows<LabelChunk> {
+        final String[] classes;
+        final Map<String, String> interned = new HashMap<>();
+        final int m;
+
+        ProbaRows(List<String> header, int[] index, String[] classes) {
+            super(header, index);
+            this.classes = classes;
+            this.m = classes.length;
+            for (String c : classes) {
+                interned.put(c, c);
+            }
+            stats = QualityStats.create(QualitySpec.builder().labels(classes).aucBins(aucBins)
+                    .maxLabels(Math.max(1000, classes.length)).build());
+            begin();
+        }
+
+        @Override
+        LabelChunk newChunk(int capacity) {
+            return new LabelChunk(capacity, m);
+        }
+
+        private String known(String[] f, int k, long line) throws EvalException {
+            String s = label(f, k, line);
+            String c = interned.get(s);
+            if (c == null) {
+                throw new EvalException(1, where(line, header, index[k]) + ": label " + quote(s)
+                        + " has no probability column; the classes (--proba-cols) are " + Arrays.toString(classes));
+            }
+            return c;
+        }
+
+        @Override
+        void keep(String[] f, long line, LabelChunk c, int row) throws EvalException {
+            c.actual[row] = known(f, 0, line);
+            c.predicted[row] = known(f, 1, line);
+            int base = row * m;
+            double sum = 0;
+            for (int j = 0; j < m; j++) {
+                int col = index[2 + j];
+                double p = number(f[col], line, header, col);
+                if (!(p >= 0 && p <= 1)) {
+                    throw new EvalException(1, where(line, header, col) + ": probability " + f[col].trim()
+                            + " is outside [0, 1]");
+                }
+                c.values[base + j] = p;
+                sum += p;
+            }
+            if (!(Math.abs(sum - 1) <= 1e-6)) {
+                StringBuilder cols = new StringBuilder();
+                for (int j = 0; j < m; j++) {
+                    cols.append(j == 0 ? "" : ", ").append(index[2 + j] + 1).append(" (")
+                            .append(quote(header.get(index[2 + j]))).append(')');
+                }
+                throw new EvalException(1, "line " + line + ", columns " + cols + " (--proba-cols): probabilities"
+                        + " sum to " + sum + ", not 1 (tolerance 1e-6)");
+            }
+        }
+
+        @Override
+        void apply(LabelChunk c) throws EvalException {
+            try {
+                stats.addClassification(c.actual, c.predicted, classes, c.values, c.n);
+            } catch (IllegalArgumentException e) {
+                throw rejected(e, c.lines);
+            }
+        }
+    }
+}
