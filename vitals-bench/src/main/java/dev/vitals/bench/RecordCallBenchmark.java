@@ -53,6 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RecordCallBenchmark {
     static final String MODEL = "gpt-4o-mini";
     LlmCall call;
+    LlmCall callWithRequestId;
     LlmMetrics vitals;
 
     io.prometheus.metrics.core.metrics.Counter pRequests;
@@ -119,6 +120,8 @@ public class RecordCallBenchmark {
     public void setup() {
         call = LlmCall.builder(MODEL).provider("openai").success().tokens(120, 340).durationSeconds(0.84)
                 .upstreamSeconds(0.8398).responseChars(1400).costUsd(0.000222).build();
+        callWithRequestId = LlmCall.builder(MODEL).provider("openai").success().tokens(120, 340).durationSeconds(0.84)
+                .upstreamSeconds(0.8398).responseChars(1400).costUsd(0.000222).requestId("req_0123456789abcdef0123456789abcdef").build();
         vitals = LlmMetrics.builder().register(new PrometheusRegistry());
 
         PrometheusRegistry raw = new PrometheusRegistry();
@@ -212,6 +215,12 @@ public class RecordCallBenchmark {
     @Benchmark
     public void vitals() {
         vitals.record(call);
+    }
+
+    /** Vitals as the gateway records: with a request id, so exemplars are offered (at most every 100 ms per model). */
+    @Benchmark
+    public void vitalsWithRequestId() {
+        vitals.record(callWithRequestId);
     }
 
     /** client_java with label values looked up on every call (what application code usually writes). */

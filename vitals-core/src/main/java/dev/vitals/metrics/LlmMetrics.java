@@ -200,11 +200,12 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
     public void record(LlmCall call) {
         try {
             ModelSeries s = series(call.model());
+            boolean exemplar = exemplar(s, call);
             if (sourceFamily) {
-                s.recordSource(call);
+                s.recordSource(call, exemplar);
             }
             if (genAiFamily) {
-                s.genAi(call.provider(), call.operation()).record(call);
+                s.genAi(call.provider(), call.operation()).record(call, exemplar);
             }
         } catch (RuntimeException | Error e) {
             if (e instanceof VirtualMachineError vme) {
@@ -290,6 +291,7 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
         final DistributionDataPoint tpotDp;
         final CounterDataPoint fallbacksDp;
         final AtomicLong costEwmaBits = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
+        volatile long lastExemplarNanos = System.nanoTime() - EXEMPLAR_INTERVAL_NANOS;
         final Map<String, Map<String, GenAiSeries>> genAi = new ConcurrentHashMap<>();
 
         ModelSeries(String model) {
@@ -322,14 +324,14 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
             }
         }
 
-        void recordSource(LlmCall c) {
+        void recordSource(LlmCall c, boolean exemplar) {
             if (c.success()) {
                 ok.inc();
             } else {
                 failed.inc();
                 errorDps.get(c.errorType()).inc();
             }
-            observe(latencyDp, c.durationSeconds(), c);
+            observe(latencyDp, c.durationSeconds(), exemplar ? c : null);
             if (c.inputTokens() > 0) {
                 inputDp.inc(c.inputTokens());
             }
@@ -414,8 +416,8 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
      * characters). Without either, client_java attaches the active OpenTelemetry span, if any.
      */
     static void observe(DistributionDataPoint dp, double value, LlmCall c) {
-        String rid = c.requestId();
-        String tid = c.traceId();
+        String rid = c == null ? null : c.requestId();
+        String tid = c == null ? null : c.traceId();
         if (rid == null && tid == null) {
             dp.observe(value);
             return;
@@ -432,6 +434,26 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
             labels = Labels.of("request_id", rid, "trace_id", tid);
         }
         dp.observeWithExemplar(value, labels);
+    }
+
+    /** At most one exemplar candidate per model every 100 ms: the labels of others are never built. */
+    static final long EXEMPLAR_INTERVAL_NANOS = 100_000_000L;
+
+    /**
+     * Whether this call offers an exemplar. Building exemplar labels allocates, and client_java keeps
+     * at most one exemplar per bucket every ~90 ms anyway, so candidates are offered at most every
+     * {@link #EXEMPLAR_INTERVAL_NANOS} per model; other calls record without allocating.
+     */
+    private static boolean exemplar(ModelSeries s, LlmCall c) {
+        if (c.requestId() == null && c.traceId() == null) {
+            return false;
+        }
+        long now = System.nanoTime();
+        boolean due = now - s.lastExemplarNanos >= EXEMPLAR_INTERVAL_NANOS;
+        if (due) {
+            s.lastExemplarNanos = now; // a benign race: two threads may both offer one
+        }
+        return due;
     }
 
     /** 128 (OpenMetrics' exemplar label budget) minus "request_id", "trace_id" and a 32-digit trace id. */
@@ -471,8 +493,8 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
             tpot = genAiTpot.labelValues(operation, provider, model);
         }
 
-        void record(LlmCall c) {
-            observe(c.success() ? durationOk : durationFailed.get(c.errorType()), c.durationSeconds(), c);
+        void record(LlmCall c, boolean exemplar) {
+            observe(c.success() ? durationOk : durationFailed.get(c.errorType()), c.durationSeconds(), exemplar ? c : null);
             if (c.inputTokens() > 0 || c.success()) {
                 tokensIn.observe(c.inputTokens());
             }
