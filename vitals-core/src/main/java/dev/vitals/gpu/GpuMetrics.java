@@ -111,6 +111,35 @@ public final class GpuMetrics implements AutoCloseable {
         errorCounter = Counter.builder().name("vitals_gpu_poll_errors_total")
                 .help("GPU polls that failed (timeout, exit_status, start) and output lines that could not be read (parse).")
                 .labelNames("reason").register(registry);
+        busySeconds = Counter.builder().name("vitals_gpu_busy_seconds_total")
+                .help("GPU-seconds used: utilization times the time between polls, summed (the GPU part of compute cost).")
+                .labelNames("index", "name", "uuid").register(registry);
+    }
+
+    private final Counter busySeconds;
+    private long lastPollNanos;
+
+    /** Utilization × time since the previous poll, per GPU: a poll reports the average over its sample period. */
+    private void addBusy(List<GpuSample> gpus) {
+        long now = nanoClock.getAsLong();
+        if (lastPollNanos != 0) {
+            double dt = (now - lastPollNanos) / 1e9;
+            for (GpuSample g : gpus) {
+                if (Double.isFinite(g.utilizationRatio()) && dt > 0) {
+                    busySeconds.labelValues(Integer.toString(g.index()), g.name(), g.uuid()).inc(g.utilizationRatio() * dt);
+                }
+            }
+        }
+        lastPollNanos = gpus.isEmpty() ? 0 : now;
+    }
+
+    /** GPU-seconds used since start, all GPUs together. */
+    public double busySeconds() {
+        double total = 0;
+        for (var s : busySeconds.collect().getDataPoints()) {
+            total += s.getValue();
+        }
+        return total;
     }
 
     private void gauge(PrometheusRegistry registry, String name, Unit unit, String help, ToDoubleFunction<GpuSample> value) {
@@ -161,6 +190,7 @@ public final class GpuMetrics implements AutoCloseable {
         try {
             List<GpuSample> gpus = poll();
             latest = gpus;
+            addBusy(gpus);
             return gpus;
         } catch (RuntimeException | LinkageError e) {
             latest = List.of();

@@ -67,6 +67,7 @@ public final class VitalsServer {
     private final Baselines baselines;
     private final QualityService quality;
     private final DriftService drift;
+    private final CostService cost;
     private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long saveTimer = -1;
     private final long startMillis = System.currentTimeMillis();
@@ -126,7 +127,8 @@ public final class VitalsServer {
         this.sampler = CallSampler.builder().stepMillis(config.dashboard.stepMillis).build();
         this.quality = new QualityService(config.quality, store, registry, dev.vitals.labels.LabelPolicy.builder()
                 .metrics(dev.vitals.labels.LabelMetrics.of(registry)).build());
-        this.gateway = new Gateway(backends, List.of(metrics, sampler, quality), prices);
+        this.cost = new CostService(config.pricing, store, registry, systemMetrics, gpuMetrics, System::currentTimeMillis);
+        this.gateway = new Gateway(backends, List.of(metrics, sampler, quality, cost), prices);
         this.drift = new DriftService(config.drift, store, registry, System::currentTimeMillis);
         drift.restore(store.blobNames(DriftService.BLOB_PREFIX).stream()
                 .map(n -> n.substring(DriftService.BLOB_PREFIX.length())).toList());
@@ -170,6 +172,7 @@ public final class VitalsServer {
             quality.save();
             quality.sampleHistory(System.currentTimeMillis());
             drift.save();
+            cost.save();
             return null;
         }, false));
         timers.add(vertx.setPeriodic(config.drift.evaluateSeconds * 1000L, id -> vertx.executeBlocking(() -> {
@@ -330,6 +333,7 @@ public final class VitalsServer {
                 quality.flushCalls();
                 quality.save();
                 drift.save();
+                cost.save();
             } finally {
                 store.close();
             }

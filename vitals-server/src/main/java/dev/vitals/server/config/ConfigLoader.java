@@ -219,6 +219,15 @@ public final class ConfigLoader {
         if (c.dashboard.stepMillis < 100 || c.dashboard.stepMillis > 600_000) {
             throw new ConfigException("dashboard.stepMillis must be between 100 and 600000, got " + c.dashboard.stepMillis);
         }
+        if (!(c.pricing.cpuCoreHourUsd >= 0) || !(c.pricing.gpuHourUsd >= 0)
+                || Double.isInfinite(c.pricing.cpuCoreHourUsd) || Double.isInfinite(c.pricing.gpuHourUsd)) {
+            throw new ConfigException("pricing.cpuCoreHourUsd and pricing.gpuHourUsd must be finite numbers >= 0");
+        }
+        c.pricing.modelBudgetsUsd.forEach((m, b) -> {
+            if (b == null || !(b > 0) || Double.isInfinite(b)) {
+                throw new ConfigException("pricing.modelBudgetsUsd." + m + " must be a finite number > 0, got " + b);
+            }
+        });
         if (c.pricing.reloadIntervalSeconds < 0) {
             throw new ConfigException("pricing.reloadIntervalSeconds must be >= 0, got " + c.pricing.reloadIntervalSeconds);
         }

@@ -227,6 +227,12 @@ public final class VitalsConfig {
         public String overrideFile;
         /** How often the override file is checked for changes, seconds; 0 = only on start and on the admin reload. */
         public long reloadIntervalSeconds = 10;
+        /** USD per CPU core-hour of the server's process, for compute cost; 0 = not counted. */
+        public double cpuCoreHourUsd = 0;
+        /** USD per fully busy GPU-hour, for compute cost; 0 = not counted. */
+        public double gpuHourUsd = 0;
+        /** Monthly USD budget per model (calendar month, UTC), e.g. {gpt-4o: 500}. */
+        public java.util.Map<String, Double> modelBudgetsUsd = new java.util.LinkedHashMap<>();
     }
 
     /** One model backend. */

@@ -55,6 +55,15 @@ final class CostRules {
                 .runbook("Ask the key's owner whether the spend is expected; raise its budget (or create a new key) if so,"
                         + " otherwise look at its traffic in vitals_auth_refusals_total and the gateway logs.")
                 .build());
+        r.add(Rule.alert("VitalsModelBudgetLow")
+                .expr("min by (model) (vitals_model_budget_remaining_usd)\n< 0.1 * min by (model) (vitals_model_budget_usd)")
+                .forDuration("10m").severity("ticket").label("category", "cost")
+                .summary("Model {{ $labels.model }} has used over 90% of its monthly budget")
+                .description("Model {{ $labels.model }} has ${{ $value | humanize }} left of its monthly budget"
+                        + " (pricing.modelBudgetsUsd); the budget resets on the 1st (UTC).")
+                .runbook("Check the model's spend per key and per client (vitals_api_key_spent_usd, llm_cost_usd_total);"
+                        + " raise the budget if the growth is wanted, else move traffic to a cheaper model.")
+                .build());
         return new RuleGroup("vitals-cost-alerts", r);
     }
 }

@@ -36,6 +36,11 @@ final class GoldenSignalRules {
         // priced calls only: llm_query_cost_usd counts exactly the calls that had a price
         r.add(Rule.record("model_name:llm_cost_usd_per_query:rate5m",
                 "sum by (model_name) (rate(llm_cost_usd_total[5m]))\n/\nsum by (model_name) (rate(llm_query_cost_usd_count[5m]))"));
+        // token cost per call of the model plus the servers' compute cost (pricing.cpuCoreHourUsd,
+        // gpuHourUsd) per call of any model: compute is shared, so every call carries the same part
+        r.add(Rule.record("model_name:llm_cost_usd_per_query_with_compute:rate5m",
+                "sum by (model_name) (rate(llm_cost_usd_total[5m]))\n/\nsum by (model_name) (rate(llm_requests_total[5m]))\n"
+                        + "+ on () group_left ()\n(sum(rate(vitals_compute_cost_usd_total[5m])) / sum(rate(llm_requests_total[5m])))"));
         return new RuleGroup("vitals-golden-signals", r);
     }
 

@@ -135,7 +135,7 @@ class GeneratedFilesTest {
                 }
             }
         }
-        assertThat(alerts).isEqualTo(14);
+        assertThat(alerts).isEqualTo(15);
         assertThat(names).containsExactlyInAnyOrderElementsOf(alertNames());
     }
 

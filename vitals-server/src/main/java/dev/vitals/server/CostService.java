@@ -1,0 +1,127 @@
+package dev.vitals.server;
+
+import dev.vitals.gpu.GpuMetrics;
+import dev.vitals.llm.CallListener;
+import dev.vitals.llm.LlmCall;
+import dev.vitals.server.config.VitalsConfig;
+import dev.vitals.store.StateStore;
+import dev.vitals.system.SystemMetrics;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * Cost beyond tokens: compute cost (the process's CPU-seconds × {@code pricing.cpuCoreHourUsd} / 3600
+ * plus GPU-seconds × {@code pricing.gpuHourUsd} / 3600) as {@code vitals_compute_cost_usd_total}, and
+ * monthly budgets per model ({@code pricing.modelBudgetsUsd}, calendar month in UTC) as
+ * {@code vitals_model_budget_usd}, {@code vitals_model_spend_month_usd} and
+ * {@code vitals_model_budget_remaining_usd}. The month's spend is saved in the state store, so a
+ * restart keeps counting. Cost per query including compute is the recording rule
+ * {@code model_name:llm_cost_usd_per_query_with_compute:rate5m}.
+ */
+final class CostService implements CallListener {
+    static final String BLOB = "budgets.v1";
+    private final Map<String, Double> budgets;
+    private final Map<String, DoubleAdder> spend = new ConcurrentHashMap<>();
+    private final LongSupplier clock;
+    private final StateStore store;
+    private volatile YearMonth month;
+
+    CostService(VitalsConfig.Pricing cfg, StateStore store, PrometheusRegistry registry, SystemMetrics system, GpuMetrics gpu,
+                LongSupplier clock) {
+        this.budgets = Map.copyOf(cfg.modelBudgetsUsd);
+        this.clock = clock;
+        this.store = store;
+        this.month = monthOf(clock.getAsLong());
+        budgets.keySet().forEach(m -> spend.put(m, new DoubleAdder()));
+        restore();
+        double cpu = cfg.cpuCoreHourUsd / 3600;
+        double gpuPrice = cfg.gpuHourUsd / 3600;
+        CounterWithCallback.builder().name("vitals_compute_cost_usd_total")
+                .help("Compute cost of the server: process CPU-seconds and GPU-seconds at pricing.cpuCoreHourUsd and pricing.gpuHourUsd.")
+                .callback(cb -> {
+                    double cpuSeconds = system == null ? 0 : system.snapshot().processCpuSeconds();
+                    double gpuSeconds = gpu == null ? 0 : gpu.busySeconds();
+                    cb.call((Double.isFinite(cpuSeconds) ? cpuSeconds : 0) * cpu + gpuSeconds * gpuPrice);
+                }).register(registry);
+        GaugeWithCallback.builder().name("vitals_model_budget_usd").help("Monthly budget of a model (pricing.modelBudgetsUsd).")
+                .labelNames("model").callback(cb -> budgets.forEach((m, b) -> cb.call(b, m))).register(registry);
+        GaugeWithCallback.builder().name("vitals_model_spend_month_usd").help("USD a model with a budget spent this calendar month (UTC).")
+                .labelNames("model").callback(cb -> {
+                    rollOver();
+                    spend.forEach((m, s) -> cb.call(s.sum(), m));
+                }).register(registry);
+        GaugeWithCallback.builder().name("vitals_model_budget_remaining_usd").help("USD left of a model's monthly budget.")
+                .labelNames("model").callback(cb -> {
+                    rollOver();
+                    spend.forEach((m, s) -> cb.call(budgets.get(m) - s.sum(), m));
+                }).register(registry);
+    }
+
+    private static YearMonth monthOf(long millis) {
+        return YearMonth.from(Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC));
+    }
+
+    private void rollOver() {
+        YearMonth now = monthOf(clock.getAsLong());
+        if (!now.equals(month)) {
+            synchronized (this) {
+                if (!now.equals(month)) {
+                    spend.values().forEach(DoubleAdder::reset);
+                    month = now;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onCall(LlmCall c) {
+        DoubleAdder s = spend.get(c.model());
+        if (s != null && c.priced()) {
+            rollOver();
+            s.add(c.costUsd());
+        }
+    }
+
+    /** Saves this month's spend; blocking. */
+    void save() {
+        if (budgets.isEmpty()) {
+            return;
+        }
+        JsonObject o = new JsonObject().put("month", month.toString());
+        JsonObject s = new JsonObject();
+        spend.forEach((m, a) -> s.put(m, a.sum()));
+        store.putBlob(BLOB, o.put("spend", s).encode().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void restore() {
+        byte[] b = store.getBlob(BLOB);
+        if (b == null) {
+            return;
+        }
+        try {
+            JsonObject o = new JsonObject(new String(b, StandardCharsets.UTF_8));
+            if (!month.toString().equals(o.getString("month"))) {
+                return; // last month's spend does not count against this month's budget
+            }
+            JsonObject s = o.getJsonObject("spend");
+            s.fieldNames().forEach(m -> {
+                DoubleAdder a = spend.get(m);
+                if (a != null && s.getValue(m) instanceof Number n) {
+                    a.add(n.doubleValue());
+                }
+            });
+        } catch (RuntimeException e) {
+            // a damaged record starts the month's count afresh
+        }
+    }
+}
