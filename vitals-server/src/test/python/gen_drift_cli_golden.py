@@ -1,9 +1,10 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Writes vitals-server/src/test/resources/drift-cli/: small CSV files and the drift scores SciPy computes for
 them (expected.json), for DriftCommandTest. The tests need no Python; rerun this only to change the data.
 
-Run from the repository root with Debian's python3-scipy (or any SciPy >= 1.10):
-    python3 vitals-server/src/test/python/gen_drift_cli_golden.py
+Run from the repository root with Debian's python3-scipy (SciPy 1.10.1, NumPy 1.24.2, the versions of the committed
+files and of vitals-core's goldens; SciPy 1.17 / NumPy 2.4 write the same data and scores to 1e-15):
+    /usr/bin/python3 vitals-server/src/test/python/gen_drift_cli_golden.py
 
 Seeds are fixed. Values are written with Python's repr (shortest round-trip form), so the CLI parses exactly the
 doubles SciPy saw. Scores follow dev.vitals.drift (vitals-core's package-info.java):
