@@ -66,9 +66,10 @@ import picocli.CommandLine.Spec;
             "",
             "Exit codes: 0 compared, whether or not drift was found; 3 drift found and --fail-on-drift; "
                     + "4 no column could be tested (empty or all-null windows); 2 bad input or usage; "
-                    + "1 a report could not be written.",
+                    + "1 a report could not be written, or out of memory (raise it with VITALS_JAVA_OPTS=-Xmx2g).",
             "",
-            "Example: vitals drift ref.csv cur.csv --test latency_ms=psi --threshold latency_ms=0.2 --html drift.html"})
+            "Example: vitals drift ref.csv cur.csv --test latency_ms=psi --threshold latency_ms=0.2 \\",
+            "             --json drift.json --html drift.html"})
 final class DriftCommand implements Callable<Integer> {
     /** Exit code: drift found with {@code --fail-on-drift}. */
     static final int EXIT_DRIFT = 3;
@@ -138,10 +139,19 @@ final class DriftCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("vitals drift: " + e);
             return 1;
+        } catch (OutOfMemoryError e) {
+            err.println("vitals drift: out of memory (the Java heap holds both files' values, 8 bytes per number); "
+                    + "give it more, e.g. VITALS_JAVA_OPTS=-Xmx" + suggestedHeapMiB() + "m ./vitals drift ...");
+            return 1;
         } finally {
             out.flush();
             err.flush();
         }
+    }
+
+    /** Twice the current maximum heap, in MiB: a next step for the user. */
+    private static long suggestedHeapMiB() {
+        return Math.max(1024, 2 * (Runtime.getRuntime().maxMemory() >> 20));
     }
 
     private int run(PrintWriter out, PrintWriter err) throws BadInput, CsvException, IOException {
