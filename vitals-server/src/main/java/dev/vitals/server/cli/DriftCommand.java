@@ -1,0 +1,659 @@
+package dev.vitals.server.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vitals.drift.DatasetDrift;
+import dev.vitals.drift.DriftDetector;
+import dev.vitals.drift.FeatureDrift;
+import dev.vitals.drift.FeatureType;
+import dev.vitals.drift.RawColumns;
+import dev.vitals.drift.StatTest;
+import dev.vitals.drift.Verdict;
+import dev.vitals.server.cli.CsvColumns.Column;
+import dev.vitals.server.cli.CsvColumns.CsvException;
+import dev.vitals.server.cli.CsvColumns.Kind;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vitals drift REFERENCE.csv CURRENT.csv}: compares two CSV files column by column with the drift library's
+ * exact mode ({@link DriftDetector#compare(RawColumns, RawColumns)}), prints a table and the dataset verdict, and
+ * optionally writes the result as JSON and a self-contained HTML report. See {@link CsvColumns} for how files are
+ * read and typed.
+ */
+@Command(name = "drift", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 100,
+        description = {
+            "Compare two CSV files column by column with statistical drift tests: REFERENCE.csv (the baseline) "
+                    + "and CURRENT.csv (the data to check). Prints one row per column (type, test, score, "
+                    + "threshold, drifted, counts and nulls) and the dataset verdict: the share of drifted columns."},
+        footer = {
+            "",
+            "Input: a header line is required. The delimiter (comma, semicolon or tab) is detected per file from its "
+                    + "header line. Encoding: UTF-8 with or without a BOM; a file that is not valid UTF-8 is read "
+                    + "as Latin-1. Nulls: empty, NA, NaN, null. A column is numeric when every non-null value is a "
+                    + "number ('.' decimal point) in both files, else categorical; numbers in one file and text "
+                    + "in the other is an error (see --categorical). Both files need the same columns, in any order.",
+            "",
+            "Default test (n = non-null reference values): n <= 1000: ks for numeric columns, chisquare for "
+                    + "categorical ones with more than 2 values, else z; n > 1000: wasserstein (numeric) or "
+                    + "jensenshannon. Numeric columns with at most 5 distinct values are compared per value. "
+                    + "p-values (ks, chisquare, z) drift below their threshold (default 0.05); distances at or "
+                    + "above it (default 0.1). The dataset drifts when at least --drift-share of the columns with "
+                    + "a verdict drift. A column with no values in a window gets no verdict (never a made-up score).",
+            "",
+            "Exit codes: 0 compared, whether or not drift was found; 3 drift found and --fail-on-drift; "
+                    + "4 no column could be tested (empty or all-null windows); 2 bad input or usage; "
+                    + "1 a report could not be written, or out of memory (raise it with VITALS_JAVA_OPTS=-Xmx2g).",
+            "",
+            "Example: vitals drift ref.csv cur.csv --test latency_ms=psi --threshold latency_ms=0.2 \\",
+            "             --json drift.json --html drift.html"})
+final class DriftCommand implements Callable<Integer> {
+    /** Exit code: drift found with {@code --fail-on-drift}. */
+    static final int EXIT_DRIFT = 3;
+    /** Exit code: no column could be tested. */
+    static final int EXIT_NO_VERDICT = 4;
+    /** Exit code: bad input or usage. */
+    static final int EXIT_BAD_INPUT = 2;
+    /** Files at least this big get a progress bar on a terminal. */
+    static final long PROGRESS_MIN_BYTES = 8L << 20;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "REFERENCE.csv", description = "The reference (baseline) data.")
+    Path reference;
+    @Parameters(index = "1", paramLabel = "CURRENT.csv", description = "The current data, compared with the reference.")
+    Path current;
+    @Option(names = "--test", paramLabel = "COLUMN=TEST", completionCandidates = TestNames.class,
+            description = "Test for a column instead of the default rule; repeatable. Tests: ${COMPLETION-CANDIDATES}.")
+    List<String> tests = new ArrayList<>();
+    @Option(names = "--threshold", paramLabel = "COLUMN=VALUE",
+            description = "Threshold for a column's test (p-value or distance, >= 0); repeatable.")
+    List<String> thresholds = new ArrayList<>();
+    @Option(names = "--categorical", paramLabel = "COLUMN",
+            description = "Compare this column as categories even where its values are numbers; repeatable.")
+    List<String> categorical = new ArrayList<>();
+    @Option(names = "--drift-share", paramLabel = "SHARE", defaultValue = "0.5",
+            description = "The dataset drifts when at least this share of the tested columns drift (default: ${DEFAULT-VALUE}).")
+    double driftShare;
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON (NaN written as null).")
+    Path json;
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Write a self-contained HTML report (inline CSS and SVG charts, no external requests).")
+    Path html;
+    @Option(names = "--fail-on-drift", description = "Exit with code 3 when the dataset drifts (default: exit 0).")
+    boolean failOnDrift;
+    @Option(names = "--progress",
+            description = "Show a progress bar on stderr for every file (default: on a terminal, for files of 8 MiB or more).")
+    boolean progress;
+
+    /** The test names, for the usage text. */
+    static final class TestNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return StatTest.names().iterator();
+        }
+    }
+
+    /** Input the user must fix; exit code 2. */
+    static final class BadInput extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadInput(String message) {
+            super(message);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return run(out, err);
+        } catch (BadInput | CsvException e) {
+            err.println("vitals drift: " + e.getMessage());
+            return EXIT_BAD_INPUT;
+        } catch (IOException e) {
+            err.println("vitals drift: " + e);
+            return 1;
+        } catch (OutOfMemoryError e) {
+            err.println("vitals drift: out of memory (the Java heap holds both files' values, 8 bytes per number); "
+                    + "give it more, e.g. VITALS_JAVA_OPTS=-Xmx" + suggestedHeapMiB() + "m ./vitals drift ...");
+            return 1;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** Twice the current maximum heap, in MiB: a next step for the user. */
+    private static long suggestedHeapMiB() {
+        return Math.max(1024, 2 * (Runtime.getRuntime().maxMemory() >> 20));
+    }
+
+    private int run(PrintWriter out, PrintWriter err) throws BadInput, CsvException, IOException {
+        Map<String, String> testByColumn = pairs("--test", tests, "TEST", "--test latency_ms=psi");
+        Map<String, StatTest> chosen = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : testByColumn.entrySet()) {
+            try {
+                chosen.put(e.getKey(), StatTest.byName(e.getValue()));
+            } catch (IllegalArgumentException x) {
+                throw new BadInput("--test " + e.getKey() + "=" + e.getValue() + ": " + x.getMessage());
+            }
+        }
+        Map<String, Double> thresholdByColumn = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : pairs("--threshold", thresholds, "VALUE", "--threshold latency_ms=0.2")
+                .entrySet()) {
+            String v = e.getValue();
+            double t = CsvColumns.isNumber(v) ? CsvColumns.parseNumber(v) : Double.NaN;
+            if (!Double.isFinite(t) || t < 0) {
+                throw new BadInput("--threshold " + e.getKey() + "=" + v + ": the threshold must be a number >= 0");
+            }
+            thresholdByColumn.put(e.getKey(), t);
+        }
+        if (!(driftShare > 0 && driftShare <= 1)) {
+            throw new BadInput("--drift-share must be in (0, 1], got " + driftShare);
+        }
+        Set<String> asText = new LinkedHashSet<>();
+        for (String c : categorical) {
+            asText.add(c.strip());
+        }
+
+        ByteProgress bar = progress ? new ByteProgress(err, 0)
+                : System.console() != null ? new ByteProgress(err, PROGRESS_MIN_BYTES) : ByteProgress.NONE;
+        String refLabel = reference.toString();
+        String curLabel = current.toString();
+        CsvColumns[] both = readBoth(refLabel, curLabel, asText, bar);
+        CsvColumns ref = both[0];
+        CsvColumns cur = both[1];
+        for (CsvColumns f : List.of(ref, cur)) {
+            if (f.charset().equals(StandardCharsets.ISO_8859_1)) {
+                err.println("vitals drift: note: " + f.label() + " is not valid UTF-8; read it as Latin-1 (ISO-8859-1)");
+            }
+        }
+
+        checkSameColumns(ref, cur);
+        List<String> names = ref.names();
+        checkNamed("--test", chosen.keySet(), names);
+        checkNamed("--threshold", thresholdByColumn.keySet(), names);
+        checkNamed("--categorical", asText, names);
+
+        Map<String, FeatureType> types = new LinkedHashMap<>();
+        for (String name : names) {
+            types.put(name, typeOf(name, ref, cur, asText));
+        }
+        for (Map.Entry<String, StatTest> e : chosen.entrySet()) {
+            checkAccepts(e.getKey(), e.getValue(), types.get(e.getKey()), ref, cur, asText);
+        }
+
+        List<DriftHtmlReport.ColumnData> data = new ArrayList<>();
+        for (String name : names) {
+            Column r = ref.columns().get(name);
+            Column c = cur.columns().get(name);
+            data.add(types.get(name) == FeatureType.NUMERIC
+                    ? DriftHtmlReport.ColumnData.numeric(name, r.numbers(), c.numbers())
+                    : DriftHtmlReport.ColumnData.categorical(name, r.texts(), c.texts()));
+        }
+        DatasetDrift drift;
+        try {
+            drift = compare(data, chosen, thresholdByColumn, driftShare);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput(e.getMessage());
+        }
+
+        List<String> notes = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            notes.add(note(drift.features().get(i), data.get(i)));
+        }
+        printTable(out, ref, cur, drift, notes);
+
+        DriftHtmlReport.Source refSource = source(ref);
+        DriftHtmlReport.Source curSource = source(cur);
+        int code = 0;
+        if (json != null) {
+            code = Math.max(code, write(err, json, bytes -> writeJson(drift, bytes)));
+            if (code == 0) {
+                out.println("wrote " + json);
+            }
+        }
+        if (html != null) {
+            String page = DriftHtmlReport.render(drift, data, notes, refSource, curSource, ZonedDateTime.now());
+            int c = write(err, html, o -> o.write(page.getBytes(StandardCharsets.UTF_8)));
+            if (c == 0) {
+                out.println("wrote " + html);
+            }
+            code = Math.max(code, c);
+        }
+        if (code != 0) {
+            return code;
+        }
+        if (drift.verdict() == Verdict.NO_VERDICT) {
+            err.println("vitals drift: no verdict: no column could be tested (each one has a window with no values);"
+                    + " see the notes above");
+            return EXIT_NO_VERDICT;
+        }
+        return failOnDrift && drift.drifted() ? EXIT_DRIFT : 0;
+    }
+
+    /**
+     * The library's exact mode, one column per task on the common fork-join pool (the detector is immutable and
+     * each feature's result depends on that feature alone), then the dataset verdict by the library's rule: the
+     * dataset drifts when at least {@code share} of the features with a verdict drift. Equal to
+     * {@code DriftDetector.compare} on all columns at once, in less wall time on several cores.
+     */
+    static DatasetDrift compare(List<DriftHtmlReport.ColumnData> data, Map<String, StatTest> tests,
+                                Map<String, Double> thresholds, double share) {
+        List<FeatureDrift> features = IntStream.range(0, data.size()).parallel().mapToObj(i -> {
+            DriftHtmlReport.ColumnData d = data.get(i);
+            DriftDetector.Builder b = DriftDetector.builder();
+            if (tests.containsKey(d.name())) {
+                b.test(d.name(), tests.get(d.name()).testName());
+            }
+            if (thresholds.containsKey(d.name())) {
+                b.threshold(d.name(), thresholds.get(d.name()));
+            }
+            RawColumns r = d.type() == FeatureType.NUMERIC ? RawColumns.builder().numeric(d.name(), d.ref()).build()
+                    : RawColumns.builder().categorical(d.name(), d.refText()).build();
+            RawColumns c = d.type() == FeatureType.NUMERIC ? RawColumns.builder().numeric(d.name(), d.cur()).build()
+                    : RawColumns.builder().categorical(d.name(), d.curText()).build();
+            return b.build().compare(r, c).features().get(0);
+        }).collect(Collectors.toList());
+        int drifted = 0;
+        int evaluated = 0;
+        for (FeatureDrift f : features) {
+            if (f.verdict() != Verdict.NO_VERDICT) {
+                evaluated++;
+                drifted += f.drifted() ? 1 : 0;
+            }
+        }
+        double driftShare = evaluated == 0 ? Double.NaN : (double) drifted / evaluated;
+        Verdict verdict = evaluated == 0 ? Verdict.NO_VERDICT : driftShare >= share ? Verdict.DRIFT : Verdict.NO_DRIFT;
+        return new DatasetDrift(features, drifted, evaluated, driftShare, share, verdict);
+    }
+
+    /**
+     * Reads the reference on a second thread while this one reads the current file. When both fail, the
+     * reference's error is the one reported.
+     */
+    private CsvColumns[] readBoth(String refLabel, String curLabel, Set<String> asText, ByteProgress bar)
+            throws CsvException, IOException {
+        FutureTask<CsvColumns> refTask = new FutureTask<>(() -> CsvColumns.read(reference, refLabel, asText, bar));
+        Thread t = new Thread(refTask, "vitals-drift-read-reference");
+        t.setDaemon(true);
+        t.start();
+        CsvColumns cur = null;
+        Exception curError = null;
+        try {
+            cur = CsvColumns.read(current, curLabel, asText, bar);
+        } catch (CsvException | IOException | RuntimeException e) {
+            curError = e;
+        }
+        CsvColumns ref;
+        try {
+            ref = refTask.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading " + refLabel, e);
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        }
+        if (curError != null) {
+            throw rethrow(curError);
+        }
+        return new CsvColumns[] {ref, cur};
+    }
+
+    private static IOException rethrow(Throwable e) throws CsvException {
+        if (e instanceof CsvException c) {
+            throw c;
+        }
+        if (e instanceof IOException io) {
+            return io;
+        }
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        return new IOException(e);
+    }
+
+    private static DriftHtmlReport.Source source(CsvColumns f) {
+        return new DriftHtmlReport.Source(f.label(), f.rows(), f.delimiterLabel(), f.encodingLabel());
+    }
+
+    /** COLUMN=VALUE pairs, split at the last '=' (column names may hold '='). */
+    static Map<String, String> pairs(String option, List<String> specs, String valueName, String example)
+            throws BadInput {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String s : specs) {
+            int eq = s.lastIndexOf('=');
+            String name = eq < 0 ? "" : s.substring(0, eq).strip();
+            String value = eq < 0 ? "" : s.substring(eq + 1).strip();
+            if (name.isEmpty() || value.isEmpty()) {
+                throw new BadInput(option + " expects COLUMN=" + valueName + " (e.g. " + example + "), got \"" + s
+                        + "\"");
+            }
+            if (out.putIfAbsent(name, value) != null) {
+                throw new BadInput(option + " is given twice for column \"" + name + "\"");
+            }
+        }
+        return out;
+    }
+
+    private static void checkSameColumns(CsvColumns ref, CsvColumns cur) throws BadInput {
+        List<String> onlyRef = ref.names().stream().filter(n -> !cur.columns().containsKey(n)).collect(Collectors.toList());
+        List<String> onlyCur = cur.names().stream().filter(n -> !ref.columns().containsKey(n)).collect(Collectors.toList());
+        if (onlyRef.isEmpty() && onlyCur.isEmpty()) {
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        if (!onlyRef.isEmpty()) {
+            parts.add(quoted(onlyRef) + (onlyRef.size() == 1 ? " is" : " are") + " in " + ref.label() + " but not in "
+                    + cur.label());
+        }
+        if (!onlyCur.isEmpty()) {
+            parts.add(quoted(onlyCur) + (onlyCur.size() == 1 ? " is" : " are") + " in " + cur.label() + " but not in "
+                    + ref.label());
+        }
+        throw new BadInput("the files have different columns: " + String.join("; ", parts)
+                + ". Both files need the same columns (in any order).");
+    }
+
+    private static String quoted(List<String> names) {
+        return names.stream().map(n -> "column \"" + CsvColumns.shorten(n) + "\"").collect(Collectors.joining(", "));
+    }
+
+    private static void checkNamed(String option, Set<String> named, List<String> names) throws BadInput {
+        for (String n : named) {
+            if (!names.contains(n)) {
+                throw new BadInput(option + " names column \"" + CsvColumns.shorten(n)
+                        + "\", which is not in the files; columns: " + String.join(", ", names));
+            }
+        }
+    }
+
+    private static FeatureType typeOf(String name, CsvColumns ref, CsvColumns cur, Set<String> asText)
+            throws BadInput {
+        if (asText.contains(name)) {
+            return FeatureType.CATEGORICAL;
+        }
+        Column r = ref.columns().get(name);
+        Column c = cur.columns().get(name);
+        if (r.kind() == Kind.TEXT && c.kind() == Kind.NUMERIC) {
+            throw new BadInput(CsvColumns.mixedTypes(ref.label(), r.firstTextLine(), name, r.firstText(), cur.label()));
+        }
+        if (r.kind() == Kind.NUMERIC && c.kind() == Kind.TEXT) {
+            throw new BadInput(CsvColumns.mixedTypes(cur.label(), c.firstTextLine(), name, c.firstText(), ref.label()));
+        }
+        return r.kind() == Kind.TEXT || c.kind() == Kind.TEXT ? FeatureType.CATEGORICAL : FeatureType.NUMERIC;
+    }
+
+    private static void checkAccepts(String name, StatTest test, FeatureType type, CsvColumns ref, CsvColumns cur,
+                                     Set<String> asText) throws BadInput {
+        if (test.featureTypes().contains(type)) {
+            return;
+        }
+        String accepted = test.featureTypes().stream().map(FeatureType::label).collect(Collectors.joining(" and "));
+        String why;
+        if (type == FeatureType.CATEGORICAL) {
+            Column r = ref.columns().get(name);
+            Column c = cur.columns().get(name);
+            if (asText.contains(name)) {
+                why = "as --categorical asks";
+            } else {
+                CsvColumns f = r.kind() == Kind.TEXT ? ref : cur;
+                Column col = r.kind() == Kind.TEXT ? r : c;
+                why = "because " + f.label() + " line " + col.firstTextLine() + " holds \""
+                        + CsvColumns.shorten(col.firstText()) + "\", not a number";
+            }
+        } else {
+            why = "because every value is a number; pass --categorical " + name + " to compare it as categories";
+        }
+        throw new BadInput("--test " + name + "=" + test.testName() + ": test \"" + test.testName() + "\" takes "
+                + accepted + " columns, and column \"" + CsvColumns.shorten(name) + "\" is " + type.label() + " ("
+                + why + "). Tests for " + type.label() + " columns: " + String.join(", ", testsFor(type)));
+    }
+
+    private static List<String> testsFor(FeatureType type) {
+        List<String> out = new ArrayList<>();
+        for (String n : StatTest.names()) {
+            if (StatTest.byName(n).featureTypes().contains(type)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    /** The table's note: why there is no verdict, constant columns, numbers compared per value. */
+    static String note(FeatureDrift f, DriftHtmlReport.ColumnData d) {
+        List<String> parts = new ArrayList<>();
+        if (f.verdict() == Verdict.NO_VERDICT) {
+            parts.add(f.reason());
+        }
+        if (d.type() == FeatureType.NUMERIC) {
+            DriftHtmlReport.NumericStats s = d.stats();
+            boolean refConst = s.refCount() > 0 && s.refMin() == s.refMax();
+            boolean curConst = s.curCount() > 0 && s.curMin() == s.curMax();
+            if (refConst && curConst) {
+                parts.add(s.refMin() == s.curMin() ? "constant, same value in both (std 0)"
+                        : "constant in both, different values (std 0)");
+            } else if (refConst) {
+                parts.add("reference is constant (std 0)");
+            } else if (curConst) {
+                parts.add("current is constant (std 0)");
+            }
+            if (refConst && "wasserstein".equals(f.test())) {
+                parts.add("wasserstein divides by max(std, 0.001) = 0.001");
+            }
+            if (f.verdict() != Verdict.NO_VERDICT && s.distinct() <= 5 && !"ks".equals(f.test())
+                    && !"wasserstein".equals(f.test())) {
+                parts.add(s.distinct() + (s.distinct() == 1 ? " distinct value" : " distinct values")
+                        + ": compared per value");
+            }
+        }
+        return String.join("; ", parts);
+    }
+
+    private static void printTable(PrintWriter out, CsvColumns ref, CsvColumns cur, DatasetDrift drift,
+                                   List<String> notes) {
+        out.println("Reference: " + describe(ref));
+        out.println("Current:   " + describe(cur));
+        out.println();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"column", "type", "test", "score", "drift if", "drifted", "ref n", "ref nulls", "cur n",
+            "cur nulls", "note"});
+        for (int i = 0; i < drift.features().size(); i++) {
+            FeatureDrift f = drift.features().get(i);
+            rows.add(new String[] {terminalSafe(f.feature(), 40), f.type().label(), f.test() == null ? "-" : f.test(),
+                formatScore(f.score()), thresholdRule(f), drifted(f.verdict()), count(f.referenceCount()),
+                count(f.referenceNulls()), count(f.currentCount()), count(f.currentNulls()), notes.get(i)});
+        }
+        int cols = rows.get(0).length;
+        int[] width = new int[cols];
+        for (String[] r : rows) {
+            for (int c = 0; c < cols; c++) {
+                width[c] = Math.max(width[c], r[c].length());
+            }
+        }
+        boolean[] right = {false, false, false, true, true, false, true, true, true, true, false};
+        for (String[] r : rows) {
+            StringBuilder b = new StringBuilder();
+            for (int c = 0; c < cols; c++) {
+                if (c > 0) {
+                    b.append("  ");
+                }
+                String cell = r[c];
+                if (c == cols - 1) {
+                    b.append(cell);
+                } else if (right[c]) {
+                    b.append(" ".repeat(width[c] - cell.length())).append(cell);
+                } else {
+                    b.append(cell).append(" ".repeat(width[c] - cell.length()));
+                }
+            }
+            out.println(b.toString().stripTrailing());
+        }
+        out.println();
+        out.println(datasetLine(drift));
+    }
+
+    private static String describe(CsvColumns f) {
+        return f.label() + " (" + count(f.rows()) + (f.rows() == 1 ? " row" : " rows") + ", " + f.delimiterLabel()
+                + "-separated, " + f.encodingLabel() + ")";
+    }
+
+    /** The dataset verdict in words. */
+    static String datasetLine(DatasetDrift d) {
+        int total = d.features().size();
+        if (d.verdict() == Verdict.NO_VERDICT) {
+            return "Dataset: NO VERDICT - none of the " + total + " columns could be tested";
+        }
+        String share = percent(d.driftShare());
+        String untested = d.evaluatedFeatures() < total
+                ? " (" + (total - d.evaluatedFeatures()) + " without a verdict)" : "";
+        return "Dataset: " + (d.drifted() ? "DRIFT" : "NO DRIFT") + " - " + d.driftedFeatures() + " of "
+                + d.evaluatedFeatures() + " tested columns drifted" + untested + ": " + share
+                + (d.drifted() ? " >= " : " < ") + percent(d.shareThreshold());
+    }
+
+    static String percent(double share) {
+        String s = String.format(Locale.ROOT, "%.1f", share * 100);
+        return (s.endsWith(".0") ? s.substring(0, s.length() - 2) : s) + "%";
+    }
+
+    static String drifted(Verdict v) {
+        return v == Verdict.DRIFT ? "yes" : v == Verdict.NO_DRIFT ? "no" : "no verdict";
+    }
+
+    /** "< 0.05" for p-values, ">= 0.1" for distances. */
+    static String thresholdRule(FeatureDrift f) {
+        if (Double.isNaN(f.threshold())) {
+            return "-";
+        }
+        String op = f.test() == null ? "" : StatTest.byName(f.test()).kind() == StatTest.Kind.P_VALUE ? "< " : ">= ";
+        return op + formatNumber(f.threshold());
+    }
+
+    /** 4 significant digits; scientific below 1e-4; "-" for NaN. */
+    static String formatScore(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        if (v == 0) {
+            return "0";
+        }
+        double a = Math.abs(v);
+        if (a < 1e-4 || a >= 1e6) {
+            return String.format(Locale.ROOT, "%.3e", v);
+        }
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    static String formatNumber(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.valueOf((long) v);
+        }
+        String s = String.format(Locale.ROOT, "%.6g", v);
+        if (s.contains(".") && !s.contains("e")) {
+            s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return s;
+    }
+
+    static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    /** Control characters replaced, long names shortened. */
+    static String terminalSafe(String s, int max) {
+        String t = CsvColumns.shorten(s);
+        return t.length() > max ? t.substring(0, max - 3) + "..." : t;
+    }
+
+    interface Body {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private static int write(PrintWriter err, Path file, Body body) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try (OutputStream o = Files.newOutputStream(file)) {
+                body.write(o);
+            }
+            return 0;
+        } catch (IOException e) {
+            err.println("vitals drift: cannot write " + file + ": " + e);
+            return 1;
+        }
+    }
+
+    /** The {@link DatasetDrift} as JSON, its record components by name; NaN and infinities as null. */
+    static void writeJson(DatasetDrift d, OutputStream o) throws IOException {
+        try (JsonGenerator g = new JsonFactory().createGenerator(o)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeArrayFieldStart("features");
+            for (FeatureDrift f : d.features()) {
+                g.writeStartObject();
+                g.writeStringField("feature", f.feature());
+                g.writeStringField("type", f.type().name());
+                g.writeStringField("test", f.test());
+                number(g, "score", f.score());
+                number(g, "scoreLower", f.scoreLower());
+                number(g, "scoreUpper", f.scoreUpper());
+                number(g, "threshold", f.threshold());
+                g.writeStringField("verdict", f.verdict().name());
+                g.writeNumberField("referenceCount", f.referenceCount());
+                g.writeNumberField("currentCount", f.currentCount());
+                g.writeNumberField("referenceNulls", f.referenceNulls());
+                g.writeNumberField("currentNulls", f.currentNulls());
+                g.writeStringField("reason", f.reason());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("driftedFeatures", d.driftedFeatures());
+            g.writeNumberField("evaluatedFeatures", d.evaluatedFeatures());
+            number(g, "driftShare", d.driftShare());
+            number(g, "shareThreshold", d.shareThreshold());
+            g.writeStringField("verdict", d.verdict().name());
+            g.writeEndObject();
+            g.writeRaw('\n');
+        }
+    }
+
+    private static void number(JsonGenerator g, String field, double v) throws IOException {
+        if (Double.isFinite(v)) {
+            g.writeNumberField(field, v);
+        } else {
+            g.writeNullField(field);
+        }
+    }
+}
