@@ -43,18 +43,6 @@ public final class DriftService {
     private static final Logger LOG = Logger.getLogger(DriftService.class.getName());
     static final String BLOB_PREFIX = "drift.reference.";
 
-    /** A caller error with its HTTP status. */
-    public static final class Rejected extends RuntimeException {
-        public final int status;
-        public final String code;
-
-        public Rejected(int status, String code, String message) {
-            super(message, null, false, false);
-            this.status = status;
-            this.code = code;
-        }
-    }
-
     /** The three profiles of one feature. */
     private static final class Feature {
         final String name;
@@ -81,12 +69,8 @@ public final class DriftService {
     private volatile Map<String, List<FeatureDrift>> results = Map.of();
     private volatile long windowStart;
     private volatile long previousStart = -1;
-    // dashboard history: one point per evaluation, 1,440 points
-    static final int HISTORY = 1440;
-    private final long[] historyTimes = new long[HISTORY];
-    private final Map<String, double[]> history = new LinkedHashMap<>();
-    private int historyNext;
-    private int historySize;
+    /** Dashboard history: one point per evaluation. */
+    private final HistoryRing history = new HistoryRing(1440, 500);
 
     public DriftService(VitalsConfig.Drift cfg, StateStore store, PrometheusRegistry registry, LongSupplier clock) {
         this.cfg = cfg;
@@ -145,7 +129,7 @@ public final class DriftService {
         if (fs == null) {
             if (models.size() >= cfg.maxModels) {
                 if (strict) {
-                    throw new Rejected(400, "too_many_models", "drift profiles are kept for at most " + cfg.maxModels + " models (drift.maxModels)");
+                    throw new ApiException(400, "too_many_models", "drift profiles are kept for at most " + cfg.maxModels + " models (drift.maxModels)");
                 }
                 return null;
             }
@@ -155,7 +139,7 @@ public final class DriftService {
         if (f == null) {
             if (fs.size() >= cfg.maxFeatures) {
                 if (strict) {
-                    throw new Rejected(400, "too_many_features", "model '" + model + "' has " + fs.size()
+                    throw new ApiException(400, "too_many_features", "model '" + model + "' has " + fs.size()
                             + " features, the limit (drift.maxFeatures)");
                 }
                 return null;
@@ -164,7 +148,7 @@ public final class DriftService {
         }
         if (f.type != type) {
             if (strict) {
-                throw new Rejected(400, "wrong_feature_type", "feature '" + name + "' of model '" + model + "' is "
+                throw new ApiException(400, "wrong_feature_type", "feature '" + name + "' of model '" + model + "' is "
                         + f.type.label() + ", got a " + type.label() + " value");
             }
             return null;
@@ -215,32 +199,32 @@ public final class DriftService {
     /** {@code POST /v1/features}: {"model": M, "records": [{"feature": value, ...}]}; all or nothing. */
     public synchronized int features(JsonObject body) {
         if (!(body.getValue("model") instanceof String model) || model.isBlank() || model.length() > 256) {
-            throw new Rejected(400, "invalid_model", "'model' must be a string of 1 to 256 characters");
+            throw new ApiException(400, "invalid_model", "'model' must be a string of 1 to 256 characters");
         }
         if (!(body.getValue("records") instanceof JsonArray records) || records.isEmpty()) {
-            throw new Rejected(400, "invalid_records", "'records' must be a non-empty array of objects");
+            throw new ApiException(400, "invalid_records", "'records' must be a non-empty array of objects");
         }
         if (records.size() > 10_000) {
-            throw new Rejected(413, "batch_too_large", "a batch holds at most 10000 records, got " + records.size());
+            throw new ApiException(413, "batch_too_large", "a batch holds at most 10000 records, got " + records.size());
         }
         if (body.size() != 2) {
-            throw new Rejected(400, "invalid_body", "the body has only the fields 'model' and 'records'");
+            throw new ApiException(400, "invalid_body", "the body has only the fields 'model' and 'records'");
         }
         Map<String, FeatureType> types = new LinkedHashMap<>();
         Map<String, Feature> existing = models.getOrDefault(model, Map.of());
         for (int i = 0; i < records.size(); i++) {
             if (!(records.getValue(i) instanceof JsonObject r) || r.isEmpty()) {
-                throw new Rejected(400, "invalid_record", "records[" + i + "] must be a non-empty object of feature to value");
+                throw new ApiException(400, "invalid_record", "records[" + i + "] must be a non-empty object of feature to value");
             }
             for (String k : r.fieldNames()) {
                 if (k.isBlank() || k.length() > 64) {
-                    throw new Rejected(400, "invalid_feature", "records[" + i + "]: feature names have 1 to 64 characters");
+                    throw new ApiException(400, "invalid_feature", "records[" + i + "]: feature names have 1 to 64 characters");
                 }
                 Object v = r.getValue(k);
                 FeatureType t = v == null ? null : v instanceof Number ? FeatureType.NUMERIC
                         : v instanceof String || v instanceof Boolean ? FeatureType.CATEGORICAL : null;
                 if (v != null && t == null) {
-                    throw new Rejected(400, "invalid_value", "records[" + i + "]." + QualityService.cut(k)
+                    throw new ApiException(400, "invalid_value", "records[" + i + "]." + QualityService.cut(k)
                             + " must be a number, a string, a boolean or null");
                 }
                 if (t == null) {
@@ -248,7 +232,7 @@ public final class DriftService {
                 }
                 FeatureType known = existing.containsKey(k) ? existing.get(k).type : types.get(k);
                 if (known != null && known != t) {
-                    throw new Rejected(400, "wrong_feature_type", "records[" + i + "]." + QualityService.cut(k) + " is "
+                    throw new ApiException(400, "wrong_feature_type", "records[" + i + "]." + QualityService.cut(k) + " is "
                             + t.label() + " but the feature is " + known.label());
                 }
                 types.put(k, t);
@@ -256,10 +240,10 @@ public final class DriftService {
         }
         long newFeatures = types.keySet().stream().filter(k -> !existing.containsKey(k)).count();
         if (!models.containsKey(model) && models.size() >= cfg.maxModels) {
-            throw new Rejected(400, "too_many_models", "drift profiles are kept for at most " + cfg.maxModels + " models (drift.maxModels)");
+            throw new ApiException(400, "too_many_models", "drift profiles are kept for at most " + cfg.maxModels + " models (drift.maxModels)");
         }
         if (existing.size() + newFeatures > cfg.maxFeatures) {
-            throw new Rejected(400, "too_many_features", "model '" + model + "' would have " + (existing.size() + newFeatures)
+            throw new ApiException(400, "too_many_features", "model '" + model + "' would have " + (existing.size() + newFeatures)
                     + " features, more than drift.maxFeatures (" + cfg.maxFeatures + ")");
         }
         for (int i = 0; i < records.size(); i++) {
@@ -327,67 +311,24 @@ public final class DriftService {
     }
 
     private void recordHistory(long now, Map<String, List<FeatureDrift>> out) {
-        int slot = historyNext;
-        historyTimes[slot] = now;
-        history.values().forEach(r -> r[slot] = Double.NaN);
-        out.forEach((m, fs) -> fs.forEach(f -> {
-            if (!Double.isFinite(f.score())) {
-                return;
-            }
-            String key = m + " " + f.feature() + " (" + f.test() + ")";
-            double[] ring = history.get(key);
-            if (ring == null) {
-                if (history.size() >= 500) {
-                    return;
-                }
-                ring = new double[HISTORY];
-                java.util.Arrays.fill(ring, Double.NaN);
-                history.put(key, ring);
-            }
-            ring[slot] = f.score();
-        }));
-        historyNext = (historyNext + 1) % HISTORY;
-        historySize = Math.min(HISTORY, historySize + 1);
+        Map<String, Double> point = new LinkedHashMap<>();
+        out.forEach((m, fs) -> fs.forEach(f -> point.put(m + " " + f.feature() + " (" + f.test() + ")", f.score())));
+        history.record(now, point);
     }
 
     /** {@code {timestamps, series}} of drift scores since {@code fromMillis}, for one model or all. */
-    public synchronized JsonObject history(String model, long fromMillis) {
-        JsonArray ts = new JsonArray();
-        List<Integer> slots = new ArrayList<>();
-        for (int i = 0; i < historySize; i++) {
-            int slot = Math.floorMod(historyNext - historySize + i, HISTORY);
-            if (historyTimes[slot] >= fromMillis) {
-                slots.add(slot);
-                ts.add(historyTimes[slot]);
-            }
-        }
-        JsonObject series = new JsonObject();
-        history.forEach((k, ring) -> {
-            boolean mine = model == null || model.equals("*") || k.startsWith(model + " ");
-            if (!mine) {
-                return;
-            }
-            JsonArray a = new JsonArray();
-            boolean any = false;
-            for (int slot : slots) {
-                a.add(Double.isFinite(ring[slot]) ? ring[slot] : null);
-                any |= Double.isFinite(ring[slot]);
-            }
-            if (any) {
-                series.put(model == null || model.equals("*") ? k : k.substring(model.length() + 1), a);
-            }
-        });
-        return new JsonObject().put("timestamps", ts).put("series", series);
+    public JsonObject history(String model, long fromMillis) {
+        return history.json(model, fromMillis);
     }
 
     /** {@code GET /v1/drift?model=M}: the last evaluation. */
     public JsonObject report(String model) {
         if (model == null) {
-            throw new Rejected(400, "missing_model", "'model' is required; models with drift profiles: " + models.keySet());
+            throw new ApiException(400, "missing_model", "'model' is required; models with drift profiles: " + models.keySet());
         }
         Map<String, Feature> fs = models.get(model);
         if (fs == null) {
-            throw new Rejected(404, "unknown_model", "no drift profiles for model '" + QualityService.cut(model) + "'; models: "
+            throw new ApiException(404, "unknown_model", "no drift profiles for model '" + QualityService.cut(model) + "'; models: "
                     + models.keySet());
         }
         List<FeatureDrift> list = results.getOrDefault(model, List.of());
@@ -429,7 +370,7 @@ public final class DriftService {
     public synchronized int freeze(String model) {
         Map<String, Feature> fs = models.get(model);
         if (fs == null) {
-            throw new Rejected(404, "unknown_model", "no drift profiles for model '" + QualityService.cut(model) + "'");
+            throw new ApiException(404, "unknown_model", "no drift profiles for model '" + QualityService.cut(model) + "'");
         }
         long now = clock.getAsLong();
         int n = 0;
@@ -444,7 +385,7 @@ public final class DriftService {
             }
         }
         if (n == 0) {
-            throw new Rejected(409, "empty_window", "model '" + model + "' has no data in its current window to freeze");
+            throw new ApiException(409, "empty_window", "model '" + model + "' has no data in its current window to freeze");
         }
         return n;
     }
@@ -455,7 +396,7 @@ public final class DriftService {
         for (Map.Entry<String, DatasetProfile> e : profiles.entrySet()) {
             FeatureType t = e.getValue().feature(e.getKey()).type();
             if (fs != null && fs.containsKey(e.getKey()) && fs.get(e.getKey()).type != t) {
-                throw new Rejected(400, "wrong_feature_type", "column '" + e.getKey() + "' is " + t.label()
+                throw new ApiException(400, "wrong_feature_type", "column '" + e.getKey() + "' is " + t.label()
                         + " but the model's feature is " + fs.get(e.getKey()).type.label());
             }
         }

@@ -58,18 +58,6 @@ public final class QualityService implements CallListener {
     /** Gateway calls waiting to be written; beyond this they are dropped and counted. */
     static final int MAX_PENDING = 100_000;
 
-    /** What a caller did wrong: the HTTP status and an exact message. */
-    public static final class Rejected extends RuntimeException {
-        public final int status;
-        public final String code;
-
-        Rejected(int status, String code, String message) {
-            super(message, null, false, false);
-            this.status = status;
-            this.code = code;
-        }
-    }
-
     /** The outcome of one feedback. */
     public record FeedbackResult(String model, boolean duplicate, boolean late) {
     }
@@ -178,8 +166,8 @@ public final class QualityService implements CallListener {
     public synchronized FeedbackResult feedback(JsonObject body) {
         try {
             return feedbackUnlocked(body);
-        } catch (Rejected e) {
-            feedback.labelValues(e.status == 404 ? "unknown_call" : "rejected").inc();
+        } catch (ApiException e) {
+            feedback.labelValues(e.status() == 404 ? "unknown_call" : "rejected").inc();
             throw e;
         }
     }
@@ -187,7 +175,7 @@ public final class QualityService implements CallListener {
     private FeedbackResult feedbackUnlocked(JsonObject body) {
         for (String f : body.fieldNames()) {
             if (!List.of("request_id", "feedback_id", "score", "scores").contains(f)) {
-                throw new Rejected(400, "unknown_field", "unknown field '" + cut(f) + "'; allowed: request_id, feedback_id, score, scores");
+                throw new ApiException(400, "unknown_field", "unknown field '" + cut(f) + "'; allowed: request_id, feedback_id, score, scores");
             }
         }
         String requestId = string(body, "request_id", true);
@@ -198,25 +186,25 @@ public final class QualityService implements CallListener {
         }
         if (body.containsKey("scores")) {
             if (!(body.getValue("scores") instanceof io.vertx.core.json.JsonArray a) || a.isEmpty() || a.size() > 100) {
-                throw new Rejected(400, "invalid_scores", "'scores' must be an array of 1 to 100 scores");
+                throw new ApiException(400, "invalid_scores", "'scores' must be an array of 1 to 100 scores");
             }
             for (int i = 0; i < a.size(); i++) {
                 list.add(score(a.getValue(i), "scores[" + i + "]"));
             }
         }
         if (list.isEmpty()) {
-            throw new Rejected(400, "missing_score", "feedback needs 'score' or 'scores'");
+            throw new ApiException(400, "missing_score", "feedback needs 'score' or 'scores'");
         }
         CallRow call = findCall(requestId);
         if (call == null) {
-            throw new Rejected(404, "unknown_request_id", "no call with request id '" + cut(requestId)
+            throw new ApiException(404, "unknown_request_id", "no call with request id '" + cut(requestId)
                     + "' (unknown, or older than quality.retentionDays)");
         }
         String payload = body.encode();
         FeedbackRow existing = store.findFeedback(feedbackId);
         if (existing != null) {
             if (!existing.payload().equals(payload)) {
-                throw new Rejected(409, "feedback_id_conflict", "feedback id '" + cut(feedbackId)
+                throw new ApiException(409, "feedback_id_conflict", "feedback id '" + cut(feedbackId)
                         + "' was used before with a different body");
             }
             feedback.labelValues("duplicate").inc();
@@ -224,7 +212,7 @@ public final class QualityService implements CallListener {
         }
         String task = taskOf.getOrDefault(call.model(), "llm");
         if (!task.equals("llm")) {
-            throw new Rejected(422, "wrong_task", "model '" + call.model() + "' is a " + task + " model; scores are for LLM calls");
+            throw new ApiException(422, "wrong_task", "model '" + call.model() + "' is a " + task + " model; scores are for LLM calls");
         }
         apply(call.model(), r -> r.addScores(list));
         store.insertFeedback(new FeedbackRow(feedbackId, requestId, call.model(), System.currentTimeMillis(), payload));
@@ -241,7 +229,7 @@ public final class QualityService implements CallListener {
             change.accept(scratch);
             change.accept(tracker.model(model));
         } catch (IllegalArgumentException e) {
-            throw new Rejected(400, "invalid_values", e.getMessage());
+            throw new ApiException(400, "invalid_values", e.getMessage());
         }
         cachedAt = 0;
     }
@@ -257,22 +245,22 @@ public final class QualityService implements CallListener {
 
     private static Score score(Object v, String at) {
         if (!(v instanceof JsonObject o)) {
-            throw new Rejected(400, "invalid_score", at + " must be an object {\"name\", \"value\", \"source\"}");
+            throw new ApiException(400, "invalid_score", at + " must be an object {\"name\", \"value\", \"source\"}");
         }
         for (String f : o.fieldNames()) {
             if (!List.of("name", "value", "source").contains(f)) {
-                throw new Rejected(400, "invalid_score", at + ": unknown field '" + cut(f) + "'; allowed: name, value, source");
+                throw new ApiException(400, "invalid_score", at + ": unknown field '" + cut(f) + "'; allowed: name, value, source");
             }
         }
         if (!(o.getValue("name") instanceof String name) || name.isBlank() || name.length() > 64) {
-            throw new Rejected(400, "invalid_score", at + ".name must be a string of 1 to 64 characters");
+            throw new ApiException(400, "invalid_score", at + ".name must be a string of 1 to 64 characters");
         }
         String src = o.getValue("source") instanceof String s ? s : null;
         dev.vitals.quality.ScoreSource source;
         try {
             source = dev.vitals.quality.ScoreSource.parse(src == null ? "" : src);
         } catch (IllegalArgumentException e) {
-            throw new Rejected(400, "invalid_score", at + ".source must be one of human, llm_judge, code");
+            throw new ApiException(400, "invalid_score", at + ".source must be one of human, llm_judge, code");
         }
         Object value = o.getValue("value");
         if (value instanceof Boolean b) {
@@ -281,17 +269,17 @@ public final class QualityService implements CallListener {
         if (value instanceof Number n) {
             double d = n.doubleValue();
             if (!Double.isFinite(d)) {
-                throw new Rejected(400, "invalid_score", at + ".value must be finite");
+                throw new ApiException(400, "invalid_score", at + ".value must be finite");
             }
             return Score.numeric(name, source, d);
         }
         if (value instanceof String s && !s.isEmpty() && s.length() <= 64) {
             if (nonFiniteSpelling(s)) {
-                throw new Rejected(400, "invalid_score", at + ".value must be a finite number, a boolean or a category, got '" + s + "'");
+                throw new ApiException(400, "invalid_score", at + ".value must be a finite number, a boolean or a category, got '" + s + "'");
             }
             return Score.category(name, source, s);
         }
-        throw new Rejected(400, "invalid_score", at + ".value must be a number, a boolean or a string of 1 to 64 characters");
+        throw new ApiException(400, "invalid_score", at + ".value must be a number, a boolean or a string of 1 to 64 characters");
     }
 
     /**
@@ -312,7 +300,7 @@ public final class QualityService implements CallListener {
             return null;
         }
         if (!(v instanceof String s) || s.isEmpty() || s.length() > 128) {
-            throw new Rejected(400, "invalid_" + field, "'" + field + "' must be a string of 1 to 128 characters");
+            throw new ApiException(400, "invalid_" + field, "'" + field + "' must be a string of 1 to 128 characters");
         }
         return s;
     }
@@ -326,13 +314,13 @@ public final class QualityService implements CallListener {
     /** Applies a batch of evaluation records ({@code POST /v1/evaluations}); all or nothing. Returns records applied. */
     public synchronized int evaluations(JsonObject body) {
         if (!(body.getValue("records") instanceof io.vertx.core.json.JsonArray a) || a.isEmpty()) {
-            throw new Rejected(400, "invalid_records", "'records' must be a non-empty array");
+            throw new ApiException(400, "invalid_records", "'records' must be a non-empty array");
         }
         if (a.size() > 10_000) {
-            throw new Rejected(413, "batch_too_large", "a batch holds at most 10000 records, got " + a.size());
+            throw new ApiException(413, "batch_too_large", "a batch holds at most 10000 records, got " + a.size());
         }
         if (body.size() != 1) {
-            throw new Rejected(400, "invalid_records", "the body has only the field 'records'");
+            throw new ApiException(400, "invalid_records", "the body has only the field 'records'");
         }
         // parse and validate every record before anything is applied
         Map<String, Batch> byModel = new LinkedHashMap<>();
@@ -340,12 +328,12 @@ public final class QualityService implements CallListener {
         for (int i = 0; i < a.size(); i++) {
             String at = "records[" + i + "]";
             if (!(a.getValue(i) instanceof JsonObject r)) {
-                throw new Rejected(400, "invalid_record", at + " must be an object");
+                throw new ApiException(400, "invalid_record", at + " must be an object");
             }
             Record rec = record(r, at);
             String known = tasks.computeIfAbsent(rec.model, m -> taskOf.getOrDefault(m, rec.task));
             if (!known.equals(rec.task)) {
-                throw new Rejected(422, "wrong_task", at + ": model '" + rec.model + "' is a " + known + " model, this record is " + rec.task);
+                throw new ApiException(422, "wrong_task", at + ": model '" + rec.model + "' is a " + known + " model, this record is " + rec.task);
             }
             tasks.put(rec.model, rec.task);
             if (rec.scores != null) {
@@ -355,7 +343,7 @@ public final class QualityService implements CallListener {
                     Score s = rec.scores.get(j);
                     dev.vitals.quality.ScoreKind was = tracker.scoreKind(rec.model, s.name(), s.source());
                     if (was != null && was != s.kind()) {
-                        throw new Rejected(400, "invalid_values", at + ".scores[" + j + "] (model '" + rec.model + "'): score \""
+                        throw new ApiException(400, "invalid_values", at + ".scores[" + j + "] (model '" + rec.model + "'): score \""
                                 + cut(s.name()) + "\" from " + s.source().wireName() + " is " + was.wireName() + ", got "
                                 + s.kind().wireName());
                     }
@@ -369,7 +357,7 @@ public final class QualityService implements CallListener {
             try {
                 e.getValue().applyTo(scratch);
             } catch (IllegalArgumentException ex) {
-                throw new Rejected(400, "invalid_values", locate(e.getKey(), e.getValue(), ex));
+                throw new ApiException(400, "invalid_values", locate(e.getKey(), e.getValue(), ex));
             }
         }
         for (Map.Entry<String, Batch> e : byModel.entrySet()) {
@@ -377,7 +365,7 @@ public final class QualityService implements CallListener {
                 e.getValue().applyTo(tracker.model(e.getKey()));
             } catch (IllegalArgumentException ex) {
                 // only a cap reached by the live windows (labels, models) can get here
-                throw new Rejected(422, "limit_reached", "model '" + e.getKey() + "': " + ex.getMessage()
+                throw new ApiException(422, "limit_reached", "model '" + e.getKey() + "': " + ex.getMessage()
                         + " (records of earlier models in this batch were applied)");
             }
             taskOf.put(e.getKey(), tasks.get(e.getKey()));
@@ -468,19 +456,19 @@ public final class QualityService implements CallListener {
     private static Record record(JsonObject r, String at) {
         for (String f : r.fieldNames()) {
             if (!RECORD_FIELDS.contains(f)) {
-                throw new Rejected(400, "invalid_record", at + ": unknown field '" + cut(f) + "'; allowed: " + new java.util.TreeSet<>(RECORD_FIELDS));
+                throw new ApiException(400, "invalid_record", at + ": unknown field '" + cut(f) + "'; allowed: " + new java.util.TreeSet<>(RECORD_FIELDS));
             }
         }
         if (!(r.getValue("model") instanceof String model) || model.isBlank() || model.length() > 256) {
-            throw new Rejected(400, "invalid_record", at + ".model must be a string of 1 to 256 characters");
+            throw new ApiException(400, "invalid_record", at + ".model must be a string of 1 to 256 characters");
         }
         if (r.containsKey("time")) {
             if (!(r.getValue("time") instanceof Number t)) {
-                throw new Rejected(400, "invalid_record", at + ".time must be epoch milliseconds");
+                throw new ApiException(400, "invalid_record", at + ".time must be epoch milliseconds");
             }
             long now = System.currentTimeMillis();
             if (t.longValue() > now + 300_000 || t.longValue() < now - 30L * 86_400_000) {
-                throw new Rejected(400, "invalid_time", at + ".time is more than 5 minutes in the future or 30 days in the past");
+                throw new ApiException(400, "invalid_time", at + ".time is more than 5 minutes in the future or 30 days in the past");
             }
         }
         Object pred = r.getValue("predicted");
@@ -489,7 +477,7 @@ public final class QualityService implements CallListener {
             List<Score> sc = null;
             if (r.containsKey("scores")) {
                 if (!(r.getValue("scores") instanceof io.vertx.core.json.JsonArray a) || a.isEmpty() || a.size() > 100) {
-                    throw new Rejected(400, "invalid_record", at + ".scores must be an array of 1 to 100 scores");
+                    throw new ApiException(400, "invalid_record", at + ".scores must be an array of 1 to 100 scores");
                 }
                 sc = new ArrayList<>();
                 for (int i = 0; i < a.size(); i++) {
@@ -500,12 +488,12 @@ public final class QualityService implements CallListener {
             List<String> refs = null;
             if (r.containsKey("candidate")) {
                 if (!(r.getValue("candidate") instanceof String c) || c.length() > 100_000) {
-                    throw new Rejected(400, "invalid_record", at + ".candidate must be a string");
+                    throw new ApiException(400, "invalid_record", at + ".candidate must be a string");
                 }
                 cand = c;
                 if (!(r.getValue("references") instanceof io.vertx.core.json.JsonArray ra) || ra.isEmpty() || ra.size() > 16
                         || ra.stream().anyMatch(x -> !(x instanceof String))) {
-                    throw new Rejected(400, "invalid_record", at + ".references must be an array of 1 to 16 strings");
+                    throw new ApiException(400, "invalid_record", at + ".references must be an array of 1 to 16 strings");
                 }
                 refs = ra.stream().map(x -> (String) x).toList();
             }
@@ -513,10 +501,10 @@ public final class QualityService implements CallListener {
         }
         if (pred instanceof Number p && act instanceof Number q) {
             if (!Double.isFinite(p.doubleValue()) || !Double.isFinite(q.doubleValue())) {
-                throw new Rejected(400, "invalid_record", at + ": predicted and actual must be finite");
+                throw new ApiException(400, "invalid_record", at + ": predicted and actual must be finite");
             }
             if (r.containsKey("score") || r.containsKey("probabilities")) {
-                throw new Rejected(400, "invalid_record", at + ": a regression record has no score or probabilities");
+                throw new ApiException(400, "invalid_record", at + ": a regression record has no score or probabilities");
             }
             return new Record(model, "regression", null, q.doubleValue(), p.doubleValue(), null, null, null);
         }
@@ -525,21 +513,21 @@ public final class QualityService implements CallListener {
             Object score = r.getValue("score");
             Object probs = r.getValue("probabilities");
             if (score != null && probs != null) {
-                throw new Rejected(400, "invalid_record", at + ": give 'score' or 'probabilities', not both");
+                throw new ApiException(400, "invalid_record", at + ": give 'score' or 'probabilities', not both");
             }
             if (score != null) {
                 if (!(score instanceof Number n)) {
-                    throw new Rejected(400, "invalid_record", at + ".score must be a number in [0, 1]");
+                    throw new ApiException(400, "invalid_record", at + ".score must be a number in [0, 1]");
                 }
                 prediction = Prediction.of(q, p, n.doubleValue());
             } else if (probs != null) {
                 if (!(probs instanceof JsonObject po) || po.isEmpty() || po.size() > 1000) {
-                    throw new Rejected(400, "invalid_record", at + ".probabilities must be an object of label to probability");
+                    throw new ApiException(400, "invalid_record", at + ".probabilities must be an object of label to probability");
                 }
                 Map<String, Double> m = new LinkedHashMap<>();
                 for (String k : po.fieldNames()) {
                     if (!(po.getValue(k) instanceof Number n)) {
-                        throw new Rejected(400, "invalid_record", at + ".probabilities." + cut(k) + " must be a number");
+                        throw new ApiException(400, "invalid_record", at + ".probabilities." + cut(k) + " must be a number");
                     }
                     m.put(k, n.doubleValue());
                 }
@@ -549,7 +537,7 @@ public final class QualityService implements CallListener {
             }
             return new Record(model, "classification", prediction, Double.NaN, Double.NaN, null, null, null);
         }
-        throw new Rejected(400, "invalid_record", at + " needs predicted and actual (two strings: classification; two numbers: "
+        throw new ApiException(400, "invalid_record", at + " needs predicted and actual (two strings: classification; two numbers: "
                 + "regression), or scores, or candidate and references");
     }
 
@@ -562,14 +550,14 @@ public final class QualityService implements CallListener {
         }
         Duration d = windows.get(window);
         if (d == null) {
-            throw new Rejected(400, "invalid_window", "'window' must be one of " + windows.keySet() + ", got '" + cut(window) + "'");
+            throw new ApiException(400, "invalid_window", "'window' must be one of " + windows.keySet() + ", got '" + cut(window) + "'");
         }
         if (model == null) {
-            throw new Rejected(400, "missing_model", "'model' is required; models with quality data: " + tracker.models());
+            throw new ApiException(400, "missing_model", "'model' is required; models with quality data: " + tracker.models());
         }
         Optional<QualityReport> r = tracker.models().contains(model) ? tracker.report(model, d) : Optional.empty();
         if (r.isEmpty()) {
-            throw new Rejected(404, "unknown_model", "no quality data for model '" + cut(model) + "'; models: " + tracker.models());
+            throw new ApiException(404, "unknown_model", "no quality data for model '" + cut(model) + "'; models: " + tracker.models());
         }
         try {
             return new JsonObject(json.writeValueAsString(r.get())).put("model", model).put("window", window)
@@ -656,18 +644,12 @@ public final class QualityService implements CallListener {
 
     // ---- history for the dashboard -------------------------------------------------------------
 
-    /** Points kept per history series: 24 h at one a minute. */
-    static final int HISTORY = 1440;
-    static final int MAX_HISTORY_SERIES = 200;
-    private final long[] historyTimes = new long[HISTORY];
-    private final Map<String, double[]> history = new LinkedHashMap<>();
-    private int historyNext;
-    private int historySize;
+    private final HistoryRing history = new HistoryRing(1440, 200);
 
     /**
      * Takes one point of every model's headline metrics over the first (shortest) window: accuracy,
      * macro F1, ROC AUC, RMSE, R², hallucination and safety-flag rates and score means. At most
-     * {@value #MAX_HISTORY_SERIES} series × {@value #HISTORY} points (2.3 MB) are kept. Called every minute.
+     * 200 series × 1,440 points (2.3 MB) are kept. Called every minute.
      */
     public synchronized void sampleHistory(long nowMillis) {
         String first = windows.keySet().iterator().next();
@@ -692,58 +674,12 @@ public final class QualityService implements CallListener {
                 }
             }
         });
-        int slot = historyNext;
-        historyTimes[slot] = nowMillis;
-        for (double[] ring : history.values()) {
-            ring[slot] = Double.NaN;
-        }
-        point.forEach((k, v) -> {
-            if (!Double.isFinite(v)) {
-                return;
-            }
-            double[] ring = history.get(k);
-            if (ring == null) {
-                if (history.size() >= MAX_HISTORY_SERIES) {
-                    return;
-                }
-                ring = new double[HISTORY];
-                java.util.Arrays.fill(ring, Double.NaN);
-                history.put(k, ring);
-            }
-            ring[slot] = v;
-        });
-        historyNext = (historyNext + 1) % HISTORY;
-        historySize = Math.min(HISTORY, historySize + 1);
+        history.record(nowMillis, point);
     }
 
     /** {@code {timestamps, series}} of the history within {@code fromMillis}, for one model or all ({@code *}). */
-    public synchronized JsonObject history(String model, long fromMillis) {
-        io.vertx.core.json.JsonArray ts = new io.vertx.core.json.JsonArray();
-        List<Integer> slots = new ArrayList<>();
-        for (int i = 0; i < historySize; i++) {
-            int slot = Math.floorMod(historyNext - historySize + i, HISTORY);
-            if (historyTimes[slot] >= fromMillis) {
-                slots.add(slot);
-                ts.add(historyTimes[slot]);
-            }
-        }
-        JsonObject series = new JsonObject();
-        history.forEach((k, ring) -> {
-            if (model != null && !model.equals("*") && !k.startsWith(model + " ")) {
-                return;
-            }
-            io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
-            boolean any = false;
-            for (int slot : slots) {
-                double v = ring[slot];
-                a.add(Double.isFinite(v) ? v : null);
-                any |= Double.isFinite(v);
-            }
-            if (any) {
-                series.put(model != null && !model.equals("*") ? k.substring(model.length() + 1) : k, a);
-            }
-        });
-        return new JsonObject().put("timestamps", ts).put("series", series);
+    public JsonObject history(String model, long fromMillis) {
+        return history.json(model, fromMillis);
     }
 
     // ---- persistence ---------------------------------------------------------------------------

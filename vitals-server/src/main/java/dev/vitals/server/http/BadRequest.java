@@ -14,4 +14,12 @@ final class BadRequest extends RuntimeException {
         this.status = status;
         this.code = code;
     }
+
+    int status() {
+        return status;
+    }
+
+    String code() {
+        return code;
+    }
 }

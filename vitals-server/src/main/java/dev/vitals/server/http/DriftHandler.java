@@ -35,9 +35,9 @@ final class DriftHandler {
             JsonObject body = ChatRequests.object(rc.body().buffer());
             Routes.json(rc, new JsonObject().put("status", "ok").put("accepted", drift.features(body)));
         } catch (BadRequest e) {
-            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
-        } catch (DriftService.Rejected e) {
-            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+            HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
+        } catch (dev.vitals.server.ApiException e) {
+            HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
         }
     }
 
@@ -56,8 +56,8 @@ final class DriftHandler {
                 return;
             }
             Routes.json(rc, drift.report(model));
-        } catch (DriftService.Rejected e) {
-            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+        } catch (dev.vitals.server.ApiException e) {
+            HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
         }
     }
 
@@ -78,8 +78,8 @@ final class DriftHandler {
         }, false).onComplete(ar -> {
             if (ar.succeeded()) {
                 Routes.json(rc, ar.result());
-            } else if (ar.cause() instanceof DriftService.Rejected e) {
-                HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+            } else if (ar.cause() instanceof dev.vitals.server.ApiException e) {
+                HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
             } else {
                 rc.fail(ar.cause());
             }
@@ -97,15 +97,15 @@ final class DriftHandler {
                 rows.add(it.nextValue());
             }
         } catch (IOException | RuntimeException e) {
-            throw new DriftService.Rejected(400, "invalid_csv", "the reference is not valid CSV: " + e.getMessage());
+            throw new dev.vitals.server.ApiException(400, "invalid_csv", "the reference is not valid CSV: " + e.getMessage());
         }
         if (rows.size() < 2) {
-            throw new DriftService.Rejected(400, "empty_reference", "the reference CSV needs a header row and at least one data row");
+            throw new dev.vitals.server.ApiException(400, "empty_reference", "the reference CSV needs a header row and at least one data row");
         }
         String[] header = rows.get(0);
         for (int i = 1; i < rows.size(); i++) {
             if (rows.get(i).length != header.length) {
-                throw new DriftService.Rejected(400, "invalid_csv", "line " + (i + 1) + " has " + rows.get(i).length
+                throw new dev.vitals.server.ApiException(400, "invalid_csv", "line " + (i + 1) + " has " + rows.get(i).length
                         + " columns, the header has " + header.length);
             }
         }
@@ -113,7 +113,7 @@ final class DriftHandler {
         for (int c = 0; c < header.length; c++) {
             String name = header[c].trim();
             if (name.isEmpty() || out.containsKey(name)) {
-                throw new DriftService.Rejected(400, "invalid_csv", "column " + (c + 1) + " needs a unique, non-empty name");
+                throw new dev.vitals.server.ApiException(400, "invalid_csv", "column " + (c + 1) + " needs a unique, non-empty name");
             }
             boolean numeric = true;
             for (int i = 1; i < rows.size() && numeric; i++) {

@@ -20,7 +20,7 @@ final class QualityHandler {
         try {
             body = ChatRequests.object(rc.body().buffer());
         } catch (BadRequest e) {
-            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+            HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
             return;
         }
         rc.vertx().executeBlocking(() -> quality.feedback(body), false).onComplete(ar -> {
@@ -38,7 +38,7 @@ final class QualityHandler {
         try {
             body = ChatRequests.object(rc.body().buffer());
         } catch (BadRequest e) {
-            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+            HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
             return;
         }
         rc.vertx().executeBlocking(() -> quality.evaluations(body), false).onComplete(ar -> {
@@ -58,40 +58,28 @@ final class QualityHandler {
         try {
             if (range != null) {
                 if (window != null) {
-                    throw new QualityServiceError(400, "invalid_query", "give 'window' (a report) or 'range' (a history), not both");
+                    throw new dev.vitals.server.ApiException(400, "invalid_query", "give 'window' (a report) or 'range' (a history), not both");
                 }
                 Long span = DashboardHandler.RANGES.get(range);
                 if (span == null) {
-                    throw new QualityServiceError(400, "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
+                    throw new dev.vitals.server.ApiException(400, "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
                 }
                 Routes.json(rc, quality.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
                         .put("range", range));
                 return;
             }
             Routes.json(rc, quality.report(model, window));
-        } catch (QualityService.Rejected e) {
-            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
-        } catch (QualityServiceError e) {
-            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+        } catch (dev.vitals.server.ApiException e) {
+            HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
         }
     }
 
     private static void fail(RoutingContext rc, Throwable t) {
-        if (t instanceof QualityService.Rejected e) {
-            HttpErrors.send(rc, e.status, e.status == 404 ? "invalid_request_error" : "invalid_request_error", e.code, e.getMessage());
+        if (t instanceof dev.vitals.server.ApiException e) {
+            HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
         } else {
             rc.fail(t);
         }
     }
 
-    private static final class QualityServiceError extends RuntimeException {
-        final int status;
-        final String code;
-
-        QualityServiceError(int status, String code, String message) {
-            super(message, null, false, false);
-            this.status = status;
-            this.code = code;
-        }
-    }
 }
