@@ -213,6 +213,15 @@ public final class ConfigLoader {
         if (c.server.adminToken != null && c.server.adminToken.length() < 16) {
             throw new ConfigException("VITALS_ADMIN_TOKEN must be at least 16 characters long");
         }
+        try {
+            dev.vitals.labels.LabelPolicy.builder().allowedKeys(c.metrics.customLabels.toArray(new String[0]))
+                    .maxSeriesPerMetric(c.metrics.maxSeriesPerMetric).build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("metrics.customLabels / metrics.maxSeriesPerMetric: " + e.getMessage());
+        }
+        if (c.metrics.customLabels.size() > 8) {
+            throw new ConfigException("metrics.customLabels lists " + c.metrics.customLabels.size() + " keys; at most 8");
+        }
         if (c.metrics.maxModels < 1) {
             throw new ConfigException("metrics.maxModels must be >= 1, got " + c.metrics.maxModels);
         }

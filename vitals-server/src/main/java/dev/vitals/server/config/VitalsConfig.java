@@ -219,6 +219,13 @@ public final class VitalsConfig {
         public boolean genAiFamily = true;
         /** Distinct model names with their own series; later ones fold into {@code __overflow__}. */
         public int maxModels = 1000;
+        /**
+         * Label keys clients may set with {@code x-vitals-label-<key>} headers (e.g. [team, feature]); they
+         * label the {@code llm_*_by_label_total} family. Headers of other keys are ignored.
+         */
+        public List<String> customLabels = new ArrayList<>();
+        /** Distinct label sets per metric of that family; later ones fold into {@code __overflow__}. */
+        public int maxSeriesPerMetric = 2000;
     }
 
     /** Price catalog settings. */

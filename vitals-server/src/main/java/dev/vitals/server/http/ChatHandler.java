@@ -3,6 +3,7 @@ package dev.vitals.server.http;
 import dev.vitals.llm.ErrorType;
 import dev.vitals.business.BusinessMetrics;
 import dev.vitals.business.BusinessRequest;
+import dev.vitals.server.CustomLabels;
 import dev.vitals.server.DriftService;
 import dev.vitals.server.auth.ApiKeys;
 import dev.vitals.server.gateway.Backend;
@@ -35,9 +36,12 @@ final class ChatHandler {
     private final ApiKeys keys;
     private final BusinessMetrics business;
     private final DriftService drift;
+    private final CustomLabels customLabels;
 
-    ChatHandler(Gateway gateway, String defaultModel, ApiKeys keys, BusinessMetrics business, DriftService drift) {
+    ChatHandler(Gateway gateway, String defaultModel, ApiKeys keys, BusinessMetrics business, DriftService drift,
+                CustomLabels customLabels) {
         this.drift = drift;
+        this.customLabels = customLabels;
         this.gateway = gateway;
         this.defaultModel = defaultModel;
         this.keys = keys;
@@ -117,6 +121,10 @@ final class ChatHandler {
         String user = r.body().getValue("user") instanceof String u ? u : rc.request().getHeader("x-vitals-user");
         String session = rc.request().getHeader("x-vitals-session");
         String variant = rc.request().getHeader("x-vitals-variant");
+        if (customLabels.enabled()) {
+            String[] labels = customLabels.read(rc.request()::getHeader);
+            call.onRecorded(c -> customLabels.record(c, labels));
+        }
         call.onRecorded(c -> drift.observe(c, r.promptText(), r.messageCount(), call.finishReason()));
         call.onRecorded(c -> business.recordRequest(BusinessRequest.builder(call.requestId())
                 .user(user).session(session).model(r.model()).variant(variant).build()));

@@ -33,7 +33,8 @@ public final class Routes {
                        long maxBodyBytes, Supplier<JsonObject> health, AdminHandler admin, AuthHandler auth,
                        dev.vitals.series.CallSampler sampler, Supplier<JsonObject> overviewExtras,
                        dev.vitals.business.BusinessMetrics business, Supplier<JsonObject> anomalies,
-                       dev.vitals.server.QualityService quality, dev.vitals.server.DriftService drift) {
+                       dev.vitals.server.QualityService quality, dev.vitals.server.DriftService drift,
+                       dev.vitals.server.CustomLabels customLabels) {
     }
 
     private Routes() {
@@ -43,7 +44,7 @@ public final class Routes {
     public static Router main(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
         common(router, d);
-        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.auth().keys(), d.business(), d.drift());
+        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.auth().keys(), d.business(), d.drift(), d.customLabels());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()).setHandleFileUploads(false);
         router.get("/").handler(Routes::root);
         router.get("/health").handler(rc -> json(rc, d.health().get()));
