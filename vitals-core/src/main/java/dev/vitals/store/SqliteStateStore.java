@@ -254,9 +254,9 @@ public final class SqliteStateStore implements StateStore {
                     return null;
                 }
                 double v = rs.getDouble(5);
-                    if (rs.wasNull()) { // before any other getter: wasNull() is about the last one read
-                        v = Double.NaN;
-                    }
+                if (rs.wasNull()) { // before any other getter: wasNull() is about the last one read
+                    v = Double.NaN;
+                }
                 return new CallRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), v);
             }
         } catch (SQLException e) {
