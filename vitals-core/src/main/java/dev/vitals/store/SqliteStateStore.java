@@ -254,7 +254,10 @@ public final class SqliteStateStore implements StateStore {
                     return null;
                 }
                 double v = rs.getDouble(5);
-                return new CallRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.wasNull() ? Double.NaN : v);
+                if (rs.wasNull()) { // before any other getter: wasNull() is about the last one read
+                    v = Double.NaN;
+                }
+                return new CallRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), v);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read call: " + e.getMessage(), e);

@@ -13,6 +13,7 @@ import dev.vitals.server.gateway.SimulatedBackend;
 import dev.vitals.server.auth.ApiKeys;
 import dev.vitals.server.http.AdminHandler;
 import dev.vitals.server.http.AuthHandler;
+import dev.vitals.store.PostgresStateStore;
 import dev.vitals.store.SqliteStateStore;
 import dev.vitals.store.StateStore;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -73,13 +74,14 @@ public final class VitalsServer {
     private final long startMillis = System.currentTimeMillis();
     private long reloadTimer = -1;
     private int port;
+    private volatile io.prometheus.metrics.exporter.opentelemetry.OpenTelemetryExporter otlp;
     private int metricsPort;
 
     private VitalsServer(Vertx vertx, VitalsConfig config, Map<String, String> env) {
         this.vertx = vertx;
         this.config = config;
         this.prices = new PriceBook(config.pricing.overrideFile);
-        this.store = SqliteStateStore.open(Path.of(config.store.path));
+        this.store = openStore(config.store);
         try {
             this.apiKeys = new ApiKeys(store, config.auth, env);
         } catch (RuntimeException e) {
@@ -133,6 +135,16 @@ public final class VitalsServer {
         drift.restore(store.blobNames(DriftService.BLOB_PREFIX).stream()
                 .map(n -> n.substring(DriftService.BLOB_PREFIX.length())).toList());
         this.baselines = new Baselines(sampler, store, registry, config.anomalies);
+    }
+
+    /** The configured state store: the shared PostgreSQL database when {@code store.jdbcUrl} is set, else the SQLite file. */
+    static StateStore openStore(VitalsConfig.Store cfg) {
+        if (cfg.jdbcUrl != null) {
+            StateStore s = PostgresStateStore.open(cfg.jdbcUrl, cfg.user, cfg.password, cfg.maxPoolSize);
+            LOG.info("state store: PostgreSQL " + cfg.jdbcUrl + " (schema version " + s.schemaVersion() + ")");
+            return s;
+        }
+        return SqliteStateStore.open(Path.of(cfg.path));
     }
 
     /** Builds and starts a server; fails on configuration errors or when a port cannot be bound. */
@@ -196,6 +208,13 @@ public final class VitalsServer {
             apiKeys.flushSpend();
             return null;
         }, false));
+        if (config.auth.reloadSeconds > 0) {
+            // keys created or revoked by other replicas of a fleet, and their spend (see ApiKeys#reload)
+            timers.add(vertx.setPeriodic(config.auth.reloadSeconds * 1000L, id -> vertx.executeBlocking(() -> {
+                apiKeys.reload();
+                return null;
+            }, false)));
+        }
         int instances = config.server.instances > 0 ? config.server.instances : Runtime.getRuntime().availableProcessors();
         HttpServerOptions opts = new HttpServerOptions().setHost(config.server.host)
                 .setCompressionSupported(false).setTcpNoDelay(true);
@@ -236,9 +255,34 @@ public final class VitalsServer {
                         return null;
                     }, false));
         }
+        if (config.otlp.enabled) {
+            f = f.map(v -> {
+                startOtlp();
+                return null;
+            });
+        }
         return f.onSuccess(v -> LOG.info("Vitals listening on " + config.server.host + ":" + port
                 + (metricsPort != 0 ? ", metrics on :" + metricsPort : "") + ", " + instances + " event loop(s), models "
                 + gateway.models().stream().map(m -> m[0]).toList()));
+    }
+
+    /** Pushes the whole registry to an OTLP receiver every otlp.intervalSeconds (the exporter's own thread). */
+    private void startOtlp() {
+        VitalsConfig.Otlp o = config.otlp;
+        String instance = o.serviceInstanceId != null ? o.serviceInstanceId
+                : System.getenv().getOrDefault("HOSTNAME", "localhost") + ":" + port;
+        var b = io.prometheus.metrics.exporter.opentelemetry.OpenTelemetryExporter.builder()
+                .registry(registry)
+                .protocol(o.protocol)
+                .endpoint(o.endpoint)
+                .intervalSeconds(o.intervalSeconds)
+                .timeoutSeconds(o.timeoutSeconds)
+                .serviceName(o.serviceName)
+                .serviceInstanceId(instance);
+        o.resourceAttributes.forEach(b::resourceAttribute);
+        otlp = b.buildAndStart();
+        LOG.info("OTLP export to " + o.endpoint + " (" + o.protocol + ") every " + o.intervalSeconds + " s as "
+                + o.serviceName + "/" + instance);
     }
 
     private Future<Integer> server(HttpServerOptions opts, int port, Router router) {
@@ -323,6 +367,9 @@ public final class VitalsServer {
         fs.add(gateway.close());
         if (systemMetrics != null) {
             systemMetrics.close();
+        }
+        if (otlp != null) {
+            otlp.close(); // a last push
         }
         if (gpuMetrics != null) {
             gpuMetrics.close();

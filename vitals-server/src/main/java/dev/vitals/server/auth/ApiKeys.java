@@ -222,8 +222,37 @@ public final class ApiKeys {
         return out;
     }
 
+    /**
+     * Brings the keys in line with the store; blocking, run on a worker every {@code auth.reloadSeconds}.
+     * In a fleet sharing one database this is how a replica learns of keys created (they start working
+     * here) or revoked (they stop) on another replica, within that delay, and of the spend of its keys
+     * everywhere (spent = stored spend + this replica's unflushed spend), so budgets hold fleet-wide to
+     * within one reload and flush interval. Checks stay in memory on the event loop.
+     */
+    public synchronized void reload() {
+        Map<String, ApiKeyRecord> stored = new HashMap<>();
+        store.apiKeys().forEach(r -> stored.put(r.id(), r));
+        for (ApiKeyRecord r : stored.values()) {
+            if (!r.revoked() && "admin".equals(r.source()) && !byId.containsKey(r.id()) && byId.size() < maxKeys) {
+                byId.put(r.id(), new Key(r));
+            }
+        }
+        for (Key k : List.copyOf(byId.values())) {
+            ApiKeyRecord r = stored.get(k.id);
+            if ("admin".equals(k.source) && (r == null || r.revoked())) {
+                byId.remove(k.id);
+            } else if (r != null) {
+                double now = r.spentUsd() + k.unflushed.sum();
+                double delta = now - k.spent.sum();
+                if (delta != 0) {
+                    k.spent.add(delta);
+                }
+            }
+        }
+    }
+
     /** Writes unflushed spend to the store; blocking. */
-    public void flushSpend() {
+    public synchronized void flushSpend() {
         Map<String, Double> delta = new HashMap<>();
         for (Key k : byId.values()) {
             double d = k.unflushed.sumThenReset();

@@ -168,6 +168,25 @@ public final class ConfigLoader {
             String salt = env.get(c.business.saltEnv);
             c.business.salt = salt == null || salt.isBlank() ? null : salt;
         }
+        VitalsConfig.Store st = c.store;
+        if (st.userEnv != null) {
+            st.user = required(env, st.userEnv, "store.userEnv");
+        }
+        if (st.passwordEnv != null) {
+            st.password = required(env, st.passwordEnv, "store.passwordEnv");
+        }
+        if (st.passwordFile != null) {
+            try {
+                String first = java.nio.file.Files.readAllLines(java.nio.file.Path.of(st.passwordFile)).stream()
+                        .findFirst().orElse("").trim();
+                if (first.isEmpty()) {
+                    throw new ConfigException("store.passwordFile: " + st.passwordFile + " is empty");
+                }
+                st.password = first;
+            } catch (java.io.IOException e) {
+                throw new ConfigException("store.passwordFile: cannot read " + st.passwordFile + ": " + e.getMessage());
+            }
+        }
         VitalsConfig.Tls t = c.server.tls;
         if (t.keyStorePasswordEnv != null) {
             t.keyStorePassword = required(env, t.keyStorePasswordEnv, "server.tls.keyStorePasswordEnv");
@@ -322,8 +341,52 @@ public final class ConfigLoader {
         if (c.auth.keys.size() > c.auth.maxKeys) {
             throw new ConfigException("auth.keys lists " + c.auth.keys.size() + " keys, more than auth.maxKeys (" + c.auth.maxKeys + ")");
         }
-        if (c.store.path == null || c.store.path.isBlank()) {
-            throw new ConfigException("store.path must name a database file");
+        VitalsConfig.Store st = c.store;
+        if (st.jdbcUrl == null) {
+            if (st.path == null || st.path.isBlank()) {
+                throw new ConfigException("store.path must name a database file");
+            }
+            if (st.userEnv != null || st.passwordEnv != null || st.passwordFile != null) {
+                throw new ConfigException("store.userEnv, store.passwordEnv and store.passwordFile need store.jdbcUrl");
+            }
+        } else if (!st.jdbcUrl.startsWith("jdbc:postgresql://") || st.jdbcUrl.length() <= "jdbc:postgresql://".length()) {
+            throw new ConfigException("store.jdbcUrl must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), got '"
+                    + st.jdbcUrl + "'");
+        } else if (st.jdbcUrl.matches("(?i).*[?&]password=.*")) {
+            throw new ConfigException("store.jdbcUrl must not hold the password: use store.passwordEnv or store.passwordFile");
+        }
+        if (st.passwordEnv != null && st.passwordFile != null) {
+            throw new ConfigException("store: set passwordEnv or passwordFile, not both");
+        }
+        if (st.maxPoolSize < 1 || st.maxPoolSize > 100) {
+            throw new ConfigException("store.maxPoolSize must be 1..100, got " + st.maxPoolSize);
+        }
+        if (c.auth.reloadSeconds < 0) {
+            throw new ConfigException("auth.reloadSeconds must be >= 0, got " + c.auth.reloadSeconds);
+        }
+        VitalsConfig.Otlp o = c.otlp;
+        if (o.enabled) {
+            java.net.URI u;
+            try {
+                u = new java.net.URI(o.endpoint == null ? "" : o.endpoint);
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigException("otlp.endpoint is not a URL: " + e.getMessage());
+            }
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw new ConfigException("otlp.endpoint must be an http(s) URL, got '" + o.endpoint + "'");
+            }
+            if (!"http/protobuf".equals(o.protocol) && !"grpc".equals(o.protocol)) {
+                throw new ConfigException("otlp.protocol must be http/protobuf or grpc, got '" + o.protocol + "'");
+            }
+            if (o.intervalSeconds < 1) {
+                throw new ConfigException("otlp.intervalSeconds must be >= 1, got " + o.intervalSeconds);
+            }
+            if (o.timeoutSeconds < 1) {
+                throw new ConfigException("otlp.timeoutSeconds must be >= 1, got " + o.timeoutSeconds);
+            }
+            if (o.serviceName == null || o.serviceName.isBlank()) {
+                throw new ConfigException("otlp.serviceName must not be blank");
+            }
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < c.backends.size(); i++) {

@@ -120,6 +120,12 @@ public final class VitalsConfig {
         public boolean enabled = false;
         /** Most active keys (configured and created); bounds the per-key series too. */
         public int maxKeys = 1000;
+        /**
+         * Seconds between reloads of the keys from the state store (on a worker thread), so that a key
+         * created or revoked on another replica of a fleet works (or stops working) here within this
+         * delay, and budgets see the fleet's spend; 0 = only at start.
+         */
+        public int reloadSeconds = 5;
         /** Keys from the configuration; their secrets come from the environment or files, never the YAML. */
         public List<ConfiguredKey> keys = new ArrayList<>();
     }
@@ -157,8 +163,47 @@ public final class VitalsConfig {
 
     /** Where durable state lives. */
     public static final class Store {
-        /** SQLite database file (WAL mode); its directory is created. */
+        /** SQLite database file (WAL mode); its directory is created. Unused when {@link #jdbcUrl} is set. */
         public String path = "vitals-data/vitals.db";
+        /**
+         * A shared PostgreSQL database instead of the SQLite file, e.g. {@code jdbc:postgresql://db:5432/vitals}:
+         * what several replicas of a fleet need. {@code null} (the default) = SQLite.
+         */
+        public String jdbcUrl;
+        /** Environment variable holding the database user; optional (the driver's default otherwise). */
+        public String userEnv;
+        /** Environment variable holding the database password; optional. */
+        public String passwordEnv;
+        /** File holding the database password (first line, trimmed); the alternative to {@link #passwordEnv}. */
+        public String passwordFile;
+        /** Most pooled connections to PostgreSQL per replica. */
+        public int maxPoolSize = 8;
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public String user;
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public String password;
+    }
+
+    /** OTLP push of all metrics to an OpenTelemetry Collector (or any OTLP receiver); off by default. */
+    public Otlp otlp = new Otlp();
+
+    /** OTLP export settings. */
+    public static final class Otlp {
+        public boolean enabled = false;
+        /** The receiver's base URL; {@code /v1/metrics} is appended for http/protobuf. */
+        public String endpoint = "http://localhost:4318";
+        /** {@code http/protobuf} or {@code grpc}. */
+        public String protocol = "http/protobuf";
+        /** Seconds between pushes. */
+        public int intervalSeconds = 60;
+        /** Seconds a push may take. */
+        public int timeoutSeconds = 10;
+        /** The {@code service.name} resource attribute. */
+        public String serviceName = "vitals";
+        /** The {@code service.instance.id} resource attribute; {@code null} = host name and port of this replica. */
+        public String serviceInstanceId;
+        /** More resource attributes, e.g. {@code deployment.environment.name: prod}. */
+        public java.util.Map<String, String> resourceAttributes = new java.util.LinkedHashMap<>();
     }
 
     /** HTTP listener settings. */

@@ -1,0 +1,192 @@
+package dev.vitals.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A fleet: three real Vitals replicas on one real PostgreSQL (a throwaway cluster, {@link PgCluster}).
+ * Traffic goes round-robin to them; every call's feedback goes to a replica other than the one that
+ * served it and must join through the shared {@code calls} table; a key created on one replica's admin
+ * API works on the others (and stops working everywhere when revoked) within {@code auth.reloadSeconds}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class FleetEndToEndTest {
+    static final String ADMIN = "admin-token-0123456789abcdef";
+    static final String MODEL = "mock-llm-v1";
+    static final int CALLS = 30;
+
+    private PgCluster pg;
+    private String url;
+    private final List<ServerFixture> replicas = new ArrayList<>();
+
+    @BeforeAll
+    void startFleet() throws Exception {
+        pg = PgCluster.start();
+        url = pg.createDatabase();
+        Map<String, String> env = Map.of("VITALS_ADMIN_TOKEN", ADMIN, "VITALS_DB_USER", "postgres");
+        for (int i = 0; i < 3; i++) {
+            replicas.add(ServerFixture.start(cfg -> {
+                QualityHttp.fast(cfg);
+                cfg.store.jdbcUrl = url;
+                cfg.store.userEnv = "VITALS_DB_USER";
+                cfg.store.maxPoolSize = 3;
+                cfg.auth.enabled = true;
+                cfg.auth.reloadSeconds = 1;
+            }, env));
+        }
+    }
+
+    @AfterAll
+    void stopFleet() throws Exception {
+        for (ServerFixture f : replicas) {
+            f.close();
+        }
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    private static HttpResponse<String> send(ServerFixture f, String method, String path, String body, String bearer) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(f.uri(path)).header("content-type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            b.header("authorization", "Bearer " + bearer);
+        }
+        return f.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> chat(ServerFixture f, String key) throws Exception {
+        return send(f, "POST", "/v1/chat/completions", new JsonObject().put("model", MODEL).put("messages", new JsonArray()
+                .add(new JsonObject().put("role", "user").put("content", "hello fleet"))).encode(), key);
+    }
+
+    private static JsonObject createKey(ServerFixture f, String name) throws Exception {
+        HttpResponse<String> r = send(f, "POST", "/admin/keys", new JsonObject().put("name", name).encode(), ADMIN);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return new JsonObject(r.body());
+    }
+
+    /** Polls until {@code f} answers a chat with {@code key} with {@code status}; returns the ms it took. */
+    private static long awaitChatStatus(ServerFixture f, String key, int status) throws Exception {
+        long t0 = System.nanoTime();
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(10);
+        int last;
+        do {
+            last = chat(f, key).statusCode();
+            if (last == status) {
+                return (System.nanoTime() - t0) / 1_000_000;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("replica on :" + f.server.port() + " still answers " + last + ", not " + status);
+    }
+
+    @Test
+    void aKeyCreatedOnOneReplicaWorksOnTheOthersAndItsRevocationReachesThemToo() throws Exception {
+        ServerFixture a = replicas.get(0);
+        JsonObject k = createKey(a, "fleet-key-" + System.nanoTime());
+        String key = k.getString("key");
+        assertThat(chat(a, key).statusCode()).isEqualTo(200); // at once on the replica that created it
+        for (ServerFixture other : replicas.subList(1, 3)) {
+            assertThat(awaitChatStatus(other, key, 200)).isLessThan(3_000); // reloadSeconds = 1
+        }
+        assertThat(chat(replicas.get(1), "vk_0123456789abcdef_" + "0".repeat(64)).statusCode()).isEqualTo(401);
+
+        HttpResponse<String> del = send(replicas.get(2), "DELETE", "/admin/keys/" + k.getString("id"), null, ADMIN);
+        assertThat(del.statusCode()).as(del.body()).isEqualTo(200);
+        assertThat(chat(replicas.get(2), key).statusCode()).isEqualTo(401);
+        for (ServerFixture other : replicas.subList(0, 2)) {
+            assertThat(awaitChatStatus(other, key, 401)).isLessThan(3_000);
+        }
+    }
+
+    @Test
+    void roundRobinTrafficWithFeedbackToAnotherReplicaJoinsThroughTheSharedStore() throws Exception {
+        // one key, created on replica 0 and waited for on the others
+        String key = createKey(replicas.get(0), "traffic-" + System.nanoTime()).getString("key");
+        for (ServerFixture f : replicas) {
+            awaitChatStatus(f, key, 200);
+        }
+        double[] before = new double[3];
+        for (int i = 0; i < 3; i++) {
+            before[i] = replicas.get(i).metrics().get("llm_requests_total{model_name=\"" + MODEL + "\",status=\"success\"}");
+        }
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < CALLS; i++) {
+            HttpResponse<String> r = chat(replicas.get(i % 3), key);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            ids.add(r.headers().firstValue("x-request-id").orElseThrow());
+        }
+        assertThat(ids).doesNotHaveDuplicates();
+
+        // feedback to the next replica: it knows the call only once the serving replica has flushed it (500 ms)
+        long t0 = System.nanoTime();
+        int retried = 0;
+        for (int i = 0; i < CALLS; i++) {
+            ServerFixture other = replicas.get((i + 1) % 3);
+            String body = new JsonObject().put("request_id", ids.get(i)).put("feedback_id", "fb-" + ids.get(i))
+                    .put("score", new JsonObject().put("name", "helpfulness").put("value", i % 5 + 1).put("source", "human")).encode();
+            HttpResponse<String> r;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while ((r = send(other, "POST", "/v1/feedback", body, key)).statusCode() == 404 && System.nanoTime() < deadline) {
+                retried++;
+                Thread.sleep(50);
+            }
+            assertThat(r.statusCode()).as("feedback %d on another replica: %s", i, r.body()).isEqualTo(200);
+            assertThat(new JsonObject(r.body()).getBoolean("duplicate")).isFalse();
+            // the same feedback again, on a third replica: recognized as a duplicate through the store
+            HttpResponse<String> again = send(replicas.get((i + 2) % 3), "POST", "/v1/feedback", body, key);
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+            assertThat(new JsonObject(again.body()).getBoolean("duplicate")).isTrue();
+        }
+        System.out.printf("fleet: %d feedbacks joined across replicas in %d ms (%d retries while calls were unflushed)%n",
+                CALLS, (System.nanoTime() - t0) / 1_000_000, retried);
+
+        // each replica counted exactly the calls it served; the fleet total is what was sent
+        double total = 0;
+        for (int i = 0; i < 3; i++) {
+            double d = replicas.get(i).metrics().get("llm_requests_total{model_name=\"" + MODEL + "\",status=\"success\"}") - before[i];
+            assertThat(d).as("replica %d", i).isEqualTo(CALLS / 3.0);
+            total += d;
+        }
+        assertThat(total).isEqualTo(CALLS);
+
+        // the store: one calls row and one feedback row per call; what a call costs there
+        try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
+            PreparedStatement ps = c.prepareStatement("SELECT count(*), avg(pg_column_size(calls.*)) FROM calls WHERE request_id = ANY (?)");
+            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+            ResultSet rs = ps.executeQuery();
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(CALLS);
+            double rowBytes = rs.getDouble(2);
+            ps = c.prepareStatement("SELECT count(*) FROM feedback WHERE request_id = ANY (?)");
+            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+            rs = ps.executeQuery();
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(CALLS);
+            rs = c.createStatement().executeQuery("SELECT (SELECT count(*) FROM calls), pg_total_relation_size('calls')");
+            rs.next();
+            System.out.printf("fleet: calls rows %d, row %.0f bytes, table+indexes %d bytes (%.0f bytes per call incl. pages and indexes)%n",
+                    rs.getLong(1), rowBytes, rs.getLong(2), rs.getLong(2) / (double) rs.getLong(1));
+            assertThat(rowBytes).isBetween(40.0, 200.0);
+        }
+    }
+}
