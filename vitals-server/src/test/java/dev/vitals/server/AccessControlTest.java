@@ -97,6 +97,19 @@ class AccessControlTest {
     void everyProtectedRouteRefusesMissingAndWrongKeys() throws Exception {
         try (ServerFixture f = start()) {
             String[][] routes = {{"POST", "/generate", "{}"}, {"POST", "/v1/chat/completions", CHAT}, {"GET", "/v1/models", null}};
+            // every other gateway route refuses the same way (a valid key then reaches the handler's own validation)
+            for (String[] r : new String[][] {{"POST", "/v1/events", "{}"}, {"POST", "/v1/feedback", "{}"},
+                    {"POST", "/v1/evaluations", "{}"}, {"POST", "/v1/features", "{}"}}) {
+                assertThat(call(f, r[0], r[1], r[2], null).statusCode()).as(r[1]).isEqualTo(401);
+                assertThat(call(f, r[0], r[1], r[2], "Bearer sk-wrong").statusCode()).as(r[1]).isEqualTo(401);
+                assertThat(call(f, r[0], r[1], r[2], "Bearer " + TEAM_KEY).statusCode()).as(r[1]).isNotIn(401, 403);
+            }
+            // the operational views share /metrics' credentials
+            for (String path : new String[] {"/v1/dashboard/overview", "/v1/dashboard/series", "/v1/anomalies",
+                    "/v1/quality?model=x", "/v1/drift?model=x", "/ui/"}) {
+                assertThat(call(f, "GET", path, null, null).statusCode()).as(path).isEqualTo(401);
+                assertThat(call(f, "GET", path, null, "Bearer " + METRICS_TOKEN).statusCode()).as(path).isNotIn(401, 403);
+            }
             for (String[] r : routes) {
                 HttpResponse<String> none = call(f, r[0], r[1], r[2], null);
                 assertThat(none.statusCode()).as(r[1]).isEqualTo(401);

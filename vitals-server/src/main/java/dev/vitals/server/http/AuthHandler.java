@@ -98,7 +98,7 @@ public final class AuthHandler {
             if (metricsBasic != null) {
                 rc.response().putHeader("www-authenticate", "Basic realm=\"vitals-metrics\"");
             }
-            refuse(rc, "/metrics", h == null ? "missing_credentials" : "invalid_credentials", 401, "authentication_error",
+            refuse(rc, Routes.routeOf(rc), h == null ? "missing_credentials" : "invalid_credentials", 401, "authentication_error",
                     "metrics_unauthorized", "/metrics needs credentials");
         };
     }

@@ -177,8 +177,8 @@ public final class Routes {
         });
     }
 
-    /** The matched route's template (e.g. {@code /admin/keys/:id}), or the path when no route matched. */
-    private static String routeOf(RoutingContext rc) {
+    /** The matched route's template (e.g. {@code /admin/keys/:id}), one of {@link #PATHS}, or {@code other}. */
+    static String routeOf(RoutingContext rc) {
         var route = rc.currentRoute();
         String p = route == null ? null : route.getPath();
         if (p != null && (p.equals("/ui") || p.startsWith("/ui/"))) {
@@ -187,7 +187,8 @@ public final class Routes {
         if (p != null && PATHS.contains(p)) {
             return p;
         }
-        return rc.normalizedPath();
+        String path = rc.normalizedPath();
+        return PATHS.contains(path) ? path : "other"; // a label value: never a client's arbitrary path
     }
 
     /** The path, cut to 100 characters and stripped of control characters, for error messages. */
