@@ -82,6 +82,15 @@ final class Baselines {
         }
     }
 
+    /**
+     * Judges drift scores and quality metrics (one sample a minute each): signals {@code drift:<feature>}
+     * and {@code quality:<metric>}, always judged whatever the volume. Their anomalies show up beside the
+     * traffic signals'.
+     */
+    void judgeScores(java.util.Map<String, java.util.Map<String, Double>> perModel) {
+        perModel.forEach((model, signals) -> signals.forEach((signal, v) -> detector.observe(model, signal, v, Long.MAX_VALUE)));
+    }
+
     /** Saves the state; blocking (a store write). */
     void save() {
         store.putBlob(BLOB, detector.snapshot());

@@ -468,6 +468,17 @@ public final class DriftService {
         }
     }
 
+    /** The last evaluation's scores: model to "drift:<feature>" to score, for the baselines. */
+    public Map<String, Map<String, Double>> scores() {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        results.forEach((m, fs) -> fs.forEach(f -> {
+            if (Double.isFinite(f.score())) {
+                out.computeIfAbsent(m, k -> new LinkedHashMap<>()).put("drift:" + f.feature(), f.score());
+            }
+        }));
+        return out;
+    }
+
     /** Models with profiles. */
     public java.util.Set<String> models() {
         return models.keySet();

@@ -646,6 +646,35 @@ public final class QualityService implements CallListener {
 
     private final HistoryRing history = new HistoryRing(1440, 200);
 
+    /** The headline metrics of the first window: model to "quality:<metric>" to value, for the baselines. */
+    public Map<String, Map<String, Double>> headline() {
+        String first = windows.keySet().iterator().next();
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        reports().forEach((m, per) -> {
+            QualityReport r = per.get(first);
+            if (r == null) {
+                return;
+            }
+            Map<String, Double> v = new LinkedHashMap<>();
+            v.put("quality:accuracy", r.classification() == null || r.classification().count() == 0 ? Double.NaN : r.classification().accuracy());
+            v.put("quality:f1_macro", cls(r, c -> c.macro().f1()));
+            v.put("quality:rmse", reg(r, RegressionReport::rmse));
+            if (r.scores() != null) {
+                v.put("quality:hallucination_rate", r.scores().hallucination() == null ? Double.NaN : r.scores().hallucination().value());
+                for (ScoreSummary sm : r.scores().scores()) {
+                    if (sm.kind() == dev.vitals.quality.ScoreKind.NUMERIC) {
+                        v.put("quality:" + sm.name(), sm.mean());
+                    }
+                }
+            }
+            v.values().removeIf(x -> !Double.isFinite(x));
+            if (!v.isEmpty()) {
+                out.put(m, v);
+            }
+        });
+        return out;
+    }
+
     /**
      * Takes one point of every model's headline metrics over the first (shortest) window: accuracy,
      * macro F1, ROC AUC, RMSE, R², hallucination and safety-flag rates and score means. At most

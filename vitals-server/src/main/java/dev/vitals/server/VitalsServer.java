@@ -181,6 +181,8 @@ public final class VitalsServer {
             }
         });
         saveTimer = vertx.setPeriodic(60_000, id -> vertx.executeBlocking(() -> {
+            baselines.judgeScores(drift.scores());
+            baselines.judgeScores(quality.headline());
             baselines.save();
             quality.save();
             quality.sampleHistory(System.currentTimeMillis());

@@ -73,6 +73,9 @@ class DriftApiTest {
             assertThat(m.get("vitals_drift_detected{feature=\"prompt_chars\",model=\"mock-llm-v1\"}")).isEqualTo(1.0);
             assertThat(m.raw).contains("vitals_drift_score{feature=\"prompt_chars\",model=\"mock-llm-v1\",test=\"");
             assertThat(m.get("vitals_drift_samples{feature=\"prompt_chars\",model=\"mock-llm-v1\",window=\"reference\"}")).isEqualTo(150.0);
+            // drift scores get baselines too (the server feeds them once a minute)
+            f.server.baselines().judgeScores(f.server.drift().scores());
+            assertThat(f.metrics().raw).contains("vitals_baseline{model=\"mock-llm-v1\",signal=\"drift:prompt_chars\"}");
             JsonObject history = new JsonObject(f.get("/v1/drift?range=1h&model=mock-llm-v1").body());
             assertThat(history.getJsonArray("timestamps")).hasSize(1);
             assertThat(history.getJsonObject("series").fieldNames()).anyMatch(k -> k.startsWith("prompt_chars"));
