@@ -75,7 +75,9 @@ class DriftApiTest {
             assertThat(m.get("vitals_drift_samples{feature=\"prompt_chars\",model=\"mock-llm-v1\",window=\"reference\"}")).isEqualTo(150.0);
             // drift scores get baselines too (the server feeds them once a minute)
             f.server.baselines().judgeScores(f.server.drift().scores());
-            assertThat(f.metrics().raw).contains("vitals_baseline{model=\"mock-llm-v1\",signal=\"drift:prompt_chars\"}");
+            var state = f.server.baselines().detector().state("mock-llm-v1", "drift:prompt_chars");
+            assertThat(state).isNotNull();
+            assertThat(state.samples()).isEqualTo(1); // learning: no verdict during the warm-up
             JsonObject history = new JsonObject(f.get("/v1/drift?range=1h&model=mock-llm-v1").body());
             assertThat(history.getJsonArray("timestamps")).hasSize(1);
             assertThat(history.getJsonObject("series").fieldNames()).anyMatch(k -> k.startsWith("prompt_chars"));
