@@ -136,10 +136,12 @@ public final class QualityService implements CallListener {
             return;
         }
         CallRow row = new CallRow(c.requestId(), c.model(), System.currentTimeMillis(), null, Double.NaN);
+        // into the pending map first: a flush between the two steps then finds and removes it
+        pending.put(row.requestId(), row);
         if (queue.offer(row)) {
-            pending.put(row.requestId(), row);
             taskOf.putIfAbsent(c.model(), "llm");
         } else {
+            pending.remove(row.requestId());
             dropped.inc();
         }
     }
