@@ -369,6 +369,94 @@
     return title + ', ' + RANGES[state.range] + '. Latest: ' + parts.join('; ') + '.';
   }
 
+  /**
+   * Drift per feature: a table with one row per feature and test, a sparkline of its score over the
+   * range, the last score against its threshold, drifted features first and highlighted.
+   */
+  function drawDriftTable(resp) {
+    var box = el('drift-table');
+    var panel = box.parentNode;
+    var empty = panel.querySelector('.empty');
+    var body = resp && resp.ok && resp.body && resp.body.series && typeof resp.body.series === 'object' ? resp.body : null;
+    var latest = body && body.latest && typeof body.latest === 'object' ? body.latest : {};
+    var names = body ? Object.keys(body.series) : [];
+    while (box.firstChild) box.removeChild(box.firstChild);
+    box.setAttribute('data-model', state.model);
+    box.setAttribute('data-rows', String(names.length));
+    if (!names.length) {
+      box.hidden = true;
+      empty.hidden = false;
+      empty.textContent = 'No data yet.';
+      return;
+    }
+    names.sort(function (a, b) {
+      var da = latest[a] && latest[a].drifted ? 0 : 1;
+      var db = latest[b] && latest[b].drifted ? 0 : 1;
+      return da - db || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    var table = document.createElement('table');
+    table.className = 'drift';
+    var head = table.createTHead().insertRow();
+    ['Feature (test)', 'Score, ' + RANGES[state.range], 'Last score', 'Threshold', 'Drifted'].forEach(function (t) {
+      var th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = t;
+      head.appendChild(th);
+    });
+    var tbody = table.createTBody();
+    names.forEach(function (name) {
+      var info = latest[name] || {};
+      var row = tbody.insertRow();
+      if (info.drifted) row.className = 'drifted';
+      row.insertCell().textContent = name;
+      row.insertCell().appendChild(sparkline(body.series[name], info.drifted));
+      row.insertCell().textContent = isNum(info.score) ? sig(info.score) : '—';
+      row.insertCell().textContent = isNum(info.threshold) ? sig(info.threshold) : '—';
+      row.insertCell().textContent = info.drifted ? 'yes' : (info.test ? 'no' : '—');
+    });
+    box.appendChild(table);
+    box.hidden = false;
+    empty.hidden = true;
+  }
+
+  /** A small inline SVG line of a series (nulls are gaps), with a title for screen readers. */
+  function sparkline(values, drifted) {
+    var NS = 'http://www.w3.org/2000/svg';
+    var w = 120;
+    var h = 24;
+    var svg = document.createElementNS(NS, 'svg');
+    svg.setAttribute('width', String(w));
+    svg.setAttribute('height', String(h));
+    svg.setAttribute('viewBox', '0 0 ' + w + ' ' + h);
+    svg.setAttribute('role', 'img');
+    var nums = (values || []).filter(isNum);
+    var title = document.createElementNS(NS, 'title');
+    title.textContent = nums.length ? nums.length + ' points, from ' + sig(nums[0]) + ' to ' + sig(nums[nums.length - 1]) : 'no points';
+    svg.appendChild(title);
+    if (!nums.length) return svg;
+    var lo = Math.min.apply(null, nums);
+    var hi = Math.max.apply(null, nums);
+    var span = hi - lo || 1;
+    var n = values.length;
+    var d = '';
+    var pen = false;
+    values.forEach(function (v, i) {
+      if (!isNum(v)) {
+        pen = false;
+        return;
+      }
+      var x = n === 1 ? w / 2 : (i / (n - 1)) * (w - 2) + 1;
+      var y = h - 2 - ((v - lo) / span) * (h - 4);
+      d += (pen ? 'L' : 'M') + x.toFixed(1) + ' ' + y.toFixed(1);
+      pen = true;
+    });
+    var path = document.createElementNS(NS, 'path');
+    path.setAttribute('d', n === 1 || nums.length === 1 ? d + 'h1' : d);
+    path.setAttribute('class', drifted ? 'spark drifted' : 'spark');
+    svg.appendChild(path);
+    return svg;
+  }
+
   /** Quality and drift: a chart when the endpoint answered with data, else "No data yet". */
   function drawOptional(id, resp) {
     var box = el('chart-' + id);
@@ -544,7 +632,7 @@
     note.textContent = note.hidden ? '' : 'Lines for the first ' + MAX_COST_MODELS + ' of ' + state.models.length
       + ' models; pick a model for the others.';
     drawOptional('quality', quality);
-    drawOptional('drift', drift);
+    drawDriftTable(drift);
     var stepSec = step / 1000;
     el('updated').textContent = 'Updated ' + new Date().toLocaleTimeString() + ' · ' + RANGES[state.range]
       + ' · one point per ' + (stepSec >= 60 ? sig(stepSec / 60) + ' min' : sig(stepSec) + ' s')

@@ -316,9 +316,25 @@ public final class DriftService {
         history.record(now, point);
     }
 
-    /** {@code {timestamps, series}} of drift scores since {@code fromMillis}, for one model or all. */
+    /**
+     * {@code {timestamps, series, latest}} of drift scores since {@code fromMillis}, for one model or all:
+     * {@code latest} gives each series' last verdict ({@code score}, {@code threshold}, {@code test},
+     * {@code drifted}), so the dashboard can highlight drifted features.
+     */
     public JsonObject history(String model, long fromMillis) {
-        return history.json(model, fromMillis);
+        boolean all = model == null || model.equals("*");
+        JsonObject latest = new JsonObject();
+        results.forEach((m, fs) -> {
+            if (!all && !m.equals(model)) {
+                return;
+            }
+            fs.forEach(f -> {
+                String key = (all ? m + " " : "") + f.feature() + " (" + f.test() + ")";
+                latest.put(key, new JsonObject().put("score", finite(f.score())).put("threshold", f.threshold())
+                        .put("test", f.test()).put("drifted", f.drifted()));
+            });
+        });
+        return history.json(model, fromMillis).put("latest", latest);
     }
 
     /** {@code GET /v1/drift?model=M}: the last evaluation. */

@@ -116,11 +116,32 @@ class DashboardBrowserTest {
                 // the cost chart has one line per model plus the total when all models are shown
                 wait.until(x -> seriesCount(js, "cost") == 1 + 2 + 1);
                 assertThat(seriesLabels(js, "cost")).contains(MODEL_A, MODEL_B, "All models");
-                // quality and drift endpoints do not exist yet: their panels say so, and nothing asked for them
-                for (String id : List.of("quality", "drift")) {
-                    assertThat(attr(js, id, "data-points")).isEqualTo("0");
-                    assertThat(panelText(js, id)).contains("No data yet.");
+                // no quality or drift data yet: their panels say so
+                assertThat(attr(js, "quality", "data-points")).isEqualTo("0");
+                assertThat(panelText(js, "quality")).contains("No data yet.");
+                assertThat(js.executeScript("return document.getElementById('drift-table').getAttribute('data-rows')")).isEqualTo("0");
+                assertThat((String) js.executeScript("return document.getElementById('drift-table').parentNode.textContent"))
+                        .contains("No data yet.");
+                // drift data arrives: a reference, then shifted current data for one of two features
+                io.vertx.core.json.JsonArray ref = new io.vertx.core.json.JsonArray();
+                for (int i = 0; i < 300; i++) {
+                    ref.add(new io.vertx.core.json.JsonObject().put("age", 30 + (i % 10)).put("country", i % 2 == 0 ? "FR" : "DE"));
                 }
+                f.post("/v1/features", new io.vertx.core.json.JsonObject().put("model", MODEL_A).put("records", ref).encode());
+                f.server.drift().freeze(MODEL_A);
+                io.vertx.core.json.JsonArray cur = new io.vertx.core.json.JsonArray();
+                for (int i = 0; i < 900; i++) {
+                    cur.add(new io.vertx.core.json.JsonObject().put("age", 60 + (i % 10)).put("country", i % 2 == 0 ? "FR" : "DE"));
+                }
+                f.post("/v1/features", new io.vertx.core.json.JsonObject().put("model", MODEL_A).put("records", cur).encode());
+                f.server.drift().evaluate();
+                wait.withMessage(() -> "the drift table never filled")
+                        .until(x -> !"0".equals(js.executeScript("return document.getElementById('drift-table').getAttribute('data-rows')")));
+                // the drifted feature comes first, highlighted, with a sparkline
+                assertThat((String) js.executeScript("return document.querySelector('#drift-table tbody tr').className")).isEqualTo("drifted");
+                assertThat((String) js.executeScript("return document.querySelector('#drift-table tbody tr td').textContent"))
+                        .startsWith(MODEL_A + " age");
+                assertThat((Long) js.executeScript("return document.querySelectorAll('#drift-table svg path').length")).isPositive();
                 // tiles show numbers; anomalies are not reported yet
                 wait.until(x -> !text(d, "tile-request_rate").equals("—") && !text(d, "tile-latency_p95").equals("—"));
                 assertThat(text(driver, "tile-error_ratio")).endsWith("%");
