@@ -30,6 +30,7 @@ final class Baselines {
             Signal.LATENCY_P95, Signal.TTFT_P95, Signal.TOKENS_PER_REQUEST, Signal.COST_PER_QUERY);
 
     private final Detector detector;
+    private final double threshold;
     private final CallSampler sampler;
     private final StateStore store;
 
@@ -42,6 +43,7 @@ final class Baselines {
             b.daily(Detector.DAILY_SLOTS).weekly(Detector.WEEKLY_SLOTS);
         }
         this.detector = b.build();
+        this.threshold = cfg.threshold;
         byte[] saved = store.getBlob(BLOB);
         if (saved != null) {
             try {
@@ -89,6 +91,15 @@ final class Baselines {
      */
     void judgeScores(java.util.Map<String, java.util.Map<String, Double>> perModel) {
         perModel.forEach((model, signals) -> signals.forEach((signal, v) -> detector.observe(model, signal, v, Long.MAX_VALUE)));
+    }
+
+    /** The band a signal is judged against, {mean - threshold × stddev, mean + threshold × stddev}; null while learning. */
+    double[] band(String model, String signal) {
+        SeriesState st = detector.state(model, signal);
+        if (st == null || st.basis() == SeriesState.Basis.WARM_UP || !Double.isFinite(st.mean()) || !Double.isFinite(st.stddev())) {
+            return null;
+        }
+        return new double[] {Math.max(0, st.mean() - threshold * st.stddev()), st.mean() + threshold * st.stddev()};
     }
 
     /** Saves the state; blocking (a store write). */

@@ -170,7 +170,7 @@ public final class VitalsServer {
                     JsonArray all = new JsonArray().addAll(a.getJsonArray("open")).addAll(a.getJsonArray("recent"));
                     return new JsonObject().put("anomalies_open", a.getJsonArray("open").size()).put("anomalies", all);
                 }, business, baselines::json, quality, drift,
-                new CustomLabels(config.metrics.customLabels, config.metrics.maxSeriesPerMetric, registry));
+                new CustomLabels(config.metrics.customLabels, config.metrics.maxSeriesPerMetric, registry), baselines::band);
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
         }

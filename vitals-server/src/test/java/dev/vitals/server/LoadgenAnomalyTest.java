@@ -53,6 +53,13 @@ class LoadgenAnomalyTest {
             PromText m = f.metrics();
             assertThat(m.raw).contains("vitals_baseline{model=\"mock-llm-v1\",signal=\"latency_p50\"}");
             assertThat(m.raw).contains("vitals_anomaly_zscore{model=\"mock-llm-v1\",signal=\"request_rate\"}");
+            // the dashboard draws the latency baseline's band for a model that has one
+            JsonObject series = new JsonObject(f.get("/v1/dashboard/series?model=mock-llm-v1&range=15m").body()).getJsonObject("series");
+            assertThat(series.getJsonArray("latency_p95_baseline_high")).isNotEmpty();
+            assertThat(series.getJsonArray("latency_p95_baseline_high").getDouble(0))
+                    .isGreaterThanOrEqualTo(series.getJsonArray("latency_p95_baseline_low").getDouble(0));
+            assertThat(new JsonObject(f.get("/v1/dashboard/series?range=15m").body()).getJsonObject("series")
+                    .containsKey("latency_p95_baseline_low")).isFalse(); // all models together have no baseline
             JsonObject overview = new JsonObject(f.get("/v1/dashboard/overview").body());
             assertThat(overview.getJsonArray("anomalies")).isNotEmpty();
         }

@@ -44,11 +44,16 @@ final class DashboardHandler {
      * @param hasRoute whether the server has a route with this exact path: the overview's {@code features}
      *                 tell the page which optional endpoints exist, so it never asks for a missing one
      */
-    DashboardHandler(CallSampler sampler, Supplier<JsonObject> extras, Predicate<String> hasRoute) {
+    DashboardHandler(CallSampler sampler, Supplier<JsonObject> extras, Predicate<String> hasRoute,
+                     java.util.function.BiFunction<String, String, double[]> band) {
         this.sampler = sampler;
         this.extras = extras;
         this.hasRoute = hasRoute;
+        this.band = band;
     }
+
+    /** (model, signal) to the baseline's {low, high}, or null while it is learning. */
+    private final java.util.function.BiFunction<String, String, double[]> band;
 
     private String model(RoutingContext rc) {
         String m = rc.queryParams().get("model");
@@ -89,6 +94,16 @@ final class DashboardHandler {
             JsonObject series = new JsonObject();
             for (Signal sig : Signal.values()) {
                 series.put(sig.key(), array(s.values().get(sig)));
+            }
+            // the latency baseline's band (mean ± threshold × stddev, as the detector judges it), where one exists
+            double[] b = CallSampler.ALL.equals(model) ? null : band.apply(model, Signal.LATENCY_P95.key());
+            if (b != null) {
+                double[] low = new double[s.timestamps().length];
+                double[] high = new double[low.length];
+                java.util.Arrays.fill(low, b[0]);
+                java.util.Arrays.fill(high, b[1]);
+                series.put("latency_p95_baseline_low", array(low));
+                series.put("latency_p95_baseline_high", array(high));
             }
             JsonArray ts = new JsonArray();
             JsonArray vol = new JsonArray();

@@ -34,7 +34,8 @@ public final class Routes {
                        dev.vitals.series.CallSampler sampler, Supplier<JsonObject> overviewExtras,
                        dev.vitals.business.BusinessMetrics business, Supplier<JsonObject> anomalies,
                        dev.vitals.server.QualityService quality, dev.vitals.server.DriftService drift,
-                       dev.vitals.server.CustomLabels customLabels) {
+                       dev.vitals.server.CustomLabels customLabels,
+                       java.util.function.BiFunction<String, String, double[]> baselineBand) {
     }
 
     private Routes() {
@@ -60,7 +61,7 @@ public final class Routes {
             json(rc, new JsonObject().put("object", "list").put("data", data));
         });
         DashboardHandler dash = new DashboardHandler(d.sampler(), d.overviewExtras(),
-                path -> router.getRoutes().stream().anyMatch(r -> path.equals(r.getPath())));
+                path -> router.getRoutes().stream().anyMatch(r -> path.equals(r.getPath())), d.baselineBand());
         router.get("/v1/dashboard/series").handler(d.auth().metrics()).handler(dash::series);
         router.get("/v1/dashboard/overview").handler(d.auth().metrics()).handler(dash::overview);
         QualityHandler q = new QualityHandler(d.quality());
