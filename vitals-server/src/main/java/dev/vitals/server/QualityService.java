@@ -63,6 +63,8 @@ public final class QualityService implements CallListener {
     }
 
     private final StateStore store;
+    private final String replicaId;
+    private final String blob;
     private final QualityTracker tracker;
     private final Map<String, Duration> windows = new LinkedHashMap<>();
     private final Map<String, QualitySpec> specs = new ConcurrentHashMap<>();
@@ -79,7 +81,18 @@ public final class QualityService implements CallListener {
     private volatile long cachedAt;
 
     public QualityService(VitalsConfig.Quality cfg, StateStore store, PrometheusRegistry registry, LabelPolicy policy) {
+        this(cfg, store, registry, policy, null);
+    }
+
+    /**
+     * @param replicaId this replica's name when the store is shared by several replicas: its windows
+     *                  are saved under it, and {@link #report} can merge every replica's (null: alone)
+     */
+    public QualityService(VitalsConfig.Quality cfg, StateStore store, PrometheusRegistry registry, LabelPolicy policy,
+                          String replicaId) {
         this.store = store;
+        this.replicaId = replicaId;
+        this.blob = replicaId == null ? BLOB : BLOB + "." + replicaId;
         this.lateAfterMillis = cfg.lateAfterHours * 3_600_000L;
         for (String w : cfg.windows) {
             windows.put(w, ConfigLoader.duration(w));
@@ -545,6 +558,73 @@ public final class QualityService implements CallListener {
 
     // ---- reports and metrics -------------------------------------------------------------------
 
+    /**
+     * The fleet-wide report ({@code GET /v1/quality?scope=fleet}, the default on a shared store): this
+     * replica's live window merged with the other replicas' windows as they last saved them (every
+     * minute and on shutdown, so up to a minute old); says which replicas and since when. Blocking.
+     */
+    public JsonObject fleetReport(String model, String window) {
+        if (replicaId == null) {
+            return report(model, window).put("scope", "replica");
+        }
+        if (window == null) {
+            window = windows.keySet().iterator().next();
+        }
+        Duration d = windows.get(window);
+        if (d == null) {
+            throw new ApiException(400, "invalid_window", "'window' must be one of " + windows.keySet() + ", got '" + cut(window) + "'");
+        }
+        if (model == null) {
+            throw new ApiException(400, "missing_model", "'model' is required; models with quality data: " + tracker.models());
+        }
+        QualityWindow merged = null;
+        if (tracker.models().contains(model)) {
+            merged = tracker.window(model, d).map(w -> QualityWindow.fromJson(w.toJson(), Clock.systemUTC())).orElse(null);
+        }
+        io.vertx.core.json.JsonArray replicas = new io.vertx.core.json.JsonArray();
+        if (merged != null) {
+            replicas.add(new JsonObject().put("replica", replicaId).put("live", true));
+        }
+        for (String name : store.blobNames(BLOB + ".")) {
+            String other = name.substring(BLOB.length() + 1);
+            if (other.equals(replicaId)) {
+                continue;
+            }
+            byte[] b = store.getBlob(name);
+            try {
+                JsonObject all = new JsonObject(new String(b, StandardCharsets.UTF_8));
+                JsonObject per = all.getJsonObject(model);
+                String state = per == null ? null : per.getString(window);
+                if (state == null) {
+                    continue;
+                }
+                QualityWindow w = QualityWindow.fromJson(state, Clock.systemUTC());
+                if (merged == null) {
+                    merged = w;
+                } else {
+                    merged.merge(w);
+                }
+                replicas.add(new JsonObject().put("replica", other).put("saved_at", all.getLong("__saved_at")));
+            } catch (RuntimeException e) {
+                LOG.warning("quality windows of replica " + other + " skipped: " + e.getMessage());
+            }
+        }
+        if (merged == null) {
+            throw new ApiException(404, "unknown_model", "no quality data for model '" + cut(model) + "' on any replica");
+        }
+        try {
+            return new JsonObject(json.writeValueAsString(merged.report())).put("model", model).put("window", window)
+                    .put("task", taskOf.getOrDefault(model, "llm")).put("scope", "fleet").put("replicas", replicas);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether several replicas share the store. */
+    public boolean shared() {
+        return replicaId != null;
+    }
+
     /** The report of a model over a window ({@code GET /v1/quality}). */
     public JsonObject report(String model, String window) {
         if (window == null) {
@@ -723,16 +803,18 @@ public final class QualityService implements CallListener {
             windows.forEach((name, d) -> tracker.window(m, d).ifPresent(w -> per.put(name, w.toJson())));
             all.put(m, per);
         }
-        store.putBlob(BLOB, all.encode().getBytes(StandardCharsets.UTF_8));
+        all.put("__saved_at", System.currentTimeMillis());
+        store.putBlob(blob, all.encode().getBytes(StandardCharsets.UTF_8));
     }
 
     private void restore() {
-        byte[] b = store.getBlob(BLOB);
+        byte[] b = store.getBlob(blob);
         if (b == null) {
             return;
         }
         try {
             JsonObject all = new JsonObject(new String(b, StandardCharsets.UTF_8));
+            all.remove("__saved_at");
             for (String m : all.fieldNames()) {
                 JsonObject per = all.getJsonObject(m);
                 taskOf.put(m, per.getString("task", "llm"));

@@ -128,13 +128,22 @@ public final class VitalsServer {
         this.business = bb.register(registry);
         this.sampler = CallSampler.builder().stepMillis(config.dashboard.stepMillis).build();
         this.quality = new QualityService(config.quality, store, registry, dev.vitals.labels.LabelPolicy.builder()
-                .metrics(dev.vitals.labels.LabelMetrics.of(registry)).build());
+                .metrics(dev.vitals.labels.LabelMetrics.of(registry)).build(), config.store.jdbcUrl == null ? null : replicaId(config));
         this.cost = new CostService(config.pricing, store, registry, systemMetrics, gpuMetrics, System::currentTimeMillis);
         this.gateway = new Gateway(backends, List.of(metrics, sampler, quality, cost), prices);
         this.drift = new DriftService(config.drift, store, registry, System::currentTimeMillis);
         drift.restore(store.blobNames(DriftService.BLOB_PREFIX).stream()
                 .map(n -> n.substring(DriftService.BLOB_PREFIX.length())).toList());
         this.baselines = new Baselines(sampler, store, registry, config.anomalies);
+    }
+
+    /** This replica's name in a shared store: store.replicaId, else $HOSTNAME:port, else (port 0) a random one. */
+    static String replicaId(VitalsConfig c) {
+        if (c.store.replicaId != null && !c.store.replicaId.isBlank()) {
+            return c.store.replicaId;
+        }
+        String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        return c.server.port == 0 ? host + "-" + dev.vitals.server.gateway.Ids.random().substring(0, 8) : host + ":" + c.server.port;
     }
 
     /** The configured state store: the shared PostgreSQL database when {@code store.jdbcUrl} is set, else the SQLite file. */

@@ -189,4 +189,35 @@ class FleetEndToEndTest {
             assertThat(rowBytes).isBetween(40.0, 200.0);
         }
     }
+
+    @Test
+    void qualityOnAnyReplicaIsTheFleetsAndSaysWhichReplicasItCovers() throws Exception {
+        String key = createKey(replicas.get(0), "fleet-quality").getString("key");
+        // 6 records on replica 0 (4 right), 4 on replica 1 (1 right): 10 records, accuracy 0.5 fleet-wide
+        JsonArray a = new JsonArray();
+        for (int i = 0; i < 6; i++) {
+            a.add(new JsonObject().put("model", "fleet-clf").put("predicted", "yes").put("actual", i < 4 ? "yes" : "no"));
+        }
+        JsonArray b = new JsonArray();
+        for (int i = 0; i < 4; i++) {
+            b.add(new JsonObject().put("model", "fleet-clf").put("predicted", "no").put("actual", i < 1 ? "no" : "yes"));
+        }
+        awaitChatStatus(replicas.get(1), key, 200);
+        assertThat(send(replicas.get(0), "POST", "/v1/evaluations", new JsonObject().put("records", a).encode(), key).statusCode()).isEqualTo(200);
+        assertThat(send(replicas.get(1), "POST", "/v1/evaluations", new JsonObject().put("records", b).encode(), key).statusCode()).isEqualTo(200);
+        // replicas save their windows every minute; save now instead of waiting
+        replicas.get(0).server.quality().save();
+        replicas.get(1).server.quality().save();
+        for (ServerFixture f : replicas) {
+            JsonObject r = new JsonObject(f.get("/v1/quality?model=fleet-clf&window=5m").body());
+            assertThat(r.getString("scope")).isEqualTo("fleet");
+            assertThat(r.getJsonObject("classification").getLong("count")).as(r.encode()).isEqualTo(10);
+            assertThat(r.getJsonObject("classification").getDouble("accuracy")).isEqualTo(0.5);
+            assertThat(r.getJsonArray("replicas")).hasSize(2);
+        }
+        // a replica's own view is still there
+        JsonObject own = new JsonObject(replicas.get(1).get("/v1/quality?model=fleet-clf&window=5m&scope=replica").body());
+        assertThat(own.getJsonObject("classification").getLong("count")).isEqualTo(4);
+        assertThat(replicas.get(2).get("/v1/quality?model=fleet-clf&window=5m&scope=replica").statusCode()).isEqualTo(404);
+    }
 }

@@ -163,6 +163,11 @@ public final class VitalsConfig {
 
     /** Where durable state lives. */
     public static final class Store {
+        /**
+         * This replica's name in a shared store (its quality windows are kept under it); default
+         * {@code $HOSTNAME:<port>}, or a random name when the port is 0.
+         */
+        public String replicaId;
         /** SQLite database file (WAL mode); its directory is created. Unused when {@link #jdbcUrl} is set. */
         public String path = "vitals-data/vitals.db";
         /**

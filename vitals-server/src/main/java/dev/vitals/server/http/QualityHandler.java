@@ -68,7 +68,24 @@ final class QualityHandler {
                         .put("range", range));
                 return;
             }
-            Routes.json(rc, quality.report(model, window));
+            String scope = rc.queryParams().get("scope");
+            if (scope != null && !scope.equals("fleet") && !scope.equals("replica")) {
+                throw new dev.vitals.server.ApiException(400, "invalid_scope", "'scope' must be fleet or replica");
+            }
+            boolean fleet = scope == null ? quality.shared() : scope.equals("fleet");
+            if (fleet) {
+                // reads the other replicas' windows from the store: a worker thread
+                rc.vertx().executeBlocking(() -> quality.fleetReport(model, window), false)
+                        .onComplete(ar -> {
+                            if (ar.succeeded()) {
+                                Routes.json(rc, ar.result());
+                            } else {
+                                fail(rc, ar.cause());
+                            }
+                        });
+                return;
+            }
+            Routes.json(rc, quality.report(model, window).put("scope", "replica"));
         } catch (dev.vitals.server.ApiException e) {
             HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
         }
