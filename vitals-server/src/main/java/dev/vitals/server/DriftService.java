@@ -45,6 +45,7 @@ public final class DriftService {
 
     /** The three profiles of one feature. */
     private static final class Feature {
+        final String model;
         final String name;
         final FeatureType type;
         volatile DatasetProfile reference;
@@ -54,7 +55,8 @@ public final class DriftService {
         volatile DatasetProfile previous;
         volatile DatasetProfile current;
 
-        Feature(String name, FeatureType type) {
+        Feature(String model, String name, FeatureType type) {
+            this.model = model;
             this.name = name;
             this.type = type;
             this.current = empty(name, type);
@@ -62,7 +64,11 @@ public final class DriftService {
     }
 
     private final VitalsConfig.Drift cfg;
+    private final String replicaId;
+    static final String CURRENT_PREFIX = "drift.current.";
     private final StateStore store;
+    /** Models whose references this replica set since the last save (first window): saved at the next save. */
+    private final java.util.Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final LongSupplier clock;
     private final DriftDetector detector;
     private final Map<String, Map<String, Feature>> models = new ConcurrentHashMap<>();
@@ -73,6 +79,15 @@ public final class DriftService {
     private final HistoryRing history = new HistoryRing(1440, 500);
 
     public DriftService(VitalsConfig.Drift cfg, StateStore store, PrometheusRegistry registry, LongSupplier clock) {
+        this(cfg, store, registry, clock, null);
+    }
+
+    /**
+     * @param replicaId this replica's name when several share the store: it then saves its current
+     *                  profiles every minute, and {@link #fleetReport} merges every replica's (null: alone)
+     */
+    public DriftService(VitalsConfig.Drift cfg, StateStore store, PrometheusRegistry registry, LongSupplier clock, String replicaId) {
+        this.replicaId = replicaId;
         this.cfg = cfg;
         this.store = store;
         this.clock = clock;
@@ -144,7 +159,7 @@ public final class DriftService {
                 }
                 return null;
             }
-            f = fs.computeIfAbsent(name, n -> new Feature(n, type));
+            f = fs.computeIfAbsent(name, n -> new Feature(model, n, type));
         }
         if (f.type != type) {
             if (strict) {
@@ -279,6 +294,7 @@ public final class DriftService {
                     f.current = empty(f.name, f.type);
                     if (f.reference == null && full.feature(f.name).count() > 0) {
                         f.reference = full.copy();
+                        dirty.add(f.model);
                         f.referenceSource = "first_window";
                         f.referenceFrom = windowStart;
                         f.referenceTo = now;
@@ -347,7 +363,10 @@ public final class DriftService {
             throw new ApiException(404, "unknown_model", "no drift profiles for model '" + QualityService.cut(model) + "'; models: "
                     + models.keySet());
         }
-        List<FeatureDrift> list = results.getOrDefault(model, List.of());
+        return describe(model, fs, results.getOrDefault(model, List.of())).put("scope", "replica");
+    }
+
+    private JsonObject describe(String model, Map<String, Feature> fs, List<FeatureDrift> list) {
         JsonArray features = new JsonArray();
         for (FeatureDrift f : list) {
             features.add(new JsonObject().put("feature", f.feature()).put("type", f.type().label()).put("test", f.test())
@@ -403,6 +422,7 @@ public final class DriftService {
         if (n == 0) {
             throw new ApiException(409, "empty_window", "model '" + model + "' has no data in its current window to freeze");
         }
+        saveReferences(model, fs);
         return n;
     }
 
@@ -424,30 +444,126 @@ public final class DriftService {
             f.referenceFrom = now;
             f.referenceTo = now;
         }
+        saveReferences(model, models.get(model));
     }
 
-    /** Saves references to the store; blocking. */
+    /** Saves references (and, on a shared store, current profiles) to the store; blocking. */
     public void save() {
         models.forEach((m, fs) -> {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeInt(1);
-                List<Feature> withRef = fs.values().stream().filter(f -> f.reference != null).toList();
-                out.writeInt(withRef.size());
-                for (Feature f : withRef) {
-                    out.writeUTF(f.name);
-                    out.writeUTF(f.referenceSource);
-                    out.writeLong(f.referenceFrom);
-                    out.writeLong(f.referenceTo);
-                    byte[] p = f.reference.toBytes();
-                    out.writeInt(p.length);
-                    out.write(p);
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            if (dirty.remove(m)) {
+                saveReferences(m, fs); // only references this replica set: a shared store keeps the last one set
             }
-            store.putBlob(BLOB_PREFIX + m, bytes.toByteArray());
+            if (replicaId != null) {
+                store.putBlob(CURRENT_PREFIX + replicaId + "/" + m, profiles(fs.values(), DriftService::currentOf));
+            }
         });
+    }
+
+    private void saveReferences(String m, Map<String, Feature> fs) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(1);
+            List<Feature> withRef = fs.values().stream().filter(f -> f.reference != null).toList();
+            out.writeInt(withRef.size());
+            for (Feature f : withRef) {
+                out.writeUTF(f.name);
+                out.writeUTF(f.referenceSource);
+                out.writeLong(f.referenceFrom);
+                out.writeLong(f.referenceTo);
+                byte[] p = f.reference.toBytes();
+                out.writeInt(p.length);
+                out.write(p);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        store.putBlob(BLOB_PREFIX + m, bytes.toByteArray());
+    }
+
+    /** name, type, profile bytes per feature, with the time they were taken. */
+    private byte[] profiles(java.util.Collection<Feature> fs, java.util.function.Function<Feature, DatasetProfile> which) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(1);
+            out.writeLong(clock.getAsLong());
+            out.writeInt(fs.size());
+            for (Feature f : fs) {
+                out.writeUTF(f.name);
+                byte[] p = which.apply(f).toBytes();
+                out.writeInt(p.length);
+                out.write(p);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * The fleet-wide drift of a model ({@code GET /v1/drift}, the default on a shared store): this
+     * replica's current window merged with the other replicas' current windows as they last saved them
+     * (every minute), against the model's reference. Says which replicas it covers and when their data
+     * was taken. Blocking.
+     */
+    public JsonObject fleetReport(String model) {
+        if (replicaId == null) {
+            return report(model);
+        }
+        if (model == null) {
+            throw new ApiException(400, "missing_model", "'model' is required; models with drift profiles: " + models.keySet());
+        }
+        // references are shared through the store: take the one saved last (by any replica)
+        restore(List.of(model));
+        Map<String, Feature> fs = models.get(model);
+        Map<String, DatasetProfile> merged = new LinkedHashMap<>();
+        JsonArray replicas = new JsonArray();
+        if (fs != null) {
+            fs.values().forEach(f -> merged.put(f.name, currentOf(f)));
+            if (merged.entrySet().stream().anyMatch(e -> e.getValue().feature(e.getKey()).count() > 0)) {
+                replicas.add(new JsonObject().put("replica", replicaId).put("live", true));
+            }
+        }
+        for (String name : store.blobNames(CURRENT_PREFIX)) {
+            String rest = name.substring(CURRENT_PREFIX.length());
+            int slash = rest.indexOf('/');
+            if (slash < 0 || !rest.substring(slash + 1).equals(model) || rest.substring(0, slash).equals(replicaId)) {
+                continue;
+            }
+            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(store.getBlob(name)))) {
+                if (in.readInt() != 1) {
+                    throw new IOException("unknown format");
+                }
+                long takenAt = in.readLong();
+                int n = in.readInt();
+                for (int i = 0; i < n; i++) {
+                    String feature = in.readUTF();
+                    byte[] p = new byte[in.readInt()];
+                    in.readFully(p);
+                    DatasetProfile prof = DatasetProfile.fromBytes(p);
+                    DatasetProfile mine = merged.get(feature);
+                    if (mine == null) {
+                        merged.put(feature, prof);
+                    } else if (mine.feature(feature).type() == prof.feature(feature).type()) {
+                        mine.merge(prof);
+                    }
+                }
+                replicas.add(new JsonObject().put("replica", rest.substring(0, slash)).put("taken_at", takenAt));
+            } catch (IOException | RuntimeException e) {
+                LOG.warning("drift profiles of a replica skipped: " + e.getMessage());
+            }
+        }
+        if (merged.isEmpty()) {
+            throw new ApiException(404, "unknown_model", "no drift profiles for model '" + QualityService.cut(model) + "' on any replica");
+        }
+        List<FeatureDrift> list = new ArrayList<>();
+        Map<String, Feature> own = fs == null ? Map.of() : fs;
+        merged.forEach((feature, cur) -> {
+            Feature f = own.get(feature);
+            if (f != null && f.reference != null && f.reference.feature(feature).type() == cur.feature(feature).type()) {
+                list.add(detector.compare(f.reference, cur).feature(feature));
+            }
+        });
+        return describe(model, own, list).put("scope", "fleet").put("replicas", replicas);
     }
 
     /** Restores the references of a model seen before; blocking. */
@@ -493,6 +609,11 @@ public final class DriftService {
             }
         }));
         return out;
+    }
+
+    /** Whether several replicas share the store. */
+    public boolean shared() {
+        return replicaId != null;
     }
 
     /** Models with profiles. */

@@ -68,6 +68,7 @@ public final class VitalsServer {
     private final Baselines baselines;
     private final QualityService quality;
     private final DriftService drift;
+    private final String replicaId;
     private final CostService cost;
     private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long saveTimer = -1;
@@ -81,6 +82,7 @@ public final class VitalsServer {
         this.vertx = vertx;
         this.config = config;
         this.prices = new PriceBook(config.pricing.overrideFile);
+        this.replicaId = replicaId(config);
         this.store = openStore(config.store);
         try {
             this.apiKeys = new ApiKeys(store, config.auth, env);
@@ -128,10 +130,11 @@ public final class VitalsServer {
         this.business = bb.register(registry);
         this.sampler = CallSampler.builder().stepMillis(config.dashboard.stepMillis).build();
         this.quality = new QualityService(config.quality, store, registry, dev.vitals.labels.LabelPolicy.builder()
-                .metrics(dev.vitals.labels.LabelMetrics.of(registry)).build(), config.store.jdbcUrl == null ? null : replicaId(config));
+                .metrics(dev.vitals.labels.LabelMetrics.of(registry)).build(), config.store.jdbcUrl == null ? null : replicaId);
         this.cost = new CostService(config.pricing, store, registry, systemMetrics, gpuMetrics, System::currentTimeMillis);
         this.gateway = new Gateway(backends, List.of(metrics, sampler, quality, cost), prices);
-        this.drift = new DriftService(config.drift, store, registry, System::currentTimeMillis);
+        this.drift = new DriftService(config.drift, store, registry, System::currentTimeMillis,
+                config.store.jdbcUrl == null ? null : replicaId);
         drift.restore(store.blobNames(DriftService.BLOB_PREFIX).stream()
                 .map(n -> n.substring(DriftService.BLOB_PREFIX.length())).toList());
         this.baselines = new Baselines(sampler, store, registry, config.anomalies);

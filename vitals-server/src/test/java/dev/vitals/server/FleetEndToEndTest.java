@@ -220,4 +220,46 @@ class FleetEndToEndTest {
         assertThat(own.getJsonObject("classification").getLong("count")).isEqualTo(4);
         assertThat(replicas.get(2).get("/v1/quality?model=fleet-clf&window=5m&scope=replica").statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void driftOnAnyReplicaMergesTheFleetsCurrentWindowsAgainstTheSharedReference() throws Exception {
+        String key = createKey(replicas.get(0), "fleet-drift").getString("key");
+        awaitChatStatus(replicas.get(1), key, 200);
+        JsonArray ref = new JsonArray();
+        for (int i = 0; i < 400; i++) {
+            ref.add(new JsonObject().put("amount", 100 + (i % 20)));
+        }
+        assertThat(send(replicas.get(0), "POST", "/v1/features", new JsonObject().put("model", "fleet-drift").put("records", ref).encode(), key)
+                .statusCode()).isEqualTo(200);
+        // frozen on replica 0, shared through the store
+        assertThat(send(replicas.get(0), "POST", "/admin/drift/reference?model=fleet-drift", null, ADMIN).statusCode()).isEqualTo(200);
+        // current data: replica 0 sees the same distribution again, replica 1 a shifted one
+        assertThat(send(replicas.get(0), "POST", "/v1/features", new JsonObject().put("model", "fleet-drift").put("records", ref).encode(), key)
+                .statusCode()).isEqualTo(200);
+        JsonArray shifted = new JsonArray();
+        for (int i = 0; i < 1200; i++) {
+            shifted.add(new JsonObject().put("amount", 300 + (i % 20)));
+        }
+        assertThat(send(replicas.get(1), "POST", "/v1/features", new JsonObject().put("model", "fleet-drift").put("records", shifted).encode(), key)
+                .statusCode()).isEqualTo(200);
+        replicas.get(0).server.drift().save();
+        replicas.get(1).server.drift().save();
+        // replica 2 served none of it: its answer covers the fleet
+        JsonObject r = new JsonObject(replicas.get(2).get("/v1/drift?model=fleet-drift").body());
+        assertThat(r.getString("scope")).as(r.encode()).isEqualTo("fleet");
+        assertThat(r.getJsonArray("replicas")).hasSize(2);
+        JsonObject amount = r.getJsonArray("features").getJsonObject(0);
+        assertThat(amount.getString("feature")).isEqualTo("amount");
+        // the reference's 400 values were frozen from replica 0's window; the fleet's current window has
+        // replica 0's 800 (the reference's 400 + 400 more) and replica 1's 1,200
+        assertThat(amount.getLong("current_count")).isEqualTo(2000);
+        assertThat(amount.getLong("reference_count")).isEqualTo(400);
+        assertThat(amount.getBoolean("drifted")).isTrue();
+        // replica 0 alone sees no drift
+        JsonObject own = new JsonObject(replicas.get(0).get("/v1/drift?model=fleet-drift&scope=replica").body());
+        replicas.get(0).server.drift().evaluate();
+        own = new JsonObject(replicas.get(0).get("/v1/drift?model=fleet-drift&scope=replica").body());
+        assertThat(own.getJsonArray("features")).as(own.encode()).hasSize(1);
+        assertThat(own.getJsonArray("features").getJsonObject(0).getBoolean("drifted")).isFalse();
+    }
 }

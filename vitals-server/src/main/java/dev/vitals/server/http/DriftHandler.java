@@ -55,6 +55,24 @@ final class DriftHandler {
                         .put("range", range));
                 return;
             }
+            String scope = rc.queryParams().get("scope");
+            if (scope != null && !scope.equals("fleet") && !scope.equals("replica")) {
+                HttpErrors.send(rc, 400, "invalid_request_error", "invalid_scope", "'scope' must be fleet or replica");
+                return;
+            }
+            if (scope == null ? drift.shared() : scope.equals("fleet")) {
+                // reads the other replicas' profiles from the store: a worker thread
+                rc.vertx().executeBlocking(() -> drift.fleetReport(model), false).onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        Routes.json(rc, ar.result());
+                    } else if (ar.cause() instanceof dev.vitals.server.ApiException e) {
+                        HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
+                    } else {
+                        rc.fail(ar.cause());
+                    }
+                });
+                return;
+            }
             Routes.json(rc, drift.report(model));
         } catch (dev.vitals.server.ApiException e) {
             HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
