@@ -255,6 +255,22 @@ class FleetEndToEndTest {
         assertThat(amount.getLong("current_count")).isEqualTo(2000);
         assertThat(amount.getLong("reference_count")).isEqualTo(400);
         assertThat(amount.getBoolean("drifted")).isTrue();
+        // the same data on one instance, exactly: the fleet's sketch-mode score is inside its stated interval
+        double[] refValues = new double[400];
+        double[] curValues = new double[2000];
+        for (int i = 0; i < 400; i++) {
+            refValues[i] = 100 + (i % 20);
+            curValues[i] = 100 + (i % 20);
+            curValues[400 + i] = 100 + (i % 20);
+        }
+        for (int i = 0; i < 1200; i++) {
+            curValues[800 + i] = 300 + (i % 20);
+        }
+        var exact = dev.vitals.drift.DriftDetector.builder().test("amount", amount.getString("test")).build().compare(
+                dev.vitals.drift.RawColumns.builder().numeric("amount", refValues).build(),
+                dev.vitals.drift.RawColumns.builder().numeric("amount", curValues).build()).feature("amount");
+        assertThat(exact.score()).isBetween(amount.getDouble("score_lower") - 1e-12, amount.getDouble("score_upper") + 1e-12);
+        assertThat(exact.drifted()).isEqualTo(amount.getBoolean("drifted"));
         // replica 0 alone sees no drift
         JsonObject own = new JsonObject(replicas.get(0).get("/v1/drift?model=fleet-drift&scope=replica").body());
         replicas.get(0).server.drift().evaluate();
