@@ -222,6 +222,9 @@ public final class VitalsServer {
             apiKeys.flushSpend();
             return null;
         }, false));
+        if (config.store.jdbcUrl != null) {
+            apiKeys.fleet(replicaId); // rate limits hold for the fleet (see ApiKeys#fleet)
+        }
         if (config.auth.reloadSeconds > 0) {
             // keys created or revoked by other replicas of a fleet, and their spend (see ApiKeys#reload)
             timers.add(vertx.setPeriodic(config.auth.reloadSeconds * 1000L, id -> vertx.executeBlocking(() -> {

@@ -278,4 +278,42 @@ class FleetEndToEndTest {
         assertThat(own.getJsonArray("features")).as(own.encode()).hasSize(1);
         assertThat(own.getJsonArray("features").getJsonObject(0).getBoolean("drifted")).isFalse();
     }
+
+    @Test
+    void aRateLimitHoldsForTheFleetNotPerReplica() throws Exception {
+        JsonObject created = new JsonObject(send(replicas.get(0), "POST", "/admin/keys",
+                new JsonObject().put("name", "fleet-rate").put("rate_limit_per_minute", 60).encode(), ADMIN).body());
+        String key = created.getString("key");
+        int admitted = 0;
+        for (ServerFixture f : replicas.subList(1, 3)) {
+            awaitChatStatus(f, key, 200);
+            admitted++;
+        }
+        // 20 s of calls spread over the three replicas. Each replica's token bucket alone would admit its
+        // burst of 10 and then 1/s: about 3 × (10 + 20) = 90. The fleet-wide sliding minute admits 60,
+        // plus what the others admit between two syncs (auth.reloadSeconds = 1 here).
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        int i = 0;
+        while (System.nanoTime() < end) {
+            if (chat(replicas.get(i++ % 3), key).statusCode() == 200) {
+                admitted++;
+            }
+            Thread.sleep(40);
+        }
+        assertThat(admitted).as("admitted in 20 s").isBetween(55, 72);
+    }
+
+    @Test
+    void aBudgetSpentOnOneReplicaIsRefusedOnTheOthersWithinFlushAndReload() throws Exception {
+        // $0.000001: the first simulated call spends more than that
+        JsonObject created = new JsonObject(send(replicas.get(0), "POST", "/admin/keys",
+                new JsonObject().put("name", "fleet-budget").put("budget_usd", 0.000001).encode(), ADMIN).body());
+        String key = created.getString("key");
+        awaitChatStatus(replicas.get(0), key, 200);
+        assertThat(chat(replicas.get(0), key).statusCode()).isEqualTo(429); // spent here: refused here at once
+        // the others learn it from the store: spend is flushed every 5 s and reloaded every auth.reloadSeconds (1 s)
+        long ms2 = awaitChatStatus(replicas.get(2), key, 429);
+        long ms1 = awaitChatStatus(replicas.get(1), key, 429);
+        assertThat(Math.max(ms1, ms2)).isLessThan(8_000);
+    }
 }

@@ -59,6 +59,36 @@ public final class ApiKeys {
         final DoubleAdder unflushed = new DoubleAdder();
         final String source;
         final long createdAtMillis;
+        /** Requests admitted here in each second of the last minute (fleet mode): a sliding window. */
+        private final long[] perSecond = new long[60];
+        private final long[] secondOf = new long[60];
+        /** What the other replicas admitted in their last minute, as they last published it. */
+        volatile long othersLastMinute;
+
+        /** Admitted here in the 60 seconds up to {@code nowSecond}. */
+        synchronized long lastMinute(long nowSecond) {
+            long sum = 0;
+            for (int i = 0; i < 60; i++) {
+                if (secondOf[i] > nowSecond - 60) {
+                    sum += perSecond[i];
+                }
+            }
+            return sum;
+        }
+
+        /** Admits one request when the fleet's last minute leaves room; records it. */
+        synchronized boolean tryAdmitFleet(long nowSecond) {
+            if (lastMinute(nowSecond) + othersLastMinute >= rateLimitPerMinute) {
+                return false;
+            }
+            int slot = (int) Math.floorMod(nowSecond, 60L);
+            if (secondOf[slot] != nowSecond) {
+                secondOf[slot] = nowSecond;
+                perSecond[slot] = 0;
+            }
+            perSecond[slot]++;
+            return true;
+        }
 
         Key(ApiKeyRecord r) {
             this.id = r.id();
@@ -152,6 +182,9 @@ public final class ApiKeys {
         if (key.bucket != null && !key.bucket.tryTake(System.nanoTime())) {
             return new Verdict(Outcome.RATE_LIMITED, key);
         }
+        if (replicaId != null && key.bucket != null && !key.tryAdmitFleet(System.currentTimeMillis() / 1000)) {
+            return new Verdict(Outcome.RATE_LIMITED, key);
+        }
         if (!Double.isNaN(key.budgetUsd) && key.spent.sum() >= key.budgetUsd) {
             return new Verdict(Outcome.BUDGET_EXCEEDED, key);
         }
@@ -230,6 +263,9 @@ public final class ApiKeys {
      * within one reload and flush interval. Checks stay in memory on the event loop.
      */
     public synchronized void reload() {
+        if (replicaId != null) {
+            shareRates();
+        }
         Map<String, ApiKeyRecord> stored = new HashMap<>();
         store.apiKeys().forEach(r -> stored.put(r.id(), r));
         for (ApiKeyRecord r : stored.values()) {
@@ -248,6 +284,53 @@ public final class ApiKeys {
                     k.spent.add(delta);
                 }
             }
+        }
+    }
+
+    /** Blob name prefix of the replicas' published request counts. */
+    static final String RATES_PREFIX = "ratelimit.";
+    private String replicaId;
+
+    /**
+     * Makes rate limits hold for the fleet: on every {@link #reload} this replica publishes, per key, the
+     * requests it admitted in the last minute, reads the other replicas' counts, and admits a request
+     * only while its own last minute plus theirs stays under the limit (a sliding window), besides the
+     * local token bucket. The other replicas' counts are at most {@code auth.reloadSeconds} old, so the
+     * fleet can overshoot a limit by what they admit in that time; counts older than a minute are ignored.
+     */
+    public synchronized void fleet(String replicaId) {
+        this.replicaId = replicaId;
+    }
+
+    private void shareRates() {
+        long now = System.currentTimeMillis();
+        long second = now / 1000;
+        io.vertx.core.json.JsonObject mine = new io.vertx.core.json.JsonObject();
+        for (Key k : byId.values()) {
+            if (k.rateLimitPerMinute > 0) {
+                mine.put(k.id, k.lastMinute(second));
+            }
+        }
+        store.putBlob(RATES_PREFIX + replicaId, new io.vertx.core.json.JsonObject().put("at", now).put("counts", mine)
+                .encode().getBytes(StandardCharsets.UTF_8));
+        Map<String, Long> others = new HashMap<>();
+        for (String name : store.blobNames(RATES_PREFIX)) {
+            if (name.equals(RATES_PREFIX + replicaId)) {
+                continue;
+            }
+            try {
+                io.vertx.core.json.JsonObject o = new io.vertx.core.json.JsonObject(new String(store.getBlob(name), StandardCharsets.UTF_8));
+                if (now - o.getLong("at", 0L) > 60_000) {
+                    continue; // a replica that stopped publishing a minute ago counts nothing
+                }
+                io.vertx.core.json.JsonObject counts = o.getJsonObject("counts");
+                counts.fieldNames().forEach(id -> others.merge(id, counts.getLong(id, 0L), Long::sum));
+            } catch (RuntimeException e) {
+                // an unreadable record counts nothing
+            }
+        }
+        for (Key k : byId.values()) {
+            k.othersLastMinute = others.getOrDefault(k.id, 0L);
         }
     }
 
