@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Assumptions;
  * <p>Without binaries: with {@code CI=true} the test fails (CI must install {@code postgresql}), otherwise
  * it is skipped with a message saying what to install.
  *
- * <p>A copy lives in vitals-server's tests (dev.vitals.server.PgCluster); keep them alike.
+ * <p>vitals-server's tests use it too, through vitals-core's test jar.
  */
 public final class PgCluster implements AutoCloseable {
     private final Path bin;
