@@ -2,16 +2,11 @@ package dev.vitals.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +106,7 @@ public final class PostgresStateStore implements StateStore {
             for (int v = current + 1; v <= migrations.size(); v++) {
                 String name = migrations.get(v - 1);
                 try {
-                    for (String stmt : resource(name).split(";\\s*(\\n|$)")) {
+                    for (String stmt : StoreRows.migration("postgres/" + name).split(";\\s*(\\n|$)")) {
                         String s = stmt.replaceAll("(?m)^\\s*--.*$", "").trim();
                         if (!s.isEmpty()) {
                             st.execute(s);
@@ -135,17 +130,6 @@ public final class PostgresStateStore implements StateStore {
             c.setAutoCommit(true);
         }
         return migrations.size();
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = PostgresStateStore.class.getResourceAsStream("/dev/vitals/store/migrations/postgres/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("migration postgres/" + name + " missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @FunctionalInterface
@@ -191,19 +175,7 @@ public final class PostgresStateStore implements StateStore {
                 + "rate_limit_per_minute = excluded.rate_limit_per_minute, budget_usd = excluded.budget_usd, revoked_at_ms = NULL";
         withConnection("cannot store API key '" + k.name() + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, k.id());
-                ps.setString(2, k.name());
-                ps.setString(3, k.salt());
-                ps.setString(4, k.secretHash());
-                ps.setString(5, k.source());
-                ps.setDouble(6, k.rateLimitPerMinute());
-                if (k.hasBudget()) {
-                    ps.setDouble(7, k.budgetUsd());
-                } else {
-                    ps.setNull(7, Types.DOUBLE);
-                }
-                ps.setDouble(8, k.spentUsd());
-                ps.setLong(9, k.createdAtMillis());
+                StoreRows.bindApiKey(ps, k);
                 return ps.executeUpdate();
             }
         });
@@ -214,16 +186,9 @@ public final class PostgresStateStore implements StateStore {
         return withConnection("cannot read API keys", c -> {
             List<ApiKeyRecord> out = new ArrayList<>();
             try (Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT id, name, salt, secret_hash, source, rate_limit_per_minute, budget_usd, "
-                         + "spent_usd, created_at_ms, revoked_at_ms FROM api_keys ORDER BY created_at_ms, id")) {
+                 ResultSet rs = st.executeQuery("SELECT " + StoreRows.API_KEY_COLUMNS + " FROM api_keys ORDER BY created_at_ms, id")) {
                 while (rs.next()) {
-                    double budget = rs.getDouble(7);
-                    if (rs.wasNull()) {
-                        budget = Double.NaN;
-                    }
-                    long revoked = rs.getLong(10);
-                    out.add(new ApiKeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getDouble(6), budget, rs.getDouble(8), rs.getLong(9), rs.wasNull() ? 0 : revoked));
+                    out.add(StoreRows.apiKey(rs));
                 }
             }
             return out;
@@ -268,15 +233,7 @@ public final class PostgresStateStore implements StateStore {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO calls (request_id, model, ts_ms, "
                     + "predicted_label, predicted_value) VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING")) {
                 for (CallRow r : calls) {
-                    ps.setString(1, r.requestId());
-                    ps.setString(2, r.model());
-                    ps.setLong(3, r.timeMillis());
-                    ps.setString(4, r.predictedLabel());
-                    if (Double.isNaN(r.predictedValue())) {
-                        ps.setNull(5, Types.DOUBLE);
-                    } else {
-                        ps.setDouble(5, r.predictedValue());
-                    }
+                    StoreRows.bindCall(ps, r);
                     ps.addBatch();
                 }
                 return ps.executeBatch();
@@ -291,17 +248,13 @@ public final class PostgresStateStore implements StateStore {
     public CallRow findCall(String requestId) {
         return withConnection("cannot read call", c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT request_id, model, ts_ms, predicted_label, predicted_value FROM calls WHERE request_id = ?")) {
+                    "SELECT " + StoreRows.CALL_COLUMNS + " FROM calls WHERE request_id = ?")) {
                 ps.setString(1, requestId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return null;
                     }
-                    double v = rs.getDouble(5);
-                    if (rs.wasNull()) { // before any other getter: wasNull() is about the last one read
-                        v = Double.NaN;
-                    }
-                    return new CallRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), v);
+                    return StoreRows.call(rs);
                 }
             }
         });
@@ -312,11 +265,7 @@ public final class PostgresStateStore implements StateStore {
         return withConnection("cannot store feedback", c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO feedback (feedback_id, request_id, model, "
                     + "ts_ms, payload) VALUES (?, ?, ?, ?, ?) ON CONFLICT (feedback_id) DO NOTHING")) {
-                ps.setString(1, f.feedbackId());
-                ps.setString(2, f.requestId());
-                ps.setString(3, f.model());
-                ps.setLong(4, f.timeMillis());
-                ps.setString(5, f.payload());
+                StoreRows.bindFeedback(ps, f);
                 if (ps.executeUpdate() == 1) {
                     return null;
                 }
@@ -332,10 +281,10 @@ public final class PostgresStateStore implements StateStore {
 
     private static FeedbackRow findFeedback(Connection c, String feedbackId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT feedback_id, request_id, model, ts_ms, payload FROM feedback WHERE feedback_id = ?")) {
+                "SELECT " + StoreRows.FEEDBACK_COLUMNS + " FROM feedback WHERE feedback_id = ?")) {
             ps.setString(1, feedbackId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new FeedbackRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5))
+                return rs.next() ? StoreRows.feedback(rs)
                         : null;
             }
         }

@@ -1,9 +1,6 @@
 package dev.vitals.store;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -83,7 +80,7 @@ public final class SqliteStateStore implements StateStore {
         }
         for (int v = current + 1; v <= MIGRATIONS.size(); v++) {
             String name = MIGRATIONS.get(v - 1);
-            String sql = resource(name);
+            String sql = StoreRows.migration(name);
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 for (String stmt : sql.split(";\\s*(\\n|$)")) {
@@ -109,17 +106,6 @@ public final class SqliteStateStore implements StateStore {
         return MIGRATIONS.size();
     }
 
-    private static String resource(String name) {
-        try (InputStream in = SqliteStateStore.class.getResourceAsStream("/dev/vitals/store/migrations/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("migration " + name + " missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
     public int schemaVersion() {
         return version;
@@ -132,19 +118,7 @@ public final class SqliteStateStore implements StateStore {
                 + "ON CONFLICT(id) DO UPDATE SET name = excluded.name, salt = excluded.salt, secret_hash = excluded.secret_hash, "
                 + "rate_limit_per_minute = excluded.rate_limit_per_minute, budget_usd = excluded.budget_usd, revoked_at_ms = NULL";
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
-            ps.setString(1, k.id());
-            ps.setString(2, k.name());
-            ps.setString(3, k.salt());
-            ps.setString(4, k.secretHash());
-            ps.setString(5, k.source());
-            ps.setDouble(6, k.rateLimitPerMinute());
-            if (k.hasBudget()) {
-                ps.setDouble(7, k.budgetUsd());
-            } else {
-                ps.setNull(7, java.sql.Types.REAL);
-            }
-            ps.setDouble(8, k.spentUsd());
-            ps.setLong(9, k.createdAtMillis());
+            StoreRows.bindApiKey(ps, k);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot store API key '" + k.name() + "': " + e.getMessage(), e);
@@ -155,16 +129,9 @@ public final class SqliteStateStore implements StateStore {
     public synchronized List<ApiKeyRecord> apiKeys() {
         List<ApiKeyRecord> out = new ArrayList<>();
         try (Statement st = conn.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, name, salt, secret_hash, source, rate_limit_per_minute, budget_usd, "
-                     + "spent_usd, created_at_ms, revoked_at_ms FROM api_keys ORDER BY created_at_ms, id")) {
+             ResultSet rs = st.executeQuery("SELECT " + StoreRows.API_KEY_COLUMNS + " FROM api_keys ORDER BY created_at_ms, id")) {
             while (rs.next()) {
-                double budget = rs.getDouble(7);
-                if (rs.wasNull()) {
-                    budget = Double.NaN;
-                }
-                long revoked = rs.getLong(10);
-                out.add(new ApiKeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getDouble(6), budget, rs.getDouble(8), rs.getLong(9), rs.wasNull() ? 0 : revoked));
+                out.add(StoreRows.apiKey(rs));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read API keys: " + e.getMessage(), e);
@@ -220,15 +187,7 @@ public final class SqliteStateStore implements StateStore {
             try (PreparedStatement ps = conn.prepareStatement("INSERT OR IGNORE INTO calls (request_id, model, ts_ms, "
                     + "predicted_label, predicted_value) VALUES (?, ?, ?, ?, ?)")) {
                 for (CallRow c : calls) {
-                    ps.setString(1, c.requestId());
-                    ps.setString(2, c.model());
-                    ps.setLong(3, c.timeMillis());
-                    ps.setString(4, c.predictedLabel());
-                    if (Double.isNaN(c.predictedValue())) {
-                        ps.setNull(5, java.sql.Types.REAL);
-                    } else {
-                        ps.setDouble(5, c.predictedValue());
-                    }
+                    StoreRows.bindCall(ps, c);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -247,17 +206,13 @@ public final class SqliteStateStore implements StateStore {
     @Override
     public synchronized CallRow findCall(String requestId) {
         try (PreparedStatement ps = conn.prepareStatement(
-                "SELECT request_id, model, ts_ms, predicted_label, predicted_value FROM calls WHERE request_id = ?")) {
+                "SELECT " + StoreRows.CALL_COLUMNS + " FROM calls WHERE request_id = ?")) {
             ps.setString(1, requestId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;
                 }
-                double v = rs.getDouble(5);
-                if (rs.wasNull()) { // before any other getter: wasNull() is about the last one read
-                    v = Double.NaN;
-                }
-                return new CallRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), v);
+                return StoreRows.call(rs);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read call: " + e.getMessage(), e);
@@ -268,11 +223,7 @@ public final class SqliteStateStore implements StateStore {
     public synchronized FeedbackRow insertFeedback(FeedbackRow f) {
         try (PreparedStatement ps = conn.prepareStatement("INSERT OR IGNORE INTO feedback (feedback_id, request_id, model, "
                 + "ts_ms, payload) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, f.feedbackId());
-            ps.setString(2, f.requestId());
-            ps.setString(3, f.model());
-            ps.setLong(4, f.timeMillis());
-            ps.setString(5, f.payload());
+            StoreRows.bindFeedback(ps, f);
             if (ps.executeUpdate() == 1) {
                 return null;
             }
@@ -280,11 +231,11 @@ public final class SqliteStateStore implements StateStore {
             throw new IllegalStateException("cannot store feedback: " + e.getMessage(), e);
         }
         try (PreparedStatement ps = conn.prepareStatement(
-                "SELECT feedback_id, request_id, model, ts_ms, payload FROM feedback WHERE feedback_id = ?")) {
+                "SELECT " + StoreRows.FEEDBACK_COLUMNS + " FROM feedback WHERE feedback_id = ?")) {
             ps.setString(1, f.feedbackId());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new FeedbackRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5));
+                return StoreRows.feedback(rs);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read feedback: " + e.getMessage(), e);
@@ -294,10 +245,10 @@ public final class SqliteStateStore implements StateStore {
     @Override
     public synchronized FeedbackRow findFeedback(String feedbackId) {
         try (PreparedStatement ps = conn.prepareStatement(
-                "SELECT feedback_id, request_id, model, ts_ms, payload FROM feedback WHERE feedback_id = ?")) {
+                "SELECT " + StoreRows.FEEDBACK_COLUMNS + " FROM feedback WHERE feedback_id = ?")) {
             ps.setString(1, feedbackId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new FeedbackRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5))
+                return rs.next() ? StoreRows.feedback(rs)
                         : null;
             }
         } catch (SQLException e) {

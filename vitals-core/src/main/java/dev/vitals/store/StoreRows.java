@@ -1,0 +1,98 @@
+package dev.vitals.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+
+/** How rows map to records, shared by the SQLite and PostgreSQL stores: only their SQL dialects differ. */
+final class StoreRows {
+    static final String API_KEY_COLUMNS = "id, name, salt, secret_hash, source, rate_limit_per_minute, budget_usd, spent_usd, "
+            + "created_at_ms, revoked_at_ms";
+    static final String CALL_COLUMNS = "request_id, model, ts_ms, predicted_label, predicted_value";
+    static final String FEEDBACK_COLUMNS = "feedback_id, request_id, model, ts_ms, payload";
+
+    private StoreRows() {
+    }
+
+    /** Binds parameters 1-9 of an API key insert (the columns above but {@code revoked_at_ms}). */
+    static void bindApiKey(PreparedStatement ps, ApiKeyRecord k) throws SQLException {
+        ps.setString(1, k.id());
+        ps.setString(2, k.name());
+        ps.setString(3, k.salt());
+        ps.setString(4, k.secretHash());
+        ps.setString(5, k.source());
+        ps.setDouble(6, k.rateLimitPerMinute());
+        if (k.hasBudget()) {
+            ps.setDouble(7, k.budgetUsd());
+        } else {
+            ps.setNull(7, Types.DOUBLE);
+        }
+        ps.setDouble(8, k.spentUsd());
+        ps.setLong(9, k.createdAtMillis());
+    }
+
+    /** The API key of a row selected with {@link #API_KEY_COLUMNS}. */
+    static ApiKeyRecord apiKey(ResultSet rs) throws SQLException {
+        double budget = rs.getDouble(7);
+        if (rs.wasNull()) { // before any other getter: wasNull() is about the last one read
+            budget = Double.NaN;
+        }
+        long revoked = rs.getLong(10);
+        boolean active = rs.wasNull();
+        return new ApiKeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getDouble(6), budget, rs.getDouble(8), rs.getLong(9), active ? 0 : revoked);
+    }
+
+    /** Binds parameters 1-5 of a call insert ({@link #CALL_COLUMNS}). */
+    static void bindCall(PreparedStatement ps, CallRow c) throws SQLException {
+        ps.setString(1, c.requestId());
+        ps.setString(2, c.model());
+        ps.setLong(3, c.timeMillis());
+        ps.setString(4, c.predictedLabel());
+        if (Double.isNaN(c.predictedValue())) {
+            ps.setNull(5, Types.DOUBLE);
+        } else {
+            ps.setDouble(5, c.predictedValue());
+        }
+    }
+
+    /** The call of a row selected with {@link #CALL_COLUMNS}. */
+    static CallRow call(ResultSet rs) throws SQLException {
+        double v = rs.getDouble(5);
+        if (rs.wasNull()) {
+            v = Double.NaN;
+        }
+        return new CallRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), v);
+    }
+
+    /** Binds parameters 1-5 of a feedback insert ({@link #FEEDBACK_COLUMNS}). */
+    static void bindFeedback(PreparedStatement ps, FeedbackRow f) throws SQLException {
+        ps.setString(1, f.feedbackId());
+        ps.setString(2, f.requestId());
+        ps.setString(3, f.model());
+        ps.setLong(4, f.timeMillis());
+        ps.setString(5, f.payload());
+    }
+
+    /** The feedback of a row selected with {@link #FEEDBACK_COLUMNS}. */
+    static FeedbackRow feedback(ResultSet rs) throws SQLException {
+        return new FeedbackRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5));
+    }
+
+    /** A migration script from the classpath, under {@code /dev/vitals/store/migrations/}. */
+    static String migration(String path) {
+        try (InputStream in = StoreRows.class.getResourceAsStream("/dev/vitals/store/migrations/" + path)) {
+            if (in == null) {
+                throw new IllegalStateException("migration " + path + " missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
