@@ -83,7 +83,7 @@ public final class AdminHandler {
                 }
             }
         } catch (BadRequest e) {
-            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+            HttpErrors.send(rc, e);
             return;
         }
         ApiKeys keys = auth.keys();

@@ -54,7 +54,7 @@ final class ChatHandler {
             try {
                 r = ChatRequests.chat(rc.body().buffer(), defaultModel);
             } catch (BadRequest e) {
-                HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+                HttpErrors.send(rc, e);
                 return;
             }
             List<Backend> route = gateway.route(r.model());
@@ -78,7 +78,7 @@ final class ChatHandler {
             try {
                 r = ChatRequests.generate(rc.body().buffer(), defaultModel);
             } catch (BadRequest e) {
-                HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+                HttpErrors.send(rc, e);
                 return;
             }
             List<Backend> route = gateway.route(r.model());

@@ -119,7 +119,7 @@ final class DashboardHandler {
                     .put("timestamps", ts).put("volume", vol).put("series", series).put("units", units)
                     .put("models", new JsonArray(sampler.models())));
         } catch (BadRequest e) {
-            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+            HttpErrors.send(rc, e);
         }
     }
 
@@ -146,7 +146,7 @@ final class DashboardHandler {
             out.mergeIn(extras.get());
             Routes.json(rc, out);
         } catch (BadRequest e) {
-            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+            HttpErrors.send(rc, e);
         }
     }
 

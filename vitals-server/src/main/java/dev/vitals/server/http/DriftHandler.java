@@ -35,9 +35,9 @@ final class DriftHandler {
             JsonObject body = ChatRequests.object(rc.body().buffer());
             Routes.json(rc, new JsonObject().put("status", "ok").put("accepted", drift.features(body)));
         } catch (BadRequest e) {
-            HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
+            HttpErrors.send(rc, e);
         } catch (dev.vitals.server.ApiException e) {
-            HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
+            HttpErrors.send(rc, e);
         }
     }
 
@@ -66,7 +66,7 @@ final class DriftHandler {
                     if (ar.succeeded()) {
                         Routes.json(rc, ar.result());
                     } else if (ar.cause() instanceof dev.vitals.server.ApiException e) {
-                        HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
+                        HttpErrors.send(rc, e);
                     } else {
                         rc.fail(ar.cause());
                     }
@@ -75,7 +75,7 @@ final class DriftHandler {
             }
             Routes.json(rc, drift.report(model));
         } catch (dev.vitals.server.ApiException e) {
-            HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
+            HttpErrors.send(rc, e);
         }
     }
 
@@ -97,7 +97,7 @@ final class DriftHandler {
             if (ar.succeeded()) {
                 Routes.json(rc, ar.result());
             } else if (ar.cause() instanceof dev.vitals.server.ApiException e) {
-                HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
+                HttpErrors.send(rc, e);
             } else {
                 rc.fail(ar.cause());
             }

@@ -47,7 +47,7 @@ final class EventsHandler implements Handler<RoutingContext> {
                 events.add(event(o, "event"));
             }
         } catch (BadRequest e) {
-            HttpErrors.send(rc, e.status, "invalid_request_error", e.code, e.getMessage());
+            HttpErrors.send(rc, e);
             return;
         }
         try {

@@ -30,6 +30,16 @@ public final class HttpErrors {
                 .end(body(type, code, message).toBuffer());
     }
 
+    /** A request the handler found invalid: its status, code and message. */
+    static void send(RoutingContext rc, BadRequest e) {
+        send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
+    }
+
+    /** A caller error a service found: its status, code and message. */
+    static void send(RoutingContext rc, dev.vitals.server.ApiException e) {
+        send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
+    }
+
     /** 400 with {@code invalid_request_error}. */
     public static void badRequest(RoutingContext rc, String code, String message) {
         send(rc, 400, "invalid_request_error", code, message);

@@ -20,7 +20,7 @@ final class QualityHandler {
         try {
             body = ChatRequests.object(rc.body().buffer());
         } catch (BadRequest e) {
-            HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
+            HttpErrors.send(rc, e);
             return;
         }
         rc.vertx().executeBlocking(() -> quality.feedback(body), false).onComplete(ar -> {
@@ -38,7 +38,7 @@ final class QualityHandler {
         try {
             body = ChatRequests.object(rc.body().buffer());
         } catch (BadRequest e) {
-            HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
+            HttpErrors.send(rc, e);
             return;
         }
         rc.vertx().executeBlocking(() -> quality.evaluations(body), false).onComplete(ar -> {
@@ -87,13 +87,13 @@ final class QualityHandler {
             }
             Routes.json(rc, quality.report(model, window).put("scope", "replica"));
         } catch (dev.vitals.server.ApiException e) {
-            HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
+            HttpErrors.send(rc, e);
         }
     }
 
     private static void fail(RoutingContext rc, Throwable t) {
         if (t instanceof dev.vitals.server.ApiException e) {
-            HttpErrors.send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
+            HttpErrors.send(rc, e);
         } else {
             rc.fail(t);
         }
