@@ -247,12 +247,15 @@ public final class VitalsServer {
             }
         }
         // one HTTP server per event loop, all on one port: Vert.x balances connections over the
-        // instances of a deployment, and with port 0 they share the one free port picked first
+        // instances of a deployment. Port 0 would give each instance a different free port, and all
+        // traffic would reach the one reported; a negative port is Vert.x's "one free port, shared by
+        // every server listening on the same negative value".
+        int listenPort = config.server.port == 0 ? -1 : config.server.port;
         java.util.concurrent.atomic.AtomicInteger bound = new java.util.concurrent.atomic.AtomicInteger();
         Future<Void> f = vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
             @Override
             public Future<?> start() {
-                return server(opts, config.server.port, Routes.main(vertx, deps)).onSuccess(bound::set);
+                return server(opts, listenPort, Routes.main(vertx, deps)).onSuccess(bound::set);
             }
         }, new io.vertx.core.DeploymentOptions().setInstances(instances)).map(id -> {
             deployments.add(id);
@@ -322,6 +325,15 @@ public final class VitalsServer {
 
     public int port() {
         return port;
+    }
+
+    /** The distinct ports this server's HTTP servers listen on (one per event loop share one). */
+    java.util.Set<Integer> listeningPorts() {
+        synchronized (servers) {
+            java.util.Set<Integer> out = new java.util.TreeSet<>();
+            servers.forEach(s -> out.add(s.actualPort()));
+            return out;
+        }
     }
 
     /** The separate metrics port, or 0. */

@@ -9,8 +9,19 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** The simulated delay uses timers: 100 requests with a fixed 1 s latency take about 1 s, not 100 s. */
+/**
+ * The simulated delay uses timers: 100 requests with a fixed 1 s latency take about 1 s, not 100 s;
+ * and every event loop's server listens on the one port, so all of them get connections.
+ */
 class EventLoopTest {
+
+    @Test
+    void everyEventLoopListensOnTheOnePortEvenWhenItIsPickedFree() throws Exception {
+        try (ServerFixture f = ServerFixture.start(cfg -> cfg.server.instances = 3)) { // port 0
+            assertThat(f.server.listeningPorts()).containsExactly(f.server.port());
+            assertThat(f.get("/health").statusCode()).isEqualTo(200);
+        }
+    }
 
     @Test
     void hundredOneSecondRequestsFinishTogether() throws Exception {
