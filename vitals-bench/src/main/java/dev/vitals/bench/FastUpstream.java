@@ -21,6 +21,11 @@ public final class FastUpstream implements AutoCloseable {
     }
 
     public static FastUpstream start(int chunks) throws Exception {
+        return start(0, chunks);
+    }
+
+    /** On {@code port} (0: a free one). */
+    public static FastUpstream start(int port, int chunks) throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         Buffer json = Buffer.buffer("{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1700000000,"
                 + "\"model\":\"bench-model\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
@@ -47,7 +52,7 @@ public final class FastUpstream implements AutoCloseable {
                 req.response().putHeader("content-type", "application/json").end(json);
             }
         }));
-        return new FastUpstream(vertx, server.listen(0, "127.0.0.1").await());
+        return new FastUpstream(vertx, server.listen(port, "127.0.0.1").await());
     }
 
     public int port() {

@@ -13,7 +13,10 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -23,102 +26,172 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The gateway overhead benchmark: the same requests sent to a fast fake upstream directly and through
- * Vitals, non-streaming and streaming, at each concurrency; reports latency percentiles, throughput
- * and the added latency (through − direct). Every target is measured in the same run and process.
+ * The gateway overhead benchmark: the same requests sent to a fast fake upstream directly, through a
+ * bare Vert.x pass-through proxy (the floor for any gateway built this way), through Vitals and,
+ * optionally, through Portkey, non-streaming and streaming, at each concurrency; reports latency
+ * percentiles, throughput and the added latency (through − direct). Every cell is first warmed
+ * with {@code warmup} requests; then the targets are measured in turn, {@code rounds} times, and each target's samples from all rounds are pooled, so a change in
+ * the machine's load touches every target alike.
+ *
+ * <p>By default the bare proxy and Vitals run in this process. With {@code --vitals URL} and
+ * {@code --bare URL} they are already running elsewhere (the script starts them pinned to their own
+ * cores), pointed at the fake upstream on {@code --upstream-port}.
  *
  * <pre>{@code
  * java -cp vitals-bench.jar dev.vitals.bench.GatewayLoad --requests 20000 --warmup 5000 --concurrency 1,16
  * }</pre>
  */
 public final class GatewayLoad {
-    /** One measured run. */
+    /** One measured cell. */
     public record Result(String target, boolean stream, int concurrency, int requests, double p50Ms, double p90Ms,
                          double p99Ms, double rps, int errors) {
+    }
+
+    /** What to run; the defaults measure everything in this process. */
+    public static final class Options {
+        public int requests = 20_000;
+        public int warmup = 5_000;
+        public int chunks = 20;
+        public int rounds = 1;
+        public int[] concurrency = {1, 16};
+        public int upstreamPort;
+        /** Already-running gateways pointed at the upstream; null: started here (Portkey: left out). */
+        public String portkeyUrl;
+        public String vitalsUrl;
+        public String bareUrl;
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--portkey" -> o.portkeyUrl = args[++i];
+                    case "--vitals" -> o.vitalsUrl = args[++i];
+                    case "--bare" -> o.bareUrl = args[++i];
+                    case "--upstream-port" -> o.upstreamPort = Integer.parseInt(args[++i]);
+                    case "--requests" -> o.requests = Integer.parseInt(args[++i]);
+                    case "--warmup" -> o.warmup = Integer.parseInt(args[++i]);
+                    case "--chunks" -> o.chunks = Integer.parseInt(args[++i]);
+                    case "--rounds" -> o.rounds = Integer.parseInt(args[++i]);
+                    case "--concurrency" -> o.concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                            + "; use --requests N --warmup N --rounds N --chunks N --concurrency 1,16 [--upstream-port N]"
+                            + " [--vitals URL] [--bare URL] [--portkey URL]");
+                }
+            }
+            if ((o.vitalsUrl != null || o.bareUrl != null) && o.upstreamPort <= 0) {
+                throw new IllegalArgumentException("--vitals and --bare need --upstream-port: the port they forward to");
+            }
+            return o;
+        }
     }
 
     private final Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
 
     public static void main(String[] args) throws Exception {
-        int requests = 20_000;
-        int warmup = 5_000;
-        int chunks = 20;
-        int[] concurrency = {1, 16};
-        String portkey = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--portkey" -> portkey = args[++i];
-                case "--requests" -> requests = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--chunks" -> chunks = Integer.parseInt(args[++i]);
-                case "--concurrency" -> concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use --requests N --warmup N --chunks N --concurrency 1,16 [--portkey http://127.0.0.1:8787]");
-            }
-        }
-        List<Result> results = run(requests, warmup, chunks, concurrency, portkey);
+        List<Result> results = run(Options.parse(args));
         System.out.println(report(results));
         System.exit(0);
     }
 
-    /** Runs every combination and returns the results (direct and vitals per mode and concurrency). */
+    /** Runs every combination in this process and returns the results (direct, bare and vitals). */
     public static List<Result> run(int requests, int warmup, int chunks, int[] concurrency) throws Exception {
-        return run(requests, warmup, chunks, concurrency, null);
+        Options o = new Options();
+        o.requests = requests;
+        o.warmup = warmup;
+        o.chunks = chunks;
+        o.concurrency = concurrency;
+        return run(o);
     }
 
-    /**
-     * As {@link #run(int, int, int, int[])}, plus Portkey's gateway at {@code portkeyUrl} (already
-     * running; pointed at the same fake upstream with its custom-host header) when not null.
-     */
-    public static List<Result> run(int requests, int warmup, int chunks, int[] concurrency, String portkeyUrl) throws Exception {
+    /** Runs every combination the options name. */
+    public static List<Result> run(Options o) throws Exception {
         Logger.getLogger("dev.vitals").setLevel(Level.WARNING);
         GatewayLoad load = new GatewayLoad();
         List<Result> out = new ArrayList<>();
-        try (FastUpstream upstream = FastUpstream.start(chunks)) {
-            Vertx gatewayVertx = Vertx.vertx();
-            VitalsConfig cfg = ConfigLoader.load(new ConfigLoader.Overrides(), Map.of());
-            cfg.server.host = "127.0.0.1";
-            cfg.server.port = 0;
-            VitalsConfig.Backend b = new VitalsConfig.Backend();
-            b.name = "bench";
-            b.type = "openai";
-            b.baseUrl = "http://127.0.0.1:" + upstream.port() + "/v1";
-            b.models = List.of("bench-model");
-            cfg.backends = List.of(b);
-            cfg.defaultModel = "bench-model";
-            ConfigLoader.validate(cfg);
-            VitalsServer gateway = VitalsServer.start(gatewayVertx, cfg, Map.of()).await();
-            try {
-                for (boolean stream : new boolean[] {false, true}) {
-                    for (int c : concurrency) {
-                        List<String> targets = new ArrayList<>(List.of("direct", "vitals"));
-                        if (portkeyUrl != null) {
-                            targets.add("portkey");
-                        }
-                        for (String target : targets) {
-                            RequestOptions opts;
-                            if (target.equals("portkey")) {
-                                java.net.URI u = java.net.URI.create(portkeyUrl);
-                                opts = options(u.getPort(), "/v1/chat/completions")
-                                        .putHeader("x-portkey-provider", "openai")
-                                        .putHeader("x-portkey-custom-host", "http://127.0.0.1:" + upstream.port() + "/v1")
-                                        .putHeader("authorization", "Bearer bench");
-                            } else {
-                                opts = options(target.equals("direct") ? upstream.port() : gateway.port(), "/v1/chat/completions");
-                            }
-                            load.measure(opts, stream, c, warmup);
-                            Result r = load.measure(opts, stream, c, requests);
-                            out.add(new Result(target, stream, c, requests, r.p50Ms, r.p90Ms, r.p99Ms, r.rps, r.errors));
-                        }
+        List<AutoCloseable> started = new ArrayList<>();
+        try (FastUpstream upstream = FastUpstream.start(o.upstreamPort, o.chunks)) {
+            Map<String, RequestOptions> targets = new LinkedHashMap<>();
+            targets.put("direct", options(upstream.port(), "/v1/chat/completions"));
+            int barePort;
+            if (o.bareUrl != null) {
+                barePort = URI.create(o.bareUrl).getPort();
+            } else {
+                BareProxy bare = BareProxy.start(0, upstream.port());
+                started.add(bare);
+                barePort = bare.port();
+            }
+            targets.put("bare", options(barePort, "/v1/chat/completions"));
+            int vitalsPort = o.vitalsUrl != null ? URI.create(o.vitalsUrl).getPort() : startVitals(upstream.port(), started);
+            targets.put("vitals", options(vitalsPort, "/v1/chat/completions"));
+            if (o.portkeyUrl != null) {
+                targets.put("portkey", options(URI.create(o.portkeyUrl).getPort(), "/v1/chat/completions")
+                        .putHeader("x-portkey-provider", "openai")
+                        .putHeader("x-portkey-custom-host", "http://127.0.0.1:" + upstream.port() + "/v1")
+                        .putHeader("authorization", "Bearer bench"));
+            }
+            // every cell is warmed before any is measured: the JIT keeps compiling (and the gateways'
+            // code paths keep changing) until streams and both concurrencies have all been seen
+            for (boolean stream : new boolean[] {false, true}) {
+                for (int c : o.concurrency) {
+                    for (var t : targets.values()) {
+                        load.measure(t, stream, c, o.warmup);
                     }
                 }
-            } finally {
-                gateway.close().await();
-                gatewayVertx.close().await();
-                load.clientVertx.close().await();
             }
+            for (boolean stream : new boolean[] {false, true}) {
+                for (int c : o.concurrency) {
+                    Map<String, List<long[]>> samples = new LinkedHashMap<>();
+                    Map<String, double[]> totals = new LinkedHashMap<>(); // seconds, errors
+                    for (String t : targets.keySet()) {
+                        samples.put(t, new ArrayList<>());
+                        totals.put(t, new double[2]);
+                    }
+                    for (int round = 0; round < o.rounds; round++) {
+                        for (var t : targets.entrySet()) {
+                            Run r = load.measure(t.getValue(), stream, c, o.requests);
+                            samples.get(t.getKey()).add(r.latencies);
+                            totals.get(t.getKey())[0] += r.seconds;
+                            totals.get(t.getKey())[1] += r.errors;
+                        }
+                    }
+                    for (String t : targets.keySet()) {
+                        long[] all = samples.get(t).stream().flatMapToLong(Arrays::stream).sorted().toArray();
+                        double[] tot = totals.get(t);
+                        out.add(new Result(t, stream, c, all.length, pct(all, 50), pct(all, 90), pct(all, 99),
+                                all.length / tot[0], (int) tot[1]));
+                    }
+                }
+            }
+        } finally {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                started.get(i).close();
+            }
+            load.clientVertx.close().await();
         }
         return out;
+    }
+
+    /** Vitals in this process, on its own Vert.x, forwarding to the upstream. */
+    private static int startVitals(int upstreamPort, List<AutoCloseable> started) throws Exception {
+        Vertx gatewayVertx = Vertx.vertx();
+        VitalsConfig cfg = ConfigLoader.load(new ConfigLoader.Overrides(), Map.of());
+        cfg.server.host = "127.0.0.1";
+        cfg.server.port = 0;
+        cfg.store.path = Files.createTempDirectory("vitals-bench").resolve("vitals.db").toString();
+        VitalsConfig.Backend b = new VitalsConfig.Backend();
+        b.name = "bench";
+        b.type = "openai";
+        b.baseUrl = "http://127.0.0.1:" + upstreamPort + "/v1";
+        b.models = List.of("bench-model");
+        cfg.backends = List.of(b);
+        cfg.defaultModel = "bench-model";
+        ConfigLoader.validate(cfg);
+        VitalsServer gateway = VitalsServer.start(gatewayVertx, cfg, Map.of()).await();
+        started.add(() -> {
+            gateway.close().await();
+            gatewayVertx.close().await();
+        });
+        return gateway.port();
     }
 
     private static RequestOptions options(int port, String uri) {
@@ -126,7 +199,10 @@ public final class GatewayLoad {
                 .setURI(uri).putHeader("content-type", "application/json");
     }
 
-    private Result measure(RequestOptions opts, boolean stream, int concurrency, int requests) throws Exception {
+    private record Run(long[] latencies, double seconds, int errors) {
+    }
+
+    private Run measure(RequestOptions opts, boolean stream, int concurrency, int requests) throws Exception {
         HttpClientAgent client = clientVertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(concurrency));
         Buffer body = Buffer.buffer("{\"model\":\"bench-model\",\"stream\":" + stream
@@ -144,10 +220,7 @@ public final class GatewayLoad {
         Future.all(workers).await();
         double seconds = (System.nanoTime() - t0) / 1e9;
         client.close().await();
-        long[] sorted = latencies.clone();
-        Arrays.sort(sorted);
-        return new Result("", stream, concurrency, requests, pct(sorted, 50), pct(sorted, 90), pct(sorted, 99),
-                requests / seconds, errors.get());
+        return new Run(latencies, seconds, errors.get());
     }
 
     private void loop(HttpClientAgent client, RequestOptions opts, Buffer body, long[] latencies, AtomicInteger next,
@@ -180,6 +253,7 @@ public final class GatewayLoad {
         sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         java.util.Map<String, Result> direct = new java.util.HashMap<>();
         java.util.Map<String, Result> vitals = new java.util.HashMap<>();
+        java.util.Map<String, Result> bare = new java.util.HashMap<>();
         List<String> ratios = new ArrayList<>();
         for (Result r : results) {
             String key = (r.stream ? "stream" : "non-stream") + " c=" + r.concurrency;
@@ -187,6 +261,8 @@ public final class GatewayLoad {
                 direct.put(key, r);
             } else if (r.target.equals("vitals")) {
                 vitals.put(key, r);
+            } else if (r.target.equals("bare")) {
+                bare.put(key, r);
             }
             Result d = direct.get(key);
             boolean added = d != null && !r.target.equals("direct");
@@ -194,6 +270,11 @@ public final class GatewayLoad {
                     r.stream ? "stream" : "non-stream", r.concurrency, r.target, r.p50Ms, r.p90Ms, r.p99Ms, r.rps, r.errors,
                     added ? String.format(Locale.ROOT, "%.3f", r.p50Ms - d.p50Ms) : "",
                     added ? String.format(Locale.ROOT, "%.3f", r.p99Ms - d.p99Ms) : ""));
+            if (r.target.equals("vitals") && bare.containsKey(key)) {
+                Result f = bare.get(key);
+                ratios.add(String.format(Locale.ROOT, "%s: Vitals over the bare proxy: p50 %+.3f ms, p99 %+.3f ms", key,
+                        r.p50Ms - f.p50Ms, r.p99Ms - f.p99Ms));
+            }
             if (r.target.equals("portkey") && d != null && vitals.containsKey(key)) {
                 Result v = vitals.get(key);
                 ratios.add(String.format(Locale.ROOT, "%s: added p50 Vitals/Portkey = %.3f, added p99 Vitals/Portkey = %.3f%s", key,

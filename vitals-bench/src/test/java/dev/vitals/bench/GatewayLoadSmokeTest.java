@@ -11,7 +11,7 @@ class GatewayLoadSmokeTest {
     @Test
     void harnessRunsEveryCombinationWithoutErrors() throws Exception {
         List<GatewayLoad.Result> results = GatewayLoad.run(200, 50, 5, new int[] {1, 4});
-        assertThat(results).hasSize(8);
+        assertThat(results).hasSize(12); // direct, bare, vitals × 2 modes × 2 concurrencies
         assertThat(results).allSatisfy(r -> {
             assertThat(r.errors()).isZero();
             assertThat(r.p50Ms()).isPositive();

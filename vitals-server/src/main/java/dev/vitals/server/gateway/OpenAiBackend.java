@@ -179,12 +179,10 @@ public final class OpenAiBackend implements Backend {
 
     @Override
     public Future<ChatStream> stream(ChatRequest r) {
-        JsonObject body = r.body().copy();
-        JsonObject so = body.getValue("stream_options") instanceof JsonObject j ? j : new JsonObject();
-        body.put("stream_options", so.put("include_usage", true));
+        Buffer body = withUsage(r);
         long start = System.nanoTime();
         Promise<ChatStream> p = Promise.promise();
-        client.request(options(true)).compose(req -> req.send(body.toBuffer()).map(resp -> {
+        client.request(options(true)).compose(req -> req.send(body).map(resp -> {
             resp.pause();
             return resp;
         })).onComplete(ar -> {
@@ -201,6 +199,40 @@ public final class OpenAiBackend implements Backend {
             p.complete(new UpstreamStream(vertx, cfg.readTimeoutMs, resp, start));
         });
         return p.future();
+    }
+
+    private static final byte[] INCLUDE_USAGE = ",\"stream_options\":{\"include_usage\":true}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * The body to send upstream for a stream: the client's, asking for usage. The client's bytes are
+     * kept as they are when they already ask, or spliced with {@code stream_options} before the closing
+     * brace when they name none (re-encoding the whole tree cost more than the rest of the request);
+     * only a body whose {@code stream_options} says otherwise is re-encoded.
+     */
+    static Buffer withUsage(ChatRequest r) {
+        Buffer raw = r.rawBody();
+        if (raw != null) {
+            if (r.clientWantsUsage()) {
+                return raw;
+            }
+            if (!r.body().containsKey("stream_options")) {
+                int end = raw.length() - 1;
+                while (end > 0 && isJsonSpace(raw.getByte(end))) {
+                    end--;
+                }
+                if (end > 0 && raw.getByte(end) == '}') {
+                    return Buffer.buffer(raw.length() + INCLUDE_USAGE.length).appendBuffer(raw, 0, end)
+                            .appendBytes(INCLUDE_USAGE).appendBuffer(raw, end, raw.length() - end);
+                }
+            }
+        }
+        JsonObject body = r.body().copy();
+        JsonObject so = body.getValue("stream_options") instanceof JsonObject j ? j : new JsonObject();
+        return body.put("stream_options", so.put("include_usage", true)).toBuffer();
+    }
+
+    private static boolean isJsonSpace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     /** Passes upstream events through as they arrive. */

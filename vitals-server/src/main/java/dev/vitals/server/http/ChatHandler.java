@@ -21,7 +21,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code POST /v1/chat/completions}, non-streaming and streaming (Server-Sent Events ending with
@@ -182,7 +181,14 @@ final class ChatHandler {
     }
 
     static String overhead(Call call) {
-        return String.format(Locale.ROOT, "%.3f", call.overheadMillis());
+        return millis3(call.overheadMillis());
+    }
+
+    /** A non-negative number of milliseconds with three decimals: what String.format("%.3f") gives, at a fraction of its cost. */
+    static String millis3(double ms) {
+        long micros = Math.round(ms * 1000);
+        long frac = micros % 1000;
+        return (micros / 1000) + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
     }
 
     private void stream(RoutingContext rc, ChatRequest r, List<Backend> route, Call call) {
