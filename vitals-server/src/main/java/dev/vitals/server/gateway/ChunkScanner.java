@@ -82,12 +82,12 @@ final class ChunkScanner {
                         String g = p.currentName();
                         JsonToken w = p.nextToken();
                         if ("content".equals(g) && w == JsonToken.VALUE_STRING) {
-                            String s = p.getText();
-                            if (!s.isEmpty()) {
-                                r.contentChars += s.length();
+                            int chars = p.getTextLength(); // UTF-16 units, as String.length(), without a String
+                            if (chars > 0) {
+                                r.contentChars += chars;
                                 r.hasContent = true;
                                 if (keepText && first) {
-                                    r.content = s;
+                                    r.content = p.getText();
                                 }
                             }
                         } else {

@@ -255,7 +255,7 @@ public final class OpenAiBackend implements Backend {
 
         @Override
         public void start(StreamSink sink) {
-            SseParser parser = new SseParser(MAX_SSE_EVENT_BYTES, (raw, data, off, len) -> {
+            SseParser parser = new SseParser(MAX_SSE_EVENT_BYTES, (raw, rawOff, rawLen, data, off, len) -> {
                 if (done || cancelled) {
                     return;
                 }
@@ -267,7 +267,7 @@ public final class OpenAiBackend implements Backend {
                     sink.end();
                     return;
                 }
-                sink.event(event(raw, data, off, len));
+                sink.event(event(raw, rawOff, rawLen, data, off, len));
             });
             readTimeout = new ReadTimeout(vertx, readTimeoutMs, () -> fail(sink, ReadTimeout.exception(readTimeoutMs)));
             resp.handler(buf -> {
@@ -315,13 +315,14 @@ public final class OpenAiBackend implements Backend {
             resp.request().reset();
         }
 
-        static StreamEvent event(Buffer raw, byte[] data, int off, int len) {
+        static StreamEvent event(byte[] raw, int rawOff, int rawLen, byte[] data, int off, int len) {
             ChunkScanner.Result r = ChunkScanner.scan(data, off, len, false);
             if (!r.json) {
-                return new StreamEvent(raw, 0, false, null, false, null);
+                return new StreamEvent(raw, rawOff, rawLen, 0, false, null, false, null);
             }
             Usage usage = r.usage();
-            return new StreamEvent(raw, r.contentChars, r.hasContent, usage, usage != null && r.emptyChoices, r.finishReason);
+            return new StreamEvent(raw, rawOff, rawLen, r.contentChars, r.hasContent, usage, usage != null && r.emptyChoices,
+                    r.finishReason);
         }
 
         @Override

@@ -226,11 +226,11 @@ public final class SimulatedBackend implements Backend {
                     send(chunk(new JsonObject().put("content", t), null), t.length(), true);
                 } else if (next == tokens.length) {
                     next++;
-                    sink.event(new StreamEvent(sse(chunk(new JsonObject(), "stop")), 0, false, null, false, "stop"));
+                    sink.event(StreamEvent.of(sse(chunk(new JsonObject(), "stop")), 0, false, null, false, "stop"));
                 } else {
                     JsonObject u = base().put("choices", new JsonArray()).put("usage", usageJson(usage));
                     endNanos = System.nanoTime();
-                    sink.event(new StreamEvent(sse(u), 0, false, usage, true, null));
+                    sink.event(StreamEvent.of(sse(u), 0, false, usage, true, null));
                     if (!cancelled) {
                         sink.flush();
                         sink.end();
@@ -251,7 +251,7 @@ public final class SimulatedBackend implements Backend {
         }
 
         private void send(JsonObject chunk, int chars, boolean content) {
-            sink.event(new StreamEvent(sse(chunk), chars, content, null, false, null));
+            sink.event(StreamEvent.of(sse(chunk), chars, content, null, false, null));
         }
 
         private JsonObject base() {

@@ -1,25 +1,29 @@
 package dev.vitals.server.gateway;
 
 import io.vertx.core.buffer.Buffer;
+import java.util.Arrays;
 
 /**
  * Incremental parser of a Server-Sent Events byte stream (the WHATWG format): events end at a blank
- * line ({@code \n\n}, {@code \r\n\r\n} or {@code \r\r}). Each complete event is handed over as its
- * raw bytes (terminator included, so it can be forwarded unchanged) together with the offsets of its
- * data: for the usual single {@code data:} line they point into the raw bytes; several data lines are
- * joined with {@code \n} into a new array, as the format says. Events without data are dropped.
- * Bytes are buffered only up to the end of the current event; an event larger than
- * {@code maxEventBytes} fails the stream.
+ * line ({@code \n\n}, {@code \r\n\r\n} or {@code \r\r}). Each complete event is handed over as a
+ * range of a byte array — its raw bytes, terminator included, so it can be forwarded unchanged —
+ * together with the range of its data: for the usual single {@code data:} line that range lies inside
+ * the raw bytes; several data lines are joined with {@code \n} into a new array, as the format says.
+ * Events without data are dropped. Each read is copied out of its buffer once and scanned as an
+ * array (Buffer.getByte's bounds checks per byte cost more than the rest of the parse); only the
+ * bytes of an unfinished event are kept, and an event larger than {@code maxEventBytes} fails the stream.
  */
 final class SseParser {
-    /** Receives one event. */
+    /** Receives one event; the arrays are shared and must not be changed. */
     interface Sink {
-        void event(Buffer raw, byte[] data, int off, int len);
+        void event(byte[] raw, int rawOff, int rawLen, byte[] data, int off, int len);
     }
+
+    private static final byte[] EMPTY = new byte[0];
 
     private final Sink sink;
     private final int maxEventBytes;
-    private Buffer pending = Buffer.buffer();
+    private byte[] pending = EMPTY;
     private int scanFrom;
 
     SseParser(int maxEventBytes, Sink sink) {
@@ -29,12 +33,18 @@ final class SseParser {
 
     /** Feeds bytes; calls the sink once per complete event that has data. */
     void feed(Buffer chunk) {
-        pending.appendBuffer(chunk);
-        int len = pending.length();
+        byte[] buf;
+        if (pending.length == 0) {
+            buf = chunk.getBytes();
+        } else {
+            buf = Arrays.copyOf(pending, pending.length + chunk.length());
+            chunk.getBytes(buf, pending.length);
+        }
+        int len = buf.length;
         int eventStart = 0;
         int i = scanFrom;
         while (i < len) {
-            byte b = pending.getByte(i);
+            byte b = buf[i];
             if (b != '\n' && b != '\r') {
                 i++;
                 continue;
@@ -44,45 +54,41 @@ final class SseParser {
                 if (next >= len) {
                     break; // a \r\n may be split across chunks
                 }
-                if (pending.getByte(next) == '\n') {
+                if (buf[next] == '\n') {
                     next++;
                 }
             }
             if (next >= len) {
                 break; // need the next byte to know whether a blank line follows
             }
-            byte c = pending.getByte(next);
+            byte c = buf[next];
             if (c == '\n' || c == '\r') {
                 int after = next + 1;
                 if (c == '\r') {
                     if (after >= len) {
                         break;
                     }
-                    if (pending.getByte(after) == '\n') {
+                    if (buf[after] == '\n') {
                         after++;
                     }
                 }
-                dispatch(pending.getBytes(eventStart, after), i - eventStart);
+                dispatch(buf, eventStart, i, after);
                 eventStart = after;
                 i = after;
                 continue;
             }
             i = next;
         }
-        if (eventStart > 0) {
-            pending = pending.getBuffer(eventStart, len);
-            i -= eventStart;
-        }
-        scanFrom = Math.max(0, i);
-        if (pending.length() > maxEventBytes) {
+        pending = eventStart == len ? EMPTY : eventStart == 0 ? buf : Arrays.copyOfRange(buf, eventStart, len);
+        scanFrom = Math.max(0, i - eventStart);
+        if (pending.length > maxEventBytes) {
             throw new IllegalStateException("server-sent event larger than " + maxEventBytes + " bytes");
         }
     }
 
     /** Whether bytes of an unfinished event are buffered. */
     boolean hasPartialEvent() {
-        for (int i = 0; i < pending.length(); i++) {
-            byte b = pending.getByte(i);
+        for (byte b : pending) {
             if (b != '\n' && b != '\r' && b != ' ') {
                 return true;
             }
@@ -90,15 +96,15 @@ final class SseParser {
         return false;
     }
 
-    /** {@code body} is the event without its blank-line terminator: {@code bytes[0, bodyLen)}. */
-    private void dispatch(byte[] bytes, int bodyLen) {
+    /** The event is {@code bytes[start, end)}; its lines end at {@code bodyEnd}, where the blank line begins. */
+    private void dispatch(byte[] bytes, int start, int bodyEnd, int end) {
         int dataOff = -1;
         int dataLen = 0;
         java.io.ByteArrayOutputStream joined = null;
-        int lineStart = 0;
-        while (lineStart < bodyLen) {
+        int lineStart = start;
+        while (lineStart < bodyEnd) {
             int lineEnd = lineStart;
-            while (lineEnd < bodyLen && bytes[lineEnd] != '\n' && bytes[lineEnd] != '\r') {
+            while (lineEnd < bodyEnd && bytes[lineEnd] != '\n' && bytes[lineEnd] != '\r') {
                 lineEnd++;
             }
             if (lineEnd - lineStart >= 5 && bytes[lineStart] == 'd' && bytes[lineStart + 1] == 'a'
@@ -120,22 +126,21 @@ final class SseParser {
                 }
             }
             lineStart = lineEnd;
-            if (lineStart < bodyLen && bytes[lineStart] == '\r') {
+            if (lineStart < bodyEnd && bytes[lineStart] == '\r') {
                 lineStart++;
             }
-            if (lineStart < bodyLen && bytes[lineStart] == '\n') {
+            if (lineStart < bodyEnd && bytes[lineStart] == '\n') {
                 lineStart++;
             }
         }
         if (dataOff < 0) {
             return;
         }
-        Buffer raw = Buffer.buffer(bytes);
         if (joined != null) {
             byte[] j = joined.toByteArray();
-            sink.event(raw, j, 0, j.length);
+            sink.event(bytes, start, end - start, j, 0, j.length);
         } else {
-            sink.event(raw, bytes, dataOff, dataLen);
+            sink.event(bytes, start, end - start, bytes, dataOff, dataLen);
         }
     }
 }

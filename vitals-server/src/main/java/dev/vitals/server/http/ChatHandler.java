@@ -288,10 +288,9 @@ final class ChatHandler {
             return;
         }
         if (st.pending == null) {
-            st.pending = ev.sse();
-        } else {
-            st.pending.appendBuffer(ev.sse());
+            st.pending = Buffer.buffer(Math.max(256, ev.rawLen()));
         }
+        ev.appendTo(st.pending);
     }
 
     /** What a stream has delivered so far; touched only on the request's event loop. */

@@ -1,0 +1,73 @@
+package dev.vitals.server.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Events come out whole and unchanged however the bytes were split into reads. */
+class SseParserTest {
+    private static final String STREAM = "data: {\"a\":1}\n\n"
+            + ": a comment only\n\n"
+            + "data:{\"b\":2}\r\n\r\n"
+            + "event: x\ndata: line one\ndata: line two\n\n"
+            + "data: {\"c\":\"é\"}\r\r"
+            + "id: 7\n\n"
+            + "data: [DONE]\n\n";
+    private static final List<String> RAW = List.of("data: {\"a\":1}\n\n", "data:{\"b\":2}\r\n\r\n",
+            "event: x\ndata: line one\ndata: line two\n\n", "data: {\"c\":\"é\"}\r\r", "data: [DONE]\n\n");
+    private static final List<String> DATA = List.of("{\"a\":1}", "{\"b\":2}", "line one\nline two", "{\"c\":\"é\"}", "[DONE]");
+
+    private static List<String[]> parse(List<byte[]> reads) {
+        List<String[]> out = new ArrayList<>();
+        SseParser p = new SseParser(1 << 20, (raw, rawOff, rawLen, data, off, len) -> out.add(new String[] {
+                new String(raw, rawOff, rawLen, StandardCharsets.UTF_8), new String(data, off, len, StandardCharsets.UTF_8)}));
+        for (byte[] r : reads) {
+            p.feed(Buffer.buffer(r));
+        }
+        assertThat(p.hasPartialEvent()).isFalse();
+        return out;
+    }
+
+    private static void assertEvents(List<String[]> events) {
+        assertThat(events).extracting(e -> e[0]).containsExactlyElementsOf(RAW);
+        assertThat(events).extracting(e -> e[1]).containsExactlyElementsOf(DATA);
+    }
+
+    @Test
+    void oneRead() {
+        assertEvents(parse(List.of(STREAM.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void everySplitIntoTwoReads() {
+        byte[] all = STREAM.getBytes(StandardCharsets.UTF_8);
+        for (int cut = 1; cut < all.length; cut++) {
+            byte[] a = java.util.Arrays.copyOfRange(all, 0, cut);
+            byte[] b = java.util.Arrays.copyOfRange(all, cut, all.length);
+            assertEvents(parse(List.of(a, b)));
+        }
+    }
+
+    @Test
+    void oneByteAtATime() {
+        List<byte[]> reads = new ArrayList<>();
+        for (byte x : STREAM.getBytes(StandardCharsets.UTF_8)) {
+            reads.add(new byte[] {x});
+        }
+        assertEvents(parse(reads));
+    }
+
+    @Test
+    void anUnfinishedEventIsKeptAndAnOversizedOneFails() {
+        SseParser p = new SseParser(64, (raw, rawOff, rawLen, data, off, len) -> { });
+        p.feed(Buffer.buffer("data: {\"partial\":"));
+        assertThat(p.hasPartialEvent()).isTrue();
+        assertThatThrownBy(() -> p.feed(Buffer.buffer("x".repeat(100))))
+                .isInstanceOf(IllegalStateException.class).hasMessage("server-sent event larger than 64 bytes");
+    }
+}
