@@ -8,10 +8,10 @@
 # half of the CPUs, and the load client with the fake upstream to the lower half, so a gateway never
 # competes with its own load for a core, as in production. --shared runs the bare proxy and Vitals
 # inside the load process instead, with nothing pinned.
-#   bench/gateway-overhead.sh [--requests 20000] [--warmup 5000] [--rounds 1] [--no-portkey] [--shared]
+#   bench/gateway-overhead.sh [--requests 20000] [--warmup 30000] [--rounds 1] [--no-portkey] [--shared]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-requests=20000; warmup=5000; rounds=1; portkey=1; shared=0
+requests=20000; warmup=30000; rounds=1; portkey=1; shared=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --requests) requests="$2"; shift 2;;
@@ -59,7 +59,7 @@ backends:
 EOF
   "${gw[@]}" java -Xms512m -Xmx512m ${VITALS_JAVA_OPTS:-} -cp "$cp" dev.vitals.server.cli.VitalsCli serve --config "$tmp/vitals.yaml" >"$tmp/vitals.log" 2>&1 &
   pids+=($!)
-  "${gw[@]}" java -Xms512m -Xmx512m -cp "$cp" dev.vitals.bench.BareProxy --port "$bare_port" --upstream-port "$upstream_port" >"$tmp/bare.log" 2>&1 &
+  "${gw[@]}" java -Xms512m -Xmx512m ${VITALS_JAVA_OPTS:-} -cp "$cp" dev.vitals.bench.BareProxy --port "$bare_port" --upstream-port "$upstream_port" >"$tmp/bare.log" 2>&1 &
   pids+=($!)
   wait_up "http://127.0.0.1:$vitals_port/health" Vitals "$tmp/vitals.log"
   wait_up "http://127.0.0.1:$bare_port/" "the bare proxy" "$tmp/bare.log"

@@ -50,7 +50,7 @@ public final class GatewayLoad {
     /** What to run; the defaults measure everything in this process. */
     public static final class Options {
         public int requests = 20_000;
-        public int warmup = 5_000;
+        public int warmup = 30_000;
         public int chunks = 20;
         public int rounds = 1;
         public int[] concurrency = {1, 16};
@@ -138,6 +138,7 @@ public final class GatewayLoad {
                     }
                 }
             }
+            System.err.println("warm; measuring");
             for (boolean stream : new boolean[] {false, true}) {
                 for (int c : o.concurrency) {
                     Map<String, List<long[]>> samples = new LinkedHashMap<>();

@@ -13,7 +13,7 @@ public interface ChatStream {
         /** The events since the last flush arrived together: write them out now. */
         void flush();
 
-        /** The stream ended normally ({@code [DONE]}). */
+        /** The stream ended normally ({@code [DONE]}): events not flushed yet are written with the end. */
         void end();
 
         /** The stream failed after it started. */

@@ -1,8 +1,10 @@
 package dev.vitals.server.gateway;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import java.io.IOException;
 
 /**
@@ -44,43 +46,107 @@ final class ChunkScanner {
     static Result scan(byte[] bytes, int off, int len, boolean keepText) {
         Result r = new Result();
         try (JsonParser p = JSON.createParser(bytes, off, len)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return r;
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                object(p, r, keepText);
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                JsonToken t = p.nextToken();
-                if ("choices".equals(f) && t == JsonToken.START_ARRAY) {
-                    choices(p, r, keepText);
-                } else if ("usage".equals(f) && t == JsonToken.START_OBJECT) {
-                    usage(p, r);
-                } else {
-                    p.skipChildren();
-                }
-            }
-            r.json = true;
         } catch (IOException | RuntimeException e) {
             r.json = false;
         }
         return r;
     }
 
+    /**
+     * The events of one stream, each a whole JSON document, scanned by one non-blocking parser fed
+     * one document after another: creating a parser per event cost more than parsing it and made
+     * most of a stream's garbage. A document that fails to parse is reported as not JSON and the
+     * next one gets a fresh parser. Used on one thread at a time.
+     */
+    static final class Incremental {
+        private JsonParser parser;
+        private ByteArrayFeeder feeder;
+
+        Result scan(byte[] bytes, int off, int len) {
+            Result r = new Result();
+            int i = off;
+            int end = off + len;
+            while (i < end && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r')) {
+                i++;
+            }
+            if (i == end || bytes[i] != '{') {
+                return r; // not an object (or a scalar the parser could only finish at the next document)
+            }
+            try {
+                if (parser == null) {
+                    parser = JSON.createNonBlockingByteArrayParser();
+                    feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
+                }
+                feeder.feedInput(bytes, i, end);
+                next(parser); // START_OBJECT
+                object(parser, r, false);
+                if (parser.nextToken() != JsonToken.NOT_AVAILABLE) {
+                    reset(); // something after the object: start the next document clean
+                }
+            } catch (IOException | RuntimeException e) {
+                r.json = false;
+                reset();
+            }
+            return r;
+        }
+
+        private void reset() {
+            if (parser != null) {
+                try {
+                    parser.close();
+                } catch (IOException ignored) {
+                    // nothing is read from a closed byte-array feeder
+                }
+            }
+            parser = null;
+            feeder = null;
+        }
+    }
+
+    /** The parser is on the document's START_OBJECT; reads through its END_OBJECT. */
+    private static void object(JsonParser p, Result r, boolean keepText) throws IOException {
+        while (next(p) == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken t = next(p);
+            if ("choices".equals(f) && t == JsonToken.START_ARRAY) {
+                choices(p, r, keepText);
+            } else if ("usage".equals(f) && t == JsonToken.START_OBJECT) {
+                usage(p, r);
+            } else {
+                p.skipChildren();
+            }
+        }
+        r.json = true;
+    }
+
+    /** The next token; the document ending early (end of input, or no more bytes fed) is an error. */
+    private static JsonToken next(JsonParser p) throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == null || t == JsonToken.NOT_AVAILABLE) {
+            throw new JsonParseException(p, "document ends early");
+        }
+        return t;
+    }
+
     private static void choices(JsonParser p, Result r, boolean keepText) throws IOException {
         int n = 0;
         JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        while ((t = next(p)) != JsonToken.END_ARRAY) {
             if (t != JsonToken.START_OBJECT) {
                 p.skipChildren();
                 continue;
             }
             boolean first = n++ == 0;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
+            while (next(p) == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
-                JsonToken v = p.nextToken();
+                JsonToken v = next(p);
                 if (("delta".equals(f) || "message".equals(f)) && v == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    while (next(p) == JsonToken.FIELD_NAME) {
                         String g = p.currentName();
-                        JsonToken w = p.nextToken();
+                        JsonToken w = next(p);
                         if ("content".equals(g) && w == JsonToken.VALUE_STRING) {
                             int chars = p.getTextLength(); // UTF-16 units, as String.length(), without a String
                             if (chars > 0) {
@@ -105,17 +171,17 @@ final class ChunkScanner {
     }
 
     private static void usage(JsonParser p, Result r) throws IOException {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
+        while (next(p) == JsonToken.FIELD_NAME) {
             String f = p.currentName();
-            JsonToken t = p.nextToken();
+            JsonToken t = next(p);
             if ("prompt_tokens".equals(f) && t == JsonToken.VALUE_NUMBER_INT) {
                 r.promptTokens = Math.max(0, p.getLongValue());
             } else if ("completion_tokens".equals(f) && t == JsonToken.VALUE_NUMBER_INT) {
                 r.completionTokens = Math.max(0, p.getLongValue());
             } else if ("prompt_tokens_details".equals(f) && t == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                while (next(p) == JsonToken.FIELD_NAME) {
                     String g = p.currentName();
-                    JsonToken w = p.nextToken();
+                    JsonToken w = next(p);
                     if ("cached_tokens".equals(g) && w == JsonToken.VALUE_NUMBER_INT) {
                         r.cachedTokens = Math.max(0, p.getLongValue());
                     } else {

@@ -40,6 +40,8 @@ public final class OpenAiBackend implements Backend {
     private final String completionsUrl;
     private final String authorization;
     private final String provider;
+    private final RequestOptions completeTemplate;
+    private final RequestOptions streamTemplate;
 
     public OpenAiBackend(Vertx vertx, VitalsConfig.Backend cfg, Map<String, String> env) {
         this.vertx = vertx;
@@ -55,6 +57,8 @@ public final class OpenAiBackend implements Backend {
                 .setTrustAll(false)
                 .setVerifyHost(true);
         this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(cfg.maxConnections));
+        this.completeTemplate = template(false);
+        this.streamTemplate = template(true);
     }
 
     private static String readKey(VitalsConfig.Backend cfg, Map<String, String> env) {
@@ -102,7 +106,7 @@ public final class OpenAiBackend implements Backend {
         return cfg.models.stream().filter(m -> !"*".equals(m)).toList();
     }
 
-    private RequestOptions options(boolean stream) {
+    private RequestOptions template(boolean stream) {
         RequestOptions o = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(completionsUrl)
@@ -114,6 +118,11 @@ public final class OpenAiBackend implements Backend {
             o.putHeader("authorization", authorization);
         }
         return o;
+    }
+
+    /** A fresh copy per request (the client may keep it); the URL was parsed once, in the template. */
+    private RequestOptions options(boolean stream) {
+        return new RequestOptions(stream ? streamTemplate : completeTemplate);
     }
 
     @Override
@@ -241,6 +250,7 @@ public final class OpenAiBackend implements Backend {
         private final long readTimeoutMs;
         private final HttpClientResponse resp;
         private final long start;
+        private final ChunkScanner.Incremental scanner = new ChunkScanner.Incremental();
         private ReadTimeout readTimeout;
         private long endNanos;
         private boolean done;
@@ -263,7 +273,6 @@ public final class OpenAiBackend implements Backend {
                     done = true;
                     readTimeout.stop();
                     endNanos = System.nanoTime();
-                    sink.flush();
                     sink.end();
                     return;
                 }
@@ -315,8 +324,8 @@ public final class OpenAiBackend implements Backend {
             resp.request().reset();
         }
 
-        static StreamEvent event(byte[] raw, int rawOff, int rawLen, byte[] data, int off, int len) {
-            ChunkScanner.Result r = ChunkScanner.scan(data, off, len, false);
+        private StreamEvent event(byte[] raw, int rawOff, int rawLen, byte[] data, int off, int len) {
+            ChunkScanner.Result r = scanner.scan(data, off, len);
             if (!r.json) {
                 return new StreamEvent(raw, rawOff, rawLen, 0, false, null, false, null);
             }

@@ -232,7 +232,6 @@ public final class SimulatedBackend implements Backend {
                     endNanos = System.nanoTime();
                     sink.event(StreamEvent.of(sse(u), 0, false, usage, true, null));
                     if (!cancelled) {
-                        sink.flush();
                         sink.end();
                     }
                     cancelled = true;

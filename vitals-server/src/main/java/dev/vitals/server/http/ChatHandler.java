@@ -247,7 +247,10 @@ final class ChatHandler {
                     }
                     st.finished = true;
                     gateway.record(call, r, null, st.usage, st.chunks, st.chars, st.ttft);
-                    resp.end(DONE);
+                    // the last events and [DONE] in one write: one syscall, where two cost a tenth of a stream's CPU
+                    Buffer last = st.pending == null ? DONE : st.pending.appendBuffer(DONE);
+                    st.pending = null;
+                    resp.end(last);
                 }
 
                 @Override
