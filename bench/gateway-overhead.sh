@@ -7,16 +7,20 @@
 # By default the gateways (bare proxy, Vitals, Portkey) run as their own processes pinned to the upper
 # half of the CPUs, and the load client with the fake upstream to the lower half, so a gateway never
 # competes with its own load for a core, as in production. --shared runs the bare proxy and Vitals
-# inside the load process instead, with nothing pinned.
-#   bench/gateway-overhead.sh [--requests 20000] [--warmup 30000] [--rounds 1] [--no-portkey] [--shared]
+# inside the load process instead, with nothing pinned. Every cell is warmed (5,000 requests a pass,
+# passes repeated for at least 90 s) before any is measured: on one core a gateway's JIT compiler
+# threads take about half the CPU for the first minute of load.
+#   bench/gateway-overhead.sh [--requests 20000] [--warmup 5000] [--warmup-seconds 90] [--rounds 1] [--concurrency 1,16] [--no-portkey] [--shared]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-requests=20000; warmup=30000; rounds=1; portkey=1; shared=0
+requests=20000; warmup=5000; warmup_seconds=90; rounds=1; concurrency=1,16; portkey=1; shared=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --requests) requests="$2"; shift 2;;
     --warmup) warmup="$2"; shift 2;;
+    --warmup-seconds) warmup_seconds="$2"; shift 2;;
     --rounds) rounds="$2"; shift 2;;
+    --concurrency) concurrency="$2"; shift 2;;
     --no-portkey) portkey=0; shift;;
     --shared) shared=1; shift;;
     *) echo "unknown argument $1" >&2; exit 2;;
@@ -30,7 +34,7 @@ fi
 mvn -B -q -DskipTests -pl vitals-bench -am install >&2
 cp="vitals-bench/target/classes:$(cd vitals-bench && mvn -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
 upstream_port=${UPSTREAM_PORT:-18791}; bare_port=${BARE_PORT:-18792}; vitals_port=${VITALS_PORT:-18793}; portkey_port=${PORTKEY_PORT:-8787}
-args=(--requests "$requests" --warmup "$warmup" --rounds "$rounds" --concurrency 1,16)
+args=(--requests "$requests" --warmup "$warmup" --warmup-seconds "$warmup_seconds" --rounds "$rounds" --concurrency "$concurrency")
 pids=()
 tmp="$(mktemp -d)"
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }

@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  * bare Vert.x pass-through proxy (the floor for any gateway built this way), through Vitals and,
  * optionally, through Portkey, non-streaming and streaming, at each concurrency; reports latency
  * percentiles, throughput and the added latency (through − direct). Every cell is first warmed
- * with {@code warmup} requests; then the targets are measured in turn, {@code rounds} times, and each target's samples from all rounds are pooled, so a change in
+ * with {@code warmup} requests, over and over for at least {@code warmupSeconds}; then the targets are measured in turn, {@code rounds} times, and each target's samples from all rounds are pooled, so a change in
  * the machine's load touches every target alike.
  *
  * <p>By default the bare proxy and Vitals run in this process. With {@code --vitals URL} and
@@ -50,7 +50,8 @@ public final class GatewayLoad {
     /** What to run; the defaults measure everything in this process. */
     public static final class Options {
         public int requests = 20_000;
-        public int warmup = 30_000;
+        public int warmup = 5_000;
+        public double warmupSeconds = 90;
         public int chunks = 20;
         public int rounds = 1;
         public int[] concurrency = {1, 16};
@@ -70,11 +71,12 @@ public final class GatewayLoad {
                     case "--upstream-port" -> o.upstreamPort = Integer.parseInt(args[++i]);
                     case "--requests" -> o.requests = Integer.parseInt(args[++i]);
                     case "--warmup" -> o.warmup = Integer.parseInt(args[++i]);
+                    case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(args[++i]);
                     case "--chunks" -> o.chunks = Integer.parseInt(args[++i]);
                     case "--rounds" -> o.rounds = Integer.parseInt(args[++i]);
                     case "--concurrency" -> o.concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                            + "; use --requests N --warmup N --rounds N --chunks N --concurrency 1,16 [--upstream-port N]"
+                            + "; use --requests N --warmup N --warmup-seconds S --rounds N --chunks N --concurrency 1,16 [--upstream-port N]"
                             + " [--vitals URL] [--bare URL] [--portkey URL]");
                 }
             }
@@ -98,6 +100,7 @@ public final class GatewayLoad {
         Options o = new Options();
         o.requests = requests;
         o.warmup = warmup;
+        o.warmupSeconds = 0;
         o.chunks = chunks;
         o.concurrency = concurrency;
         return run(o);
@@ -129,15 +132,19 @@ public final class GatewayLoad {
                         .putHeader("x-portkey-custom-host", "http://127.0.0.1:" + upstream.port() + "/v1")
                         .putHeader("authorization", "Bearer bench"));
             }
-            // every cell is warmed before any is measured: the JIT keeps compiling (and the gateways'
-            // code paths keep changing) until streams and both concurrencies have all been seen
-            for (boolean stream : new boolean[] {false, true}) {
-                for (int c : o.concurrency) {
-                    for (var t : targets.values()) {
-                        load.measure(t, stream, c, o.warmup);
+            // every cell is warmed before any is measured, for at least warmupSeconds: a gateway's JIT
+            // keeps compiling until streams and both concurrencies have all been seen, and on one core
+            // its compiler threads took half the CPU for about a minute of load
+            long warmUntil = System.nanoTime() + (long) (o.warmupSeconds * 1e9);
+            do {
+                for (boolean stream : new boolean[] {false, true}) {
+                    for (int c : o.concurrency) {
+                        for (var t : targets.values()) {
+                            load.measure(t, stream, c, o.warmup);
+                        }
                     }
                 }
-            }
+            } while (System.nanoTime() < warmUntil);
             System.err.println("warm; measuring");
             for (boolean stream : new boolean[] {false, true}) {
                 for (int c : o.concurrency) {
