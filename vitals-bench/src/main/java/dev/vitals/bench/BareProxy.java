@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The floor for any gateway built like Vitals: a Vert.x HTTP server that forwards each request's body
- * to the upstream with a pooled client and pipes the answer back unchanged — no parsing, routing,
- * metrics or state. One server and one client per event loop, as Vitals runs. What Vitals adds
+ * to the upstream with a pooled client and sends the answer back unchanged (a whole body as one
+ * write, a chunked one piped as it arrives) — no parsing, routing, metrics or state. One server and one client per event loop, as Vitals runs. What Vitals adds
  * beyond this is the cost of its own work; what this adds over a direct call is the extra loopback
  * hop with its HTTP decoding and encoding.
  *
@@ -67,13 +67,18 @@ public final class BareProxy implements AutoCloseable {
                             if (type != null) {
                                 out.putHeader("content-type", type);
                             }
-                            String length = resp.getHeader("content-length");
-                            if (length != null) {
-                                out.putHeader("content-length", length);
+                            if (resp.getHeader("content-length") != null) {
+                                resp.body().onComplete(b -> {
+                                    if (b.succeeded()) {
+                                        out.end(b.result());
+                                    } else {
+                                        out.reset();
+                                    }
+                                });
                             } else {
                                 out.setChunked(true);
+                                resp.pipeTo(out);
                             }
-                            resp.pipeTo(out);
                         });
             }
         }, new DeploymentOptions().setInstances(instances)).await();
