@@ -28,6 +28,19 @@ final class ChunkScanner {
         long completionTokens = -1;
         long cachedTokens;
 
+        Result clear() {
+            json = false;
+            emptyChoices = false;
+            contentChars = 0;
+            hasContent = false;
+            content = null;
+            finishReason = null;
+            promptTokens = -1;
+            completionTokens = -1;
+            cachedTokens = 0;
+            return this;
+        }
+
         Usage usage() {
             if (promptTokens < 0 || completionTokens < 0) {
                 return null;
@@ -65,8 +78,11 @@ final class ChunkScanner {
         private JsonParser parser;
         private ByteArrayFeeder feeder;
 
+        private final Result result = new Result();
+
+        /** The result is this scanner's own, overwritten by the next call. */
         Result scan(byte[] bytes, int off, int len) {
-            Result r = new Result();
+            Result r = result.clear();
             int i = off;
             int end = off + len;
             while (i < end && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r')) {

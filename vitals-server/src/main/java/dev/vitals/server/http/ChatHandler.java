@@ -291,7 +291,9 @@ final class ChatHandler {
             return;
         }
         if (st.pending == null) {
-            st.pending = Buffer.buffer(Math.max(256, ev.rawLen()));
+            // sized for the rest of the read the event came in (events of one read share its array),
+            // so a batch is copied once instead of into ever larger arrays
+            st.pending = Buffer.buffer(Math.max(256, ev.raw().length - ev.rawOff()));
         }
         ev.appendTo(st.pending);
     }
