@@ -90,9 +90,24 @@ public final class GatewayLoad {
     private final Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
 
     public static void main(String[] args) throws Exception {
-        List<Result> results = run(Options.parse(args));
+        Options o = Options.parse(args);
+        String before = loadAverage();
+        List<Result> results = run(o);
         System.out.println(report(results));
+        if (before != null) {
+            System.out.println("Load average (1, 5, 15 min) at the start: " + before + "; at the end: " + loadAverage());
+        }
         System.exit(0);
+    }
+
+    /** The machine's load averages, or null where /proc/loadavg is missing. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Runs every combination in this process and returns the results (direct, bare and vitals). */
