@@ -218,7 +218,7 @@ public final class QualityService implements CallListener {
         String payload = body.encode();
         FeedbackRow existing = store.findFeedback(feedbackId);
         if (existing != null) {
-            if (!existing.payload().equals(payload)) {
+            if (!sameJson(existing.payload(), body)) {
                 throw new ApiException(409, "feedback_id_conflict", "feedback id '" + cut(feedbackId)
                         + "' was used before with a different body");
             }
@@ -235,6 +235,15 @@ public final class QualityService implements CallListener {
         feedback.labelValues(late ? "late" : "joined").inc();
         observeScores(call.model(), list);
         return new FeedbackResult(call.model(), false, late);
+    }
+
+    /** Whether a stored body is the same JSON as {@code body}, however either was written (field order, spacing). */
+    private static boolean sameJson(String stored, JsonObject body) {
+        try {
+            return new JsonObject(stored).equals(body);
+        } catch (RuntimeException e) {
+            return stored.equals(body.encode()); // not JSON: only the same text is the same body
+        }
     }
 
     /** Checks a change on a scratch accumulator of the model's spec, then applies it to the live windows. */

@@ -127,6 +127,14 @@ class QualityFeedbackTest {
             HttpResponse<String> again = feedback(f, fb1);
             assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
             assertThat(new JsonObject(again.body()).getBoolean("duplicate")).isTrue();
+            // the same JSON written another way (fields in another order, other spacing) is the same feedback
+            JsonObject reordered = new JsonObject();
+            java.util.List<String> names = new java.util.ArrayList<>(fb1.fieldNames());
+            java.util.Collections.reverse(names);
+            names.forEach(n -> reordered.put(n, fb1.getValue(n)));
+            HttpResponse<String> rewritten = f.post("/v1/feedback", reordered.encodePrettily());
+            assertThat(rewritten.statusCode()).as(rewritten.body()).isEqualTo(200);
+            assertThat(new JsonObject(rewritten.body()).getBoolean("duplicate")).isTrue();
             assertThat(timeless(report(f, MODEL, "1h"))).isEqualTo(before);
             assertThat(summary(report(f, MODEL, "1h"), "helpfulness", "human").getLong("count")).isEqualTo(3);
 
@@ -145,7 +153,7 @@ class QualityFeedbackTest {
 
             m = f.metrics();
             assertThat(sample(m, "vitals_feedback_total", "outcome", "joined")).isEqualTo(4.0);
-            assertThat(sample(m, "vitals_feedback_total", "outcome", "duplicate")).isEqualTo(1.0);
+            assertThat(sample(m, "vitals_feedback_total", "outcome", "duplicate")).isEqualTo(2.0);
             assertThat(sample(m, "vitals_feedback_total", "outcome", "unknown_call")).isEqualTo(1.0);
             assertThat(sample(m, "vitals_feedback_total", "outcome", "rejected")).isEqualTo(1.0);
             assertThat(sample(m, "vitals_quality_score_count", "model", MODEL, "name", "helpfulness", "source", "human")).isEqualTo(3.0);
