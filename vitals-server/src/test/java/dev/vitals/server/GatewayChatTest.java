@@ -9,56 +9,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.vitals.server.FakeOpenAiUpstream.Scenario;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Successful calls through the real gateway to a real fake upstream: what the client receives and the
  * exact metrics recorded (tokens, estimates, cached tokens, cost, time to first token).
  */
-class GatewayChatTest {
+class GatewayChatTest extends GatewayTestBase {
     static final String MODEL = "gpt-4o-mini";
     static final String PROMPT = "Tell me about the sea in three short words";
-    static Vertx gatewayVertx;
-    static Vertx upstreamVertx;
-
-    FakeOpenAiUpstream upstream;
-    GatewayFixture gateway;
-
-    @BeforeAll
-    static void vertx() {
-        gatewayVertx = Vertx.vertx();
-        upstreamVertx = Vertx.vertx();
-        GatewayFixture.warmUp(gatewayVertx, upstreamVertx);
-    }
-
-    @AfterAll
-    static void closeVertx() {
-        FakeOpenAiUpstream.await(gatewayVertx.close());
-        FakeOpenAiUpstream.await(upstreamVertx.close());
-    }
-
-    @BeforeEach
-    void startUpstream() {
-        upstream = FakeOpenAiUpstream.start(upstreamVertx);
-    }
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        upstream.close();
-    }
 
     void startGateway(String... models) {
         gateway = GatewayFixture.start(gatewayVertx, config(openAi("fake", upstream.baseUrl(), models)));

@@ -14,14 +14,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.vitals.server.FakeOpenAiUpstream.Scenario;
 import dev.vitals.server.config.VitalsConfig;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,39 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * error event) and the exact failure metrics (one failure, one normalized error type, tokens only for
  * what was produced).
  */
-class GatewayFailureTest {
-    static Vertx gatewayVertx;
-    static Vertx upstreamVertx;
-
-    FakeOpenAiUpstream upstream;
-    GatewayFixture gateway;
-
-    @BeforeAll
-    static void vertx() {
-        gatewayVertx = Vertx.vertx();
-        upstreamVertx = Vertx.vertx();
-        GatewayFixture.warmUp(gatewayVertx, upstreamVertx);
-    }
-
-    @AfterAll
-    static void closeVertx() {
-        FakeOpenAiUpstream.await(gatewayVertx.close());
-        FakeOpenAiUpstream.await(upstreamVertx.close());
-    }
-
-    @BeforeEach
-    void startUpstream() {
-        upstream = FakeOpenAiUpstream.start(upstreamVertx);
-    }
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        upstream.close();
-    }
-
+class GatewayFailureTest extends GatewayTestBase {
     void startGateway(VitalsConfig.Backend... backends) {
         gateway = GatewayFixture.start(gatewayVertx, config(backends));
     }

@@ -11,52 +11,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vitals.server.FakeOpenAiUpstream.Scenario;
 import dev.vitals.server.config.VitalsConfig;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Fallbacks: a retryable failure of the first backend moves the call to the next one, counted once. */
-class GatewayFallbackTest {
-    static Vertx gatewayVertx;
-    static Vertx upstreamVertx;
-
-    FakeOpenAiUpstream upstream;
-    GatewayFixture gateway;
-
-    @BeforeAll
-    static void vertx() {
-        gatewayVertx = Vertx.vertx();
-        upstreamVertx = Vertx.vertx();
-        GatewayFixture.warmUp(gatewayVertx, upstreamVertx);
-    }
-
-    @AfterAll
-    static void closeVertx() {
-        FakeOpenAiUpstream.await(gatewayVertx.close());
-        FakeOpenAiUpstream.await(upstreamVertx.close());
-    }
-
-    @BeforeEach
-    void startUpstream() {
-        upstream = FakeOpenAiUpstream.start(upstreamVertx);
-    }
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        upstream.close();
-    }
-
+class GatewayFallbackTest extends GatewayTestBase {
     VitalsConfig.Backend first(String kind) {
         VitalsConfig.Backend b = switch (kind) {
             case "refused" -> openAi("first", GatewayFixture.refusedBaseUrl(), MODEL);
