@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.vitals.server.FakeOpenAiUpstream.Scenario;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,9 +20,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,36 +28,10 @@ import org.junit.jupiter.api.Test;
  * upstream produced, and the upstream request cancelled. The client is a raw socket so that the
  * moment it leaves is exact.
  */
-class GatewayClientDisconnectTest {
-    static Vertx gatewayVertx;
-    static Vertx upstreamVertx;
-
-    FakeOpenAiUpstream upstream;
-    GatewayFixture gateway;
-
-    @BeforeAll
-    static void vertx() {
-        gatewayVertx = Vertx.vertx();
-        upstreamVertx = Vertx.vertx();
-        GatewayFixture.warmUp(gatewayVertx, upstreamVertx);
-    }
-
-    @AfterAll
-    static void closeVertx() {
-        FakeOpenAiUpstream.await(gatewayVertx.close());
-        FakeOpenAiUpstream.await(upstreamVertx.close());
-    }
-
+class GatewayClientDisconnectTest extends GatewayTestBase {
     @BeforeEach
-    void start() {
-        upstream = FakeOpenAiUpstream.start(upstreamVertx);
+    void startGateway() {
         gateway = GatewayFixture.start(gatewayVertx, config(openAi("fake", upstream.baseUrl(), MODEL)));
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        upstream.close();
     }
 
     /** Opens a connection and sends one HTTP/1.1 POST of {@code body} to /v1/chat/completions. */

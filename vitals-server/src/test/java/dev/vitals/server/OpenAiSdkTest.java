@@ -17,13 +17,10 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.CompletionUsage;
 import dev.vitals.server.FakeOpenAiUpstream.Scenario;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,32 +28,14 @@ import org.junit.jupiter.api.Test;
  * The official OpenAI Java SDK as the gateway's client, with strict response validation: on the
  * default simulated backend ({@code mock-llm-v1}) and on the fake OpenAI upstream.
  */
-class OpenAiSdkTest {
+class OpenAiSdkTest extends GatewayTestBase {
     static final String SIM = "mock-llm-v1";
     static final String UPSTREAM_MODEL = "gpt-4o-mini";
     static final String PROMPT = "Hello there, how are you today";
-    static Vertx gatewayVertx;
-    static Vertx upstreamVertx;
-
-    FakeOpenAiUpstream upstream;
-    GatewayFixture gateway;
     OpenAIClient sdk;
 
-    @BeforeAll
-    static void vertx() {
-        gatewayVertx = Vertx.vertx();
-        upstreamVertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void closeVertx() {
-        FakeOpenAiUpstream.await(gatewayVertx.close());
-        FakeOpenAiUpstream.await(upstreamVertx.close());
-    }
-
     @BeforeEach
-    void start() {
-        upstream = FakeOpenAiUpstream.start(upstreamVertx);
+    void startGateway() {
         upstream.scenarioForModel("gpt-4o-mini-limited", Scenario.RATE_LIMITED);
         gateway = GatewayFixture.start(gatewayVertx, config(simulated("simulated", SIM),
                 openAi("fake", upstream.baseUrl(), UPSTREAM_MODEL, "gpt-4o-mini-limited")));
@@ -70,10 +49,8 @@ class OpenAiSdkTest {
     }
 
     @AfterEach
-    void stop() {
+    void closeSdk() {
         sdk.close();
-        gateway.close();
-        upstream.close();
     }
 
     static ChatCompletionCreateParams params(String model) {

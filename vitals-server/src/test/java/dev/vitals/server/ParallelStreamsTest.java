@@ -8,7 +8,6 @@ import static dev.vitals.server.GatewayFixture.simulated;
 import static dev.vitals.server.GatewayFixture.sseData;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -18,9 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,37 +24,12 @@ import org.junit.jupiter.api.Test;
  * Many streams at once through one gateway: every client gets a complete stream, and the metrics
  * equal the sums of what the clients received.
  */
-class ParallelStreamsTest {
+class ParallelStreamsTest extends GatewayTestBase {
     static final int STREAMS = 50;
-    static Vertx gatewayVertx;
-    static Vertx upstreamVertx;
-
-    FakeOpenAiUpstream upstream;
-    GatewayFixture gateway;
-
-    @BeforeAll
-    static void vertx() {
-        gatewayVertx = Vertx.vertx();
-        upstreamVertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void closeVertx() {
-        FakeOpenAiUpstream.await(gatewayVertx.close());
-        FakeOpenAiUpstream.await(upstreamVertx.close());
-    }
-
     @BeforeEach
-    void start() {
-        upstream = FakeOpenAiUpstream.start(upstreamVertx);
+    void startGateway() {
         gateway = GatewayFixture.start(gatewayVertx, config(simulated("simulated", "mock-llm-v1"),
                 openAi("fake", upstream.baseUrl(), "gpt-4o-mini")));
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        upstream.close();
     }
 
     /** What one client received. */
