@@ -132,12 +132,7 @@ public final class PostgresStateStore implements StateStore {
         return migrations.size();
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T withConnection(String what, Work<T> work) {
+    private <T> T withConnection(String what, StoreRows.Work<T> work) {
         try (Connection c = pool.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
@@ -146,20 +141,8 @@ public final class PostgresStateStore implements StateStore {
     }
 
     /** Runs {@code work} in one transaction. */
-    private <T> T inTransaction(String what, Work<T> work) {
-        return withConnection(what, c -> {
-            c.setAutoCommit(false);
-            try {
-                T t = work.run(c);
-                c.commit();
-                return t;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        });
+    private <T> T inTransaction(String what, StoreRows.Work<T> work) {
+        return withConnection(what, c -> StoreRows.transaction(c, work));
     }
 
     @Override

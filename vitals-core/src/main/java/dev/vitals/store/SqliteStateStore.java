@@ -159,25 +159,16 @@ public final class SqliteStateStore implements StateStore {
         if (usdById.isEmpty()) {
             return;
         }
-        try {
-            conn.setAutoCommit(false);
-            try (PreparedStatement ps = conn.prepareStatement("UPDATE api_keys SET spent_usd = spent_usd + ? WHERE id = ?")) {
+        inTransaction("cannot add API key spend", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET spent_usd = spent_usd + ? WHERE id = ?")) {
                 for (Map.Entry<String, Double> e : usdById.entrySet()) {
                     ps.setDouble(1, e.getValue());
                     ps.setString(2, e.getKey());
                     ps.addBatch();
                 }
-                ps.executeBatch();
-                conn.commit();
-            } catch (SQLException e) {
-                conn.rollback();
-                throw e;
-            } finally {
-                conn.setAutoCommit(true);
+                return ps.executeBatch();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot add API key spend: " + e.getMessage(), e);
-        }
+        });
     }
 
     @Override
@@ -185,24 +176,24 @@ public final class SqliteStateStore implements StateStore {
         if (calls.isEmpty()) {
             return;
         }
-        try {
-            conn.setAutoCommit(false);
-            try (PreparedStatement ps = conn.prepareStatement("INSERT OR IGNORE INTO calls (request_id, model, ts_ms, "
+        inTransaction("cannot store calls", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO calls (request_id, model, ts_ms, "
                     + "predicted_label, predicted_value) VALUES (?, ?, ?, ?, ?)")) {
-                for (CallRow c : calls) {
-                    StoreRows.bindCall(ps, c);
+                for (CallRow r : calls) {
+                    StoreRows.bindCall(ps, r);
                     ps.addBatch();
                 }
-                ps.executeBatch();
-                conn.commit();
-            } catch (SQLException e) {
-                conn.rollback();
-                throw e;
-            } finally {
-                conn.setAutoCommit(true);
+                return ps.executeBatch();
             }
+        });
+    }
+
+    /** Runs {@code work} in one transaction on the connection (callers hold this object's lock). */
+    private <T> T inTransaction(String what, StoreRows.Work<T> work) {
+        try {
+            return StoreRows.transaction(conn, work);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot store calls: " + e.getMessage(), e);
+            throw new IllegalStateException(what + ": " + e.getMessage(), e);
         }
     }
 
