@@ -1,5 +1,6 @@
 package dev.vitals.gpu;
 
+import dev.vitals.internal.Periodic;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -17,9 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
@@ -72,8 +71,6 @@ public final class GpuMetrics implements AutoCloseable {
 
     private final String executable;
     private final Duration timeout;
-    private final Duration interval;
-    private final ScheduledExecutorService scheduler;
     private final Map<String, String> environment;
     private final LongSupplier nanoClock;
     private final Counter errorCounter;
@@ -84,15 +81,12 @@ public final class GpuMetrics implements AutoCloseable {
     private long lastLogNanos; // guarded by this
     private boolean logged; // guarded by this
     private Path outputFile; // guarded by this
-    private ScheduledFuture<?> task; // guarded by this
-    private ScheduledExecutorService own; // guarded by this
-    private boolean closed; // guarded by this
+    private final Periodic periodic;
 
     private GpuMetrics(Builder b, PrometheusRegistry registry) {
         this.executable = b.executable;
         this.timeout = b.timeout;
-        this.interval = b.interval;
-        this.scheduler = b.scheduler;
+        this.periodic = new Periodic("GpuMetrics", "vitals-gpu-poller", b.scheduler, b.interval, this::pollNow);
         this.environment = Map.copyOf(b.environment);
         this.nanoClock = b.nanoClock;
         gauge(registry, "vitals_gpu_utilization_ratio", Unit.RATIO,
@@ -164,22 +158,8 @@ public final class GpuMetrics implements AutoCloseable {
      *
      * @throws IllegalStateException after {@link #close()}
      */
-    public synchronized void start() {
-        if (closed) {
-            throw new IllegalStateException("GpuMetrics is closed");
-        }
-        if (task != null) {
-            return;
-        }
-        ScheduledExecutorService s = scheduler;
-        if (s == null) {
-            own = s = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "vitals-gpu-poller");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        task = s.scheduleWithFixedDelay(this::pollNow, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+    public void start() {
+        periodic.start();
     }
 
     /**
@@ -334,15 +314,7 @@ public final class GpuMetrics implements AutoCloseable {
     /** Stops polling and, when it owns one, its thread; the metrics keep the last poll. Idempotent. */
     @Override
     public synchronized void close() {
-        closed = true;
-        if (task != null) {
-            task.cancel(false);
-            task = null;
-        }
-        if (own != null) {
-            own.shutdownNow();
-            own = null;
-        }
+        periodic.close();
         if (outputFile != null) {
             try {
                 Files.deleteIfExists(outputFile);

@@ -1,5 +1,6 @@
 package dev.vitals.system;
 
+import dev.vitals.internal.Periodic;
 import dev.vitals.labels.LabelValues;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -13,9 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -78,8 +77,6 @@ public final class SystemMetrics implements AutoCloseable {
     static final long LOG_EVERY_NANOS = TimeUnit.HOURS.toNanos(1);
     static final List<String> PARTS = List.of("init", "cpu", "load", "memory", "process", "disk", "network");
 
-    private final Duration interval;
-    private final ScheduledExecutorService scheduler;
     private final LongSupplier nanoClock;
     private final Supplier<Probe> probeFactory;
     private final Map<String, CounterDataPoint> errors = new LinkedHashMap<>();
@@ -87,13 +84,10 @@ public final class SystemMetrics implements AutoCloseable {
     private volatile boolean logged;
     private volatile SystemSnapshot latest = SystemSnapshot.EMPTY;
     private Probe probe; // guarded by this
-    private ScheduledFuture<?> task; // guarded by this
-    private boolean closed; // guarded by this
-    private ScheduledExecutorService own; // guarded by this; the thread started when no scheduler was given
+    private final Periodic periodic;
 
     private SystemMetrics(Builder b, PrometheusRegistry registry) {
-        this.interval = b.interval;
-        this.scheduler = b.scheduler;
+        this.periodic = new Periodic("SystemMetrics", "vitals-system-sampler", b.scheduler, b.interval, this::sampleNow);
         this.nanoClock = b.nanoClock;
         this.probeFactory = b.probeFactory;
 
@@ -178,25 +172,8 @@ public final class SystemMetrics implements AutoCloseable {
      *
      * @throws IllegalStateException after {@link #close()}
      */
-    public synchronized void start() {
-        if (closed) {
-            throw new IllegalStateException("SystemMetrics is closed");
-        }
-        if (task != null) {
-            return;
-        }
-        ScheduledExecutorService s = scheduler != null ? scheduler : ownExecutor();
-        long nanos = interval.toNanos();
-        task = s.scheduleWithFixedDelay(this::sampleNow, 0, nanos, TimeUnit.NANOSECONDS);
-    }
-
-    private ScheduledExecutorService ownExecutor() {
-        own = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "vitals-system-sampler");
-            t.setDaemon(true);
-            return t;
-        });
-        return own;
+    public void start() {
+        periodic.start();
     }
 
     /**
@@ -250,16 +227,8 @@ public final class SystemMetrics implements AutoCloseable {
 
     /** Stops sampling and, when it owns one, its thread. The metrics keep the last sample. Idempotent. */
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (task != null) {
-            task.cancel(false);
-            task = null;
-        }
-        if (own != null) {
-            own.shutdownNow();
-            own = null;
-        }
+    public void close() {
+        periodic.close();
     }
 
     /** Configures and registers {@link SystemMetrics}. */
