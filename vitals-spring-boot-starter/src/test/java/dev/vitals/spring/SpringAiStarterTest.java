@@ -133,6 +133,9 @@ class SpringAiStarterTest {
         assertThat(t).doesNotContain("john.doe").doesNotContain("example.com");
         assertThat(value(t, "llm_requests_total{model_name=\"[email]\",status=\"success\"}")).isEqualTo(1.0);
         assertThat(value(t, "vitals_label_redactions_total{kind=\"email\"}")).isGreaterThanOrEqualTo(1.0);
+        // Spring AI's own timer: its gen_ai.* tags carried the raw name before GenAiTagFilter (seen failing without it)
+        assertThat(value(t, "gen_ai_client_operation_seconds_count{error=\"none\",gen_ai_operation_name=\"chat\","
+                + "gen_ai_request_model=\"[email]\",gen_ai_response_model=\"[email]\",gen_ai_system=\"openai\"}")).isEqualTo(1.0);
     }
 
     /** A Spring AI OpenAI model built by hand, observed by the application's ObservationRegistry. */
