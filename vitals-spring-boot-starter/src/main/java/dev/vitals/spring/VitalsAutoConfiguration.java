@@ -143,6 +143,22 @@ public class VitalsAutoConfiguration {
         }
     }
 
+    /**
+     * A {@code VitalsChatModelListener} bean sharing the app's {@link LlmMetrics}, when the app uses
+     * LangChain4j: langchain4j-spring-boot-starter attaches {@code ChatModelListener} beans to the models
+     * it configures; models built by hand take it with {@code .listeners(List.of(listener))}.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"dev.langchain4j.model.chat.listener.ChatModelListener",
+            "dev.vitals.langchain4j.VitalsChatModelListener"})
+    static class LangChain4jConfiguration {
+        @Bean
+        @ConditionalOnMissingBean
+        dev.vitals.langchain4j.VitalsChatModelListener vitalsChatModelListener(LlmMetrics metrics, PriceCatalog prices) {
+            return dev.vitals.langchain4j.VitalsChatModelListener.of(metrics, prices);
+        }
+    }
+
     /** Micrometer meters of Spring AI (and any gen_ai.* tag) pass Vitals' label policy too. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.micrometer.core.instrument.config.MeterFilter")

@@ -58,6 +58,24 @@ class VitalsAutoConfigurationTest {
     }
 
     @Test
+    void langChain4jModelsRecordThroughTheListenerBean() throws Exception {
+        try (dev.vitals.langchain4j.FakeOpenAiServer fake = new dev.vitals.langchain4j.FakeOpenAiServer()) {
+            runner.run(ctx -> {
+                dev.vitals.langchain4j.VitalsChatModelListener listener = ctx.getBean(dev.vitals.langchain4j.VitalsChatModelListener.class);
+                dev.langchain4j.model.openai.OpenAiChatModel.builder()
+                        .baseUrl(fake.baseUrl(dev.vitals.langchain4j.FakeOpenAiServer.Scenario.NORMAL)).apiKey("k")
+                        .modelName("gpt-4o-mini").listeners(java.util.List.of(listener)).build().chat("hi");
+                String t = Scrape.text(ctx.getBean(PrometheusRegistry.class));
+                assertThat(Scrape.value(t, "llm_requests_total{model_name=\"gpt-4o-mini\",status=\"success\"}")).isEqualTo(1.0);
+                assertThat(Scrape.value(t, "llm_cost_usd_total{model_name=\"gpt-4o-mini\"}")).isCloseTo(4.425e-6,
+                        org.assertj.core.api.Assertions.within(1e-15));
+            });
+        }
+        runner.withClassLoader(new FilteredClassLoader("dev.langchain4j.")).run(ctx ->
+                assertThat(ctx).hasNotFailed().doesNotHaveBean(dev.vitals.langchain4j.VitalsChatModelListener.class));
+    }
+
+    @Test
     void worksWithoutVitalsSystemOnTheClassPathEvenWhenAskedFor() {
         runner.withClassLoader(new FilteredClassLoader("dev.vitals.system.")).withPropertyValues("vitals.system.enabled=true")
                 .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(LlmMetrics.class));
