@@ -140,10 +140,12 @@ public final class VitalsChatModelListener implements ChatModelListener {
     public void onError(ChatModelErrorContext ctx) {
         long end = System.nanoTime();
         try {
+            String model = modelOf(ctx.chatRequest(), null);
             LlmCall.Builder b = start(ctx.chatRequest(), null, ctx.modelProvider(), ctx.attributes(), end)
                     .failure(ErrorTypes.of(ctx.error()));
-            // nothing was billed that the listener can see: no tokens, no cost (not an invented 0 USD)
-            b.tokens(0, 0);
+            // no usage is visible on a failure: 0 tokens, costing 0 USD for a priced model (as the gateway
+            // records a failure) and unknown for an unpriced one
+            b.tokens(0, 0).costUsd(prices.get().cost(model, 0, 0, 0));
             sink.onCall(b.build());
         } catch (RuntimeException e) {
             logThrottled(e);

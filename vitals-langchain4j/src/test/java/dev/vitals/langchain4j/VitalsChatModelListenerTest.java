@@ -136,6 +136,7 @@ class VitalsChatModelListenerTest {
         assertThat(value(t, "llm_requests_total{model_name=\"gpt-4o-mini\",status=\"failure\"}")).isEqualTo(1.0);
         assertThat(value(t, "llm_errors_total{error_type=\"upstream_4xx\",model_name=\"gpt-4o-mini\"}")).isEqualTo(1.0);
         assertThat(value(t, "llm_cost_usd_total{model_name=\"gpt-4o-mini\"}")).isEqualTo(0.0);
+        assertThat(value(t, "llm_unpriced_requests_total{model_name=\"gpt-4o-mini\"}")).isEqualTo(0.0);
     }
 
     @Test

@@ -114,6 +114,7 @@ class SpringAiStarterTest {
         assertThat(value(t, "llm_requests_total{model_name=\"gpt-4.1\",status=\"failure\"}")).isEqualTo(1.0);
         assertThat(value(t, "llm_errors_total{error_type=\"upstream_5xx\",model_name=\"gpt-4.1\"}")).isEqualTo(1.0);
         assertThat(value(t, "llm_cost_usd_total{model_name=\"gpt-4.1\"}")).isEqualTo(0.0);
+        assertThat(value(t, "llm_unpriced_requests_total{model_name=\"gpt-4.1\"}")).isEqualTo(0.0);
     }
 
     @Test

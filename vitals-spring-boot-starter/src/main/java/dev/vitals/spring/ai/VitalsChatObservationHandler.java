@@ -82,7 +82,9 @@ public final class VitalsChatObservationHandler implements ObservationHandler<Ch
                     .durationSeconds(start == null ? 0 : Math.max(0, end - start) / 1e9);
             Throwable error = ctx.getError();
             if (error != null) {
-                b.failure(errorType(error)); // nothing billed that an observation can see: no tokens, no cost
+                // no usage is visible on a failure: 0 tokens, costing 0 USD for a priced model (as the gateway
+                // records a failure) and unknown for an unpriced one
+                b.failure(errorType(error)).costUsd(prices.cost(model, 0, 0, 0));
             } else {
                 long chars = responseChars(response);
                 b.success().responseChars(chars).requestId(meta == null || meta.getId() == null || meta.getId().isEmpty()
