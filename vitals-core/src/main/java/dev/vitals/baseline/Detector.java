@@ -30,7 +30,7 @@ import java.util.function.LongSupplier;
  * so a series that was constant does not score z = 10^6 on its first wobble.
  *
  * <p><b>Anomalies.</b> One opens when |z| > {@code threshold} (default 3) for {@code openAfter}
- * consecutive judged samples (default 3) and closes when |z| < {@code closeThreshold} (default: the
+ * consecutive judged samples (default 3) and closes when |z| &lt; {@code closeThreshold} (default: the
  * threshold; lower it for hysteresis) for {@code closeAfter} consecutive ones (default 3). Anomalous
  * samples are still learned, the EWMA's clipped at the threshold, so a lasting level shift becomes the
  * new normal and its anomaly closes: an 8-sigma step after ~25 samples with the EWMA, ~125 (a third of

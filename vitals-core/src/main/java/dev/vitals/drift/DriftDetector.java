@@ -21,9 +21,9 @@ import java.util.TreeSet;
  * }</pre>
  *
  * <p>Default test per feature (Evidently's rule; n = non-null reference values, u = distinct non-null values of
- * reference and current together): n <= 1000: {@code ks} for a numeric feature with u > 5, else
+ * reference and current together): n &lt;= 1000: {@code ks} for a numeric feature with u &gt; 5, else
  * {@code chisquare} if u > 2, else {@code z}; n > 1000: {@code wasserstein} for a numeric feature with u > 5,
- * else {@code jensenshannon}. A numeric feature with u <= 5 is treated as categorical, one category per value.
+ * else {@code jensenshannon}. A numeric feature with u &lt;= 5 is treated as categorical, one category per value.
  * Default thresholds: p-values drift below 0.05, distances at or above 0.1. The dataset drifts when at least
  * half (default) of the features with a verdict drift.
  *

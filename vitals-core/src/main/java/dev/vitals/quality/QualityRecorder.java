@@ -89,7 +89,7 @@ public abstract class QualityRecorder {
         accept(TextAcc.prepareTexts(candidates, references));
     }
 
-    /** Natural-log probabilities of one output's tokens, for perplexity; each finite and <= 0. */
+    /** Natural-log probabilities of one output's tokens, for perplexity; each finite and &lt;= 0. */
     public final void addTokenLogProbs(double[] tokenLogProbs) {
         accept(TextAcc.prepareLogProbs(tokenLogProbs));
     }

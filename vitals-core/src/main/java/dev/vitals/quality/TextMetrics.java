@@ -118,7 +118,7 @@ public final class TextMetrics {
         return rougeOf(candidate, references);
     }
 
-    /** exp(-mean(logProbs)); {@code NaN} for no tokens. Log-probabilities must be finite and <= 0. */
+    /** exp(-mean(logProbs)); {@code NaN} for no tokens. Log-probabilities must be finite and &lt;= 0. */
     public static double perplexity(double[] tokenLogProbs) {
         double nll = negativeLogLikelihood(tokenLogProbs);
         return tokenLogProbs.length == 0 ? Double.NaN : Math.exp(nll / tokenLogProbs.length);
