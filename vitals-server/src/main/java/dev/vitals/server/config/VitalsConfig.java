@@ -325,5 +325,10 @@ public final class VitalsConfig {
         /** Longest silence while waiting for (more of) the upstream's answer. */
         public long readTimeoutMs = 120_000;
         public int maxConnections = 64;
+        /**
+         * Streams: ask the upstream for usage with {@code stream_options.include_usage} (default true). An upstream
+         * that rejects the field is retried without it and remembered; false never sends it (tokens are then estimated).
+         */
+        public boolean streamUsage = true;
     }
 }
