@@ -677,26 +677,39 @@ public final class QualityService implements CallListener {
         return cached;
     }
 
+    /** One exported per-window quality gauge: {@code vitals_quality_<key>}, also judged by the baselines as {@code quality:<key>}. */
+    private record Metric(String key, String help, java.util.function.ToDoubleFunction<QualityReport> value) {
+    }
+
+    /** Every per-window quality gauge, in one list so that the gauges and the baselines cannot disagree. */
+    static final List<Metric> METRICS = List.of(
+            new Metric("accuracy", "Classification accuracy per model and window.", r -> cls(r, ClassificationReport::accuracy)),
+            new Metric("precision_macro", "Macro-averaged precision.", r -> cls(r, c -> c.macro().precision())),
+            new Metric("recall_macro", "Macro-averaged recall.", r -> cls(r, c -> c.macro().recall())),
+            new Metric("f1_macro", "Macro-averaged F1.", r -> cls(r, c -> c.macro().f1())),
+            new Metric("f1_weighted", "Support-weighted F1.", r -> cls(r, c -> c.weighted().f1())),
+            new Metric("roc_auc", "ROC AUC (binary, or one-vs-rest macro).", r -> cls(r, ClassificationReport::rocAuc)),
+            new Metric("log_loss", "Log loss of the class probabilities.", r -> cls(r, ClassificationReport::logLoss)),
+            new Metric("rmse", "Regression RMSE.", r -> reg(r, RegressionReport::rmse)),
+            new Metric("mae", "Regression MAE.", r -> reg(r, RegressionReport::mae)),
+            new Metric("mape", "Regression MAPE (scikit-learn's definition).", r -> reg(r, RegressionReport::mape)),
+            new Metric("r2", "Regression R².", r -> reg(r, RegressionReport::r2)),
+            new Metric("hallucination_rate", "Share of hallucination=true scores.",
+                    r -> r.scores() == null || r.scores().hallucination() == null ? Double.NaN : r.scores().hallucination().value()),
+            new Metric("safety_flag_rate", "Share of responses flagged unsafe.",
+                    r -> r.scores() == null || r.scores().safetyFlag() == null ? Double.NaN : r.scores().safetyFlag().value()),
+            new Metric("bleu", "Corpus BLEU of candidates against references.", r -> r.text() == null ? Double.NaN : r.text().bleu()));
+
+    /** A score's exported mean: the mean of a numeric score, the true-rate of a boolean one, else NaN. */
+    private static double scoreMean(ScoreSummary s) {
+        return s.kind() == dev.vitals.quality.ScoreKind.NUMERIC ? s.mean()
+                : s.kind() == dev.vitals.quality.ScoreKind.BOOLEAN ? s.trueRate() : Double.NaN;
+    }
+
     private void gauges(PrometheusRegistry registry) {
-        gauge(registry, "vitals_quality_accuracy", "Classification accuracy per model and window.",
-                r -> r.classification() == null ? Double.NaN : r.classification().accuracy());
-        gauge(registry, "vitals_quality_precision_macro", "Macro-averaged precision.",
-                r -> cls(r, c -> c.macro().precision()));
-        gauge(registry, "vitals_quality_recall_macro", "Macro-averaged recall.", r -> cls(r, c -> c.macro().recall()));
-        gauge(registry, "vitals_quality_f1_macro", "Macro-averaged F1.", r -> cls(r, c -> c.macro().f1()));
-        gauge(registry, "vitals_quality_f1_weighted", "Support-weighted F1.", r -> cls(r, c -> c.weighted().f1()));
-        gauge(registry, "vitals_quality_roc_auc", "ROC AUC (binary, or one-vs-rest macro).", r -> cls(r, ClassificationReport::rocAuc));
-        gauge(registry, "vitals_quality_log_loss", "Log loss of the class probabilities.", r -> cls(r, ClassificationReport::logLoss));
-        gauge(registry, "vitals_quality_rmse", "Regression RMSE.", r -> reg(r, RegressionReport::rmse));
-        gauge(registry, "vitals_quality_mae", "Regression MAE.", r -> reg(r, RegressionReport::mae));
-        gauge(registry, "vitals_quality_mape", "Regression MAPE (scikit-learn's definition).", r -> reg(r, RegressionReport::mape));
-        gauge(registry, "vitals_quality_r2", "Regression R².", r -> reg(r, RegressionReport::r2));
-        gauge(registry, "vitals_quality_hallucination_rate", "Share of hallucination=true scores.",
-                r -> r.scores() == null || r.scores().hallucination() == null ? Double.NaN : r.scores().hallucination().value());
-        gauge(registry, "vitals_quality_safety_flag_rate", "Share of responses flagged unsafe.",
-                r -> r.scores() == null || r.scores().safetyFlag() == null ? Double.NaN : r.scores().safetyFlag().value());
-        gauge(registry, "vitals_quality_bleu", "Corpus BLEU of candidates against references.",
-                r -> r.text() == null ? Double.NaN : r.text().bleu());
+        for (Metric m : METRICS) {
+            gauge(registry, "vitals_quality_" + m.key(), m.help(), r -> m.value().applyAsDouble(r));
+        }
         GaugeWithCallback.builder().name("vitals_quality_score_mean")
                 .help("Mean of a numeric quality score (or true-rate of a boolean one) per model, window, name and source.")
                 .labelNames("model", "window", "name", "source")
@@ -705,8 +718,7 @@ public final class QualityService implements CallListener {
                         return;
                     }
                     for (ScoreSummary s : r.scores().scores()) {
-                        double v = s.kind() == dev.vitals.quality.ScoreKind.NUMERIC ? s.mean()
-                                : s.kind() == dev.vitals.quality.ScoreKind.BOOLEAN ? s.trueRate() : Double.NaN;
+                        double v = scoreMean(s);
                         String[] l = scoreSeries.admit(m, s.name(), s.source().wireName());
                         if (Double.isFinite(v)) {
                             cb.call(v, l[0], w, l[1], l[2]);
@@ -737,7 +749,10 @@ public final class QualityService implements CallListener {
 
     private final HistoryRing history = new HistoryRing(1440, 200);
 
-    /** The headline metrics of the first window: model to "quality:<metric>" to value, for the baselines. */
+    /**
+     * Every exported quality metric of the first window, for the baselines: model to {@code quality:<metric>} (each
+     * {@code vitals_quality_<metric>} gauge) and {@code quality:score:<name>} (each score mean) to value.
+     */
     public Map<String, Map<String, Double>> headline() {
         String first = windows.keySet().iterator().next();
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
@@ -747,15 +762,13 @@ public final class QualityService implements CallListener {
                 return;
             }
             Map<String, Double> v = new LinkedHashMap<>();
-            v.put("quality:accuracy", r.classification() == null || r.classification().count() == 0 ? Double.NaN : r.classification().accuracy());
-            v.put("quality:f1_macro", cls(r, c -> c.macro().f1()));
-            v.put("quality:rmse", reg(r, RegressionReport::rmse));
+            for (Metric metric : METRICS) {
+                v.put("quality:" + metric.key(), metric.value().applyAsDouble(r));
+            }
             if (r.scores() != null) {
-                v.put("quality:hallucination_rate", r.scores().hallucination() == null ? Double.NaN : r.scores().hallucination().value());
                 for (ScoreSummary sm : r.scores().scores()) {
-                    if (sm.kind() == dev.vitals.quality.ScoreKind.NUMERIC) {
-                        v.put("quality:" + sm.name(), sm.mean());
-                    }
+                    // every exported score mean (numeric mean, boolean true-rate), apart from the named metrics
+                    v.putIfAbsent("quality:score:" + sm.name(), scoreMean(sm));
                 }
             }
             v.values().removeIf(x -> !Double.isFinite(x));
