@@ -125,8 +125,9 @@ final class ChatHandler {
             call.onRecorded(c -> customLabels.record(c, labels));
         }
         call.onRecorded(c -> drift.observe(c, r.promptText(), r.messageCount(), call.finishReason()));
+        // recorded when the call ends, but time to value counts from its start (the README says so)
         call.onRecorded(c -> business.recordRequest(BusinessRequest.builder(call.requestId())
-                .user(user).session(session).model(r.model()).variant(variant).build()));
+                .user(user).session(session).model(r.model()).variant(variant).startedAt(call.startNanos()).build()));
         return call;
     }
 
