@@ -27,7 +27,9 @@ import java.util.function.LongSupplier;
  * days/weeks; until its slot has {@code seasonalMinHistory} values the non-seasonal baseline judges.
  * No verdict is given before {@code warmUp} samples (default 30). z divides by the baseline's
  * standard deviation floored at {@code max(minStddev, minStddevRatio x |mean|)} (defaults 1e-9 and 1%),
- * so a series that was constant does not score z = 10^6 on its first wobble.
+ * so a series that was constant does not score z = 10^6 on its first wobble; per signal, a ratio
+ * ({@link Builder#binomialFloor}) is floored at its binomial sampling error for the sample's volume and
+ * a latency or cost ({@link Builder#relativeFloor}) at a fraction of its level.
  *
  * <p><b>Anomalies.</b> One opens when |z| > {@code threshold} (default 3) for {@code openAfter}
  * consecutive judged samples (default 3) and closes when |z| &lt; {@code closeThreshold} (default: the
@@ -82,7 +84,8 @@ public final class Detector {
         this.settings = new Settings(b.alpha, b.warmUp, b.threshold,
                 Double.isNaN(b.closeThreshold) ? b.threshold : b.closeThreshold,
                 b.openAfter, b.closeAfter, b.minVolume, b.minStddev, b.minStddevRatio,
-                b.robustWindow, b.dailySlots, b.weeklySlots, b.seasonalMinHistory);
+                b.robustWindow, b.dailySlots, b.weeklySlots, b.seasonalMinHistory,
+                java.util.Set.copyOf(b.binomialSignals), Map.copyOf(b.relativeFloors));
         this.maxKeys = b.maxKeys;
         this.history = b.history;
         this.clock = b.clock;
@@ -246,6 +249,8 @@ public final class Detector {
         private long minVolume = 10;
         private double minStddev = 1e-9;
         private double minStddevRatio = 0.01;
+        private final java.util.Set<String> binomialSignals = new java.util.HashSet<>();
+        private final Map<String, Double> relativeFloors = new HashMap<>();
         private int robustWindow;
         private int dailySlots;
         private int weeklySlots;
@@ -358,6 +363,30 @@ public final class Detector {
                 throw new IllegalArgumentException("minStddevRatio must be finite and >= 0, got " + ratio);
             }
             this.minStddevRatio = ratio;
+            return this;
+        }
+
+        /**
+         * These signals are ratios of events (errors over requests): their standard deviation is floored at
+         * {@code √(p̃(1−p̃)/n)}, the binomial error for the sample's volume n, with p̃ the baseline clamped
+         * to [1/(4n), 1−1/(4n)] (positive even when no event has been seen yet: one event in an interval
+         * scores z ≤ 2, two about 4).
+         */
+        public Builder binomialFloor(String... signals) {
+            for (String sig : signals) {
+                binomialSignals.add(LabelValues.sanitize(sig));
+            }
+            return this;
+        }
+
+        /** These signals' standard deviation is floored at {@code ratio x |mean|} (latencies, costs: default none). */
+        public Builder relativeFloor(double ratio, String... signals) {
+            if (!(ratio >= 0) || !Double.isFinite(ratio)) {
+                throw new IllegalArgumentException("relativeFloor must be finite and >= 0, got " + ratio);
+            }
+            for (String sig : signals) {
+                relativeFloors.put(LabelValues.sanitize(sig), ratio);
+            }
             return this;
         }
 

@@ -114,11 +114,11 @@ final class Series {
             mean = ewma.n == 0 ? Double.NaN : ewma.mean;
             sd = ewma.n == 0 ? Double.NaN : ewma.stddev();
         }
-        sd = Double.isNaN(mean) ? Double.NaN : s.floor(sd, mean);
+        sd = Double.isNaN(mean) ? Double.NaN : s.floor(signal, sd, mean, volume);
         double z = basis == Basis.WARM_UP ? Double.NaN : (value - mean) / sd;
 
         // 2. learn: every baseline, so that a fallback is current when it is needed
-        learn(now, value, wslot, dslot, s);
+        learn(now, value, volume, wslot, dslot, s);
         samples++;
         lastMean = mean;
         lastStddev = sd;
@@ -127,13 +127,13 @@ final class Series {
         return basis == Basis.WARM_UP ? null : judge(now, value, z, mean, sd, s);
     }
 
-    private void learn(long now, double value, int wslot, int dslot, Settings s) {
+    private void learn(long now, double value, long volume, int wslot, int dslot, Settings s) {
         double x = value;
         if (ewma.n >= s.warmUp()) {
             // Winsorized: a spike pulls the EWMA at most `threshold` standard deviations, so one outlier
             // cannot inflate the variance and blind the detector; a lasting shift is still learned
             // (an 8-sigma step is absorbed in about 25 samples at the default half-life).
-            double sd = s.floor(ewma.stddev(), ewma.mean);
+            double sd = s.floor(signal, ewma.stddev(), ewma.mean, volume);
             x = Math.max(ewma.mean - s.threshold() * sd, Math.min(ewma.mean + s.threshold() * sd, value));
         }
         ewma.update(x, s.alpha());

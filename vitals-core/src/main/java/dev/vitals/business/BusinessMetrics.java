@@ -268,7 +268,8 @@ public final class BusinessMetrics {
     /**
      * Records a request: counts it for its model and variant, adds its user and session to the unique
      * counts, counts it in its session, and remembers its request id for {@code requestTtl} so that
-     * events can refer to it. Call it when the request starts: time to value is measured from here.
+     * events can refer to it. Time to value is measured from the request's {@link BusinessRequest#startNanos}
+     * (a server records a call when it ends), or from here when it is unknown.
      * A request id recorded again is tracked anew from now. Thread-safe; never throws.
      */
     public void recordRequest(BusinessRequest request) {
@@ -293,7 +294,7 @@ public final class BusinessMetrics {
                 all.addSession(sessionHash, now);
                 sessions.touch(sessionHash);
             }
-            track(requestKey(request.requestId()), p);
+            track(requestKey(request.requestId()), p, request.startNanos());
         } catch (RuntimeException | Error e) {
             if (e instanceof VirtualMachineError vme) {
                 throw vme;
@@ -379,9 +380,11 @@ public final class BusinessMetrics {
         }
     }
 
-    private void track(long key, Pair p) {
+    /** Tracks a request from {@code startNanos} (now when unknown or later than now). */
+    private void track(long key, Pair p, long startNanos) {
         synchronized (tracked) {
             long now = clock.getAsLong();
+            long start = startNanos == BusinessRequest.UNKNOWN_START || startNanos - now > 0 ? now : startNanos;
             expireTracked(now);
             tracked.remove(key); // a repeated id moves to the tail, keeping the map in time order
             if (tracked.size() >= maxTracked) {
@@ -390,7 +393,7 @@ public final class BusinessMetrics {
                 it.remove();
                 requestsEvicted.inc();
             }
-            tracked.put(key, new Tracked(p, now));
+            tracked.put(key, new Tracked(p, start));
         }
     }
 

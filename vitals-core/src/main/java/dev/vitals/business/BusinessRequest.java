@@ -18,13 +18,24 @@ package dev.vitals.business;
  * @param sessionId the client's session, or {@code null}: the user's activity then makes the session
  * @param model the model that served the request, or {@code null}
  * @param variant the experiment variant, or {@code null} (reported as {@code none})
+ * @param startNanos when the request started on the metrics' clock ({@link System#nanoTime()} by default),
+ *                   or {@link #UNKNOWN_START}: time to value is measured from it, so a request recorded
+ *                   when it ends still counts from its start
  */
-public record BusinessRequest(String requestId, String userId, String sessionId, String model, String variant) {
+public record BusinessRequest(String requestId, String userId, String sessionId, String model, String variant,
+                              long startNanos) {
+    /** The start is not known: the request counts from when it is recorded. */
+    public static final long UNKNOWN_START = Long.MIN_VALUE;
 
     public BusinessRequest {
         if (requestId == null || requestId.isEmpty()) {
             throw new IllegalArgumentException("requestId must be a non-empty string");
         }
+    }
+
+    /** A request that starts when it is recorded. */
+    public BusinessRequest(String requestId, String userId, String sessionId, String model, String variant) {
+        this(requestId, userId, sessionId, model, variant, UNKNOWN_START);
     }
 
     /** Starts a request record for {@code requestId}. */
@@ -39,6 +50,7 @@ public record BusinessRequest(String requestId, String userId, String sessionId,
         private String sessionId;
         private String model;
         private String variant;
+        private long startNanos = UNKNOWN_START;
 
         private Builder(String requestId) {
             this.requestId = requestId;
@@ -68,8 +80,14 @@ public record BusinessRequest(String requestId, String userId, String sessionId,
             return this;
         }
 
+        /** When the request started, on the metrics' clock; default: when it is recorded. */
+        public Builder startedAt(long nanos) {
+            this.startNanos = nanos;
+            return this;
+        }
+
         public BusinessRequest build() {
-            return new BusinessRequest(requestId, userId, sessionId, model, variant);
+            return new BusinessRequest(requestId, userId, sessionId, model, variant, startNanos);
         }
     }
 }

@@ -25,7 +25,9 @@ import java.util.TreeSet;
  * {@code chisquare} if u > 2, else {@code z}; n > 1000: {@code wasserstein} for a numeric feature with u > 5,
  * else {@code jensenshannon}. A numeric feature with u &lt;= 5 is treated as categorical, one category per value.
  * Default thresholds: p-values drift below 0.05, distances at or above 0.1. The dataset drifts when at least
- * half (default) of the features with a verdict drift.
+ * half (default) of the features with a verdict drift. A window with fewer than {@link Builder#minCount} non-null
+ * values gets no verdict. In sketch mode a feature whose score interval straddles its threshold is
+ * {@link Verdict#UNCERTAIN}, and so is a dataset whose uncertain features could tip its verdict.
  *
  * <p>A detector is immutable and thread-safe. Results are exact in exact mode; in sketch mode each feature's
  * result carries an interval that holds the exact-mode score (see the package documentation for the bounds).
@@ -38,11 +40,13 @@ public final class DriftDetector {
     private final Map<String, StatTest> tests;
     private final Map<String, Double> thresholds;
     private final double shareThreshold;
+    private final long minCount;
 
     private DriftDetector(Builder b) {
         this.tests = Map.copyOf(b.tests);
         this.thresholds = Map.copyOf(b.thresholds);
         this.shareThreshold = b.driftShare;
+        this.minCount = b.minCount;
     }
 
     /** A new builder: default tests, thresholds and share. */
@@ -135,8 +139,11 @@ public final class DriftDetector {
     private DatasetDrift summarize(List<FeatureDrift> results) {
         int drifted = 0;
         int evaluated = 0;
+        int uncertain = 0;
         for (FeatureDrift f : results) {
-            if (f.verdict() != Verdict.NO_VERDICT) {
+            if (f.verdict() == Verdict.UNCERTAIN) {
+                uncertain++;
+            } else if (f.verdict() != Verdict.NO_VERDICT) {
                 evaluated++;
                 if (f.drifted()) {
                     drifted++;
@@ -144,9 +151,22 @@ public final class DriftDetector {
             }
         }
         double share = evaluated == 0 ? Double.NaN : (double) drifted / evaluated;
-        Verdict verdict = evaluated == 0 ? Verdict.NO_VERDICT
-                : share >= shareThreshold ? Verdict.DRIFT : Verdict.NO_DRIFT;
-        return new DatasetDrift(results, drifted, evaluated, share, shareThreshold, verdict);
+        return new DatasetDrift(results, drifted, evaluated, share, shareThreshold,
+                datasetVerdict(drifted, evaluated, uncertain, shareThreshold));
+    }
+
+    /**
+     * The dataset's verdict from its decided and uncertain features: drift or no drift only when every way the
+     * uncertain ones could fall gives the same answer.
+     */
+    public static Verdict datasetVerdict(int drifted, int decided, int uncertain, double shareThreshold) {
+        int all = decided + uncertain;
+        if (all == 0) {
+            return Verdict.NO_VERDICT;
+        }
+        double low = (double) drifted / all;
+        double high = (double) (drifted + uncertain) / all;
+        return low >= shareThreshold ? Verdict.DRIFT : high < shareThreshold ? Verdict.NO_DRIFT : Verdict.UNCERTAIN;
     }
 
     /** Evidently's default test; {@code distinct} is u, or at least 6 when only known to exceed 5. */
@@ -173,6 +193,14 @@ public final class DriftDetector {
             return new FeatureDrift(name, type, configured == null ? null : configured.testName(), Double.NaN,
                     Double.NaN, Double.NaN, threshold, Verdict.NO_VERDICT, r.n, c.n, r.nulls, c.nulls, reason);
         }
+        if (r.n < minCount || c.n < minCount) {
+            String which = r.n < minCount ? "the reference window has " + r.n : "the current window has " + c.n;
+            double threshold = configuredThreshold != null ? configuredThreshold
+                    : configured != null ? configured.defaultThreshold() : Double.NaN;
+            return new FeatureDrift(name, type, configured == null ? null : configured.testName(), Double.NaN,
+                    Double.NaN, Double.NaN, threshold, Verdict.NO_VERDICT, r.n, c.n, r.nulls, c.nulls,
+                    which + " values, fewer than the minimum of " + minCount);
+        }
         int distinct = distinct(r, c);
         StatTest test = configured != null ? configured : defaultTest(type, r.n, distinct);
         double threshold = configuredThreshold != null ? configuredThreshold : test.defaultThreshold();
@@ -183,8 +211,16 @@ public final class DriftDetector {
                     Verdict.NO_VERDICT, r.n, c.n, r.nulls, c.nulls, reason);
         }
         Verdict v = test.drifted(s[0], threshold) ? Verdict.DRIFT : Verdict.NO_DRIFT;
+        String why = "";
+        if (Double.isNaN(s[1]) || Double.isNaN(s[2])) {
+            v = Verdict.UNCERTAIN; // only a sketch cannot bound its score
+            why = "the sketch cannot bound the score";
+        } else if (test.drifted(s[1], threshold) != test.drifted(s[2], threshold)) {
+            v = Verdict.UNCERTAIN;
+            why = "the score's interval [" + s[1] + ", " + s[2] + "] straddles the threshold " + threshold;
+        }
         return new FeatureDrift(name, type, test.testName(), s[0], s[1], s[2], threshold, v, r.n, c.n, r.nulls,
-                c.nulls, "");
+                c.nulls, why);
     }
 
     /** u, exact up to the point the rule needs: at most 5 (numeric) or all tracked values (categorical). */
@@ -395,8 +431,22 @@ public final class DriftDetector {
         private final Map<String, StatTest> tests = new LinkedHashMap<>();
         private final Map<String, Double> thresholds = new LinkedHashMap<>();
         private double driftShare = 0.5;
+        private long minCount = 1;
 
         private Builder() {
+        }
+
+        /**
+         * Values (non-null) each window needs for a verdict; default 1 (any). Below it the feature gets
+         * {@link Verdict#NO_VERDICT}: a test on a handful of values decides on noise (2 against 5 values can
+         * give a KS p-value under 0.05).
+         */
+        public Builder minCount(long count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("minCount must be >= 1, got " + count);
+            }
+            this.minCount = count;
+            return this;
         }
 
         /** The test for a feature, by name ({@link StatTest#names()}); replaces the default rule for it. */

@@ -21,9 +21,15 @@ public enum ErrorType {
     CLIENT_DISCONNECT("client_disconnect"),
     /** The request was rejected before any backend was called. */
     INVALID_REQUEST("invalid_request"),
-    /** The model itself reported an error (the simulated model's "error" keyword, say). */
+    /**
+     * The model itself reported an error (the simulated model's "error" keyword, say), or an upstream's
+     * {@code error} object (in a 200 body or a stream event) whose type names no other kind.
+     */
     MODEL_ERROR("model_error"),
-    /** The backend's answer could not be understood. */
+    /**
+     * The backend's answer could not be understood: a 200 body that is not a chat completion, or a
+     * stream event that is not JSON or not a chunk ({@code choices} not an array, ...).
+     */
     BAD_RESPONSE("bad_response"),
     /** Anything else; the OpenTelemetry conventions' fallback value. */
     OTHER("_OTHER");

@@ -23,6 +23,15 @@ public abstract class QualityRecorder {
     /** Applies a validated batch; must not fail. */
     abstract void accept(QualityBatch batch);
 
+    /**
+     * A recorder whose data happened at {@code epochMillis}: windows put it in the bucket of that time (a
+     * time after the clock counts as now, one older than a window is left out of it); all-time statistics
+     * ignore the time. Validation is the same as this recorder's.
+     */
+    public QualityRecorder at(long epochMillis) {
+        return this;
+    }
+
     /** One classified row. */
     public final void addClassification(Prediction row) {
         addClassification(Collections.singletonList(row));

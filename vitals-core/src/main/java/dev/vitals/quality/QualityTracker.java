@@ -147,6 +147,24 @@ public final class QualityTracker {
                 w.accept(batch);
             }
         }
+
+        /** Each window gets the data in its bucket of {@code epochMillis}, or not at all when the time is older than it. */
+        @Override
+        public QualityRecorder at(long epochMillis) {
+            return new QualityRecorder() {
+                @Override
+                Vocabulary vocabulary() {
+                    return vocab;
+                }
+
+                @Override
+                void accept(QualityBatch batch) {
+                    for (QualityWindow w : windows) {
+                        w.acceptAt(epochMillis, batch);
+                    }
+                }
+            };
+        }
     }
 
     /** Configures a {@link QualityTracker}. */

@@ -112,6 +112,46 @@ public final class QualityWindow extends QualityRecorder {
         }
     }
 
+    /**
+     * Applies a batch to the bucket of {@code epochMillis} (a time after the clock counts now); returns false,
+     * applying nothing, when that time is older than this window.
+     */
+    boolean acceptAt(long epochMillis, QualityBatch batch) {
+        long now = currentEpoch();
+        long e = Math.min(Math.floorDiv(epochMillis, bucketMillis), now);
+        if (e <= now - buckets) {
+            return false;
+        }
+        Slot s = slots[(int) Math.floorMod(e, (long) buckets)];
+        synchronized (s.stats) {
+            if (s.epoch < e) {
+                s.stats.clearLocked();
+                s.epoch = e;
+            }
+            if (s.epoch != e) {
+                return false; // the window moved past that time meanwhile
+            }
+            s.stats.applyLocked(batch);
+        }
+        return true;
+    }
+
+    @Override
+    public QualityRecorder at(long epochMillis) {
+        QualityWindow w = this;
+        return new QualityRecorder() {
+            @Override
+            Vocabulary vocabulary() {
+                return vocab;
+            }
+
+            @Override
+            void accept(QualityBatch batch) {
+                w.acceptAt(epochMillis, batch);
+            }
+        };
+    }
+
     /** The quality over the window ending now. */
     public QualityReport report() {
         long e = currentEpoch();

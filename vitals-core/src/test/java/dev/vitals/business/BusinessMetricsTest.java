@@ -252,6 +252,21 @@ class BusinessMetricsTest {
     }
 
     @Test
+    void timeToValueCountsFromTheRequestsStartNotFromWhenItWasRecorded() {
+        long start = clock.get();
+        advance(Duration.ofSeconds(20)); // the call takes 20 s and is recorded when it ends
+        business.recordRequest(BusinessRequest.builder("r1").model("m").startedAt(start).build());
+        business.recordRequest(BusinessRequest.builder("r2").model("m").startedAt(clock.get() + 5_000_000_000L).build());
+        advance(Duration.ofSeconds(10));
+        business.recordEvent("r1", "purchased");
+        business.recordEvent("r2", "purchased"); // a start in the future counts from when it was recorded
+
+        HistogramDataPointSnapshot bought = histogram("vitals_time_to_value_seconds", "kind", "purchased");
+        assertThat(bought.getCount()).isEqualTo(2);
+        assertThat(bought.getSum()).isEqualTo(30 + 10);
+    }
+
+    @Test
     void timeToValueOnlyForTheChosenKinds() {
         BusinessMetrics chosen = BusinessMetrics.builder().salt(SALT).clock(clock::get)
                 .eventKinds("clicked", "signed_up").timeToValueKinds("signed_up")

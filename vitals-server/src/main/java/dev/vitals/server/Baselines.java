@@ -37,12 +37,7 @@ final class Baselines {
     Baselines(CallSampler sampler, StateStore store, PrometheusRegistry registry, dev.vitals.server.config.VitalsConfig.Anomalies cfg) {
         this.sampler = sampler;
         this.store = store;
-        Detector.Builder b = Detector.builder().threshold(cfg.threshold).openAfter(cfg.consecutive).closeAfter(cfg.consecutive)
-                .warmUp(cfg.warmUp).minVolume(cfg.minVolume);
-        if (cfg.seasonal) {
-            b.daily(Detector.DAILY_SLOTS).weekly(Detector.WEEKLY_SLOTS);
-        }
-        this.detector = b.build();
+        this.detector = detectorBuilder(cfg).build();
         this.threshold = cfg.threshold;
         byte[] saved = store.getBlob(BLOB);
         if (saved != null) {
@@ -57,6 +52,22 @@ final class Baselines {
         gauge(registry, "vitals_baseline_stddev", "Standard deviation of a signal around its baseline.", SeriesState::stddev);
         gauge(registry, "vitals_anomaly_zscore", "Last z-score of a signal against its baseline.", SeriesState::lastZ);
         gauge(registry, "vitals_anomaly_active", "1 while an anomaly of the signal is open.", s -> s.active() ? 1 : 0);
+    }
+
+    /**
+     * The detector as the server configures it: the error ratio floored at its binomial error for the
+     * interval's requests, latencies, tokens and cost per query at {@code relativeFloor} of their level.
+     */
+    static Detector.Builder detectorBuilder(dev.vitals.server.config.VitalsConfig.Anomalies cfg) {
+        Detector.Builder b = Detector.builder().threshold(cfg.threshold).openAfter(cfg.consecutive).closeAfter(cfg.consecutive)
+                .warmUp(cfg.warmUp).minVolume(cfg.minVolume)
+                .binomialFloor(Signal.ERROR_RATIO.key())
+                .relativeFloor(cfg.relativeFloor, Signal.LATENCY_P50.key(), Signal.LATENCY_P95.key(), Signal.TTFT_P95.key(),
+                        Signal.TOKENS_PER_REQUEST.key(), Signal.COST_PER_QUERY.key());
+        if (cfg.seasonal) {
+            b.daily(Detector.DAILY_SLOTS).weekly(Detector.WEEKLY_SLOTS);
+        }
+        return b;
     }
 
     private void gauge(PrometheusRegistry registry, String name, String help, ToDoubleFunction<SeriesState> f) {

@@ -91,7 +91,7 @@ public final class DriftService {
         this.cfg = cfg;
         this.store = store;
         this.clock = clock;
-        DriftDetector.Builder b = DriftDetector.builder();
+        DriftDetector.Builder b = DriftDetector.builder().minCount(cfg.minCount);
         cfg.tests.forEach(b::test);
         cfg.thresholds.forEach(b::threshold);
         this.detector = b.build();
@@ -105,11 +105,19 @@ public final class DriftService {
                     }
                 }))).register(registry);
         GaugeWithCallback.builder().name("vitals_drift_detected")
-                .help("1 when a feature drifted, 0 when not (no series without a verdict).")
+                .help("1 when a feature drifted, 0 when not (no series without a verdict, or with an uncertain one).")
                 .labelNames("model", "feature")
                 .callback(cb -> results.forEach((m, fs) -> fs.forEach(f -> {
-                    if (f.verdict() != Verdict.NO_VERDICT) {
+                    if (decided(f)) {
                         cb.call(f.drifted() ? 1 : 0, m, f.feature());
+                    }
+                }))).register(registry);
+        GaugeWithCallback.builder().name("vitals_drift_uncertain")
+                .help("1 when a feature's score interval straddles its threshold (sketch mode): no verdict either way.")
+                .labelNames("model", "feature")
+                .callback(cb -> results.forEach((m, fs) -> fs.forEach(f -> {
+                    if (f.verdict() == Verdict.UNCERTAIN) {
+                        cb.call(1, m, f.feature());
                     }
                 }))).register(registry);
         GaugeWithCallback.builder().name("vitals_drift_share")
@@ -134,8 +142,13 @@ public final class DriftService {
         return DatasetProfile.builder().feature(name, type).build();
     }
 
+    /** Drift or no drift: a verdict that counts (no verdict and uncertain do not). */
+    static boolean decided(FeatureDrift f) {
+        return f.verdict() == Verdict.DRIFT || f.verdict() == Verdict.NO_DRIFT;
+    }
+
     private static double share(List<FeatureDrift> fs) {
-        long with = fs.stream().filter(f -> f.verdict() != Verdict.NO_VERDICT).count();
+        long with = fs.stream().filter(DriftService::decided).count();
         return with == 0 ? Double.NaN : fs.stream().filter(FeatureDrift::drifted).count() / (double) with;
     }
 
@@ -388,9 +401,13 @@ public final class DriftService {
             }
         });
         double share = share(list);
-        long withVerdict = list.stream().filter(f -> f.verdict() != Verdict.NO_VERDICT).count();
+        int decided = (int) list.stream().filter(DriftService::decided).count();
+        int drifted = (int) list.stream().filter(FeatureDrift::drifted).count();
+        int uncertain = (int) list.stream().filter(f -> f.verdict() == Verdict.UNCERTAIN).count();
+        Verdict verdict = DriftDetector.datasetVerdict(drifted, decided, uncertain, 0.5);
         return new JsonObject().put("model", model)
-                .put("verdict", withVerdict == 0 ? "no_verdict" : share >= 0.5 ? "drift" : "no_drift")
+                .put("verdict", verdict.name().toLowerCase(java.util.Locale.ROOT))
+                .put("min_count", cfg.minCount)
                 .put("drift_share", finite(share)).put("features", features)
                 .put("features_without_reference", waiting).put("references", refs)
                 .put("current_window", new JsonObject().put("from", previousStart >= 0 ? previousStart : windowStart)

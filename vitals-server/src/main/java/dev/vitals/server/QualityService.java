@@ -74,6 +74,7 @@ public final class QualityService implements CallListener {
     private final long lateAfterMillis;
     private final Counter feedback;
     private final Counter dropped;
+    private final Counter evaluationsLate;
     private final Histogram scores;
     private final SeriesLimiter scoreSeries;
     private final ObjectMapper json;
@@ -110,6 +111,9 @@ public final class QualityService implements CallListener {
                 .labelNames("outcome").register(registry);
         this.dropped = Counter.builder().name("vitals_quality_calls_dropped_total")
                 .help("Gateway calls not kept for delayed feedback because the write queue was full.").register(registry);
+        this.evaluationsLate = Counter.builder().name("vitals_quality_evaluations_late_total")
+                .help("Evaluation records whose time is older than the longest quality window: validated, counted in no window.")
+                .register(registry);
         this.scores = Histogram.builder().name("vitals_quality_score")
                 .help("Numeric quality scores as they arrive (feedback and evaluations).")
                 .classicOnly().classicUpperBounds(0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 2, 3, 4, 5, 7, 10)
@@ -335,8 +339,16 @@ public final class QualityService implements CallListener {
 
     // ---- evaluations ---------------------------------------------------------------------------
 
-    /** Applies a batch of evaluation records ({@code POST /v1/evaluations}); all or nothing. Returns records applied. */
-    public synchronized int evaluations(JsonObject body) {
+    /**
+     * What a batch of evaluation records did: {@code applied} records landed in the windows of their own
+     * {@code time} (now when they have none); {@code late} ones are older than the longest window and were
+     * validated but counted nowhere.
+     */
+    public record EvaluationResult(int applied, int late) {
+    }
+
+    /** Applies a batch of evaluation records ({@code POST /v1/evaluations}); all or nothing. */
+    public synchronized EvaluationResult evaluations(JsonObject body) {
         if (!(body.getValue("records") instanceof io.vertx.core.json.JsonArray a) || a.isEmpty()) {
             throw new ApiException(400, "invalid_records", "'records' must be a non-empty array");
         }
@@ -349,6 +361,9 @@ public final class QualityService implements CallListener {
         // parse and validate every record before anything is applied
         Map<String, Batch> byModel = new LinkedHashMap<>();
         Map<String, String> tasks = new LinkedHashMap<>();
+        long now = System.currentTimeMillis();
+        long oldest = now - windows.values().stream().mapToLong(Duration::toMillis).max().orElse(0);
+        int late = 0;
         for (int i = 0; i < a.size(); i++) {
             String at = "records[" + i + "]";
             if (!(a.getValue(i) instanceof JsonObject r)) {
@@ -372,6 +387,11 @@ public final class QualityService implements CallListener {
                                 + s.kind().wireName());
                     }
                 }
+            }
+            if (rec.time != NO_TIME && rec.time < oldest) {
+                late++; // validated like the others, but no window holds that time
+                evaluationsLate.inc();
+                continue;
             }
             byModel.computeIfAbsent(rec.model, m -> new Batch()).add(rec, i);
         }
@@ -397,7 +417,7 @@ public final class QualityService implements CallListener {
             observeScores(e.getKey(), sc);
         }
         cachedAt = 0;
-        return a.size();
+        return new EvaluationResult(a.size() - late, late);
     }
 
     /**
@@ -420,8 +440,11 @@ public final class QualityService implements CallListener {
         return "model '" + model + "': " + whole.getMessage();
     }
 
+    private static final long NO_TIME = Long.MIN_VALUE;
+
+    /** @param time the record's own epoch milliseconds, or {@link #NO_TIME} (now) */
     private record Record(String model, String task, Prediction prediction, double actualValue, double predictedValue,
-                          List<Score> scores, String candidate, List<String> references) {
+                          List<Score> scores, String candidate, List<String> references, long time) {
     }
 
     private static final class Batch {
@@ -452,7 +475,25 @@ public final class QualityService implements CallListener {
             }
         }
 
+        /**
+         * Applies the records to {@code q}, each group of one {@code time} in the windows of that time: a
+         * batch usually holds a few distinct times, so this stays a few bulk adds.
+         */
         void applyTo(QualityRecorder q) {
+            Map<Long, Batch> byTime = new LinkedHashMap<>();
+            for (int i = 0; i < records.size(); i++) {
+                byTime.computeIfAbsent(records.get(i).time, t -> new Batch()).addOnly(records.get(i), indices.get(i));
+            }
+            for (Map.Entry<Long, Batch> e : byTime.entrySet()) {
+                e.getValue().applyNow(e.getKey() == NO_TIME ? q : q.at(e.getKey()));
+            }
+        }
+
+        private void addOnly(Record r, int index) {
+            add(r, index);
+        }
+
+        private void applyNow(QualityRecorder q) {
             if (!predictions.isEmpty()) {
                 q.addClassification(predictions);
             }
@@ -486,6 +527,7 @@ public final class QualityService implements CallListener {
         if (!(r.getValue("model") instanceof String model) || model.isBlank() || model.length() > 256) {
             throw new ApiException(400, "invalid_record", at + ".model must be a string of 1 to 256 characters");
         }
+        long time = NO_TIME;
         if (r.containsKey("time")) {
             if (!(r.getValue("time") instanceof Number t)) {
                 throw new ApiException(400, "invalid_record", at + ".time must be epoch milliseconds");
@@ -494,6 +536,7 @@ public final class QualityService implements CallListener {
             if (t.longValue() > now + 300_000 || t.longValue() < now - 30L * 86_400_000) {
                 throw new ApiException(400, "invalid_time", at + ".time is more than 5 minutes in the future or 30 days in the past");
             }
+            time = t.longValue();
         }
         Object pred = r.getValue("predicted");
         Object act = r.getValue("actual");
@@ -521,7 +564,7 @@ public final class QualityService implements CallListener {
                 }
                 refs = ra.stream().map(x -> (String) x).toList();
             }
-            return new Record(model, "llm", null, Double.NaN, Double.NaN, sc, cand, refs);
+            return new Record(model, "llm", null, Double.NaN, Double.NaN, sc, cand, refs, time);
         }
         if (pred instanceof Number p && act instanceof Number q) {
             if (!Double.isFinite(p.doubleValue()) || !Double.isFinite(q.doubleValue())) {
@@ -530,7 +573,7 @@ public final class QualityService implements CallListener {
             if (r.containsKey("score") || r.containsKey("probabilities")) {
                 throw new ApiException(400, "invalid_record", at + ": a regression record has no score or probabilities");
             }
-            return new Record(model, "regression", null, q.doubleValue(), p.doubleValue(), null, null, null);
+            return new Record(model, "regression", null, q.doubleValue(), p.doubleValue(), null, null, null, time);
         }
         if (pred instanceof String p && act instanceof String q && !p.isEmpty() && !q.isEmpty() && p.length() <= 256 && q.length() <= 256) {
             Prediction prediction;
@@ -559,7 +602,7 @@ public final class QualityService implements CallListener {
             } else {
                 prediction = Prediction.of(q, p);
             }
-            return new Record(model, "classification", prediction, Double.NaN, Double.NaN, null, null, null);
+            return new Record(model, "classification", prediction, Double.NaN, Double.NaN, null, null, null, time);
         }
         throw new ApiException(400, "invalid_record", at + " needs predicted and actual (two strings: classification; two numbers: "
                 + "regression), or scores, or candidate and references");
@@ -677,26 +720,39 @@ public final class QualityService implements CallListener {
         return cached;
     }
 
+    /** One exported per-window quality gauge: {@code vitals_quality_<key>}, also judged by the baselines as {@code quality:<key>}. */
+    private record Metric(String key, String help, java.util.function.ToDoubleFunction<QualityReport> value) {
+    }
+
+    /** Every per-window quality gauge, in one list so that the gauges and the baselines cannot disagree. */
+    static final List<Metric> METRICS = List.of(
+            new Metric("accuracy", "Classification accuracy per model and window.", r -> cls(r, ClassificationReport::accuracy)),
+            new Metric("precision_macro", "Macro-averaged precision.", r -> cls(r, c -> c.macro().precision())),
+            new Metric("recall_macro", "Macro-averaged recall.", r -> cls(r, c -> c.macro().recall())),
+            new Metric("f1_macro", "Macro-averaged F1.", r -> cls(r, c -> c.macro().f1())),
+            new Metric("f1_weighted", "Support-weighted F1.", r -> cls(r, c -> c.weighted().f1())),
+            new Metric("roc_auc", "ROC AUC (binary, or one-vs-rest macro).", r -> cls(r, ClassificationReport::rocAuc)),
+            new Metric("log_loss", "Log loss of the class probabilities.", r -> cls(r, ClassificationReport::logLoss)),
+            new Metric("rmse", "Regression RMSE.", r -> reg(r, RegressionReport::rmse)),
+            new Metric("mae", "Regression MAE.", r -> reg(r, RegressionReport::mae)),
+            new Metric("mape", "Regression MAPE (scikit-learn's definition).", r -> reg(r, RegressionReport::mape)),
+            new Metric("r2", "Regression R².", r -> reg(r, RegressionReport::r2)),
+            new Metric("hallucination_rate", "Share of hallucination=true scores.",
+                    r -> r.scores() == null || r.scores().hallucination() == null ? Double.NaN : r.scores().hallucination().value()),
+            new Metric("safety_flag_rate", "Share of responses flagged unsafe.",
+                    r -> r.scores() == null || r.scores().safetyFlag() == null ? Double.NaN : r.scores().safetyFlag().value()),
+            new Metric("bleu", "Corpus BLEU of candidates against references.", r -> r.text() == null ? Double.NaN : r.text().bleu()));
+
+    /** A score's exported mean: the mean of a numeric score, the true-rate of a boolean one, else NaN. */
+    private static double scoreMean(ScoreSummary s) {
+        return s.kind() == dev.vitals.quality.ScoreKind.NUMERIC ? s.mean()
+                : s.kind() == dev.vitals.quality.ScoreKind.BOOLEAN ? s.trueRate() : Double.NaN;
+    }
+
     private void gauges(PrometheusRegistry registry) {
-        gauge(registry, "vitals_quality_accuracy", "Classification accuracy per model and window.",
-                r -> r.classification() == null ? Double.NaN : r.classification().accuracy());
-        gauge(registry, "vitals_quality_precision_macro", "Macro-averaged precision.",
-                r -> cls(r, c -> c.macro().precision()));
-        gauge(registry, "vitals_quality_recall_macro", "Macro-averaged recall.", r -> cls(r, c -> c.macro().recall()));
-        gauge(registry, "vitals_quality_f1_macro", "Macro-averaged F1.", r -> cls(r, c -> c.macro().f1()));
-        gauge(registry, "vitals_quality_f1_weighted", "Support-weighted F1.", r -> cls(r, c -> c.weighted().f1()));
-        gauge(registry, "vitals_quality_roc_auc", "ROC AUC (binary, or one-vs-rest macro).", r -> cls(r, ClassificationReport::rocAuc));
-        gauge(registry, "vitals_quality_log_loss", "Log loss of the class probabilities.", r -> cls(r, ClassificationReport::logLoss));
-        gauge(registry, "vitals_quality_rmse", "Regression RMSE.", r -> reg(r, RegressionReport::rmse));
-        gauge(registry, "vitals_quality_mae", "Regression MAE.", r -> reg(r, RegressionReport::mae));
-        gauge(registry, "vitals_quality_mape", "Regression MAPE (scikit-learn's definition).", r -> reg(r, RegressionReport::mape));
-        gauge(registry, "vitals_quality_r2", "Regression R².", r -> reg(r, RegressionReport::r2));
-        gauge(registry, "vitals_quality_hallucination_rate", "Share of hallucination=true scores.",
-                r -> r.scores() == null || r.scores().hallucination() == null ? Double.NaN : r.scores().hallucination().value());
-        gauge(registry, "vitals_quality_safety_flag_rate", "Share of responses flagged unsafe.",
-                r -> r.scores() == null || r.scores().safetyFlag() == null ? Double.NaN : r.scores().safetyFlag().value());
-        gauge(registry, "vitals_quality_bleu", "Corpus BLEU of candidates against references.",
-                r -> r.text() == null ? Double.NaN : r.text().bleu());
+        for (Metric m : METRICS) {
+            gauge(registry, "vitals_quality_" + m.key(), m.help(), r -> m.value().applyAsDouble(r));
+        }
         GaugeWithCallback.builder().name("vitals_quality_score_mean")
                 .help("Mean of a numeric quality score (or true-rate of a boolean one) per model, window, name and source.")
                 .labelNames("model", "window", "name", "source")
@@ -705,8 +761,7 @@ public final class QualityService implements CallListener {
                         return;
                     }
                     for (ScoreSummary s : r.scores().scores()) {
-                        double v = s.kind() == dev.vitals.quality.ScoreKind.NUMERIC ? s.mean()
-                                : s.kind() == dev.vitals.quality.ScoreKind.BOOLEAN ? s.trueRate() : Double.NaN;
+                        double v = scoreMean(s);
                         String[] l = scoreSeries.admit(m, s.name(), s.source().wireName());
                         if (Double.isFinite(v)) {
                             cb.call(v, l[0], w, l[1], l[2]);
@@ -737,7 +792,10 @@ public final class QualityService implements CallListener {
 
     private final HistoryRing history = new HistoryRing(1440, 200);
 
-    /** The headline metrics of the first window: model to "quality:<metric>" to value, for the baselines. */
+    /**
+     * Every exported quality metric of the first window, for the baselines: model to {@code quality:<metric>} (each
+     * {@code vitals_quality_<metric>} gauge) and {@code quality:score:<name>} (each score mean) to value.
+     */
     public Map<String, Map<String, Double>> headline() {
         String first = windows.keySet().iterator().next();
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
@@ -747,15 +805,13 @@ public final class QualityService implements CallListener {
                 return;
             }
             Map<String, Double> v = new LinkedHashMap<>();
-            v.put("quality:accuracy", r.classification() == null || r.classification().count() == 0 ? Double.NaN : r.classification().accuracy());
-            v.put("quality:f1_macro", cls(r, c -> c.macro().f1()));
-            v.put("quality:rmse", reg(r, RegressionReport::rmse));
+            for (Metric metric : METRICS) {
+                v.put("quality:" + metric.key(), metric.value().applyAsDouble(r));
+            }
             if (r.scores() != null) {
-                v.put("quality:hallucination_rate", r.scores().hallucination() == null ? Double.NaN : r.scores().hallucination().value());
                 for (ScoreSummary sm : r.scores().scores()) {
-                    if (sm.kind() == dev.vitals.quality.ScoreKind.NUMERIC) {
-                        v.put("quality:" + sm.name(), sm.mean());
-                    }
+                    // every exported score mean (numeric mean, boolean true-rate), apart from the named metrics
+                    v.putIfAbsent("quality:score:" + sm.name(), scoreMean(sm));
                 }
             }
             v.values().removeIf(x -> !Double.isFinite(x));

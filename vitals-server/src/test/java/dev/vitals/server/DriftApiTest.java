@@ -68,7 +68,20 @@ class DriftApiTest {
             assertThat(chars.getLong("current_count")).isEqualTo(750);
             assertThat(feature(report, "non_ascii_share").getBoolean("drifted")).isTrue();
             assertThat(feature(report, "finish_reason").getString("type")).isEqualTo("categorical");
-            assertThat(report.getString("verdict")).isIn("drift", "no_drift");
+            assertThat(chars.getString("verdict")).isEqualTo("drift");
+            // the dataset's verdict follows from its features': drift when at least half of those decided drifted
+            long decided = 0;
+            long drifted = 0;
+            for (Object o : report.getJsonArray("features")) {
+                JsonObject fe = (JsonObject) o;
+                assertThat(fe.getString("verdict")).isIn("drift", "no_drift", "no_verdict", "uncertain");
+                assertThat(fe.getBoolean("drifted")).isEqualTo("drift".equals(fe.getString("verdict")));
+                decided += fe.getString("verdict").startsWith("no_v") || fe.getString("verdict").equals("uncertain") ? 0 : 1;
+                drifted += fe.getBoolean("drifted") ? 1 : 0;
+            }
+            assertThat(decided).isEqualTo(8);
+            assertThat(report.getDouble("drift_share")).isEqualTo((double) drifted / decided);
+            assertThat(report.getString("verdict")).isEqualTo(2 * drifted >= decided ? "drift" : "no_drift");
             PromText m = f.metrics();
             assertThat(m.get("vitals_drift_detected{feature=\"prompt_chars\",model=\"mock-llm-v1\"}")).isEqualTo(1.0);
             assertThat(m.raw).contains("vitals_drift_score{feature=\"prompt_chars\",model=\"mock-llm-v1\",test=\"");
@@ -112,6 +125,31 @@ class DriftApiTest {
             assertThat(feature(report, "age").getBoolean("drifted")).isTrue();
             assertThat(feature(report, "country").getBoolean("drifted")).isFalse();
             assertThat(report.getDouble("drift_share")).isEqualTo(0.5);
+        }
+    }
+
+    @Test
+    void tinySamplesGetNoVerdictAndNoDetectedSeries() throws Exception {
+        try (ServerFixture f = start()) {
+            HttpResponse<String> up = admin(f, "/admin/drift/reference?model=tiny", "x\n1\n2\n");
+            assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
+            JsonArray records = new JsonArray();
+            for (int i = 0; i < 5; i++) {
+                records.add(new JsonObject().put("x", 10 + i));
+            }
+            assertThat(f.post("/v1/features", new JsonObject().put("model", "tiny").put("records", records).encode()).statusCode())
+                    .isEqualTo(200);
+            f.server.drift().evaluate();
+            JsonObject report = new JsonObject(f.get("/v1/drift?model=tiny").body());
+            JsonObject x = feature(report, "x");
+            assertThat(x.getString("verdict")).isEqualTo("no_verdict");
+            assertThat(x.getBoolean("drifted")).isFalse();
+            assertThat(x.getString("reason")).contains("minimum of 30");
+            assertThat(report.getString("verdict")).isEqualTo("no_verdict");
+            assertThat(report.getLong("min_count")).isEqualTo(30);
+            PromText m = f.metrics();
+            assertThat(m.raw).doesNotContain("vitals_drift_detected{feature=\"x\",model=\"tiny\"}");
+            assertThat(m.get("vitals_drift_samples{feature=\"x\",model=\"tiny\",window=\"reference\"}")).isEqualTo(2.0);
         }
     }
 

@@ -259,7 +259,7 @@ class GatewayChatTest extends GatewayTestBase {
     }
 
     @Test
-    void streamWithoutUsageCountsOneTokenPerContentChunkAndMarksTheEstimate() {
+    void streamWithoutUsageEstimatesOutputFromChunksAndCharactersAndMarksTheEstimate() {
         upstream.scenario = Scenario.NO_USAGE;
         startGateway(MODEL);
         // the client asks for usage, but there is none to give: no usage chunk is invented
@@ -275,12 +275,15 @@ class GatewayChatTest extends GatewayTestBase {
         long received = contentChunks(chunks);
         assertThat(received).isEqualTo(replyPieces());
         long in = ceilQuarter(PROMPT.length());
+        // at least one token per producing chunk and never fewer than ceil(characters / 4)
+        long out = Math.max(received, ceilQuarter(FakeOpenAiUpstream.replyText(PROMPT).length()));
+        assertThat(out).as("this reply's characters decide").isGreaterThan(received);
         PromMetrics m = gateway.metrics();
         assertThat(m.value("llm_requests_total", "model_name", MODEL, "status", "success")).isEqualTo(1.0);
         assertThat(m.value("llm_input_tokens_total", "model_name", MODEL)).isEqualTo(in);
-        assertThat(m.value("llm_output_tokens_total", "model_name", MODEL)).isEqualTo(received);
+        assertThat(m.value("llm_output_tokens_total", "model_name", MODEL)).isEqualTo(out);
         assertThat(m.value("llm_estimated_token_requests_total", "model_name", MODEL)).isEqualTo(1.0);
-        assertThat(m.value("llm_cost_usd_total", "model_name", MODEL)).isCloseTo(gpt4oMiniCost(in, 0, received), within(1e-15));
+        assertThat(m.value("llm_cost_usd_total", "model_name", MODEL)).isCloseTo(gpt4oMiniCost(in, 0, out), within(1e-15));
         assertThat(m.value("llm_time_to_first_token_seconds_count", "model_name", MODEL)).isEqualTo(1.0);
         assertReconciled(m, MODEL, 1);
     }

@@ -1,5 +1,7 @@
 package dev.vitals.server.cli;
 
+import dev.vitals.quality.ClassificationReport;
+import dev.vitals.quality.ExactRocAuc;
 import dev.vitals.quality.QualityReport;
 import dev.vitals.quality.QualitySpec;
 import dev.vitals.quality.QualityStats;
@@ -102,8 +104,8 @@ final class EvalCommand implements Callable<Integer> {
     String positive;
 
     @Option(names = "--auc-bins", defaultValue = "10000", paramLabel = "N",
-            description = "Score bins for ROC AUC, 10 to 100000 (default: ${DEFAULT-VALUE}). The report gives"
-                    + " a bound on the AUC's binning error, about 1/(2N) for spread scores.")
+            description = "Score bins of the binned ROC AUC the server's windows use, 10 to 100000 (default: ${DEFAULT-VALUE})."
+                    + " The AUC this command reports is exact (every score sorted, ties as scikit-learn), whatever N.")
     int aucBins;
 
     @Option(names = "--json",
@@ -415,6 +417,8 @@ final class EvalCommand implements Callable<Integer> {
         C spare;
         Future<?> pending;
         QualityStats stats;
+        /** Every score, for the exact ROC AUC (the stats' own is binned); null without scores. */
+        ExactRocAuc auc;
 
         Rows(List<String> header, int[] index) {
             this.header = header;
@@ -502,7 +506,15 @@ final class EvalCommand implements Callable<Integer> {
                 apply(current);
                 current.n = 0;
             }
-            return stats.report();
+            QualityReport r = stats.report();
+            ClassificationReport c = r.classification();
+            if (auc == null || c == null || c.scoredCount() == 0) {
+                return r;
+            }
+            double exact = c.positiveLabel() != null ? auc.auc(0) : auc.macro();
+            return new QualityReport(r.fromMillis(), r.toMillis(), new ClassificationReport(c.count(), c.accuracy(), c.classes(),
+                    c.macro(), c.micro(), c.weighted(), c.confusion(), c.positiveLabel(), c.scoredCount(), exact, 0.0, c.logLoss()),
+                    r.regression(), r.scores(), r.text());
         }
 
         @Override
@@ -615,6 +627,7 @@ final class EvalCommand implements Callable<Integer> {
             super(header, index);
             this.scored = scored;
             this.first = positive;
+            this.auc = scored ? new ExactRocAuc(1) : null;
             begin();
         }
 
@@ -688,6 +701,12 @@ final class EvalCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw rejected(e, c.lines);
             }
+            if (auc != null) {
+                String pos = stats.spec().positiveLabel();
+                for (int i = 0; i < c.n; i++) {
+                    auc.add(0, pos.equals(c.actual[i]), c.values[i]);
+                }
+            }
         }
 
         @Override
@@ -710,15 +729,18 @@ final class EvalCommand implements Callable<Integer> {
     private final class ProbaRows extends Rows<LabelChunk> {
         final String[] classes;
         final Map<String, String> interned = new HashMap<>();
+        final Map<String, Integer> position = new HashMap<>();
         final int m;
 
         ProbaRows(List<String> header, int[] index, String[] classes) {
             super(header, index);
             this.classes = classes;
             this.m = classes.length;
-            for (String c : classes) {
-                interned.put(c, c);
+            for (int j = 0; j < classes.length; j++) {
+                interned.put(classes[j], classes[j]);
+                position.put(classes[j], j);
             }
+            this.auc = new ExactRocAuc(classes.length);
             stats = QualityStats.create(QualitySpec.builder().labels(classes).aucBins(aucBins)
                     .maxLabels(Math.max(1000, classes.length)).build());
             begin();
@@ -772,6 +794,12 @@ final class EvalCommand implements Callable<Integer> {
                 stats.addClassification(c.actual, c.predicted, classes, c.values, c.n);
             } catch (IllegalArgumentException e) {
                 throw rejected(e, c.lines);
+            }
+            for (int i = 0; i < c.n; i++) {
+                int a = position.get(c.actual[i]);
+                for (int j = 0; j < m; j++) {
+                    auc.add(j, a == j, c.values[i * m + j]);
+                }
             }
         }
     }

@@ -156,8 +156,7 @@ final class EvalOutput {
             line(b, "log loss  n/a");
         } else {
             String how = c.positiveLabel() != null ? "" : ", one-vs-rest macro";
-            line(b, "ROC AUC   %s (binning error at most %s%s; %d bins)", num(c.rocAuc()), num(c.rocAucErrorBound()),
-                    how, cmd.aucBins);
+            line(b, "ROC AUC   %s (exact: every score sorted, ties as scikit-learn%s)", num(c.rocAuc()), how);
             line(b, "log loss  %s", num(c.logLoss()));
         }
         return b.toString();

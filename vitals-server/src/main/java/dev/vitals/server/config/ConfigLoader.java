@@ -274,8 +274,14 @@ public final class ConfigLoader {
         if (!(c.anomalies.threshold > 0) || c.anomalies.consecutive < 1 || c.anomalies.warmUp < 2 || c.anomalies.minVolume < 0) {
             throw new ConfigException("anomalies: threshold must be > 0, consecutive >= 1, warmUp >= 2 and minVolume >= 0");
         }
+        if (!(c.anomalies.relativeFloor >= 0 && c.anomalies.relativeFloor <= 10)) {
+            throw new ConfigException("anomalies.relativeFloor must be in [0, 10], got " + c.anomalies.relativeFloor);
+        }
         if (c.drift.windowMinutes < 1 || c.drift.windowMinutes > 7 * 24 * 60) {
             throw new ConfigException("drift.windowMinutes must be between 1 and 10080, got " + c.drift.windowMinutes);
+        }
+        if (c.drift.minCount < 1 || c.drift.minCount > 1_000_000) {
+            throw new ConfigException("drift.minCount must be between 1 and 1000000, got " + c.drift.minCount);
         }
         if (c.drift.evaluateSeconds < 1 || c.drift.evaluateSeconds > 3600) {
             throw new ConfigException("drift.evaluateSeconds must be between 1 and 3600, got " + c.drift.evaluateSeconds);

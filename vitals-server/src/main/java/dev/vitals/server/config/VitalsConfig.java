@@ -82,6 +82,11 @@ public final class VitalsConfig {
         public long minVolume = 10;
         /** Compare with the same time yesterday and last week once there is history. */
         public boolean seasonal = false;
+        /**
+         * Latencies, tokens and cost per query are not judged finer than this fraction of their baseline (0.1: a p95
+         * moving less than 30% at threshold 3 is not news). The error ratio's floor is its binomial error instead.
+         */
+        public double relativeFloor = 0.1;
     }
 
     /** Data drift of gateway and client features. */
@@ -91,6 +96,12 @@ public final class VitalsConfig {
     public static final class Drift {
         /** Length of a current window, minutes: the comparison uses the last full window plus the running one. */
         public int windowMinutes = 60;
+        /**
+         * Values each window (reference and current) needs per feature before drift is judged; default 30. Below it
+         * there is no verdict (and no alert): 2 reference values against 5 current ones can give a KS p-value under 0.05,
+         * and 30 is where the chi-square and z tests' large-sample approximations start to hold.
+         */
+        public long minCount = 30;
         /** How often drift is computed, seconds. */
         public int evaluateSeconds = 60;
         /** Models and features per model profiled; more are refused (400) or not profiled. */
@@ -325,5 +336,10 @@ public final class VitalsConfig {
         /** Longest silence while waiting for (more of) the upstream's answer. */
         public long readTimeoutMs = 120_000;
         public int maxConnections = 64;
+        /**
+         * Streams: ask the upstream for usage with {@code stream_options.include_usage} (default true). An upstream
+         * that rejects the field is retried without it and remembered; false never sends it (tokens are then estimated).
+         */
+        public boolean streamUsage = true;
     }
 }

@@ -5,12 +5,19 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import dev.vitals.llm.ErrorType;
 import java.io.IOException;
+import java.util.Locale;
 
 /**
  * Reads what the gateway needs from an OpenAI {@code chat.completion} or {@code chat.completion.chunk}
- * JSON — content length, finish reason, usage — with Jackson's streaming parser, without building a
- * tree or re-serializing: the bytes are forwarded to the client unchanged.
+ * JSON — produced text length, finish reason, usage, an {@code error} object, and whether the shape
+ * is one at all — with Jackson's streaming parser, without building a tree or re-serializing: the
+ * bytes are forwarded to the client unchanged.
+ *
+ * <p>Produced text is everything the model generated: {@code content}, {@code refusal},
+ * {@code reasoning_content}/{@code reasoning}, and tool-call (and legacy function-call) names and
+ * arguments, so that token estimates and time to first token see tool-call and reasoning streams.
  */
 final class ChunkScanner {
     private static final JsonFactory JSON = new JsonFactory();
@@ -20,7 +27,19 @@ final class ChunkScanner {
         boolean json;
         /** Whether {@code choices} was present and empty. */
         boolean emptyChoices;
+        /** Whether {@code choices} was an array. */
+        boolean hasChoices;
+        /** Whether {@code usage} was an object. */
+        boolean hasUsage;
+        /** Why the document is not a chat completion (chunk), or {@code null} when its shape is right. */
+        String bad;
+        /** The type of the document's {@code error} object, or {@code null} when it has none. */
+        ErrorType error;
+        /** The error's own {@code type}/{@code code} (short identifiers only; never its message). */
+        String errorCode;
+        /** Characters of produced text (UTF-16 units), all choices and kinds together. */
         int contentChars;
+        /** Whether the document carries produced text of any kind. */
         boolean hasContent;
         String content;
         String finishReason;
@@ -31,6 +50,11 @@ final class ChunkScanner {
         Result clear() {
             json = false;
             emptyChoices = false;
+            hasChoices = false;
+            hasUsage = false;
+            bad = null;
+            error = null;
+            errorCode = null;
             contentChars = 0;
             hasContent = false;
             content = null;
@@ -127,15 +151,87 @@ final class ChunkScanner {
         while (next(p) == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             JsonToken t = next(p);
-            if ("choices".equals(f) && t == JsonToken.START_ARRAY) {
-                choices(p, r, keepText);
-            } else if ("usage".equals(f) && t == JsonToken.START_OBJECT) {
-                usage(p, r);
+            if ("choices".equals(f)) {
+                if (t == JsonToken.START_ARRAY) {
+                    r.hasChoices = true;
+                    choices(p, r, keepText);
+                } else {
+                    bad(p, r, t, "choices is not an array");
+                }
+            } else if ("usage".equals(f)) {
+                if (t == JsonToken.START_OBJECT) {
+                    r.hasUsage = true;
+                    usage(p, r);
+                } else {
+                    bad(p, r, t, "usage is not an object");
+                }
+            } else if ("error".equals(f) && t != JsonToken.VALUE_NULL) {
+                error(p, r, t);
             } else {
                 p.skipChildren();
             }
         }
         r.json = true;
+        if (r.bad == null && r.error == null && !r.hasChoices && !r.hasUsage) {
+            r.bad = "neither choices nor usage";
+        }
+    }
+
+    /** A wrong shape, unless the value is null (which OpenAI sends for absent fields). */
+    private static void bad(JsonParser p, Result r, JsonToken t, String why) throws IOException {
+        if (t != JsonToken.VALUE_NULL && r.bad == null) {
+            r.bad = why;
+        }
+        p.skipChildren();
+    }
+
+    /** An {@code error} member: OpenAI's {@code {"message","type","code"}} object, or a bare string. */
+    private static void error(JsonParser p, Result r, JsonToken t) throws IOException {
+        String type = null;
+        String code = null;
+        if (t == JsonToken.START_OBJECT) {
+            while (next(p) == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                JsonToken v = next(p);
+                if (("type".equals(f) || "code".equals(f)) && (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT)) {
+                    if ("type".equals(f)) {
+                        type = p.getText();
+                    } else {
+                        code = p.getText();
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } else {
+            p.skipChildren();
+        }
+        r.error = errorType(type, code);
+        r.errorCode = identifier(code != null ? code : type);
+    }
+
+    /** The normalized type of an upstream's error object, from its {@code type} and {@code code}. */
+    static ErrorType errorType(String type, String code) {
+        String s = ((type == null ? "" : type) + " " + (code == null ? "" : code)).toLowerCase(Locale.ROOT);
+        if (s.contains("rate_limit") || s.contains("429") || s.contains("insufficient_quota") || s.contains("tokens_exceeded")) {
+            return ErrorType.RATE_LIMITED;
+        }
+        if (s.contains("timeout")) {
+            return ErrorType.TIMEOUT;
+        }
+        if (s.contains("server_error") || s.contains("internal") || s.contains("overloaded") || s.contains("api_error")
+                || s.matches(".*\\b5\\d\\d\\b.*")) {
+            return ErrorType.UPSTREAM_5XX;
+        }
+        if (s.contains("invalid_request") || s.matches(".*\\b4\\d\\d\\b.*")) {
+            return ErrorType.INVALID_REQUEST;
+        }
+        return ErrorType.MODEL_ERROR;
+    }
+
+    /** A short identifier fit for an error message, or {@code null}: never free text an upstream may have echoed. */
+    private static String identifier(String s) {
+        return s != null && s.length() <= 64 && s.matches("[A-Za-z0-9_.-]+") ? s : null;
     }
 
     /** The next token; the document ending early (end of input, or no more bytes fed) is an error. */
@@ -152,38 +248,117 @@ final class ChunkScanner {
         JsonToken t;
         while ((t = next(p)) != JsonToken.END_ARRAY) {
             if (t != JsonToken.START_OBJECT) {
-                p.skipChildren();
+                bad(p, r, t, "a choice is not an object");
                 continue;
             }
             boolean first = n++ == 0;
             while (next(p) == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
                 JsonToken v = next(p);
-                if (("delta".equals(f) || "message".equals(f)) && v == JsonToken.START_OBJECT) {
-                    while (next(p) == JsonToken.FIELD_NAME) {
-                        String g = p.currentName();
-                        JsonToken w = next(p);
-                        if ("content".equals(g) && w == JsonToken.VALUE_STRING) {
-                            int chars = p.getTextLength(); // UTF-16 units, as String.length(), without a String
-                            if (chars > 0) {
-                                r.contentChars += chars;
-                                r.hasContent = true;
-                                if (keepText && first) {
-                                    r.content = p.getText();
-                                }
-                            }
-                        } else {
-                            p.skipChildren();
-                        }
+                if ("delta".equals(f) || "message".equals(f)) {
+                    if (v == JsonToken.START_OBJECT) {
+                        message(p, r, keepText && first);
+                    } else {
+                        bad(p, r, v, f + " is not an object");
                     }
-                } else if ("finish_reason".equals(f) && v == JsonToken.VALUE_STRING && first) {
-                    r.finishReason = p.getText();
+                } else if ("finish_reason".equals(f)) {
+                    if (v == JsonToken.VALUE_STRING) {
+                        if (first) {
+                            r.finishReason = p.getText();
+                        }
+                    } else {
+                        bad(p, r, v, "finish_reason is not a string");
+                    }
                 } else {
                     p.skipChildren();
                 }
             }
         }
         r.emptyChoices = n == 0;
+    }
+
+    /** A {@code message} or {@code delta} object: counts every kind of produced text. */
+    private static void message(JsonParser p, Result r, boolean keepText) throws IOException {
+        while (next(p) == JsonToken.FIELD_NAME) {
+            String g = p.currentName();
+            JsonToken w = next(p);
+            switch (g) {
+                case "content" -> {
+                    if (w == JsonToken.VALUE_STRING) {
+                        produced(p, r);
+                        if (keepText) {
+                            r.content = p.getText();
+                        }
+                    } else if (w == JsonToken.START_ARRAY) {
+                        p.skipChildren(); // content parts: some servers answer with them; not counted
+                    } else {
+                        bad(p, r, w, "content is not a string");
+                    }
+                }
+                case "refusal", "reasoning_content", "reasoning" -> {
+                    if (w == JsonToken.VALUE_STRING) {
+                        produced(p, r);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                case "tool_calls" -> {
+                    if (w == JsonToken.START_ARRAY) {
+                        JsonToken c;
+                        while ((c = next(p)) != JsonToken.END_ARRAY) {
+                            if (c == JsonToken.START_OBJECT) {
+                                toolCall(p, r);
+                            } else {
+                                bad(p, r, c, "a tool call is not an object");
+                            }
+                        }
+                    } else {
+                        bad(p, r, w, "tool_calls is not an array");
+                    }
+                }
+                case "function_call" -> {
+                    if (w == JsonToken.START_OBJECT) {
+                        function(p, r);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+    }
+
+    private static void toolCall(JsonParser p, Result r) throws IOException {
+        while (next(p) == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            if (next(p) == JsonToken.START_OBJECT && "function".equals(f)) {
+                function(p, r);
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    /** A function's {@code name} and {@code arguments} (a stream sends the arguments in pieces). */
+    private static void function(JsonParser p, Result r) throws IOException {
+        while (next(p) == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken v = next(p);
+            if (("name".equals(f) || "arguments".equals(f)) && v == JsonToken.VALUE_STRING) {
+                produced(p, r);
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    /** The parser is on a string of produced text: counts it without making a String. */
+    private static void produced(JsonParser p, Result r) throws IOException {
+        int chars = p.getTextLength(); // UTF-16 units, as String.length()
+        if (chars > 0) {
+            r.contentChars += chars;
+            r.hasContent = true;
+        }
     }
 
     private static void usage(JsonParser p, Result r) throws IOException {

@@ -9,6 +9,11 @@ import io.vertx.core.buffer.Buffer;
  * @param text the assistant's text (for /generate and the response length metric)
  * @param usage the reported usage, or {@code null} when the backend reported none
  * @param finishReason the finish reason, or {@code null}
+ * @param producedChars characters of everything the model produced (text, refusal, reasoning, tool calls), for estimates
  */
-public record Completion(Buffer body, String text, Usage usage, String finishReason) {
+public record Completion(Buffer body, String text, Usage usage, String finishReason, long producedChars) {
+    /** A completion whose only product is {@code text}. */
+    public Completion(Buffer body, String text, Usage usage, String finishReason) {
+        this(body, text, usage, finishReason, text.length());
+    }
 }

@@ -66,9 +66,25 @@ public final class Gateway {
         return attempt(r, route, 0, call, false).map(o -> (Completion) o);
     }
 
-    /** Opens a stream with fallbacks; fallbacks happen only before the stream is returned. */
+    /**
+     * Opens a stream with fallbacks. Nothing reaches the client before the first event, so a stream
+     * that fails retryably before delivering one (cut, timed out, an error event) falls back too.
+     */
     public Future<ChatStream> openStream(ChatRequest r, List<Backend> route, Call call) {
-        return attempt(r, route, 0, call, true).map(o -> (ChatStream) o);
+        return attempt(r, route, 0, call, true).map(o -> new FallbackStream(this, r, route, call, (ChatStream) o));
+    }
+
+    /** The next backends' stream after the one at {@code call.backend} failed before its first event; fails when none is left. */
+    Future<ChatStream> next(ChatRequest r, List<Backend> route, Call call, BackendException e) {
+        int i = route.indexOf(call.backend);
+        if (!e.retryable() || i < 0 || i + 1 >= route.size()) {
+            return Future.failedFuture(e);
+        }
+        call.upstreamNanos += call.stream == null ? 0 : call.stream.upstreamNanos();
+        call.stream = null;
+        LOG.log(Level.FINE, () -> "request " + call.requestId + ": stream of " + route.get(i).name() + " failed before its first event ("
+                + e.type().label() + "), trying " + route.get(i + 1).name());
+        return attempt(r, route, i + 1, call, true).map(o -> (ChatStream) o);
     }
 
     private Future<Object> attempt(ChatRequest r, List<Backend> route, int i, Call call, boolean stream) {
@@ -99,12 +115,13 @@ public final class Gateway {
     /**
      * Records the call once. Tokens come from {@code usage} when the backend reported it; otherwise,
      * when any output was produced, they are estimated (input from the prompt's characters, output
-     * from the streamed chunks or the response's characters) and marked as estimated; a call that
+     * from the streamed chunks and produced characters, see {@link Tokens#estimateOutput}) and marked as estimated; a call that
      * produced nothing has no tokens.
      *
      * @param error {@code null} for success
-     * @param streamedChunks content chunks forwarded (streams), 0 otherwise
-     * @param ttftNanos nanoseconds from the start to the first content chunk, or -1
+     * @param streamedChunks chunks that produced text of any kind (streams), 0 otherwise
+     * @param responseChars characters of everything produced (content, reasoning, tool calls)
+     * @param ttftNanos nanoseconds from the start to the first produced token of any kind, or -1
      * @return the recorded call, or {@code null} if it had been recorded already
      */
     public LlmCall record(Call call, ChatRequest r, ErrorType error, Usage usage, long streamedChunks,
@@ -123,7 +140,7 @@ public final class Gateway {
             cached = usage.cachedTokens();
         } else if (error == null || streamedChunks > 0 || responseChars > 0) {
             in = Tokens.estimateFromChars(r.promptText().length());
-            out = r.stream() ? streamedChunks : Tokens.estimateFromChars(responseChars);
+            out = Tokens.estimateOutput(streamedChunks, responseChars);
             estimated = true;
         } else {
             in = 0;

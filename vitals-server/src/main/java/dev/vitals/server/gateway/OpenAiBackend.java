@@ -19,20 +19,26 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.logging.Logger;
 
 /**
  * Any OpenAI-compatible upstream (OpenAI, vLLM, Ollama, llama.cpp server, LM Studio, ...), through
  * Vert.x's pooled non-blocking HTTP client. Non-streaming answers are passed through byte for byte;
- * streams are passed through event by event as they arrive. For streams the upstream is always asked
- * for usage ({@code stream_options.include_usage}); the gateway hides that extra chunk from clients
- * that did not ask for it.
+ * streams are passed through event by event as they arrive. Both are checked: a body that is not a
+ * chat completion, or a stream event that is not a chunk or is an {@code error} event, fails the call
+ * (never a malformed 200). For streams the upstream is asked for usage ({@code stream_options.include_usage},
+ * unless the backend's {@code streamUsage} is off); the gateway hides that extra chunk from clients that
+ * did not ask for it. An upstream that rejects {@code stream_options} (a 400/422 naming it) is asked once
+ * more without it, and never again while this backend lives; its streams then count as estimated.
  *
  * <p>The API key is read once at start-up from an environment variable or a file and is only ever
  * written into the upstream's {@code Authorization} header: never logged, echoed or exported.
  */
 public final class OpenAiBackend implements Backend {
     private static final int MAX_SSE_EVENT_BYTES = 4 * 1024 * 1024;
+    private static final Logger LOG = Logger.getLogger(OpenAiBackend.class.getName());
 
     private final Vertx vertx;
     private final VitalsConfig.Backend cfg;
@@ -42,6 +48,8 @@ public final class OpenAiBackend implements Backend {
     private final String provider;
     private final RequestOptions completeTemplate;
     private final RequestOptions streamTemplate;
+    /** Set once the upstream rejected {@code stream_options}; read and written on event loops. */
+    private volatile boolean streamOptionsRejected;
 
     public OpenAiBackend(Vertx vertx, VitalsConfig.Backend cfg, Map<String, String> env) {
         this.vertx = vertx;
@@ -166,7 +174,19 @@ public final class OpenAiBackend implements Backend {
         if (!r.json) {
             throw new BackendException(ErrorType.BAD_RESPONSE, "upstream answered 200 with a body that is not a JSON object");
         }
-        return new Completion(buf, r.content == null ? "" : r.content, r.usage(), r.finishReason);
+        if (r.error != null) {
+            throw upstreamError(r);
+        }
+        if (r.bad != null || !r.hasChoices) {
+            throw new BackendException(ErrorType.BAD_RESPONSE, "upstream answered 200 with a body that is not a chat completion ("
+                    + (r.bad != null ? r.bad : "no choices") + ")");
+        }
+        return new Completion(buf, r.content == null ? "" : r.content, r.usage(), r.finishReason, r.contentChars);
+    }
+
+    /** The failure for a document with an {@code error} object; its type or code only, never its message. */
+    static BackendException upstreamError(ChunkScanner.Result r) {
+        return new BackendException(r.error, "upstream reported an error" + (r.errorCode == null ? "" : " (" + r.errorCode + ")"));
     }
 
     static BackendException statusError(int status, Buffer body) {
@@ -188,9 +208,18 @@ public final class OpenAiBackend implements Backend {
 
     @Override
     public Future<ChatStream> stream(ChatRequest r) {
-        Buffer body = withUsage(r);
+        boolean askUsage = cfg.streamUsage && !streamOptionsRejected;
+        Buffer plain = r.rawBody() != null ? r.rawBody() : r.body().toBuffer();
+        // only a body to which the gateway itself added stream_options may be retried without it
+        boolean added = askUsage && !r.body().containsKey("stream_options");
         long start = System.nanoTime();
         Promise<ChatStream> p = Promise.promise();
+        send(askUsage ? withUsage(r) : plain, start, p, added ? plain : null);
+        return p.future();
+    }
+
+    /** Sends one stream request; {@code withoutOptions}, when not null, is sent once if the upstream rejects stream_options. */
+    private void send(Buffer body, long start, Promise<ChatStream> p, Buffer withoutOptions) {
         client.request(options(true)).compose(req -> req.send(body).map(resp -> {
             resp.pause();
             return resp;
@@ -201,13 +230,38 @@ public final class OpenAiBackend implements Backend {
             }
             HttpClientResponse resp = ar.result();
             if (resp.statusCode() != 200) {
-                body(resp).onComplete(b -> p.fail(statusError(resp.statusCode(), b.succeeded() ? b.result() : null)));
+                int status = resp.statusCode();
+                body(resp).onComplete(b -> {
+                    Buffer err = b.succeeded() ? b.result() : null;
+                    if (withoutOptions != null && rejectsStreamOptions(status, err)) {
+                        Promise<ChatStream> retry = Promise.promise();
+                        send(withoutOptions, start, retry, null);
+                        retry.future().onComplete(rr -> {
+                            if (rr.succeeded() && !streamOptionsRejected) {
+                                streamOptionsRejected = true;
+                                LOG.info(() -> "backend '" + cfg.name + "' rejects stream_options: its streams are sent"
+                                        + " without it from now on, and their tokens are estimated when it reports no usage");
+                            }
+                            p.handle(rr);
+                        });
+                        return;
+                    }
+                    p.fail(statusError(status, err));
+                });
                 resp.resume();
                 return;
             }
             p.complete(new UpstreamStream(vertx, cfg.readTimeoutMs, resp, start));
         });
-        return p.future();
+    }
+
+    /** A 400/422 whose body names {@code stream_options} (or {@code include_usage}): the upstream does not know the field. */
+    static boolean rejectsStreamOptions(int status, Buffer body) {
+        if ((status != 400 && status != 422) || body == null) {
+            return false;
+        }
+        String s = body.toString().toLowerCase(Locale.ROOT);
+        return s.contains("stream_options") || s.contains("include_usage");
     }
 
     private static final byte[] INCLUDE_USAGE = ",\"stream_options\":{\"include_usage\":true}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -252,6 +306,8 @@ public final class OpenAiBackend implements Backend {
         private final long start;
         private final ChunkScanner.Incremental scanner = new ChunkScanner.Incremental();
         private ReadTimeout readTimeout;
+        /** Whether an event reported a finish reason: the answer is complete even if [DONE] never comes. */
+        private boolean finished;
         private long endNanos;
         private boolean done;
         private boolean cancelled;
@@ -276,7 +332,10 @@ public final class OpenAiBackend implements Backend {
                     sink.end();
                     return;
                 }
-                sink.event(event(raw, rawOff, rawLen, data, off, len));
+                StreamEvent e = event(raw, rawOff, rawLen, data, off, len, sink);
+                if (e != null) {
+                    sink.event(e);
+                }
             });
             readTimeout = new ReadTimeout(vertx, readTimeoutMs, () -> fail(sink, ReadTimeout.exception(readTimeoutMs)));
             resp.handler(buf -> {
@@ -294,14 +353,25 @@ public final class OpenAiBackend implements Backend {
                     sink.flush();
                 }
             });
-            resp.exceptionHandler(t -> fail(sink, BackendException.of(t)));
-            resp.endHandler(v -> {
-                readTimeout.stop();
-                if (!done) {
-                    fail(sink, new BackendException(ErrorType.CONNECTION, "upstream stream ended before [DONE]"));
-                }
-            });
+            resp.exceptionHandler(t -> endEarly(sink, BackendException.of(t)));
+            resp.endHandler(v -> endEarly(sink,
+                    new BackendException(ErrorType.CONNECTION, "upstream stream ended before a finish reason or [DONE]")));
             resp.resume();
+        }
+
+        /** The upstream ended or closed before [DONE]: a success when a finish reason came (some servers skip [DONE]). */
+        private void endEarly(StreamSink sink, BackendException e) {
+            if (done || cancelled) {
+                return;
+            }
+            if (finished) {
+                done = true;
+                readTimeout.stop();
+                endNanos = System.nanoTime();
+                sink.end();
+            } else {
+                fail(sink, e);
+            }
         }
 
         private static boolean isDone(byte[] d, int off, int len) {
@@ -324,10 +394,20 @@ public final class OpenAiBackend implements Backend {
             resp.request().reset();
         }
 
-        private StreamEvent event(byte[] raw, int rawOff, int rawLen, byte[] data, int off, int len) {
+        /** The event, or {@code null} after failing the stream for a malformed or error event. */
+        private StreamEvent event(byte[] raw, int rawOff, int rawLen, byte[] data, int off, int len, StreamSink sink) {
             ChunkScanner.Result r = scanner.scan(data, off, len);
-            if (!r.json) {
-                return new StreamEvent(raw, rawOff, rawLen, 0, false, null, false, null);
+            if (!r.json || r.bad != null) {
+                fail(sink, new BackendException(ErrorType.BAD_RESPONSE, "upstream sent a stream event that is not a chat completion chunk ("
+                        + (r.json ? r.bad : "not a JSON object") + ")"));
+                return null;
+            }
+            if (r.error != null) {
+                fail(sink, upstreamError(r));
+                return null;
+            }
+            if (r.finishReason != null) {
+                finished = true;
             }
             Usage usage = r.usage();
             return new StreamEvent(raw, rawOff, rawLen, r.contentChars, r.hasContent, usage, usage != null && r.emptyChoices,

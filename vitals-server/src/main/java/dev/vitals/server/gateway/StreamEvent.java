@@ -8,8 +8,8 @@ import io.vertx.core.buffer.Buffer;
  * @param raw holds the bytes to forward ({@code data: {...}\n\n}, unchanged JSON) at {@code rawOff}; not to be changed
  * @param rawOff where they start
  * @param rawLen how many there are
- * @param contentChars characters of assistant text in this chunk
- * @param hasContent whether the chunk carries assistant text (one chunk is counted as one token when usage is missing)
+ * @param contentChars characters the model produced in this chunk: content, refusal, reasoning, tool-call names and arguments
+ * @param hasContent whether the chunk carries produced text of any kind (the first such chunk is the first token)
  * @param usage the usage this chunk reports, or {@code null}
  * @param usageOnly whether this is the extra usage chunk ({@code choices} empty) that only clients asking for it see
  * @param finishReason the finish reason this chunk reports, or {@code null}

@@ -91,7 +91,7 @@ final class ChatHandler {
                 if (ar.succeeded()) {
                     Completion c = ar.result();
                     call.finishReason(c.finishReason());
-                    var recorded = gateway.record(call, r, null, c.usage(), 0, c.text().length(), -1);
+                    var recorded = gateway.record(call, r, null, c.usage(), 0, c.producedChars(), -1);
                     JsonObject body = new JsonObject()
                             .put("status", "success")
                             .put("response", c.text())
@@ -125,8 +125,9 @@ final class ChatHandler {
             call.onRecorded(c -> customLabels.record(c, labels));
         }
         call.onRecorded(c -> drift.observe(c, r.promptText(), r.messageCount(), call.finishReason()));
+        // recorded when the call ends, but time to value counts from its start (the README says so)
         call.onRecorded(c -> business.recordRequest(BusinessRequest.builder(call.requestId())
-                .user(user).session(session).model(r.model()).variant(variant).build()));
+                .user(user).session(session).model(r.model()).variant(variant).startedAt(call.startNanos()).build()));
         return call;
     }
 
@@ -138,10 +139,10 @@ final class ChatHandler {
                 Completion c = ar.result();
                 call.finishReason(c.finishReason());
                 if (resp.closed()) {
-                    gateway.record(call, r, ErrorType.CLIENT_DISCONNECT, c.usage(), 0, c.text().length(), -1);
+                    gateway.record(call, r, ErrorType.CLIENT_DISCONNECT, c.usage(), 0, c.producedChars(), -1);
                     return;
                 }
-                gateway.record(call, r, null, c.usage(), 0, c.text().length(), -1);
+                gateway.record(call, r, null, c.usage(), 0, c.producedChars(), -1);
                 resp.putHeader(OVERHEAD_HEADER, overhead(call)).putHeader("content-type", "application/json").end(c.body());
             } else {
                 fail(rc, r, call, BackendException.of(ar.cause()));
@@ -260,12 +261,19 @@ final class ChatHandler {
                     }
                     st.finished = true;
                     BackendException e = BackendException.of(err);
+                    if (!resp.headWritten()) {
+                        // nothing reached the client yet: a plain HTTP error, not a 200 stream holding one
+                        resp.setChunked(false);
+                        resp.headers().remove("content-type").remove("cache-control");
+                        fail(rc, r, call, e);
+                        return;
+                    }
                     gateway.record(call, r, e.type(), st.usage, st.chunks, st.chars, st.ttft);
-                    // the head is sent: tell the client in-band, then end the stream
+                    // the head is sent: tell the client in-band, then end the stream as every stream ends
                     JsonObject body = HttpErrors.body(errorKind(e), e.type().label(), e.getMessage());
                     body.remove("status");
                     body.remove("message");
-                    resp.end(Buffer.buffer("data: ").appendBuffer(body.toBuffer()).appendString("\n\n"));
+                    resp.end(Buffer.buffer("data: ").appendBuffer(body.toBuffer()).appendString("\n\n").appendBuffer(DONE));
                 }
             });
         });

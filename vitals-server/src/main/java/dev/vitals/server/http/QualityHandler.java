@@ -43,7 +43,8 @@ final class QualityHandler {
         }
         rc.vertx().executeBlocking(() -> quality.evaluations(body), false).onComplete(ar -> {
             if (ar.succeeded()) {
-                Routes.json(rc, new JsonObject().put("status", "ok").put("applied", ar.result()));
+                Routes.json(rc, new JsonObject().put("status", "ok").put("applied", ar.result().applied())
+                        .put("late", ar.result().late()));
             } else {
                 fail(rc, ar.cause());
             }

@@ -72,7 +72,7 @@ public final class GrafanaDashboard {
         p.add(new DashboardPanel(op, "Anomaly detector z-scores", "timeseries", "short",
                 "Vitals' in-process anomaly detector: z-score per model and signal.",
                 List.of(t("max by (model, signal) (vitals_anomaly_zscore{model=~\"$model\"})", "{{model}} {{signal}}")),
-                "vitals_anomaly_*"));
+                null));
 
         String cost = "Cost";
         p.add(new DashboardPanel(cost, "Cost per hour", "timeseries", "currencyUSD", "USD per hour at the current spend rate.",
@@ -93,19 +93,19 @@ public final class GrafanaDashboard {
         String quality = "Model quality";
         p.add(new DashboardPanel(quality, "Accuracy", "timeseries", "percentunit", "Evaluated accuracy per model and window.",
                 List.of(t("avg by (model, window) (vitals_quality_accuracy{model=~\"$model\"})", "{{model}} {{window}}")),
-                "vitals_quality_*"));
+                null));
         p.add(new DashboardPanel(quality, "Accuracy drop vs 1-week average", "timeseries", "percentunit",
                 "1-week average minus 1-hour accuracy (VitalsQualityDrop pages beyond the configured drop).",
                 List.of(t(ModelHealthRules.ACCURACY_1W + "{model=~\"$model\"} - " + ModelHealthRules.ACCURACY
-                        + "{model=~\"$model\"}", "{{model}}")), "vitals_quality_*"));
+                        + "{model=~\"$model\"}", "{{model}}")), null));
 
         String drift = "Drift";
         p.add(new DashboardPanel(drift, "Drift score", "timeseries", "short", "Drift test statistic per feature and test.",
                 List.of(t("max by (model, feature, test) (vitals_drift_score{model=~\"$model\"})", "{{model}} {{feature}} {{test}}")),
-                "vitals_drift_*"));
+                null));
         p.add(new DashboardPanel(drift, "Features drifting", "stat", "short", "Number of features flagged as drifting.",
                 List.of(t("sum by (model) (max by (model, feature) (vitals_drift_detected{model=~\"$model\"}))", "{{model}}")),
-                "vitals_drift_*"));
+                null));
 
         String business = "Business";
         p.add(new DashboardPanel(business, "Successful calls in range", "stat", "short",
@@ -127,7 +127,7 @@ public final class GrafanaDashboard {
         p.add(new DashboardPanel(system, "GPU utilization", "timeseries", "percentunit",
                 "Utilization of each NVIDIA GPU on the hosts (nvidia-smi).",
                 List.of(t("vitals_gpu_utilization_ratio{instance=~\"$instance\"}", "{{name}} {{index}} {{instance}}")),
-                "vitals_gpu_*"));
+                null));
         return p;
     }
 
@@ -215,9 +215,6 @@ public final class GrafanaDashboard {
     private static void panel(ObjectNode n, DashboardPanel p, int id, int x, int y) {
         datasource(n);
         String desc = p.description();
-        if (p.needs() != null) {
-            desc += " Needs " + p.needs() + " metrics, which a later Vitals release exports; empty until then.";
-        }
         n.put("description", desc);
         ObjectNode fieldConfig = n.putObject("fieldConfig");
         ObjectNode defaults = fieldConfig.putObject("defaults");

@@ -13,6 +13,9 @@ final class ModelHealthRules {
     static final String ACCURACY = "model:vitals_quality_accuracy_1h:avg";
     static final String ACCURACY_1W = "model:vitals_quality_accuracy_1h:avg_over_time_1w";
 
+    /** Values both drift windows need before the alert may fire: the server's default {@code drift.minCount}. */
+    static final int DRIFT_MIN_SAMPLES = 30;
+
     private ModelHealthRules() {
     }
 
@@ -31,8 +34,10 @@ final class ModelHealthRules {
                 .runbook("Check what changed for {{ $labels.model }}: model version or provider snapshot, prompt template,"
                         + " retrieval index; look at vitals_drift_detected for the same model, and roll back the last change first.")
                 .build());
+        qualityFamilies(p, r);
         r.add(Rule.alert("VitalsDriftDetected")
-                .expr("max by (model, feature) (vitals_drift_detected) == 1")
+                .expr("max by (model, feature) (vitals_drift_detected) == 1 and on (model, feature) "
+                        + "min by (model, feature) (vitals_drift_samples) >= " + DRIFT_MIN_SAMPLES)
                 .forDuration("30m").severity("ticket").label("category", "drift")
                 .summary("Input drift on {{ $labels.feature }} of {{ $labels.model }}")
                 .description("Vitals' drift tests have flagged feature {{ $labels.feature }} of {{ $labels.model }} for 30 minutes;"
@@ -50,5 +55,63 @@ final class ModelHealthRules {
                         + " and look for the change that started it (deploy, traffic source, provider incident).")
                 .build());
         return new RuleGroup("vitals-model-health", r);
+    }
+
+    /** {@code model:vitals_quality_<m>_1h:avg} and its 1-week average, by model (and score name for score means). */
+    private static String[] recordPair(List<Rule> r, String metric, String by) {
+        String h = "model:vitals_quality_" + metric + "_1h:avg";
+        String w = "model:vitals_quality_" + metric + "_1h:avg_over_time_1w";
+        r.add(Rule.record(h, "avg by (" + by + ") (vitals_quality_" + metric + "{window=\"1h\"})"));
+        r.add(Rule.record(w, "avg_over_time(" + h + "[1w])"));
+        return new String[] {h, w};
+    }
+
+    /**
+     * Quality drops beyond accuracy, one alert per family: classification (macro F1, ROC AUC: points below the
+     * weekly average), regression (R² points below it, or RMSE relatively above it) and LLM scores (hallucination
+     * and safety-flag rates points above it, or a score's mean relatively below it; scores are taken as higher is
+     * better). Each fires after 30 minutes; the value is how far the worst metric moved.
+     */
+    private static void qualityFamilies(RulesParams p, List<Rule> r) {
+        String drop = Promql.num(p.qualityDrop());
+        String up = Promql.num(1 + p.qualityDrop());
+        String down = Promql.num(1 - p.qualityDrop());
+        String points = Promql.percent(p.qualityDrop());
+        String[] f1 = recordPair(r, "f1_macro", "model");
+        String[] auc = recordPair(r, "roc_auc", "model");
+        String[] r2 = recordPair(r, "r2", "model");
+        String[] rmse = recordPair(r, "rmse", "model");
+        String[] hall = recordPair(r, "hallucination_rate", "model");
+        String[] safety = recordPair(r, "safety_flag_rate", "model");
+        String[] score = recordPair(r, "score_mean", "model, name");
+        r.add(Rule.alert("VitalsClassificationQualityDrop")
+                .expr("(" + f1[1] + " - " + f1[0] + " > " + drop + ") or (" + auc[1] + " - " + auc[0] + " > " + drop + ")")
+                .forDuration("30m").severity("page").label("category", "quality")
+                .summary("Macro F1 or ROC AUC of {{ $labels.model }} dropped {{ $value | humanizePercentage }} below its weekly average")
+                .description("The 1-hour macro F1 or ROC AUC of {{ $labels.model }} is {{ $value | humanizePercentage }} (percentage"
+                        + " points) below its 1-week average for 30 minutes (alerts beyond " + points + " points).")
+                .runbook("Look at the per-class report (GET /v1/quality?model={{ $labels.model }}): one class collapsing points at"
+                        + " new inputs (vitals_drift_detected), all of them at the model or prompt; roll back the last change first.")
+                .build());
+        r.add(Rule.alert("VitalsRegressionQualityDrop")
+                .expr("(" + r2[1] + " - " + r2[0] + " > " + drop + ") or (" + rmse[0] + " / " + rmse[1] + " > " + up + ")")
+                .forDuration("30m").severity("page").label("category", "quality")
+                .summary("Regression quality of {{ $labels.model }} dropped (R² drop or RMSE ratio: {{ $value | printf \"%.3f\" }})")
+                .description("The 1-hour R² of {{ $labels.model }} is more than " + points + " points below its 1-week average,"
+                        + " or its RMSE more than " + points + "% above it, for 30 minutes; the value is the R² drop or the RMSE ratio.")
+                .runbook("Compare vitals_quality_rmse and vitals_quality_mae of {{ $labels.model }} with last week's; check"
+                        + " vitals_drift_detected for shifted inputs and whether the actuals feed changed units or delay.")
+                .build());
+        r.add(Rule.alert("VitalsLlmQualityDrop")
+                .expr("(" + hall[0] + " - " + hall[1] + " > " + drop + ") or (" + safety[0] + " - " + safety[1] + " > " + drop
+                        + ") or (" + score[0] + " < " + down + " * " + score[1] + ")")
+                .forDuration("30m").severity("page").label("category", "quality")
+                .summary("LLM quality of {{ $labels.model }} dropped{{ if $labels.name }} (score {{ $labels.name }}){{ end }}")
+                .description("For 30 minutes the 1-hour hallucination or safety-flag rate of {{ $labels.model }} is more than "
+                        + points + " points above its 1-week average, or a score's mean more than " + points + "% below it"
+                        + " (value {{ $value | printf \"%.3f\" }}).")
+                .runbook("Open GET /v1/quality?model={{ $labels.model }} for the scores and their sources; read a sample of"
+                        + " recent low-scored answers, check the prompt template and model version, and roll back the last change first.")
+                .build());
     }
 }

@@ -258,6 +258,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anomalyFloorDriftMinimumAndStreamUsageAreReadAndChecked() throws IOException {
+        VitalsConfig c = loadYaml("anomalies:\n  relativeFloor: 0.25\ndrift:\n  minCount: 100\n"
+                + "backends:\n  - name: up\n    type: openai\n    baseUrl: http://127.0.0.1:9/v1\n    models: [m]\n"
+                + "    streamUsage: false\n");
+        assertThat(c.anomalies.relativeFloor).isEqualTo(0.25);
+        assertThat(c.drift.minCount).isEqualTo(100);
+        assertThat(c.backends.get(0).streamUsage).isFalse();
+        VitalsConfig d = loadYaml("");
+        assertThat(d.anomalies.relativeFloor).isEqualTo(0.1);
+        assertThat(d.drift.minCount).isEqualTo(30);
+        failsYaml("anomalies:\n  relativeFloor: -0.1\n").hasMessage("anomalies.relativeFloor must be in [0, 10], got -0.1");
+        failsYaml("anomalies:\n  relativeFloor: 11\n").hasMessage("anomalies.relativeFloor must be in [0, 10], got 11.0");
+        failsYaml("drift:\n  minCount: 0\n").hasMessage("drift.minCount must be between 1 and 1000000, got 0");
+        failsYaml("drift:\n  minCount: many\n").hasMessageContaining("bad value at 'drift.minCount'");
+        failsYaml("backends:\n  - name: a\n    streamUsage: maybe\n").hasMessageContaining("bad value at 'backends[0].streamUsage'");
+    }
+
+    @Test
     void nullForANumberFails() throws IOException {
         failsYaml("server:\n  port: null\n").hasMessageContaining("bad value at 'server.port'");
     }
