@@ -4,7 +4,7 @@ import dev.vitals.gpu.GpuMetrics;
 import dev.vitals.llm.CallListener;
 import dev.vitals.llm.LlmCall;
 import dev.vitals.server.config.VitalsConfig;
-import dev.vitals.store.StateStore;
+import dev.vitals.server.store.StateStore;
 import dev.vitals.system.SystemMetrics;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;

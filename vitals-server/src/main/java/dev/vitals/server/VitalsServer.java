@@ -13,9 +13,8 @@ import dev.vitals.server.gateway.SimulatedBackend;
 import dev.vitals.server.auth.ApiKeys;
 import dev.vitals.server.http.AdminHandler;
 import dev.vitals.server.http.AuthHandler;
-import dev.vitals.store.PostgresStateStore;
-import dev.vitals.store.SqliteStateStore;
-import dev.vitals.store.StateStore;
+import dev.vitals.server.store.JdbcStateStore;
+import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.vertx.core.net.JksOptions;
@@ -152,11 +151,11 @@ public final class VitalsServer {
     /** The configured state store: the shared PostgreSQL database when {@code store.jdbcUrl} is set, else the SQLite file. */
     static StateStore openStore(VitalsConfig.Store cfg) {
         if (cfg.jdbcUrl != null) {
-            StateStore s = PostgresStateStore.open(cfg.jdbcUrl, cfg.user, cfg.password, cfg.maxPoolSize);
+            StateStore s = JdbcStateStore.postgres(cfg.jdbcUrl, cfg.user, cfg.password, cfg.maxPoolSize);
             LOG.info("state store: PostgreSQL " + cfg.jdbcUrl + " (schema version " + s.schemaVersion() + ")");
             return s;
         }
-        return SqliteStateStore.open(Path.of(cfg.path));
+        return JdbcStateStore.sqlite(Path.of(cfg.path));
     }
 
     /** Builds and starts a server; fails on configuration errors or when a port cannot be bound. */

@@ -245,8 +245,8 @@ class QualityFeedbackTest {
         // a call from 30 hours ago, as an earlier server run would have left it in the store
         Path store = dir.resolve("late.db");
         long old = System.currentTimeMillis() - 30 * 3_600_000L;
-        try (dev.vitals.store.SqliteStateStore s = dev.vitals.store.SqliteStateStore.open(store)) {
-            s.insertCalls(List.of(new dev.vitals.store.CallRow("old-call-1", MODEL, old, null, Double.NaN)));
+        try (dev.vitals.server.store.JdbcStateStore s = dev.vitals.server.store.JdbcStateStore.sqlite(store)) {
+            s.insertCalls(List.of(new dev.vitals.server.store.CallRow("old-call-1", MODEL, old, null, Double.NaN)));
         }
         try (ServerFixture f = ServerFixture.start(cfg -> {
             QualityHttp.fast(cfg);

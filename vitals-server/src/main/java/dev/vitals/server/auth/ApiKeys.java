@@ -2,8 +2,8 @@ package dev.vitals.server.auth;
 
 import dev.vitals.server.config.ConfigException;
 import dev.vitals.server.config.VitalsConfig;
-import dev.vitals.store.ApiKeyRecord;
-import dev.vitals.store.StateStore;
+import dev.vitals.server.store.ApiKeyRecord;
+import dev.vitals.server.store.StateStore;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.vitals.store;
+package dev.vitals.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,7 +43,7 @@ class PostgresStateStoreContractTest extends StateStoreContract {
 
     @Override
     StateStore open() {
-        return PostgresStateStore.open(url, "postgres", null, 4);
+        return JdbcStateStore.postgres(url, "postgres", null, 4);
     }
 
     @Test
@@ -51,12 +51,12 @@ class PostgresStateStoreContractTest extends StateStoreContract {
         String fresh = pg.createDatabase();
         ExecutorService ex = Executors.newFixedThreadPool(4);
         try {
-            List<Future<PostgresStateStore>> fs = new ArrayList<>();
+            List<Future<JdbcStateStore>> fs = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                fs.add(ex.submit(() -> PostgresStateStore.open(fresh, "postgres", null, 2)));
+                fs.add(ex.submit(() -> JdbcStateStore.postgres(fresh, "postgres", null, 2)));
             }
-            for (Future<PostgresStateStore> f : fs) {
-                try (PostgresStateStore s = f.get()) {
+            for (Future<JdbcStateStore> f : fs) {
+                try (JdbcStateStore s = f.get()) {
                     assertThat(s.schemaVersion()).isEqualTo(3);
                 }
             }
@@ -82,7 +82,7 @@ class PostgresStateStoreContractTest extends StateStoreContract {
 
     @Test
     void anUnreachableDatabaseFailsWithTheUrlAndNoPassword() {
-        assertThatThrownBy(() -> PostgresStateStore.open("jdbc:postgresql://127.0.0.1:" + pg.port() + "/no_such_db",
+        assertThatThrownBy(() -> JdbcStateStore.postgres("jdbc:postgresql://127.0.0.1:" + pg.port() + "/no_such_db",
                 "postgres", "s3cret-pw", 1))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no_such_db")

@@ -1,11 +1,11 @@
-package dev.vitals.store;
+package dev.vitals.server.store;
 
 import java.util.List;
 import java.util.Map;
 
 /**
  * Durable state of a Vitals server, behind a small interface so that an embedded SQLite database
- * (the default, {@link SqliteStateStore}) or a shared database can serve it. Every method blocks:
+ * (the default, {@link JdbcStateStore#sqlite}) or a shared database can serve it. Every method blocks:
  * servers call them from worker threads, never from an event loop. Implementations are thread-safe.
  */
 public interface StateStore extends AutoCloseable {

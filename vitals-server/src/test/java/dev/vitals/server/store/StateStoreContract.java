@@ -1,4 +1,4 @@
-package dev.vitals.store;
+package dev.vitals.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,7 +40,7 @@ abstract class StateStoreContract {
 
     @Test
     void schemaVersionIsTheNumberOfMigrationsAndReopeningKeepsDataAndVersion() {
-        assertThat(store.schemaVersion()).isEqualTo(SqliteStateStore.MIGRATIONS.size()).isEqualTo(3);
+        assertThat(store.schemaVersion()).isEqualTo(JdbcStateStore.MIGRATIONS.size()).isEqualTo(3);
         store.putBlob("x", new byte[] {1, 2, 3});
         store.upsertApiKey(key("k1", "alpha", Double.NaN, 1));
         store.close();
