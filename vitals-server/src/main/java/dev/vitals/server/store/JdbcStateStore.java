@@ -31,7 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class JdbcStateStore implements StateStore {
     /** Migration scripts in order, the same names in each dialect's folder; append only, never edit a released one. */
-    static final List<String> MIGRATIONS = List.of("V1__api_keys.sql", "V2__blobs.sql", "V3__calls_feedback.sql");
+    static final List<String> MIGRATIONS = List.of("V1__api_keys.sql", "V2__blobs.sql", "V3__calls_feedback.sql",
+            "V4__journal_spend_pending.sql");
     /** Same key as any Vitals: {@code pg_advisory_xact_lock} serializes concurrent migrations. */
     private static final long MIGRATION_LOCK = 0x5649_5441_4C53L; // "VITALS"
     private static final long SIZE_REFRESH_MS = 30_000;
@@ -264,7 +265,10 @@ public final class JdbcStateStore implements StateStore {
         return withConnection("cannot read API keys", c -> {
             List<ApiKeyRecord> out = new ArrayList<>();
             try (Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT " + StoreRows.API_KEY_COLUMNS + " FROM api_keys ORDER BY created_at_ms, id")) {
+                 // spent: what older versions kept on the key plus every replica's spend row
+                 ResultSet rs = st.executeQuery("SELECT " + StoreRows.API_KEY_COLUMNS.replace("spent_usd", "spent_usd + COALESCE((SELECT "
+                         + "SUM(s.usd) FROM spend s WHERE s.scope = 'key' AND s.name = api_keys.id), 0)")
+                         + " FROM api_keys ORDER BY created_at_ms, id")) {
                 while (rs.next()) {
                     out.add(StoreRows.apiKey(rs));
                 }
@@ -369,7 +373,12 @@ public final class JdbcStateStore implements StateStore {
                  PreparedStatement b = c.prepareStatement("DELETE FROM feedback WHERE ts_ms < ?")) {
                 a.setLong(1, millis);
                 b.setLong(1, millis);
-                return a.executeUpdate() + b.executeUpdate();
+                int n = a.executeUpdate() + b.executeUpdate();
+                try (PreparedStatement p = c.prepareStatement("DELETE FROM pending_joins WHERE state = ? AND expires_at_ms < ?")) {
+                    p.setString(1, PendingJoin.EXPIRED);
+                    p.setLong(2, millis);
+                    return n + p.executeUpdate();
+                }
             }
         });
     }
@@ -449,6 +458,58 @@ public final class JdbcStateStore implements StateStore {
         } catch (IllegalStateException e) {
             // a gauge: keep the last value
         }
+    }
+
+    @Override
+    public <T> T transaction(TxWork<T> work) {
+        return inTransaction("cannot write to the state store", c -> work.run(DurableRows.tx(c)));
+    }
+
+    @Override
+    public void sync() {
+        if (dialect == Dialect.SQLITE) {
+            // with synchronous=NORMAL a WAL commit is written, not synced; a checkpoint syncs the WAL first
+            withConnection("cannot sync the state store", c -> {
+                try (Statement st = c.createStatement()) {
+                    return st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+                }
+            });
+        }
+    }
+
+    @Override
+    public List<JournalEntry> journal(String replica, java.util.Collection<String> kinds, long afterSeq, int limit) {
+        return withConnection("cannot read the journal", c -> DurableRows.journal(c, replica, kinds, afterSeq, limit));
+    }
+
+    @Override
+    public int pruneJournal(String replica, java.util.Collection<String> kinds, long uptoSeq) {
+        return withConnection("cannot prune the journal", c -> DurableRows.pruneJournal(c, replica, kinds, uptoSeq));
+    }
+
+    @Override
+    public Map<String, Double> spendTotals(String scope, String period) {
+        return withConnection("cannot read spend", c -> DurableRows.spendTotals(c, scope, period));
+    }
+
+    @Override
+    public PendingJoin findPending(String kind, String itemId) {
+        return withConnection("cannot read pending items", c -> DurableRows.findPending(c, kind, itemId));
+    }
+
+    @Override
+    public List<PendingJoin> joinable(String kind, String table, String column, int limit) {
+        return withConnection("cannot read pending items", c -> DurableRows.joinable(c, kind, table, column, limit));
+    }
+
+    @Override
+    public int expirePending(String kind, long nowMillis) {
+        return withConnection("cannot expire pending items", c -> DurableRows.expirePending(c, kind, nowMillis));
+    }
+
+    @Override
+    public Map<String, Long> pendingCounts(String kind) {
+        return withConnection("cannot count pending items", c -> DurableRows.pendingCounts(c, kind));
     }
 
     @Override
