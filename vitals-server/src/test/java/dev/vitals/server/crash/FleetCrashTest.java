@@ -89,9 +89,16 @@ class FleetCrashTest {
                 HttpResponse<String> k = send(replicas.get(0).port(), "POST", "/admin/keys", new JsonObject().put("name", "fleet").encode(), ADMIN);
                 assertThat(k.statusCode()).as(k.body()).isEqualTo(201);
                 String key = new JsonObject(k.body()).getString("key");
-                Thread.sleep(2_500); // auth.reloadSeconds: the key reaches the other replicas
+                for (int i = 0; i < 3; i++) { // auth.reloadSeconds: the key reaches the other replicas
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    while (send(replicas.get(i).port(), "GET", "/v1/feedback?feedback_id=none", null, key).statusCode() == 401
+                            && System.nanoTime() < deadline) {
+                        Thread.sleep(100);
+                    }
+                }
 
                 Map<String, Integer> acked = new ConcurrentHashMap<>();
+                java.util.concurrent.atomic.AtomicIntegerArray served = new java.util.concurrent.atomic.AtomicIntegerArray(3);
                 AtomicBoolean stop = new AtomicBoolean();
                 boolean[] dead = new boolean[3];
                 List<Thread> threads = new ArrayList<>();
@@ -113,6 +120,7 @@ class FleetCrashTest {
                                 if (c.statusCode() != 200) {
                                     continue;
                                 }
+                                served.incrementAndGet(a);
                                 String id = c.headers().firstValue("x-request-id").orElseThrow();
                                 String fid = "fb-" + tn + "-" + n;
                                 HttpResponse<String> f = send(replicas.get(b).port(), "POST", "/v1/feedback", new JsonObject()
@@ -128,7 +136,7 @@ class FleetCrashTest {
                     }));
                 }
                 threads.forEach(Thread::start);
-                Thread.sleep(1_500 + random.nextInt(1_500));
+                Thread.sleep(2_500 + random.nextInt(2_000));
                 dead[1] = true;
                 replicas.get(1).kill(); // SIGKILL r2 mid-traffic
                 Thread.sleep(2_000);
@@ -168,6 +176,7 @@ class FleetCrashTest {
                 // the fleet report on a survivor counts every stored feedback once, the killed replica's included
                 assertThat(fleetCount(replicas.get(0).port(), key)).isEqualTo(stored.size());
                 assertThat(fleetCount(replicas.get(2).port(), key)).isEqualTo(stored.size());
+                assertThat(served.get(1)).as("calls the killed replica served").isPositive();
                 assertThat(spendByReplica.keySet()).as("spend rows per replica").contains("r1", "r2", "r3");
 
                 replicas.set(1, ChildServer.start(config(url, "r2"), env, fast)); // back under its name: replays its journal
@@ -178,8 +187,9 @@ class FleetCrashTest {
                 JsonArray keys = new JsonObject(send(replicas.get(0).port(), "GET", "/admin/keys", null, ADMIN).body()).getJsonArray("keys");
                 assertThat(keys.getJsonObject(0).getDouble("spent_usd")).as("the fleet's spend: the sum of the replicas' rows")
                         .isGreaterThanOrEqualTo(total - 1e-9);
-                System.out.printf("fleet crash: %d feedback acknowledged (%d pending first), %d stored, %d still pending; spend rows %s%n",
-                        acked.size(), acked.values().stream().filter(c -> c == 202).count(), stored.size(), parked.size(), spendByReplica);
+                System.out.printf("fleet crash: calls served per replica %s; %d feedback acknowledged (%d pending first), %d stored, "
+                        + "%d still pending; spend rows %s%n", served, acked.size(), acked.values().stream().filter(c -> c == 202).count(),
+                        stored.size(), parked.size(), spendByReplica);
             } finally {
                 for (int i = 0; i < 3; i++) {
                     if (replicas.get(i) != null) {
