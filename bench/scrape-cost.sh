@@ -3,7 +3,7 @@
 # registers) fed calls for --models distinct models through its gateway, then scraped over loopback
 # HTTP (Prometheus text, gzip, OpenMetrics) and in-process; time (median, min, max) and bytes of each.
 # See BENCHMARKS.md, "Scraping Vitals' own /metrics".
-#   bench/scrape-cost.sh [--models 1000] [--calls-per-model 2] [--scrapes 30] [--warmup 5]
+#   bench/scrape-cost.sh [--models 1000] [--calls-per-model 2] [--scrapes 30] [--warmup 5] [--dump FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # built in the reactor, never installed into ~/.m2: each module writes its classpath to its own target/

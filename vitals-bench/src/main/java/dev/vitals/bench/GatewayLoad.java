@@ -45,6 +45,9 @@ import java.util.logging.Logger;
  * allocation ({@link ProcessStats}).
  */
 public final class GatewayLoad {
+    /** Held, so the level set on it is not lost when the logger is collected. */
+    private static final Logger QUIET = Logger.getLogger("dev.vitals");
+
     /** The three kinds of cell. */
     public enum Mode {
         NON_STREAM("non-stream"), STREAM_ONE_WRITE("stream, one write"), STREAM_PER_EVENT("stream, per event");
@@ -154,7 +157,7 @@ public final class GatewayLoad {
 
     /** Runs every cell the options name against an upstream already running. */
     public static List<Sample> run(Options o, FastUpstream upstream) throws Exception {
-        Logger.getLogger("dev.vitals").setLevel(Level.WARNING);
+        QUIET.setLevel(Level.WARNING);
         GatewayLoad load = new GatewayLoad(o.chunks);
         List<Sample> out = new ArrayList<>();
         List<AutoCloseable> started = new ArrayList<>();

@@ -28,6 +28,10 @@ public final class ProcessStats {
     // "GC(12) Pause Young (Allocation Failure) 136M->3M(494M) 1.234ms", ZGC "52M(10%)->24M(5%)"
     private static final Pattern GC_LINE = Pattern.compile("GC\\(\\d+\\) .*?(\\d+)([KMG])(?:\\(\\d+%\\))?->(\\d+)([KMG])");
 
+    /** This JDK's jstat where it has one (a JRE has not), else the one on the PATH. */
+    private static final String JSTAT = Files.isExecutable(Path.of(System.getProperty("java.home"), "bin", "jstat"))
+            ? Path.of(System.getProperty("java.home"), "bin", "jstat").toString() : "jstat";
+
     private final long pid;
     private final Path gcLog;
     private final double clockTicks;
@@ -121,7 +125,7 @@ public final class ProcessStats {
     /** The used heap of a JVM (S0U + S1U + EU + OU of {@code jstat -gc}), in bytes, or NaN. */
     static double jstatHeapUsed(long pid) {
         try {
-            Process p = new ProcessBuilder("jstat", "-J-Duser.language=en", "-J-Duser.country=US", "-gc", Long.toString(pid)).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(JSTAT, "-J-Duser.language=en", "-J-Duser.country=US", "-gc", Long.toString(pid)).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();

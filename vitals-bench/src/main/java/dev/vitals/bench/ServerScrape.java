@@ -36,6 +36,9 @@ import java.util.logging.Logger;
  * }</pre>
  */
 public final class ServerScrape implements AutoCloseable {
+    /** Held, so the level set on it is not lost when the logger is collected. */
+    private static final Logger QUIET = Logger.getLogger("dev.vitals");
+
     private final Vertx vertx;
     private final FastUpstream upstream;
     private final VitalsServer server;
@@ -48,7 +51,7 @@ public final class ServerScrape implements AutoCloseable {
 
     /** Starts the upstream and a server, and sends {@code callsPerModel} calls for each of {@code models} models. */
     public static ServerScrape start(int models, int callsPerModel) throws Exception {
-        Logger.getLogger("dev.vitals").setLevel(Level.WARNING);
+        QUIET.setLevel(Level.WARNING);
         FastUpstream upstream = FastUpstream.start(0, 5, 0);
         Vertx vertx = Vertx.vertx();
         VitalsConfig cfg = ConfigLoader.load(new ConfigLoader.Overrides(), Map.of());
@@ -201,14 +204,16 @@ public final class ServerScrape implements AutoCloseable {
         int calls = 2;
         int scrapes = 30;
         int warmup = 5;
+        String dump = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--models" -> models = Integer.parseInt(args[++i]);
                 case "--calls-per-model" -> calls = Integer.parseInt(args[++i]);
                 case "--scrapes" -> scrapes = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--dump" -> dump = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use --models N --calls-per-model N --scrapes N --warmup N");
+                        + "; use --models N --calls-per-model N --scrapes N --warmup N [--dump FILE]");
             }
         }
         if (models < 1 || calls < 1 || scrapes < 1 || warmup < 0) {
@@ -220,10 +225,33 @@ public final class ServerScrape implements AutoCloseable {
             long series = text.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
             System.out.printf(Locale.ROOT, "Vitals' own /metrics after %d calls to each of %d models: %,d samples, %,d bytes%n%n",
                     calls, models, series, text.length());
+            if (dump != null) {
+                Files.writeString(java.nio.file.Path.of(dump), text);
+            }
+            System.out.println(families(text));
             System.out.println(s.measure(warmup, scrapes));
         }
         System.out.println("Load average (1, 5, 15 min) at the start: " + before + "; at the end: " + LoadReport.loadAverage());
         System.exit(0);
+    }
+
+    /** The ten families with the most samples, with their share of the scrape. */
+    static String families(String text) {
+        Map<String, long[]> byFamily = new java.util.HashMap<>(); // samples, bytes
+        text.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(l -> {
+            int end = 0;
+            while (end < l.length() && l.charAt(end) != '{' && l.charAt(end) != ' ') {
+                end++;
+            }
+            String name = l.substring(0, end).replaceAll("_(bucket|count|sum|total|created)$", "");
+            long[] v = byFamily.computeIfAbsent(name, k -> new long[2]);
+            v[0]++;
+            v[1] += l.length() + 1;
+        });
+        StringBuilder sb = new StringBuilder("| family (samples of the plain scrape) | samples | bytes |\n|---|---|---|\n");
+        byFamily.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(10)
+                .forEach(e -> sb.append(String.format(Locale.ROOT, "| %s | %,d | %,d |%n", e.getKey(), e.getValue()[0], e.getValue()[1])));
+        return sb.toString();
     }
 
     static final class CountingSink extends OutputStream {

@@ -13,6 +13,8 @@ class ServerScrapeSmokeTest {
             String text = s.text();
             assertThat(text).contains("model_name=\"" + ServerScrape.model(0) + "\"").contains("model_name=\"" + ServerScrape.model(11) + "\"");
             assertThat(text).contains("jvm_memory_used_bytes"); // the server's callbacks, not a synthetic registry
+            assertThat(ServerScrape.families(text)).startsWith("| family (samples of the plain scrape) | samples | bytes |")
+                    .containsPattern("\\| llm_[a-z_]+ \\| [0-9,]+ \\| [0-9,]+ \\|");
             ServerScrape.Scrape plain = s.scrapeHttp(null, null);
             ServerScrape.Scrape gzip = s.scrapeHttp(null, "gzip");
             assertThat(plain.bytes()).isGreaterThan(10_000);
