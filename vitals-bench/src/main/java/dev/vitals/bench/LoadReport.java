@@ -73,6 +73,9 @@ public final class LoadReport {
             }
         }
         sb.append("### Targets (Vitals against the floor of the same round)\n\n");
+        if (rounds < 3) {
+            sb.append("Fewer than 3 rounds: indicative only; issue 23 judges the median of at least 3.\n\n");
+        }
         sb.append("| target | cell | measured | limit | result |\n|---|---|---|---|---|\n");
         for (int c : new int[] {1, 16}) {
             if (Arrays.stream(o.concurrency).noneMatch(x -> x == c)) {

@@ -55,6 +55,9 @@ class LoadReportTest {
         assertThat(report).contains("| added p50 <= the floor's + 0.02 ms | non-stream, c=1 | +0.010 | <= +0.020 ms | met |");
         assertThat(report).contains("| CPU/request <= 1.3× the floor's | non-stream, c=16 | ×1.20 | <= ×1.30 | met |");
         assertThat(report).contains("| allocation/request stated | non-stream, c=1 | Vitals 10.0 KB, floor 2.0 KB | (none) | stated |");
+        assertThat(report).doesNotContain("Fewer than 3 rounds");
+        assertThat(LoadReport.report(samples(0).stream().filter(s -> s.round() < 2).toList(), options()))
+                .contains("Fewer than 3 rounds: indicative only");
     }
 
     @Test
