@@ -15,7 +15,9 @@
 # take about half the CPU for the first minute of load.
 #   bench/gateway-overhead.sh [--requests 20000] [--warmup 5000] [--warmup-seconds 90] [--rounds 3]
 #       [--concurrency 1,16] [--chunks 20] [--chunk-gap-ms 0] [--no-portkey] [--shared]
-# Extra JVM options for both Java gateways (e.g. a collector): VITALS_JAVA_OPTS.
+# Extra JVM options for both Java gateways (e.g. a collector): VITALS_JAVA_OPTS. Another build of Vitals
+# (e.g. the shaded jar of the commit before a change, for a before/after table with this harness):
+# VITALS_CLASSPATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requests=20000; warmup=5000; warmup_seconds=90; rounds=3; concurrency=1,16; chunks=20; gap=0; portkey=1; shared=0
@@ -41,6 +43,7 @@ fi
 # built in the reactor, never installed into ~/.m2: each module writes its classpath to its own target/
 mvn -B -q -DskipTests -pl vitals-bench -am package dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >&2
 cp="vitals-bench/target/classes:$(cat vitals-bench/target/bench.classpath)"
+vitals_cp="${VITALS_CLASSPATH:-$cp}"
 # free ports chosen now (the gateways must know the upstream's before the load process starts it)
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 upstream_port=${UPSTREAM_PORT:-$(free_port)}; bare_port=${BARE_PORT:-$(free_port)}
@@ -60,6 +63,7 @@ if [ "$shared" = 0 ]; then
   gw=(taskset -c "$half-$((cpus - 1))")
   echo "gateways on CPUs $half-$((cpus - 1)); load client and upstream on CPUs 0-$((half - 1))"
 fi
+if [ -n "${VITALS_CLASSPATH:-}" ]; then echo "Vitals from VITALS_CLASSPATH=$VITALS_CLASSPATH"; fi
 wait_up() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "$2 did not start; see $3" >&2; cat "$3" >&2; exit 1; }
 if [ "$shared" = 0 ]; then
   cat >"$tmp/vitals.yaml" <<EOF
@@ -68,6 +72,8 @@ server:
   port: $vitals_port
 store:
   path: $tmp/vitals.db
+auth:
+  enabled: false
 defaultModel: bench-model
 backends:
   - name: bench
@@ -76,7 +82,7 @@ backends:
     models: [bench-model, bench-model-chunked]
 EOF
   # taskset execs java, so $! is the JVM's pid
-  "${gw[@]}" java -Xms512m -Xmx512m -Xlog:gc:file="$tmp/vitals-gc.log" ${VITALS_JAVA_OPTS:-} -cp "$cp" \
+  "${gw[@]}" java -Xms512m -Xmx512m -Xlog:gc:file="$tmp/vitals-gc.log" ${VITALS_JAVA_OPTS:-} -cp "$vitals_cp" \
     dev.vitals.server.cli.VitalsCli serve --config "$tmp/vitals.yaml" >"$tmp/vitals.log" 2>&1 &
   pids+=($!); args+=(--pid "vitals=$!" --gc-log "vitals=$tmp/vitals-gc.log")
   "${gw[@]}" java -Xms512m -Xmx512m -Xlog:gc:file="$tmp/bare-gc.log" ${VITALS_JAVA_OPTS:-} -cp "$cp" \

@@ -231,6 +231,7 @@ public final class GatewayLoad {
         VitalsConfig cfg = ConfigLoader.load(new ConfigLoader.Overrides(), Map.of());
         cfg.server.host = "127.0.0.1";
         cfg.server.port = 0;
+        cfg.auth.enabled = false; // explicit: the gateway's own cost is measured, not a key check
         cfg.store.path = Files.createTempDirectory("vitals-bench").resolve("vitals.db").toString();
         VitalsConfig.Backend b = new VitalsConfig.Backend();
         b.name = "bench";

@@ -57,6 +57,7 @@ public final class ServerScrape implements AutoCloseable {
         VitalsConfig cfg = ConfigLoader.load(new ConfigLoader.Overrides(), Map.of());
         cfg.server.host = "127.0.0.1";
         cfg.server.port = 0;
+        cfg.auth.enabled = false; // explicit: the gateway's own cost is measured, not a key check
         cfg.store.path = Files.createTempDirectory("vitals-scrape").resolve("vitals.db").toString();
         cfg.metrics.maxModels = Math.max(cfg.metrics.maxModels, models);
         VitalsConfig.Backend b = new VitalsConfig.Backend();
