@@ -3,7 +3,14 @@ package dev.vitals.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Reading a process's CPU time and a JVM's allocation from outside it. */
 class ProcessStatsTest {
@@ -48,5 +55,30 @@ class ProcessStatsTest {
         assertThat(ProcessStats.parseJstatUsed("12345 not found")).isNaN();
         // this JVM, read from outside through its perf data, as the harness reads a gateway
         assertThat(ProcessStats.jstatHeapUsed(ProcessHandle.current().pid())).isPositive();
+    }
+
+    /** The method end to end on a JVM that allocates a known amount, with collections in between. */
+    @Test
+    void allocationOfAnotherJvmWithinAFewMegabytes(@TempDir Path dir) throws Exception {
+        Path gcLog = dir.resolve("gc.log");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xmx128m", "-Xmn16m", "-Xlog:gc:file=" + gcLog, "-cp", System.getProperty("java.class.path"),
+                AllocateOnRequest.class.getName()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            PrintWriter in = new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8);
+            assertThat(out.readLine()).isEqualTo("ready");
+            ProcessStats stats = new ProcessStats(p.pid(), gcLog, 100);
+            ProcessStats.Mark m0 = stats.mark();
+            in.println("64"); // four young collections of a 16 MB young generation, and some
+            assertThat(out.readLine()).isEqualTo("done");
+            ProcessStats.Mark m1 = stats.mark();
+            double mib = 1024 * 1024;
+            assertThat(stats.allocatedBytes(m0, m1) / mib).isBetween(64.0 - 4, 64.0 + 8);
+            assertThat(stats.cpuSeconds(m0, m1)).isGreaterThanOrEqualTo(0);
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 }
