@@ -13,17 +13,18 @@
 # (no CPU or allocation figures then). Every cell is warmed (--warmup requests a pass, passes repeated
 # for at least --warmup-seconds) before any is measured: on one core a gateway's JIT compiler threads
 # take about half the CPU for the first minute of load.
-#   bench/gateway-overhead.sh [--requests 20000] [--warmup 5000] [--warmup-seconds 90] [--rounds 3]
+#   bench/gateway-overhead.sh [--requests 20000] [--peer-requests 2000] [--warmup 5000] [--warmup-seconds 90] [--rounds 3]
 #       [--concurrency 1,16] [--chunks 20] [--chunk-gap-ms 0] [--no-portkey] [--shared]
 # Extra JVM options for both Java gateways (e.g. a collector): VITALS_JAVA_OPTS. Another build of Vitals
 # (e.g. the shaded jar of the commit before a change, for a before/after table with this harness):
 # VITALS_CLASSPATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-requests=20000; warmup=5000; warmup_seconds=90; rounds=3; concurrency=1,16; chunks=20; gap=0; portkey=1; shared=0
+requests=20000; peer_requests=2000; warmup=5000; warmup_seconds=90; rounds=3; concurrency=1,16; chunks=20; gap=0; portkey=1; shared=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --requests) requests="$2"; shift 2;;
+    --peer-requests) peer_requests="$2"; shift 2;;
     --warmup) warmup="$2"; shift 2;;
     --warmup-seconds) warmup_seconds="$2"; shift 2;;
     --rounds) rounds="$2"; shift 2;;
@@ -48,7 +49,7 @@ vitals_cp="${VITALS_CLASSPATH:-$cp}"
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 upstream_port=${UPSTREAM_PORT:-$(free_port)}; bare_port=${BARE_PORT:-$(free_port)}
 vitals_port=${VITALS_PORT:-$(free_port)}; portkey_port=${PORTKEY_PORT:-$(free_port)}
-args=(--requests "$requests" --warmup "$warmup" --warmup-seconds "$warmup_seconds" --rounds "$rounds"
+args=(--requests "$requests" --peer-requests "$peer_requests" --warmup "$warmup" --warmup-seconds "$warmup_seconds" --rounds "$rounds"
       --concurrency "$concurrency" --chunks "$chunks" --chunk-gap-ms "$gap" --clk-tck "$(getconf CLK_TCK)")
 pids=()
 tmp="$(mktemp -d)"

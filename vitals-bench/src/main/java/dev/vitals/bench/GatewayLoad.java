@@ -68,6 +68,8 @@ public final class GatewayLoad {
     /** What to run; the defaults measure everything in this process. */
     public static final class Options {
         public int requests = 20_000;
+        /** Requests per cell (and warm-up pass) for the peer, which serves ~1,000 req/s and waits 25 ms per stream. */
+        public int peerRequests = 2_000;
         public int warmup = 5_000;
         public double warmupSeconds = 90;
         public int chunks = 20;
@@ -93,6 +95,7 @@ public final class GatewayLoad {
                     case "--bare" -> o.bareUrl = args[++i];
                     case "--upstream-port" -> o.upstreamPort = Integer.parseInt(args[++i]);
                     case "--requests" -> o.requests = Integer.parseInt(args[++i]);
+                    case "--peer-requests" -> o.peerRequests = Integer.parseInt(args[++i]);
                     case "--warmup" -> o.warmup = Integer.parseInt(args[++i]);
                     case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(args[++i]);
                     case "--chunks" -> o.chunks = Integer.parseInt(args[++i]);
@@ -109,7 +112,7 @@ public final class GatewayLoad {
                     }
                     case "--clk-tck" -> o.clockTicks = Double.parseDouble(args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                            + "; use --requests N --warmup N --warmup-seconds S --rounds N --chunks N --chunk-gap-ms N"
+                            + "; use --requests N --peer-requests N --warmup N --warmup-seconds S --rounds N --chunks N --chunk-gap-ms N"
                             + " --concurrency 1,16 [--upstream-port N] [--vitals URL] [--bare URL] [--portkey URL]"
                             + " [--pid NAME=PID] [--gc-log NAME=PATH] [--clk-tck N]");
                 }
@@ -117,8 +120,9 @@ public final class GatewayLoad {
             if ((o.vitalsUrl != null || o.bareUrl != null) && o.upstreamPort <= 0) {
                 throw new IllegalArgumentException("--vitals and --bare need --upstream-port: the port they forward to");
             }
-            if (o.rounds < 1 || o.requests < 1 || o.chunks < 1 || o.chunkGapMillis < 0 || o.clockTicks <= 0) {
-                throw new IllegalArgumentException("--rounds, --requests, --chunks and --clk-tck must be at least 1, --chunk-gap-ms at least 0");
+            if (o.rounds < 1 || o.requests < 1 || o.peerRequests < 1 || o.chunks < 1 || o.chunkGapMillis < 0 || o.clockTicks <= 0) {
+                throw new IllegalArgumentException("--rounds, --requests, --peer-requests, --chunks and --clk-tck must be at least 1,"
+                        + " --chunk-gap-ms at least 0");
             }
             return o;
         }
@@ -190,8 +194,8 @@ public final class GatewayLoad {
             do {
                 for (Mode mode : Mode.values()) {
                     for (int c : o.concurrency) {
-                        for (var t : targets.values()) {
-                            load.measure(t, mode, c, o.warmup);
+                        for (var t : targets.entrySet()) {
+                            load.measure(t.getValue(), mode, c, t.getKey().equals("portkey") ? Math.min(o.warmup, o.peerRequests) : o.warmup);
                         }
                     }
                 }
@@ -204,12 +208,13 @@ public final class GatewayLoad {
                         for (var t : targets.entrySet()) {
                             ProcessStats ps = stats.get(t.getKey());
                             ProcessStats.Mark m0 = ps == null ? null : ps.mark();
-                            Run r = load.measure(t.getValue(), mode, c, o.requests);
+                            int n = t.getKey().equals("portkey") ? o.peerRequests : o.requests;
+                            Run r = load.measure(t.getValue(), mode, c, n);
                             ProcessStats.Mark m1 = ps == null ? null : ps.mark();
                             long[] sorted = r.latencies.clone();
                             Arrays.sort(sorted);
-                            out.add(new Sample(t.getKey(), mode, c, round, o.requests, pct(sorted, 50), pct(sorted, 90),
-                                    pct(sorted, 99), o.requests / r.seconds, r.errors, r.firstError,
+                            out.add(new Sample(t.getKey(), mode, c, round, n, pct(sorted, 50), pct(sorted, 90),
+                                    pct(sorted, 99), n / r.seconds, r.errors, r.firstError,
                                     ps == null ? Double.NaN : ps.cpuSeconds(m0, m1),
                                     ps == null ? Double.NaN : ps.allocatedBytes(m0, m1), load1));
                         }

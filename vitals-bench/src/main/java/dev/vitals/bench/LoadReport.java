@@ -53,9 +53,9 @@ public final class LoadReport {
     public static String report(List<Sample> samples, GatewayLoad.Options o) {
         StringBuilder sb = new StringBuilder();
         int rounds = samples.stream().mapToInt(Sample::round).max().orElse(-1) + 1;
-        sb.append(String.format(Locale.ROOT, "Gateway overhead: %d round(s) of %d requests per target and cell; streams of %d"
-                + " content events (per-event streams: one write per event, %d ms apart); figures are the median"
-                + " (min-max) of the rounds.%n%n", rounds, o.requests, o.chunks, o.chunkGapMillis));
+        sb.append(String.format(Locale.ROOT, "Gateway overhead: %d round(s) of %d requests per target and cell (the peer: %d);"
+                + " streams of %d content events (per-event streams: one write per event, %d ms apart); figures are the"
+                + " median (min-max) of the rounds.%n%n", rounds, o.requests, o.peerRequests, o.chunks, o.chunkGapMillis));
         List<String[]> checks = new ArrayList<>();
         for (Mode mode : Mode.values()) {
             for (int c : o.concurrency) {

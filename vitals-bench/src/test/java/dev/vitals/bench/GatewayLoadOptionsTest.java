@@ -15,7 +15,7 @@ class GatewayLoadOptionsTest {
                 "--warmup-seconds", "1.5", "--rounds", "2", "--concurrency", "1,4,16", "--upstream-port", "18791",
                 "--vitals", "http://127.0.0.1:18793", "--bare", "http://127.0.0.1:18792", "--portkey", "http://127.0.0.1:8787",
                 "--chunks", "7", "--chunk-gap-ms", "2", "--pid", "vitals=123", "--pid", "bare=456",
-                "--gc-log", "vitals=/tmp/v gc.log", "--clk-tck", "250"});
+                "--gc-log", "vitals=/tmp/v gc.log", "--clk-tck", "250", "--peer-requests", "50"});
         assertThat(o.requests).isEqualTo(100);
         assertThat(o.warmup).isEqualTo(10);
         assertThat(o.warmupSeconds).isEqualTo(1.5);
@@ -30,6 +30,7 @@ class GatewayLoadOptionsTest {
         assertThat(o.pids).containsEntry("vitals", 123L).containsEntry("bare", 456L);
         assertThat(o.gcLogs).containsEntry("vitals", Path.of("/tmp/v gc.log"));
         assertThat(o.clockTicks).isEqualTo(250);
+        assertThat(o.peerRequests).isEqualTo(50);
     }
 
     @Test

@@ -52,6 +52,7 @@ class GatewayLoadSmokeTest {
             o.chunks = 5;
             o.concurrency = new int[] {1, 16};
             o.portkeyUrl = "http://127.0.0.1:" + peer.actualPort();
+            o.peerRequests = 30;
             List<Sample> samples = GatewayLoad.run(o);
             assertThat(samples).hasSize(3 * 2 * 4 * 2); // modes × concurrencies × targets × rounds
             assertThat(samples).filteredOn(s -> !s.target().equals("portkey")).allSatisfy(s -> {
@@ -61,10 +62,10 @@ class GatewayLoadSmokeTest {
                 assertThat(s.cpuSeconds()).isNaN(); // in this process: not measured
             });
             assertThat(samples).filteredOn(s -> s.target().equals("portkey"))
-                    .allSatisfy(s -> assertThat(s.errors()).isEqualTo(s.mode() == Mode.NON_STREAM ? 0 : 60));
+                    .allSatisfy(s -> assertThat(s.errors()).isEqualTo(s.mode() == Mode.NON_STREAM ? 0 : 30));
             String report = LoadReport.report(samples, o);
             assertThat(report).contains("### stream, per event, c=16").contains("| vitals | ");
-            assertThat(report).contains("| portkey (peer) | n/a (errors: 120 of 120; first: HTTP 500: {\"status\":\"failure\"");
+            assertThat(report).contains("| portkey (peer) | n/a (errors: 60 of 60; first: HTTP 500: {\"status\":\"failure\"");
             assertThat(report).contains("- Vitals against the peer (Vitals' added latency / Portkey's): n/a (Portkey had errors)");
             assertThat(report).containsPattern("non-stream, c=1 [^#]*Vitals against the peer \\(Vitals' added latency / Portkey's\\): p50 -?\\d");
             assertThat(report).containsPattern("\\| throughput >= 80% of the floor's \\| stream, per event, c=16 \\| ×[0-9.]+.* \\| (met|not met) \\|");
