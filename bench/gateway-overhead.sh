@@ -1,26 +1,36 @@
 #!/usr/bin/env bash
 # Gateway overhead benchmark: a fast fake OpenAI upstream on loopback; the same requests sent direct,
 # through a bare Vert.x pass-through proxy (the floor), through Vitals and through Portkey's open-source
-# gateway (@portkey-ai/gateway 1.15.2 from npm, installed here in a temporary folder), non-streaming and
-# streaming, at concurrency 1 and 16, in one run.
+# gateway (the peer: @portkey-ai/gateway 1.15.2 from npm, installed here in a temporary folder), in three
+# kinds of cell (non-streaming; a stream written at once; a stream written event by event), at
+# concurrency 1 and 16, in --rounds rounds (default 3); see BENCHMARKS.md, "Gateway overhead".
 #
 # By default the gateways (bare proxy, Vitals, Portkey) run as their own processes pinned to the upper
 # half of the CPUs, and the load client with the fake upstream to the lower half, so a gateway never
-# competes with its own load for a core, as in production. --shared runs the bare proxy and Vitals
-# inside the load process instead, with nothing pinned. Every cell is warmed (5,000 requests a pass,
-# passes repeated for at least 90 s) before any is measured: on one core a gateway's JIT compiler
-# threads take about half the CPU for the first minute of load.
-#   bench/gateway-overhead.sh [--requests 20000] [--warmup 5000] [--warmup-seconds 90] [--rounds 1] [--concurrency 1,16] [--no-portkey] [--shared]
+# competes with its own load for a core, as in production. The harness reads each gateway's CPU time
+# from /proc/PID/stat and, for the two JVMs, its allocation from its GC log (-Xlog:gc) and jstat, per
+# cell. --shared runs the bare proxy and Vitals inside the load process instead, with nothing pinned
+# (no CPU or allocation figures then). Every cell is warmed (--warmup requests a pass, passes repeated
+# for at least --warmup-seconds) before any is measured: on one core a gateway's JIT compiler threads
+# take about half the CPU for the first minute of load.
+#   bench/gateway-overhead.sh [--requests 20000] [--peer-requests 2000] [--warmup 5000] [--warmup-seconds 90] [--rounds 3]
+#       [--concurrency 1,16] [--chunks 20] [--chunk-gap-ms 0] [--no-portkey] [--shared]
+# Extra JVM options for both Java gateways (e.g. a collector): VITALS_JAVA_OPTS. Another build of Vitals
+# (e.g. the shaded jar of the commit before a change, for a before/after table with this harness):
+# VITALS_CLASSPATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-requests=20000; warmup=5000; warmup_seconds=90; rounds=1; concurrency=1,16; portkey=1; shared=0
+requests=20000; peer_requests=2000; warmup=5000; warmup_seconds=90; rounds=3; concurrency=1,16; chunks=20; gap=0; portkey=1; shared=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --requests) requests="$2"; shift 2;;
+    --peer-requests) peer_requests="$2"; shift 2;;
     --warmup) warmup="$2"; shift 2;;
     --warmup-seconds) warmup_seconds="$2"; shift 2;;
     --rounds) rounds="$2"; shift 2;;
     --concurrency) concurrency="$2"; shift 2;;
+    --chunks) chunks="$2"; shift 2;;
+    --chunk-gap-ms) gap="$2"; shift 2;;
     --no-portkey) portkey=0; shift;;
     --shared) shared=1; shift;;
     *) echo "unknown argument $1" >&2; exit 2;;
@@ -31,21 +41,30 @@ if [ "$shared" = 0 ] && { [ "$cpus" -lt 2 ] || ! command -v taskset >/dev/null; 
   echo "fewer than 2 CPUs or no taskset: running --shared" >&2
   shared=1
 fi
-mvn -B -q -DskipTests -pl vitals-bench -am install >&2
-cp="vitals-bench/target/classes:$(cd vitals-bench && mvn -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
-upstream_port=${UPSTREAM_PORT:-18791}; bare_port=${BARE_PORT:-18792}; vitals_port=${VITALS_PORT:-18793}; portkey_port=${PORTKEY_PORT:-8787}
-args=(--requests "$requests" --warmup "$warmup" --warmup-seconds "$warmup_seconds" --rounds "$rounds" --concurrency "$concurrency")
+# built in the reactor, never installed into ~/.m2: each module writes its classpath to its own target/
+mvn -B -q -DskipTests -pl vitals-bench -am package dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >&2
+cp="vitals-bench/target/classes:$(cat vitals-bench/target/bench.classpath)"
+vitals_cp="${VITALS_CLASSPATH:-$cp}"
+# free ports chosen now (the gateways must know the upstream's before the load process starts it)
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+upstream_port=${UPSTREAM_PORT:-$(free_port)}; bare_port=${BARE_PORT:-$(free_port)}
+vitals_port=${VITALS_PORT:-$(free_port)}; portkey_port=${PORTKEY_PORT:-$(free_port)}
+args=(--requests "$requests" --peer-requests "$peer_requests" --warmup "$warmup" --warmup-seconds "$warmup_seconds" --rounds "$rounds"
+      --concurrency "$concurrency" --chunks "$chunks" --chunk-gap-ms "$gap" --clk-tck "$(getconf CLK_TCK)")
 pids=()
 tmp="$(mktemp -d)"
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 load=(); gw=()
+echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); $cpus CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'));" \
+  "$(java -version 2>&1 | head -1); node $(node --version 2>/dev/null || echo 'absent'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "$shared" = 0 ]; then
   half=$((cpus / 2))
   load=(taskset -c "0-$((half - 1))")
   gw=(taskset -c "$half-$((cpus - 1))")
-  echo "gateways on CPUs $half-$((cpus - 1)); load client and upstream on CPUs 0-$((half - 1))" >&2
+  echo "gateways on CPUs $half-$((cpus - 1)); load client and upstream on CPUs 0-$((half - 1))"
 fi
+if [ -n "${VITALS_CLASSPATH:-}" ]; then echo "Vitals from VITALS_CLASSPATH=$VITALS_CLASSPATH"; fi
 wait_up() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "$2 did not start; see $3" >&2; cat "$3" >&2; exit 1; }
 if [ "$shared" = 0 ]; then
   cat >"$tmp/vitals.yaml" <<EOF
@@ -54,26 +73,44 @@ server:
   port: $vitals_port
 store:
   path: $tmp/vitals.db
+auth:
+  enabled: false
 defaultModel: bench-model
 backends:
   - name: bench
     type: openai
     baseUrl: http://127.0.0.1:$upstream_port/v1
-    models: [bench-model]
+    models: [bench-model, bench-model-chunked]
 EOF
-  "${gw[@]}" java -Xms512m -Xmx512m ${VITALS_JAVA_OPTS:-} -cp "$cp" dev.vitals.server.cli.VitalsCli serve --config "$tmp/vitals.yaml" >"$tmp/vitals.log" 2>&1 &
-  pids+=($!)
-  "${gw[@]}" java -Xms512m -Xmx512m ${VITALS_JAVA_OPTS:-} -cp "$cp" dev.vitals.bench.BareProxy --port "$bare_port" --upstream-port "$upstream_port" >"$tmp/bare.log" 2>&1 &
-  pids+=($!)
+  # taskset execs java, so $! is the JVM's pid
+  "${gw[@]}" java -Xms512m -Xmx512m -Xlog:gc:file="$tmp/vitals-gc.log" ${VITALS_JAVA_OPTS:-} -cp "$vitals_cp" \
+    dev.vitals.server.cli.VitalsCli serve --config "$tmp/vitals.yaml" >"$tmp/vitals.log" 2>&1 &
+  pids+=($!); args+=(--pid "vitals=$!" --gc-log "vitals=$tmp/vitals-gc.log")
+  "${gw[@]}" java -Xms512m -Xmx512m -Xlog:gc:file="$tmp/bare-gc.log" ${VITALS_JAVA_OPTS:-} -cp "$cp" \
+    dev.vitals.bench.BareProxy --port "$bare_port" --upstream-port "$upstream_port" >"$tmp/bare.log" 2>&1 &
+  pids+=($!); args+=(--pid "bare=$!" --gc-log "bare=$tmp/bare-gc.log")
   wait_up "http://127.0.0.1:$vitals_port/health" Vitals "$tmp/vitals.log"
   wait_up "http://127.0.0.1:$bare_port/" "the bare proxy" "$tmp/bare.log"
   args+=(--upstream-port "$upstream_port" --vitals "http://127.0.0.1:$vitals_port" --bare "http://127.0.0.1:$bare_port")
 fi
 if [ "$portkey" = 1 ]; then
   command -v node >/dev/null || { echo "node is needed for Portkey (or pass --no-portkey)" >&2; exit 1; }
-  (cd "$tmp" && npm install --silent --no-audit --no-fund @portkey-ai/gateway@1.15.2 >/dev/null)
+  # @portkey-ai/gateway 1.15.2 asks for @hono/node-server ^1.3.3, and npm picks the newest 1.x. From
+  # 1.14 on, node-server's lightweight Response keeps a fetch() Response's own (immutable) Headers when
+  # Portkey re-wraps a stream (new Response(body, upstreamResponse)); Portkey then appends its
+  # x-portkey-* headers and undici throws "TypeError: immutable", so every stream fails with a 500
+  # (Portkey-AI/gateway#1389; fixed in node-server 2.x by honojs/node-server#382). 1.13.8, inside
+  # Portkey's declared range, delegates headers to a real Response and streams work.
+  cat >"$tmp/package.json" <<'EOF'
+{"name": "portkey-bench", "private": true,
+ "dependencies": {"@portkey-ai/gateway": "1.15.2"},
+ "overrides": {"@hono/node-server": "1.13.8"}}
+EOF
+  (cd "$tmp" && npm install --silent --no-audit --no-fund >/dev/null)
+  echo "Portkey $(node -p "require('$tmp/node_modules/@portkey-ai/gateway/package.json').version") with @hono/node-server" \
+    "$(node -p "require('$tmp/node_modules/@hono/node-server/package.json').version")"
   (cd "$tmp" && PORT=$portkey_port exec "${gw[@]}" node node_modules/@portkey-ai/gateway/build/start-server.js --port=$portkey_port >"$tmp/portkey.log" 2>&1) &
-  pids+=($!)
+  pids+=($!); args+=(--pid "portkey=$!")
   wait_up "http://127.0.0.1:$portkey_port/" Portkey "$tmp/portkey.log"
   args+=(--portkey "http://127.0.0.1:$portkey_port")
 fi

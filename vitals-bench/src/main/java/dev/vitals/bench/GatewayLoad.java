@@ -15,51 +15,76 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The gateway overhead benchmark: the same requests sent to a fast fake upstream directly, through a
  * bare Vert.x pass-through proxy (the floor for any gateway built this way), through Vitals and,
- * optionally, through Portkey, non-streaming and streaming, at each concurrency; reports latency
- * percentiles, throughput and the added latency (through − direct). Every cell is first warmed
- * with {@code warmup} requests, over and over for at least {@code warmupSeconds}; then the targets are measured in turn, {@code rounds} times, and each target's samples from all rounds are pooled, so a change in
- * the machine's load touches every target alike.
+ * optionally, through Portkey (the peer), in three kinds of cell: non-streaming, a stream the upstream
+ * writes at once, and a stream it writes event by event ({@link FastUpstream}); at each concurrency.
  *
- * <p>By default the bare proxy and Vitals run in this process. With {@code --vitals URL} and
- * {@code --bare URL} they are already running elsewhere (the script starts them pinned to their own
- * cores), pointed at the fake upstream on {@code --upstream-port}.
+ * <p>Every cell is first warmed with {@code warmup} requests, over and over for at least
+ * {@code warmupSeconds}. Then {@code rounds} rounds measure every cell, the targets one after another
+ * within a cell, so a change in the machine's load touches every target alike; {@link LoadReport}
+ * gives each figure as the median and range of the rounds, and judges the targets against the floor
+ * of the same round. A target with any failed or malformed answer in a cell is not measured there.
  *
- * <pre>{@code
- * java -cp vitals-bench.jar dev.vitals.bench.GatewayLoad --requests 20000 --warmup 5000 --concurrency 1,16
- * }</pre>
+ * <p>By default the bare proxy and Vitals run in this process (no CPU or allocation figures then).
+ * With {@code --vitals URL} and {@code --bare URL} they are already running elsewhere (the script
+ * starts them pinned to their own cores), pointed at the fake upstream on {@code --upstream-port};
+ * {@code --pid NAME=PID} and {@code --gc-log NAME=PATH} let the harness read their CPU time and
+ * allocation ({@link ProcessStats}).
  */
 public final class GatewayLoad {
-    /** One measured cell. */
-    public record Result(String target, boolean stream, int concurrency, int requests, double p50Ms, double p90Ms,
-                         double p99Ms, double rps, int errors) {
+    /** Held, so the level set on it is not lost when the logger is collected. */
+    private static final Logger QUIET = Logger.getLogger("dev.vitals");
+
+    /** The three kinds of cell. */
+    public enum Mode {
+        NON_STREAM("non-stream"), STREAM_ONE_WRITE("stream, one write"), STREAM_PER_EVENT("stream, per event");
+
+        public final String label;
+
+        Mode(String label) {
+            this.label = label;
+        }
+    }
+
+    /** One target in one cell in one round. CPU and allocation are NaN where not measured. */
+    public record Sample(String target, Mode mode, int concurrency, int round, int requests, double p50Ms,
+                         double p90Ms, double p99Ms, double rps, int errors, String firstError, double cpuSeconds,
+                         double allocatedBytes, double load1) {
     }
 
     /** What to run; the defaults measure everything in this process. */
     public static final class Options {
         public int requests = 20_000;
+        /** Requests per cell (and warm-up pass) for the peer, which serves ~1,000 req/s and waits 25 ms per stream. */
+        public int peerRequests = 2_000;
         public int warmup = 5_000;
         public double warmupSeconds = 90;
         public int chunks = 20;
-        public int rounds = 1;
+        public long chunkGapMillis = 0;
+        public int rounds = 3;
         public int[] concurrency = {1, 16};
         public int upstreamPort;
         /** Already-running gateways pointed at the upstream; null: started here (Portkey: left out). */
         public String portkeyUrl;
         public String vitalsUrl;
         public String bareUrl;
+        /** Process ids and GC logs of the gateways, by target name (bare, vitals, portkey). */
+        public final Map<String, Long> pids = new LinkedHashMap<>();
+        public final Map<String, Path> gcLogs = new LinkedHashMap<>();
+        public double clockTicks = 100;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -70,66 +95,79 @@ public final class GatewayLoad {
                     case "--bare" -> o.bareUrl = args[++i];
                     case "--upstream-port" -> o.upstreamPort = Integer.parseInt(args[++i]);
                     case "--requests" -> o.requests = Integer.parseInt(args[++i]);
+                    case "--peer-requests" -> o.peerRequests = Integer.parseInt(args[++i]);
                     case "--warmup" -> o.warmup = Integer.parseInt(args[++i]);
                     case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(args[++i]);
                     case "--chunks" -> o.chunks = Integer.parseInt(args[++i]);
+                    case "--chunk-gap-ms" -> o.chunkGapMillis = Long.parseLong(args[++i]);
                     case "--rounds" -> o.rounds = Integer.parseInt(args[++i]);
                     case "--concurrency" -> o.concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                    case "--pid" -> {
+                        String[] kv = pair(args[++i], "--pid");
+                        o.pids.put(kv[0], Long.parseLong(kv[1]));
+                    }
+                    case "--gc-log" -> {
+                        String[] kv = pair(args[++i], "--gc-log");
+                        o.gcLogs.put(kv[0], Path.of(kv[1]));
+                    }
+                    case "--clk-tck" -> o.clockTicks = Double.parseDouble(args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                            + "; use --requests N --warmup N --warmup-seconds S --rounds N --chunks N --concurrency 1,16 [--upstream-port N]"
-                            + " [--vitals URL] [--bare URL] [--portkey URL]");
+                            + "; use --requests N --peer-requests N --warmup N --warmup-seconds S --rounds N --chunks N --chunk-gap-ms N"
+                            + " --concurrency 1,16 [--upstream-port N] [--vitals URL] [--bare URL] [--portkey URL]"
+                            + " [--pid NAME=PID] [--gc-log NAME=PATH] [--clk-tck N]");
                 }
             }
             if ((o.vitalsUrl != null || o.bareUrl != null) && o.upstreamPort <= 0) {
                 throw new IllegalArgumentException("--vitals and --bare need --upstream-port: the port they forward to");
             }
+            if (o.rounds < 1 || o.requests < 1 || o.peerRequests < 1 || o.chunks < 1 || o.chunkGapMillis < 0 || o.clockTicks <= 0) {
+                throw new IllegalArgumentException("--rounds, --requests, --peer-requests, --chunks and --clk-tck must be at least 1,"
+                        + " --chunk-gap-ms at least 0");
+            }
             return o;
+        }
+
+        private static String[] pair(String arg, String flag) {
+            int eq = arg.indexOf('=');
+            if (eq <= 0 || eq == arg.length() - 1) {
+                throw new IllegalArgumentException(flag + " takes NAME=VALUE, e.g. vitals=1234; got " + arg);
+            }
+            return new String[] {arg.substring(0, eq), arg.substring(eq + 1)};
         }
     }
 
     private final Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    private final int chunks;
+
+    private GatewayLoad(int chunks) {
+        this.chunks = chunks;
+    }
 
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
-        String before = loadAverage();
-        List<Result> results = run(o);
-        System.out.println(report(results));
-        if (before != null) {
-            System.out.println("Load average (1, 5, 15 min) at the start: " + before + "; at the end: " + loadAverage());
-        }
+        String before = LoadReport.loadAverage();
+        List<Sample> samples = run(o);
+        System.out.println(LoadReport.report(samples, o));
+        System.out.println("Load average (1, 5, 15 min) at the start: " + before + "; at the end: " + LoadReport.loadAverage());
         System.exit(0);
     }
 
-    /** The machine's load averages, or null where /proc/loadavg is missing. */
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (java.io.IOException | RuntimeException e) {
-            return null;
+    /** Runs every cell the options name, starting the fake upstream on {@code o.upstreamPort}. */
+    public static List<Sample> run(Options o) throws Exception {
+        try (FastUpstream upstream = FastUpstream.start(o.upstreamPort, o.chunks, o.chunkGapMillis)) {
+            return run(o, upstream);
         }
     }
 
-    /** Runs every combination in this process and returns the results (direct, bare and vitals). */
-    public static List<Result> run(int requests, int warmup, int chunks, int[] concurrency) throws Exception {
-        Options o = new Options();
-        o.requests = requests;
-        o.warmup = warmup;
-        o.warmupSeconds = 0;
-        o.chunks = chunks;
-        o.concurrency = concurrency;
-        return run(o);
-    }
-
-    /** Runs every combination the options name. */
-    public static List<Result> run(Options o) throws Exception {
-        Logger.getLogger("dev.vitals").setLevel(Level.WARNING);
-        GatewayLoad load = new GatewayLoad();
-        List<Result> out = new ArrayList<>();
+    /** Runs every cell the options name against an upstream already running. */
+    public static List<Sample> run(Options o, FastUpstream upstream) throws Exception {
+        QUIET.setLevel(Level.WARNING);
+        GatewayLoad load = new GatewayLoad(o.chunks);
+        List<Sample> out = new ArrayList<>();
         List<AutoCloseable> started = new ArrayList<>();
-        try (FastUpstream upstream = FastUpstream.start(o.upstreamPort, o.chunks)) {
+        try {
             Map<String, RequestOptions> targets = new LinkedHashMap<>();
-            targets.put("direct", options(upstream.port(), "/v1/chat/completions"));
+            targets.put("direct", options(upstream.port()));
             int barePort;
             if (o.bareUrl != null) {
                 barePort = URI.create(o.bareUrl).getPort();
@@ -138,50 +176,48 @@ public final class GatewayLoad {
                 started.add(bare);
                 barePort = bare.port();
             }
-            targets.put("bare", options(barePort, "/v1/chat/completions"));
+            targets.put("bare", options(barePort));
             int vitalsPort = o.vitalsUrl != null ? URI.create(o.vitalsUrl).getPort() : startVitals(upstream.port(), started);
-            targets.put("vitals", options(vitalsPort, "/v1/chat/completions"));
+            targets.put("vitals", options(vitalsPort));
             if (o.portkeyUrl != null) {
-                targets.put("portkey", options(URI.create(o.portkeyUrl).getPort(), "/v1/chat/completions")
+                targets.put("portkey", options(URI.create(o.portkeyUrl).getPort())
                         .putHeader("x-portkey-provider", "openai")
                         .putHeader("x-portkey-custom-host", "http://127.0.0.1:" + upstream.port() + "/v1")
                         .putHeader("authorization", "Bearer bench"));
             }
+            Map<String, ProcessStats> stats = new LinkedHashMap<>();
+            o.pids.forEach((name, pid) -> stats.put(name, new ProcessStats(pid, o.gcLogs.get(name), o.clockTicks)));
             // every cell is warmed before any is measured, for at least warmupSeconds: a gateway's JIT
-            // keeps compiling until streams and both concurrencies have all been seen, and on one core
-            // its compiler threads took half the CPU for about a minute of load
+            // keeps compiling until every kind of cell has been seen, and on one core its compiler
+            // threads took half the CPU for about a minute of load
             long warmUntil = System.nanoTime() + (long) (o.warmupSeconds * 1e9);
             do {
-                for (boolean stream : new boolean[] {false, true}) {
+                for (Mode mode : Mode.values()) {
                     for (int c : o.concurrency) {
-                        for (var t : targets.values()) {
-                            load.measure(t, stream, c, o.warmup);
+                        for (var t : targets.entrySet()) {
+                            load.measure(t.getValue(), mode, c, t.getKey().equals("portkey") ? Math.min(o.warmup, o.peerRequests) : o.warmup);
                         }
                     }
                 }
             } while (System.nanoTime() < warmUntil);
-            System.err.println("warm; measuring");
-            for (boolean stream : new boolean[] {false, true}) {
-                for (int c : o.concurrency) {
-                    Map<String, List<long[]>> samples = new LinkedHashMap<>();
-                    Map<String, double[]> totals = new LinkedHashMap<>(); // seconds, errors
-                    for (String t : targets.keySet()) {
-                        samples.put(t, new ArrayList<>());
-                        totals.put(t, new double[2]);
-                    }
-                    for (int round = 0; round < o.rounds; round++) {
+            System.err.println("warm; measuring " + o.rounds + " round(s)");
+            for (int round = 0; round < o.rounds; round++) {
+                for (Mode mode : Mode.values()) {
+                    for (int c : o.concurrency) {
+                        double load1 = LoadReport.load1();
                         for (var t : targets.entrySet()) {
-                            Run r = load.measure(t.getValue(), stream, c, o.requests);
-                            samples.get(t.getKey()).add(r.latencies);
-                            totals.get(t.getKey())[0] += r.seconds;
-                            totals.get(t.getKey())[1] += r.errors;
+                            ProcessStats ps = stats.get(t.getKey());
+                            ProcessStats.Mark m0 = ps == null ? null : ps.mark();
+                            int n = t.getKey().equals("portkey") ? o.peerRequests : o.requests;
+                            Run r = load.measure(t.getValue(), mode, c, n);
+                            ProcessStats.Mark m1 = ps == null ? null : ps.mark();
+                            long[] sorted = r.latencies.clone();
+                            Arrays.sort(sorted);
+                            out.add(new Sample(t.getKey(), mode, c, round, n, pct(sorted, 50), pct(sorted, 90),
+                                    pct(sorted, 99), n / r.seconds, r.errors, r.firstError,
+                                    ps == null ? Double.NaN : ps.cpuSeconds(m0, m1),
+                                    ps == null ? Double.NaN : ps.allocatedBytes(m0, m1), load1));
                         }
-                    }
-                    for (String t : targets.keySet()) {
-                        long[] all = samples.get(t).stream().flatMapToLong(Arrays::stream).sorted().toArray();
-                        double[] tot = totals.get(t);
-                        out.add(new Result(t, stream, c, all.length, pct(all, 50), pct(all, 90), pct(all, 99),
-                                all.length / tot[0], (int) tot[1]));
                     }
                 }
             }
@@ -200,14 +236,15 @@ public final class GatewayLoad {
         VitalsConfig cfg = ConfigLoader.load(new ConfigLoader.Overrides(), Map.of());
         cfg.server.host = "127.0.0.1";
         cfg.server.port = 0;
+        cfg.auth.enabled = false; // explicit: the gateway's own cost is measured, not a key check
         cfg.store.path = Files.createTempDirectory("vitals-bench").resolve("vitals.db").toString();
         VitalsConfig.Backend b = new VitalsConfig.Backend();
         b.name = "bench";
         b.type = "openai";
         b.baseUrl = "http://127.0.0.1:" + upstreamPort + "/v1";
-        b.models = List.of("bench-model");
+        b.models = List.of(FastUpstream.MODEL, FastUpstream.CHUNKED_MODEL);
         cfg.backends = List.of(b);
-        cfg.defaultModel = "bench-model";
+        cfg.defaultModel = FastUpstream.MODEL;
         ConfigLoader.validate(cfg);
         VitalsServer gateway = VitalsServer.start(gatewayVertx, cfg, Map.of()).await();
         started.add(() -> {
@@ -217,98 +254,77 @@ public final class GatewayLoad {
         return gateway.port();
     }
 
-    private static RequestOptions options(int port, String uri) {
+    private static RequestOptions options(int port) {
         return new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-                .setURI(uri).putHeader("content-type", "application/json");
+                .setURI("/v1/chat/completions").putHeader("content-type", "application/json");
     }
 
-    private record Run(long[] latencies, double seconds, int errors) {
+    private record Run(long[] latencies, double seconds, int errors, String firstError) {
     }
 
-    private Run measure(RequestOptions opts, boolean stream, int concurrency, int requests) throws Exception {
+    private Run measure(RequestOptions opts, Mode mode, int concurrency, int requests) throws Exception {
         HttpClientAgent client = clientVertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(concurrency));
-        Buffer body = Buffer.buffer("{\"model\":\"bench-model\",\"stream\":" + stream
+        Buffer body = Buffer.buffer("{\"model\":\"" + (mode == Mode.STREAM_PER_EVENT ? FastUpstream.CHUNKED_MODEL : FastUpstream.MODEL)
+                + "\",\"stream\":" + (mode != Mode.NON_STREAM)
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"What is the capital of France?\"}]}");
         long[] latencies = new long[requests];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
+        AtomicReference<String> firstError = new AtomicReference<>();
         long t0 = System.nanoTime();
         List<Future<Void>> workers = new ArrayList<>();
         for (int w = 0; w < concurrency; w++) {
             Promise<Void> done = Promise.promise();
-            clientVertx.runOnContext(v -> loop(client, opts, body, latencies, next, errors, done));
+            clientVertx.runOnContext(v -> loop(client, opts, mode, body, latencies, next, errors, firstError, done));
             workers.add(done.future());
         }
         Future.all(workers).await();
         double seconds = (System.nanoTime() - t0) / 1e9;
         client.close().await();
-        return new Run(latencies, seconds, errors.get());
+        return new Run(latencies, seconds, errors.get(), firstError.get());
     }
 
-    private void loop(HttpClientAgent client, RequestOptions opts, Buffer body, long[] latencies, AtomicInteger next,
-                      AtomicInteger errors, Promise<Void> done) {
+    private void loop(HttpClientAgent client, RequestOptions opts, Mode mode, Buffer body, long[] latencies,
+                      AtomicInteger next, AtomicInteger errors, AtomicReference<String> firstError, Promise<Void> done) {
         int i = next.getAndIncrement();
         if (i >= latencies.length) {
             done.tryComplete();
             return;
         }
         long start = System.nanoTime();
-        client.request(opts).compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> resp.statusCode()))
+        client.request(opts).compose(req -> req.send(body))
+                .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b)))
                 .onComplete(ar -> {
                     latencies[i] = System.nanoTime() - start;
-                    if (ar.failed() || ar.result() != 200) {
+                    String wrong = ar.failed() ? String.valueOf(ar.cause()) : wrong(mode, ar.result());
+                    if (wrong != null) {
                         errors.incrementAndGet();
+                        firstError.compareAndSet(null, wrong.length() > 160 ? wrong.substring(0, 160) + "..." : wrong);
                     }
-                    loop(client, opts, body, latencies, next, errors, done);
+                    loop(client, opts, mode, body, latencies, next, errors, firstError, done);
                 });
+    }
+
+    private record Answer(int status, Buffer body) {
+    }
+
+    /** Why an answer is not the one the upstream sent (status, or a stream cut short), or null. */
+    String wrong(Mode mode, Answer a) {
+        String text = a.body.toString();
+        if (a.status != 200) {
+            return "HTTP " + a.status + ": " + text.replace('\n', ' ');
+        }
+        if (mode == Mode.NON_STREAM) {
+            return text.contains("\"choices\"") && text.contains("Paris") ? null : "no answer in the body: " + text;
+        }
+        // every content event through, and the end of the stream
+        return text.contains(" tok" + (chunks - 1) + "\"") && text.stripTrailing().endsWith("data: [DONE]") ? null
+                : "stream incomplete: ..." + text.substring(Math.max(0, text.length() - 120)).replace('\n', ' ');
     }
 
     private static double pct(long[] sorted, double p) {
         int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, idx))] / 1e6;
-    }
-
-    /** A Markdown table: per mode and concurrency, each target, the latency it added over direct, and Vitals/Portkey. */
-    public static String report(List<Result> results) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("| mode | concurrency | target | p50 ms | p90 ms | p99 ms | req/s | errors | added p50 ms | added p99 ms |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
-        java.util.Map<String, Result> direct = new java.util.HashMap<>();
-        java.util.Map<String, Result> vitals = new java.util.HashMap<>();
-        java.util.Map<String, Result> bare = new java.util.HashMap<>();
-        List<String> ratios = new ArrayList<>();
-        for (Result r : results) {
-            String key = (r.stream ? "stream" : "non-stream") + " c=" + r.concurrency;
-            if (r.target.equals("direct")) {
-                direct.put(key, r);
-            } else if (r.target.equals("vitals")) {
-                vitals.put(key, r);
-            } else if (r.target.equals("bare")) {
-                bare.put(key, r);
-            }
-            Result d = direct.get(key);
-            boolean added = d != null && !r.target.equals("direct");
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %.3f | %.3f | %.3f | %.0f | %d | %s | %s |%n",
-                    r.stream ? "stream" : "non-stream", r.concurrency, r.target, r.p50Ms, r.p90Ms, r.p99Ms, r.rps, r.errors,
-                    added ? String.format(Locale.ROOT, "%.3f", r.p50Ms - d.p50Ms) : "",
-                    added ? String.format(Locale.ROOT, "%.3f", r.p99Ms - d.p99Ms) : ""));
-            if (r.target.equals("vitals") && bare.containsKey(key)) {
-                Result f = bare.get(key);
-                ratios.add(String.format(Locale.ROOT, "%s: Vitals over the bare proxy: p50 %+.3f ms, p99 %+.3f ms", key,
-                        r.p50Ms - f.p50Ms, r.p99Ms - f.p99Ms));
-            }
-            if (r.target.equals("portkey") && d != null && vitals.containsKey(key)) {
-                Result v = vitals.get(key);
-                ratios.add(String.format(Locale.ROOT, "%s: added p50 Vitals/Portkey = %.3f, added p99 Vitals/Portkey = %.3f%s", key,
-                        (v.p50Ms - d.p50Ms) / (r.p50Ms - d.p50Ms), (v.p99Ms - d.p99Ms) / (r.p99Ms - d.p99Ms),
-                        r.errors > 0 ? " (Portkey had " + r.errors + " errors)" : ""));
-            }
-        }
-        if (!ratios.isEmpty()) {
-            sb.append('\n');
-            ratios.forEach(x -> sb.append("- ").append(x).append('\n'));
-        }
-        return sb.toString();
     }
 }
