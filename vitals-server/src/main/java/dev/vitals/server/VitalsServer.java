@@ -255,7 +255,7 @@ public final class VitalsServer {
         Future<Void> f = vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
             @Override
             public Future<?> start() {
-                return server(opts, listenPort, Routes.main(vertx, deps)).onSuccess(bound::set);
+                return server(opts, listenPort, Routes.main(vertx, deps), "server.port").onSuccess(bound::set);
             }
         }, new io.vertx.core.DeploymentOptions().setInstances(instances)).map(id -> {
             deployments.add(id);
@@ -263,7 +263,7 @@ public final class VitalsServer {
             return null;
         });
         if (config.server.metricsPort != 0) {
-            f = f.compose(v -> server(opts, config.server.metricsPort, Routes.metricsOnly(vertx, deps)).map(p -> {
+            f = f.compose(v -> server(opts, config.server.metricsPort, Routes.metricsOnly(vertx, deps), "server.metricsPort").map(p -> {
                 metricsPort = p;
                 return null;
             }));
@@ -305,9 +305,14 @@ public final class VitalsServer {
                 + o.serviceName + "/" + instance);
     }
 
-    private Future<Integer> server(HttpServerOptions opts, int port, Router router) {
+    private Future<Integer> server(HttpServerOptions opts, int port, Router router, String key) {
         HttpServer s = vertx.createHttpServer(opts).requestHandler(router);
-        return s.listen(port).map(bound -> {
+        return s.listen(port).recover(t -> Future.failedFuture(new IllegalStateException(
+                (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("in use")
+                        ? "port " + Math.max(0, port) + " on " + config.server.host + " is already in use"
+                        : "cannot listen on " + config.server.host + ":" + Math.max(0, port) + ": " + t.getMessage())
+                        + " (" + key + ", env " + dev.vitals.server.config.ConfigKeys.envName(key)
+                        + "); pick another port or stop the process that holds it", t))).map(bound -> {
             synchronized (servers) {
                 servers.add(bound);
             }
@@ -325,6 +330,29 @@ public final class VitalsServer {
 
     public int port() {
         return port;
+    }
+
+    /** The configuration this server runs with (read-only). */
+    public VitalsConfig config() {
+        return config;
+    }
+
+    /** What start-up prints: the addresses served and where state lives. */
+    public List<String> startupSummary() {
+        String host = config.server.host;
+        String shown = "0.0.0.0".equals(host) || "::".equals(host) ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
+        String base = (config.server.tls.enabled() ? "https" : "http") + "://" + shown + ":" + port;
+        List<String> out = new ArrayList<>();
+        out.add("Vitals is running" + ("0.0.0.0".equals(host) || "::".equals(host) ? " on all interfaces" : "") + ":");
+        out.add("  API        " + base + "/v1  (OpenAI-compatible: chat/completions, completions, embeddings, responses; "
+                + "and " + base + "/generate)");
+        out.add("  dashboard  " + base + "/ui/");
+        out.add("  metrics    " + base + "/metrics" + (metricsPort != 0
+                ? ", " + base.substring(0, base.lastIndexOf(':')) + ":" + metricsPort + "/metrics" : ""));
+        out.add("  store      " + (config.store.jdbcUrl != null ? "PostgreSQL " + config.store.jdbcUrl
+                : "SQLite " + Path.of(config.store.path).toAbsolutePath()));
+        out.add("  models     " + String.join(", ", gateway.models().stream().map(m -> m[0]).toList()));
+        return out;
     }
 
     /** The distinct ports this server's HTTP servers listen on (one per event loop share one). */
