@@ -561,6 +561,9 @@ public final class ConfigLoader {
         if (!(b.timeToFirstToken >= 0) || b.timeToFirstToken > 3600) {
             throw new ConfigException(at + ".timeToFirstToken must be between 0 and 3600 seconds, got " + b.timeToFirstToken);
         }
+        if (b.embeddingDimensions < 1 || b.embeddingDimensions > 8192) {
+            throw new ConfigException(at + ".embeddingDimensions must be between 1 and 8192, got " + b.embeddingDimensions);
+        }
         if (!(b.interTokenDelay >= 0) || b.interTokenDelay > 60) {
             throw new ConfigException(at + ".interTokenDelay must be between 0 and 60 seconds, got " + b.interTokenDelay);
         }

@@ -314,6 +314,8 @@ public final class VitalsConfig {
         public double timeToFirstToken = 0.1;
         /** Streams: delay between tokens, seconds. */
         public double interTokenDelay = 0.01;
+        /** Embeddings: length of the deterministic vectors (a request's {@code dimensions} may ask for fewer). */
+        public int embeddingDimensions = 256;
 
         // openai
         public String baseUrl;

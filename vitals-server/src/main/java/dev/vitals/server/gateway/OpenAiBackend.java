@@ -42,6 +42,7 @@ public final class OpenAiBackend implements Backend {
     private final String provider;
     private final RequestOptions completeTemplate;
     private final RequestOptions streamTemplate;
+    private final OpenAiOperations operations;
 
     public OpenAiBackend(Vertx vertx, VitalsConfig.Backend cfg, Map<String, String> env) {
         this.vertx = vertx;
@@ -59,6 +60,7 @@ public final class OpenAiBackend implements Backend {
         this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(cfg.maxConnections));
         this.completeTemplate = template(false);
         this.streamTemplate = template(true);
+        this.operations = new OpenAiOperations(vertx, cfg, client, base, authorization);
     }
 
     private static String readKey(VitalsConfig.Backend cfg, Map<String, String> env) {
@@ -122,7 +124,18 @@ public final class OpenAiBackend implements Backend {
 
     /** A fresh copy per request (the client may keep it); the URL was parsed once, in the template. */
     private RequestOptions options(boolean stream) {
-        return new RequestOptions(stream ? streamTemplate : completeTemplate);
+        return UpstreamHeaders.addTo(new RequestOptions(stream ? streamTemplate : completeTemplate));
+    }
+
+    /** Completions, embeddings and responses: see {@link OpenAiOperations}. */
+    @Override
+    public Future<Completion> complete(Operation op, ChatRequest r) {
+        return op == Operation.CHAT ? complete(r) : operations.complete(op, r);
+    }
+
+    @Override
+    public Future<ChatStream> stream(Operation op, ChatRequest r) {
+        return op == Operation.CHAT ? stream(r) : operations.stream(op, r);
     }
 
     @Override
@@ -374,7 +387,7 @@ public final class OpenAiBackend implements Backend {
      * call, and the client, forever. Fires once after {@code timeoutMs} without data; time paused by the
      * client's back-pressure does not count. Used on the request's event loop only.
      */
-    private static final class ReadTimeout {
+    static final class ReadTimeout {
         private final Vertx vertx;
         private final long timeoutMs;
         private final Runnable onTimeout;

@@ -109,7 +109,7 @@ final class ChatHandler {
         };
     }
 
-    private Call newCall(RoutingContext rc, ChatRequest r) {
+    Call newCall(RoutingContext rc, ChatRequest r) {
         Call call = new Call(RequestContext.requestId(rc), RequestContext.start(rc));
         call.traceId(RequestContext.traceId(rc));
         ApiKeys.Key key = AuthHandler.key(rc);
@@ -149,7 +149,7 @@ final class ChatHandler {
         });
     }
 
-    private void fail(RoutingContext rc, ChatRequest r, Call call, BackendException e) {
+    void fail(RoutingContext rc, ChatRequest r, Call call, BackendException e) {
         gateway.record(call, r, e.type(), null, 0, 0, -1);
         HttpServerResponse resp = rc.response();
         if (resp.closed() || resp.ended()) {
@@ -172,7 +172,7 @@ final class ChatHandler {
         }
     }
 
-    private static String errorKind(BackendException e) {
+    static String errorKind(BackendException e) {
         return switch (e.type()) {
             case RATE_LIMITED -> "rate_limit_error";
             case INVALID_REQUEST, UPSTREAM_4XX -> "invalid_request_error";
