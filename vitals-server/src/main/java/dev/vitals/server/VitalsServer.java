@@ -77,6 +77,7 @@ public final class VitalsServer {
     private int port;
     private volatile io.prometheus.metrics.exporter.opentelemetry.OpenTelemetryExporter otlp;
     private int metricsPort;
+    private final dev.vitals.server.telemetry.CallTelemetry telemetry;
 
     private VitalsServer(Vertx vertx, VitalsConfig config, Map<String, String> env) {
         this.vertx = vertx;
@@ -138,6 +139,9 @@ public final class VitalsServer {
         drift.restore(store.blobNames(DriftService.BLOB_PREFIX).stream()
                 .map(n -> n.substring(DriftService.BLOB_PREFIX.length())).toList());
         this.baselines = new Baselines(sampler, store, registry, config.anomalies);
+        this.telemetry = new dev.vitals.server.telemetry.CallTelemetry(
+                dev.vitals.server.telemetry.Tracing.create(config.tracing, env),
+                dev.vitals.server.telemetry.RequestLog.open(config.requestLog, config.store.path, registry));
     }
 
     /** This replica's name in a shared store: store.replicaId, else $HOSTNAME:port, else (port 0) a random one. */
@@ -182,7 +186,8 @@ public final class VitalsServer {
                     JsonArray all = new JsonArray().addAll(a.getJsonArray("open")).addAll(a.getJsonArray("recent"));
                     return new JsonObject().put("anomalies_open", a.getJsonArray("open").size()).put("anomalies", all);
                 }, business, baselines::json, quality, drift,
-                new CustomLabels(config.metrics.customLabels, config.metrics.maxSeriesPerMetric, registry), baselines::band);
+                new CustomLabels(config.metrics.customLabels, config.metrics.maxSeriesPerMetric, registry), baselines::band,
+                telemetry);
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
         }
@@ -332,6 +337,11 @@ public final class VitalsServer {
         return port;
     }
 
+    /** Spans and the request log. */
+    public dev.vitals.server.telemetry.CallTelemetry telemetry() {
+        return telemetry;
+    }
+
     /** The configuration this server runs with (read-only). */
     public VitalsConfig config() {
         return config;
@@ -352,6 +362,10 @@ public final class VitalsServer {
         out.add("  store      " + (config.store.jdbcUrl != null ? "PostgreSQL " + config.store.jdbcUrl
                 : "SQLite " + Path.of(config.store.path).toAbsolutePath()));
         out.add("  models     " + String.join(", ", gateway.models().stream().map(m -> m[0]).toList()));
+        var log = telemetry.requestLog();
+        out.add("  requests   " + (log == null ? "not logged (requestLog.enabled: false)" : "logged to " + log.where()));
+        out.add("  traces     " + (telemetry.tracing().enabled() ? "OTLP/HTTP to " + telemetry.tracing().endpoint()
+                : "off (tracing.enabled: false)"));
         return out;
     }
 
@@ -433,6 +447,7 @@ public final class VitalsServer {
         }
         return Future.join(fs).transform(ar -> vertx.executeBlocking(() -> {
             try {
+                telemetry.close(); // last spans exported, last log lines written
                 apiKeys.flushSpend();
                 baselines.save();
                 quality.flushCalls();

@@ -495,6 +495,7 @@ public final class ConfigLoader {
                 throw new ConfigException("otlp.serviceName must not be blank");
             }
         }
+        validateTelemetry(c);
         Set<String> names = new HashSet<>();
         for (int i = 0; i < c.backends.size(); i++) {
             VitalsConfig.Backend b = c.backends.get(i);
@@ -514,6 +515,44 @@ public final class ConfigLoader {
                 case "openai" -> validateOpenAi(at, b);
                 default -> throw new ConfigException(at + ".type must be 'simulated' or 'openai', got '" + b.type + "'");
             }
+        }
+    }
+
+    private static void validateTelemetry(VitalsConfig c) {
+        VitalsConfig.Tracing t = c.tracing;
+        if (t.enabled) {
+            URI u;
+            try {
+                u = URI.create(t.endpoint == null ? "" : t.endpoint);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("tracing.endpoint is not a URL: " + e.getMessage());
+            }
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw new ConfigException("tracing.endpoint must be an http(s) URL, got '" + t.endpoint + "'");
+            }
+        }
+        if (!(t.sampleRatio >= 0 && t.sampleRatio <= 1)) {
+            throw new ConfigException("tracing.sampleRatio must be between 0 and 1, got " + t.sampleRatio);
+        }
+        if (t.serviceName == null || t.serviceName.isBlank()) {
+            throw new ConfigException("tracing.serviceName must not be blank");
+        }
+        if (t.maxQueueSize < 1 || t.maxQueueSize > 1_000_000) {
+            throw new ConfigException("tracing.maxQueueSize must be between 1 and 1000000, got " + t.maxQueueSize);
+        }
+        if (t.scheduleDelayMillis < 1 || t.scheduleDelayMillis > 600_000) {
+            throw new ConfigException("tracing.scheduleDelayMillis must be between 1 and 600000, got " + t.scheduleDelayMillis);
+        }
+        VitalsConfig.RequestLog r = c.requestLog;
+        if (r.path != null && r.path.isBlank()) {
+            throw new ConfigException("requestLog.path must be 'stdout' or a file, got a blank value");
+        }
+        if (r.maxFileBytes < 1024 || r.maxFiles < 1 || r.maxFiles > 1000) {
+            throw new ConfigException("requestLog.maxFileBytes must be >= 1024 and requestLog.maxFiles between 1 and 1000, got "
+                    + r.maxFileBytes + " and " + r.maxFiles);
+        }
+        if (r.queueSize < 1 || r.queueSize > 10_000_000) {
+            throw new ConfigException("requestLog.queueSize must be between 1 and 10000000, got " + r.queueSize);
         }
     }
 

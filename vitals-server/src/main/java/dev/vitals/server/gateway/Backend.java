@@ -44,6 +44,11 @@ public interface Backend {
                 + op.path().substring(1));
     }
 
+    /** The upstream's base URL (traces' {@code server.address}), or {@code null} for an embedded backend. */
+    default java.net.URI endpoint() {
+        return null;
+    }
+
     /** Releases connections. */
     default Future<Void> close() {
         return Future.succeededFuture();

@@ -67,6 +67,21 @@ public final class Call {
         this.upstreamHeaders = headers;
     }
 
+    /** The trace id set so far, or {@code null}. */
+    public String traceId() {
+        return traceId;
+    }
+
+    /** The name of the backend that answered (or was tried last), or {@code null}. */
+    public String backendName() {
+        return backend == null ? null : backend.name();
+    }
+
+    /** The base URL of that backend when it is remote, or {@code null}. */
+    public java.net.URI backendEndpoint() {
+        return backend == null ? null : backend.endpoint();
+    }
+
     /** The W3C trace id of the request, recorded as an exemplar label. */
     public void traceId(String traceId) {
         this.traceId = traceId;

@@ -127,6 +127,11 @@ public final class OpenAiBackend implements Backend {
         return UpstreamHeaders.addTo(new RequestOptions(stream ? streamTemplate : completeTemplate));
     }
 
+    @Override
+    public java.net.URI endpoint() {
+        return java.net.URI.create(cfg.baseUrl);
+    }
+
     /** Completions, embeddings and responses: see {@link OpenAiOperations}. */
     @Override
     public Future<Completion> complete(Operation op, ChatRequest r) {

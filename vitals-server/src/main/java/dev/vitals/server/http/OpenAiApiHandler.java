@@ -62,7 +62,7 @@ final class OpenAiApiHandler {
                         "model '" + r.model() + "' is not served by this gateway; see GET /v1/models");
                 return;
             }
-            Call call = chat.newCall(rc, r).operation(op);
+            Call call = chat.newCall(rc, r, op);
             if (r.stream()) {
                 stream(rc, r, route, call);
             } else {
