@@ -139,9 +139,15 @@ public final class VitalsServer {
         drift.restore(store.blobNames(DriftService.BLOB_PREFIX).stream()
                 .map(n -> n.substring(DriftService.BLOB_PREFIX.length())).toList());
         this.baselines = new Baselines(sampler, store, registry, config.anomalies);
+        dev.vitals.server.telemetry.RequestLog requestLog;
+        try {
+            requestLog = dev.vitals.server.telemetry.RequestLog.open(config.requestLog, config.store.path, registry);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         this.telemetry = new dev.vitals.server.telemetry.CallTelemetry(
-                dev.vitals.server.telemetry.Tracing.create(config.tracing, env),
-                dev.vitals.server.telemetry.RequestLog.open(config.requestLog, config.store.path, registry));
+                dev.vitals.server.telemetry.Tracing.create(config.tracing, env), requestLog);
     }
 
     /** This replica's name in a shared store: store.replicaId, else $HOSTNAME:port, else (port 0) a random one. */

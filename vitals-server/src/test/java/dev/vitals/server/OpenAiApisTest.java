@@ -177,6 +177,8 @@ class OpenAiApisTest extends GatewayTestBase {
                 {"/v1/responses", "{\"model\":\"" + SIM + "\",\"input\":[\"a\"]}", "invalid_input"},
                 {"/v1/responses", "{\"model\":7,\"input\":\"a\"}", "invalid_model"},
                 {"/v1/responses", "not json", "invalid_json"},
+                {"/v1/embeddings", "{\"model\":\"" + SIM + "\",\"input\":[" + "\"a\",".repeat(2048) + "\"a\"]}", "invalid_input"},
+                {"/v1/embeddings", "{\"model\":\"" + SIM + "\",\"input\":[1,-2]}", "invalid_input"},
         };
         for (String[] c : cases) {
             HttpResponse<String> r = GatewayFixture.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + c[0]))

@@ -27,6 +27,24 @@ class StartupMessagesTest {
     }
 
     @Test
+    void anUnwritableRequestLogNamesTheKey() throws Exception {
+        java.nio.file.Path dir = Files.createTempDirectory("vitals-test");
+        java.nio.file.Path notADir = Files.writeString(dir.resolve("file.txt"), "x");
+        VitalsConfig cfg = ConfigLoader.load(new ConfigLoader.Overrides(), Map.of());
+        cfg.server.host = "127.0.0.1";
+        cfg.server.port = 0;
+        cfg.store.path = dir.resolve("vitals.db").toString();
+        cfg.requestLog.path = notADir.resolve("requests.log").toString();
+        Vertx vertx = Vertx.vertx();
+        try {
+            assertThatThrownBy(() -> VitalsServer.start(vertx, cfg, Map.of()).await())
+                    .hasMessageContaining("requestLog.path").hasMessageContaining(notADir.toString());
+        } finally {
+            vertx.close().await();
+        }
+    }
+
+    @Test
     void portInUseNamesThePortAndTheKey() throws Exception {
         try (ServerFixture f = ServerFixture.start(cfg -> cfg.server.instances = 1)) {
             VitalsConfig cfg = ConfigLoader.load(new ConfigLoader.Overrides(), Map.of());

@@ -87,9 +87,13 @@ class TracingTest extends GatewayTestBase {
     }
 
     private VitalsServer start(Map<String, String> extraEnv) throws Exception {
+        return start(extraEnv, true);
+    }
+
+    private VitalsServer start(Map<String, String> extraEnv, boolean tracing) throws Exception {
         startReceiver();
         VitalsConfig cfg = config(simulated("simulated", SIM), openAi("fake", upstream.baseUrl(), UP));
-        cfg.tracing.enabled = true;
+        cfg.tracing.enabled = tracing;
         cfg.tracing.endpoint = "http://127.0.0.1:" + receiver.getAddress().getPort();
         cfg.tracing.scheduleDelayMillis = 100;
         cfg.requestLog.path = dir.resolve("requests.log").toString();
@@ -247,6 +251,26 @@ class TracingTest extends GatewayTestBase {
         post("/v1/chat/completions", chat(SIM, false), "x-request-id", "req-sampled");
         spanOf(exemplarTraceId("req-sampled")); // exported: the exporter works, so the absence below is the sampler's
         assertThat(spans()).noneMatch(sp -> hex(sp.getTraceId().toByteArray()).equals(tid));
+    }
+
+    @Test
+    void withTracingOffTheCallersContextIsForwardedUnchangedAndNothingExported() throws Exception {
+        start(Map.of(), false);
+        String tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        post("/v1/chat/completions", chat(UP, false), "traceparent", tp, "tracestate", "vendor=abc", "x-request-id", "req-off-1");
+        FakeOpenAiUpstream.Received got = upstream.requests().get(upstream.requests().size() - 1);
+        assertThat(got.header("traceparent")).isEqualTo(tp);
+        assertThat(got.header("tracestate")).isEqualTo("vendor=abc");
+        assertThat(exemplarTraceId("req-off-1")).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        // a malformed or overlong context is not passed on
+        Thread.sleep(150); // the next exemplar of the model
+        post("/v1/chat/completions", chat(UP, false), "traceparent", tp + "-extra-" + "x".repeat(200), "x-request-id", "req-off-2");
+        assertThat(upstream.requests().get(upstream.requests().size() - 1).header("traceparent")).isNull();
+        post("/v1/chat/completions", chat(UP, false));
+        assertThat(upstream.requests().get(upstream.requests().size() - 1).header("traceparent")).isNull();
+        assertThat(server.telemetry().tracing().enabled()).isFalse();
+        Thread.sleep(300);
+        assertThat(received).isEmpty();
     }
 
     @Test

@@ -47,6 +47,11 @@ public final class CallTelemetry implements AutoCloseable {
         }
     };
 
+    /** Version 00 exactly, as forwarded unchanged when tracing is off; anything else is not passed on. */
+    private static final java.util.regex.Pattern TRACEPARENT = java.util.regex.Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+    /** Printable ASCII, at most 512 characters (the W3C limit). */
+    private static final java.util.regex.Pattern TRACESTATE = java.util.regex.Pattern.compile("[\\x20-\\x7e]{1,512}");
+
     private final Tracing tracing;
     private final RequestLog log;
 
@@ -97,9 +102,10 @@ public final class CallTelemetry implements AutoCloseable {
             }
         } else {
             String tp = header.apply("traceparent");
-            if (tp != null && call.traceId() != null) { // a valid traceparent (RequestContext checked it)
+            if (tp != null && TRACEPARENT.matcher(tp).matches() && call.traceId() != null) {
                 String ts = header.apply("tracestate");
-                call.upstreamHeaders(ts == null || ts.length() > 512 ? Map.of("traceparent", tp) : Map.of("traceparent", tp, "tracestate", ts));
+                call.upstreamHeaders(ts == null || !TRACESTATE.matcher(ts).matches()
+                        ? Map.of("traceparent", tp) : Map.of("traceparent", tp, "tracestate", ts));
             }
         }
         Span s = span;

@@ -183,6 +183,14 @@ class ConfigReferenceTest {
                 .hasMessageContaining("drift.windowMinutes");
         assertThatThrownBy(() -> ConfigLoader.load(new ConfigLoader.Overrides(), Map.of("VITALS_ANOMALIES_THRESHOLD", "NaN")))
                 .hasMessageContaining("anomalies");
+        assertThatThrownBy(() -> ConfigLoader.load(new ConfigLoader.Overrides(), Map.of("VITALS_TRACING_SAMPLE_RATIO", "1.5")))
+                .hasMessageContaining("tracing.sampleRatio");
+        assertThatThrownBy(() -> ConfigLoader.load(new ConfigLoader.Overrides(), Map.of("VITALS_TRACING_ENABLED", "true",
+                "VITALS_TRACING_ENDPOINT", "localhost:4318"))).hasMessageContaining("tracing.endpoint");
+        assertThatThrownBy(() -> ConfigLoader.load(new ConfigLoader.Overrides(), Map.of("VITALS_REQUEST_LOG_MAX_FILES", "0")))
+                .hasMessageContaining("requestLog.maxFiles");
+        assertThatThrownBy(() -> ConfigLoader.load(new ConfigLoader.Overrides(), Map.of("VITALS_REQUEST_LOG_QUEUE_SIZE", "-1")))
+                .hasMessageContaining("requestLog.queueSize");
     }
 
     @Test
