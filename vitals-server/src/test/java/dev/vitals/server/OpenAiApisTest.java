@@ -104,6 +104,45 @@ class OpenAiApisTest extends GatewayTestBase {
         assertThat(m.value("llm_output_tokens_total", "model_name", SIM)).isEqualTo(out);
     }
 
+    /** Streams a legacy completion; the text and the usages seen. */
+    private String streamCompletion(String model, boolean includeUsage, List<com.openai.models.completions.CompletionUsage> usages) {
+        StringBuilder text = new StringBuilder();
+        CompletionCreateParams.Builder p = CompletionCreateParams.builder().model(model).prompt("stream this text");
+        if (includeUsage) {
+            p.streamOptions(com.openai.models.chat.completions.ChatCompletionStreamOptions.builder().includeUsage(true).build());
+        }
+        // without response validation: the SDK's CompletionChoice requires finish_reason, but every chunk before the last
+        // carries "finish_reason": null, as OpenAI's own legacy completion streams do
+        OpenAIClient lenient = sdk.withOptions(o -> o.responseValidation(false)); // shares sdk's connections, closed with it
+        try (StreamResponse<Completion> s = lenient.completions().createStreaming(p.build())) {
+            s.stream().forEach(c -> {
+                c.choices().forEach(ch -> text.append(ch.text()));
+                c.usage().ifPresent(usages::add);
+            });
+        }
+        return text.toString();
+    }
+
+    @Test
+    void completionsStreamOnTheSimulatedBackendAndThroughAnUpstream() {
+        List<com.openai.models.completions.CompletionUsage> plain = new ArrayList<>();
+        assertThat(streamCompletion(SIM, false, plain)).startsWith("This is a simulated response to your prompt: 'stream this text...'");
+        assertThat(plain).as("no usage chunk unless asked").isEmpty();
+        List<com.openai.models.completions.CompletionUsage> withUsage = new ArrayList<>();
+        streamCompletion(SIM, true, withUsage);
+        assertThat(withUsage).hasSize(1);
+        List<com.openai.models.completions.CompletionUsage> up = new ArrayList<>();
+        assertThat(streamCompletion(VIA_UPSTREAM, true, up)).startsWith("This is a simulated response");
+        assertThat(up).hasSize(1);
+        PromMetrics m = gateway.awaitMetrics("three streamed completions", x -> ops(x, "text_completion", SIM) == 2
+                && ops(x, "text_completion", VIA_UPSTREAM) == 1);
+        assertThat(m.value("llm_input_tokens_total", "model_name", SIM)).isEqualTo(6);
+        assertThat(m.value("llm_input_tokens_total", "model_name", VIA_UPSTREAM)).isEqualTo(3);
+        assertThat(m.value("llm_output_tokens_total", "model_name", VIA_UPSTREAM)).isEqualTo(up.get(0).completionTokens());
+        assertThat(m.valueOr(0, "llm_estimated_token_requests_total", "model_name", SIM)).isZero();
+        assertThat(m.valueOr(0, "llm_time_to_first_token_seconds_count", "model_name", SIM)).isEqualTo(2);
+    }
+
     @Test
     void responsesNonStreamingAndStreaming() {
         Response r = sdk.responses().create(ResponseCreateParams.builder().model(SIM).input("Tell me about otters").build());
@@ -171,7 +210,7 @@ class OpenAiApisTest extends GatewayTestBase {
                 {"/v1/embeddings", "{\"model\":\"" + SIM + "\",\"input\":\"a\",\"encoding_format\":\"hex\"}", "invalid_encoding_format"},
                 {"/v1/embeddings", "[1,2]", "invalid_body"},
                 {"/v1/completions", "{\"model\":\"" + SIM + "\",\"prompt\":5}", "invalid_prompt"},
-                {"/v1/completions", "{\"model\":\"" + SIM + "\",\"prompt\":\"a\",\"stream\":true}", "unsupported_stream"},
+                {"/v1/completions", "{\"model\":\"" + SIM + "\",\"prompt\":\"a\",\"stream\":true,\"stream_options\":3}", "invalid_stream_options"},
                 {"/v1/responses", "{\"model\":\"" + SIM + "\"}", "invalid_input"},
                 {"/v1/responses", "{\"model\":\"" + SIM + "\",\"input\":\"a\",\"stream\":\"yes\"}", "invalid_stream"},
                 {"/v1/responses", "{\"model\":\"" + SIM + "\",\"input\":[\"a\"]}", "invalid_input"},

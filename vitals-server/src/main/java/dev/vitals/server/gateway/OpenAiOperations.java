@@ -144,13 +144,15 @@ final class OpenAiOperations {
     }
 
     Future<ChatStream> stream(Operation op, ChatRequest r) {
-        if (op != Operation.RESPONSES) {
+        if (op != Operation.RESPONSES && op != Operation.TEXT_COMPLETION) {
             return Future.failedFuture(new BackendException(ErrorType.INVALID_REQUEST, op.path().substring(1)
                     + " cannot stream through this gateway"));
         }
         long start = System.nanoTime();
         Promise<ChatStream> p = Promise.promise();
-        client.request(options(op, true)).compose(req -> req.send(body(r)).map(resp -> {
+        // legacy completions: ask for usage as for chat (the usage-only chunk is hidden from clients that did not)
+        Buffer body = op == Operation.TEXT_COMPLETION ? OpenAiBackend.withUsage(r) : body(r);
+        client.request(options(op, true)).compose(req -> req.send(body).map(resp -> {
             resp.pause();
             return resp;
         })).onComplete(ar -> {
@@ -164,29 +166,59 @@ final class OpenAiOperations {
                 resp.resume();
                 return;
             }
-            p.complete(new ResponsesStream(resp, start));
+            p.complete(new ResponsesStream(resp, start, op == Operation.TEXT_COMPLETION));
         });
         return p.future();
     }
 
-    /** Passes a Responses stream's events through, reading each one's type (and the final usage). */
+    /** Passes a Responses (or legacy completions) stream's events through, reading what each reports. */
     private final class ResponsesStream implements ChatStream {
         private final HttpClientResponse resp;
         private final long start;
+        private final boolean legacy;
         private OpenAiBackend.ReadTimeout readTimeout;
         private long endNanos;
         private boolean done;
         private boolean cancelled;
 
-        ResponsesStream(HttpClientResponse resp, long start) {
+        /** @param legacy a legacy completions stream: {@code choices[].text} chunks ending with {@code [DONE]} */
+        ResponsesStream(HttpClientResponse resp, long start, boolean legacy) {
             this.resp = resp;
             this.start = start;
+            this.legacy = legacy;
+        }
+
+        /** One legacy completion chunk: its text, usage and finish reason; {@code [DONE]} ends the stream. */
+        private void legacyEvent(StreamSink sink, byte[] raw, int rawOff, int rawLen, byte[] data, int off, int len) {
+            String s = new String(data, off, len, StandardCharsets.UTF_8).trim();
+            if (s.equals("[DONE]")) {
+                finish(sink, null);
+                return;
+            }
+            JsonObject ev;
+            try {
+                ev = new JsonObject(s);
+            } catch (RuntimeException e) {
+                sink.event(new StreamEvent(raw, rawOff, rawLen, 0, false, null, false, null));
+                return;
+            }
+            JsonArray choices = ev.getValue("choices") instanceof JsonArray a ? a : new JsonArray();
+            JsonObject c0 = !choices.isEmpty() && choices.getValue(0) instanceof JsonObject c ? c : null;
+            int chars = c0 != null && c0.getValue("text") instanceof String t ? t.length() : 0;
+            JsonObject u = ev.getValue("usage") instanceof JsonObject j ? j : null;
+            Usage usage = u == null ? null : new Usage(num(u, "prompt_tokens"), num(u, "completion_tokens"), 0);
+            sink.event(new StreamEvent(raw, rawOff, rawLen, chars, chars > 0, usage, usage != null && choices.isEmpty(),
+                    c0 != null && c0.getValue("finish_reason") instanceof String f ? f : null));
         }
 
         @Override
         public void start(StreamSink sink) {
             SseParser parser = new SseParser(MAX_SSE_EVENT_BYTES, (raw, rawOff, rawLen, data, off, len) -> {
                 if (done || cancelled) {
+                    return;
+                }
+                if (legacy) {
+                    legacyEvent(sink, raw, rawOff, rawLen, data, off, len);
                     return;
                 }
                 JsonObject ev;
@@ -238,7 +270,7 @@ final class OpenAiOperations {
             });
             resp.exceptionHandler(t -> finish(sink, BackendException.of(t)));
             resp.endHandler(v -> finish(sink, new BackendException(ErrorType.CONNECTION,
-                    "upstream stream ended before response.completed")));
+                    "upstream stream ended before " + (legacy ? "[DONE]" : "response.completed"))));
             resp.resume();
         }
 

@@ -56,7 +56,7 @@ final class SimulatedOperations {
     }
 
     Future<ChatStream> stream(Operation op, ChatRequest r) {
-        if (op != Operation.RESPONSES) {
+        if (op != Operation.RESPONSES && op != Operation.TEXT_COMPLETION) {
             return Future.failedFuture(new BackendException(ErrorType.INVALID_REQUEST, op.path().substring(1)
                     + " cannot stream on backend '" + cfg.name + "'"));
         }
@@ -67,7 +67,7 @@ final class SimulatedOperations {
             if (sim.fails(r)) {
                 p.fail(new BackendException(ErrorType.MODEL_ERROR, SimulatedBackend.ERROR_MESSAGE));
             } else {
-                p.complete(new ResponseStream(r, d, start));
+                p.complete(op == Operation.RESPONSES ? new ResponseStream(r, d, start) : new TextStream(r, d, start));
             }
         });
         return p.future();
@@ -193,6 +193,110 @@ final class SimulatedOperations {
 
     private static JsonObject outputText(String text) {
         return new JsonObject().put("type", "output_text").put("text", text).put("annotations", new JsonArray());
+    }
+
+    /** Legacy completion chunks on timers ({@code choices[].text}), a finish chunk, then the usage-only chunk. */
+    private final class TextStream implements ChatStream {
+        private final ChatRequest req;
+        private final String id = "cmpl-" + Ids.random();
+        private final long created = System.currentTimeMillis() / 1000;
+        private final String[] tokens;
+        private final Usage usage;
+        private final long start;
+        private StreamSink sink;
+        private int next;
+        private boolean paused;
+        private boolean cancelled;
+        private boolean scheduled;
+        private long endNanos;
+
+        TextStream(ChatRequest req, SimulatedBackend.Draw d, long start) {
+            this.req = req;
+            this.tokens = SimulatedBackend.tokens(req.promptText(), d.outputTokens());
+            this.usage = new Usage(Tokens.words(req.promptText()), d.outputTokens(), 0);
+            this.start = start;
+        }
+
+        @Override
+        public void start(StreamSink sink) {
+            this.sink = sink;
+            emit();
+        }
+
+        private void emit() {
+            scheduled = false;
+            while (!paused && !cancelled) {
+                if (next < tokens.length) {
+                    String t = tokens[next++];
+                    send(chunk(t, null), t.length(), null, false);
+                } else if (next == tokens.length) {
+                    next++;
+                    send(chunk("", "stop"), 0, null, false);
+                } else {
+                    endNanos = System.nanoTime();
+                    send(base().put("choices", new JsonArray()).put("usage", SimulatedBackend.usageJson(usage)), 0, usage, true);
+                    if (!cancelled) {
+                        sink.end();
+                    }
+                    cancelled = true;
+                    return;
+                }
+                if (cfg.interTokenDelay > 0 && next <= tokens.length) {
+                    sink.flush();
+                    scheduled = true;
+                    vertx.setTimer(Math.max(1, Math.round(cfg.interTokenDelay * 1000)), x -> emit());
+                    return;
+                }
+            }
+            if (!cancelled) {
+                sink.flush();
+            }
+        }
+
+        private JsonObject base() {
+            return new JsonObject().put("id", id).put("object", "text_completion").put("created", created).put("model", req.model());
+        }
+
+        private JsonObject chunk(String text, String finish) {
+            JsonObject c = new JsonObject().put("text", text).put("index", 0).putNull("logprobs");
+            if (finish == null) {
+                c.putNull("finish_reason");
+            } else {
+                c.put("finish_reason", finish);
+            }
+            return base().put("choices", new JsonArray().add(c));
+        }
+
+        private void send(JsonObject o, int chars, Usage u, boolean usageOnly) {
+            Buffer sse = Buffer.buffer("data: ").appendBuffer(o.toBuffer()).appendString("\n\n");
+            String finish = o.getJsonArray("choices").isEmpty() ? null : o.getJsonArray("choices").getJsonObject(0).getString("finish_reason");
+            sink.event(StreamEvent.of(sse, chars, chars > 0, u, usageOnly, finish));
+        }
+
+        @Override
+        public void pause() {
+            paused = true;
+        }
+
+        @Override
+        public void resume() {
+            if (paused) {
+                paused = false;
+                if (!scheduled && !cancelled) {
+                    vertx.runOnContext(v -> emit());
+                }
+            }
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public long upstreamNanos() {
+            return (endNanos == 0 ? System.nanoTime() : endNanos) - start;
+        }
     }
 
     /** The Responses API's typed events on timers: created, the text's deltas, completed with usage. */

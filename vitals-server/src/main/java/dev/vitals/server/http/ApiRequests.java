@@ -121,11 +121,17 @@ final class ApiRequests {
             throw new BadRequest("invalid_prompt", "'prompt' must be a string or a non-empty array of strings, got "
                     + (p instanceof JsonArray ? "an empty array" : kind(p)));
         }
-        if (stream(o)) {
-            throw new BadRequest("unsupported_stream", "'stream': true is not supported on /v1/completions by this gateway; "
-                    + "use /v1/chat/completions or /v1/responses to stream");
+        boolean stream = stream(o);
+        boolean wantsUsage = false;
+        Object so = o.getValue("stream_options");
+        if (so != null) {
+            if (!(so instanceof JsonObject soj) || soj.getValue("include_usage") != null && !(soj.getValue("include_usage") instanceof Boolean)) {
+                throw new BadRequest("invalid_stream_options", "'stream_options' must be an object with a boolean include_usage, got "
+                        + kind(so));
+            }
+            wantsUsage = Boolean.TRUE.equals(soj.getValue("include_usage"));
         }
-        return new ChatRequest(model, o, raw(rawBody, o, given), false, false, text.toString(), count);
+        return new ChatRequest(model, o, raw(rawBody, o, given), stream, wantsUsage, text.toString(), count);
     }
 
     /** {@code input}: a string or an array of items (messages with string or part content); {@code instructions} optional. */

@@ -90,10 +90,17 @@ final class OpenAiApiHandler {
         });
     }
 
-    /** A Responses stream: typed events forwarded as they come, no {@code [DONE]}; a failure after the head is an {@code error} event. */
+    private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+
+    /**
+     * A Responses stream: typed events forwarded as they come, no {@code [DONE]}; a failure after the head is an
+     * {@code error} event. A legacy completions stream: chunks, the usage-only chunk only for clients that asked
+     * ({@code stream_options.include_usage}), {@code [DONE]} at the end; a failure is a {@code data:} error object.
+     */
     private void stream(RoutingContext rc, ChatRequest r, List<Backend> route, Call call) {
         HttpServerResponse resp = rc.response();
         State st = new State();
+        boolean legacy = call.operation() == Operation.TEXT_COMPLETION;
         resp.closeHandler(v -> {
             if (!st.finished) {
                 st.finished = true;
@@ -137,6 +144,9 @@ final class OpenAiApiHandler {
                         st.chunks++;
                         st.chars += ev.contentChars();
                     }
+                    if (legacy && ev.usageOnly() && !r.clientWantsUsage()) {
+                        return;
+                    }
                     if (st.pending == null) {
                         st.pending = Buffer.buffer(256);
                     }
@@ -164,6 +174,9 @@ final class OpenAiApiHandler {
                     gateway.record(call, r, null, st.usage, st.chunks, st.chars, st.ttft);
                     Buffer last = st.pending;
                     st.pending = null;
+                    if (legacy) {
+                        last = last == null ? DONE : last.appendBuffer(DONE);
+                    }
                     if (last == null) {
                         resp.end();
                     } else {
@@ -181,7 +194,12 @@ final class OpenAiApiHandler {
                     gateway.record(call, r, e.type(), st.usage, st.chunks, st.chars, st.ttft);
                     Buffer out = st.pending == null ? Buffer.buffer() : st.pending;
                     st.pending = null;
-                    if (e.upstreamStatus() != 200) { // 200: the upstream's own response.failed/error event was forwarded
+                    if (legacy) {
+                        JsonObject body = HttpErrors.body(ChatHandler.errorKind(e), e.type().label(), e.getMessage());
+                        body.remove("status");
+                        body.remove("message");
+                        out.appendString("data: ").appendBuffer(body.toBuffer()).appendString("\n\n");
+                    } else if (e.upstreamStatus() != 200) { // 200: the upstream's own response.failed/error event was forwarded
                         JsonObject ev = new JsonObject().put("type", "error").put("code", e.type().label())
                                 .put("message", e.getMessage()).putNull("param").put("sequence_number", -1);
                         out.appendString("event: error\ndata: ").appendBuffer(ev.toBuffer()).appendString("\n\n");
