@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class ConfigKeys {
     private static final String DESCRIPTIONS = "config-keys.properties";
+    /** Element types of lists and maps that a variable can set; declared before KEYS, which uses it. */
+    private static final List<Class<?>> SCALARS = List.of(String.class, Integer.class, Long.class, Double.class, Boolean.class);
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(token|password|secret|salt)$");
 
     /** One key. {@code env} is {@code null} for keys that only YAML can set. */
@@ -128,9 +130,40 @@ public final class ConfigKeys {
     private static boolean envSettable(Field f) {
         Class<?> t = f.getType();
         if (List.class.isAssignableFrom(t) || Map.class.isAssignableFrom(t)) {
-            return elementType(f) == String.class || elementType(f) == Double.class;
+            return SCALARS.contains(elementType(f));
         }
-        return true;
+        return t.isPrimitive() || SCALARS.contains(t) || t.isEnum();
+    }
+
+    /** One scalar of type {@code t} from text. */
+    private static Object scalar(Class<?> t, String v) {
+        if (t == String.class) {
+            return v;
+        }
+        if (t == int.class || t == Integer.class) {
+            return Integer.valueOf(v);
+        }
+        if (t == long.class || t == Long.class) {
+            return Long.valueOf(v);
+        }
+        if (t == double.class || t == Double.class) {
+            return Double.valueOf(v);
+        }
+        if (t == boolean.class || t == Boolean.class) {
+            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                throw new IllegalArgumentException("expected true or false");
+            }
+            return Boolean.valueOf(v);
+        }
+        if (t.isEnum()) {
+            for (Object c : t.getEnumConstants()) {
+                if (((Enum<?>) c).name().equalsIgnoreCase(v)) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("expected one of " + Arrays.toString(t.getEnumConstants()));
+        }
+        throw new IllegalArgumentException("unsupported type " + t.getSimpleName());
     }
 
     /**
@@ -171,29 +204,11 @@ public final class ConfigKeys {
 
     private static Object parse(Field f, String v) {
         Class<?> t = f.getType();
-        if (t == String.class) {
-            return v;
-        }
-        if (t == int.class || t == Integer.class) {
-            return Integer.valueOf(v);
-        }
-        if (t == long.class || t == Long.class) {
-            return Long.valueOf(v);
-        }
-        if (t == double.class || t == Double.class) {
-            return Double.valueOf(v);
-        }
-        if (t == boolean.class || t == Boolean.class) {
-            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-                throw new IllegalArgumentException("expected true or false");
-            }
-            return Boolean.valueOf(v);
-        }
         if (List.class.isAssignableFrom(t)) {
-            List<String> out = new ArrayList<>();
+            List<Object> out = new ArrayList<>();
             for (String s : v.split(",")) {
                 if (!s.isBlank()) {
-                    out.add(s.trim());
+                    out.add(scalar((Class<?>) elementType(f), s.trim()));
                 }
             }
             return out;
@@ -208,12 +223,11 @@ public final class ConfigKeys {
                 if (eq <= 0) {
                     throw new IllegalArgumentException("'" + s.trim() + "' has no name=value");
                 }
-                String val = s.substring(eq + 1).trim();
-                out.put(s.substring(0, eq).trim(), elementType(f) == Double.class ? Double.valueOf(val) : val);
+                out.put(s.substring(0, eq).trim(), scalar((Class<?>) elementType(f), s.substring(eq + 1).trim()));
             }
             return out;
         }
-        throw new IllegalArgumentException("unsupported type " + t.getSimpleName());
+        return scalar(t, v);
     }
 
     /** The value of a (non-element) key in {@code c}; {@code null} when a section on the way is absent. */

@@ -3,6 +3,7 @@ package dev.vitals.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,8 +82,9 @@ class ConfigReferenceTest {
                 assertThat(seen.add(k.env())).as("two keys map to " + k.env()).isTrue();
                 assertThat(k.env()).isEqualTo(ConfigKeys.envName(k.path()));
             } else {
-                assertThat(k.element() || java.util.Map.class.isAssignableFrom(k.field().getType()))
-                        .as(k.path() + " has no variable").isTrue();
+                assertThat(k.element() || java.util.Map.class.isAssignableFrom(k.field().getType())
+                        || List.class.isAssignableFrom(k.field().getType()))
+                        .as(k.path() + " has no variable (only list elements and lists/maps of non-scalars may lack one)").isTrue();
             }
         }
         assertThat(seen).doesNotContainAnyElementsOf(ConfigLoader.ENV_ALIASES.keySet()).doesNotContain("VITALS_CONFIG",
@@ -111,7 +113,16 @@ class ConfigReferenceTest {
             boolean v = !(Boolean) dflt;
             return new Object[] {String.valueOf(v).toUpperCase(), v};
         }
+        if (t.isEnum()) {
+            Object other = java.util.Arrays.stream(t.getEnumConstants()).filter(c -> c != dflt).findFirst().orElseThrow();
+            return new Object[] {((Enum<?>) other).name().toLowerCase(java.util.Locale.ROOT), other};
+        }
         if (List.class.isAssignableFrom(t)) {
+            Type e = ((java.lang.reflect.ParameterizedType) k.field().getGenericType()).getActualTypeArguments()[0];
+            if (e == Integer.class || e == Long.class || e == Double.class) {
+                List<Object> want = e == Integer.class ? List.of(1, 2, 3) : e == Long.class ? List.of(1L, 2L, 3L) : List.of(1.0, 2.0, 3.0);
+                return new Object[] {"1, 2 ,3", want};
+            }
             return new Object[] {"a, b ,c", List.of("a", "b", "c")};
         }
         return new Object[] {"gpt-4o=500, m2=1.5", null}; // maps: checked below by key
