@@ -87,7 +87,7 @@ class ConfigReferenceTest {
                         .as(k.path() + " has no variable (only list elements and lists/maps of non-scalars may lack one)").isTrue();
             }
         }
-        assertThat(seen).doesNotContainAnyElementsOf(ConfigLoader.ENV_ALIASES.keySet()).doesNotContain("VITALS_CONFIG",
+        assertThat(seen).doesNotContainAnyElementsOf(ConfigSources.ENV_ALIASES.keySet()).doesNotContain("VITALS_CONFIG",
                 "VITALS_ADMIN_TOKEN");
     }
 
