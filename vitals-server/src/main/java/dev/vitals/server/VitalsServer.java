@@ -78,6 +78,7 @@ public final class VitalsServer {
     private int port;
     private volatile io.prometheus.metrics.exporter.opentelemetry.OpenTelemetryExporter otlp;
     private int metricsPort;
+    private final dev.vitals.server.telemetry.CallTelemetry telemetry;
 
     private VitalsServer(Vertx vertx, VitalsConfig config, Map<String, String> env) {
         this.vertx = vertx;
@@ -144,6 +145,15 @@ public final class VitalsServer {
         drift.restore(store.blobNames(DriftService.BLOB_PREFIX).stream()
                 .map(n -> n.substring(DriftService.BLOB_PREFIX.length())).toList());
         this.baselines = new Baselines(sampler, store, registry, config.anomalies);
+        dev.vitals.server.telemetry.RequestLog requestLog;
+        try {
+            requestLog = dev.vitals.server.telemetry.RequestLog.open(config.requestLog, config.store.path, registry);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        this.telemetry = new dev.vitals.server.telemetry.CallTelemetry(
+                dev.vitals.server.telemetry.Tracing.create(config.tracing, env), requestLog);
     }
 
     /** This replica's name in a shared store: store.replicaId, else $HOSTNAME:port, else (port 0) a random one. */
@@ -188,7 +198,8 @@ public final class VitalsServer {
                     JsonArray all = new JsonArray().addAll(a.getJsonArray("open")).addAll(a.getJsonArray("recent"));
                     return new JsonObject().put("anomalies_open", a.getJsonArray("open").size()).put("anomalies", all);
                 }, business, baselines::json, quality, drift,
-                new CustomLabels(config.metrics.customLabels, config.metrics.maxSeriesPerMetric, registry), baselines::band);
+                new CustomLabels(config.metrics.customLabels, config.metrics.maxSeriesPerMetric, registry), baselines::band,
+                telemetry);
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
         }
@@ -264,7 +275,7 @@ public final class VitalsServer {
         Future<Void> f = vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
             @Override
             public Future<?> start() {
-                return server(opts, listenPort, Routes.main(vertx, deps)).onSuccess(bound::set);
+                return server(opts, listenPort, Routes.main(vertx, deps), "server.port").onSuccess(bound::set);
             }
         }, new io.vertx.core.DeploymentOptions().setInstances(instances)).map(id -> {
             deployments.add(id);
@@ -272,7 +283,7 @@ public final class VitalsServer {
             return null;
         });
         if (config.server.metricsPort != 0) {
-            f = f.compose(v -> server(opts, config.server.metricsPort, Routes.metricsOnly(vertx, deps)).map(p -> {
+            f = f.compose(v -> server(opts, config.server.metricsPort, Routes.metricsOnly(vertx, deps), "server.metricsPort").map(p -> {
                 metricsPort = p;
                 return null;
             }));
@@ -314,9 +325,14 @@ public final class VitalsServer {
                 + o.serviceName + "/" + instance);
     }
 
-    private Future<Integer> server(HttpServerOptions opts, int port, Router router) {
+    private Future<Integer> server(HttpServerOptions opts, int port, Router router, String key) {
         HttpServer s = vertx.createHttpServer(opts).requestHandler(router);
-        return s.listen(port).map(bound -> {
+        return s.listen(port).recover(t -> Future.failedFuture(new IllegalStateException(
+                (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("in use")
+                        ? "port " + Math.max(0, port) + " on " + config.server.host + " is already in use"
+                        : "cannot listen on " + config.server.host + ":" + Math.max(0, port) + ": " + t.getMessage())
+                        + " (" + key + ", env " + dev.vitals.server.config.ConfigKeys.envName(key)
+                        + "); pick another port or stop the process that holds it", t))).map(bound -> {
             synchronized (servers) {
                 servers.add(bound);
             }
@@ -334,6 +350,38 @@ public final class VitalsServer {
 
     public int port() {
         return port;
+    }
+
+    /** Spans and the request log. */
+    public dev.vitals.server.telemetry.CallTelemetry telemetry() {
+        return telemetry;
+    }
+
+    /** The configuration this server runs with (read-only). */
+    public VitalsConfig config() {
+        return config;
+    }
+
+    /** What start-up prints: the addresses served and where state lives. */
+    public List<String> startupSummary() {
+        String host = config.server.host;
+        String shown = "0.0.0.0".equals(host) || "::".equals(host) ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
+        String base = (config.server.tls.enabled() ? "https" : "http") + "://" + shown + ":" + port;
+        List<String> out = new ArrayList<>();
+        out.add("Vitals is running" + ("0.0.0.0".equals(host) || "::".equals(host) ? " on all interfaces" : "") + ":");
+        out.add("  API        " + base + "/v1  (OpenAI-compatible: chat/completions, completions, embeddings, responses; "
+                + "and " + base + "/generate)");
+        out.add("  dashboard  " + base + "/ui/");
+        out.add("  metrics    " + base + "/metrics" + (metricsPort != 0
+                ? ", " + base.substring(0, base.lastIndexOf(':')) + ":" + metricsPort + "/metrics" : ""));
+        out.add("  store      " + (config.store.jdbcUrl != null ? "PostgreSQL " + config.store.jdbcUrl
+                : "SQLite " + Path.of(config.store.path).toAbsolutePath()));
+        out.add("  models     " + String.join(", ", gateway.models().stream().map(m -> m[0]).toList()));
+        var log = telemetry.requestLog();
+        out.add("  requests   " + (log == null ? "not logged (requestLog.enabled: false)" : "logged to " + log.where()));
+        out.add("  traces     " + (telemetry.tracing().enabled() ? "OTLP/HTTP to " + telemetry.tracing().endpoint()
+                : "off (tracing.enabled: false)"));
+        return out;
     }
 
     /** The distinct ports this server's HTTP servers listen on (one per event loop share one). */
@@ -414,6 +462,7 @@ public final class VitalsServer {
         }
         return Future.join(fs).transform(ar -> vertx.executeBlocking(() -> {
             try {
+                telemetry.close(); // last spans exported, last log lines written
                 apiKeys.flushSpend();
                 cost.flushSpend();
                 baselines.save();

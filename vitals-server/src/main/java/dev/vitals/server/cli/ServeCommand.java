@@ -72,6 +72,7 @@ final class ServeCommand implements Callable<Integer> {
             vertx.close();
             return 1;
         }
+        server.startupSummary().forEach(System.out::println);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close().await();

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code vitals}: the command line. Each subcommand is a class of its own. */
 @Command(name = "vitals", mixinStandardHelpOptions = true, version = "vitals 0.2.0",
         description = "Vital signs for AI systems in production.",
-        subcommands = {ServeCommand.class, EvalCommand.class, DriftCommand.class, RulesCommand.class, DashboardCommand.class,
+        subcommands = {ServeCommand.class, ConfigCommand.class, EvalCommand.class, DriftCommand.class, RulesCommand.class, DashboardCommand.class,
                 LoadgenCommand.class})
 public final class VitalsCli implements Runnable {
 

@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
  * {@code VITALS_*} environment variables, and command-line flags ({@link Overrides}). Every error
  * names the setting and the reason.
  *
- * <p>Environment variables: {@code VITALS_CONFIG} (YAML path), {@code VITALS_HOST}, {@code VITALS_PORT},
+ * <p>Every key is settable from the environment by one rule ({@link ConfigKeys#envName}:
+ * {@code drift.windowMinutes} is {@code VITALS_DRIFT_WINDOW_MINUTES}); {@link #explain} keeps each key's source.
+ * Older short names, aliases that win over the rule's: {@code VITALS_CONFIG} (YAML path), {@code VITALS_HOST}, {@code VITALS_PORT},
  * {@code VITALS_METRICS_PORT}, {@code VITALS_MAX_BODY_BYTES}, {@code VITALS_MODEL_NAME},
  * {@code VITALS_SEED}, {@code VITALS_LATENCY_MIN}, {@code VITALS_LATENCY_MAX},
  * {@code VITALS_ERROR_KEYWORD}, {@code VITALS_TTFT}, {@code VITALS_INTER_TOKEN_DELAY},
@@ -61,11 +63,36 @@ public final class ConfigLoader {
 
     /** Loads from flags, the given environment and the YAML file they name. */
     public static VitalsConfig load(Overrides flags, Map<String, String> env) {
+        return explain(flags, env).config();
+    }
+
+    /**
+     * A loaded configuration and where each key that is not at its default came from.
+     *
+     * @param sources key path ({@code server.port}, {@code backends[0].models}) to {@code file PATH},
+     *     {@code env NAME} or {@code flag --NAME}; keys not listed have their default
+     * @param file the YAML file, or {@code null}
+     */
+    public record Effective(VitalsConfig config, Map<String, String> sources, String file) {
+    }
+
+    /** Loads like {@link #load(Overrides, Map)} and keeps the source of every key. */
+    public static Effective explain(Overrides flags, Map<String, String> env) {
         String file = flags.config != null ? flags.config : env.get("VITALS_CONFIG");
-        VitalsConfig c = file == null ? new VitalsConfig() : readYaml(Path.of(file));
+        Map<String, String> sources = new java.util.LinkedHashMap<>();
+        VitalsConfig c;
+        if (file == null) {
+            c = new VitalsConfig();
+        } else {
+            c = readYaml(Path.of(file));
+            ConfigSources.fileKeys(Path.of(file), sources);
+        }
+        // one rule for every key (VITALS_DRIFT_WINDOW_MINUTES); the short names below are older aliases and win
+        ConfigKeys.applyEnv(c, env, sources);
         apply(c, env, flags);
+        ConfigSources.aliasSources(c, env, flags, sources);
         validate(c);
-        return c;
+        return new Effective(c, sources, file);
     }
 
     /** Parses a YAML file; unknown keys and wrong types fail with the key's path. */
@@ -407,6 +434,7 @@ public final class ConfigLoader {
                 throw new ConfigException("otlp.serviceName must not be blank");
             }
         }
+        validateTelemetry(c);
         Set<String> names = new HashSet<>();
         for (int i = 0; i < c.backends.size(); i++) {
             VitalsConfig.Backend b = c.backends.get(i);
@@ -426,6 +454,44 @@ public final class ConfigLoader {
                 case "openai" -> validateOpenAi(at, b);
                 default -> throw new ConfigException(at + ".type must be 'simulated' or 'openai', got '" + b.type + "'");
             }
+        }
+    }
+
+    private static void validateTelemetry(VitalsConfig c) {
+        VitalsConfig.Tracing t = c.tracing;
+        if (t.enabled) {
+            URI u;
+            try {
+                u = URI.create(t.endpoint == null ? "" : t.endpoint);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("tracing.endpoint is not a URL: " + e.getMessage());
+            }
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw new ConfigException("tracing.endpoint must be an http(s) URL, got '" + t.endpoint + "'");
+            }
+        }
+        if (!(t.sampleRatio >= 0 && t.sampleRatio <= 1)) {
+            throw new ConfigException("tracing.sampleRatio must be between 0 and 1, got " + t.sampleRatio);
+        }
+        if (t.serviceName == null || t.serviceName.isBlank()) {
+            throw new ConfigException("tracing.serviceName must not be blank");
+        }
+        if (t.maxQueueSize < 1 || t.maxQueueSize > 1_000_000) {
+            throw new ConfigException("tracing.maxQueueSize must be between 1 and 1000000, got " + t.maxQueueSize);
+        }
+        if (t.scheduleDelayMillis < 1 || t.scheduleDelayMillis > 600_000) {
+            throw new ConfigException("tracing.scheduleDelayMillis must be between 1 and 600000, got " + t.scheduleDelayMillis);
+        }
+        VitalsConfig.RequestLog r = c.requestLog;
+        if (r.path != null && r.path.isBlank()) {
+            throw new ConfigException("requestLog.path must be 'stdout' or a file, got a blank value");
+        }
+        if (r.maxFileBytes < 1024 || r.maxFiles < 1 || r.maxFiles > 1000) {
+            throw new ConfigException("requestLog.maxFileBytes must be >= 1024 and requestLog.maxFiles between 1 and 1000, got "
+                    + r.maxFileBytes + " and " + r.maxFiles);
+        }
+        if (r.queueSize < 1 || r.queueSize > 10_000_000) {
+            throw new ConfigException("requestLog.queueSize must be between 1 and 10000000, got " + r.queueSize);
         }
     }
 
@@ -472,6 +538,9 @@ public final class ConfigLoader {
         }
         if (!(b.timeToFirstToken >= 0) || b.timeToFirstToken > 3600) {
             throw new ConfigException(at + ".timeToFirstToken must be between 0 and 3600 seconds, got " + b.timeToFirstToken);
+        }
+        if (b.embeddingDimensions < 1 || b.embeddingDimensions > 8192) {
+            throw new ConfigException(at + ".embeddingDimensions must be between 1 and 8192, got " + b.embeddingDimensions);
         }
         if (!(b.interTokenDelay >= 0) || b.interTokenDelay > 60) {
             throw new ConfigException(at + ".interTokenDelay must be between 0 and 60 seconds, got " + b.interTokenDelay);

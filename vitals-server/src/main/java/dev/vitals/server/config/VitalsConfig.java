@@ -236,6 +236,43 @@ public final class VitalsConfig {
         public java.util.Map<String, String> resourceAttributes = new java.util.LinkedHashMap<>();
     }
 
+    /** Traces: one span per gateway call (OpenTelemetry GenAI conventions) over OTLP/HTTP; off by default. */
+    public Tracing tracing = new Tracing();
+
+    /**
+     * Trace settings. The standard {@code OTEL_*} variables ({@code OTEL_EXPORTER_OTLP_ENDPOINT},
+     * {@code OTEL_TRACES_SAMPLER}, {@code OTEL_SERVICE_NAME}, {@code OTEL_BSP_*}, ...) win over these.
+     */
+    public static final class Tracing {
+        public boolean enabled = false;
+        /** The OTLP/HTTP receiver's base URL; {@code /v1/traces} is appended. */
+        public String endpoint = "http://localhost:4318";
+        /** Share of new traces sampled, 0 to 1; a caller's {@code traceparent} decides for its own trace. */
+        public double sampleRatio = 1.0;
+        /** The {@code service.name} resource attribute. */
+        public String serviceName = "vitals";
+        /** Spans waiting for export at most; more are dropped (the SDK counts them). */
+        public int maxQueueSize = 2048;
+        /** Milliseconds between export batches. */
+        public long scheduleDelayMillis = 5000;
+    }
+
+    /** One JSON line per gateway call (no prompt or response text); on by default. */
+    public RequestLog requestLog = new RequestLog();
+
+    /** Request log settings. */
+    public static final class RequestLog {
+        public boolean enabled = true;
+        /** {@code stdout}, or a file; {@code null} = {@code requests.log} next to the state store's file. */
+        public String path;
+        /** A file is rotated when it reaches this size, bytes. */
+        public long maxFileBytes = 50L * 1024 * 1024;
+        /** Rotated files kept (path.0 is the newest). */
+        public int maxFiles = 5;
+        /** Lines waiting to be written at most; more are dropped and counted in vitals_request_log_dropped_total. */
+        public int queueSize = 10_000;
+    }
+
     /** HTTP listener settings. */
     public static final class Server {
         public String host = "0.0.0.0";
@@ -339,6 +376,8 @@ public final class VitalsConfig {
         public double timeToFirstToken = 0.1;
         /** Streams: delay between tokens, seconds. */
         public double interTokenDelay = 0.01;
+        /** Embeddings: length of the deterministic vectors (a request's {@code dimensions} may ask for fewer). */
+        public int embeddingDimensions = 256;
 
         // openai
         public String baseUrl;

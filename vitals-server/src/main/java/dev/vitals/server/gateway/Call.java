@@ -12,6 +12,8 @@ public final class Call {
     Backend backend;
     ChatStream stream;
     String traceId;
+    Operation operation = Operation.CHAT;
+    java.util.Map<String, String> upstreamHeaders;
     private String finishReason;
     private boolean recorded;
     private java.util.function.Consumer<dev.vitals.llm.LlmCall> onRecorded = c -> { };
@@ -48,6 +50,36 @@ public final class Call {
 
     public String finishReason() {
         return finishReason;
+    }
+
+    /** The API operation (chat by default). */
+    public Call operation(Operation op) {
+        this.operation = op;
+        return this;
+    }
+
+    public Operation operation() {
+        return operation;
+    }
+
+    /** Headers forwarded to every upstream attempt of this call (e.g. {@code traceparent}); see {@link UpstreamHeaders}. */
+    public void upstreamHeaders(java.util.Map<String, String> headers) {
+        this.upstreamHeaders = headers;
+    }
+
+    /** The trace id set so far, or {@code null}. */
+    public String traceId() {
+        return traceId;
+    }
+
+    /** The name of the backend that answered (or was tried last), or {@code null}. */
+    public String backendName() {
+        return backend == null ? null : backend.name();
+    }
+
+    /** The base URL of that backend when it is remote, or {@code null}. */
+    public java.net.URI backendEndpoint() {
+        return backend == null ? null : backend.endpoint();
     }
 
     /** The W3C trace id of the request, recorded as an exemplar label. */

@@ -92,7 +92,7 @@ public final class Gateway {
         call.attempts++;
         call.backend = b;
         long t0 = System.nanoTime();
-        Future<?> f = stream ? b.stream(r) : b.complete(r);
+        Future<?> f = UpstreamHeaders.with(call.upstreamHeaders, () -> stream ? b.stream(call.operation, r) : b.complete(call.operation, r));
         return f.<Object>map(x -> x).transform(ar -> {
             if (ar.succeeded() && ar.result() instanceof ChatStream s) {
                 call.stream = s; // the stream counts its own upstream time from its request
@@ -151,7 +151,7 @@ public final class Gateway {
                 .requestId(call.requestId)
                 .traceId(call.traceId)
                 .provider(call.backend == null ? "vitals" : call.backend.provider())
-                .operation("chat")
+                .operation(call.operation.semconvName())
                 .tokens(in, out)
                 .cachedInputTokens(cached)
                 .tokensEstimated(estimated)

@@ -50,6 +50,7 @@ public final class OpenAiBackend implements Backend {
     private final RequestOptions streamTemplate;
     /** Set once the upstream rejected {@code stream_options}; read and written on event loops. */
     private volatile boolean streamOptionsRejected;
+    private final OpenAiOperations operations;
 
     public OpenAiBackend(Vertx vertx, VitalsConfig.Backend cfg, Map<String, String> env) {
         this.vertx = vertx;
@@ -67,6 +68,7 @@ public final class OpenAiBackend implements Backend {
         this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(cfg.maxConnections));
         this.completeTemplate = template(false);
         this.streamTemplate = template(true);
+        this.operations = new OpenAiOperations(vertx, cfg, client, base, authorization);
     }
 
     private static String readKey(VitalsConfig.Backend cfg, Map<String, String> env) {
@@ -130,7 +132,23 @@ public final class OpenAiBackend implements Backend {
 
     /** A fresh copy per request (the client may keep it); the URL was parsed once, in the template. */
     private RequestOptions options(boolean stream) {
-        return new RequestOptions(stream ? streamTemplate : completeTemplate);
+        return UpstreamHeaders.addTo(new RequestOptions(stream ? streamTemplate : completeTemplate));
+    }
+
+    @Override
+    public java.net.URI endpoint() {
+        return java.net.URI.create(cfg.baseUrl);
+    }
+
+    /** Completions, embeddings and responses: see {@link OpenAiOperations}. */
+    @Override
+    public Future<Completion> complete(Operation op, ChatRequest r) {
+        return op == Operation.CHAT ? complete(r) : operations.complete(op, r);
+    }
+
+    @Override
+    public Future<ChatStream> stream(Operation op, ChatRequest r) {
+        return op == Operation.CHAT ? stream(r) : operations.stream(op, r);
     }
 
     @Override
@@ -454,7 +472,7 @@ public final class OpenAiBackend implements Backend {
      * call, and the client, forever. Fires once after {@code timeoutMs} without data; time paused by the
      * client's back-pressure does not count. Used on the request's event loop only.
      */
-    private static final class ReadTimeout {
+    static final class ReadTimeout {
         private final Vertx vertx;
         private final long timeoutMs;
         private final Runnable onTimeout;

@@ -33,6 +33,7 @@ public final class SimulatedBackend implements Backend {
     private final Random random;
     private final String provider;
     private final String errorKeyword;
+    private final SimulatedOperations operations;
 
     public SimulatedBackend(Vertx vertx, VitalsConfig.Backend cfg) {
         this.vertx = vertx;
@@ -41,6 +42,7 @@ public final class SimulatedBackend implements Backend {
         this.provider = cfg.provider == null ? "vitals" : cfg.provider;
         this.errorKeyword = cfg.errorKeyword == null || cfg.errorKeyword.isEmpty()
                 ? null : cfg.errorKeyword.toLowerCase(Locale.ROOT);
+        this.operations = new SimulatedOperations(this, vertx, cfg);
     }
 
     @Override
@@ -63,15 +65,15 @@ public final class SimulatedBackend implements Backend {
         return cfg.models.stream().filter(m -> !"*".equals(m)).toList();
     }
 
-    private boolean fails(ChatRequest r) {
+    boolean fails(ChatRequest r) {
         return errorKeyword != null && r.promptText().toLowerCase(Locale.ROOT).contains(errorKeyword);
     }
 
     /** One draw: latency seconds and output tokens, taken together so a seed fixes both. */
-    private record Draw(double latency, int outputTokens) {
+    record Draw(double latency, int outputTokens) {
     }
 
-    private Draw draw(ChatRequest r) {
+    Draw draw(ChatRequest r) {
         Draw d;
         synchronized (random) {
             double latency = cfg.latencyMin + random.nextDouble() * (cfg.latencyMax - cfg.latencyMin);
@@ -98,6 +100,17 @@ public final class SimulatedBackend implements Backend {
         } catch (NumberFormatException e) {
             return dflt;
         }
+    }
+
+    /** Completions, embeddings and responses: see {@link SimulatedOperations}. */
+    @Override
+    public Future<Completion> complete(Operation op, ChatRequest r) {
+        return op == Operation.CHAT ? complete(r) : operations.complete(op, r);
+    }
+
+    @Override
+    public Future<ChatStream> stream(Operation op, ChatRequest r) {
+        return op == Operation.CHAT ? stream(r) : operations.stream(op, r);
     }
 
     @Override
@@ -142,7 +155,7 @@ public final class SimulatedBackend implements Backend {
         return p.future();
     }
 
-    private void after(double seconds, Runnable task) {
+    void after(double seconds, Runnable task) {
         long ms = Math.round(seconds * 1000);
         if (ms <= 0) {
             vertx.runOnContext(v -> task.run());

@@ -36,9 +36,11 @@ final class ChatHandler {
     private final BusinessMetrics business;
     private final DriftService drift;
     private final CustomLabels customLabels;
+    private final dev.vitals.server.telemetry.CallTelemetry telemetry;
 
     ChatHandler(Gateway gateway, String defaultModel, ApiKeys keys, BusinessMetrics business, DriftService drift,
-                CustomLabels customLabels) {
+                CustomLabels customLabels, dev.vitals.server.telemetry.CallTelemetry telemetry) {
+        this.telemetry = telemetry;
         this.drift = drift;
         this.customLabels = customLabels;
         this.gateway = gateway;
@@ -109,10 +111,16 @@ final class ChatHandler {
         };
     }
 
-    private Call newCall(RoutingContext rc, ChatRequest r) {
-        Call call = new Call(RequestContext.requestId(rc), RequestContext.start(rc));
+    Call newCall(RoutingContext rc, ChatRequest r) {
+        return newCall(rc, r, dev.vitals.server.gateway.Operation.CHAT);
+    }
+
+    Call newCall(RoutingContext rc, ChatRequest r, dev.vitals.server.gateway.Operation op) {
+        Call call = new Call(RequestContext.requestId(rc), RequestContext.start(rc)).operation(op);
         call.traceId(RequestContext.traceId(rc));
         ApiKeys.Key key = AuthHandler.key(rc);
+        // the span (child of the caller's traceparent) and the request log line; sets the call's trace id
+        telemetry.begin(call, r.model(), rc.request()::getHeader, Routes.routeOf(rc), key == null ? null : key.name());
         if (key != null) {
             call.onRecorded(c -> keys.spend(key, c.costUsd()));
         }
@@ -150,7 +158,7 @@ final class ChatHandler {
         });
     }
 
-    private void fail(RoutingContext rc, ChatRequest r, Call call, BackendException e) {
+    void fail(RoutingContext rc, ChatRequest r, Call call, BackendException e) {
         gateway.record(call, r, e.type(), null, 0, 0, -1);
         HttpServerResponse resp = rc.response();
         if (resp.closed() || resp.ended()) {
@@ -173,7 +181,7 @@ final class ChatHandler {
         }
     }
 
-    private static String errorKind(BackendException e) {
+    static String errorKind(BackendException e) {
         return switch (e.type()) {
             case RATE_LIMITED -> "rate_limit_error";
             case INVALID_REQUEST, UPSTREAM_4XX -> "invalid_request_error";

@@ -23,7 +23,7 @@ import java.util.logging.Logger;
 public final class Routes {
     private static final Logger LOG = Logger.getLogger(Routes.class.getName());
     /** The server's own paths: the only values of the {@code route} label. */
-    public static final Set<String> PATHS = Set.of("/", "/health", "/metrics", "/generate", "/v1/chat/completions",
+    public static final Set<String> PATHS = Set.of("/", "/health", "/metrics", "/generate", "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses",
             "/v1/models", "/admin/prices/reload", "/admin/keys", "/admin/keys/:id", "/v1/dashboard/series",
             "/v1/dashboard/overview", "/ui", "/v1/events", "/v1/anomalies", "/v1/feedback",
             "/v1/evaluations", "/v1/quality", "/v1/features", "/v1/drift", "/admin/drift/reference");
@@ -35,7 +35,8 @@ public final class Routes {
                        dev.vitals.business.BusinessMetrics business, Supplier<JsonObject> anomalies,
                        dev.vitals.server.QualityService quality, dev.vitals.server.DriftService drift,
                        dev.vitals.server.CustomLabels customLabels,
-                       java.util.function.BiFunction<String, String, double[]> baselineBand) {
+                       java.util.function.BiFunction<String, String, double[]> baselineBand,
+                       dev.vitals.server.telemetry.CallTelemetry telemetry) {
     }
 
     private Routes() {
@@ -45,13 +46,18 @@ public final class Routes {
     public static Router main(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
         common(router, d);
-        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.auth().keys(), d.business(), d.drift(), d.customLabels());
+        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.auth().keys(), d.business(), d.drift(), d.customLabels(),
+                d.telemetry());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()).setHandleFileUploads(false);
         router.get("/").handler(Routes::root);
         router.get("/health").handler(rc -> json(rc, d.health().get()));
         router.get("/metrics").handler(d.auth().metrics()).handler(new MetricsHandler(d.registry()));
         router.post("/generate").handler(d.auth().gateway("/generate")).handler(body).handler(chat.generate());
         router.post("/v1/chat/completions").handler(d.auth().gateway("/v1/chat/completions")).handler(body).handler(chat.chat());
+        OpenAiApiHandler api = new OpenAiApiHandler(d.gateway(), d.defaultModel(), chat);
+        router.post("/v1/completions").handler(d.auth().gateway("/v1/completions")).handler(body).handler(api.completions());
+        router.post("/v1/embeddings").handler(d.auth().gateway("/v1/embeddings")).handler(body).handler(api.embeddings());
+        router.post("/v1/responses").handler(d.auth().gateway("/v1/responses")).handler(body).handler(api.responses());
         router.post("/v1/events").handler(d.auth().gateway("/v1/events")).handler(body).handler(new EventsHandler(d.business()));
         router.get("/v1/models").handler(d.auth().gateway("/v1/models")).handler(rc -> {
             JsonArray data = new JsonArray();

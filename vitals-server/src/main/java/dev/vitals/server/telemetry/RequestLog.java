@@ -1,0 +1,151 @@
+package dev.vitals.server.telemetry;
+
+import dev.vitals.server.config.VitalsConfig;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.FileHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
+
+/**
+ * The request log: one JSON line per gateway call, written through java.util.logging (the backend the server
+ * already logs to: SLF4J goes there through slf4j-jdk14, so a second backend such as Logback would bring a
+ * second binding and its own configuration) with its size-rotating {@link FileHandler}, or to stdout. The request
+ * path only offers the line to a bounded queue; one daemon thread writes. When the queue is full the line is
+ * dropped and counted in {@code vitals_request_log_dropped_total}: the log never slows or fails a call.
+ */
+public final class RequestLog implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(RequestLog.class.getName());
+    private static final String STOP = new String("stop");
+
+    private final BlockingQueue<String> queue;
+    private final Logger logger;
+    private final Handler handler;
+    private final Counter dropped;
+    private final Thread writer;
+    private final String where;
+
+    private RequestLog(VitalsConfig.RequestLog cfg, String where, Handler handler, PrometheusRegistry registry) {
+        this.queue = new ArrayBlockingQueue<>(cfg.queueSize);
+        this.where = where;
+        this.handler = handler;
+        handler.setFormatter(new Formatter() {
+            @Override
+            public String format(LogRecord r) {
+                return r.getMessage() + System.lineSeparator();
+            }
+        });
+        // an anonymous logger: its lines never reach the server's own log handlers
+        this.logger = Logger.getAnonymousLogger();
+        logger.setUseParentHandlers(false);
+        logger.setLevel(Level.INFO);
+        logger.addHandler(handler);
+        this.dropped = Counter.builder().name("vitals_request_log_dropped_total")
+                .help("Request log lines dropped because the writer fell behind (requestLog.queueSize).").register(registry);
+        this.writer = new Thread(this::drain, "vitals-request-log");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /**
+     * Opens the log; {@code null} when {@code requestLog.enabled} is false.
+     *
+     * @param storePath the state store's file, next to which the log goes when {@code requestLog.path} is unset
+     */
+    public static RequestLog open(VitalsConfig.RequestLog cfg, String storePath, PrometheusRegistry registry) {
+        if (!cfg.enabled) {
+            return null;
+        }
+        if ("stdout".equals(cfg.path)) {
+            PrintStream out = System.out;
+            return new RequestLog(cfg, "stdout", new StreamHandler(new OutputStream() {
+                @Override
+                public void write(int b) {
+                    out.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void flush() {
+                    out.flush();
+                }
+            }, new java.util.logging.SimpleFormatter()) {
+                @Override
+                public synchronized void publish(LogRecord record) {
+                    super.publish(record);
+                    flush();
+                }
+            }, registry);
+        }
+        Path file = cfg.path != null ? Path.of(cfg.path)
+                : Path.of(storePath == null ? "vitals-data/vitals.db" : storePath).toAbsolutePath().resolveSibling("requests.log");
+        try {
+            if (file.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            }
+            // %g: the generation; the current file is <path>.0 when more than one is kept
+            String pattern = file.toAbsolutePath().toString().replace("%", "%%") + (cfg.maxFiles > 1 ? ".%g" : "");
+            FileHandler h = new FileHandler(pattern, (int) Math.min(Integer.MAX_VALUE, cfg.maxFileBytes), cfg.maxFiles, true);
+            return new RequestLog(cfg, file.toAbsolutePath() + (cfg.maxFiles > 1 ? ".0" : ""), h, registry);
+        } catch (IOException e) {
+            throw new dev.vitals.server.config.ConfigException("requestLog.path: cannot open " + file + " for writing: " + e.getMessage());
+        }
+    }
+
+    /** The file written now, or {@code stdout}. */
+    public String where() {
+        return where;
+    }
+
+    /** Queues a line; never blocks. */
+    public void write(String jsonLine) {
+        if (!queue.offer(jsonLine)) {
+            dropped.inc();
+        }
+    }
+
+    private void drain() {
+        try {
+            while (true) {
+                String line = queue.take();
+                if (line == STOP) {
+                    return;
+                }
+                logger.info(line);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "request log writer stopped", e);
+        }
+    }
+
+    /** Writes what is queued, then closes the file. */
+    @Override
+    public void close() {
+        try {
+            queue.put(STOP);
+            writer.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            handler.close();
+        }
+    }
+}
