@@ -137,7 +137,9 @@ public final class QualityService implements CallListener {
                 }
             }
         });
-        this.json = new ObjectMapper().registerModule(m);
+        // snake_case like the rest of the HTTP API: the core records' camelCase names stop at this boundary
+        this.json = new ObjectMapper().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                .registerModule(m);
         restore();
     }
 
