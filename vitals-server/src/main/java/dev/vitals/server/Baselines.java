@@ -122,6 +122,18 @@ final class Baselines {
         return new double[] {Math.max(0, st.mean() - threshold * st.stddev()), st.mean() + threshold * st.stddev()};
     }
 
+    /** The model's warmed-up baselines, {@code {signal: {mean, low, high}}}, for the dashboard's tiles. */
+    JsonObject current(String model) {
+        JsonObject out = new JsonObject();
+        for (Signal s : SIGNALS) {
+            double[] b = band(model, s.key());
+            if (b != null) {
+                out.put(s.key(), new JsonObject().put("mean", detector.state(model, s.key()).mean()).put("low", b[0]).put("high", b[1]));
+            }
+        }
+        return out;
+    }
+
     /** Saves the state; blocking (a store write). */
     void save() {
         store.putBlob(BLOB, detector.snapshot());

@@ -164,6 +164,11 @@ public final class VitalsServer {
             }
 
             @Override
+            public JsonObject baselines(String model) {
+                return baselines.current(model);
+            }
+
+            @Override
             public JsonArray spendByKey() {
                 JsonArray a = new JsonArray();
                 for (var k : apiKeys.list()) {

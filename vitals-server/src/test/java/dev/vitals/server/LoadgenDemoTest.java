@@ -15,6 +15,8 @@ import picocli.CommandLine;
  * reference after its warm-up, raises the latency, error and cost anomalies on cue and a drift verdict,
  * and prints progress lines and a summary read back from the server.
  */
+// a demo run, then a browser: minutes on a loaded 2-core machine, seconds on an idle one
+@org.junit.jupiter.api.Timeout(value = 180, unit = java.util.concurrent.TimeUnit.SECONDS)
 class LoadgenDemoTest {
     @Test
     void theDemoTellsItsStoryOnCueAndSummarizesWhatTheServerSaw() throws Exception {

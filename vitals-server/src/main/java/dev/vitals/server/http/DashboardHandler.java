@@ -52,6 +52,9 @@ public final class DashboardHandler {
         /** The SLO panel of a model, or {@code *}. */
         JsonObject slo(String model);
 
+        /** The model's baselines per signal: {@code {signal: {mean, low, high}}} where warmed up; empty for {@code *}. */
+        JsonObject baselines(String model);
+
         /** Spend per gateway API key: {@code [{name, spent_usd, budget_usd, remaining_usd}]}. */
         JsonArray spendByKey();
     }
@@ -163,6 +166,7 @@ public final class DashboardHandler {
                     .put("requests", s == null || s.volume().length == 0 ? 0 : s.volume()[0])
                     .put("models", new JsonArray(allModels()))
                     .put("slo", data.slo(model))
+                    .put("baselines", data.baselines(model))
                     .put("spend_by_key", data.spendByKey())
                     .put("step_ms", sampler.stepMillis())
                     .put("features", features);
