@@ -151,7 +151,10 @@ class DashboardDemoBrowserTest {
                 // the drift report of the CLI, in the same browser
                 Path report = driftReport(target);
                 driver.get(report.toUri().toString());
-                assertThat(driver.getPageSource()).contains("age");
+                // per-column statistics of both files, the new category flagged, p-values apart from distances
+                assertThat(driver.getPageSource()).contains("<th class=\"num\">p-value</th><th class=\"num\">Distance</th>")
+                        .contains("<th class=\"num\">Median</th>").contains("<b>New in current:</b> <code>IT</code>");
+                assertThat((Long) js.executeScript("return document.querySelectorAll('table.stats').length")).isEqualTo(3L);
                 DashboardBrowserTest.save(driver, target.resolve("drift-report.png"));
             } finally {
                 driver.quit();
