@@ -456,7 +456,10 @@
     if (!names.length) {
       box.hidden = true;
       empty.hidden = false;
-      empty.textContent = 'No data yet.';
+      // say why: drift needs a reference, which a new server does not have for its first window
+      empty.textContent = 'No data yet. Drift is judged against a reference: the first full drift window '
+        + '(drift.windowMinutes, an hour by default), or one you set with POST /admin/drift/reference?model=NAME '
+        + '(freeze the current traffic, or upload a CSV); the demo sets one after its warm-up.';
       return;
     }
     names.sort(function (a, b) {

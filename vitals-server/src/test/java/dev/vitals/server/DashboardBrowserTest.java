@@ -124,7 +124,7 @@ class DashboardBrowserTest {
                 }
                 assertThat(js.executeScript("return document.getElementById('drift-table').getAttribute('data-rows')")).isEqualTo("0");
                 assertThat((String) js.executeScript("return document.getElementById('drift-table').parentNode.textContent"))
-                        .contains("No data yet.");
+                        .contains("No data yet.").contains("POST /admin/drift/reference"); // and how to get a reference
                 // drift data arrives: a reference, then shifted current data for one of two features
                 io.vertx.core.json.JsonArray ref = new io.vertx.core.json.JsonArray();
                 for (int i = 0; i < 300; i++) {
