@@ -11,6 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The traffic generator's demo scenario makes the server's baselines open anomalies, which survive a restart. */
+// 10 s of traffic, the last intervals judged, then a restart: over the 60 s default on a loaded 2-core machine
+@org.junit.jupiter.api.Timeout(value = 120, unit = java.util.concurrent.TimeUnit.SECONDS)
 class LoadgenAnomalyTest {
     @TempDir
     Path dir;
