@@ -57,6 +57,7 @@
     pct: function (v) {
       if (!isNum(v)) return '—';
       var p = v * 100;
+      if (p > 0 && p < 0.01) return '<0.01%';
       return (p === 0 ? '0' : p < 0.1 ? Number(p.toPrecision(1)).toString() : p < 10 ? Number(p.toFixed(1)).toString()
         : p.toFixed(0)) + '%';
     },
