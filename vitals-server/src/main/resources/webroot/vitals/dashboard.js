@@ -14,6 +14,7 @@
   var API = '../v1/';
   var POINTS = 300;
   var MAX_COST_MODELS = 10;
+  var RANGE_SECONDS = { '15m': 900, '1h': 3600, '6h': 21600, '24h': 86400 };
   var RANGES = { '15m': 'last 15 min', '1h': 'last 1 h', '6h': 'last 6 h', '24h': 'last 24 h' };
   var PALETTE = ['#3b82f6', '#ef4444', '#f59e0b', '#10b981', '#8b5cf6', '#ec4899', '#14b8a6', '#f97316',
     '#6366f1', '#84cc16', '#64748b'];
@@ -56,6 +57,7 @@
     pct: function (v) {
       if (!isNum(v)) return '—';
       var p = v * 100;
+      if (p > 0 && p < 0.01) return '<0.01%';
       return (p === 0 ? '0' : p < 0.1 ? Number(p.toPrecision(1)).toString() : p < 10 ? Number(p.toFixed(1)).toString()
         : p.toFixed(0)) + '%';
     },
@@ -194,7 +196,9 @@
       lines.forEach(function (l) { l.scale = 'usd'; l.fmt = fmt.usd; });
       return { signals: ['cost_per_hour', 'cost_per_query'], axes: [{ scale: 'usd', fmt: fmt.usd }], lines: lines };
     },
-    quality: genericBuilder('score', ['quality']),
+    'quality-ratio': qualityBuilder('ratio'),
+    'quality-scale': qualityBuilder('scale'),
+    'quality-error': qualityBuilder('error'),
     drift: genericBuilder('drift', ['drift'])
   };
 
@@ -209,6 +213,34 @@
         }
       });
       return { signals: signals, axes: [{ scale: scale, fmt: fmt.num }], lines: lines };
+    };
+  }
+
+  /**
+   * Quality series are named "<model> <metric>" or "<model> <score> (<source>)"; each family gets its own
+   * chart so that accuracy (0-1), a 1-5 helpfulness mean and an RMSE never share an axis.
+   */
+  var RATIO_METRICS = ['accuracy', 'f1_macro', 'f1_weighted', 'precision_macro', 'recall_macro', 'roc_auc', 'r2',
+    'hallucination_rate', 'safety_flag_rate', 'bleu', 'rouge1', 'rouge2', 'rouge_l'];
+
+  function qualityFamily(name) {
+    if (/\([a-z_]+\)$/.test(name)) return 'scale';
+    var metric = name.substring(name.lastIndexOf(' ') + 1);
+    return RATIO_METRICS.indexOf(metric) >= 0 ? 'ratio' : 'error';
+  }
+
+  function qualityBuilder(family) {
+    return function (d) {
+      var lines = [];
+      var series = d.series && d.series.series;
+      Object.keys(series || {}).filter(function (name) {
+        return qualityFamily(name) === family && Array.isArray(series[name]) && series[name].some(isNum);
+      }).slice(0, PALETTE.length).forEach(function (name, i) {
+        // a one-model answer names the metric only: the legend says whose it is
+        var label = state.model === '*' ? name : state.model + ' ' + name;
+        lines.push({ label: label, values: series[name], scale: family, fmt: fmt.num, color: PALETTE[i] });
+      });
+      return { signals: ['quality'], axes: [{ scale: family, fmt: fmt.num }], lines: lines };
     };
   }
 
@@ -256,16 +288,21 @@
   function options(id, spec, width) {
     var axisColor = cssVar('--axis');
     var gridColor = cssVar('--grid');
-    var scales = { x: { time: true } };
+    // one point (a quality sample) would stretch the time axis over years: show it at the range's end
+    var scales = { x: { time: true, range: function (u, min, max) {
+      return isNum(min) && isNum(max) && max - min >= 1 ? [min, max] : [(max || Date.now() / 1000) - RANGE_SECONDS[state.range], (max || Date.now() / 1000) + 1];
+    } } };
     // at least 80 px between time labels, so they never overlap in a narrow window
     var axes = [{ stroke: axisColor, space: 80, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 } }];
     spec.axes.forEach(function (a) {
-      scales[a.scale] = { auto: true, range: a.scale === 'ratio' ? ratioRange : fromZero };
+      scales[a.scale] = { auto: true, range: a.scale === 'ratio' && id !== 'quality-ratio' ? ratioRange
+        : id === 'quality-ratio' ? function (u, min) { return [isNum(min) && min < 0 ? min : 0, 1]; } : id === 'quality-scale' ? looseRange : fromZero };
       axes.push({
         scale: a.scale,
         side: a.side == null ? 3 : a.side,
         stroke: axisColor,
-        size: 60,
+        // as wide as the longest label, so a currency sign is never clipped
+        size: axisSize,
         grid: { show: a.side !== 1, stroke: gridColor, width: 1 },
         ticks: { stroke: gridColor, width: 1 },
         values: function (u, splits) { return splits.map(a.fmt); }
@@ -286,7 +323,9 @@
         width: l.band ? 1 : (l.width || 1.5),
         dash: l.dash,
         spanGaps: false,
-        points: { show: false },
+        // a value without neighbours has no line: draw it as a point
+        points: { show: function (u, sidx) { return isolated(u.data[sidx]).length > 0; }, size: 7,
+          filter: function (u, sidx) { return isolated(u.data[sidx]); } },
         // with the cursor outside the plot, the legend shows the latest value
         value: function (u, v, sidx, idx) { return l.fmt(idx == null ? latest(u.data[sidx]) : v); }
       });
@@ -302,6 +341,34 @@
       cursor: { drag: { x: true, y: false } },
       plugins: [anomalyPlugin(spec.signals)]
     };
+  }
+
+  function axisSize(u, values) {
+    var n = 0;
+    (values || []).forEach(function (v) { if (v != null && String(v).length > n) n = String(v).length; });
+    if (!n) return 50;
+    var ctx = u.ctx;
+    ctx.save();
+    ctx.font = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif';
+    var w = 0;
+    values.forEach(function (v) { if (v != null) w = Math.max(w, ctx.measureText(String(v)).width); });
+    ctx.restore();
+    return Math.max(40, Math.ceil(w) + 22);
+  }
+
+  function looseRange(u, min, max) {
+    if (!isNum(min) || !isNum(max)) return [0, 1];
+    var pad = Math.max((max - min) * 0.15, Math.abs(max) * 0.1, 0.1);
+    return [Math.min(0, min - pad), max + pad];
+  }
+
+  /** Indices of values that have no non-null neighbour (a line cannot show them). */
+  function isolated(vs) {
+    var out = [];
+    for (var i = 0; vs && i < vs.length; i++) {
+      if (vs[i] != null && (i === 0 || vs[i - 1] == null) && (i === vs.length - 1 || vs[i + 1] == null)) out.push(i);
+    }
+    return out;
   }
 
   function latest(vs) {
@@ -321,10 +388,14 @@
     var panel = box.parentNode;
     var empty = panel.querySelector('.empty');
     var xs = xsMs.map(function (t) { return t / 1000; });
+    // uPlot stretches a lone x over years: put an empty position at the range's start
+    var lone = xs.length === 1;
+    if (lone) xs.unshift(xs[0] - RANGE_SECONDS[state.range]);
     var data = [xs];
     var points = 0;
     spec.lines.forEach(function (l) {
-      var vs = Array.isArray(l.values) ? l.values.slice(0, xs.length) : [];
+      var vs = Array.isArray(l.values) ? l.values.slice(0, xs.length - (lone ? 1 : 0)) : [];
+      if (lone) vs.unshift(null);
       while (vs.length < xs.length) vs.push(null);
       data.push(vs.map(function (v) { return isNum(v) ? v : null; }));
     });
@@ -386,7 +457,10 @@
     if (!names.length) {
       box.hidden = true;
       empty.hidden = false;
-      empty.textContent = 'No data yet.';
+      // say why: drift needs a reference, which a new server does not have for its first window
+      empty.textContent = 'No data yet. Drift is judged against a reference: the first full drift window '
+        + '(drift.windowMinutes, an hour by default), or one you set with POST /admin/drift/reference?model=NAME '
+        + '(freeze the current traffic, or upload a CSV); the demo sets one after its warm-up.';
       return;
     }
     names.sort(function (a, b) {
@@ -500,8 +574,159 @@
     setTile('tokens_rate', isNum(tin) || isNum(tout) ? fmt.rate((isNum(tin) ? tin : 0) + (isNum(tout) ? tout : 0)) : '—');
     setTile('cost_per_hour', fmt.usd(tiles.cost_per_hour));
     setTile('anomalies_open', fmt.count(ov ? ov.anomalies_open : null));
+    judgeTiles(ov || {});
     state.anomalies = ov && Array.isArray(ov.anomalies) ? ov.anomalies : [];
     showAnomalyList(ov && Array.isArray(ov.anomalies) && ov.anomalies.length > 0);
+  }
+
+  /**
+   * Colours each tile against what it should be: the model's baseline band where the detector has one
+   * (with the change against the baseline's mean), the SLO's allowed error ratio and latency threshold,
+   * and any open anomaly. The word says it too: colour is never the only signal.
+   */
+  function judgeTiles(ov) {
+    var tiles = ov.tiles || {};
+    var base = ov.baselines || {};
+    var slo = ov.slo || {};
+    var allowedErrors = slo.availability && isNum(slo.availability.objective) ? 1 - slo.availability.objective : null;
+    var latencyLimit = slo.latency && isNum(slo.latency.threshold_seconds) ? slo.latency.threshold_seconds : null;
+    var judge = function (key, value, baseKey, upOnly, limit, limitText) {
+      var level = null;
+      var text = '';
+      var b = base[baseKey || key];
+      if (isNum(value) && b && isNum(b.mean)) {
+        var outside = value > b.high || (!upOnly && value < b.low);
+        level = outside ? 'bad' : 'ok';
+        // ratios change in percentage points (a relative change against a baseline near 0 means nothing)
+        text = key === 'error_ratio' ? pointsText(value, b.mean) + ' vs baseline ' + fmt.pct(b.mean)
+          : Math.abs(b.mean) > 1e-12 ? changeText(value, b.mean) + ' vs baseline' : 'baseline 0';
+        if (outside) text += ', outside its band';
+      }
+      if (isNum(value) && limit != null) {
+        if (value > limit) {
+          level = 'bad';
+          text = (text ? text + '; ' : '') + 'over ' + limitText;
+        } else if (level == null) {
+          level = value > limit * 0.5 ? 'warn' : 'ok';
+          text = (text ? text + '; ' : '') + 'within ' + limitText;
+        }
+      }
+      var tile = el('tile-' + key).parentNode;
+      tile.classList.remove('ok', 'warn', 'bad');
+      if (level) tile.classList.add(level);
+      tile.setAttribute('data-level', level || 'none');
+      var delta = el('delta-' + key);
+      if (delta && delta.textContent !== text) delta.textContent = text;
+    };
+    judge('request_rate', tiles.request_rate, null, false, null, '');
+    judge('error_ratio', tiles.error_ratio, null, true, allowedErrors, 'the SLO (' + fmt.pct(allowedErrors) + ')');
+    judge('latency_p95', tiles.latency_p95, null, true, latencyLimit, 'the SLO threshold (' + fmt.secs(latencyLimit) + ')');
+    judge('ttft_p95', tiles.ttft_p95, null, true, null, '');
+    judge('tokens_rate', null, null, false, null, '');
+    // the detector learns the cost of one call (traffic moves the hourly cost): the tile says which it compares
+    judge('cost_per_hour', tiles.cost_per_query, 'cost_per_query', false, null, '');
+    var cd = el('delta-cost_per_hour');
+    if (cd.textContent) cd.textContent = 'per call ' + cd.textContent;
+    var open = ov.anomalies_open;
+    var at = el('tile-anomalies_open').parentNode;
+    at.classList.remove('ok', 'warn', 'bad');
+    at.classList.add(isNum(open) && open > 0 ? 'bad' : 'ok');
+    at.setAttribute('data-level', isNum(open) && open > 0 ? 'bad' : 'ok');
+    el('delta-anomalies_open').textContent = isNum(open) && open > 0 ? 'needs a look' : 'none open';
+  }
+
+  function pointsText(value, mean) {
+    var d = (value - mean) * 100;
+    return (d >= 0 ? '+' : '−') + Number(Math.abs(d).toPrecision(2)).toString() + ' pts';
+  }
+
+  function changeText(value, mean) {
+    var c = (value - mean) / Math.abs(mean) * 100;
+    return (c >= 0 ? '+' : '−') + (Math.abs(c) >= 10 ? Math.abs(c).toFixed(0) : Math.abs(c).toFixed(1)) + '%';
+  }
+
+  function cell(row, text, cls) {
+    var c = row.insertCell();
+    c.textContent = text;
+    if (cls) c.className = cls;
+    return c;
+  }
+
+  function table(cls, headers) {
+    var t = document.createElement('table');
+    t.className = cls;
+    var head = t.createTHead().insertRow();
+    headers.forEach(function (h) {
+      var th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = h;
+      head.appendChild(th);
+    });
+    return t;
+  }
+
+  /** Availability and latency objectives: actual against objective, error budget left, burn rates. */
+  function showSlo(slo) {
+    var box = el('slo');
+    while (box.firstChild) box.removeChild(box.firstChild);
+    var filled = slo && slo.availability && slo.availability.calls > 0;
+    box.setAttribute('data-filled', filled ? '1' : '0');
+    el('slo-empty').hidden = !!filled;
+    el('slo-window').textContent = slo ? 'error budget over ' + slo.window_days + ' days (this server has seen '
+      + duration(slo.covered_seconds) + ' of it)' : '';
+    if (!filled) return;
+    var t = table('slo', ['Objective', 'Target', 'Actual', 'Error budget left', 'Burn rate 1 h', 'Burn rate 5 min']);
+    var body = t.createTBody();
+    [['Availability (calls that succeed)', slo.availability],
+      ['Latency (calls under ' + fmt.secs(slo.latency.threshold_seconds) + ')', slo.latency]].forEach(function (r) {
+      var o = r[1];
+      var row = body.insertRow();
+      row.setAttribute('data-objective', r[0].split(' ')[0].toLowerCase());
+      cell(row, r[0]);
+      cell(row, pct2(o.objective));
+      cell(row, pct2(o.actual), isNum(o.actual) && o.actual < o.objective ? 'bad' : 'ok');
+      cell(row, isNum(o.error_budget_left) ? pct2(o.error_budget_left) : '—', isNum(o.error_budget_left) && o.error_budget_left < 0 ? 'bad' : 'ok');
+      cell(row, burn(o.burn_rate_1h), isNum(o.burn_rate_1h) && o.burn_rate_1h > 14.4 ? 'bad' : null);
+      cell(row, burn(o.burn_rate_5m), isNum(o.burn_rate_5m) && o.burn_rate_5m > 14.4 ? 'bad' : null);
+    });
+    box.appendChild(t);
+  }
+
+  function pct2(v) {
+    return isNum(v) ? (Math.round(v * 10000) / 100).toFixed(2) + '%' : '—';
+  }
+
+  function burn(v) {
+    return isNum(v) ? sig(v) + '×' : '—';
+  }
+
+  function duration(s) {
+    if (!isNum(s)) return '—';
+    if (s < 120) return Math.round(s) + ' s';
+    if (s < 7200) return Math.round(s / 60) + ' min';
+    if (s < 172800) return sig(s / 3600) + ' h';
+    return sig(s / 86400) + ' days';
+  }
+
+  /** Spend per gateway API key, most first, against its budget. */
+  function showSpend(keys) {
+    var box = el('spend');
+    while (box.firstChild) box.removeChild(box.firstChild);
+    var list = Array.isArray(keys) ? keys.slice() : [];
+    box.setAttribute('data-rows', String(list.length));
+    el('spend-empty').hidden = list.length > 0;
+    if (!list.length) return;
+    list.sort(function (a, b) { return (b.spent_usd || 0) - (a.spent_usd || 0); });
+    var t = table('spend', ['API key', 'Spent', 'Budget', 'Left']);
+    var body = t.createTBody();
+    list.slice(0, 50).forEach(function (k) {
+      var row = body.insertRow();
+      cell(row, k.name);
+      cell(row, fmt.usd(k.spent_usd));
+      cell(row, isNum(k.budget_usd) ? fmt.usd(k.budget_usd) : 'none');
+      cell(row, isNum(k.remaining_usd) ? fmt.usd(k.remaining_usd) : '—', isNum(k.remaining_usd) && k.remaining_usd <= 0 ? 'bad' : null);
+    });
+    box.appendChild(t);
   }
 
   function showAnomalyList(present) {
@@ -631,7 +856,9 @@
     note.hidden = !(costModels.length && state.models.length > MAX_COST_MODELS);
     note.textContent = note.hidden ? '' : 'Lines for the first ' + MAX_COST_MODELS + ' of ' + state.models.length
       + ' models; pick a model for the others.';
-    drawOptional('quality', quality);
+    ['quality-ratio', 'quality-scale', 'quality-error'].forEach(function (id) { drawOptional(id, quality); });
+    showSlo(ov.slo);
+    showSpend(ov.spend_by_key);
     drawDriftTable(drift);
     var stepSec = step / 1000;
     el('updated').textContent = 'Updated ' + new Date().toLocaleTimeString() + ' · ' + RANGES[state.range]

@@ -33,12 +33,20 @@ final class Baselines {
     private final double threshold;
     private final CallSampler sampler;
     private final StateStore store;
+    private final VitalsConfigAnomalies settings;
+    /** The latency band each interval was judged against, for the dashboard. */
+    private final dev.vitals.server.anomaly.BandHistory bands;
+
+    private record VitalsConfigAnomalies(double threshold, int consecutive, int warmUp, long minVolume) {
+    }
 
     Baselines(CallSampler sampler, StateStore store, PrometheusRegistry registry, dev.vitals.server.config.VitalsConfig.Anomalies cfg) {
         this.sampler = sampler;
         this.store = store;
         this.detector = detectorBuilder(cfg).build();
         this.threshold = cfg.threshold;
+        this.settings = new VitalsConfigAnomalies(cfg.threshold, cfg.consecutive, cfg.warmUp, cfg.minVolume);
+        this.bands = new dev.vitals.server.anomaly.BandHistory(sampler.stepMillis(), 8_640, 50);
         byte[] saved = store.getBlob(BLOB);
         if (saved != null) {
             try {
@@ -84,6 +92,8 @@ final class Baselines {
 
     /** Judges the interval the sampler closed last (after a stall only the newest one is judged). */
     void judgeLastInterval() {
+        long step = sampler.stepMillis();
+        long judged = (System.currentTimeMillis() / step - 1) * step;
         for (String model : sampler.models()) {
             for (Signal s : SIGNALS) {
                 double[] last = sampler.last(model, s);
@@ -92,7 +102,17 @@ final class Baselines {
                     detector.observe(model, s.key(), last[0], volume);
                 }
             }
+            // the band the interval was judged against (the state keeps the mean before the sample)
+            double[] b = band(model, Signal.LATENCY_P95.key());
+            if (b != null) {
+                bands.record(model, judged, b[0], b[1]);
+            }
         }
+    }
+
+    /** The latency bands of earlier intervals, for the dashboard. */
+    dev.vitals.server.anomaly.BandHistory bands() {
+        return bands;
     }
 
     /**
@@ -113,6 +133,18 @@ final class Baselines {
         return new double[] {Math.max(0, st.mean() - threshold * st.stddev()), st.mean() + threshold * st.stddev()};
     }
 
+    /** The model's warmed-up baselines, {@code {signal: {mean, low, high}}}, for the dashboard's tiles. */
+    JsonObject current(String model) {
+        JsonObject out = new JsonObject();
+        for (Signal s : SIGNALS) {
+            double[] b = band(model, s.key());
+            if (b != null) {
+                out.put(s.key(), new JsonObject().put("mean", detector.state(model, s.key()).mean()).put("low", b[0]).put("high", b[1]));
+            }
+        }
+        return out;
+    }
+
     /** Saves the state; blocking (a store write). */
     void save() {
         store.putBlob(BLOB, detector.snapshot());
@@ -124,7 +156,10 @@ final class Baselines {
 
     /** {@code {"open": [...], "recent": [...]}} for GET /v1/anomalies and the dashboard. */
     JsonObject json() {
-        return new JsonObject().put("open", list(detector.openAnomalies())).put("recent", list(detector.recentAnomalies()));
+        // the settings let a client (the demo) time itself: warm-up and a run of intervals before a verdict
+        return new JsonObject().put("open", list(detector.openAnomalies())).put("recent", list(detector.recentAnomalies()))
+                .put("settings", new JsonObject().put("threshold", settings.threshold()).put("consecutive", settings.consecutive())
+                        .put("warm_up", settings.warmUp()).put("min_volume", settings.minVolume()).put("step_ms", sampler.stepMillis()));
     }
 
     private static JsonArray list(List<Anomaly> as) {

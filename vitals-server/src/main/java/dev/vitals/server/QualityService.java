@@ -173,7 +173,9 @@ public final class QualityService implements CallListener {
                 }
             }
         });
-        this.json = new ObjectMapper().registerModule(m);
+        // snake_case like the rest of the HTTP API: the core records' camelCase names stop at this boundary
+        this.json = new ObjectMapper().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                .registerModule(m);
         restore();
         if (replicaId != null) {
             save(); // a checkpoint at once, so the fleet report finds this replica's journal even if it dies within a minute

@@ -63,6 +63,7 @@ public final class VitalsServer {
     private long flushTimer = -1;
     private long tickTimer = -1;
     private final CallSampler sampler;
+    private final dev.vitals.server.slo.SloTracker slo;
     private final SystemMetrics systemMetrics;
     private final GpuMetrics gpuMetrics;
     private final BusinessMetrics business;
@@ -139,7 +140,9 @@ public final class VitalsServer {
         String spendReplica = config.store.jdbcUrl == null ? "local" : replicaId;
         cost.durable(writer, spendReplica);
         apiKeys.durable(writer, spendReplica);
-        this.gateway = new Gateway(backends, List.of(metrics, sampler, quality, cost), prices);
+        this.slo = new dev.vitals.server.slo.SloTracker(config.slo.availability, config.slo.latency,
+                config.slo.latencyThresholdSeconds, config.slo.windowDays, 50, System::currentTimeMillis);
+        this.gateway = new Gateway(backends, List.of(metrics, sampler, quality, cost, slo), prices);
         this.drift = new DriftService(config.drift, store, registry, System::currentTimeMillis,
                 config.store.jdbcUrl == null ? null : replicaId);
         drift.restore(store.blobNames(DriftService.BLOB_PREFIX).stream()
@@ -154,6 +157,44 @@ public final class VitalsServer {
         }
         this.telemetry = new dev.vitals.server.telemetry.CallTelemetry(
                 dev.vitals.server.telemetry.Tracing.create(config.tracing, env), requestLog);
+    }
+
+    /** What the dashboard reads beyond the short history. */
+    private dev.vitals.server.http.DashboardHandler.Data dashboardData() {
+        return new dev.vitals.server.http.DashboardHandler.Data() {
+            @Override
+            public double[][] band(String model, String signal, long[] timestamps, long bucketMillis) {
+                return baselines.bands().query(model, timestamps, bucketMillis);
+            }
+
+            @Override
+            public java.util.Collection<String> models() {
+                java.util.Set<String> all = new java.util.TreeSet<>(quality.models());
+                all.addAll(drift.models());
+                return all;
+            }
+
+            @Override
+            public JsonObject slo(String model) {
+                return slo.report(model);
+            }
+
+            @Override
+            public JsonObject baselines(String model) {
+                return baselines.current(model);
+            }
+
+            @Override
+            public JsonArray spendByKey() {
+                JsonArray a = new JsonArray();
+                for (var k : apiKeys.list()) {
+                    a.add(new JsonObject().put("name", k.name()).put("spent_usd", k.spentUsd())
+                            .put("budget_usd", Double.isNaN(k.budgetUsd()) ? null : k.budgetUsd())
+                            .put("remaining_usd", Double.isNaN(k.remainingUsd()) ? null : k.remainingUsd()));
+                }
+                return a;
+            }
+        };
     }
 
     /** This replica's name in a shared store: store.replicaId, else $HOSTNAME:port, else (port 0) a random one. */
@@ -198,7 +239,7 @@ public final class VitalsServer {
                     JsonArray all = new JsonArray().addAll(a.getJsonArray("open")).addAll(a.getJsonArray("recent"));
                     return new JsonObject().put("anomalies_open", a.getJsonArray("open").size()).put("anomalies", all);
                 }, business, baselines::json, quality, drift,
-                new CustomLabels(config.metrics.customLabels, config.metrics.maxSeriesPerMetric, registry), baselines::band,
+                new CustomLabels(config.metrics.customLabels, config.metrics.maxSeriesPerMetric, registry), dashboardData(),
                 telemetry);
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");

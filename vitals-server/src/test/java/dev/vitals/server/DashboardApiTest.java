@@ -204,11 +204,11 @@ class DashboardApiTest {
         HttpResponse<String> text = f.http.send(HttpRequest.newBuilder(f.uri("/")).header("accept", "*/*").GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(text.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
-        assertThat(text.body()).contains("running", "/ui/");
+        assertThat(text.body()).startsWith("Vitals is running.").contains("/ui/").doesNotContain("AI Metrics App");
         HttpResponse<String> html = f.http.send(HttpRequest.newBuilder(f.uri("/"))
                 .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8").GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(html.headers().firstValue("content-type").orElse("")).startsWith("text/html");
-        assertThat(html.body()).contains("running", "href=\"ui/\"");
+        assertThat(html.body()).contains("Vitals is running.", "href=\"ui/\"").doesNotContain("AI Metrics App");
     }
 
     @Test

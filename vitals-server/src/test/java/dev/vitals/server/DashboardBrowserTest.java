@@ -42,7 +42,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * simulated models: every chart draws data, the model selector filters, the controls are reachable by
  * keyboard, a narrow window has one column and no horizontal scrolling, and the browser logs no error.
  * Screenshots: {@code target/dashboard.png}, {@code target/dashboard-narrow.png} (480 px),
- * {@code target/dashboard-anomalies.png} (anomalies and a latency baseline) and {@code target/dashboard-dark.png}.
+ * and {@code target/dashboard-dark.png}; {@link DashboardDemoBrowserTest} draws real anomalies, bands and quality.
  *
  * <p>Needs Chromium and its driver (Debian: {@code apt-get install chromium chromium-driver}) at
  * {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver}, or where {@code VITALS_CHROMIUM} and
@@ -53,13 +53,14 @@ class DashboardBrowserTest {
     private static final String MODEL_A = "mock-llm-v1";
     private static final String MODEL_B = "gpt-4o-mini";
     private static final List<String> DATA_CHARTS = List.of("traffic", "latency", "tokens", "cost");
+    private static final List<String> QUALITY_CHARTS = List.of("quality-ratio", "quality-scale", "quality-error");
 
-    private static String tool(String env, String fallback) {
+    static String tool(String env, String fallback) {
         String v = System.getenv(env);
         return v == null || v.isBlank() ? fallback : v.trim();
     }
 
-    private static void requireBrowser(String chromium, String driver) {
+    static void requireBrowser(String chromium, String driver) {
         List<String> missing = new ArrayList<>();
         if (!Files.isExecutable(Path.of(chromium))) {
             missing.add("Chromium at " + chromium);
@@ -117,11 +118,13 @@ class DashboardBrowserTest {
                 wait.until(x -> seriesCount(js, "cost") == 1 + 2 + 1);
                 assertThat(seriesLabels(js, "cost")).contains(MODEL_A, MODEL_B, "All models");
                 // no quality or drift data yet: their panels say so
-                assertThat(attr(js, "quality", "data-points")).isEqualTo("0");
-                assertThat(panelText(js, "quality")).contains("No data yet.");
+                for (String q : QUALITY_CHARTS) {
+                    assertThat(attr(js, q, "data-points")).isEqualTo("0");
+                    assertThat(panelText(js, q)).contains("No data yet.");
+                }
                 assertThat(js.executeScript("return document.getElementById('drift-table').getAttribute('data-rows')")).isEqualTo("0");
                 assertThat((String) js.executeScript("return document.getElementById('drift-table').parentNode.textContent"))
-                        .contains("No data yet.");
+                        .contains("No data yet.").contains("POST /admin/drift/reference"); // and how to get a reference
                 // drift data arrives: a reference, then shifted current data for one of two features
                 io.vertx.core.json.JsonArray ref = new io.vertx.core.json.JsonArray();
                 for (int i = 0; i < 300; i++) {
@@ -209,21 +212,8 @@ class DashboardBrowserTest {
 
                 assertNoBrowserErrors(driver, "the live dashboard");
 
-                // later capabilities: anomalies in the overview extras and a latency baseline in the series
-                // are shaded and banded (simulated here by decorating the API's answers in the page)
-                ((ChromeDriver) driver).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
-                        Map.of("source", LATER_CAPABILITIES));
-                driver.manage().window().setSize(new Dimension(1280, 1700));
                 driver.get(f.uri("/ui/?range=15m&refresh=1").toString());
-                wait.withMessage(() -> "no anomalies or baseline: " + chartStates(js))
-                        .until(x -> text(d, "tile-anomalies_open").equals("2") && seriesCount(js, "latency") == 1 + 6
-                                && points(js, "latency") > 0);
-                assertThat(seriesLabels(js, "latency")).contains("p95 baseline high", "p95 baseline low");
-                assertThat((String) js.executeScript("return document.getElementById('anomaly-list').textContent"))
-                        .contains("latency_p95", "error_ratio", "open");
-                save(driver, target.resolve("dashboard-anomalies.png"));
-                assertNoBrowserErrors(driver, "the dashboard with anomalies and a baseline");
-
+                wait.until(x -> DATA_CHARTS.stream().allMatch(id -> points(js, id) > 0));
                 // a dark system theme: the page and the charts follow it
                 js.executeScript("window.vitalsDarkProbe = window.vitalsCharts.traffic");
                 ((ChromeDriver) driver).executeCdpCommand("Emulation.setEmulatedMedia",
@@ -247,33 +237,6 @@ class DashboardBrowserTest {
             }
         }
     }
-
-    /** Wraps fetch so the overview carries two anomalies and the series a p95 baseline, as later capabilities will. */
-    private static final String LATER_CAPABILITIES = """
-            (function () {
-              const real = window.fetch.bind(window);
-              window.fetch = function (url, opts) {
-                return real(url, opts).then(function (r) {
-                  const u = String(url);
-                  if (!r.ok || (u.indexOf('dashboard/overview') < 0 && u.indexOf('dashboard/series') < 0)) return r;
-                  return r.json().then(function (b) {
-                    const now = Date.now();
-                    if (u.indexOf('overview') >= 0) {
-                      b.anomalies_open = 2;
-                      b.anomalies = [
-                        {start: now - 120000, end: now - 60000, signal: 'latency_p95', model: 'mock-llm-v1'},
-                        {start: now - 40000, end: null, signal: 'error_ratio', model: 'gpt-4o-mini'}];
-                    } else {
-                      const p95 = b.series.latency_p95;
-                      b.series.latency_p95_baseline_low = p95.map(function (v) { return v == null ? null : v * 0.6; });
-                      b.series.latency_p95_baseline_high = p95.map(function (v) { return v == null ? null : v * 1.3; });
-                    }
-                    return new Response(JSON.stringify(b), {status: 200, headers: {'content-type': 'application/json'}});
-                  });
-                });
-              };
-            })();
-            """;
 
     private static void twoModels(VitalsConfig cfg) {
         cfg.dashboard.stepMillis = 200;
@@ -323,7 +286,7 @@ class DashboardBrowserTest {
         }
     }
 
-    private static WebDriver driver(String chromium, String chromedriver, Path profile) {
+    static WebDriver driver(String chromium, String chromedriver, Path profile) {
         System.setProperty("webdriver.chrome.driver", chromedriver);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(chromedriver)).usingAnyFreePort().build();
@@ -339,19 +302,19 @@ class DashboardBrowserTest {
         return new ChromeDriver(service, o);
     }
 
-    private static void assertNoBrowserErrors(WebDriver driver, String what) {
+    static void assertNoBrowserErrors(WebDriver driver, String what) {
         List<LogEntry> entries = driver.manage().logs().get(LogType.BROWSER).getAll();
         List<String> severe = entries.stream().filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
                 .map(LogEntry::toString).toList();
         assertThat(severe).as("browser console errors on " + what + " (all entries: " + entries + ")").isEmpty();
     }
 
-    private static long points(JavascriptExecutor js, String id) {
+    static long points(JavascriptExecutor js, String id) {
         String p = attr(js, id, "data-points");
         return p == null ? 0 : Long.parseLong(p);
     }
 
-    private static String attr(JavascriptExecutor js, String id, String name) {
+    static String attr(JavascriptExecutor js, String id, String name) {
         return (String) js.executeScript("return document.getElementById('chart-' + arguments[0]).getAttribute(arguments[1])", id, name);
     }
 
@@ -361,13 +324,13 @@ class DashboardBrowserTest {
         return ((Number) n).longValue();
     }
 
-    private static long seriesCount(JavascriptExecutor js, String id) {
+    static long seriesCount(JavascriptExecutor js, String id) {
         Object n = js.executeScript("const u = window.vitalsCharts[arguments[0]]; return u ? u.series.length : 0", id);
         return ((Number) n).longValue();
     }
 
     @SuppressWarnings("unchecked")
-    private static List<String> seriesLabels(JavascriptExecutor js, String id) {
+    static List<String> seriesLabels(JavascriptExecutor js, String id) {
         return (List<String>) js.executeScript(
                 "return window.vitalsCharts[arguments[0]].series.slice(1).map(s => s.label)", id);
     }
@@ -377,21 +340,21 @@ class DashboardBrowserTest {
         return ((Number) n).longValue();
     }
 
-    private static String panelText(JavascriptExecutor js, String id) {
+    static String panelText(JavascriptExecutor js, String id) {
         return (String) js.executeScript("return document.getElementById('chart-' + arguments[0]).parentNode.textContent", id);
     }
 
-    private static String chartStates(JavascriptExecutor js) {
+    static String chartStates(JavascriptExecutor js) {
         return String.valueOf(js.executeScript("return Array.from(document.querySelectorAll('.chart')).map(c => c.id + "
                 + "' points=' + c.getAttribute('data-points') + ' model=' + c.getAttribute('data-model')).join(', ') + "
                 + "' | ' + document.getElementById('updated').textContent + ' ' + document.getElementById('problem').textContent"));
     }
 
-    private static String text(WebDriver d, String id) {
+    static String text(WebDriver d, String id) {
         return d.findElement(By.id(id)).getText().trim();
     }
 
-    private static void save(WebDriver driver, Path file) throws Exception {
+    static void save(WebDriver driver, Path file) throws Exception {
         File shot = ((ChromeDriver) driver).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), file, StandardCopyOption.REPLACE_EXISTING);
     }
@@ -406,7 +369,7 @@ class DashboardBrowserTest {
         }
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         try (var s = Files.walk(root)) {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (Exception e) {

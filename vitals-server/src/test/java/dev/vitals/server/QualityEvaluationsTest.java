@@ -94,7 +94,7 @@ class QualityEvaluationsTest {
             assertThat(sample(m, "vitals_quality_recall_macro", "model", bm, "window", "1h"))
                     .isCloseTo(be.getJsonObject("macro").getDouble("recall"), within(TOL));
             assertThat(sample(m, "vitals_quality_log_loss", "model", bm, "window", "1h")).isCloseTo(be.getDouble("log_loss"), within(TOL));
-            double bound = report(f, bm, "1h").getJsonObject("classification").getDouble("rocAucErrorBound");
+            double bound = report(f, bm, "1h").getJsonObject("classification").getDouble("roc_auc_error_bound");
             assertThat(sample(m, "vitals_quality_roc_auc", "model", bm, "window", "1h"))
                     .isCloseTo(be.getDouble("roc_auc"), within(bound + 1e-12));
             JsonObject me = multi.getJsonObject("expected");
@@ -133,13 +133,13 @@ class QualityEvaluationsTest {
         }
         assertThat(a.getJsonObject("confusion").getJsonArray("labels")).isEqualTo(labels);
         assertThat(a.getJsonObject("confusion").getJsonArray("counts")).isEqualTo(e.getJsonArray("confusion"));
-        assertThat(a.getString("positiveLabel")).isEqualTo(e.getString("positive_label"));
-        assertThat(a.getLong("scoredCount")).isEqualTo(e.getLong("scored_count"));
-        assertThat(a.getDouble("logLoss")).isCloseTo(e.getDouble("log_loss"), within(TOL));
-        double bound = a.getDouble("rocAucErrorBound");
+        assertThat(a.getString("positive_label")).isEqualTo(e.getString("positive_label"));
+        assertThat(a.getLong("scored_count")).isEqualTo(e.getLong("scored_count"));
+        assertThat(a.getDouble("log_loss")).isCloseTo(e.getDouble("log_loss"), within(TOL));
+        double bound = a.getDouble("roc_auc_error_bound");
         // the binned AUC is within the bound the report states, and the bound is small
         assertThat(bound).isBetween(0.0, 5e-3);
-        assertThat(a.getDouble("rocAuc")).isCloseTo(e.getDouble("roc_auc"), within(bound + 1e-12));
+        assertThat(a.getDouble("roc_auc")).isCloseTo(e.getDouble("roc_auc"), within(bound + 1e-12));
     }
 
     @Test
@@ -161,7 +161,7 @@ class QualityEvaluationsTest {
             // corpus BLEU as NLTK's corpus_bleu on str.split() tokens
             assertThat(t.getDouble("bleu")).isCloseTo(text.getJsonObject("expected").getDouble("bleu"), within(TOL));
             JsonObject rouge = t.getJsonObject("rouge");
-            for (String k : List.of("rouge1", "rouge2", "rougeL")) {
+            for (String k : List.of("rouge1", "rouge2", "rouge_l")) {
                 assertThat(rouge.getDouble(k)).as(k).isStrictlyBetween(0.0, 1.0);
             }
             assertThat(rouge.getDouble("rouge1")).isGreaterThanOrEqualTo(rouge.getDouble("rouge2"));
@@ -169,7 +169,7 @@ class QualityEvaluationsTest {
             JsonObject echo = report(f, "echo", "5m").getJsonObject("text");
             assertThat(echo.getLong("pairs")).isEqualTo(2);
             assertThat(echo.getDouble("bleu")).isEqualTo(1.0);
-            assertThat(echo.getJsonObject("rouge")).isEqualTo(new JsonObject().put("rouge1", 1.0).put("rouge2", 1.0).put("rougeL", 1.0));
+            assertThat(echo.getJsonObject("rouge")).isEqualTo(new JsonObject().put("rouge1", 1.0).put("rouge2", 1.0).put("rouge_l", 1.0));
 
             PromText m = f.metrics();
             assertThat(sample(m, "vitals_quality_bleu", "model", text.getString("model"), "window", "1h"))

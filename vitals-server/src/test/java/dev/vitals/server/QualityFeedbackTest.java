@@ -81,21 +81,21 @@ class QualityFeedbackTest {
                 JsonObject hal = summary(rep, "hallucination", "llm_judge");
                 assertThat(hal.getString("kind")).isEqualTo("boolean");
                 assertThat(hal.getLong("count")).isEqualTo(3);
-                assertThat(hal.getLong("trueCount")).isEqualTo(1);
-                assertThat(hal.getDouble("trueRate")).isCloseTo(1.0 / 3, within(1e-12));
+                assertThat(hal.getLong("true_count")).isEqualTo(1);
+                assertThat(hal.getDouble("true_rate")).isCloseTo(1.0 / 3, within(1e-12));
 
                 JsonObject tone = summary(rep, "tone", "code");
                 assertThat(tone.getString("kind")).isEqualTo("categorical");
                 assertThat(tone.getLong("count")).isEqualTo(3);
                 assertThat(tone.getJsonObject("categories")).isEqualTo(new JsonObject().put("casual", 1).put("formal", 2));
 
-                assertThat(summary(rep, "safety", "llm_judge").getLong("trueCount")).isEqualTo(1);
-                assertThat(summary(rep, "safety_flag", "code").getLong("trueCount")).isEqualTo(1);
+                assertThat(summary(rep, "safety", "llm_judge").getLong("true_count")).isEqualTo(1);
+                assertThat(summary(rep, "safety_flag", "code").getLong("true_count")).isEqualTo(1);
                 // one hallucination among three judged responses
                 assertThat(scores.getJsonObject("hallucination")).isEqualTo(new JsonObject()
                         .put("count", 1).put("total", 3).put("value", 1.0 / 3));
                 // flagged: safety_flag=true once, safety=false once, out of three safety scores
-                assertThat(scores.getJsonObject("safetyFlag")).isEqualTo(new JsonObject()
+                assertThat(scores.getJsonObject("safety_flag")).isEqualTo(new JsonObject()
                         .put("count", 2).put("total", 3).put("value", 2.0 / 3));
                 // no classification, regression or text data: empty parts, no NaN strings
                 assertThat(rep.getJsonObject("classification").getLong("count")).isZero();

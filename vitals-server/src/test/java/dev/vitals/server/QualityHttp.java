@@ -75,8 +75,8 @@ final class QualityHttp {
     /** The report without the two clock fields, for before/after comparisons. */
     static JsonObject timeless(JsonObject report) {
         JsonObject c = report.copy();
-        c.remove("fromMillis");
-        c.remove("toMillis");
+        c.remove("from_millis");
+        c.remove("to_millis");
         return c;
     }
 

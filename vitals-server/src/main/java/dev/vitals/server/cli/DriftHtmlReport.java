@@ -179,7 +179,7 @@ final class DriftHtmlReport {
 
     private static void summaryTable(StringBuilder h, DatasetDrift d, List<String> notes) {
         h.append("<h2>Summary</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>Column</th><th>Type</th>")
-                .append("<th>Test</th><th class=\"num\">Score</th><th class=\"num\">Drift if</th><th>Drifted</th>")
+                .append("<th>Test</th><th class=\"num\">p-value</th><th class=\"num\">Distance</th><th class=\"num\">Drift if</th><th>Drifted</th>")
                 .append("<th class=\"num\">Ref. values</th><th class=\"num\">Ref. nulls</th>")
                 .append("<th class=\"num\">Cur. values</th><th class=\"num\">Cur. nulls</th><th>Note</th>")
                 .append("</tr></thead>\n<tbody>\n");
@@ -188,7 +188,9 @@ final class DriftHtmlReport {
             h.append("<tr class=\"").append(cssClass(f.verdict())).append("\"><td><a href=\"#col-").append(i)
                     .append("\">").append(esc(f.feature())).append("</a></td><td>").append(f.type().label())
                     .append("</td><td>").append(esc(f.test() == null ? "-" : f.test())).append("</td><td class=\"num\">")
-                    .append(DriftCommand.formatScore(f.score())).append("</td><td class=\"num\">")
+                    // p-values and distances are different scales with opposite rules: never one column
+                    .append(isPValue(f) ? DriftCommand.formatScore(f.score()) : "-").append("</td><td class=\"num\">")
+                    .append(f.test() != null && !isPValue(f) ? DriftCommand.formatScore(f.score()) : "-").append("</td><td class=\"num\">")
                     .append(esc(DriftCommand.thresholdRule(f))).append("</td><td><span class=\"badge ")
                     .append(cssClass(f.verdict())).append("\">").append(DriftCommand.drifted(f.verdict()))
                     .append("</span></td><td class=\"num\">").append(DriftCommand.count(f.referenceCount()))
@@ -198,6 +200,10 @@ final class DriftHtmlReport {
                     .append("</td><td>").append(esc(notes.get(i))).append("</td></tr>\n");
         }
         h.append("</tbody>\n</table></div>\n");
+    }
+
+    private static boolean isPValue(FeatureDrift f) {
+        return f.test() != null && StatTest.byName(f.test()).kind() == StatTest.Kind.P_VALUE;
     }
 
     private static void card(StringBuilder h, int i, FeatureDrift f, ColumnData d, String note) {
@@ -221,6 +227,11 @@ final class DriftHtmlReport {
                 .append(DriftCommand.count(f.currentNulls())).append(" nulls</p>\n");
         if (!note.isEmpty()) {
             h.append("<p class=\"note\">").append(esc(note)).append("</p>\n");
+        }
+        if (d.type() == FeatureType.NUMERIC) {
+            DriftColumnStats.numericTable(h, d.ref(), f.referenceNulls(), d.cur(), f.currentNulls());
+        } else {
+            DriftColumnStats.categoricalTable(h, d.refText(), f.referenceNulls(), d.curText(), f.currentNulls());
         }
         if (d.type() == FeatureType.NUMERIC && d.stats().distinct() > MAX_DISTINCT_PER_VALUE) {
             histogram(h, i, f, d);
@@ -294,16 +305,14 @@ final class DriftHtmlReport {
             }
             h.append(" L").append(fmt(ml + pw)).append(' ').append(fmt(mt + ph)).append("\"/>\n");
         }
-        // x ticks: 5 labels at bin edges
+        // x ticks: round values (1, 2 or 5 x 10^k) where they fall, not the bin edges' 343.8 and 683.9
         h.append("<g class=\"tick\" text-anchor=\"middle\">");
-        for (int t = 0; t <= 4; t++) {
-            double x = ml + t * pw / 4;
-            double value = lo + t * (hi - lo) / 4;
+        for (double value : DriftColumnStats.niceTicks(lo, hi, 5)) {
+            double x = hi > lo ? ml + (value - lo) / (hi - lo) * pw : ml + pw / 2;
             h.append("<line x1=\"").append(fmt(x)).append("\" x2=\"").append(fmt(x)).append("\" y1=\"")
                     .append(fmt(mt + ph)).append("\" y2=\"").append(fmt(mt + ph + 5)).append("\"/><text x=\"")
-                    .append(fmt(x)).append("\" y=\"").append(fmt(mt + ph + 19)).append('"')
-                    .append(t == 4 ? " text-anchor=\"end\"" : "").append('>')
-                    .append(esc(DriftCommand.formatNumber(round4(value)))).append("</text>");
+                    .append(fmt(x)).append("\" y=\"").append(fmt(mt + ph + 19)).append("\">")
+                    .append(esc(DriftCommand.formatNumber(value))).append("</text>");
         }
         h.append("</g>\n<text class=\"axis\" x=\"").append(fmt(ml + pw / 2)).append("\" y=\"").append(height - 10)
                 .append("\" text-anchor=\"middle\">").append(esc(clip(f.feature(), 40))).append(" (")
@@ -567,13 +576,6 @@ final class DriftHtmlReport {
         return s + "%";
     }
 
-    private static double round4(double v) {
-        if (v == 0 || !Double.isFinite(v)) {
-            return v;
-        }
-        return Double.parseDouble(String.format(Locale.ROOT, "%.4g", v));
-    }
-
     private static String pct(double share) {
         double p = share * 100;
         if (p == 0) {
@@ -665,7 +667,7 @@ final class DriftHtmlReport {
             .empty{color:var(--muted);font-style:italic}
             figure{margin:8px 0 0}figcaption{color:var(--muted);font-size:.82rem}
             svg{display:block;height:auto;max-width:100%}
-            svg .grid line{stroke:#eaecf0}svg .tick{fill:var(--muted)}svg .tick line{stroke:var(--muted)}
+            table.stats{margin:6px 0 10px}.flag{margin:4px 0;padding:4px 8px;border-radius:4px}.flag.new{background:#fef3c7}.flag.missing{background:#fde2e1}svg .grid line{stroke:#eaecf0}svg .tick{fill:var(--muted)}svg .tick line{stroke:var(--muted)}
             svg .axis{fill:var(--text);font-weight:600}svg .value{fill:var(--muted);font-size:10px}
             svg .label{fill:var(--text)}svg .label.other{font-style:italic;fill:var(--muted)}
             footer{margin-top:24px;color:var(--muted);font-size:.85rem}

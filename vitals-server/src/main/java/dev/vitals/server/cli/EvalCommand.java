@@ -74,8 +74,10 @@ final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "CSV file with a header row.")
     Path file;
 
-    @Option(names = "--task", required = true, paramLabel = "TASK",
-            description = "The task: ${COMPLETION-CANDIDATES}.")
+    @Option(names = "--task", paramLabel = "TASK",
+            description = "The task: ${COMPLETION-CANDIDATES}. Inferred when the columns leave no doubt: classification"
+                    + " with --score-col, --proba-cols or --positive, or when a label is text; regression when the"
+                    + " values are numbers with decimals; whole numbers alone need --task.")
     Task task;
 
     @Option(names = "--label-col", defaultValue = "actual", paramLabel = "COLUMN",
@@ -134,6 +136,19 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         checkOptions();
         Progress bar = null;
+        if (task == null) {
+            try {
+                task = inferTask();
+            } catch (EvalException e) {
+                err.println("vitals eval: " + file + ": " + e.getMessage());
+                err.flush();
+                return e.exitCode;
+            } catch (IOException e) {
+                err.println("vitals eval: " + file + ": cannot read: " + e);
+                err.flush();
+                return 2;
+            }
+        }
         try (CsvInput csv = openFile()) {
             bar = Progress.forFile(err, csv.size(), progress);
             QualityReport report = evaluate(csv, bar);
@@ -188,6 +203,51 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (probaCols != null) {
             probaClasses();
+        }
+    }
+
+    /** Rows read to infer the task. */
+    static final int INFER_ROWS = 10_000;
+
+    /**
+     * The task when --task is not given: classification with a score, probabilities or a positive label,
+     * or when a label or prediction is text; regression when a value has decimals; otherwise (whole
+     * numbers only, which may be classes or values) a usage error asking for --task.
+     */
+    private Task inferTask() throws EvalException, IOException {
+        if (scoreCol != null || probaCols != null || positive != null) {
+            return Task.classification;
+        }
+        try (CsvInput csv = openFile()) {
+            List<String> header = csv.header();
+            int[] index = resolveColumns(header, List.of(labelCol, predCol), List.of("--label-col", "--pred-col"));
+            String[] fields = new String[header.size()];
+            boolean text = false;
+            boolean decimals = false;
+            for (int row = 0; row < INFER_ROWS && !text && csv.next(fields) >= 0; row++) {
+                for (int i : index) {
+                    String v = fields[i] == null ? "" : fields[i].trim();
+                    if (v.isEmpty()) {
+                        continue;
+                    }
+                    try {
+                        double d = Double.parseDouble(v);
+                        decimals |= Double.isFinite(d) && d != Math.rint(d);
+                    } catch (NumberFormatException e) {
+                        text = true;
+                    }
+                }
+            }
+            if (text) {
+                return Task.classification;
+            }
+            if (decimals) {
+                return Task.regression;
+            }
+            throw new EvalException(2, "give --task classification or --task regression: the columns \"" + labelCol + "\" and \""
+                    + predCol + "\" hold whole numbers only, which may be classes or values");
+        } catch (CsvInput.CsvFormatException e) {
+            throw new EvalException(1, "line " + e.line + ": " + e.getMessage());
         }
     }
 

@@ -34,6 +34,7 @@ final class EvalOutput {
         static final ObjectMapper MAPPER = JsonMapper.builder()
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+                .propertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
                 .build()
                 .registerModule(new SimpleModule("vitals-eval-nan-as-null")
                         .addSerializer(Double.class, new FiniteOrNull())
@@ -55,10 +56,27 @@ final class EvalOutput {
         }
     }
 
-    /** The report as indented JSON with a final newline. */
+    /**
+     * The report as indented JSON with a final newline, snake_case like the HTTP API. Only the sections
+     * the file has: a file is one task, so the others (and the server's window times) would be nulls.
+     */
     static String json(QualityReport report) {
         try {
-            return Json.MAPPER.writeValueAsString(report) + System.lineSeparator();
+            com.fasterxml.jackson.databind.node.ObjectNode tree = Json.MAPPER.valueToTree(report);
+            tree.remove(List.of("from_millis", "to_millis"));
+            if (report.classification() == null || report.classification().count() == 0) {
+                tree.remove("classification");
+            }
+            if (report.regression() == null || report.regression().count() == 0) {
+                tree.remove("regression");
+            }
+            if (report.scores() == null || report.scores().scores().isEmpty()) {
+                tree.remove("scores");
+            }
+            if (report.text() == null || report.text().pairs() == 0 && report.text().tokens() == 0) {
+                tree.remove("text");
+            }
+            return Json.MAPPER.writeValueAsString(tree) + System.lineSeparator();
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

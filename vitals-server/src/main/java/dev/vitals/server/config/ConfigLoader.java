@@ -304,6 +304,18 @@ public final class ConfigLoader {
         if (!(c.anomalies.relativeFloor >= 0 && c.anomalies.relativeFloor <= 10)) {
             throw new ConfigException("anomalies.relativeFloor must be in [0, 10], got " + c.anomalies.relativeFloor);
         }
+        if (!(c.slo.availability > 0 && c.slo.availability < 1)) {
+            throw new ConfigException("slo.availability: must be between 0 and 1 (exclusive), e.g. 0.999; got " + c.slo.availability);
+        }
+        if (!(c.slo.latency > 0 && c.slo.latency < 1)) {
+            throw new ConfigException("slo.latency: must be between 0 and 1 (exclusive), e.g. 0.99; got " + c.slo.latency);
+        }
+        if (!(c.slo.latencyThresholdSeconds > 0) || Double.isInfinite(c.slo.latencyThresholdSeconds)) {
+            throw new ConfigException("slo.latencyThresholdSeconds: must be a positive number of seconds; got " + c.slo.latencyThresholdSeconds);
+        }
+        if (c.slo.windowDays < 1 || c.slo.windowDays > 90) {
+            throw new ConfigException("slo.windowDays: must be 1 to 90; got " + c.slo.windowDays);
+        }
         if (c.drift.windowMinutes < 1 || c.drift.windowMinutes > 7 * 24 * 60) {
             throw new ConfigException("drift.windowMinutes must be between 1 and 10080, got " + c.drift.windowMinutes);
         }

@@ -83,8 +83,12 @@ public final class VitalsConfig {
         public double threshold = 3;
         /** Consecutive anomalous samples that open an anomaly (and normal ones that close it). */
         public int consecutive = 3;
-        /** Samples learned before any verdict. */
-        public int warmUp = 30;
+        /**
+         * Samples learned before any verdict: 12 intervals, two minutes at the default 10 s step. The
+         * first 60 samples give the exact running mean and variance (see Detector), so 12 already
+         * estimate the spread; 30 kept a new server (and the demo) blind for five minutes.
+         */
+        public int warmUp = 12;
         /** Requests an interval needs to be judged (the request rate is always judged). */
         public long minVolume = 10;
         /** Compare with the same time yesterday and last week once there is history. */
@@ -94,6 +98,21 @@ public final class VitalsConfig {
          * moving less than 30% at threshold 3 is not news). The error ratio's floor is its binomial error instead.
          */
         public double relativeFloor = 0.1;
+    }
+
+    /** Service level objectives shown on the dashboard's SLO panel (the Prometheus rules take theirs as flags). */
+    public Slo slo = new Slo();
+
+    /** Objectives of the SLO panel; the defaults are those of the committed Prometheus rules. */
+    public static final class Slo {
+        /** Share of calls that must succeed. */
+        public double availability = 0.999;
+        /** Share of calls that must be faster than {@code latencyThresholdSeconds}. */
+        public double latency = 0.99;
+        /** The latency objective's threshold, seconds. */
+        public double latencyThresholdSeconds = 5;
+        /** The window the error budget is counted over, days. */
+        public int windowDays = 30;
     }
 
     /** Data drift of gateway and client features. */

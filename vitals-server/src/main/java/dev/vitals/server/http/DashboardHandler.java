@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * Missing values are {@code null}; times are epoch milliseconds. Unknown range or points out of
  * [10, 2000]: 400; a model without history: 404.
  */
-final class DashboardHandler {
+public final class DashboardHandler {
     /** Selectable ranges. */
     static final Map<String, Long> RANGES = new LinkedHashMap<>();
 
@@ -39,27 +39,50 @@ final class DashboardHandler {
     private final Supplier<JsonObject> extras;
     private final Predicate<String> hasRoute;
 
+    private final Data data;
+
+    /** What the dashboard reads beyond the short history: baselines, every known model, SLOs, spend. */
+    public interface Data {
+        /** The band {low[], high[]} each point was judged against (NaN where none), or null. */
+        double[][] band(String model, String signal, long[] timestamps, long bucketMillis);
+
+        /** Every model the server knows: traffic, quality evaluations and feedback, drift features. */
+        java.util.Collection<String> models();
+
+        /** The SLO panel of a model, or {@code *}. */
+        JsonObject slo(String model);
+
+        /** The model's baselines per signal: {@code {signal: {mean, low, high}}} where warmed up; empty for {@code *}. */
+        JsonObject baselines(String model);
+
+        /** Spend per gateway API key: {@code [{name, spent_usd, budget_usd, remaining_usd}]}. */
+        JsonArray spendByKey();
+    }
+
     /**
      * @param extras   more overview fields (open anomalies, ...) from later capabilities
      * @param hasRoute whether the server has a route with this exact path: the overview's {@code features}
      *                 tell the page which optional endpoints exist, so it never asks for a missing one
      */
-    DashboardHandler(CallSampler sampler, Supplier<JsonObject> extras, Predicate<String> hasRoute,
-                     java.util.function.BiFunction<String, String, double[]> band) {
+    DashboardHandler(CallSampler sampler, Supplier<JsonObject> extras, Predicate<String> hasRoute, Data data) {
         this.sampler = sampler;
         this.extras = extras;
         this.hasRoute = hasRoute;
-        this.band = band;
+        this.data = data;
     }
 
-    /** (model, signal) to the baseline's {low, high}, or null while it is learning. */
-    private final java.util.function.BiFunction<String, String, double[]> band;
+    /** Every model the page can pick: the short history's and those that only report quality or features. */
+    private java.util.List<String> allModels() {
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(sampler.models());
+        all.addAll(data.models());
+        return new java.util.ArrayList<>(all);
+    }
 
     private String model(RoutingContext rc) {
         String m = rc.queryParams().get("model");
         m = m == null || m.isEmpty() ? CallSampler.ALL : m;
-        if (!CallSampler.ALL.equals(m) && !sampler.models().contains(m)) {
-            throw new BadRequest(404, "unknown_model", "no history for model '" + cut(m) + "'; known: " + sampler.models());
+        if (!CallSampler.ALL.equals(m) && !sampler.models().contains(m) && !data.models().contains(m)) {
+            throw new BadRequest(404, "unknown_model", "unknown model '" + cut(m) + "'; known: " + allModels());
         }
         return m;
     }
@@ -91,19 +114,20 @@ final class DashboardHandler {
             }
             long now = System.currentTimeMillis();
             SeriesSnapshot s = sampler.query(model, now - span, now, points);
+            if (s == null) {
+                // a model known only from quality or drift: no traffic of its own, every signal empty
+                s = sampler.query(CallSampler.ALL, now - span, now, points);
+                s = new SeriesSnapshot(model, s.stepMillis(), s.timestamps(), nanLike(s.values()), new long[s.timestamps().length]);
+            }
             JsonObject series = new JsonObject();
             for (Signal sig : Signal.values()) {
                 series.put(sig.key(), array(s.values().get(sig)));
             }
-            // the latency baseline's band (mean ± threshold × stddev, as the detector judges it), where one exists
-            double[] b = CallSampler.ALL.equals(model) ? null : band.apply(model, Signal.LATENCY_P95.key());
+            // the latency baseline's band (mean ± threshold × stddev) as it was when each interval was judged
+            double[][] b = CallSampler.ALL.equals(model) ? null : data.band(model, Signal.LATENCY_P95.key(), s.timestamps(), s.stepMillis());
             if (b != null) {
-                double[] low = new double[s.timestamps().length];
-                double[] high = new double[low.length];
-                java.util.Arrays.fill(low, b[0]);
-                java.util.Arrays.fill(high, b[1]);
-                series.put("latency_p95_baseline_low", array(low));
-                series.put("latency_p95_baseline_high", array(high));
+                series.put("latency_p95_baseline_low", array(b[0]));
+                series.put("latency_p95_baseline_high", array(b[1]));
             }
             JsonArray ts = new JsonArray();
             JsonArray vol = new JsonArray();
@@ -117,7 +141,7 @@ final class DashboardHandler {
             }
             Routes.json(rc, new JsonObject().put("model", model).put("range", range).put("step_ms", s.stepMillis())
                     .put("timestamps", ts).put("volume", vol).put("series", series).put("units", units)
-                    .put("models", new JsonArray(sampler.models())));
+                    .put("models", new JsonArray(allModels())));
         } catch (BadRequest e) {
             HttpErrors.send(rc, e);
         }
@@ -131,7 +155,7 @@ final class DashboardHandler {
             SeriesSnapshot s = sampler.query(model, now - 5 * 60_000L, now, 1);
             JsonObject tiles = new JsonObject();
             for (Signal sig : Signal.values()) {
-                double[] v = s.values().get(sig);
+                double[] v = s == null ? new double[0] : s.values().get(sig);
                 tiles.put(sig.key(), v.length == 0 ? null : number(v[0]));
             }
             JsonObject features = new JsonObject();
@@ -139,8 +163,11 @@ final class DashboardHandler {
                 features.put(f, hasRoute.test("/v1/" + f));
             }
             JsonObject out = new JsonObject().put("model", model).put("window_seconds", 300).put("tiles", tiles)
-                    .put("requests", s.volume().length == 0 ? 0 : s.volume()[0])
-                    .put("models", new JsonArray(sampler.models()))
+                    .put("requests", s == null || s.volume().length == 0 ? 0 : s.volume()[0])
+                    .put("models", new JsonArray(allModels()))
+                    .put("slo", data.slo(model))
+                    .put("baselines", data.baselines(model))
+                    .put("spend_by_key", data.spendByKey())
                     .put("step_ms", sampler.stepMillis())
                     .put("features", features);
             out.mergeIn(extras.get());
@@ -148,6 +175,16 @@ final class DashboardHandler {
         } catch (BadRequest e) {
             HttpErrors.send(rc, e);
         }
+    }
+
+    private static Map<Signal, double[]> nanLike(Map<Signal, double[]> values) {
+        Map<Signal, double[]> out = new java.util.EnumMap<>(Signal.class);
+        values.forEach((k, v) -> {
+            double[] n = new double[v.length];
+            java.util.Arrays.fill(n, Double.NaN);
+            out.put(k, n);
+        });
+        return out;
     }
 
     private static JsonArray array(double[] v) {

@@ -79,6 +79,26 @@ final class DriftHandler {
         }
     }
 
+    /**
+     * Before the body handler of the reference upload: {@code curl --data-binary @file} sends
+     * {@code application/x-www-form-urlencoded}, which the body handler would decode as a form (and
+     * refuse as unreadable). Such a body is the CSV itself: read it raw, like {@code text/csv}. A
+     * multipart form is refused with a hint rather than half-read.
+     */
+    static void csvBody(RoutingContext rc) {
+        String type = rc.request().getHeader("content-type");
+        String t = type == null ? "" : type.toLowerCase(Locale.ROOT);
+        if (t.startsWith("application/x-www-form-urlencoded")) {
+            rc.request().headers().set("content-type", "text/csv");
+        } else if (t.startsWith("multipart/")) {
+            HttpErrors.send(rc, 415, "invalid_request_error", "unsupported_media_type",
+                    "send the reference CSV as the request body (curl --data-binary @reference.csv -H 'content-type: text/csv'),"
+                            + " not as a multipart form");
+            return;
+        }
+        rc.next();
+    }
+
     void reference(RoutingContext rc) {
         String model = rc.queryParams().get("model");
         if (model == null || model.isBlank()) {

@@ -35,7 +35,7 @@ public final class Routes {
                        dev.vitals.business.BusinessMetrics business, Supplier<JsonObject> anomalies,
                        dev.vitals.server.QualityService quality, dev.vitals.server.DriftService drift,
                        dev.vitals.server.CustomLabels customLabels,
-                       java.util.function.BiFunction<String, String, double[]> baselineBand,
+                       DashboardHandler.Data dashboardData,
                        dev.vitals.server.telemetry.CallTelemetry telemetry) {
     }
 
@@ -67,7 +67,7 @@ public final class Routes {
             json(rc, new JsonObject().put("object", "list").put("data", data));
         });
         DashboardHandler dash = new DashboardHandler(d.sampler(), d.overviewExtras(),
-                path -> router.getRoutes().stream().anyMatch(r -> path.equals(r.getPath())), d.baselineBand());
+                path -> router.getRoutes().stream().anyMatch(r -> path.equals(r.getPath())), d.dashboardData());
         router.get("/v1/dashboard/series").handler(d.auth().metrics()).handler(dash::series);
         router.get("/v1/dashboard/overview").handler(d.auth().metrics()).handler(dash::overview);
         QualityHandler q = new QualityHandler(d.quality());
@@ -85,6 +85,8 @@ public final class Routes {
         router.post("/admin/keys").handler(body).handler(d.admin()::createKey);
         router.get("/admin/keys").handler(d.admin()::listKeys);
         router.delete("/admin/keys/:id").handler(d.admin()::revokeKey);
+        // a route of its own: Vert.x runs body handlers before user handlers on one route
+        router.post("/admin/drift/reference").handler(DriftHandler::csvBody);
         router.post("/admin/drift/reference").handler(body).handler(dr::reference);
         errors(router);
         return router;
@@ -149,14 +151,14 @@ public final class Routes {
             rc.response().putHeader("content-type", "text/html; charset=utf-8")
                     .putHeader("content-security-policy", "default-src 'none'; base-uri 'none'; form-action 'none'")
                     .end("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Vitals</title></head><body>"
-                            + "<p>AI Metrics App is running! Try POSTing to /generate.</p><ul>"
+                            + "<p>Vitals is running.</p><ul>"
                             + "<li><a href=\"ui/\">Dashboard</a> (/ui/)</li><li><a href=\"metrics\">Metrics</a> (/metrics)</li>"
-                            + "<li>OpenAI-compatible API: /v1/chat/completions</li></ul></body></html>\n");
+                            + "<li>OpenAI-compatible API: /v1/chat/completions (and POST /generate)</li></ul></body></html>\n");
             return;
         }
         rc.response().putHeader("content-type", "text/plain; charset=utf-8")
-                .end("AI Metrics App is running! Try POSTing to /generate. Metrics: /metrics, OpenAI-compatible API: "
-                        + "/v1/chat/completions, dashboard: /ui/\n");
+                .end("Vitals is running. Dashboard: /ui/, metrics: /metrics, OpenAI-compatible API: /v1/chat/completions"
+                        + " (and POST /generate)\n");
     }
 
     private static void common(Router router, Deps d) {

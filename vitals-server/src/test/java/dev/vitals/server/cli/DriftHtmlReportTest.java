@@ -131,4 +131,40 @@ class DriftHtmlReportTest {
         assertThat(DriftHtmlReport.tickPct(0.125)).isEqualTo("12.5%");
         assertThat(DriftHtmlReport.esc("a<b>&\"'\u0001")).isEqualTo("a&lt;b&gt;&amp;&quot;&#39;\ufffd");
     }
+
+    @Test
+    void perColumnStatisticsNewCategoriesSeparateScoreColumnsAndRoundTicks() throws Exception {
+        String html = render();
+        // p-values and distances never share a column
+        assertThat(html).contains("<th class=\"num\">p-value</th><th class=\"num\">Distance</th>");
+        assertThat(html).doesNotContain("<th class=\"num\">Score</th>");
+        // both files' statistics for every numeric column
+        assertThat(html).contains("<th class=\"num\">Mean</th><th class=\"num\">SD</th><th class=\"num\">Min</th>"
+                + "<th class=\"num\">P5</th><th class=\"num\">P25</th><th class=\"num\">Median</th>");
+        assertThat(html.split("<table class=\"stats\">", -1)).hasSize(5); // 4 columns
+        assertThat(html).contains("<tr><th scope=\"row\">Reference</th>").contains("<tr><th scope=\"row\">Current</th>");
+        // categories that appear only in the current file are flagged, escaped
+        assertThat(html).contains("<b>New in current:</b> <code>a &quot;quoted&quot; &amp; &#39;odd&#39; value</code> (", "<code>rare-00</code> (1)");
+        // tick labels are round numbers (1, 2 or 5 x 10^k), never bin edges such as 343.8
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<g class=\"tick\" text-anchor=\"middle\">(.*?)</g>").matcher(html);
+        int checked = 0;
+        while (m.find()) {
+            java.util.regex.Matcher t = java.util.regex.Pattern.compile(">(-?[0-9.]+)</text>").matcher(m.group(1));
+            while (t.find()) {
+                if (t.group(1).endsWith("%")) {
+                    continue;
+                }
+                java.math.BigDecimal v = new java.math.BigDecimal(t.group(1)).stripTrailingZeros();
+                assertThat(v.precision()).as("tick " + t.group(1)).isLessThanOrEqualTo(2);
+                checked++;
+            }
+        }
+        assertThat(checked).isPositive();
+        assertThat(DriftColumnStats.niceTicks(343.8, 683.9, 5)).containsExactly(400, 500, 600);
+        assertThat(DriftColumnStats.niceTicks(0, 0.2495, 5)).containsExactly(0, 0.05, 0.1, 0.15, 0.2);
+        assertThat(DriftColumnStats.quantile(new double[] {1, 2, 3, 4}, 0.25)).isEqualTo(1.75); // numpy: 1.75
+        DriftColumnStats.Numeric n = DriftColumnStats.Numeric.of(new double[] {1, 2, 3, 4, Double.NaN}, 1);
+        assertThat(n.mean()).isEqualTo(2.5);
+        assertThat(n.sd()).isCloseTo(1.2909944487358056, org.assertj.core.api.Assertions.within(1e-12)); // pandas std()
+    }
 }

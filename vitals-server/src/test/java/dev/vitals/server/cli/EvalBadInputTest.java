@@ -219,9 +219,19 @@ class EvalBadInputTest {
     }
 
     @Test
-    void missingTaskIsAUsageError() throws IOException {
-        EvalRun run = failing(2, write("x.csv", "actual,predicted\n1,1\n"));
-        assertThat(run.err()).contains("Missing required option: '--task=TASK'");
+    void aMissingTaskIsInferredWhenTheColumnsLeaveNoDoubtElseAUsageError() throws IOException {
+        EvalRun run = failing(2, write("x.csv", "actual,predicted\n1,1\n0,1\n"));
+        assertThat(run.err()).contains("give --task classification or --task regression")
+                .contains("hold whole numbers only, which may be classes or values");
+        EvalRun reg = EvalRun.eval(write("r.csv", "actual,predicted\n1.5,1.25\n2,2.5\n3,2.75\n"));
+        assertThat(reg.exitCode()).as(reg.err()).isZero();
+        assertThat(reg.out()).startsWith("vitals eval: regression,").contains("RMSE");
+        EvalRun cls = EvalRun.eval(write("c.csv", "actual,predicted\ncat,dog\ndog,dog\n"));
+        assertThat(cls.exitCode()).as(cls.err()).isZero();
+        assertThat(cls.out()).startsWith("vitals eval: classification,").contains("accuracy  0.500000");
+        EvalRun bin = EvalRun.eval(write("b.csv", "actual,predicted,score\n1,1,0.9\n0,0,0.2\n1,0,0.4\n"), "--score-col", "score");
+        assertThat(bin.exitCode()).as(bin.err()).isZero();
+        assertThat(bin.out()).startsWith("vitals eval: classification,").contains("ROC AUC");
     }
 
     @Test
