@@ -14,7 +14,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@link StateStore} on a JDBC database: SQLite (the embedded default, one file in WAL mode, one
@@ -36,14 +35,6 @@ public final class JdbcStateStore implements StateStore {
     /** Same key as any Vitals: {@code pg_advisory_xact_lock} serializes concurrent migrations. */
     private static final long MIGRATION_LOCK = 0x5649_5441_4C53L; // "VITALS"
     private static final long SIZE_REFRESH_MS = 30_000;
-
-    /** Where connections come from: one connection under a lock, or a pool. */
-    private interface Connections extends AutoCloseable {
-        <T> T with(StoreRows.Work<T> work) throws SQLException;
-
-        @Override
-        void close();
-    }
 
     private final Dialect dialect;
     private final Connections connections;
@@ -80,7 +71,7 @@ public final class JdbcStateStore implements StateStore {
                 // at random places of its request-id index; 10,000 rows took 163 ms with 2 MiB, 100 ms with this
                 st.execute("PRAGMA cache_size=-65536");
             }
-            Connections one = single(c);
+            Connections one = Connections.single(c);
             try {
                 return new JdbcStateStore(Dialect.SQLITE, one, file, one.with(cn -> migrate(cn, Dialect.SQLITE)));
             } catch (SQLException | RuntimeException e) {
@@ -120,7 +111,7 @@ public final class JdbcStateStore implements StateStore {
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot connect to state store " + jdbcUrl + ": " + rootMessage(e), e);
         }
-        Connections pool = pooled(ds);
+        Connections pool = Connections.pooled(ds);
         try {
             JdbcStateStore s = new JdbcStateStore(Dialect.POSTGRES, pool, null, pool.with(c -> migrate(c, Dialect.POSTGRES)));
             s.refreshSize();
@@ -129,49 +120,6 @@ public final class JdbcStateStore implements StateStore {
             pool.close();
             throw new IllegalStateException("cannot open state store " + jdbcUrl + ": " + rootMessage(e), e);
         }
-    }
-
-    private static Connections single(Connection c) {
-        ReentrantLock lock = new ReentrantLock();
-        return new Connections() {
-            @Override
-            public <T> T with(StoreRows.Work<T> work) throws SQLException {
-                lock.lock();
-                try {
-                    return work.run(c);
-                } finally {
-                    lock.unlock();
-                }
-            }
-
-            @Override
-            public void close() {
-                lock.lock();
-                try {
-                    c.close();
-                } catch (SQLException e) {
-                    // closing anyway
-                } finally {
-                    lock.unlock();
-                }
-            }
-        };
-    }
-
-    private static Connections pooled(HikariDataSource ds) {
-        return new Connections() {
-            @Override
-            public <T> T with(StoreRows.Work<T> work) throws SQLException {
-                try (Connection c = ds.getConnection()) {
-                    return work.run(c);
-                }
-            }
-
-            @Override
-            public void close() {
-                ds.close();
-            }
-        };
     }
 
     private static String rootMessage(Throwable e) {
