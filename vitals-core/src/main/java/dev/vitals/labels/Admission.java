@@ -16,6 +16,7 @@ abstract class Admission {
     final MetricFamilies owner;
     final int cap;
     String name;
+    private volatile LabelPolicy policy;
     private volatile CounterDataPoint overflowCount;
     private final ConcurrentHashMap<Object, Slot> byClean = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Object, Slot> byRaw = new ConcurrentHashMap<>();
@@ -28,6 +29,7 @@ abstract class Admission {
 
     void init(String prometheusName) {
         this.name = prometheusName;
+        this.policy = owner.policy();
     }
 
     /** A live slot for the tuple, or {@code null} when the family cap or the global budget refuses it. */
@@ -42,7 +44,7 @@ abstract class Admission {
         String[] cleaned = new String[raw.length];
         for (int i = 0; i < raw.length; i++) {
             // "" is the absent label (error_type of a success); it carries nothing to redact
-            cleaned[i] = raw[i] != null && raw[i].isEmpty() ? "" : owner.policy().clean(raw[i]);
+            cleaned[i] = raw[i] != null && raw[i].isEmpty() ? "" : policy.clean(raw[i]);
         }
         Object key = keyOf(cleaned);
         Slot s = byClean.get(key);
@@ -61,6 +63,16 @@ abstract class Admission {
             byRaw.put(rawKey, s);
         }
         return s;
+    }
+
+    /**
+     * For label values that come from the machine itself (a GPU's uuid, a disk's name), never from a
+     * client: length and UTF-16 validity are still enforced, PII detection is skipped (a GPU uuid is
+     * not personal data). Call before the first use.
+     */
+    void trustMachineValues() {
+        this.policy = LabelPolicy.builder().redactPii(false).maxValueLength(owner.policy().maxValueLength())
+                .metrics(owner.labelMetrics()).build();
     }
 
     /** Counts a refused recording. */

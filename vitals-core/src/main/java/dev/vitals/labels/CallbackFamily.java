@@ -52,4 +52,10 @@ public final class CallbackFamily extends Admission {
     public int seriesCount() {
         return size();
     }
+
+    /** Skips PII detection for values from the machine itself (see the class of {@code MetricFamilies}); returns this. */
+    public CallbackFamily machineValues() {
+        trustMachineValues();
+        return this;
+    }
 }

@@ -36,6 +36,32 @@ public final class Family<D extends DataPoint> extends Admission {
         return new Series<>(this, s);
     }
 
+    /** A handle made now that admits its tuple on the first {@link Lazy#get()}, not before. */
+    public Lazy<D> lazy(String... raw) {
+        return new Lazy<>(this, raw == null ? new String[0] : raw.clone());
+    }
+
+    /** A series made on first use: a status, kind or error that never happens never gets a series. */
+    public static final class Lazy<D extends DataPoint> {
+        private final Family<D> family;
+        private final String[] raw;
+        private volatile Series<D> series;
+
+        Lazy(Family<D> family, String[] raw) {
+            this.family = family;
+            this.raw = raw;
+        }
+
+        /** The data point, admitting the tuple on the first call; marks the use. Never throws. */
+        public D get() {
+            Series<D> s = series;
+            if (s == null) {
+                series = s = family.series(raw);
+            }
+            return s.get();
+        }
+    }
+
     /** The Prometheus name of this family. */
     public String name() {
         return name;
@@ -70,5 +96,11 @@ public final class Family<D extends DataPoint> extends Admission {
     @Override
     void remove(String[] cleaned) {
         metric.remove(cleaned);
+    }
+
+    /** Skips PII detection for values from the machine itself (see the class of {@code MetricFamilies}); returns this. */
+    public Family<D> machineValues() {
+        trustMachineValues();
+        return this;
     }
 }

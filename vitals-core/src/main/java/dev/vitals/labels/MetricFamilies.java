@@ -115,12 +115,13 @@ public final class MetricFamilies {
 
     /** A counter family with its own cap. */
     public Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> counter(Counter.Builder b, int cap) {
-        return stateful(b.build(), cap);
+        Counter c = b.build();
+        return stateful(c, cap, c.getPrometheusName() + "_total"); // the name as exposed
     }
 
     /** A gauge family. */
     public Family<io.prometheus.metrics.core.datapoints.GaugeDataPoint> gauge(Gauge.Builder b, int cap) {
-        return stateful(b.build(), cap);
+        return stateful(b.build(), cap, null);
     }
 
     /** A histogram family. */
@@ -130,7 +131,7 @@ public final class MetricFamilies {
 
     /** A histogram family with its own cap. */
     public Family<io.prometheus.metrics.core.datapoints.DistributionDataPoint> histogram(Histogram.Builder b, int cap) {
-        return stateful(b.build(), cap);
+        return stateful(b.build(), cap, null);
     }
 
     /**
@@ -146,18 +147,23 @@ public final class MetricFamilies {
         return f;
     }
 
+    /** {@link #gaugeWithCallback(GaugeWithCallback.Builder, int, Consumer)} with the policy's per-metric cap. */
+    public CallbackFamily gaugeWithCallback(GaugeWithCallback.Builder b, Consumer<CallbackFamily.Emitter> callback) {
+        return gaugeWithCallback(b, policy.maxSeriesPerMetric(), callback);
+    }
+
     /** A counter read at scrape time, as {@link #gaugeWithCallback}. */
     public CallbackFamily counterWithCallback(CounterWithCallback.Builder b, int cap, Consumer<CallbackFamily.Emitter> callback) {
         CallbackFamily f = new CallbackFamily(this, cap);
         CounterWithCallback c = b.callback(cb -> f.scrape(callback, cb::call)).build();
-        f.init(c.getPrometheusName());
+        f.init(c.getPrometheusName() + "_total");
         register(c, f);
         return f;
     }
 
-    private <D extends DataPoint> Family<D> stateful(StatefulMetric<D, ?> m, int cap) {
+    private <D extends DataPoint> Family<D> stateful(StatefulMetric<D, ?> m, int cap, String exposedName) {
         Family<D> f = new Family<>(this, m, cap);
-        f.init(m.getPrometheusName());
+        f.init(exposedName != null ? exposedName : m.getPrometheusName());
         register(m, f);
         return f;
     }

@@ -56,7 +56,7 @@ class MetricFamiliesTest {
         assertThat(c.seriesCount()).isEqualTo(3);
         String text = scrape();
         assertThat(text).contains("c_total{model=\"__overflow__\"} 7.0")
-                .contains("vitals_label_overflow_total{metric=\"c\"} 7.0");
+                .contains("vitals_label_overflow_total{metric=\"c_total\"} 7.0");
     }
 
     @Test
@@ -70,7 +70,7 @@ class MetricFamiliesTest {
         }
         assertThat(f.seriesCount()).isEqualTo(5);
         assertThat(a.seriesCount() + b.seriesCount()).isEqualTo(5);
-        assertThat(scrape()).contains("b_total{x=\"__overflow__\"} 3.0").contains("vitals_series 5");
+        assertThat(scrape()).contains("a_total{x=\"__overflow__\"} 1.0").contains("b_total{x=\"__overflow__\"} 2.0").contains("vitals_series 5");
     }
 
     @Test
@@ -115,7 +115,7 @@ class MetricFamiliesTest {
         assertThatThrownBy(() -> MetricFamilies.configure(registry, MetricFamilies.options()))
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> f.counter(Counter.builder().name("z_total").help("t").labelNames("x"), 0))
-                .hasMessageContaining("series cap of z must be >= 1");
+                .hasMessageContaining("series cap of z_total must be >= 1");
         assertThatThrownBy(() -> MetricFamilies.options().maxSeries(0)).hasMessageContaining("maxSeries must be >= 1");
         assertThatThrownBy(() -> MetricFamilies.options().idle(Duration.ZERO)).hasMessageContaining("idle must be positive");
     }

@@ -72,10 +72,9 @@ public final class QualityService implements CallListener {
     private final Map<String, CallRow> pending = new ConcurrentHashMap<>();
     private final ArrayBlockingQueue<CallRow> queue = new ArrayBlockingQueue<>(MAX_PENDING);
     private final long lateAfterMillis;
-    private final Counter feedback;
+    private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> feedback;
     private final Counter dropped;
-    private final Histogram scores;
-    private final SeriesLimiter scoreSeries;
+    private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.DistributionDataPoint> scores;
     private final ObjectMapper json;
     private volatile Map<String, Map<String, QualityReport>> cached = Map.of();
     private volatile long cachedAt;
@@ -104,17 +103,17 @@ public final class QualityService implements CallListener {
             specs.put(m, spec);
         });
         this.tracker = tb.build();
-        this.feedback = Counter.builder().name("vitals_feedback_total")
+        dev.vitals.labels.MetricFamilies families = dev.vitals.labels.MetricFamilies.of(registry);
+        this.feedback = families.counter(Counter.builder().name("vitals_feedback_total")
                 .help("Feedback received, by outcome: joined (applied to its call), late (joined a call older than quality.lateAfterHours), "
                         + "unknown_call, duplicate (same feedback id again, not applied twice), rejected (invalid).")
-                .labelNames("outcome").register(registry);
+                .labelNames("outcome"), 8);
         this.dropped = Counter.builder().name("vitals_quality_calls_dropped_total")
                 .help("Gateway calls not kept for delayed feedback because the write queue was full.").register(registry);
-        this.scores = Histogram.builder().name("vitals_quality_score")
+        this.scores = families.histogram(Histogram.builder().name("vitals_quality_score")
                 .help("Numeric quality scores as they arrive (feedback and evaluations).")
                 .classicOnly().classicUpperBounds(0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 2, 3, 4, 5, 7, 10)
-                .labelNames("model", "name", "source").register(registry);
-        this.scoreSeries = policy.limiter("vitals_quality_score", 2000);
+                .labelNames("model", "name", "source"), 2000);
         gauges(registry);
         SimpleModule m = new SimpleModule();
         m.addSerializer(Double.class, new StdSerializer<>(Double.class) {
@@ -182,7 +181,7 @@ public final class QualityService implements CallListener {
         try {
             return feedbackUnlocked(body);
         } catch (ApiException e) {
-            feedback.labelValues(e.status() == 404 ? "unknown_call" : "rejected").inc();
+            feedback.labels(e.status() == 404 ? "unknown_call" : "rejected").inc();
             throw e;
         }
     }
@@ -222,7 +221,7 @@ public final class QualityService implements CallListener {
                 throw new ApiException(409, "feedback_id_conflict", "feedback id '" + cut(feedbackId)
                         + "' was used before with a different body");
             }
-            feedback.labelValues("duplicate").inc();
+            feedback.labels("duplicate").inc();
             return new FeedbackResult(call.model(), true, false);
         }
         String task = taskOf.getOrDefault(call.model(), "llm");
@@ -232,7 +231,7 @@ public final class QualityService implements CallListener {
         apply(call.model(), r -> r.addScores(list));
         store.insertFeedback(new FeedbackRow(feedbackId, requestId, call.model(), System.currentTimeMillis(), payload));
         boolean late = System.currentTimeMillis() - call.timeMillis() > lateAfterMillis;
-        feedback.labelValues(late ? "late" : "joined").inc();
+        feedback.labels(late ? "late" : "joined").inc();
         observeScores(call.model(), list);
         return new FeedbackResult(call.model(), false, late);
     }
@@ -261,8 +260,7 @@ public final class QualityService implements CallListener {
     private void observeScores(String model, List<Score> list) {
         for (Score s : list) {
             if (s.kind() == dev.vitals.quality.ScoreKind.NUMERIC) {
-                String[] l = scoreSeries.admit(model, s.name(), s.source().wireName());
-                scores.labelValues(l).observe(s.number());
+                scores.labels(model, s.name(), s.source().wireName()).observe(s.number());
             }
         }
     }
@@ -697,22 +695,20 @@ public final class QualityService implements CallListener {
                 r -> r.scores() == null || r.scores().safetyFlag() == null ? Double.NaN : r.scores().safetyFlag().value());
         gauge(registry, "vitals_quality_bleu", "Corpus BLEU of candidates against references.",
                 r -> r.text() == null ? Double.NaN : r.text().bleu());
-        GaugeWithCallback.builder().name("vitals_quality_score_mean")
+        dev.vitals.labels.MetricFamilies.of(registry).gaugeWithCallback(GaugeWithCallback.builder().name("vitals_quality_score_mean")
                 .help("Mean of a numeric quality score (or true-rate of a boolean one) per model, window, name and source.")
-                .labelNames("model", "window", "name", "source")
-                .callback(cb -> reports().forEach((m, per) -> per.forEach((w, r) -> {
+                .labelNames("model", "window", "name", "source"), cb -> reports().forEach((m, per) -> per.forEach((w, r) -> {
                     if (r.scores() == null) {
                         return;
                     }
                     for (ScoreSummary s : r.scores().scores()) {
                         double v = s.kind() == dev.vitals.quality.ScoreKind.NUMERIC ? s.mean()
                                 : s.kind() == dev.vitals.quality.ScoreKind.BOOLEAN ? s.trueRate() : Double.NaN;
-                        String[] l = scoreSeries.admit(m, s.name(), s.source().wireName());
                         if (Double.isFinite(v)) {
-                            cb.call(v, l[0], w, l[1], l[2]);
+                            cb.call(v, m, w, s.name(), s.source().wireName());
                         }
                     }
-                }))).register(registry);
+                })));
     }
 
     private static double cls(QualityReport r, java.util.function.ToDoubleFunction<ClassificationReport> f) {
@@ -724,13 +720,14 @@ public final class QualityService implements CallListener {
     }
 
     private void gauge(PrometheusRegistry registry, String name, String help, Function<QualityReport, Double> f) {
-        GaugeWithCallback.builder().name(name).help(help).labelNames("model", "window")
-                .callback(cb -> reports().forEach((m, per) -> per.forEach((w, r) -> {
+        dev.vitals.labels.MetricFamilies.of(registry).gaugeWithCallback(
+                GaugeWithCallback.builder().name(name).help(help).labelNames("model", "window"),
+                cb -> reports().forEach((m, per) -> per.forEach((w, r) -> {
                     Double v = f.apply(r);
                     if (v != null && Double.isFinite(v)) {
                         cb.call(v, m, w);
                     }
-                }))).register(registry);
+                })));
     }
 
     // ---- history for the dashboard -------------------------------------------------------------

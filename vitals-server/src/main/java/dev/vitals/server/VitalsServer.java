@@ -1,5 +1,6 @@
 package dev.vitals.server;
 
+import dev.vitals.labels.MetricFamilies;
 import dev.vitals.metrics.LlmMetrics;
 import dev.vitals.business.BusinessMetrics;
 import dev.vitals.gpu.GpuMetrics;
@@ -70,6 +71,7 @@ public final class VitalsServer {
     private final DriftService drift;
     private final String replicaId;
     private final CostService cost;
+    private final MetricFamilies families;
     private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long saveTimer = -1;
     private final long startMillis = System.currentTimeMillis();
@@ -90,20 +92,20 @@ public final class VitalsServer {
             store.close();
             throw e;
         }
-        GaugeWithCallback.builder().name("vitals_api_key_spent_usd")
+        // before anything registers a family: the one way to make a labelled series, with the global budget
+        this.families = MetricFamilies.configure(registry, MetricFamilies.options()
+                .maxSeries(config.metrics.maxSeries)
+                .idle(java.time.Duration.ofMinutes(config.metrics.seriesIdleMinutes)));
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_api_key_spent_usd")
                 .help("USD spent through each gateway API key (bounded by auth.maxKeys).")
-                .labelNames("key")
-                .callback(cb -> apiKeys.list().forEach(k -> cb.call(k.spentUsd(), k.name())))
-                .register(registry);
-        GaugeWithCallback.builder().name("vitals_api_key_budget_remaining_usd")
+                .labelNames("key"), cb -> apiKeys.list().forEach(k -> cb.call(k.spentUsd(), k.name())));
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_api_key_budget_remaining_usd")
                 .help("USD left in the budget of each gateway API key that has one.")
-                .labelNames("key")
-                .callback(cb -> apiKeys.list().forEach(k -> {
+                .labelNames("key"), cb -> apiKeys.list().forEach(k -> {
                     if (!Double.isNaN(k.remainingUsd())) {
                         cb.call(k.remainingUsd(), k.name());
                     }
-                }))
-                .register(registry);
+                }));
         GaugeWithCallback.builder().name("vitals_state_store_bytes")
                 .help("Size of the state store on disk (database and write-ahead log).")
                 .callback(cb -> cb.call(store.sizeBytes()))
@@ -129,8 +131,8 @@ public final class VitalsServer {
         }
         this.business = bb.register(registry);
         this.sampler = CallSampler.builder().stepMillis(config.dashboard.stepMillis).build();
-        this.quality = new QualityService(config.quality, store, registry, dev.vitals.labels.LabelPolicy.builder()
-                .metrics(dev.vitals.labels.LabelMetrics.of(registry)).build(), config.store.jdbcUrl == null ? null : replicaId);
+        this.quality = new QualityService(config.quality, store, registry, families.policy(),
+                config.store.jdbcUrl == null ? null : replicaId);
         this.cost = new CostService(config.pricing, store, registry, systemMetrics, gpuMetrics, System::currentTimeMillis);
         this.gateway = new Gateway(backends, List.of(metrics, sampler, quality, cost), prices);
         this.drift = new DriftService(config.drift, store, registry, System::currentTimeMillis,
@@ -202,6 +204,8 @@ public final class VitalsServer {
             cost.save();
             return null;
         }, false));
+        // idle series leave /metrics and free the global budget (metrics.seriesIdleMinutes)
+        timers.add(vertx.setPeriodic(60_000, id -> vertx.executeBlocking(families::expireIdle, false)));
         timers.add(vertx.setPeriodic(config.drift.evaluateSeconds * 1000L, id -> vertx.executeBlocking(() -> {
             drift.evaluate();
             return null;

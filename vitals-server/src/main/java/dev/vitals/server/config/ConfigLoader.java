@@ -241,6 +241,12 @@ public final class ConfigLoader {
         if (c.metrics.customLabels.size() > 8) {
             throw new ConfigException("metrics.customLabels lists " + c.metrics.customLabels.size() + " keys; at most 8");
         }
+        if (c.metrics.maxSeries < 100 || c.metrics.maxSeries > 10_000_000) {
+            throw new ConfigException("metrics.maxSeries must be between 100 and 10000000, got " + c.metrics.maxSeries);
+        }
+        if (c.metrics.seriesIdleMinutes < 1) {
+            throw new ConfigException("metrics.seriesIdleMinutes must be >= 1, got " + c.metrics.seriesIdleMinutes);
+        }
         if (c.metrics.maxModels < 1) {
             throw new ConfigException("metrics.maxModels must be >= 1, got " + c.metrics.maxModels);
         }

@@ -26,7 +26,7 @@ public final class AuthHandler {
     private final boolean enabled;
     private final byte[] metricsBearer;
     private final byte[] metricsBasic;
-    private final Counter refusals;
+    private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> refusals;
 
     public AuthHandler(ApiKeys keys, VitalsConfig cfg, PrometheusRegistry registry) {
         this.keys = keys;
@@ -35,9 +35,9 @@ public final class AuthHandler {
         this.metricsBearer = m.bearerToken == null ? null : m.bearerToken.getBytes(StandardCharsets.UTF_8);
         this.metricsBasic = m.basicPassword == null ? null
                 : Base64.getEncoder().encode((m.basicUser + ":" + m.basicPassword).getBytes(StandardCharsets.UTF_8));
-        this.refusals = Counter.builder().name("vitals_auth_refusals_total")
+        this.refusals = dev.vitals.labels.MetricFamilies.of(registry).counter(Counter.builder().name("vitals_auth_refusals_total")
                 .help("Requests refused by access control, by route and reason.")
-                .labelNames("route", "reason").register(registry);
+                .labelNames("route", "reason"));
     }
 
     public ApiKeys keys() {
@@ -104,11 +104,11 @@ public final class AuthHandler {
     }
 
     void countAdminRefusal(String reason) {
-        refusals.labelValues("/admin", reason).inc();
+        refusals.labels("/admin", reason).inc();
     }
 
     private void refuse(RoutingContext rc, String route, String reason, int status, String type, String code, String message) {
-        refusals.labelValues(route, reason).inc();
+        refusals.labels(route, reason).inc();
         HttpErrors.send(rc, status, type, code, message);
     }
 }
