@@ -72,6 +72,7 @@ public final class VitalsServer {
     private final String replicaId;
     private final CostService cost;
     private final MetricFamilies families;
+    private volatile List<Routes.RouteInfo> routeTable = List.of();
     private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long saveTimer = -1;
     private final long startMillis = System.currentTimeMillis();
@@ -259,7 +260,9 @@ public final class VitalsServer {
         Future<Void> f = vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
             @Override
             public Future<?> start() {
-                return server(opts, listenPort, Routes.main(vertx, deps)).onSuccess(bound::set);
+                io.vertx.ext.web.Router main = Routes.main(vertx, deps);
+                routeTable = Routes.describe(main);
+                return server(opts, listenPort, main).onSuccess(bound::set);
             }
         }, new io.vertx.core.DeploymentOptions().setInstances(instances)).map(id -> {
             deployments.add(id);
@@ -343,6 +346,16 @@ public final class VitalsServer {
     /** The separate metrics port, or 0. */
     public int metricsPort() {
         return metricsPort;
+    }
+
+    /** The main router's routes (path template and methods), as the access test walks them. */
+    public List<Routes.RouteInfo> routes() {
+        return routeTable;
+    }
+
+    /** The metric families of this server's registry. */
+    public MetricFamilies families() {
+        return families;
     }
 
     public PrometheusRegistry registry() {
