@@ -72,6 +72,7 @@ public final class VitalsServer {
     private final String replicaId;
     private final CostService cost;
     private final MetricFamilies families;
+    private final dev.vitals.server.http.ConnectionGuard connectionGuard;
     private volatile List<Routes.RouteInfo> routeTable = List.of();
     private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long saveTimer = -1;
@@ -141,6 +142,8 @@ public final class VitalsServer {
         drift.restore(store.blobNames(DriftService.BLOB_PREFIX).stream()
                 .map(n -> n.substring(DriftService.BLOB_PREFIX.length())).toList());
         this.baselines = new Baselines(sampler, store, registry, config.anomalies);
+        this.connectionGuard = new dev.vitals.server.http.ConnectionGuard(vertx, config.server.headerTimeoutSeconds,
+                config.server.idleTimeoutSeconds, config.server.maxConnections, registry);
     }
 
     /** This replica's name in a shared store: store.replicaId, else $HOSTNAME:port, else (port 0) a random one. */
@@ -239,7 +242,10 @@ public final class VitalsServer {
         }
         int instances = config.server.instances > 0 ? config.server.instances : Runtime.getRuntime().availableProcessors();
         HttpServerOptions opts = new HttpServerOptions().setHost(config.server.host)
-                .setCompressionSupported(false).setTcpNoDelay(true);
+                .setCompressionSupported(false).setTcpNoDelay(true)
+                // no h2c: with it Vert.x holds a new connection back until its first bytes tell HTTP/1 from
+                // HTTP/2, so the connection guard would not see (nor time out) a client that sends nothing
+                .setHttp2ClearTextEnabled(false);
         VitalsConfig.Tls tls = config.server.tls;
         if (tls.enabled()) {
             opts.setSsl(true);
@@ -313,7 +319,8 @@ public final class VitalsServer {
     }
 
     private Future<Integer> server(HttpServerOptions opts, int port, Router router) {
-        HttpServer s = vertx.createHttpServer(opts).requestHandler(router);
+        HttpServer s = vertx.createHttpServer(opts);
+        connectionGuard.install(s, router, timers::add);
         return s.listen(port).map(bound -> {
             synchronized (servers) {
                 servers.add(bound);

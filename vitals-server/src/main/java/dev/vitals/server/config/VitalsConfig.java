@@ -220,6 +220,12 @@ public final class VitalsConfig {
         public int metricsPort = 0;
         /** Largest accepted request body in bytes; larger ones get 413. */
         public long maxBodyBytes = 1024 * 1024;
+        /** Seconds a new connection has to complete its first request's headers before it is closed. */
+        public int headerTimeoutSeconds = 10;
+        /** Seconds a keep-alive connection may wait with no request in progress before it is closed. */
+        public int idleTimeoutSeconds = 60;
+        /** Open connections across all ports; one more is closed at once. */
+        public int maxConnections = 10_000;
         /** HTTP server instances (event loops) sharing the port; 0 = one per CPU core. */
         public int instances = 0;
         /** TLS for the main and metrics ports; off unless a certificate is configured. */
