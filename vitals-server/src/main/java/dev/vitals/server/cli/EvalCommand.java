@@ -106,6 +106,10 @@ final class EvalCommand implements Callable<Integer> {
                     + " a bound on the AUC's binning error, about 1/(2N) for spread scores.")
     int aucBins;
 
+    @Option(names = "--max-columns", defaultValue = "10000", paramLabel = "N",
+            description = "Refuse a file whose header has more columns than this (default: ${DEFAULT-VALUE}).")
+    int maxColumns = CsvInput.DEFAULT_MAX_COLUMNS;
+
     @Option(names = "--json",
             description = "Print the report as JSON (dev.vitals.quality.QualityReport; undefined metrics,"
                     + " NaN in Java, are null).")
@@ -219,7 +223,10 @@ final class EvalCommand implements Callable<Integer> {
             throw new EvalException(2, "is a directory, not a CSV file");
         }
         try {
-            return CsvInput.open(file);
+            if (maxColumns < 1) {
+                throw new EvalException(2, "--max-columns must be at least 1, got " + maxColumns);
+            }
+            return CsvInput.open(file, maxColumns);
         } catch (NoSuchFileException e) {
             throw new EvalException(2, "no such file");
         } catch (AccessDeniedException e) {
