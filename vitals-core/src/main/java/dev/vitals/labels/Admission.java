@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 abstract class Admission {
     final MetricFamilies owner;
     final int cap;
+    /** Series one tuple adds to the scrape (a histogram: buckets, _count and _sum); what the budget counts. */
+    int cost = 1;
     String name;
     private volatile LabelPolicy policy;
     private volatile CounterDataPoint overflowCount;
@@ -91,7 +93,7 @@ abstract class Admission {
                 return false;
             }
             if (size.compareAndSet(n, n + 1)) {
-                if (owner.reserve()) {
+                if (owner.reserve(cost)) {
                     return true;
                 }
                 size.decrementAndGet();
@@ -120,7 +122,7 @@ abstract class Admission {
         }
         if (n > 0) {
             byRaw.values().removeIf(s -> !s.live);
-            owner.release(n);
+            owner.release(n * cost);
         }
         return n;
     }

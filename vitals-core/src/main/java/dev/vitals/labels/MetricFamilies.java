@@ -42,8 +42,8 @@ import java.util.function.LongSupplier;
  * }</pre>
  */
 public final class MetricFamilies {
-    /** Default global budget: 20,000 series across all families of one registry. */
-    public static final int DEFAULT_MAX_SERIES = 20_000;
+    /** Default global budget: 15,000 series (the 10,000-model attack then scrapes under 2 MB) across all families of one registry. */
+    public static final int DEFAULT_MAX_SERIES = 15_000;
     /** Default idle time after which a series is dropped: 60 minutes. */
     public static final Duration DEFAULT_IDLE = Duration.ofMinutes(60);
     private static final Map<PrometheusRegistry, MetricFamilies> BY_REGISTRY = new WeakHashMap<>();
@@ -131,7 +131,39 @@ public final class MetricFamilies {
 
     /** A histogram family with its own cap. */
     public Family<io.prometheus.metrics.core.datapoints.DistributionDataPoint> histogram(Histogram.Builder b, int cap) {
-        return stateful(b.build(), cap, null);
+        Histogram h = b.build();
+        Family<io.prometheus.metrics.core.datapoints.DistributionDataPoint> f = stateful(h, cap, null);
+        f.cost = seriesPerTuple(h);
+        return f;
+    }
+
+    /**
+     * What one label tuple of a histogram costs in the budget: its exposed series (each bucket, _count,
+     * _sum), read from a probe data point made and removed before the family is registered.
+     */
+    private static int seriesPerTuple(Histogram h) {
+        String[] probe = new String[labelNames(h)];
+        java.util.Arrays.fill(probe, "probe");
+        h.labelValues(probe);
+        int buckets = h.collect().getDataPoints().get(0).getClassicBuckets().size();
+        h.remove(probe);
+        return buckets + 2;
+    }
+
+    private static int labelNames(Histogram h) {
+        // the arity is only known by trying: client_java checks it in labelValues
+        for (int n = 0; n <= 16; n++) {
+            try {
+                String[] v = new String[n];
+                java.util.Arrays.fill(v, "probe");
+                h.labelValues(v);
+                h.remove(v);
+                return n;
+            } catch (IllegalArgumentException e) {
+                // not this arity
+            }
+        }
+        throw new IllegalArgumentException("more than 16 labels on " + h.getPrometheusName());
     }
 
     /**
@@ -235,13 +267,13 @@ public final class MetricFamilies {
         return labelMetrics;
     }
 
-    boolean reserve() {
+    boolean reserve(int cost) {
         while (true) {
             int n = used.get();
-            if (n >= maxSeries) {
+            if (n + cost > maxSeries) {
                 return false;
             }
-            if (used.compareAndSet(n, n + 1)) {
+            if (used.compareAndSet(n, n + cost)) {
                 return true;
             }
         }

@@ -96,6 +96,17 @@ class MetricFamiliesTest {
     }
 
     @Test
+    void aHistogramTupleCostsItsExposedSeries() throws IOException {
+        MetricFamilies f = families(100);
+        Family<io.prometheus.metrics.core.datapoints.DistributionDataPoint> h = f.histogram(
+                io.prometheus.metrics.core.metrics.Histogram.builder().name("h_seconds").help("t")
+                        .classicOnly().classicUpperBounds(1, 2, 3).labelNames("model"));
+        assertThat(scrape()).doesNotContain("probe");
+        h.labels("m").observe(1.5);
+        assertThat(f.seriesCount()).isEqualTo(6); // buckets 1, 2, 3, +Inf, _count, _sum
+    }
+
+    @Test
     void callbackValuesAreCleanedCappedAndBudgeted() throws IOException {
         MetricFamilies f = families(100);
         f.gaugeWithCallback(GaugeWithCallback.builder().name("g").help("t").labelNames("model"), 2, e -> {

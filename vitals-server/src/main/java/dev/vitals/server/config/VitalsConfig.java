@@ -283,7 +283,7 @@ public final class VitalsConfig {
         /** Distinct label sets per metric of that family; later ones fold into {@code __overflow__}. */
         public int maxSeriesPerMetric = 2000;
         /** Labelled series across all families together (the whole scrape's bound); past it new label sets fold into {@code __overflow__}. */
-        public int maxSeries = 20_000;
+        public int maxSeries = 15_000;
         /** A labelled series not used for this many minutes is dropped and its budget freed. */
         public int seriesIdleMinutes = 60;
     }
