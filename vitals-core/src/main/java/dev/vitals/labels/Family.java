@@ -55,10 +55,21 @@ public final class Family<D extends DataPoint> extends Admission {
         /** The data point, admitting the tuple on the first call; marks the use. Never throws. */
         public D get() {
             Series<D> s = series;
-            if (s == null) {
-                series = s = family.series(raw);
+            if (s == null || s.isOverflow() && retryDue()) {
+                series = s = family.series(raw); // refused while full: asked again at most once a second
             }
             return s.get();
+        }
+
+        private volatile long lastTry;
+
+        private boolean retryDue() {
+            long now = family.owner.now();
+            if (now - lastTry < 1000) {
+                return false;
+            }
+            lastTry = now;
+            return true;
         }
     }
 

@@ -96,6 +96,20 @@ class MetricFamiliesTest {
     }
 
     @Test
+    void aLazyHandleRefusedWhileFullIsAdmittedOnceTheBudgetFrees() throws IOException {
+        MetricFamilies f = families(1);
+        Family<CounterDataPoint> a = f.counter(Counter.builder().name("a_total").help("t").labelNames("x"));
+        a.labels("burst").inc();
+        Family.Lazy<CounterDataPoint> later = a.lazy("later");
+        later.get().inc(); // full: overflow
+        clock.addAndGet(Duration.ofMinutes(11).toMillis());
+        f.expireIdle();
+        clock.addAndGet(2000);
+        later.get().inc();
+        assertThat(scrape()).contains("a_total{x=\"later\"} 1.0").contains("a_total{x=\"__overflow__\"} 1.0");
+    }
+
+    @Test
     void aHistogramTupleCostsItsExposedSeries() throws IOException {
         MetricFamilies f = families(100);
         Family<io.prometheus.metrics.core.datapoints.DistributionDataPoint> h = f.histogram(
