@@ -1,6 +1,10 @@
 package dev.vitals.business;
 
+import dev.vitals.labels.Family;
+import dev.vitals.labels.LabelPolicy;
 import dev.vitals.labels.LabelValues;
+import dev.vitals.labels.MetricFamilies;
+import java.util.concurrent.atomic.LongAdder;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -144,18 +148,21 @@ public final class BusinessMetrics {
     /** Request-id hash to what an event needs; insertion order is time order. Guarded by itself. */
     private final LinkedHashMap<Long, Tracked> tracked = new LinkedHashMap<>();
 
-    private final Counter requests;
-    private final Counter events;
-    private final Counter conversions;
-    private final DistributionDataPoint[] timeToValue;
+    private final Family<CounterDataPoint> requests;
+    private final Family<CounterDataPoint> events;
+    private final Family<CounterDataPoint> conversions;
+    private final Family.Lazy<DistributionDataPoint>[] timeToValue;
+    private final MetricFamilies families;
+    /** Raw model name or variant to its cleaned label: PII detection runs once per distinct raw value. */
+    private final Map<String, String> cleanedNames = new ConcurrentHashMap<>();
     private final DistributionDataPoint requestsPerSession;
     private final DistributionDataPoint sessionDuration;
     private final CounterDataPoint sessionsEvicted;
     private final CounterDataPoint requestsEvicted;
-    private final CounterDataPoint rejectedKind;
-    private final CounterDataPoint rejectedRequest;
-    private final CounterDataPoint modelOverflow;
-    private final CounterDataPoint variantOverflow;
+    private final Family.Lazy<CounterDataPoint> rejectedKind;
+    private final Family.Lazy<CounterDataPoint> rejectedRequest;
+    private final Family.Lazy<CounterDataPoint> modelOverflow;
+    private final Family.Lazy<CounterDataPoint> variantOverflow;
     private final CounterDataPoint recordingErrors;
     private final AtomicLong lastErrorLogNanos = new AtomicLong();
     private volatile boolean errorLogged;
@@ -175,55 +182,55 @@ public final class BusinessMetrics {
         this.maxTracked = b.maxTrackedRequests;
         this.all = new ModelState(ALL_MODELS);
 
-        requests = Counter.builder().name("vitals_business_requests_total")
+        this.families = MetricFamilies.of(registry);
+        // (models + overflow + __all__) x (variants + overflow) x kinds: the widest a family can get
+        int cap = (int) Math.min(LabelPolicy.MAX_SERIES_CAP, (long) (b.maxModels + 2) * (b.maxVariants + 1) * Math.max(1, kinds.size()));
+        requests = families.counter(Counter.builder().name("vitals_business_requests_total")
                 .help("Requests recorded for business metrics: the denominator of conversion ratios.")
-                .labelNames("model", "variant").register(registry);
-        events = Counter.builder().name("vitals_business_events_total")
+                .labelNames("model", "variant"), cap);
+        events = families.counter(Counter.builder().name("vitals_business_events_total")
                 .help("Business events linked to a request, repeats included.")
-                .labelNames("model", "variant", "kind").register(registry);
-        conversions = Counter.builder().name("vitals_conversions_total")
+                .labelNames("model", "variant", "kind"), cap);
+        conversions = families.counter(Counter.builder().name("vitals_conversions_total")
                 .help("Requests followed by at least one business event of the kind.")
-                .labelNames("model", "variant", "kind").register(registry);
-        GaugeWithCallback.builder().name("vitals_conversion_ratio").unit(Unit.RATIO)
+                .labelNames("model", "variant", "kind"), cap);
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_conversion_ratio").unit(Unit.RATIO)
                 .help("Conversions over requests since start, per model, variant and event kind.")
-                .labelNames("model", "variant", "kind")
-                .callback(cb -> forEachPair(p -> {
-                    double n = p.requests.get();
+                .labelNames("model", "variant", "kind"), cap, cb -> forEachPair(p -> {
+                    double n = p.count.sum();
                     if (n > 0) {
                         for (int k = 0; k < kinds.size(); k++) {
-                            cb.call(p.conversions[k].get() / n, p.model, p.variant, kinds.get(k));
+                            cb.call(p.converted[k].sum() / n, p.model, p.variant, kinds.get(k));
                         }
                     }
-                })).register(registry);
-        Histogram ttv = Histogram.builder().name("vitals_time_to_value_seconds").unit(Unit.SECONDS)
+                }));
+        Family<DistributionDataPoint> ttv = families.histogram(Histogram.builder().name("vitals_time_to_value_seconds").unit(Unit.SECONDS)
                 .help("Time from a request to its first business event of the kind.")
-                .classicOnly().classicUpperBounds(TIME_TO_VALUE_SECONDS).labelNames("kind").register(registry);
-        timeToValue = new DistributionDataPoint[kinds.size()];
+                .classicOnly().classicUpperBounds(TIME_TO_VALUE_SECONDS).labelNames("kind"), Math.max(1, kinds.size()));
+        timeToValue = new Family.Lazy[kinds.size()];
         for (String k : b.timeToValueKinds != null ? b.timeToValueKinds : kinds) {
-            timeToValue[kindIndex.get(k)] = ttv.labelValues(k);
+            timeToValue[kindIndex.get(k)] = ttv.lazy(k);
         }
-        GaugeWithCallback.builder().name("vitals_unique_users")
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_unique_users")
                 .help("Estimated distinct users (HLL sketch over salted hashes) in the window, per model; model=\"__all__\" across models.")
-                .labelNames("model", "window")
-                .callback(cb -> {
+                .labelNames("model", "window"), (b.maxModels + 2) * WINDOWS.size(), cb -> {
                     long now = clock.getAsLong();
                     for (ModelState m : modelStates()) {
                         for (int w = 0; w < WINDOWS.size(); w++) {
                             cb.call(Math.round(m.users[w].estimate(now)), m.label, WINDOWS.get(w).label());
                         }
                     }
-                }).register(registry);
-        GaugeWithCallback.builder().name("vitals_unique_sessions")
+                });
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_unique_sessions")
                 .help("Estimated distinct sessions (HLL sketch over salted hashes) in the window, per model; model=\"__all__\" across models.")
-                .labelNames("model", "window")
-                .callback(cb -> {
+                .labelNames("model", "window"), (b.maxModels + 2) * WINDOWS.size(), cb -> {
                     long now = clock.getAsLong();
                     for (ModelState m : modelStates()) {
                         for (int w = 0; w < WINDOWS.size(); w++) {
                             cb.call(Math.round(m.sessions[w].estimate(now)), m.label, WINDOWS.get(w).label());
                         }
                     }
-                }).register(registry);
+                });
         requestsPerSession = Histogram.builder().name("vitals_requests_per_session")
                 .help("Requests in each ended session.")
                 .classicOnly().classicUpperBounds(REQUESTS_PER_SESSION).register(registry);
@@ -245,16 +252,16 @@ public final class BusinessMetrics {
         requestsEvicted = Counter.builder().name("vitals_business_requests_evicted_total")
                 .help("Requests forgotten before their TTL because the request map was full; later events for them are rejected.")
                 .register(registry);
-        Counter rejected = Counter.builder().name("vitals_business_events_rejected_total")
+        Family<CounterDataPoint> rejected = families.counter(Counter.builder().name("vitals_business_events_rejected_total")
                 .help("Business event calls rejected: unknown event kind or unknown request id.")
-                .labelNames("reason").register(registry);
-        rejectedKind = rejected.labelValues("unknown_kind");
-        rejectedRequest = rejected.labelValues("unknown_request");
-        Counter overflow = Counter.builder().name("vitals_business_label_overflow_total")
+                .labelNames("reason"), 2);
+        rejectedKind = rejected.lazy("unknown_kind");
+        rejectedRequest = rejected.lazy("unknown_request");
+        Family<CounterDataPoint> overflow = families.counter(Counter.builder().name("vitals_business_label_overflow_total")
                 .help("Business recordings whose model or variant was folded into __overflow__ because of its cap.")
-                .labelNames("label").register(registry);
-        modelOverflow = overflow.labelValues("model");
-        variantOverflow = overflow.labelValues("variant");
+                .labelNames("label"), 2);
+        modelOverflow = overflow.lazy("model");
+        variantOverflow = overflow.lazy("variant");
         recordingErrors = Counter.builder().name("vitals_business_recording_errors_total")
                 .help("Requests that could not be recorded for business metrics because recording failed.")
                 .register(registry);
@@ -276,7 +283,8 @@ public final class BusinessMetrics {
         try {
             ModelState m = model(request.model());
             Pair p = m.pair(variant(request.variant()));
-            p.requests.inc();
+            p.count.increment();
+            p.requests.get().inc();
             long now = clock.getAsLong();
             String user = request.userId();
             boolean hasUser = user != null && !user.isEmpty();
@@ -351,13 +359,13 @@ public final class BusinessMetrics {
                 }
                 Integer k = kindIndex.get(e.kind());
                 if (k == null) {
-                    rejectedKind.inc();
+                    rejectedKind.get().inc();
                     throw new IllegalArgumentException(at + "unknown event kind \"" + cut(e.kind()) + "\"; allowed: "
                             + allowedKinds);
                 }
                 Tracked t = tracked.get(requestKey(e.requestId()));
                 if (t == null) {
-                    rejectedRequest.inc();
+                    rejectedRequest.get().inc();
                     throw new IllegalArgumentException(at + "unknown request id \"" + cut(e.requestId()) + "\"");
                 }
                 targets[i] = t;
@@ -367,13 +375,14 @@ public final class BusinessMetrics {
             for (int i = 0; i < targets.length; i++) {
                 Tracked t = targets[i];
                 int k = kindOf[i];
-                t.pair.events[k].inc();
+                t.pair.event(k).inc();
                 int bit = 1 << k;
                 if ((t.seenKinds & bit) == 0) {
                     t.seenKinds |= bit;
-                    t.pair.conversions[k].inc();
+                    t.pair.converted[k].increment();
+                    t.pair.conversion(k).inc();
                     if (timeToValue[k] != null) {
-                        timeToValue[k].observe(Math.max(0, now - t.startNanos) / 1e9);
+                        timeToValue[k].get().observe(Math.max(0, now - t.startNanos) / 1e9);
                     }
                 }
             }
@@ -417,7 +426,7 @@ public final class BusinessMetrics {
     }
 
     private ModelState model(String raw) {
-        String label = LabelValues.sanitize(raw);
+        String label = cleaned(raw);
         ModelState s = models.get(label);
         if (s != null) {
             return s;
@@ -435,12 +444,12 @@ public final class BusinessMetrics {
                 overflowModel = new ModelState(LabelValues.OVERFLOW);
             }
         }
-        modelOverflow.inc();
+        modelOverflow.get().inc();
         return overflowModel;
     }
 
     private String variant(String raw) {
-        String v = raw == null || raw.isEmpty() ? NO_VARIANT : LabelValues.sanitize(raw);
+        String v = raw == null || raw.isEmpty() ? NO_VARIANT : cleaned(raw);
         if (variants.contains(v)) {
             return v;
         }
@@ -449,8 +458,20 @@ public final class BusinessMetrics {
                 return v;
             }
         }
-        variantOverflow.inc();
+        variantOverflow.get().inc();
         return LabelValues.OVERFLOW;
+    }
+
+    /** The label policy's value for a model or variant, cached for a bounded number of raw values. */
+    private String cleaned(String raw) {
+        String c = raw == null ? null : cleanedNames.get(raw);
+        if (c == null) {
+            c = families.policy().clean(raw);
+            if (raw != null && cleanedNames.size() < 8 * (maxModels + maxVariants)) {
+                cleanedNames.put(raw, c);
+            }
+        }
+        return c;
     }
 
     private List<ModelState> modelStates() {
@@ -514,24 +535,40 @@ public final class BusinessMetrics {
         }
     }
 
-    /** Pre-resolved series of one (model, variant). */
+    /**
+     * Series of one (model, variant), each made on first use (a kind that never happened has none);
+     * the ratio reads its own sums, so a scrape does not keep idle series alive.
+     */
     private final class Pair {
         final String model;
         final String variant;
-        final CounterDataPoint requests;
-        final CounterDataPoint[] events;
-        final CounterDataPoint[] conversions;
+        final Family.Lazy<CounterDataPoint> requests;
+        final LongAdder count = new LongAdder();
+        final LongAdder[] converted;
+        private final Family.Lazy<CounterDataPoint>[] events;
+        private final Family.Lazy<CounterDataPoint>[] conversions;
 
+        @SuppressWarnings("unchecked")
         Pair(String model, String variant) {
             this.model = model;
             this.variant = variant;
-            this.requests = BusinessMetrics.this.requests.labelValues(model, variant);
-            this.events = new CounterDataPoint[kinds.size()];
-            this.conversions = new CounterDataPoint[kinds.size()];
+            this.requests = BusinessMetrics.this.requests.lazy(model, variant);
+            this.events = new Family.Lazy[kinds.size()];
+            this.conversions = new Family.Lazy[kinds.size()];
+            this.converted = new LongAdder[kinds.size()];
             for (int k = 0; k < kinds.size(); k++) {
-                events[k] = BusinessMetrics.this.events.labelValues(model, variant, kinds.get(k));
-                conversions[k] = BusinessMetrics.this.conversions.labelValues(model, variant, kinds.get(k));
+                events[k] = BusinessMetrics.this.events.lazy(model, variant, kinds.get(k));
+                conversions[k] = BusinessMetrics.this.conversions.lazy(model, variant, kinds.get(k));
+                converted[k] = new LongAdder();
             }
+        }
+
+        CounterDataPoint event(int k) {
+            return events[k].get();
+        }
+
+        CounterDataPoint conversion(int k) {
+            return conversions[k].get();
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.vitals.metrics;
 
+import dev.vitals.labels.Family;
 import dev.vitals.labels.LabelMetrics;
+import dev.vitals.labels.MetricFamilies;
+import dev.vitals.labels.Series;
 import dev.vitals.labels.LabelPolicy;
 import dev.vitals.labels.LabelValues;
 import dev.vitals.llm.ErrorType;
@@ -55,29 +58,31 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
     private final Map<String, ModelSeries> models = new ConcurrentHashMap<>();
     private volatile ModelSeries overflow;
 
-    // source family
-    private final Counter requests;
-    private final Histogram latency;
-    private final Counter inputTokens;
-    private final Counter outputTokens;
-    private final Counter cachedInputTokens;
-    private final Gauge costPerQuery;
-    private final Histogram responseLength;
-    private final Counter costTotal;
-    private final Histogram queryCost;
-    private final Counter unpriced;
-    private final Counter estimated;
-    private final Counter errors;
-    private final Histogram upstreamLatency;
-    private final Histogram overhead;
-    private final Histogram timeToFirstToken;
-    private final Histogram timePerOutputToken;
-    private final Counter fallbacks;
+    // source family: every family comes from MetricFamilies, so every tuple is cleaned, capped and budgeted
+    private final Family<CounterDataPoint> requests;
+    private final Family<DistributionDataPoint> latency;
+    private final Family<CounterDataPoint> inputTokens;
+    private final Family<CounterDataPoint> outputTokens;
+    private final Family<CounterDataPoint> cachedInputTokens;
+    private final Family<GaugeDataPoint> costPerQuery;
+    private final Family<DistributionDataPoint> responseLength;
+    private final Family<CounterDataPoint> costTotal;
+    private final Family<DistributionDataPoint> queryCost;
+    private final Family<CounterDataPoint> unpriced;
+    private final Family<CounterDataPoint> estimated;
+    private final Family<CounterDataPoint> errors;
+    private final Family<DistributionDataPoint> upstreamLatency;
+    private final Family<DistributionDataPoint> overhead;
+    private final Family<DistributionDataPoint> timeToFirstToken;
+    private final Family<DistributionDataPoint> timePerOutputToken;
+    private final Family<CounterDataPoint> fallbacks;
     // GenAI family
-    private final Histogram genAiDuration;
-    private final Histogram genAiTokens;
-    private final Histogram genAiTtft;
-    private final Histogram genAiTpot;
+    private final Family<DistributionDataPoint> genAiDuration;
+    private final Family<DistributionDataPoint> genAiTokens;
+    private final Family<DistributionDataPoint> genAiTtft;
+    private final Family<DistributionDataPoint> genAiTpot;
+    private final MetricFamilies families;
+    private final long idleMillis;
     // self metrics
     private final Counter recordingErrors;
     private final CounterDataPoint labelOverflow;
@@ -90,91 +95,95 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
         this.sourceFamily = b.sourceFamily;
         this.genAiFamily = b.genAiFamily;
         this.maxModels = b.maxModels;
+        this.families = MetricFamilies.of(registry);
+        this.idleMillis = families.idleMillis();
+        // a family's own cap: every model at its widest (errors: one tuple per error type; GenAI: 16 providers)
+        final int cap = (int) Math.min(LabelPolicy.MAX_SERIES_CAP, (long) b.maxModels * (ErrorType.values().length + 2) * 4);
         if (sourceFamily) {
-            requests = Counter.builder().name("llm_requests_total")
+            requests = families.counter(Counter.builder().name("llm_requests_total")
                     .help("Total number of LLM generation requests.")
-                    .labelNames("model_name", "status").register(registry);
-            latency = Histogram.builder().name("llm_request_latency_seconds")
+                    .labelNames("model_name", "status"), cap);
+            latency = families.histogram(Histogram.builder().name("llm_request_latency_seconds")
                     .help("Latency of LLM generation requests in seconds, failures included.")
                     .unit(Unit.SECONDS).classicOnly().classicUpperBounds(b.latencyBuckets)
-                    .labelNames("model_name").register(registry);
-            inputTokens = Counter.builder().name("llm_input_tokens_total")
+                    .labelNames("model_name"), cap);
+            inputTokens = families.counter(Counter.builder().name("llm_input_tokens_total")
                     .help("Total number of input tokens processed by LLM.")
-                    .labelNames("model_name").register(registry);
-            outputTokens = Counter.builder().name("llm_output_tokens_total")
+                    .labelNames("model_name"), cap);
+            outputTokens = families.counter(Counter.builder().name("llm_output_tokens_total")
                     .help("Total number of output tokens generated by LLM.")
-                    .labelNames("model_name").register(registry);
-            cachedInputTokens = Counter.builder().name("llm_cached_input_tokens_total")
+                    .labelNames("model_name"), cap);
+            cachedInputTokens = families.counter(Counter.builder().name("llm_cached_input_tokens_total")
                     .help("Input tokens served from the provider's prompt cache (a part of llm_input_tokens_total).")
-                    .labelNames("model_name").register(registry);
-            costPerQuery = Gauge.builder().name("llm_cost_per_query_usd")
+                    .labelNames("model_name"), cap);
+            costPerQuery = families.gauge(Gauge.builder().name("llm_cost_per_query_usd")
                     .help("Estimated cost in USD for a single LLM query: moving average over about the last 100 priced queries.")
-                    .labelNames("model_name").register(registry);
-            responseLength = Histogram.builder().name("llm_response_length_characters")
+                    .labelNames("model_name"), cap);
+            responseLength = families.histogram(Histogram.builder().name("llm_response_length_characters")
                     .help("Length of LLM responses in characters.")
                     .classicOnly().classicUpperBounds(Buckets.RESPONSE_LENGTH_CHARS)
-                    .labelNames("model_name").register(registry);
-            costTotal = Counter.builder().name("llm_cost_usd_total")
+                    .labelNames("model_name"), cap);
+            costTotal = families.counter(Counter.builder().name("llm_cost_usd_total")
                     .help("Total cost of priced LLM calls in USD.")
-                    .labelNames("model_name").register(registry);
-            queryCost = Histogram.builder().name("llm_query_cost_usd")
+                    .labelNames("model_name"), cap);
+            queryCost = families.histogram(Histogram.builder().name("llm_query_cost_usd")
                     .help("Distribution of the cost of one priced LLM call in USD.")
                     .classicOnly().classicUpperBounds(Buckets.COST_USD)
-                    .labelNames("model_name").register(registry);
-            unpriced = Counter.builder().name("llm_unpriced_requests_total")
+                    .labelNames("model_name"), cap);
+            unpriced = families.counter(Counter.builder().name("llm_unpriced_requests_total")
                     .help("LLM calls whose model has no price in the catalog; no cost is invented for them.")
-                    .labelNames("model_name").register(registry);
-            estimated = Counter.builder().name("llm_estimated_token_requests_total")
+                    .labelNames("model_name"), cap);
+            estimated = families.counter(Counter.builder().name("llm_estimated_token_requests_total")
                     .help("LLM calls whose token counts were estimated because the backend reported no usage.")
-                    .labelNames("model_name").register(registry);
-            errors = Counter.builder().name("llm_errors_total")
+                    .labelNames("model_name"), cap);
+            errors = families.counter(Counter.builder().name("llm_errors_total")
                     .help("Failed LLM calls by normalized error type; sums to llm_requests_total{status=\"failure\"}.")
-                    .labelNames("model_name", "error_type").register(registry);
-            upstreamLatency = Histogram.builder().name("llm_upstream_latency_seconds")
+                    .labelNames("model_name", "error_type"), cap);
+            upstreamLatency = families.histogram(Histogram.builder().name("llm_upstream_latency_seconds")
                     .help("Time spent waiting on the model backend in seconds.")
                     .unit(Unit.SECONDS).classicOnly().classicUpperBounds(b.latencyBuckets)
-                    .labelNames("model_name").register(registry);
-            overhead = Histogram.builder().name("llm_gateway_overhead_seconds")
+                    .labelNames("model_name"), cap);
+            overhead = families.histogram(Histogram.builder().name("llm_gateway_overhead_seconds")
                     .help("Latency the gateway added: end-to-end latency minus upstream latency, seconds.")
                     .unit(Unit.SECONDS).classicOnly().classicUpperBounds(Buckets.OVERHEAD_SECONDS)
-                    .labelNames("model_name").register(registry);
-            timeToFirstToken = Histogram.builder().name("llm_time_to_first_token_seconds")
+                    .labelNames("model_name"), cap);
+            timeToFirstToken = families.histogram(Histogram.builder().name("llm_time_to_first_token_seconds")
                     .help("Time from the request's start to the first streamed output token, seconds.")
                     .unit(Unit.SECONDS).classicOnly().classicUpperBounds(Buckets.GENAI_TIME_TO_FIRST_TOKEN)
-                    .labelNames("model_name").register(registry);
-            timePerOutputToken = Histogram.builder().name("llm_time_per_output_token_seconds")
+                    .labelNames("model_name"), cap);
+            timePerOutputToken = families.histogram(Histogram.builder().name("llm_time_per_output_token_seconds")
                     .help("Streams: (end - first token) / (output tokens - 1), seconds.")
                     .unit(Unit.SECONDS).classicOnly().classicUpperBounds(Buckets.GENAI_TIME_PER_OUTPUT_TOKEN)
-                    .labelNames("model_name").register(registry);
-            fallbacks = Counter.builder().name("llm_fallbacks_total")
+                    .labelNames("model_name"), cap);
+            fallbacks = families.counter(Counter.builder().name("llm_fallbacks_total")
                     .help("Extra backend attempts made for LLM calls (retries and fallbacks to the next backend).")
-                    .labelNames("model_name").register(registry);
+                    .labelNames("model_name"), cap);
         } else {
             requests = inputTokens = outputTokens = cachedInputTokens = costTotal = unpriced = estimated = errors = fallbacks = null;
             latency = responseLength = queryCost = upstreamLatency = overhead = timeToFirstToken = timePerOutputToken = null;
             costPerQuery = null;
         }
         if (genAiFamily) {
-            genAiDuration = Histogram.builder().name("gen_ai_client_operation_duration_seconds")
+            genAiDuration = families.histogram(Histogram.builder().name("gen_ai_client_operation_duration_seconds")
                     .help("GenAI operation duration (OpenTelemetry gen_ai.client.operation.duration).")
                     .unit(Unit.SECONDS).classicOnly().classicUpperBounds(Buckets.GENAI_OPERATION_DURATION)
                     .labelNames("gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model", "error_type")
-                    .register(registry);
-            genAiTokens = Histogram.builder().name("gen_ai_client_token_usage")
+                    , cap);
+            genAiTokens = families.histogram(Histogram.builder().name("gen_ai_client_token_usage")
                     .help("Tokens used per operation (OpenTelemetry gen_ai.client.token.usage).")
                     .classicOnly().classicUpperBounds(Buckets.GENAI_TOKEN_USAGE)
                     .labelNames("gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model", "gen_ai_token_type")
-                    .register(registry);
-            genAiTtft = Histogram.builder().name("gen_ai_server_time_to_first_token_seconds")
+                    , cap);
+            genAiTtft = families.histogram(Histogram.builder().name("gen_ai_server_time_to_first_token_seconds")
                     .help("Time to generate the first token of a stream (OpenTelemetry gen_ai.server.time_to_first_token).")
                     .unit(Unit.SECONDS).classicOnly().classicUpperBounds(Buckets.GENAI_TIME_TO_FIRST_TOKEN)
                     .labelNames("gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model")
-                    .register(registry);
-            genAiTpot = Histogram.builder().name("gen_ai_server_time_per_output_token_seconds")
+                    , cap);
+            genAiTpot = families.histogram(Histogram.builder().name("gen_ai_server_time_per_output_token_seconds")
                     .help("Time per output token after the first (OpenTelemetry gen_ai.server.time_per_output_token).")
                     .unit(Unit.SECONDS).classicOnly().classicUpperBounds(Buckets.GENAI_TIME_PER_OUTPUT_TOKEN)
                     .labelNames("gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model")
-                    .register(registry);
+                    , cap);
         } else {
             genAiDuration = genAiTokens = genAiTtft = genAiTpot = null;
         }
@@ -183,7 +192,15 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
                 .register(registry);
         LabelMetrics lm = LabelMetrics.of(registry);
         labelOverflow = lm.overflow("llm");
-        policy = b.labelPolicy != null ? b.labelPolicy : LabelPolicy.builder().metrics(lm).build();
+        policy = b.labelPolicy != null ? b.labelPolicy : families.policy();
+        families.onExpire(this::dropIdleModels);
+    }
+
+    /** Forgets models idle for the families' idle time, so they leave the model cap too. */
+    private void dropIdleModels() {
+        long cutoff = System.currentTimeMillis() - idleMillis;
+        models.values().removeIf(m -> m.lastUsed < cutoff);
+        byRawName.values().removeIf(m -> m.lastUsed < cutoff);
     }
 
     /** A new builder with both families on. */
@@ -200,6 +217,7 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
     public void record(LlmCall call) {
         try {
             ModelSeries s = series(call.model());
+            s.touch();
             boolean exemplar = exemplar(s, call);
             if (sourceFamily) {
                 s.recordSource(call, exemplar);
@@ -268,110 +286,92 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
         return map.get(key); // created by another thread since the first look
     }
 
-    /** The series of one model, resolved once so that a warm recording allocates nothing. */
+    /**
+     * The series of one model. Each handle is resolved on first use (an error type or a cost that never
+     * happened has no series) and cached, so a warm recording allocates nothing.
+     */
     private final class ModelSeries {
         final String model;
-        final CounterDataPoint ok;
-        final CounterDataPoint failed;
-        final DistributionDataPoint latencyDp;
-        final CounterDataPoint inputDp;
-        final CounterDataPoint outputDp;
-        final CounterDataPoint cachedDp;
-        /** Resolved on the first priced call: an unpriced model must not report a cost of 0. */
-        volatile GaugeDataPoint costPerQueryDp;
-        final DistributionDataPoint lengthDp;
-        final CounterDataPoint costTotalDp;
-        final DistributionDataPoint queryCostDp;
-        final CounterDataPoint unpricedDp;
-        final CounterDataPoint estimatedDp;
-        final EnumMap<ErrorType, CounterDataPoint> errorDps;
-        final DistributionDataPoint upstreamDp;
-        final DistributionDataPoint overheadDp;
-        final DistributionDataPoint ttftDp;
-        final DistributionDataPoint tpotDp;
-        final CounterDataPoint fallbacksDp;
+        volatile long lastUsed = System.currentTimeMillis();
+        private volatile Series<CounterDataPoint> ok;
+        private volatile Series<CounterDataPoint> failed;
+        private volatile Series<DistributionDataPoint> latencyS;
+        private volatile Series<CounterDataPoint> inputS;
+        private volatile Series<CounterDataPoint> outputS;
+        private volatile Series<CounterDataPoint> cachedS;
+        private volatile Series<GaugeDataPoint> costPerQueryS;
+        private volatile Series<DistributionDataPoint> lengthS;
+        private volatile Series<CounterDataPoint> costTotalS;
+        private volatile Series<DistributionDataPoint> queryCostS;
+        private volatile Series<CounterDataPoint> unpricedS;
+        private volatile Series<CounterDataPoint> estimatedS;
+        private final Map<ErrorType, Series<CounterDataPoint>> errorS = new ConcurrentHashMap<>();
+        private volatile Series<DistributionDataPoint> upstreamS;
+        private volatile Series<DistributionDataPoint> overheadS;
+        private volatile Series<DistributionDataPoint> ttftS;
+        private volatile Series<DistributionDataPoint> tpotS;
+        private volatile Series<CounterDataPoint> fallbacksS;
         final AtomicLong costEwmaBits = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
         volatile long lastExemplarNanos = System.nanoTime() - EXEMPLAR_INTERVAL_NANOS;
         final Map<String, Map<String, GenAiSeries>> genAi = new ConcurrentHashMap<>();
 
         ModelSeries(String model) {
             this.model = model;
-            if (sourceFamily) {
-                ok = requests.labelValues(model, "success");
-                failed = requests.labelValues(model, "failure");
-                latencyDp = latency.labelValues(model);
-                inputDp = inputTokens.labelValues(model);
-                outputDp = outputTokens.labelValues(model);
-                cachedDp = cachedInputTokens.labelValues(model);
-                lengthDp = responseLength.labelValues(model);
-                costTotalDp = costTotal.labelValues(model);
-                queryCostDp = queryCost.labelValues(model);
-                unpricedDp = unpriced.labelValues(model);
-                estimatedDp = estimated.labelValues(model);
-                errorDps = new EnumMap<>(ErrorType.class);
-                for (ErrorType t : ErrorType.values()) {
-                    errorDps.put(t, errors.labelValues(model, t.label()));
-                }
-                upstreamDp = upstreamLatency.labelValues(model);
-                overheadDp = overhead.labelValues(model);
-                ttftDp = timeToFirstToken.labelValues(model);
-                tpotDp = timePerOutputToken.labelValues(model);
-                fallbacksDp = fallbacks.labelValues(model);
-            } else {
-                ok = failed = inputDp = outputDp = cachedDp = costTotalDp = unpricedDp = estimatedDp = fallbacksDp = null;
-                latencyDp = lengthDp = queryCostDp = upstreamDp = overheadDp = ttftDp = tpotDp = null;
-                errorDps = null;
+        }
+
+        void touch() {
+            long now = System.currentTimeMillis();
+            if (now - lastUsed >= 1000) {
+                lastUsed = now;
             }
         }
 
         void recordSource(LlmCall c, boolean exemplar) {
             if (c.success()) {
-                ok.inc();
+                (ok != null ? ok : (ok = requests.series(model, "success"))).get().inc();
             } else {
-                failed.inc();
-                errorDps.get(c.errorType()).inc();
+                (failed != null ? failed : (failed = requests.series(model, "failure"))).get().inc();
+                errorS.computeIfAbsent(c.errorType(), t -> errors.series(model, t.label())).get().inc();
             }
-            observe(latencyDp, c.durationSeconds(), exemplar ? c : null);
+            observe((latencyS != null ? latencyS : (latencyS = latency.series(model))).get(), c.durationSeconds(), exemplar ? c : null);
             if (c.inputTokens() > 0) {
-                inputDp.inc(c.inputTokens());
+                (inputS != null ? inputS : (inputS = inputTokens.series(model))).get().inc(c.inputTokens());
             }
             if (c.outputTokens() > 0) {
-                outputDp.inc(c.outputTokens());
+                (outputS != null ? outputS : (outputS = outputTokens.series(model))).get().inc(c.outputTokens());
             }
             if (c.cachedInputTokens() > 0) {
-                cachedDp.inc(c.cachedInputTokens());
+                (cachedS != null ? cachedS : (cachedS = cachedInputTokens.series(model))).get().inc(c.cachedInputTokens());
             }
             if (c.tokensEstimated()) {
-                estimatedDp.inc();
+                (estimatedS != null ? estimatedS : (estimatedS = estimated.series(model))).get().inc();
             }
             if (c.success()) {
-                lengthDp.observe(c.responseChars());
+                (lengthS != null ? lengthS : (lengthS = responseLength.series(model))).get().observe(c.responseChars());
             }
             if (c.priced()) {
                 double cost = c.costUsd();
-                costTotalDp.inc(cost);
-                queryCostDp.observe(cost);
-                GaugeDataPoint g = costPerQueryDp;
-                if (g == null) {
-                    costPerQueryDp = g = costPerQuery.labelValues(model);
-                }
-                g.set(updateEwma(cost));
+                (costTotalS != null ? costTotalS : (costTotalS = costTotal.series(model))).get().inc(cost);
+                (queryCostS != null ? queryCostS : (queryCostS = queryCost.series(model))).get().observe(cost);
+                // resolved on the first priced call: an unpriced model must not report a cost of 0
+                (costPerQueryS != null ? costPerQueryS : (costPerQueryS = costPerQuery.series(model))).get().set(updateEwma(cost));
             } else {
-                unpricedDp.inc();
+                (unpricedS != null ? unpricedS : (unpricedS = unpriced.series(model))).get().inc();
             }
             if (!Double.isNaN(c.upstreamSeconds())) {
-                upstreamDp.observe(c.upstreamSeconds());
-                overheadDp.observe(Math.max(0, c.durationSeconds() - c.upstreamSeconds()));
+                (upstreamS != null ? upstreamS : (upstreamS = upstreamLatency.series(model))).get().observe(c.upstreamSeconds());
+                (overheadS != null ? overheadS : (overheadS = overhead.series(model))).get()
+                        .observe(Math.max(0, c.durationSeconds() - c.upstreamSeconds()));
             }
             if (!Double.isNaN(c.timeToFirstTokenSeconds())) {
-                ttftDp.observe(c.timeToFirstTokenSeconds());
+                (ttftS != null ? ttftS : (ttftS = timeToFirstToken.series(model))).get().observe(c.timeToFirstTokenSeconds());
                 double tpot = timePerOutputToken(c);
                 if (!Double.isNaN(tpot)) {
-                    tpotDp.observe(tpot);
+                    (tpotS != null ? tpotS : (tpotS = timePerOutputToken.series(model))).get().observe(tpot);
                 }
             }
             if (c.attempts() > 1) {
-                fallbacksDp.inc(c.attempts() - 1);
+                (fallbacksS != null ? fallbacksS : (fallbacksS = fallbacks.series(model))).get().inc(c.attempts() - 1);
             }
         }
 
@@ -467,45 +467,42 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
         return Math.max(0, c.durationSeconds() - c.timeToFirstTokenSeconds()) / (c.outputTokens() - 1);
     }
 
-    /** GenAI-convention series for one (operation, provider, model). */
+    /** GenAI-convention series for one (operation, provider, model), each resolved on first use. */
     private final class GenAiSeries {
         final String operation;
         final String provider;
         final String model;
-        final DistributionDataPoint durationOk;
-        final EnumMap<ErrorType, DistributionDataPoint> durationFailed = new EnumMap<>(ErrorType.class);
-        final DistributionDataPoint tokensIn;
-        final DistributionDataPoint tokensOut;
-        final DistributionDataPoint ttft;
-        final DistributionDataPoint tpot;
+        private volatile Series<DistributionDataPoint> durationOk;
+        private final Map<ErrorType, Series<DistributionDataPoint>> durationFailed = new ConcurrentHashMap<>();
+        private volatile Series<DistributionDataPoint> tokensIn;
+        private volatile Series<DistributionDataPoint> tokensOut;
+        private volatile Series<DistributionDataPoint> ttft;
+        private volatile Series<DistributionDataPoint> tpot;
 
         GenAiSeries(String operation, String provider, String model) {
             this.operation = operation;
             this.provider = provider;
             this.model = model;
-            durationOk = genAiDuration.labelValues(operation, provider, model, "");
-            for (ErrorType t : ErrorType.values()) {
-                durationFailed.put(t, genAiDuration.labelValues(operation, provider, model, t.label()));
-            }
-            tokensIn = genAiTokens.labelValues(operation, provider, model, "input");
-            tokensOut = genAiTokens.labelValues(operation, provider, model, "output");
-            ttft = genAiTtft.labelValues(operation, provider, model);
-            tpot = genAiTpot.labelValues(operation, provider, model);
         }
 
         void record(LlmCall c, boolean exemplar) {
-            observe(c.success() ? durationOk : durationFailed.get(c.errorType()), c.durationSeconds(), exemplar ? c : null);
+            Series<DistributionDataPoint> d = c.success()
+                    ? (durationOk != null ? durationOk : (durationOk = genAiDuration.series(operation, provider, model, "")))
+                    : durationFailed.computeIfAbsent(c.errorType(), t -> genAiDuration.series(operation, provider, model, t.label()));
+            observe(d.get(), c.durationSeconds(), exemplar ? c : null);
             if (c.inputTokens() > 0 || c.success()) {
-                tokensIn.observe(c.inputTokens());
+                (tokensIn != null ? tokensIn : (tokensIn = genAiTokens.series(operation, provider, model, "input"))).get()
+                        .observe(c.inputTokens());
             }
             if (c.outputTokens() > 0 || c.success()) {
-                tokensOut.observe(c.outputTokens());
+                (tokensOut != null ? tokensOut : (tokensOut = genAiTokens.series(operation, provider, model, "output"))).get()
+                        .observe(c.outputTokens());
             }
             if (!Double.isNaN(c.timeToFirstTokenSeconds())) {
-                ttft.observe(c.timeToFirstTokenSeconds());
+                (ttft != null ? ttft : (ttft = genAiTtft.series(operation, provider, model))).get().observe(c.timeToFirstTokenSeconds());
                 double t = timePerOutputToken(c);
                 if (!Double.isNaN(t)) {
-                    tpot.observe(t);
+                    (tpot != null ? tpot : (tpot = genAiTpot.series(operation, provider, model))).get().observe(t);
                 }
             }
         }

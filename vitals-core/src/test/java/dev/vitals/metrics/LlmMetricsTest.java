@@ -96,6 +96,11 @@ class LlmMetricsTest {
         return point(s, CounterDataPointSnapshot.class, labels).getValue();
     }
 
+    /** 0 for a series never created (series exist from their first use only). */
+    private double counterOrZero(String name, String... labels) {
+        return hasSeries(name, labels) ? counter(name, labels) : 0;
+    }
+
     private double gauge(String name, String... labels) {
         MetricSnapshot s = snapshot(name);
         assertThat(s).isInstanceOf(GaugeSnapshot.class);
@@ -169,7 +174,8 @@ class LlmMetricsTest {
         assertThat(counter("llm_requests_total", "model_name", "a", "status", "success")).isEqualTo(3);
         assertThat(counter("llm_requests_total", "model_name", "a", "status", "failure")).isEqualTo(2);
         assertThat(counter("llm_requests_total", "model_name", "b", "status", "success")).isEqualTo(1);
-        assertThat(counter("llm_requests_total", "model_name", "b", "status", "failure")).isZero();
+        // created on first use: a status that never happened has no series
+        assertThat(hasSeries("llm_requests_total", "model_name", "b", "status", "failure")).isFalse();
         assertThat(labelValues("llm_requests_total", "model_name")).containsExactly("a", "b");
     }
 
@@ -186,7 +192,7 @@ class LlmMetricsTest {
         assertThat(counter("llm_cached_input_tokens_total", "model_name", "a")).isEqualTo(4);
         assertThat(counter("llm_input_tokens_total", "model_name", "b")).isEqualTo(1);
         assertThat(counter("llm_output_tokens_total", "model_name", "b")).isEqualTo(2);
-        assertThat(counter("llm_cached_input_tokens_total", "model_name", "b")).isZero();
+        assertThat(hasSeries("llm_cached_input_tokens_total", "model_name", "b")).isFalse();
     }
 
     @Test
@@ -291,8 +297,8 @@ class LlmMetricsTest {
         metrics.record(failed("no-price", ErrorType.TIMEOUT).build());
 
         assertThat(counter("llm_unpriced_requests_total", "model_name", "no-price")).isEqualTo(2);
-        assertThat(counter("llm_cost_usd_total", "model_name", "no-price")).isZero();
-        assertThat(histogram("llm_query_cost_usd", "model_name", "no-price").getCount()).isZero();
+        assertThat(hasSeries("llm_cost_usd_total", "model_name", "no-price")).isFalse();
+        assertThat(hasSeries("llm_query_cost_usd", "model_name", "no-price")).isFalse();
         // a cost gauge reading 0 would claim the calls were free: the model must have no cost gauge at all
         assertThat(hasSeries("llm_cost_per_query_usd", "model_name", "no-price")).isFalse();
     }
@@ -524,7 +530,8 @@ class LlmMetricsTest {
         PrometheusRegistry r = new PrometheusRegistry();
         LlmMetrics m = LlmMetrics.builder().sourceFamily(false).genAiFamily(false).register(r);
         m.record(ok("a").build());
-        assertThat(metricNames(r)).containsExactlyInAnyOrder("vitals_recording_errors", "vitals_label_overflow", "vitals_label_redactions");
+        assertThat(metricNames(r)).containsExactlyInAnyOrder("vitals_recording_errors", "vitals_label_overflow", "vitals_label_redactions",
+                "vitals_series", "vitals_series_budget", "vitals_series_expired");
         assertThat(point(find(r, "vitals_recording_errors_total"), CounterDataPointSnapshot.class).getValue()).isZero();
     }
 
@@ -660,14 +667,14 @@ class LlmMetricsTest {
         long latencyCount = 0, lengthCount = 0, ttftCount = 0;
         for (int i = 0; i < 4; i++) {
             String model = "m" + i;
-            ok += counter("llm_requests_total", "model_name", model, "status", "success");
-            failed += counter("llm_requests_total", "model_name", model, "status", "failure");
-            in += counter("llm_input_tokens_total", "model_name", model);
-            out += counter("llm_output_tokens_total", "model_name", model);
-            cached += counter("llm_cached_input_tokens_total", "model_name", model);
-            errors += counter("llm_errors_total", "model_name", model, "error_type", "upstream_5xx");
-            fallbacks += counter("llm_fallbacks_total", "model_name", model);
-            cost += counter("llm_cost_usd_total", "model_name", model);
+            ok += counterOrZero("llm_requests_total", "model_name", model, "status", "success");
+            failed += counterOrZero("llm_requests_total", "model_name", model, "status", "failure");
+            in += counterOrZero("llm_input_tokens_total", "model_name", model);
+            out += counterOrZero("llm_output_tokens_total", "model_name", model);
+            cached += counterOrZero("llm_cached_input_tokens_total", "model_name", model);
+            errors += counterOrZero("llm_errors_total", "model_name", model, "error_type", "upstream_5xx");
+            fallbacks += counterOrZero("llm_fallbacks_total", "model_name", model);
+            cost += counterOrZero("llm_cost_usd_total", "model_name", model);
             latencyCount += histogram("llm_request_latency_seconds", "model_name", model).getCount();
             lengthCount += histogram("llm_response_length_characters", "model_name", model).getCount();
             ttftCount += histogram("llm_time_to_first_token_seconds", "model_name", model).getCount();

@@ -79,15 +79,15 @@ final class Baselines {
     }
 
     private void gauge(PrometheusRegistry registry, String name, String help, ToDoubleFunction<SeriesState> f) {
-        GaugeWithCallback.builder().name(name).help(help).labelNames("model", "signal")
-                .callback(cb -> {
+        dev.vitals.labels.MetricFamilies.of(registry).gaugeWithCallback(
+                GaugeWithCallback.builder().name(name).help(help).labelNames("model", "signal"), cb -> {
                     for (SeriesState s : detector.states()) {
                         double v = f.applyAsDouble(s);
                         if (Double.isFinite(v)) {
                             cb.call(v, s.model(), s.signal());
                         }
                     }
-                }).register(registry);
+                });
     }
 
     /** Judges the interval the sampler closed last (after a stall only the newest one is judged). */

@@ -60,18 +60,19 @@ final class CostService implements CallListener {
                     double gpuSeconds = gpu == null ? 0 : gpu.busySeconds();
                     cb.call((Double.isFinite(cpuSeconds) ? cpuSeconds : 0) * cpu + gpuSeconds * gpuPrice);
                 }).register(registry);
-        GaugeWithCallback.builder().name("vitals_model_budget_usd").help("Monthly budget of a model (pricing.modelBudgetsUsd).")
-                .labelNames("model").callback(cb -> budgets.forEach((m, b) -> cb.call(b, m))).register(registry);
-        GaugeWithCallback.builder().name("vitals_model_spend_month_usd").help("USD a model with a budget spent this calendar month (UTC).")
-                .labelNames("model").callback(cb -> {
+        dev.vitals.labels.MetricFamilies families = dev.vitals.labels.MetricFamilies.of(registry);
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_model_budget_usd").help("Monthly budget of a model (pricing.modelBudgetsUsd).")
+                .labelNames("model"), cb -> budgets.forEach((m, b) -> cb.call(b, m)));
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_model_spend_month_usd").help("USD a model with a budget spent this calendar month (UTC).")
+                .labelNames("model"), cb -> {
                     rollOver();
                     spend.forEach((m, s) -> cb.call(s.sum(), m));
-                }).register(registry);
-        GaugeWithCallback.builder().name("vitals_model_budget_remaining_usd").help("USD left of a model's monthly budget.")
-                .labelNames("model").callback(cb -> {
+                });
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_model_budget_remaining_usd").help("USD left of a model's monthly budget.")
+                .labelNames("model"), cb -> {
                     rollOver();
                     spend.forEach((m, s) -> cb.call(budgets.get(m) - s.sum(), m));
-                }).register(registry);
+                });
     }
 
     private static YearMonth monthOf(long millis) {

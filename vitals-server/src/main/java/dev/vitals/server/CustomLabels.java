@@ -1,9 +1,10 @@
 package dev.vitals.server;
 
-import dev.vitals.labels.LabelMetrics;
+import dev.vitals.labels.Family;
 import dev.vitals.labels.LabelPolicy;
-import dev.vitals.labels.SeriesLimiter;
+import dev.vitals.labels.MetricFamilies;
 import dev.vitals.llm.LlmCall;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.ArrayList;
@@ -25,34 +26,28 @@ import java.util.function.Function;
 public final class CustomLabels {
     static final String HEADER_PREFIX = "x-vitals-label-";
     private final List<String> keys;
-    private final Counter requests;
-    private final Counter tokens;
-    private final Counter cost;
-    private final SeriesLimiter requestSets;
-    private final SeriesLimiter tokenSets;
-    private final SeriesLimiter costSets;
+    private final Family<CounterDataPoint> requests;
+    private final Family<CounterDataPoint> tokens;
+    private final Family<CounterDataPoint> cost;
 
     CustomLabels(List<String> keys, int maxSeries, PrometheusRegistry registry) {
         this.keys = List.copyOf(keys);
-        LabelPolicy policy = LabelPolicy.builder().allowedKeys(keys.toArray(new String[0])).maxSeriesPerMetric(maxSeries)
-                .metrics(LabelMetrics.of(registry)).build();
+        // validates the keys as label names (ConfigLoader reports the same check with the key's path)
+        LabelPolicy.builder().allowedKeys(keys.toArray(new String[0])).maxSeriesPerMetric(maxSeries).build();
         if (keys.isEmpty()) {
             requests = tokens = cost = null;
-            requestSets = tokenSets = costSets = null;
             return;
         }
-        requests = Counter.builder().name("llm_requests_by_label_total")
+        MetricFamilies families = MetricFamilies.of(registry);
+        requests = families.counter(Counter.builder().name("llm_requests_by_label_total")
                 .help("LLM calls by model, status and the configured custom labels (metrics.customLabels).")
-                .labelNames(names("model_name", "status")).register(registry);
-        tokens = Counter.builder().name("llm_tokens_by_label_total")
+                .labelNames(names("model_name", "status")), maxSeries);
+        tokens = families.counter(Counter.builder().name("llm_tokens_by_label_total")
                 .help("Tokens by model, token type (input, output) and the configured custom labels.")
-                .labelNames(names("model_name", "token_type")).register(registry);
-        cost = Counter.builder().name("llm_cost_usd_by_label_total")
+                .labelNames(names("model_name", "token_type")), maxSeries);
+        cost = families.counter(Counter.builder().name("llm_cost_usd_by_label_total")
                 .help("USD of priced calls by model and the configured custom labels.")
-                .labelNames(names("model_name")).register(registry);
-        requestSets = policy.limiter("llm_requests_by_label_total", maxSeries);
-        tokenSets = policy.limiter("llm_tokens_by_label_total", maxSeries);
-        costSets = policy.limiter("llm_cost_usd_by_label_total", maxSeries);
+                .labelNames(names("model_name")), maxSeries);
     }
 
     private String[] names(String... first) {
@@ -81,15 +76,15 @@ public final class CustomLabels {
         }
         try {
             String[] v = values; // a header that was not sent becomes "unknown" through the policy
-            requests.labelValues(requestSets.admit(with(v, c.model(), c.success() ? "success" : "failure"))).inc();
+            requests.labels(with(v, c.model(), c.success() ? "success" : "failure")).inc();
             if (c.inputTokens() > 0) {
-                tokens.labelValues(tokenSets.admit(with(v, c.model(), "input"))).inc(c.inputTokens());
+                tokens.labels(with(v, c.model(), "input")).inc(c.inputTokens());
             }
             if (c.outputTokens() > 0) {
-                tokens.labelValues(tokenSets.admit(with(v, c.model(), "output"))).inc(c.outputTokens());
+                tokens.labels(with(v, c.model(), "output")).inc(c.outputTokens());
             }
             if (c.priced() && c.costUsd() > 0) {
-                cost.labelValues(costSets.admit(with(v, c.model()))).inc(c.costUsd());
+                cost.labels(with(v, c.model())).inc(c.costUsd());
             }
         } catch (RuntimeException e) {
             // an observer: never fail the request

@@ -96,46 +96,42 @@ public final class DriftService {
         cfg.thresholds.forEach(b::threshold);
         this.detector = b.build();
         this.windowStart = clock.getAsLong();
-        GaugeWithCallback.builder().name("vitals_drift_score")
+        dev.vitals.labels.MetricFamilies families = dev.vitals.labels.MetricFamilies.of(registry);
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_drift_score")
                 .help("Drift score of a feature: the test's p-value or distance, current window against the reference.")
-                .labelNames("model", "feature", "test")
-                .callback(cb -> results.forEach((m, fs) -> fs.forEach(f -> {
+                .labelNames("model", "feature", "test"), cb -> results.forEach((m, fs) -> fs.forEach(f -> {
                     if (Double.isFinite(f.score())) {
                         cb.call(f.score(), m, f.feature(), f.test());
                     }
-                }))).register(registry);
-        GaugeWithCallback.builder().name("vitals_drift_detected")
+                })));
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_drift_detected")
                 .help("1 when a feature drifted, 0 when not (no series without a verdict, or with an uncertain one).")
-                .labelNames("model", "feature")
-                .callback(cb -> results.forEach((m, fs) -> fs.forEach(f -> {
+                .labelNames("model", "feature"), cb -> results.forEach((m, fs) -> fs.forEach(f -> {
                     if (decided(f)) {
                         cb.call(f.drifted() ? 1 : 0, m, f.feature());
                     }
-                }))).register(registry);
-        GaugeWithCallback.builder().name("vitals_drift_uncertain")
+                })));
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_drift_uncertain")
                 .help("1 when a feature's score interval straddles its threshold (sketch mode): no verdict either way.")
-                .labelNames("model", "feature")
-                .callback(cb -> results.forEach((m, fs) -> fs.forEach(f -> {
+                .labelNames("model", "feature"), cb -> results.forEach((m, fs) -> fs.forEach(f -> {
                     if (f.verdict() == Verdict.UNCERTAIN) {
                         cb.call(1, m, f.feature());
                     }
-                }))).register(registry);
-        GaugeWithCallback.builder().name("vitals_drift_share")
+                })));
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_drift_share")
                 .help("Share of a model's features with a verdict that drifted.")
-                .labelNames("model")
-                .callback(cb -> results.forEach((m, fs) -> {
+                .labelNames("model"), cb -> results.forEach((m, fs) -> {
                     double share = share(fs);
                     if (Double.isFinite(share)) {
                         cb.call(share, m);
                     }
-                })).register(registry);
-        GaugeWithCallback.builder().name("vitals_drift_samples")
+                }));
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_drift_samples")
                 .help("Values compared per feature in the reference and current windows.")
-                .labelNames("model", "feature", "window")
-                .callback(cb -> results.forEach((m, fs) -> fs.forEach(f -> {
+                .labelNames("model", "feature", "window"), cb -> results.forEach((m, fs) -> fs.forEach(f -> {
                     cb.call(f.referenceCount(), m, f.feature(), "reference");
                     cb.call(f.currentCount(), m, f.feature(), "current");
-                }))).register(registry);
+                })));
     }
 
     static DatasetProfile empty(String name, FeatureType type) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.vitals.labels.LabelPolicy;
-import dev.vitals.labels.SeriesLimiter;
 import dev.vitals.llm.CallListener;
 import dev.vitals.llm.LlmCall;
 import dev.vitals.quality.ClassificationReport;
@@ -96,11 +95,10 @@ public final class QualityService implements CallListener {
     private final Map<String, CallRow> pending = new ConcurrentHashMap<>();
     private final ArrayBlockingQueue<CallRow> queue = new ArrayBlockingQueue<>(MAX_PENDING);
     private final long lateAfterMillis;
-    private final Counter feedback;
+    private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> feedback;
     private final Counter dropped;
     private final Counter evaluationsLate;
-    private final Histogram scores;
-    private final SeriesLimiter scoreSeries;
+    private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.DistributionDataPoint> scores;
     private final ObjectMapper json;
     private volatile Map<String, Map<String, QualityReport>> cached = Map.of();
     private volatile long cachedAt;
@@ -129,24 +127,24 @@ public final class QualityService implements CallListener {
             specs.put(m, spec);
         });
         this.tracker = tb.build();
-        this.feedback = Counter.builder().name("vitals_feedback_total")
+        dev.vitals.labels.MetricFamilies families = dev.vitals.labels.MetricFamilies.of(registry);
+        this.feedback = families.counter(Counter.builder().name("vitals_feedback_total")
                 .help("Feedback received, by outcome: joined (applied to its call), late (joined a call older than quality.lateAfterHours), "
                         + "pending (stored, waiting for its call's row), unknown_call (its call never arrived), "
                         + "duplicate (same feedback id again, not applied twice), rejected (invalid).")
-                .labelNames("outcome").register(registry);
+                .labelNames("outcome"), 8);
         this.dropped = Counter.builder().name("vitals_quality_calls_dropped_total")
                 .help("Gateway calls not kept for delayed feedback because the write queue was full.").register(registry);
         this.evaluationsLate = Counter.builder().name("vitals_quality_evaluations_late_total")
                 .help("Evaluation records whose time is older than the longest quality window: validated, counted in no window.")
                 .register(registry);
-        this.scores = Histogram.builder().name("vitals_quality_score")
+        this.scores = families.histogram(Histogram.builder().name("vitals_quality_score")
                 .help("Numeric quality scores as they arrive (feedback and evaluations).")
                 .classicOnly().classicUpperBounds(0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 2, 3, 4, 5, 7, 10)
-                .labelNames("model", "name", "source").register(registry);
-        this.scoreSeries = policy.limiter("vitals_quality_score", 2000);
-        GaugeWithCallback.builder().name("vitals_feedback_pending")
+                .labelNames("model", "name", "source"), 2000);
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_feedback_pending")
                 .help("Feedback stored but not joined, by state: pending (waiting for its call's row), expired (counted as unknown_call).")
-                .labelNames("state").callback(cb -> pendingCounts.forEach((st, n) -> cb.call(n, st))).register(registry);
+                .labelNames("state"), cb -> pendingCounts.forEach((st, v) -> cb.call(v, st)));
         gauges(registry);
         SimpleModule m = new SimpleModule();
         m.addSerializer(Double.class, new StdSerializer<>(Double.class) {
@@ -226,7 +224,7 @@ public final class QualityService implements CallListener {
         try {
             return feedbackOnce(body);
         } catch (ApiException e) {
-            feedback.labelValues(e.status() == 404 ? "unknown_call" : "rejected").inc();
+            feedback.labels(e.status() == 404 ? "unknown_call" : "rejected").inc();
             throw e;
         }
     }
@@ -295,7 +293,7 @@ public final class QualityService implements CallListener {
             if (!stored) { // another replica stored the same feedback id meanwhile
                 return feedbackStored(body, requestId, feedbackId, list);
             }
-            feedback.labelValues("pending").inc();
+            feedback.labels("pending").inc();
             return new FeedbackResult(null, false, false, "pending");
         }
         String task = taskOf.getOrDefault(call.model(), "llm");
@@ -315,7 +313,7 @@ public final class QualityService implements CallListener {
             throw new ApiException(409, "feedback_id_conflict", "feedback id '" + cut(feedbackId)
                     + "' was used before with a different body");
         }
-        feedback.labelValues("duplicate").inc();
+        feedback.labels("duplicate").inc();
         return new FeedbackResult(model, true, false, status);
     }
 
@@ -345,7 +343,7 @@ public final class QualityService implements CallListener {
 
     private FeedbackResult joined(CallRow call, List<Score> list) {
         boolean late = System.currentTimeMillis() - call.timeMillis() > lateAfterMillis;
-        feedback.labelValues(late ? "late" : "joined").inc();
+        feedback.labels(late ? "late" : "joined").inc();
         observeScores(call.model(), list);
         return new FeedbackResult(call.model(), false, late, "ok");
     }
@@ -369,7 +367,7 @@ public final class QualityService implements CallListener {
     public void joinPending() {
         int expired = store.expirePending("feedback", System.currentTimeMillis());
         if (expired > 0) {
-            feedback.labelValues("unknown_call").inc(expired);
+            feedback.labels("unknown_call").inc(expired);
         }
         for (PendingJoin p : store.joinable("feedback", "calls", "request_id", 500)) {
             CallRow call = store.findCall(p.joinKey());
@@ -386,7 +384,7 @@ public final class QualityService implements CallListener {
             } catch (ApiException e) {
                 // valid when accepted, not against this call (its model's task or score kinds): dropped, counted
                 if (writer.write(tx -> tx.claim(p.id()), null)) {
-                    feedback.labelValues("rejected").inc();
+                    feedback.labels("rejected").inc();
                     LOG.warning("pending feedback " + cut(p.itemId()) + " cannot join call " + cut(p.joinKey()) + ": " + e.getMessage());
                 }
             }
@@ -444,8 +442,7 @@ public final class QualityService implements CallListener {
     private void observeScores(String model, List<Score> list) {
         for (Score s : list) {
             if (s.kind() == dev.vitals.quality.ScoreKind.NUMERIC) {
-                String[] l = scoreSeries.admit(model, s.name(), s.source().wireName());
-                scores.labelValues(l).observe(s.number());
+                scores.labels(model, s.name(), s.source().wireName()).observe(s.number());
             }
         }
     }
@@ -1005,21 +1002,19 @@ public final class QualityService implements CallListener {
         for (Metric m : METRICS) {
             gauge(registry, "vitals_quality_" + m.key(), m.help(), r -> m.value().applyAsDouble(r));
         }
-        GaugeWithCallback.builder().name("vitals_quality_score_mean")
+        dev.vitals.labels.MetricFamilies.of(registry).gaugeWithCallback(GaugeWithCallback.builder().name("vitals_quality_score_mean")
                 .help("Mean of a numeric quality score (or true-rate of a boolean one) per model, window, name and source.")
-                .labelNames("model", "window", "name", "source")
-                .callback(cb -> reports().forEach((m, per) -> per.forEach((w, r) -> {
+                .labelNames("model", "window", "name", "source"), cb -> reports().forEach((m, per) -> per.forEach((w, r) -> {
                     if (r.scores() == null) {
                         return;
                     }
                     for (ScoreSummary s : r.scores().scores()) {
                         double v = scoreMean(s);
-                        String[] l = scoreSeries.admit(m, s.name(), s.source().wireName());
                         if (Double.isFinite(v)) {
-                            cb.call(v, l[0], w, l[1], l[2]);
+                            cb.call(v, m, w, s.name(), s.source().wireName());
                         }
                     }
-                }))).register(registry);
+                })));
     }
 
     private static double cls(QualityReport r, java.util.function.ToDoubleFunction<ClassificationReport> f) {
@@ -1031,13 +1026,14 @@ public final class QualityService implements CallListener {
     }
 
     private void gauge(PrometheusRegistry registry, String name, String help, Function<QualityReport, Double> f) {
-        GaugeWithCallback.builder().name(name).help(help).labelNames("model", "window")
-                .callback(cb -> reports().forEach((m, per) -> per.forEach((w, r) -> {
+        dev.vitals.labels.MetricFamilies.of(registry).gaugeWithCallback(
+                GaugeWithCallback.builder().name(name).help(help).labelNames("model", "window"),
+                cb -> reports().forEach((m, per) -> per.forEach((w, r) -> {
                     Double v = f.apply(r);
                     if (v != null && Double.isFinite(v)) {
                         cb.call(v, m, w);
                     }
-                }))).register(registry);
+                })));
     }
 
     // ---- history for the dashboard -------------------------------------------------------------

@@ -1,5 +1,6 @@
 package dev.vitals.server;
 
+import dev.vitals.labels.MetricFamilies;
 import dev.vitals.metrics.LlmMetrics;
 import dev.vitals.business.BusinessMetrics;
 import dev.vitals.gpu.GpuMetrics;
@@ -72,6 +73,9 @@ public final class VitalsServer {
     private final DriftService drift;
     private final String replicaId;
     private final CostService cost;
+    private final MetricFamilies families;
+    private final dev.vitals.server.http.ConnectionGuard connectionGuard;
+    private volatile List<Routes.RouteInfo> routeTable = List.of();
     private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long saveTimer = -1;
     private final long startMillis = System.currentTimeMillis();
@@ -95,20 +99,20 @@ public final class VitalsServer {
             store.close();
             throw e;
         }
-        GaugeWithCallback.builder().name("vitals_api_key_spent_usd")
+        // before anything registers a family: the one way to make a labelled series, with the global budget
+        this.families = MetricFamilies.configure(registry, MetricFamilies.options()
+                .maxSeries(config.metrics.maxSeries)
+                .idle(java.time.Duration.ofMinutes(config.metrics.seriesIdleMinutes)));
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_api_key_spent_usd")
                 .help("USD spent through each gateway API key (bounded by auth.maxKeys).")
-                .labelNames("key")
-                .callback(cb -> apiKeys.list().forEach(k -> cb.call(k.spentUsd(), k.name())))
-                .register(registry);
-        GaugeWithCallback.builder().name("vitals_api_key_budget_remaining_usd")
+                .labelNames("key"), cb -> apiKeys.list().forEach(k -> cb.call(k.spentUsd(), k.name())));
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_api_key_budget_remaining_usd")
                 .help("USD left in the budget of each gateway API key that has one.")
-                .labelNames("key")
-                .callback(cb -> apiKeys.list().forEach(k -> {
+                .labelNames("key"), cb -> apiKeys.list().forEach(k -> {
                     if (!Double.isNaN(k.remainingUsd())) {
                         cb.call(k.remainingUsd(), k.name());
                     }
-                }))
-                .register(registry);
+                }));
         GaugeWithCallback.builder().name("vitals_state_store_bytes")
                 .help("Size of the state store on disk (database and write-ahead log).")
                 .callback(cb -> cb.call(store.sizeBytes()))
@@ -134,8 +138,8 @@ public final class VitalsServer {
         }
         this.business = bb.register(registry);
         this.sampler = CallSampler.builder().stepMillis(config.dashboard.stepMillis).build();
-        this.quality = new QualityService(config.quality, store, writer, registry, dev.vitals.labels.LabelPolicy.builder()
-                .metrics(dev.vitals.labels.LabelMetrics.of(registry)).build(), config.store.jdbcUrl == null ? null : replicaId);
+        this.quality = new QualityService(config.quality, store, writer, registry, families.policy(),
+                config.store.jdbcUrl == null ? null : replicaId);
         this.cost = new CostService(config.pricing, store, registry, systemMetrics, gpuMetrics, System::currentTimeMillis);
         String spendReplica = config.store.jdbcUrl == null ? "local" : replicaId;
         cost.durable(writer, spendReplica);
@@ -148,6 +152,8 @@ public final class VitalsServer {
         drift.restore(store.blobNames(DriftService.BLOB_PREFIX).stream()
                 .map(n -> n.substring(DriftService.BLOB_PREFIX.length())).toList());
         this.baselines = new Baselines(sampler, store, registry, config.anomalies);
+        this.connectionGuard = new dev.vitals.server.http.ConnectionGuard(vertx, config.server.headerTimeoutSeconds,
+                config.server.idleTimeoutSeconds, config.server.maxConnections, registry);
         dev.vitals.server.telemetry.RequestLog requestLog;
         try {
             requestLog = dev.vitals.server.telemetry.RequestLog.open(config.requestLog, config.store.path, registry);
@@ -260,6 +266,8 @@ public final class VitalsServer {
             cost.save();
             return null;
         }, false));
+        // idle series leave /metrics and free the global budget (metrics.seriesIdleMinutes)
+        timers.add(vertx.setPeriodic(60_000, id -> vertx.executeBlocking(families::expireIdle, false)));
         timers.add(vertx.setPeriodic(config.drift.evaluateSeconds * 1000L, id -> vertx.executeBlocking(() -> {
             drift.evaluate();
             return null;
@@ -295,7 +303,10 @@ public final class VitalsServer {
         }
         int instances = config.server.instances > 0 ? config.server.instances : Runtime.getRuntime().availableProcessors();
         HttpServerOptions opts = new HttpServerOptions().setHost(config.server.host)
-                .setCompressionSupported(false).setTcpNoDelay(true);
+                .setCompressionSupported(false).setTcpNoDelay(true)
+                // no h2c: with it Vert.x holds a new connection back until its first bytes tell HTTP/1 from
+                // HTTP/2, so the connection guard would not see (nor time out) a client that sends nothing
+                .setHttp2ClearTextEnabled(false);
         VitalsConfig.Tls tls = config.server.tls;
         if (tls.enabled()) {
             opts.setSsl(true);
@@ -316,7 +327,9 @@ public final class VitalsServer {
         Future<Void> f = vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
             @Override
             public Future<?> start() {
-                return server(opts, listenPort, Routes.main(vertx, deps), "server.port").onSuccess(bound::set);
+                io.vertx.ext.web.Router main = Routes.main(vertx, deps);
+                routeTable = Routes.describe(main);
+                return server(opts, listenPort, main, "server.port").onSuccess(bound::set);
             }
         }, new io.vertx.core.DeploymentOptions().setInstances(instances)).map(id -> {
             deployments.add(id);
@@ -367,7 +380,8 @@ public final class VitalsServer {
     }
 
     private Future<Integer> server(HttpServerOptions opts, int port, Router router, String key) {
-        HttpServer s = vertx.createHttpServer(opts).requestHandler(router);
+        HttpServer s = vertx.createHttpServer(opts);
+        connectionGuard.install(s, router, timers::add);
         return s.listen(port).recover(t -> Future.failedFuture(new IllegalStateException(
                 (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("in use")
                         ? "port " + Math.max(0, port) + " on " + config.server.host + " is already in use"
@@ -437,6 +451,16 @@ public final class VitalsServer {
     /** The separate metrics port, or 0. */
     public int metricsPort() {
         return metricsPort;
+    }
+
+    /** The main router's routes (path template and methods), as the access test walks them. */
+    public List<Routes.RouteInfo> routes() {
+        return routeTable;
+    }
+
+    /** The metric families of this server's registry. */
+    public MetricFamilies families() {
+        return families;
     }
 
     public PrometheusRegistry registry() {

@@ -218,16 +218,16 @@ class FleetEndToEndTest {
         replicas.get(0).server.quality().save();
         replicas.get(1).server.quality().save();
         for (ServerFixture f : replicas) {
-            JsonObject r = new JsonObject(f.get("/v1/quality?model=fleet-clf&window=5m").body());
+            JsonObject r = new JsonObject(send(f, "GET", "/v1/quality?model=fleet-clf&window=5m", null, key).body());
             assertThat(r.getString("scope")).isEqualTo("fleet");
             assertThat(r.getJsonObject("classification").getLong("count")).as(r.encode()).isEqualTo(10);
             assertThat(r.getJsonObject("classification").getDouble("accuracy")).isEqualTo(0.5);
             assertThat(r.getJsonArray("replicas")).hasSize(2);
         }
         // a replica's own view is still there
-        JsonObject own = new JsonObject(replicas.get(1).get("/v1/quality?model=fleet-clf&window=5m&scope=replica").body());
+        JsonObject own = new JsonObject(send(replicas.get(1), "GET", "/v1/quality?model=fleet-clf&window=5m&scope=replica", null, key).body());
         assertThat(own.getJsonObject("classification").getLong("count")).isEqualTo(4);
-        assertThat(replicas.get(2).get("/v1/quality?model=fleet-clf&window=5m&scope=replica").statusCode()).isEqualTo(404);
+        assertThat(send(replicas.get(2), "GET", "/v1/quality?model=fleet-clf&window=5m&scope=replica", null, key).statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -253,8 +253,8 @@ class FleetEndToEndTest {
                 .statusCode()).isEqualTo(200);
         replicas.get(0).server.drift().save();
         replicas.get(1).server.drift().save();
-        // replica 2 served none of it: its answer covers the fleet
-        JsonObject r = new JsonObject(replicas.get(2).get("/v1/drift?model=fleet-drift").body());
+        // replica 2 served none of it: its answer covers the fleet (reading needs a key with auth on)
+        JsonObject r = new JsonObject(send(replicas.get(2), "GET", "/v1/drift?model=fleet-drift", null, key).body());
         assertThat(r.getString("scope")).as(r.encode()).isEqualTo("fleet");
         assertThat(r.getJsonArray("replicas")).hasSize(2);
         JsonObject amount = r.getJsonArray("features").getJsonObject(0);
@@ -281,9 +281,9 @@ class FleetEndToEndTest {
         assertThat(exact.score()).isBetween(amount.getDouble("score_lower") - 1e-12, amount.getDouble("score_upper") + 1e-12);
         assertThat(exact.drifted()).isEqualTo(amount.getBoolean("drifted"));
         // replica 0 alone sees no drift
-        JsonObject own = new JsonObject(replicas.get(0).get("/v1/drift?model=fleet-drift&scope=replica").body());
+        JsonObject own = new JsonObject(send(replicas.get(0), "GET", "/v1/drift?model=fleet-drift&scope=replica", null, key).body());
         replicas.get(0).server.drift().evaluate();
-        own = new JsonObject(replicas.get(0).get("/v1/drift?model=fleet-drift&scope=replica").body());
+        own = new JsonObject(send(replicas.get(0), "GET", "/v1/drift?model=fleet-drift&scope=replica", null, key).body());
         assertThat(own.getJsonArray("features")).as(own.encode()).hasSize(1);
         assertThat(own.getJsonArray("features").getJsonObject(0).getBoolean("drifted")).isFalse();
     }

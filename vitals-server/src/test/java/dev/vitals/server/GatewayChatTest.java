@@ -109,17 +109,17 @@ class GatewayChatTest extends GatewayTestBase {
 
         PromMetrics m = gateway.metrics();
         assertThat(m.value("llm_requests_total", "model_name", MODEL, "status", "success")).isEqualTo(1.0);
-        assertThat(m.value("llm_requests_total", "model_name", MODEL, "status", "failure")).isEqualTo(0.0);
+        assertThat(m.valueOr(Double.NaN, "llm_requests_total", "model_name", MODEL, "status", "failure")).as("created on first use only").isNaN();
         assertThat(m.value("llm_input_tokens_total", "model_name", MODEL)).isEqualTo(promptTokens());
         assertThat(m.value("llm_output_tokens_total", "model_name", MODEL)).isEqualTo(replyPieces());
         assertThat(m.value("llm_cached_input_tokens_total", "model_name", MODEL)).isEqualTo(4.0);
-        assertThat(m.value("llm_estimated_token_requests_total", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(Double.NaN, "llm_estimated_token_requests_total", "model_name", MODEL)).as("created on first use only").isNaN();
         assertThat(m.value("llm_cost_usd_total", "model_name", MODEL))
                 .isCloseTo(gpt4oMiniCost(promptTokens(), 4, replyPieces()), within(1e-15))
                 .isLessThan(gpt4oMiniCost(promptTokens(), 0, replyPieces())); // cached input is cheaper
-        assertThat(m.value("llm_unpriced_requests_total", "model_name", MODEL)).isEqualTo(0.0);
-        assertThat(m.value("llm_fallbacks_total", "model_name", MODEL)).isEqualTo(0.0);
-        assertThat(m.value("llm_time_to_first_token_seconds_count", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_unpriced_requests_total", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_fallbacks_total", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_time_to_first_token_seconds_count", "model_name", MODEL)).isEqualTo(0.0);
         assertThat(m.value("llm_response_length_characters_sum", "model_name", MODEL))
                 .isEqualTo(FakeOpenAiUpstream.replyText(PROMPT).length());
         assertThat(m.value("gen_ai_client_token_usage_sum", "gen_ai_operation_name", "chat", "gen_ai_provider_name", "openai",
@@ -183,7 +183,7 @@ class GatewayChatTest extends GatewayTestBase {
         assertThat(m.value("llm_input_tokens_total", "model_name", MODEL)).isEqualTo(promptTokens());
         assertThat(m.value("llm_output_tokens_total", "model_name", MODEL)).isEqualTo(replyPieces());
         assertThat(m.value("llm_cached_input_tokens_total", "model_name", MODEL)).isEqualTo(3.0);
-        assertThat(m.value("llm_estimated_token_requests_total", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(Double.NaN, "llm_estimated_token_requests_total", "model_name", MODEL)).as("created on first use only").isNaN();
         assertThat(m.value("llm_cost_usd_total", "model_name", MODEL))
                 .isCloseTo(gpt4oMiniCost(promptTokens(), 3, replyPieces()), within(1e-15));
         assertThat(m.value("llm_time_to_first_token_seconds_count", "model_name", MODEL)).isEqualTo(1.0);
@@ -214,7 +214,7 @@ class GatewayChatTest extends GatewayTestBase {
         PromMetrics m = gateway.metrics();
         assertThat(m.value("llm_input_tokens_total", "model_name", MODEL)).isEqualTo(promptTokens());
         assertThat(m.value("llm_output_tokens_total", "model_name", MODEL)).isEqualTo(replyPieces());
-        assertThat(m.value("llm_estimated_token_requests_total", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(Double.NaN, "llm_estimated_token_requests_total", "model_name", MODEL)).as("created on first use only").isNaN();
         assertReconciled(m, MODEL, 1);
     }
 
@@ -232,7 +232,7 @@ class GatewayChatTest extends GatewayTestBase {
         assertThat(upstream.requests().get(0).json().getJsonObject("stream_options").getBoolean("include_usage")).isTrue();
         PromMetrics m = gateway.metrics();
         assertThat(m.value("llm_output_tokens_total", "model_name", MODEL)).isEqualTo(replyPieces());
-        assertThat(m.value("llm_estimated_token_requests_total", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(Double.NaN, "llm_estimated_token_requests_total", "model_name", MODEL)).as("created on first use only").isNaN();
         assertReconciled(m, MODEL, 1);
     }
 
@@ -252,7 +252,7 @@ class GatewayChatTest extends GatewayTestBase {
         assertThat(m.value("llm_requests_total", "model_name", MODEL, "status", "success")).isEqualTo(1.0);
         assertThat(m.value("llm_input_tokens_total", "model_name", MODEL)).isEqualTo(in);
         assertThat(m.value("llm_output_tokens_total", "model_name", MODEL)).isEqualTo(out);
-        assertThat(m.value("llm_cached_input_tokens_total", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(Double.NaN, "llm_cached_input_tokens_total", "model_name", MODEL)).as("created on first use only").isNaN();
         assertThat(m.value("llm_estimated_token_requests_total", "model_name", MODEL)).isEqualTo(1.0);
         assertThat(m.value("llm_cost_usd_total", "model_name", MODEL)).isCloseTo(gpt4oMiniCost(in, 0, out), within(1e-15));
         assertReconciled(m, MODEL, 1);
@@ -309,7 +309,7 @@ class GatewayChatTest extends GatewayTestBase {
         assertThat(m.value("llm_input_tokens_total", "model_name", MODEL)).isEqualTo(promptTokens());
         assertThat(m.value("llm_output_tokens_total", "model_name", MODEL)).isEqualTo(replyPieces());
         assertThat(m.value("llm_cached_input_tokens_total", "model_name", MODEL)).isEqualTo(2.0);
-        assertThat(m.value("llm_estimated_token_requests_total", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(Double.NaN, "llm_estimated_token_requests_total", "model_name", MODEL)).as("created on first use only").isNaN();
         assertThat(m.value("llm_cost_usd_total", "model_name", MODEL))
                 .isCloseTo(gpt4oMiniCost(promptTokens(), 2, replyPieces()), within(1e-15));
         assertReconciled(m, MODEL, 1);
@@ -332,7 +332,7 @@ class GatewayChatTest extends GatewayTestBase {
         assertThat(m.value("gen_ai_server_time_to_first_token_seconds_count", genAi)).isEqualTo(1.0);
         assertThat(m.value("gen_ai_server_time_to_first_token_seconds_sum", genAi)).isGreaterThanOrEqualTo(0.3);
         // the role chunk came at once; the first token did not: TTFT is not time to headers
-        assertThat(m.value("llm_time_to_first_token_seconds_bucket", "model_name", MODEL, "le", "0.25")).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_time_to_first_token_seconds_bucket", "model_name", MODEL, "le", "0.25")).isEqualTo(0.0);
         assertThat(m.value("llm_request_latency_seconds_sum", "model_name", MODEL)).isGreaterThanOrEqualTo(0.3);
         assertThat(m.value("llm_requests_total", "model_name", MODEL, "status", "success")).isEqualTo(1.0);
         assertReconciled(m, MODEL, 1);
@@ -353,7 +353,7 @@ class GatewayChatTest extends GatewayTestBase {
         assertThat(m.value("llm_requests_total", "model_name", MODEL, "status", "success")).isEqualTo(1.0);
         assertThat(m.value("llm_input_tokens_total", "model_name", MODEL)).isEqualTo(promptTokens());
         assertThat(m.value("llm_output_tokens_total", "model_name", MODEL)).isEqualTo(replyPieces());
-        assertThat(m.value("llm_estimated_token_requests_total", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(Double.NaN, "llm_estimated_token_requests_total", "model_name", MODEL)).as("created on first use only").isNaN();
         assertReconciled(m, MODEL, 1);
     }
 
@@ -369,8 +369,8 @@ class GatewayChatTest extends GatewayTestBase {
         assertThat(b.statusCode()).isEqualTo(200);
         PromMetrics m = gateway.metrics();
         assertThat(m.value("llm_unpriced_requests_total", "model_name", model)).isEqualTo(2.0);
-        assertThat(m.value("llm_cost_usd_total", "model_name", model)).isEqualTo(0.0);
-        assertThat(m.value("llm_query_cost_usd_count", "model_name", model)).isEqualTo(0.0);
+        assertThat(m.valueOr(Double.NaN, "llm_cost_usd_total", "model_name", model)).as("created on first use only").isNaN();
+        assertThat(m.valueOr(0.0, "llm_query_cost_usd_count", "model_name", model)).isEqualTo(0.0);
         assertThat(m.value("llm_input_tokens_total", "model_name", model)).isEqualTo(2.0 * promptTokens());
         assertThat(m.value("llm_output_tokens_total", "model_name", model)).isEqualTo(2.0 * replyPieces());
         assertReconciled(m, model, 2);

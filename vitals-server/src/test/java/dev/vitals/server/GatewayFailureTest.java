@@ -51,14 +51,14 @@ class GatewayFailureTest extends GatewayTestBase {
     /** One failure of {@code errorType}, nothing else, no tokens, no fallback. */
     static void assertOneFailureWithoutTokens(PromMetrics m, String errorType) {
         assertThat(m.value("llm_requests_total", "model_name", MODEL, "status", "failure")).isEqualTo(1.0);
-        assertThat(m.value("llm_requests_total", "model_name", MODEL, "status", "success")).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_requests_total", "model_name", MODEL, "status", "success")).isEqualTo(0.0);
         assertThat(m.value("llm_errors_total", "model_name", MODEL, "error_type", errorType)).isEqualTo(1.0);
-        assertThat(m.value("llm_input_tokens_total", "model_name", MODEL)).isEqualTo(0.0);
-        assertThat(m.value("llm_output_tokens_total", "model_name", MODEL)).isEqualTo(0.0);
-        assertThat(m.value("llm_estimated_token_requests_total", "model_name", MODEL)).isEqualTo(0.0);
-        assertThat(m.value("llm_cost_usd_total", "model_name", MODEL)).isEqualTo(0.0);
-        assertThat(m.value("llm_fallbacks_total", "model_name", MODEL)).isEqualTo(0.0);
-        assertThat(m.value("llm_time_to_first_token_seconds_count", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_input_tokens_total", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_output_tokens_total", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_estimated_token_requests_total", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_cost_usd_total", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_fallbacks_total", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_time_to_first_token_seconds_count", "model_name", MODEL)).isEqualTo(0.0);
         assertThat(m.value("gen_ai_client_operation_duration_seconds_count", "gen_ai_operation_name", "chat",
                 "gen_ai_provider_name", "openai", "gen_ai_request_model", MODEL, "error_type", errorType)).isEqualTo(1.0);
         assertReconciled(m, MODEL, 1);
@@ -162,7 +162,7 @@ class GatewayFailureTest extends GatewayTestBase {
         long in = ceilQuarter(PROMPT.length());
         PromMetrics m = gateway.metrics();
         assertThat(m.value("llm_requests_total", "model_name", MODEL, "status", "failure")).isEqualTo(1.0);
-        assertThat(m.value("llm_requests_total", "model_name", MODEL, "status", "success")).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_requests_total", "model_name", MODEL, "status", "success")).isEqualTo(0.0);
         assertThat(m.value("llm_errors_total", "model_name", MODEL, "error_type", "connection")).isEqualTo(1.0);
         assertThat(m.value("llm_input_tokens_total", "model_name", MODEL)).isEqualTo(in);
         long out = Math.max(2, ceilQuarter((pieces.get(0) + pieces.get(1)).length()));

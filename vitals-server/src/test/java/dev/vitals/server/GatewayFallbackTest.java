@@ -55,7 +55,7 @@ class GatewayFallbackTest extends GatewayTestBase {
 
         PromMetrics m = gateway.metrics();
         assertThat(m.value("llm_requests_total", "model_name", MODEL, "status", "success")).isEqualTo(1.0);
-        assertThat(m.value("llm_requests_total", "model_name", MODEL, "status", "failure")).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_requests_total", "model_name", MODEL, "status", "failure")).isEqualTo(0.0);
         assertThat(m.sum("llm_errors_total", "model_name", MODEL)).as("a fallback is not an error").isEqualTo(0.0);
         assertThat(m.value("llm_fallbacks_total", "model_name", MODEL)).isEqualTo(1.0);
         assertThat(m.value("llm_input_tokens_total", "model_name", MODEL)).isEqualTo(GatewayChatTest.promptTokens());
@@ -95,7 +95,7 @@ class GatewayFallbackTest extends GatewayTestBase {
         }
 
         PromMetrics m = gateway.metrics();
-        assertThat(m.value("llm_fallbacks_total", "model_name", MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_fallbacks_total", "model_name", MODEL)).isEqualTo(0.0);
         assertThat(m.value("llm_fallbacks_total", "model_name", "flaky")).isEqualTo(3.0);
         assertThat(m.value("llm_requests_total", "model_name", "flaky", "status", "success")).isEqualTo(3.0);
         assertReconciled(m, MODEL, 3);

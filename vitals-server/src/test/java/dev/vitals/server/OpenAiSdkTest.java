@@ -135,7 +135,7 @@ class OpenAiSdkTest extends GatewayTestBase {
         assertThat(m.value("llm_output_tokens_total", "model_name", SIM)).isEqualTo(plain.contentChunks() + withUsage.contentChunks());
         assertThat(m.value("llm_input_tokens_total", "model_name", SIM)).isEqualTo(12.0);
         assertThat(m.value("llm_time_to_first_token_seconds_count", "model_name", SIM)).isEqualTo(2.0);
-        assertThat(m.value("llm_estimated_token_requests_total", "model_name", SIM)).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_estimated_token_requests_total", "model_name", SIM)).isEqualTo(0.0);
         assertReconciled(m, SIM, 2);
     }
 
@@ -167,7 +167,7 @@ class OpenAiSdkTest extends GatewayTestBase {
         assertThat(m.value("llm_input_tokens_total", "model_name", UPSTREAM_MODEL)).isEqualTo(3.0 * prompt);
         assertThat(m.value("llm_cached_input_tokens_total", "model_name", UPSTREAM_MODEL)).isEqualTo(15.0);
         assertThat(m.value("llm_output_tokens_total", "model_name", UPSTREAM_MODEL)).isEqualTo(3.0 * pieces);
-        assertThat(m.value("llm_estimated_token_requests_total", "model_name", UPSTREAM_MODEL)).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_estimated_token_requests_total", "model_name", UPSTREAM_MODEL)).isEqualTo(0.0);
         assertReconciled(m, UPSTREAM_MODEL, 3);
     }
 

@@ -96,7 +96,7 @@ class ParallelStreamsTest extends GatewayTestBase {
         assertThat(m.value("llm_input_tokens_total", "model_name", model)).isEqualTo(prompt);
         assertThat(m.value("llm_output_tokens_total", "model_name", model)).isEqualTo(completion);
         assertThat(m.value("llm_time_to_first_token_seconds_count", "model_name", model)).isEqualTo(STREAMS);
-        assertThat(m.value("llm_estimated_token_requests_total", "model_name", model)).isEqualTo(0.0);
+        assertThat(m.valueOr(0.0, "llm_estimated_token_requests_total", "model_name", model)).isEqualTo(0.0);
         assertReconciled(m, model, STREAMS);
     }
 

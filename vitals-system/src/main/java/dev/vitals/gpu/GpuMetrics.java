@@ -73,8 +73,10 @@ public final class GpuMetrics implements AutoCloseable {
     private final Duration timeout;
     private final Map<String, String> environment;
     private final LongSupplier nanoClock;
-    private final Counter errorCounter;
-    private volatile Map<String, CounterDataPoint> errors; // resolved once nvidia-smi is found
+    private final dev.vitals.labels.Family<CounterDataPoint> errorCounter;
+    private volatile Map<String, dev.vitals.labels.Series<CounterDataPoint>> errors; // resolved once nvidia-smi is found
+    private final dev.vitals.labels.MetricFamilies families;
+    private final java.util.concurrent.atomic.DoubleAdder busyTotal = new java.util.concurrent.atomic.DoubleAdder();
     private volatile List<GpuSample> latest = List.of();
     private List<String> fields = NvidiaSmiCsv.FIELDS; // guarded by this
     private boolean absentLogged; // guarded by this
@@ -88,6 +90,7 @@ public final class GpuMetrics implements AutoCloseable {
         this.timeout = b.timeout;
         this.periodic = new Periodic("GpuMetrics", "vitals-gpu-poller", b.scheduler, b.interval, this::pollNow);
         this.environment = Map.copyOf(b.environment);
+        this.families = dev.vitals.labels.MetricFamilies.of(registry);
         this.nanoClock = b.nanoClock;
         gauge(registry, "vitals_gpu_utilization_ratio", Unit.RATIO,
                 "Share of the last sample period during which a kernel ran on the GPU, 0..1.", GpuSample::utilizationRatio);
@@ -102,15 +105,17 @@ public final class GpuMetrics implements AutoCloseable {
                 GpuSample::encoderUtilizationRatio);
         gauge(registry, "vitals_gpu_decoder_utilization_ratio", Unit.RATIO, "GPU video decoder busy share, 0..1.",
                 GpuSample::decoderUtilizationRatio);
-        errorCounter = Counter.builder().name("vitals_gpu_poll_errors_total")
+        errorCounter = families.counter(Counter.builder().name("vitals_gpu_poll_errors_total")
                 .help("GPU polls that failed (timeout, exit_status, start) and output lines that could not be read (parse).")
-                .labelNames("reason").register(registry);
-        busySeconds = Counter.builder().name("vitals_gpu_busy_seconds_total")
+                .labelNames("reason"), REASONS.size());
+        busySeconds = families.counter(Counter.builder().name("vitals_gpu_busy_seconds_total")
                 .help("GPU-seconds used: utilization times the time between polls, summed (the GPU part of compute cost).")
-                .labelNames("index", "name", "uuid").register(registry);
+                .labelNames("index", "name", "uuid"), MAX_GPUS).machineValues();
     }
 
-    private final Counter busySeconds;
+    private final dev.vitals.labels.Family<CounterDataPoint> busySeconds;
+    /** GPUs per host with their own series. */
+    private static final int MAX_GPUS = 64;
     private long lastPollNanos;
 
     /** Utilization × time since the previous poll, per GPU: a poll reports the average over its sample period. */
@@ -120,7 +125,8 @@ public final class GpuMetrics implements AutoCloseable {
             double dt = (now - lastPollNanos) / 1e9;
             for (GpuSample g : gpus) {
                 if (Double.isFinite(g.utilizationRatio()) && dt > 0) {
-                    busySeconds.labelValues(Integer.toString(g.index()), g.name(), g.uuid()).inc(g.utilizationRatio() * dt);
+                    busySeconds.labels(Integer.toString(g.index()), g.name(), g.uuid()).inc(g.utilizationRatio() * dt);
+                    busyTotal.add(g.utilizationRatio() * dt);
                 }
             }
         }
@@ -129,22 +135,18 @@ public final class GpuMetrics implements AutoCloseable {
 
     /** GPU-seconds used since start, all GPUs together. */
     public double busySeconds() {
-        double total = 0;
-        for (var s : busySeconds.collect().getDataPoints()) {
-            total += s.getValue();
-        }
-        return total;
+        return busyTotal.sum();
     }
 
     private void gauge(PrometheusRegistry registry, String name, Unit unit, String help, ToDoubleFunction<GpuSample> value) {
-        GaugeWithCallback.builder().name(name).unit(unit).help(help).labelNames("index", "name", "uuid").callback(cb -> {
+        families.gaugeWithCallback(GaugeWithCallback.builder().name(name).unit(unit).help(help).labelNames("index", "name", "uuid"), MAX_GPUS, cb -> {
             for (GpuSample g : latest) {
                 double v = value.applyAsDouble(g);
                 if (!Double.isNaN(v)) {
                     cb.call(v, Integer.toString(g.index()), g.name(), g.uuid());
                 }
             }
-        }).register(registry);
+        }).machineValues();
     }
 
     /** A new builder: {@code nvidia-smi} from {@code PATH}, 5 s timeout, 10 s interval, own daemon thread. */
@@ -194,9 +196,9 @@ public final class GpuMetrics implements AutoCloseable {
             return List.of();
         }
         if (errors == null) {
-            Map<String, CounterDataPoint> m = new LinkedHashMap<>();
+            Map<String, dev.vitals.labels.Series<CounterDataPoint>> m = new LinkedHashMap<>();
             for (String r : REASONS) {
-                m.put(r, errorCounter.labelValues(r));
+                m.put(r, errorCounter.series(r));
             }
             errors = m;
         }
@@ -295,11 +297,11 @@ public final class GpuMetrics implements AutoCloseable {
     }
 
     private void failed(String reason, int count, String message, Throwable e) {
-        Map<String, CounterDataPoint> m = errors;
+        Map<String, dev.vitals.labels.Series<CounterDataPoint>> m = errors;
         if (m != null) {
-            CounterDataPoint c = m.get(reason);
+            dev.vitals.labels.Series<CounterDataPoint> c = m.get(reason);
             if (c != null) {
-                c.inc(count);
+                c.get().inc(count);
             }
         }
         long now = nanoClock.getAsLong();

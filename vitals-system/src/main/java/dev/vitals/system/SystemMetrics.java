@@ -79,7 +79,7 @@ public final class SystemMetrics implements AutoCloseable {
 
     private final LongSupplier nanoClock;
     private final Supplier<Probe> probeFactory;
-    private final Map<String, CounterDataPoint> errors = new LinkedHashMap<>();
+    private final Map<String, dev.vitals.labels.Series<CounterDataPoint>> errors = new LinkedHashMap<>();
     private final AtomicLong lastLogNanos = new AtomicLong();
     private volatile boolean logged;
     private volatile SystemSnapshot latest = SystemSnapshot.EMPTY;
@@ -127,11 +127,12 @@ public final class SystemMetrics implements AutoCloseable {
         devices(registry, "vitals_system_network_transmitted_bytes_total", "interface",
                 "Bytes sent on each network interface, loopback excluded.", SystemSnapshot::networks,
                 SystemSnapshot.Io::out);
-        Counter errorCounter = Counter.builder().name("vitals_system_sample_errors_total")
+        dev.vitals.labels.Family<CounterDataPoint> errorCounter = dev.vitals.labels.MetricFamilies.of(registry).counter(
+                Counter.builder().name("vitals_system_sample_errors_total")
                 .help("Parts of a host and process sample that could not be read; the other parts were kept.")
-                .labelNames("part").register(registry);
+                .labelNames("part"), PARTS.size());
         for (String part : PARTS) {
-            errors.put(part, errorCounter.labelValues(part));
+            errors.put(part, errorCounter.series(part));
         }
         if (b.jvmMetrics) {
             JvmMetrics.builder().register(registry); // a no-op when already registered on this registry
@@ -154,11 +155,12 @@ public final class SystemMetrics implements AutoCloseable {
 
     private void devices(PrometheusRegistry registry, String name, String label, String help,
             Function<SystemSnapshot, Map<String, SystemSnapshot.Io>> devices, ToDoubleFunction<SystemSnapshot.Io> value) {
-        CounterWithCallback.builder().name(name).unit(Unit.BYTES).help(help).labelNames(label).callback(cb -> {
-            for (Map.Entry<String, SystemSnapshot.Io> e : devices.apply(latest).entrySet()) {
-                cb.call(value.applyAsDouble(e.getValue()), LabelValues.sanitize(e.getKey()));
-            }
-        }).register(registry);
+        dev.vitals.labels.MetricFamilies.of(registry).counterWithCallback(
+                CounterWithCallback.builder().name(name).unit(Unit.BYTES).help(help).labelNames(label), 64, cb -> {
+                    for (Map.Entry<String, SystemSnapshot.Io> e : devices.apply(latest).entrySet()) {
+                        cb.call(value.applyAsDouble(e.getValue()), e.getKey());
+                    }
+                }).machineValues();
     }
 
     /** A new builder: 10 s interval, own daemon thread, JVM metrics on. */
@@ -212,9 +214,9 @@ public final class SystemMetrics implements AutoCloseable {
     }
 
     private void failed(String part, Throwable e) {
-        CounterDataPoint c = errors.get(part);
+        dev.vitals.labels.Series<CounterDataPoint> c = errors.get(part);
         if (c != null) {
-            c.inc();
+            c.get().inc();
         }
         long now = nanoClock.getAsLong();
         long last = lastLogNanos.get();

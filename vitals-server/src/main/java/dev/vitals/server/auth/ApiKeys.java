@@ -171,11 +171,7 @@ public final class ApiKeys {
         if (authorization == null || authorization.isBlank()) {
             return new Verdict(Outcome.MISSING, null);
         }
-        String secret = authorization.startsWith("Bearer ") ? authorization.substring(7).trim() : null;
-        if (secret == null || secret.isEmpty() || secret.length() > 512) {
-            return new Verdict(Outcome.INVALID, null);
-        }
-        Key key = find(secret);
+        Key key = authenticate(authorization);
         if (key == null) {
             return new Verdict(Outcome.INVALID, null);
         }
@@ -189,6 +185,21 @@ public final class ApiKeys {
             return new Verdict(Outcome.BUDGET_EXCEEDED, key);
         }
         return new Verdict(Outcome.OK, key);
+    }
+
+    /**
+     * The key an {@code Authorization: Bearer <key>} header names, or {@code null}; takes no rate-limit
+     * token and checks no budget. The scheme is case-insensitive (RFC 9110: {@code bearer} works too).
+     */
+    public Key authenticate(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String secret = authorization.substring(7).trim();
+        if (secret.isEmpty() || secret.length() > 512) {
+            return null;
+        }
+        return find(secret);
     }
 
     private Key find(String secret) {

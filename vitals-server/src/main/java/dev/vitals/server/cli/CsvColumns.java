@@ -63,6 +63,10 @@ public final class CsvColumns {
 
     private static final CsvFactory FACTORY = CsvFactory.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
     private static final int CHUNK = 8192;
+    /** First buffer of a column: grown by doubling to {@link #CHUNK}, so a wide, short file allocates little. */
+    private static final int FIRST = 16;
+    /** Default cap on a header's columns ({@code --max-columns}). */
+    static final int DEFAULT_MAX_COLUMNS = 10_000;
     private static final int SNIFF_BYTES = 1 << 16;
     /** Interning stops past this many distinct values of a column (high cardinality gains nothing from it). */
     private static final int INTERN_LIMIT = 1 << 16;
@@ -238,6 +242,57 @@ public final class CsvColumns {
      */
     static CsvColumns read(Path path, String label, Set<String> asText, ByteProgress progress)
             throws CsvException, IOException {
+        return read(path, label, asText, progress, DEFAULT_MAX_COLUMNS);
+    }
+
+    /**
+     * The header's column names only (the file's first record), at most {@code maxColumns} of them, read
+     * the same way {@link #read} reads it: enough to compare two files before any value is buffered.
+     */
+    static List<String> header(Path path, String label, int maxColumns) throws CsvException, IOException {
+        Pass p = prepare(path, label, Set.of(), maxColumns);
+        p.headerOnly = true;
+        try {
+            p.run(StandardCharsets.UTF_8, ByteProgress.NONE.start(label, 0));
+        } catch (CharacterCodingException e) {
+            p = prepare(path, label, Set.of(), maxColumns);
+            p.headerOnly = true;
+            p.run(StandardCharsets.ISO_8859_1, ByteProgress.NONE.start(label, 0));
+        }
+        return List.of(p.names);
+    }
+
+    private static Pass prepare(Path path, String label, Set<String> text, int maxColumns) throws CsvException, IOException {
+        long size;
+        try {
+            if (Files.isDirectory(path)) {
+                throw new CsvException(label + " is a directory, not a CSV file");
+            }
+            size = Files.size(path);
+        } catch (NoSuchFileException e) {
+            throw new CsvException(label + ": no such file");
+        }
+        byte[] head;
+        try (InputStream in = Files.newInputStream(path)) {
+            head = in.readNBytes((int) Math.min(size, SNIFF_BYTES));
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new CsvException(label + ": cannot read the file (permission denied)");
+        }
+        if (head.length >= 2 && ((head[0] & 0xff) == 0xfe && (head[1] & 0xff) == 0xff
+                || (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe)) {
+            throw new CsvException(label + " is UTF-16 (byte-order mark " + String.format("%02X %02X", head[0] & 0xff,
+                    head[1] & 0xff) + "); save it as UTF-8");
+        }
+        boolean bom = head.length >= 3 && (head[0] & 0xff) == 0xef && (head[1] & 0xff) == 0xbb && (head[2] & 0xff) == 0xbf;
+        int skip = bom ? 3 : 0;
+        Pass p = new Pass(path, label, sniffDelimiter(head, skip), skip, text);
+        p.maxColumns = maxColumns;
+        return p;
+    }
+
+    /** {@link #read(Path, String, Set, ByteProgress)} with a cap on the header's columns. */
+    static CsvColumns read(Path path, String label, Set<String> asText, ByteProgress progress, int maxColumns)
+            throws CsvException, IOException {
         long size;
         try {
             if (Files.isDirectory(path)) {
@@ -274,6 +329,7 @@ public final class CsvColumns {
         Charset charset = StandardCharsets.UTF_8;
         for (int pass = 0; ; pass++) {
             Pass p = new Pass(path, label, delimiter, skip, text);
+            p.maxColumns = maxColumns;
             ByteProgress.File bar = progress.start(pass == 0 ? label : label + " (again)", size);
             try {
                 p.run(charset, bar);
@@ -457,6 +513,8 @@ public final class CsvColumns {
         String[] names;
         Acc[] accs;
         int rows;
+        int maxColumns = Integer.MAX_VALUE;
+        boolean headerOnly;
 
         Pass(Path path, String label, char delimiter, int skip, Set<String> text) {
             this.path = path;
@@ -482,6 +540,9 @@ public final class CsvColumns {
                     throw new CsvException(label + " is empty: a header line with the column names is needed");
                 }
                 header(p);
+                if (headerOnly) {
+                    return;
+                }
                 JsonToken t;
                 while ((t = p.nextToken()) == JsonToken.START_ARRAY) {
                     row(p);
@@ -498,6 +559,10 @@ public final class CsvColumns {
         private void header(CsvParser p) throws IOException, CsvException {
             List<String> h = new ArrayList<>();
             while (p.nextToken() == JsonToken.VALUE_STRING) {
+                if (h.size() >= maxColumns) {
+                    throw new CsvException(label + " line 1: the header has more than " + maxColumns
+                            + " columns (--max-columns); is this the right file?");
+                }
                 h.add(p.getText().strip());
             }
             Set<String> seen = new HashSet<>();
@@ -512,6 +577,9 @@ public final class CsvColumns {
                 }
             }
             names = h.toArray(new String[0]);
+            if (headerOnly) {
+                return;
+            }
             accs = new Acc[names.length];
             for (int i = 0; i < names.length; i++) {
                 accs[i] = new Acc(text.contains(names[i]));
@@ -580,13 +648,13 @@ public final class CsvColumns {
                 startText();
             } else {
                 dChunks = new ArrayList<>();
-                d = new double[CHUNK];
+                d = new double[FIRST];
             }
         }
 
         private void startText() {
             sChunks = new ArrayList<>();
-            s = new String[CHUNK];
+            s = new String[FIRST];
             intern = new HashMap<>();
         }
 
@@ -659,10 +727,14 @@ public final class CsvColumns {
         }
 
         private void putNumber(double x) {
-            if (pos == CHUNK) {
-                dChunks.add(d);
-                d = new double[CHUNK];
-                pos = 0;
+            if (pos == d.length) {
+                if (d.length < CHUNK) {
+                    d = java.util.Arrays.copyOf(d, Math.min(CHUNK, d.length * 2)); // sized by what is read
+                } else {
+                    dChunks.add(d);
+                    d = new double[CHUNK];
+                    pos = 0;
+                }
             }
             d[pos++] = x;
         }
@@ -671,10 +743,14 @@ public final class CsvColumns {
             if (lost) {
                 return;
             }
-            if (pos == CHUNK) {
-                sChunks.add(s);
-                s = new String[CHUNK];
-                pos = 0;
+            if (pos == s.length) {
+                if (s.length < CHUNK) {
+                    s = java.util.Arrays.copyOf(s, Math.min(CHUNK, s.length * 2));
+                } else {
+                    sChunks.add(s);
+                    s = new String[CHUNK];
+                    pos = 0;
+                }
             }
             s[pos++] = v;
         }

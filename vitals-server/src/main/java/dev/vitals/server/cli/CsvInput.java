@@ -56,8 +56,13 @@ final class CsvInput implements Closeable {
     private long line;
     private boolean eof;
 
-    private CsvInput(Path file, CountingStream counter, CsvParser parser, long size, char delimiter, boolean bom)
-            throws IOException {
+    /** Default cap on the header's columns ({@code --max-columns}). */
+    static final int DEFAULT_MAX_COLUMNS = 10_000;
+    private int maxColumns = Integer.MAX_VALUE;
+
+    private CsvInput(Path file, CountingStream counter, CsvParser parser, long size, char delimiter, boolean bom,
+            int maxColumns) throws IOException {
+        this.maxColumns = maxColumns;
         this.file = file;
         this.counter = counter;
         this.parser = parser;
@@ -90,6 +95,11 @@ final class CsvInput implements Closeable {
      * @throws CsvFormatException when there is no header or the header is not valid CSV
      */
     static CsvInput open(Path file) throws IOException {
+        return open(file, DEFAULT_MAX_COLUMNS);
+    }
+
+    /** {@link #open(Path)} with a cap on the header's columns: a wider header fails while it is read. */
+    static CsvInput open(Path file, int maxColumns) throws IOException {
         long size = Files.size(file);
         CountingStream counter = new CountingStream(Files.newInputStream(file));
         try {
@@ -109,7 +119,7 @@ final class CsvInput implements Closeable {
             CsvParser parser = FACTORY.createParser(reader);
             parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(delimiter).withQuoteChar('"'));
             parser.enable(CsvParser.Feature.WRAP_AS_ARRAY);
-            return new CsvInput(file, counter, parser, size, delimiter, bom);
+            return new CsvInput(file, counter, parser, size, delimiter, bom, maxColumns);
         } catch (IOException | RuntimeException e) {
             counter.close();
             throw e;
@@ -220,6 +230,10 @@ final class CsvInput implements Closeable {
                         first = v;
                     }
                     if (into != null) {
+                        if (into.size() >= maxColumns) {
+                            throw new CsvFormatException(line, "the header has more than " + maxColumns
+                                    + " columns (--max-columns); is this the right file?");
+                        }
                         into.add(v);
                     } else if (n < fields.length) {
                         fields[n] = v;

@@ -96,6 +96,10 @@ final class DriftCommand implements Callable<Integer> {
     @Option(names = "--categorical", paramLabel = "COLUMN",
             description = "Compare this column as categories even where its values are numbers; repeatable.")
     List<String> categorical = new ArrayList<>();
+    @Option(names = "--max-columns", paramLabel = "N", defaultValue = "10000",
+            description = "Refuse files whose header has more columns than this (default: ${DEFAULT-VALUE}).")
+    int maxColumns;
+
     @Option(names = "--drift-share", paramLabel = "SHARE", defaultValue = "0.5",
             description = "The dataset drifts when at least this share of the tested columns drift (default: ${DEFAULT-VALUE}).")
     double driftShare;
@@ -186,6 +190,12 @@ final class DriftCommand implements Callable<Integer> {
                 : System.console() != null ? new ByteProgress(err, PROGRESS_MIN_BYTES) : ByteProgress.NONE;
         String refLabel = reference.toString();
         String curLabel = current.toString();
+        if (maxColumns < 1) {
+            throw new BadInput("--max-columns must be at least 1, got " + maxColumns);
+        }
+        // headers first: two files that cannot be compared fail before any value is buffered
+        checkSameColumns(refLabel, CsvColumns.header(reference, refLabel, maxColumns),
+                curLabel, CsvColumns.header(current, curLabel, maxColumns));
         CsvColumns[] both = readBoth(refLabel, curLabel, asText, bar);
         CsvColumns ref = both[0];
         CsvColumns cur = both[1];
@@ -300,14 +310,14 @@ final class DriftCommand implements Callable<Integer> {
      */
     private CsvColumns[] readBoth(String refLabel, String curLabel, Set<String> asText, ByteProgress bar)
             throws CsvException, IOException {
-        FutureTask<CsvColumns> refTask = new FutureTask<>(() -> CsvColumns.read(reference, refLabel, asText, bar));
+        FutureTask<CsvColumns> refTask = new FutureTask<>(() -> CsvColumns.read(reference, refLabel, asText, bar, maxColumns));
         Thread t = new Thread(refTask, "vitals-drift-read-reference");
         t.setDaemon(true);
         t.start();
         CsvColumns cur = null;
         Exception curError = null;
         try {
-            cur = CsvColumns.read(current, curLabel, asText, bar);
+            cur = CsvColumns.read(current, curLabel, asText, bar, maxColumns);
         } catch (CsvException | IOException | RuntimeException e) {
             curError = e;
         }
@@ -365,20 +375,30 @@ final class DriftCommand implements Callable<Integer> {
         return out;
     }
 
+    /** Columns named in a mismatch message at most (a wrong file can differ in thousands). */
+    private static final int MAX_NAMED = 20;
+
     private static void checkSameColumns(CsvColumns ref, CsvColumns cur) throws BadInput {
-        List<String> onlyRef = ref.names().stream().filter(n -> !cur.columns().containsKey(n)).collect(Collectors.toList());
-        List<String> onlyCur = cur.names().stream().filter(n -> !ref.columns().containsKey(n)).collect(Collectors.toList());
+        checkSameColumns(ref.label(), ref.names(), cur.label(), cur.names());
+    }
+
+    private static void checkSameColumns(String refLabel, List<String> refNames, String curLabel, List<String> curNames)
+            throws BadInput {
+        Set<String> refSet = new java.util.HashSet<>(refNames);
+        Set<String> curSet = new java.util.HashSet<>(curNames);
+        List<String> onlyRef = refNames.stream().filter(n -> !curSet.contains(n)).limit(MAX_NAMED).collect(Collectors.toList());
+        List<String> onlyCur = curNames.stream().filter(n -> !refSet.contains(n)).limit(MAX_NAMED).collect(Collectors.toList());
         if (onlyRef.isEmpty() && onlyCur.isEmpty()) {
             return;
         }
         List<String> parts = new ArrayList<>();
         if (!onlyRef.isEmpty()) {
-            parts.add(quoted(onlyRef) + (onlyRef.size() == 1 ? " is" : " are") + " in " + ref.label() + " but not in "
-                    + cur.label());
+            parts.add(quoted(onlyRef) + (onlyRef.size() == 1 ? " is" : " are") + " in " + refLabel + " but not in "
+                    + curLabel);
         }
         if (!onlyCur.isEmpty()) {
-            parts.add(quoted(onlyCur) + (onlyCur.size() == 1 ? " is" : " are") + " in " + cur.label() + " but not in "
-                    + ref.label());
+            parts.add(quoted(onlyCur) + (onlyCur.size() == 1 ? " is" : " are") + " in " + curLabel + " but not in "
+                    + refLabel);
         }
         throw new BadInput("the files have different columns: " + String.join("; ", parts)
                 + ". Both files need the same columns (in any order).");

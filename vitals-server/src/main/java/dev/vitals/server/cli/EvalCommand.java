@@ -110,6 +110,10 @@ final class EvalCommand implements Callable<Integer> {
                     + " The AUC this command reports is exact (every score sorted, ties as scikit-learn), whatever N.")
     int aucBins;
 
+    @Option(names = "--max-columns", defaultValue = "10000", paramLabel = "N",
+            description = "Refuse a file whose header has more columns than this (default: ${DEFAULT-VALUE}).")
+    int maxColumns = CsvInput.DEFAULT_MAX_COLUMNS;
+
     @Option(names = "--json",
             description = "Print the report as JSON (dev.vitals.quality.QualityReport; undefined metrics,"
                     + " NaN in Java, are null).")
@@ -281,7 +285,10 @@ final class EvalCommand implements Callable<Integer> {
             throw new EvalException(2, "is a directory, not a CSV file");
         }
         try {
-            return CsvInput.open(file);
+            if (maxColumns < 1) {
+                throw new EvalException(2, "--max-columns must be at least 1, got " + maxColumns);
+            }
+            return CsvInput.open(file, maxColumns);
         } catch (NoSuchFileException e) {
             throw new EvalException(2, "no such file");
         } catch (AccessDeniedException e) {

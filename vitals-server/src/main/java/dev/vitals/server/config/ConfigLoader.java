@@ -250,6 +250,15 @@ public final class ConfigLoader {
         if (c.server.metricsPort != 0 && c.server.metricsPort == c.server.port) {
             throw new ConfigException("server.metricsPort must differ from server.port (" + c.server.port + ")");
         }
+        if (c.server.headerTimeoutSeconds < 1 || c.server.headerTimeoutSeconds > 600) {
+            throw new ConfigException("server.headerTimeoutSeconds must be between 1 and 600, got " + c.server.headerTimeoutSeconds);
+        }
+        if (c.server.idleTimeoutSeconds < 1 || c.server.idleTimeoutSeconds > 3600) {
+            throw new ConfigException("server.idleTimeoutSeconds must be between 1 and 3600, got " + c.server.idleTimeoutSeconds);
+        }
+        if (c.server.maxConnections < 1 || c.server.maxConnections > 1_000_000) {
+            throw new ConfigException("server.maxConnections must be between 1 and 1000000, got " + c.server.maxConnections);
+        }
         if (c.server.maxBodyBytes < 1024 || c.server.maxBodyBytes > 256L * 1024 * 1024) {
             throw new ConfigException("server.maxBodyBytes must be between 1024 and 268435456, got " + c.server.maxBodyBytes);
         }
@@ -267,6 +276,12 @@ public final class ConfigLoader {
         }
         if (c.metrics.customLabels.size() > 8) {
             throw new ConfigException("metrics.customLabels lists " + c.metrics.customLabels.size() + " keys; at most 8");
+        }
+        if (c.metrics.maxSeries < 100 || c.metrics.maxSeries > 10_000_000) {
+            throw new ConfigException("metrics.maxSeries must be between 100 and 10000000, got " + c.metrics.maxSeries);
+        }
+        if (c.metrics.seriesIdleMinutes < 1) {
+            throw new ConfigException("metrics.seriesIdleMinutes must be >= 1, got " + c.metrics.seriesIdleMinutes);
         }
         if (c.metrics.maxModels < 1) {
             throw new ConfigException("metrics.maxModels must be >= 1, got " + c.metrics.maxModels);

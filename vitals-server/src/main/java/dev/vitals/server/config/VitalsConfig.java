@@ -301,6 +301,12 @@ public final class VitalsConfig {
         public int metricsPort = 0;
         /** Largest accepted request body in bytes; larger ones get 413. */
         public long maxBodyBytes = 1024 * 1024;
+        /** Seconds a new connection has to complete its first request's headers before it is closed. */
+        public int headerTimeoutSeconds = 10;
+        /** Seconds a keep-alive connection may wait with no request in progress before it is closed. */
+        public int idleTimeoutSeconds = 60;
+        /** Open connections across all ports; one more is closed at once. */
+        public int maxConnections = 10_000;
         /** HTTP server instances (event loops) sharing the port; 0 = one per CPU core. */
         public int instances = 0;
         /** TLS for the main and metrics ports; off unless a certificate is configured. */
@@ -357,6 +363,10 @@ public final class VitalsConfig {
         public List<String> customLabels = new ArrayList<>();
         /** Distinct label sets per metric of that family; later ones fold into {@code __overflow__}. */
         public int maxSeriesPerMetric = 2000;
+        /** Labelled series across all families together (the whole scrape's bound); past it new label sets fold into {@code __overflow__}. */
+        public int maxSeries = 15_000;
+        /** A labelled series not used for this many minutes is dropped and its budget freed. */
+        public int seriesIdleMinutes = 60;
     }
 
     /** Price catalog settings. */

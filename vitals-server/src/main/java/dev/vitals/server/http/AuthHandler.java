@@ -26,7 +26,7 @@ public final class AuthHandler {
     private final boolean enabled;
     private final byte[] metricsBearer;
     private final byte[] metricsBasic;
-    private final Counter refusals;
+    private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> refusals;
 
     public AuthHandler(ApiKeys keys, VitalsConfig cfg, PrometheusRegistry registry) {
         this.keys = keys;
@@ -35,9 +35,9 @@ public final class AuthHandler {
         this.metricsBearer = m.bearerToken == null ? null : m.bearerToken.getBytes(StandardCharsets.UTF_8);
         this.metricsBasic = m.basicPassword == null ? null
                 : Base64.getEncoder().encode((m.basicUser + ":" + m.basicPassword).getBytes(StandardCharsets.UTF_8));
-        this.refusals = Counter.builder().name("vitals_auth_refusals_total")
+        this.refusals = dev.vitals.labels.MetricFamilies.of(registry).counter(Counter.builder().name("vitals_auth_refusals_total")
                 .help("Requests refused by access control, by route and reason.")
-                .labelNames("route", "reason").register(registry);
+                .labelNames("route", "reason"));
     }
 
     public ApiKeys keys() {
@@ -77,6 +77,61 @@ public final class AuthHandler {
         };
     }
 
+    /**
+     * Guards the read APIs ({@link Access#KEY_OR_METRICS}): open only when neither {@code auth.enabled}
+     * nor metrics credentials are configured; otherwise a valid gateway key (no rate-limit token taken:
+     * reading is not traffic) or the metrics credentials. The refusal names no model.
+     */
+    Handler<RoutingContext> read() {
+        return (SecurityPolicyHandler) rc -> {
+            boolean metricsCreds = metricsBearer != null || metricsBasic != null;
+            if (!enabled && !metricsCreds) {
+                rc.next();
+                return;
+            }
+            String h = rc.request().getHeader("authorization");
+            if (metricsCreds && metricsCredentialsOk(h) || enabled && keys.authenticate(h) != null) {
+                rc.next();
+                return;
+            }
+            if (metricsBasic != null && !enabled) {
+                rc.response().putHeader("www-authenticate", "Basic realm=\"vitals-metrics\"");
+            }
+            refuse(rc, Routes.routeOf(rc), h == null ? "missing_credentials" : "invalid_credentials", 401, "authentication_error",
+                    "unauthorized", "this route needs a gateway API key or the metrics credentials");
+        };
+    }
+
+    /**
+     * The guard every {@code /v1/} path passes first: routes declared {@link Access#GATEWAY_KEY} go on to
+     * their own key check (which answers with the gateway's error codes and takes the rate-limit token);
+     * every other path, declared or not, needs what {@link #read()} needs.
+     */
+    Handler<RoutingContext> v1Default() {
+        Handler<RoutingContext> read = read();
+        return (SecurityPolicyHandler) rc -> {
+            if (Access.of(rc.normalizedPath()) == Access.GATEWAY_KEY) {
+                rc.next();
+                return;
+            }
+            read.handle(rc);
+        };
+    }
+
+    /** Bearer or basic metrics credentials; the scheme is case-insensitive (RFC 9110). */
+    private boolean metricsCredentialsOk(String h) {
+        if (h == null) {
+            return false;
+        }
+        if (metricsBearer != null && h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return MessageDigest.isEqual(metricsBearer, h.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+        }
+        if (metricsBasic != null && h.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return MessageDigest.isEqual(metricsBasic, h.substring(6).trim().getBytes(StandardCharsets.UTF_8));
+        }
+        return false;
+    }
+
     /** Guards {@code /metrics} when bearer or basic credentials are configured. */
     Handler<RoutingContext> metrics() {
         return (SecurityPolicyHandler) rc -> {
@@ -85,13 +140,7 @@ public final class AuthHandler {
                 return;
             }
             String h = rc.request().getHeader("authorization");
-            boolean ok = false;
-            if (h != null && metricsBearer != null && h.startsWith("Bearer ")) {
-                ok = MessageDigest.isEqual(metricsBearer, h.substring(7).trim().getBytes(StandardCharsets.UTF_8));
-            } else if (h != null && metricsBasic != null && h.startsWith("Basic ")) {
-                ok = MessageDigest.isEqual(metricsBasic, h.substring(6).trim().getBytes(StandardCharsets.UTF_8));
-            }
-            if (ok) {
+            if (metricsCredentialsOk(h)) {
                 rc.next();
                 return;
             }
@@ -104,11 +153,11 @@ public final class AuthHandler {
     }
 
     void countAdminRefusal(String reason) {
-        refusals.labelValues("/admin", reason).inc();
+        refusals.labels("/admin", reason).inc();
     }
 
     private void refuse(RoutingContext rc, String route, String reason, int status, String type, String code, String message) {
-        refusals.labelValues(route, reason).inc();
+        refusals.labels(route, reason).inc();
         HttpErrors.send(rc, status, type, code, message);
     }
 }

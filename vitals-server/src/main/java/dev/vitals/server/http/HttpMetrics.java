@@ -11,19 +11,19 @@ import java.util.Set;
  */
 public final class HttpMetrics {
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
-    private final Counter requests;
+    private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> requests;
     private final Set<String> routes;
 
     public HttpMetrics(PrometheusRegistry registry, Set<String> routes) {
         this.routes = Set.copyOf(routes);
-        this.requests = Counter.builder().name("vitals_http_requests_total")
+        this.requests = dev.vitals.labels.MetricFamilies.of(registry).counter(Counter.builder().name("vitals_http_requests_total")
                 .help("HTTP requests answered by the Vitals server, by route, method and status code.")
-                .labelNames("route", "method", "code").register(registry);
+                .labelNames("route", "method", "code"));
     }
 
     void count(String path, String method, int code) {
         String route = path != null && routes.contains(path) ? path : "other";
         String m = METHODS.contains(method) ? method : "other";
-        requests.labelValues(route, m, Integer.toString(code)).inc();
+        requests.labels(route, m, Integer.toString(code)).inc();
     }
 }

@@ -49,6 +49,9 @@ public final class Routes {
         ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.auth().keys(), d.business(), d.drift(), d.customLabels(),
                 d.telemetry());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()).setHandleFileUploads(false);
+        // safe by default: every /v1/ path needs a key or the metrics credentials, even a route added
+        // without its own guard (routes that need a gateway key check that next, see Access)
+        router.route("/v1/*").handler(d.auth().v1Default());
         router.get("/").handler(Routes::root);
         router.get("/health").handler(rc -> json(rc, d.health().get()));
         router.get("/metrics").handler(d.auth().metrics()).handler(new MetricsHandler(d.registry()));
@@ -68,17 +71,17 @@ public final class Routes {
         });
         DashboardHandler dash = new DashboardHandler(d.sampler(), d.overviewExtras(),
                 path -> router.getRoutes().stream().anyMatch(r -> path.equals(r.getPath())), d.dashboardData());
-        router.get("/v1/dashboard/series").handler(d.auth().metrics()).handler(dash::series);
-        router.get("/v1/dashboard/overview").handler(d.auth().metrics()).handler(dash::overview);
+        router.get("/v1/dashboard/series").handler(d.auth().read()).handler(dash::series);
+        router.get("/v1/dashboard/overview").handler(d.auth().read()).handler(dash::overview);
         QualityHandler q = new QualityHandler(d.quality());
         router.post("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(body).handler(q::feedback);
         router.get("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(q::feedbackStatus);
         router.post("/v1/evaluations").handler(d.auth().gateway("/v1/evaluations")).handler(body).handler(q::evaluations);
-        router.get("/v1/quality").handler(d.auth().metrics()).handler(q::quality);
+        router.get("/v1/quality").handler(d.auth().read()).handler(q::quality);
         DriftHandler dr = new DriftHandler(d.drift());
         router.post("/v1/features").handler(d.auth().gateway("/v1/features")).handler(body).handler(dr::features);
-        router.get("/v1/drift").handler(d.auth().metrics()).handler(dr::drift);
-        router.get("/v1/anomalies").handler(d.auth().metrics()).handler(rc -> json(rc, d.anomalies().get()));
+        router.get("/v1/drift").handler(d.auth().read()).handler(dr::drift);
+        router.get("/v1/anomalies").handler(d.auth().read()).handler(rc -> json(rc, d.anomalies().get()));
         ui(router, d);
         router.route("/admin/*").handler(d.admin().guard());
         router.post("/admin/prices/reload").handler(d.admin()::reloadPrices);
@@ -90,6 +93,23 @@ public final class Routes {
         router.post("/admin/drift/reference").handler(body).handler(dr::reference);
         errors(router);
         return router;
+    }
+
+    /** One route of a router: its path template ({@code /admin/keys/:id}, {@code /ui/} for {@code /ui/*}) and methods (empty: all). */
+    public record RouteInfo(String path, Set<String> methods) {
+    }
+
+    /** The routes of {@code router} that have a path, in order. */
+    public static java.util.List<RouteInfo> describe(Router router) {
+        java.util.List<RouteInfo> out = new java.util.ArrayList<>();
+        for (io.vertx.ext.web.Route r : router.getRoutes()) {
+            if (r.getPath() != null) {
+                Set<String> m = r.methods() == null ? Set.of()
+                        : r.methods().stream().map(HttpMethod::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+                out.add(new RouteInfo(r.getPath(), m));
+            }
+        }
+        return java.util.List.copyOf(out);
     }
 
     /** The separate metrics-only router (the source document's port 8000). */
@@ -125,7 +145,7 @@ public final class Routes {
             }
             rc.response().setStatusCode(302).putHeader("location", "ui/").end();
         });
-        router.route("/ui/*").handler(d.auth().metrics()).handler(rc -> {
+        router.route("/ui/*").handler(d.auth().read()).handler(rc -> {
             rc.response().putHeader("content-security-policy", UI_CSP)
                     .putHeader("x-content-type-options", "nosniff")
                     .putHeader("referrer-policy", "no-referrer")
