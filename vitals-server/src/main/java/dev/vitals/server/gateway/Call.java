@@ -14,6 +14,8 @@ public final class Call {
     String traceId;
     private String finishReason;
     private boolean recorded;
+    private String operation = "chat";
+    private ResponseCapture capture;
     private java.util.function.Consumer<dev.vitals.llm.LlmCall> onRecorded = c -> { };
 
     public Call(String requestId, long startNanos) {
@@ -53,6 +55,35 @@ public final class Call {
     /** The W3C trace id of the request, recorded as an exemplar label. */
     public void traceId(String traceId) {
         this.traceId = traceId;
+    }
+
+    /** The operation recorded ({@code chat}; {@code evaluation} for the judge's own calls). */
+    public void operation(String operation) {
+        this.operation = operation;
+    }
+
+    public String operation() {
+        return operation;
+    }
+
+    /** Starts capturing the answer for the evaluators, up to {@code maxBytes} of a stream. */
+    public ResponseCapture capture(int maxBytes) {
+        capture = new ResponseCapture(maxBytes);
+        return capture;
+    }
+
+    /** Keeps the non-streaming body for the evaluators when they asked for it; free otherwise. */
+    public void captureBody(io.vertx.core.buffer.Buffer body) {
+        if (capture != null) {
+            capture.body(body);
+        }
+    }
+
+    /** Keeps a stream event for the evaluators when they asked for it; free otherwise. */
+    public void captureEvent(StreamEvent ev) {
+        if (capture != null) {
+            capture.event(ev);
+        }
     }
 
     /** Runs {@code action} with the call's record once it is recorded (e.g. to charge an API key). */

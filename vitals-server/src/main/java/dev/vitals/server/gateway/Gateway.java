@@ -134,7 +134,7 @@ public final class Gateway {
                 .requestId(call.requestId)
                 .traceId(call.traceId)
                 .provider(call.backend == null ? "vitals" : call.backend.provider())
-                .operation("chat")
+                .operation(call.operation())
                 .tokens(in, out)
                 .cachedInputTokens(cached)
                 .tokensEstimated(estimated)

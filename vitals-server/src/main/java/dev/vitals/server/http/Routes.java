@@ -35,7 +35,8 @@ public final class Routes {
                        dev.vitals.business.BusinessMetrics business, Supplier<JsonObject> anomalies,
                        dev.vitals.server.QualityService quality, dev.vitals.server.DriftService drift,
                        dev.vitals.server.CustomLabels customLabels,
-                       java.util.function.BiFunction<String, String, double[]> baselineBand) {
+                       java.util.function.BiFunction<String, String, double[]> baselineBand,
+                       dev.vitals.server.quality.EvaluationService evaluations) {
     }
 
     private Routes() {
@@ -45,7 +46,8 @@ public final class Routes {
     public static Router main(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
         common(router, d);
-        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.auth().keys(), d.business(), d.drift(), d.customLabels());
+        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.auth().keys(), d.business(), d.drift(), d.customLabels(),
+                d.evaluations());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()).setHandleFileUploads(false);
         router.get("/").handler(Routes::root);
         router.get("/health").handler(rc -> json(rc, d.health().get()));
