@@ -257,8 +257,9 @@ public final class QualityService implements CallListener {
         } catch (RuntimeException e) {
             return false;
         }
+        // not into the vitals_quality_score histogram: a score on every call of every model would make it
+        // the largest family; vitals_quality_score_mean has them per window
         cachedAt = 0;
-        observeScores(model, list);
         return true;
     }
 
@@ -727,7 +728,10 @@ public final class QualityService implements CallListener {
         GaugeWithCallback.builder().name("vitals_quality_score_mean")
                 .help("Mean of a numeric quality score (or true-rate of a boolean one) per model, window, name and source.")
                 .labelNames("model", "window", "name", "source")
-                .callback(cb -> reports().forEach((m, per) -> per.forEach((w, r) -> {
+                .callback(cb -> {
+                    // label sets past the cap fold into one __overflow__ set: emit it once, not once per folded series
+                    java.util.Set<java.util.List<String>> emitted = new java.util.HashSet<>();
+                    reports().forEach((m, per) -> per.forEach((w, r) -> {
                     if (r.scores() == null) {
                         return;
                     }
@@ -735,11 +739,12 @@ public final class QualityService implements CallListener {
                         double v = s.kind() == dev.vitals.quality.ScoreKind.NUMERIC ? s.mean()
                                 : s.kind() == dev.vitals.quality.ScoreKind.BOOLEAN ? s.trueRate() : Double.NaN;
                         String[] l = scoreSeries.admit(m, s.name(), s.source().wireName());
-                        if (Double.isFinite(v)) {
+                        if (Double.isFinite(v) && emitted.add(java.util.List.of(l[0], w, l[1], l[2]))) {
                             cb.call(v, l[0], w, l[1], l[2]);
                         }
                     }
-                }))).register(registry);
+                    }));
+                }).register(registry);
     }
 
     private static double cls(QualityReport r, java.util.function.ToDoubleFunction<ClassificationReport> f) {
