@@ -45,7 +45,8 @@ public final class JudgeService {
     private final EvaluatorsConfig.Judge cfg;
     private final String model;
     private final List<Rubric> rubrics;
-    private final QualityService quality;
+    private final ScoreSink sink;
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private final LongSupplier clock;
     private final Random random;
     private final Counter samples;
@@ -66,6 +67,19 @@ public final class JudgeService {
      */
     public JudgeService(Vertx vertx, Gateway gateway, List<Backend> route, EvaluatorsConfig.Judge cfg, String model,
                         List<Rubric> rubrics, QualityService quality, PrometheusRegistry registry, LongSupplier clock) {
+        this(vertx, gateway, route, cfg, model, rubrics, (m, s) -> quality.recordComputed(m, s, null), registry, clock);
+    }
+
+    /** Where the judge's scores go: the server's quality windows, or the offline evaluation's summaries. */
+    @FunctionalInterface
+    public interface ScoreSink {
+        /** Takes the scores of one call of {@code model}; false when they could not be applied. */
+        boolean accept(String model, List<Score> scores);
+    }
+
+    /** As above, with the judge's scores going to {@code sink}. */
+    public JudgeService(Vertx vertx, Gateway gateway, List<Backend> route, EvaluatorsConfig.Judge cfg, String model,
+                        List<Rubric> rubrics, ScoreSink sink, PrometheusRegistry registry, LongSupplier clock) {
         if (route.isEmpty()) {
             throw new IllegalArgumentException("evaluators.judge.model: no backend serves '" + model + "'");
         }
@@ -76,7 +90,7 @@ public final class JudgeService {
         this.cfg = cfg;
         this.model = model;
         this.rubrics = List.copyOf(rubrics);
-        this.quality = quality;
+        this.sink = sink;
         this.clock = clock;
         this.random = cfg.seed == null ? new Random() : new Random(cfg.seed);
         this.samples = Counter.builder().name("vitals_judge_samples_total")
@@ -93,6 +107,11 @@ public final class JudgeService {
         for (String o : new String[] {"sampled", "not_sampled", "rate_limited", "over_budget"}) {
             samples.labelValues(o);
         }
+    }
+
+    /** Judge requests sent and not yet answered, failed or timed out. */
+    public int pending() {
+        return pending.get();
     }
 
     /** Whether the judge's backends are all simulated, so its scores are simulated too. */
@@ -135,6 +154,7 @@ public final class JudgeService {
         }
         for (Rubric rubric : rubrics) {
             ChatRequest req = request(rubric, in);
+            pending.incrementAndGet();
             context.runOnContext(v -> ask(evaluatedModel, rubric, req));
         }
     }
@@ -156,6 +176,7 @@ public final class JudgeService {
         AtomicBoolean done = new AtomicBoolean();
         long timer = context.owner().setTimer(cfg.timeoutSeconds * 1000L, id -> {
             if (done.compareAndSet(false, true)) {
+                pending.decrementAndGet();
                 requests.labelValues(rubric.name(), "failed").inc();
                 charge(gateway.record(call, req, ErrorType.TIMEOUT, null, 0, 0, -1));
             }
@@ -165,23 +186,31 @@ public final class JudgeService {
                 return; // timed out: recorded already
             }
             context.owner().cancelTimer(timer);
-            if (ar.failed()) {
-                requests.labelValues(rubric.name(), "failed").inc();
-                charge(gateway.record(call, req, BackendException.of(ar.cause()).type(), null, 0, 0, -1));
-                return;
-            }
-            Completion c = ar.result();
-            charge(gateway.record(call, req, null, c.usage(), 0, c.text().length(), -1));
-            Score s;
             try {
-                s = rubric.parse(c.text());
-            } catch (Rubric.MalformedAnswer e) {
-                requests.labelValues(rubric.name(), "malformed").inc();
-                return;
+                answered(evaluatedModel, rubric, req, call, ar);
+            } finally {
+                pending.decrementAndGet();
             }
-            boolean ok = quality.recordComputed(evaluatedModel, List.of(s), null);
-            requests.labelValues(rubric.name(), ok ? "scored" : "failed").inc();
         });
+    }
+
+    private void answered(String evaluatedModel, Rubric rubric, ChatRequest req, Call call, io.vertx.core.AsyncResult<Completion> ar) {
+        if (ar.failed()) {
+            requests.labelValues(rubric.name(), "failed").inc();
+            charge(gateway.record(call, req, BackendException.of(ar.cause()).type(), null, 0, 0, -1));
+            return;
+        }
+        Completion c = ar.result();
+        charge(gateway.record(call, req, null, c.usage(), 0, c.text().length(), -1));
+        Score s;
+        try {
+            s = rubric.parse(c.text());
+        } catch (Rubric.MalformedAnswer e) {
+            requests.labelValues(rubric.name(), "malformed").inc();
+            return;
+        }
+        boolean ok = sink.accept(evaluatedModel, List.of(s));
+        requests.labelValues(rubric.name(), ok ? "scored" : "failed").inc();
     }
 
     private void charge(LlmCall c) {
