@@ -5,7 +5,7 @@ import dev.vitals.baseline.Detector;
 import dev.vitals.baseline.SeriesState;
 import dev.vitals.series.CallSampler;
 import dev.vitals.series.Signal;
-import dev.vitals.store.StateStore;
+import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.json.JsonArray;

@@ -4,7 +4,7 @@ import dev.vitals.gpu.GpuMetrics;
 import dev.vitals.llm.CallListener;
 import dev.vitals.llm.LlmCall;
 import dev.vitals.server.config.VitalsConfig;
-import dev.vitals.store.StateStore;
+import dev.vitals.server.store.StateStore;
 import dev.vitals.system.SystemMetrics;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -31,7 +31,11 @@ import java.util.function.LongSupplier;
 final class CostService implements CallListener {
     static final String BLOB = "budgets.v1";
     private final Map<String, Double> budgets;
+    /** This month's spend per model: the fleet's stored sum as last read plus what this replica has not flushed. */
     private final Map<String, DoubleAdder> spend = new ConcurrentHashMap<>();
+    private final Map<String, DoubleAdder> unflushed = new ConcurrentHashMap<>();
+    private dev.vitals.server.store.GroupCommitter writer;
+    private String replica = "local";
     private final LongSupplier clock;
     private final StateStore store;
     private volatile YearMonth month;
@@ -42,7 +46,10 @@ final class CostService implements CallListener {
         this.clock = clock;
         this.store = store;
         this.month = monthOf(clock.getAsLong());
-        budgets.keySet().forEach(m -> spend.put(m, new DoubleAdder()));
+        budgets.keySet().forEach(m -> {
+            spend.put(m, new DoubleAdder());
+            unflushed.put(m, new DoubleAdder());
+        });
         restore();
         double cpu = cfg.cpuCoreHourUsd / 3600;
         double gpuPrice = cfg.gpuHourUsd / 3600;
@@ -77,6 +84,8 @@ final class CostService implements CallListener {
             synchronized (this) {
                 if (!now.equals(month)) {
                     spend.values().forEach(DoubleAdder::reset);
+                    unflushed.values().forEach(DoubleAdder::reset);
+                    legacy.clear();
                     month = now;
                 }
             }
@@ -89,12 +98,64 @@ final class CostService implements CallListener {
         if (s != null && c.priced()) {
             rollOver();
             s.add(c.costUsd());
+            unflushed.get(c.model()).add(c.costUsd());
         }
     }
 
-    /** Saves this month's spend; blocking. */
+    /** Writes model spend through the store's group commits into this replica's spend rows (summed for the fleet). */
+    synchronized void durable(dev.vitals.server.store.GroupCommitter writer, String replica) {
+        this.writer = writer;
+        this.replica = replica == null ? "local" : replica;
+        restoreRows();
+    }
+
+    /**
+     * Adds this replica's unflushed spend to its row of the month, then reads the fleet's sums back;
+     * blocking, run with the call rows (store.callFlushMillis).
+     */
+    synchronized void flushSpend() {
+        if (budgets.isEmpty() || writer == null) {
+            return;
+        }
+        rollOver();
+        String period = month.toString();
+        Map<String, Double> delta = new java.util.HashMap<>();
+        unflushed.forEach((m, a) -> {
+            double d = a.sumThenReset();
+            if (d > 0) {
+                delta.put(m, d);
+            }
+        });
+        if (delta.isEmpty()) {
+            return;
+        }
+        try {
+            writer.write(tx -> {
+                tx.addSpend(replica, "model", period, delta);
+                return null;
+            }, null);
+        } catch (RuntimeException e) {
+            delta.forEach((m, d) -> unflushed.get(m).add(d)); // again at the next flush
+            throw e;
+        }
+        restoreRows();
+    }
+
+    /** spend = the fleet's stored sum of the month + what is not flushed yet. */
+    private void restoreRows() {
+        Map<String, Double> rows = store.spendTotals("model", month.toString());
+        spend.forEach((m, a) -> {
+            double target = rows.getOrDefault(m, 0.0) + unflushed.get(m).sum() + legacy.getOrDefault(m, 0.0);
+            a.add(target - a.sum());
+        });
+    }
+
+    /** This month's spend from the blob of older versions, counted once on top of the rows. */
+    private final Map<String, Double> legacy = new ConcurrentHashMap<>();
+
+    /** Saves this month's spend (without spend rows: with them, {@link #flushSpend} stores it); blocking. */
     void save() {
-        if (budgets.isEmpty()) {
+        if (budgets.isEmpty() || writer != null) {
             return;
         }
         JsonObject o = new JsonObject().put("month", month.toString());
@@ -118,6 +179,7 @@ final class CostService implements CallListener {
                 DoubleAdder a = spend.get(m);
                 if (a != null && s.getValue(m) instanceof Number n) {
                     a.add(n.doubleValue());
+                    legacy.put(m, n.doubleValue());
                 }
             });
         } catch (RuntimeException e) {

@@ -7,7 +7,7 @@ import dev.vitals.drift.FeatureType;
 import dev.vitals.drift.Verdict;
 import dev.vitals.llm.LlmCall;
 import dev.vitals.server.config.VitalsConfig;
-import dev.vitals.store.StateStore;
+import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.json.JsonArray;

@@ -21,9 +21,11 @@ import dev.vitals.quality.Score;
 import dev.vitals.quality.ScoreSummary;
 import dev.vitals.server.config.ConfigLoader;
 import dev.vitals.server.config.VitalsConfig;
-import dev.vitals.store.CallRow;
-import dev.vitals.store.FeedbackRow;
-import dev.vitals.store.StateStore;
+import dev.vitals.server.store.CallRow;
+import dev.vitals.server.store.FeedbackRow;
+import dev.vitals.server.store.GroupCommitter;
+import dev.vitals.server.store.PendingJoin;
+import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -57,13 +59,35 @@ public final class QualityService implements CallListener {
     static final String BLOB = "quality.v1";
     /** Gateway calls waiting to be written; beyond this they are dropped and counted. */
     static final int MAX_PENDING = 100_000;
+    /** Models with quality data at most (the tracker's default cap). */
+    static final int MAX_MODELS = 1000;
 
-    /** The outcome of one feedback. */
-    public record FeedbackResult(String model, boolean duplicate, boolean late) {
+    /**
+     * The outcome of one feedback.
+     *
+     * @param model the call's model, or {@code null} while the feedback waits for its call
+     * @param status {@code ok} (applied), {@code pending} (stored, waiting for its call's row) or
+     *               {@code unknown_call} (a re-sent feedback that waited in vain)
+     */
+    public record FeedbackResult(String model, boolean duplicate, boolean late, String status) {
     }
 
+    /** Journal kinds this service writes and replays. */
+    static final List<String> JOURNAL_KINDS = List.of("feedback", "evaluation");
+
     private final StateStore store;
+    private final GroupCommitter writer;
     private final String replicaId;
+    /** This replica's name in the journal. */
+    private final String journalReplica;
+    /** Guards the live windows and {@link #appliedSeq}: held briefly, never while waiting for the store. */
+    private final Object applyLock = new Object();
+    /** The last journal entry applied to the live windows; a checkpoint records it. */
+    private long appliedSeq;
+    private final Map<String, java.util.concurrent.CompletableFuture<Void>> inflight = new ConcurrentHashMap<>();
+    private final long pendingGraceMillis;
+    private final int maxPending;
+    private volatile Map<String, Long> pendingCounts = Map.of("pending", 0L, "expired", 0L);
     private final String blob;
     private final QualityTracker tracker;
     private final Map<String, Duration> windows = new LinkedHashMap<>();
@@ -81,17 +105,21 @@ public final class QualityService implements CallListener {
     private volatile long cachedAt;
 
     public QualityService(VitalsConfig.Quality cfg, StateStore store, PrometheusRegistry registry, LabelPolicy policy) {
-        this(cfg, store, registry, policy, null);
+        this(cfg, store, new GroupCommitter(store, 1000, null), registry, policy, null);
     }
 
     /**
      * @param replicaId this replica's name when the store is shared by several replicas: its windows
      *                  are saved under it, and {@link #report} can merge every replica's (null: alone)
      */
-    public QualityService(VitalsConfig.Quality cfg, StateStore store, PrometheusRegistry registry, LabelPolicy policy,
-                          String replicaId) {
+    public QualityService(VitalsConfig.Quality cfg, StateStore store, GroupCommitter writer, PrometheusRegistry registry,
+                          LabelPolicy policy, String replicaId) {
         this.store = store;
+        this.writer = writer;
         this.replicaId = replicaId;
+        this.journalReplica = replicaId == null ? "local" : replicaId;
+        this.pendingGraceMillis = cfg.pendingGraceSeconds * 1000L;
+        this.maxPending = cfg.maxPending;
         this.blob = replicaId == null ? BLOB : BLOB + "." + replicaId;
         this.lateAfterMillis = cfg.lateAfterHours * 3_600_000L;
         for (String w : cfg.windows) {
@@ -106,7 +134,8 @@ public final class QualityService implements CallListener {
         this.tracker = tb.build();
         this.feedback = Counter.builder().name("vitals_feedback_total")
                 .help("Feedback received, by outcome: joined (applied to its call), late (joined a call older than quality.lateAfterHours), "
-                        + "unknown_call, duplicate (same feedback id again, not applied twice), rejected (invalid).")
+                        + "pending (stored, waiting for its call's row), unknown_call (its call never arrived), "
+                        + "duplicate (same feedback id again, not applied twice), rejected (invalid).")
                 .labelNames("outcome").register(registry);
         this.dropped = Counter.builder().name("vitals_quality_calls_dropped_total")
                 .help("Gateway calls not kept for delayed feedback because the write queue was full.").register(registry);
@@ -115,6 +144,9 @@ public final class QualityService implements CallListener {
                 .classicOnly().classicUpperBounds(0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 2, 3, 4, 5, 7, 10)
                 .labelNames("model", "name", "source").register(registry);
         this.scoreSeries = policy.limiter("vitals_quality_score", 2000);
+        GaugeWithCallback.builder().name("vitals_feedback_pending")
+                .help("Feedback stored but not joined, by state: pending (waiting for its call's row), expired (counted as unknown_call).")
+                .labelNames("state").callback(cb -> pendingCounts.forEach((st, n) -> cb.call(n, st))).register(registry);
         gauges(registry);
         SimpleModule m = new SimpleModule();
         m.addSerializer(Double.class, new StdSerializer<>(Double.class) {
@@ -139,6 +171,9 @@ public final class QualityService implements CallListener {
         });
         this.json = new ObjectMapper().registerModule(m);
         restore();
+        if (replicaId != null) {
+            save(); // a checkpoint at once, so the fleet report finds this replica's journal even if it dies within a minute
+        }
     }
 
     // ---- gateway calls -------------------------------------------------------------------------
@@ -166,7 +201,10 @@ public final class QualityService implements CallListener {
         if (batch.isEmpty()) {
             return;
         }
-        store.insertCalls(batch);
+        writer.write(tx -> {
+            tx.insertCalls(batch);
+            return null;
+        }, null);
         batch.forEach(r -> pending.remove(r.requestId()));
     }
 
@@ -177,17 +215,21 @@ public final class QualityService implements CallListener {
 
     // ---- feedback ------------------------------------------------------------------------------
 
-    /** Applies one feedback ({@code POST /v1/feedback}); blocking. */
-    public synchronized FeedbackResult feedback(JsonObject body) {
+    /**
+     * Applies one feedback ({@code POST /v1/feedback}); blocking. It is stored with its scores (and
+     * journaled) before it is applied and before this returns: the caller's 2xx means stored. Feedback
+     * for a request id no replica has written yet is stored as pending and joins when the call's row arrives.
+     */
+    public FeedbackResult feedback(JsonObject body) {
         try {
-            return feedbackUnlocked(body);
+            return feedbackOnce(body);
         } catch (ApiException e) {
             feedback.labelValues(e.status() == 404 ? "unknown_call" : "rejected").inc();
             throw e;
         }
     }
 
-    private FeedbackResult feedbackUnlocked(JsonObject body) {
+    private FeedbackResult feedbackOnce(JsonObject body) {
         for (String f : body.fieldNames()) {
             if (!List.of("request_id", "feedback_id", "score", "scores").contains(f)) {
                 throw new ApiException(400, "unknown_field", "unknown field '" + cut(f) + "'; allowed: request_id, feedback_id, score, scores");
@@ -195,6 +237,22 @@ public final class QualityService implements CallListener {
         }
         String requestId = string(body, "request_id", true);
         String feedbackId = string(body, "feedback_id", true);
+        List<Score> list = scores(body);
+        // one copy of a feedback id at a time in this replica: a concurrent re-send waits, then finds it stored
+        java.util.concurrent.CompletableFuture<Void> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Void> other;
+        while ((other = inflight.putIfAbsent(feedbackId, mine)) != null) {
+            other.handle((v, e) -> null).join();
+        }
+        try {
+            return feedbackStored(body, requestId, feedbackId, list);
+        } finally {
+            inflight.remove(feedbackId, mine);
+            mine.complete(null);
+        }
+    }
+
+    private static List<Score> scores(JsonObject body) {
         List<Score> list = new ArrayList<>();
         if (body.containsKey("score")) {
             list.add(score(body.getValue("score"), "score"));
@@ -210,31 +268,166 @@ public final class QualityService implements CallListener {
         if (list.isEmpty()) {
             throw new ApiException(400, "missing_score", "feedback needs 'score' or 'scores'");
         }
-        CallRow call = findCall(requestId);
-        if (call == null) {
-            throw new ApiException(404, "unknown_request_id", "no call with request id '" + cut(requestId)
-                    + "' (unknown, or older than quality.retentionDays)");
-        }
-        String payload = body.encode();
+        return list;
+    }
+
+    private FeedbackResult feedbackStored(JsonObject body, String requestId, String feedbackId, List<Score> list) {
         FeedbackRow existing = store.findFeedback(feedbackId);
         if (existing != null) {
-            if (!sameJson(existing.payload(), body)) {
-                throw new ApiException(409, "feedback_id_conflict", "feedback id '" + cut(feedbackId)
-                        + "' was used before with a different body");
+            return duplicate(existing.payload(), body, feedbackId, existing.model(), "ok");
+        }
+        PendingJoin parked = store.findPending("feedback", feedbackId);
+        if (parked != null) {
+            return duplicate(parked.payload(), body, feedbackId, null,
+                    PendingJoin.EXPIRED.equals(parked.state()) ? "unknown_call" : "pending");
+        }
+        CallRow call = findCall(requestId);
+        if (call == null) {
+            if (pendingCounts.getOrDefault(PendingJoin.PENDING, 0L) >= maxPending) {
+                throw new ApiException(404, "unknown_request_id", "no call with request id '" + cut(requestId)
+                        + "', and " + maxPending + " feedback wait for their calls already (quality.maxPending)");
             }
-            feedback.labelValues("duplicate").inc();
-            return new FeedbackResult(call.model(), true, false);
+            long now = System.currentTimeMillis();
+            boolean stored = writer.write(tx -> tx.park(new PendingJoin(0, "feedback", requestId, feedbackId, body.encode(), now,
+                    now + pendingGraceMillis, PendingJoin.PENDING, journalReplica)), null);
+            if (!stored) { // another replica stored the same feedback id meanwhile
+                return feedbackStored(body, requestId, feedbackId, list);
+            }
+            feedback.labelValues("pending").inc();
+            return new FeedbackResult(null, false, false, "pending");
         }
         String task = taskOf.getOrDefault(call.model(), "llm");
         if (!task.equals("llm")) {
             throw new ApiException(422, "wrong_task", "model '" + call.model() + "' is a " + task + " model; scores are for LLM calls");
         }
-        apply(call.model(), r -> r.addScores(list));
-        store.insertFeedback(new FeedbackRow(feedbackId, requestId, call.model(), System.currentTimeMillis(), payload));
+        check(call.model(), list);
+        long seq = journalFeedback(call, feedbackId, body, list, -1);
+        if (seq < 0) {
+            return feedbackStored(body, requestId, feedbackId, list); // stored by another replica meanwhile
+        }
+        return joined(call, list);
+    }
+
+    private FeedbackResult duplicate(String storedPayload, JsonObject body, String feedbackId, String model, String status) {
+        if (!sameJson(storedPayload, body)) {
+            throw new ApiException(409, "feedback_id_conflict", "feedback id '" + cut(feedbackId)
+                    + "' was used before with a different body");
+        }
+        feedback.labelValues("duplicate").inc();
+        return new FeedbackResult(model, true, false, status);
+    }
+
+    /**
+     * Stores the feedback row and its journal entry in one group commit (taking the pending item
+     * {@code pendingId} in the same transaction when it is one), then applies the scores.
+     *
+     * @return the journal sequence number, or -1 when the feedback id was stored already (nothing applied)
+     */
+    private long journalFeedback(CallRow call, String feedbackId, JsonObject body, List<Score> list, long pendingId) {
+        String payload = body.encode();
+        String entry = new JsonObject().put("model", call.model()).put("body", body).encode();
+        return writer.write(tx -> {
+            if (pendingId >= 0 && !tx.claim(pendingId)) {
+                return -1L;
+            }
+            if (!tx.insertFeedback(new FeedbackRow(feedbackId, call.requestId(), call.model(), System.currentTimeMillis(), payload))) {
+                return -1L;
+            }
+            return tx.journal(journalReplica, "feedback", entry);
+        }, seq -> {
+            if (seq > 0) {
+                applyJournaled(seq, () -> tracker.model(call.model()).addScores(list));
+            }
+        });
+    }
+
+    private FeedbackResult joined(CallRow call, List<Score> list) {
         boolean late = System.currentTimeMillis() - call.timeMillis() > lateAfterMillis;
         feedback.labelValues(late ? "late" : "joined").inc();
         observeScores(call.model(), list);
-        return new FeedbackResult(call.model(), false, late);
+        return new FeedbackResult(call.model(), false, late, "ok");
+    }
+
+    /** Applies a stored journal entry to the live windows, in sequence order (the writer thread, or replay). */
+    private void applyJournaled(long seq, Runnable change) {
+        synchronized (applyLock) {
+            try {
+                change.run();
+            } finally {
+                appliedSeq = Math.max(appliedSeq, seq);
+                cachedAt = 0;
+            }
+        }
+    }
+
+    /**
+     * Joins pending feedback whose call's row has arrived (from any replica) and expires what waited past
+     * {@code quality.pendingGraceSeconds}; blocking, run every half second.
+     */
+    public void joinPending() {
+        int expired = store.expirePending("feedback", System.currentTimeMillis());
+        if (expired > 0) {
+            feedback.labelValues("unknown_call").inc(expired);
+        }
+        for (PendingJoin p : store.joinable("feedback", "calls", "request_id", 500)) {
+            CallRow call = store.findCall(p.joinKey());
+            try {
+                JsonObject body = new JsonObject(p.payload());
+                List<Score> list = scores(body);
+                if (!"llm".equals(taskOf.getOrDefault(call.model(), "llm"))) {
+                    throw new ApiException(422, "wrong_task", "not an LLM model");
+                }
+                check(call.model(), list);
+                if (journalFeedback(call, p.itemId(), body, list, p.id()) > 0) {
+                    joined(call, list);
+                }
+            } catch (ApiException e) {
+                // valid when accepted, not against this call (its model's task or score kinds): dropped, counted
+                if (writer.write(tx -> tx.claim(p.id()), null)) {
+                    feedback.labelValues("rejected").inc();
+                    LOG.warning("pending feedback " + cut(p.itemId()) + " cannot join call " + cut(p.joinKey()) + ": " + e.getMessage());
+                }
+            }
+        }
+        pendingCounts = store.pendingCounts("feedback");
+    }
+
+    /** The state of one feedback id ({@code GET /v1/feedback?feedback_id=}): applied, pending, unknown_call, or 404. */
+    public JsonObject feedbackStatus(String feedbackId) {
+        if (feedbackId == null || feedbackId.isEmpty() || feedbackId.length() > 128) {
+            throw new ApiException(400, "invalid_feedback_id", "'feedback_id' must be a string of 1 to 128 characters");
+        }
+        FeedbackRow f = store.findFeedback(feedbackId);
+        if (f != null) {
+            return new JsonObject().put("feedback_id", feedbackId).put("status", "ok").put("request_id", f.requestId())
+                    .put("model", f.model());
+        }
+        PendingJoin p = store.findPending("feedback", feedbackId);
+        if (p == null) {
+            throw new ApiException(404, "unknown_feedback_id", "no feedback with id '" + cut(feedbackId) + "'");
+        }
+        return new JsonObject().put("feedback_id", feedbackId).put("request_id", p.joinKey())
+                .put("status", PendingJoin.EXPIRED.equals(p.state()) ? "unknown_call" : "pending")
+                .put("expires_at", p.expiresAtMillis());
+    }
+
+    /** Checks scores against the model's spec and its earlier score kinds, before anything is stored. */
+    private void check(String model, List<Score> list) {
+        QualityRecorder scratch = dev.vitals.quality.QualityStats.create(specs.getOrDefault(model, QualitySpec.defaults()));
+        try {
+            scratch.addScores(list);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "invalid_values", e.getMessage());
+        }
+        synchronized (applyLock) {
+            for (Score sc : list) {
+                dev.vitals.quality.ScoreKind was = tracker.models().contains(model) ? tracker.scoreKind(model, sc.name(), sc.source()) : null;
+                if (was != null && was != sc.kind()) {
+                    throw new ApiException(400, "invalid_values", "score \"" + cut(sc.name()) + "\" from " + sc.source().wireName()
+                            + " is " + was.wireName() + ", got " + sc.kind().wireName());
+                }
+            }
+        }
     }
 
     /**
@@ -270,18 +463,6 @@ public final class QualityService implements CallListener {
         } catch (RuntimeException e) {
             return stored.equals(body.encode()); // not JSON: only the same text is the same body
         }
-    }
-
-    /** Checks a change on a scratch accumulator of the model's spec, then applies it to the live windows. */
-    private void apply(String model, java.util.function.Consumer<QualityRecorder> change) {
-        QualityRecorder scratch = dev.vitals.quality.QualityStats.create(specs.getOrDefault(model, QualitySpec.defaults()));
-        try {
-            change.accept(scratch);
-            change.accept(tracker.model(model));
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "invalid_values", e.getMessage());
-        }
-        cachedAt = 0;
     }
 
     private void observeScores(String model, List<Score> list) {
@@ -361,8 +542,42 @@ public final class QualityService implements CallListener {
 
     // ---- evaluations ---------------------------------------------------------------------------
 
-    /** Applies a batch of evaluation records ({@code POST /v1/evaluations}); all or nothing. Returns records applied. */
-    public synchronized int evaluations(JsonObject body) {
+    /**
+     * Applies a batch of evaluation records ({@code POST /v1/evaluations}); all or nothing; blocking. The
+     * batch is journaled before it is applied and before this returns, as what it adds to each model's
+     * windows (sums and sketches, never the records' texts). Returns records applied.
+     */
+    public int evaluations(JsonObject body) {
+        JsonObject entry;
+        Map<String, List<Score>> scored = new LinkedHashMap<>();
+        synchronized (applyLock) {
+            entry = evaluationEntry(body, scored);
+        }
+        String payload = entry.encode();
+        writer.write(tx -> tx.journal(journalReplica, "evaluation", payload), seq -> applyJournaled(seq, () -> applyEvaluation(entry)));
+        scored.forEach(this::observeScores);
+        return entry.getInteger("records");
+    }
+
+    /** Merges a journaled batch's windows into the live ones. */
+    private void applyEvaluation(JsonObject entry) {
+        JsonObject tasks = entry.getJsonObject("tasks");
+        JsonObject per = entry.getJsonObject("windows");
+        for (String m : per.fieldNames()) {
+            tracker.model(m);
+            taskOf.put(m, tasks.getString(m, "llm"));
+            JsonObject ws = per.getJsonObject(m);
+            windows.forEach((name, d) -> {
+                String state = ws.getString(name);
+                if (state != null) {
+                    tracker.window(m, d).ifPresent(w -> w.merge(QualityWindow.fromJson(state, Clock.systemUTC())));
+                }
+            });
+        }
+    }
+
+    /** Validates a batch and computes what it adds to each model's windows, on scratch windows of the same shape. */
+    private JsonObject evaluationEntry(JsonObject body, Map<String, List<Score>> scored) {
         if (!(body.getValue("records") instanceof io.vertx.core.json.JsonArray a) || a.isEmpty()) {
             throw new ApiException(400, "invalid_records", "'records' must be a non-empty array");
         }
@@ -410,20 +625,23 @@ public final class QualityService implements CallListener {
                 throw new ApiException(400, "invalid_values", locate(e.getKey(), e.getValue(), ex));
             }
         }
-        for (Map.Entry<String, Batch> e : byModel.entrySet()) {
-            try {
-                e.getValue().applyTo(tracker.model(e.getKey()));
-            } catch (IllegalArgumentException ex) {
-                // only a cap reached by the live windows (labels, models) can get here
-                throw new ApiException(422, "limit_reached", "model '" + e.getKey() + "': " + ex.getMessage()
-                        + " (records of earlier models in this batch were applied)");
-            }
-            taskOf.put(e.getKey(), tasks.get(e.getKey()));
-            List<Score> sc = e.getValue().scores;
-            observeScores(e.getKey(), sc);
+        QualityTracker.Builder tb = QualityTracker.builder().windows(windows.values().toArray(new Duration[0]));
+        specs.forEach(tb::spec);
+        QualityTracker scratch = tb.build();
+        JsonObject per = new JsonObject();
+        long fresh = byModel.keySet().stream().filter(m -> !tracker.models().contains(m)).count();
+        if (tracker.models().size() + fresh > MAX_MODELS) {
+            throw new ApiException(422, "limit_reached", "quality is tracked for at most " + MAX_MODELS + " models; this batch adds "
+                    + fresh + " to " + tracker.models().size());
         }
-        cachedAt = 0;
-        return a.size();
+        for (Map.Entry<String, Batch> e : byModel.entrySet()) {
+            e.getValue().applyTo(scratch.model(e.getKey()));
+            JsonObject ws = new JsonObject();
+            windows.forEach((name, d) -> scratch.window(e.getKey(), d).ifPresent(w -> ws.put(name, w.toJson())));
+            per.put(e.getKey(), ws);
+            scored.put(e.getKey(), e.getValue().scores);
+        }
+        return new JsonObject().put("records", a.size()).put("tasks", new JsonObject(new LinkedHashMap<>(tasks))).put("windows", per);
     }
 
     /**
@@ -630,10 +848,12 @@ public final class QualityService implements CallListener {
                 JsonObject all = new JsonObject(new String(b, StandardCharsets.UTF_8));
                 JsonObject per = all.getJsonObject(model);
                 String state = per == null ? null : per.getString(window);
-                if (state == null) {
+                QualityWindow w = state == null ? null : QualityWindow.fromJson(state, Clock.systemUTC());
+                // plus what it acknowledged after that checkpoint: nothing is missing if it was killed since
+                w = journalSince(other, all.getLong("__journal_seq", 0L), model, window, d, w);
+                if (w == null) {
                     continue;
                 }
-                QualityWindow w = QualityWindow.fromJson(state, Clock.systemUTC());
                 if (merged == null) {
                     merged = w;
                 } else {
@@ -653,6 +873,38 @@ public final class QualityService implements CallListener {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Another replica's journal entries for {@code model} after {@code seq}, added to {@code w} (or a fresh window). */
+    private QualityWindow journalSince(String other, long seq, String model, String window, Duration d, QualityWindow w) {
+        QualityWindow out = w;
+        for (dev.vitals.server.store.JournalEntry e : store.journal(other, JOURNAL_KINDS, seq, 100_000)) {
+            JsonObject o = new JsonObject(e.payload());
+            QualityWindow add = null;
+            if (e.kind().equals("feedback") && model.equals(o.getString("model"))) {
+                add = emptyWindow(model, d);
+                add.addScores(scores(o.getJsonObject("body")));
+            } else if (e.kind().equals("evaluation") && o.getJsonObject("windows").containsKey(model)) {
+                String st = o.getJsonObject("windows").getJsonObject(model).getString(window);
+                add = st == null ? null : QualityWindow.fromJson(st, Clock.systemUTC());
+            }
+            if (add != null) {
+                if (out == null) {
+                    out = add;
+                } else {
+                    out.merge(add);
+                }
+            }
+        }
+        return out;
+    }
+
+    private QualityWindow emptyWindow(String model, Duration d) {
+        QualityTracker.Builder tb = QualityTracker.builder().windows(windows.values().toArray(new Duration[0]));
+        specs.forEach(tb::spec);
+        QualityTracker t = tb.build();
+        t.model(model);
+        return t.window(model, d).orElseThrow();
     }
 
     /** Whether several replicas share the store. */
@@ -836,26 +1088,74 @@ public final class QualityService implements CallListener {
 
     // ---- persistence ---------------------------------------------------------------------------
 
-    /** Saves every model's windows and tasks; blocking. */
-    public synchronized void save() {
+    /**
+     * Saves every model's windows and tasks as a checkpoint, with the last journal entry they include, then
+     * prunes the journal up to it; blocking. A restart restores the checkpoint and replays the entries after.
+     */
+    public void save() {
         JsonObject all = new JsonObject();
-        for (String m : tracker.models()) {
-            JsonObject per = new JsonObject().put("task", taskOf.getOrDefault(m, "llm"));
-            windows.forEach((name, d) -> tracker.window(m, d).ifPresent(w -> per.put(name, w.toJson())));
-            all.put(m, per);
+        long seq;
+        synchronized (applyLock) {
+            for (String m : tracker.models()) {
+                JsonObject per = new JsonObject().put("task", taskOf.getOrDefault(m, "llm"));
+                windows.forEach((name, d) -> tracker.window(m, d).ifPresent(w -> per.put(name, w.toJson())));
+                all.put(m, per);
+            }
+            seq = appliedSeq;
         }
         all.put("__saved_at", System.currentTimeMillis());
+        all.put("__journal_seq", seq);
         store.putBlob(blob, all.encode().getBytes(StandardCharsets.UTF_8));
+        if (seq > 0) {
+            store.pruneJournal(journalReplica, JOURNAL_KINDS, seq);
+        }
+    }
+
+    /** Applies this replica's journal entries after the checkpoint's, in order: what was acknowledged since. */
+    private void replay(long afterSeq) {
+        long after = afterSeq;
+        int n = 0;
+        for (List<dev.vitals.server.store.JournalEntry> page; !(page = store.journal(journalReplica, JOURNAL_KINDS, after, 1000)).isEmpty(); ) {
+            for (dev.vitals.server.store.JournalEntry e : page) {
+                try {
+                    JsonObject o = new JsonObject(e.payload());
+                    if (e.kind().equals("feedback")) {
+                        String model = o.getString("model");
+                        List<Score> list = scores(o.getJsonObject("body"));
+                        applyJournaled(e.seq(), () -> tracker.model(model).addScores(list));
+                    } else {
+                        applyJournaled(e.seq(), () -> applyEvaluation(o));
+                    }
+                    n++;
+                } catch (RuntimeException ex) {
+                    LOG.warning("journal entry " + e.seq() + " (" + e.kind() + ") skipped: " + ex.getMessage());
+                }
+                after = e.seq();
+            }
+        }
+        synchronized (applyLock) {
+            appliedSeq = Math.max(appliedSeq, after);
+        }
+        if (n > 0) {
+            LOG.info("quality: " + n + " journaled feedback and evaluation batches replayed after the checkpoint");
+        }
     }
 
     private void restore() {
         byte[] b = store.getBlob(blob);
-        if (b == null) {
-            return;
+        long seq = 0;
+        if (b != null) {
+            seq = restoreCheckpoint(b);
         }
+        replay(seq);
+    }
+
+    /** Restores a checkpoint; returns the last journal entry it includes. */
+    private long restoreCheckpoint(byte[] b) {
         try {
             JsonObject all = new JsonObject(new String(b, StandardCharsets.UTF_8));
             all.remove("__saved_at");
+            Object seq = all.remove("__journal_seq");
             for (String m : all.fieldNames()) {
                 JsonObject per = all.getJsonObject(m);
                 taskOf.put(m, per.getString("task", "llm"));
@@ -868,8 +1168,10 @@ public final class QualityService implements CallListener {
                 });
             }
             LOG.info("quality windows restored for " + all.size() + " models");
+            return seq instanceof Number n ? n.longValue() : 0;
         } catch (RuntimeException e) {
             LOG.warning("stored quality windows ignored: " + e.getMessage());
+            return 0;
         }
     }
 

@@ -13,9 +13,9 @@ import dev.vitals.server.gateway.SimulatedBackend;
 import dev.vitals.server.auth.ApiKeys;
 import dev.vitals.server.http.AdminHandler;
 import dev.vitals.server.http.AuthHandler;
-import dev.vitals.store.PostgresStateStore;
-import dev.vitals.store.SqliteStateStore;
-import dev.vitals.store.StateStore;
+import dev.vitals.server.store.GroupCommitter;
+import dev.vitals.server.store.JdbcStateStore;
+import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.vertx.core.net.JksOptions;
@@ -58,6 +58,7 @@ public final class VitalsServer {
     private final Gateway gateway;
     private final PriceBook prices;
     private final StateStore store;
+    private final GroupCommitter writer;
     private final ApiKeys apiKeys;
     private long flushTimer = -1;
     private long tickTimer = -1;
@@ -85,9 +86,11 @@ public final class VitalsServer {
         this.prices = new PriceBook(config.pricing.overrideFile);
         this.replicaId = replicaId(config);
         this.store = openStore(config.store);
+        this.writer = new GroupCommitter(store, config.store.syncMillis, registry);
         try {
             this.apiKeys = new ApiKeys(store, config.auth, env);
         } catch (RuntimeException e) {
+            writer.close();
             store.close();
             throw e;
         }
@@ -130,9 +133,12 @@ public final class VitalsServer {
         }
         this.business = bb.register(registry);
         this.sampler = CallSampler.builder().stepMillis(config.dashboard.stepMillis).build();
-        this.quality = new QualityService(config.quality, store, registry, dev.vitals.labels.LabelPolicy.builder()
+        this.quality = new QualityService(config.quality, store, writer, registry, dev.vitals.labels.LabelPolicy.builder()
                 .metrics(dev.vitals.labels.LabelMetrics.of(registry)).build(), config.store.jdbcUrl == null ? null : replicaId);
         this.cost = new CostService(config.pricing, store, registry, systemMetrics, gpuMetrics, System::currentTimeMillis);
+        String spendReplica = config.store.jdbcUrl == null ? "local" : replicaId;
+        cost.durable(writer, spendReplica);
+        apiKeys.durable(writer, spendReplica);
         this.gateway = new Gateway(backends, List.of(metrics, sampler, quality, cost), prices);
         this.drift = new DriftService(config.drift, store, registry, System::currentTimeMillis,
                 config.store.jdbcUrl == null ? null : replicaId);
@@ -191,11 +197,11 @@ public final class VitalsServer {
     /** The configured state store: the shared PostgreSQL database when {@code store.jdbcUrl} is set, else the SQLite file. */
     static StateStore openStore(VitalsConfig.Store cfg) {
         if (cfg.jdbcUrl != null) {
-            StateStore s = PostgresStateStore.open(cfg.jdbcUrl, cfg.user, cfg.password, cfg.maxPoolSize);
+            StateStore s = JdbcStateStore.postgres(cfg.jdbcUrl, cfg.user, cfg.password, cfg.maxPoolSize);
             LOG.info("state store: PostgreSQL " + cfg.jdbcUrl + " (schema version " + s.schemaVersion() + ")");
             return s;
         }
-        return SqliteStateStore.open(Path.of(cfg.path));
+        return JdbcStateStore.sqlite(Path.of(cfg.path));
     }
 
     /** Builds and starts a server; fails on configuration errors or when a port cannot be bound. */
@@ -246,8 +252,15 @@ public final class VitalsServer {
             drift.evaluate();
             return null;
         }, false)));
-        timers.add(vertx.setPeriodic(500, id -> vertx.executeBlocking(() -> {
+        // call rows and spend: batched off the gateway's hot path, what a kill -9 can lose of them (store.callFlushMillis)
+        timers.add(vertx.setPeriodic(config.store.callFlushMillis, id -> vertx.executeBlocking(() -> {
             quality.flushCalls();
+            apiKeys.flushSpend();
+            cost.flushSpend();
+            return null;
+        }, false)));
+        timers.add(vertx.setPeriodic(500, id -> vertx.executeBlocking(() -> {
+            quality.joinPending();
             return null;
         }, false)));
         timers.add(vertx.setPeriodic(3_600_000, id -> vertx.executeBlocking(
@@ -258,10 +271,6 @@ public final class VitalsServer {
         if (gpuMetrics != null) {
             gpuMetrics.start();
         }
-        flushTimer = vertx.setPeriodic(5_000, id -> vertx.executeBlocking(() -> {
-            apiKeys.flushSpend();
-            return null;
-        }, false));
         if (config.store.jdbcUrl != null) {
             apiKeys.fleet(replicaId); // rate limits hold for the fleet (see ApiKeys#fleet)
         }
@@ -447,12 +456,14 @@ public final class VitalsServer {
         return Future.join(fs).transform(ar -> vertx.executeBlocking(() -> {
             try {
                 apiKeys.flushSpend();
+                cost.flushSpend();
                 baselines.save();
                 quality.flushCalls();
                 quality.save();
                 drift.save();
                 cost.save();
             } finally {
+                writer.close();
                 store.close();
             }
             return null;

@@ -1,6 +1,6 @@
 package dev.vitals.server;
 
-import dev.vitals.store.PgCluster;
+import dev.vitals.server.store.PgCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;

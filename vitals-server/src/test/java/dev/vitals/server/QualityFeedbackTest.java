@@ -145,16 +145,16 @@ class QualityFeedbackTest {
             assertThat(conflict.getString("message")).contains("fb-1").contains("different body");
             assertThat(timeless(report(f, MODEL, "1h"))).isEqualTo(before);
 
-            // a request id the server never saw
-            JsonObject unknown = error(feedback(f, feedbackBody("no-such-call-42", "fb-9", score("helpfulness", 3, "human"))), 404);
-            assertThat(unknown.getString("code")).isEqualTo("unknown_request_id");
-            assertThat(unknown.getString("message")).contains("no call with request id 'no-such-call-42'");
+            // a request id the server never saw: stored, waiting for its call's row (202), nothing applied yet
+            HttpResponse<String> unknown = feedback(f, feedbackBody("no-such-call-42", "fb-9", score("helpfulness", 3, "human")));
+            assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(202);
+            assertThat(new JsonObject(unknown.body()).getString("status")).isEqualTo("pending");
             assertThat(timeless(report(f, MODEL, "1h"))).isEqualTo(before);
 
             m = f.metrics();
             assertThat(sample(m, "vitals_feedback_total", "outcome", "joined")).isEqualTo(4.0);
             assertThat(sample(m, "vitals_feedback_total", "outcome", "duplicate")).isEqualTo(2.0);
-            assertThat(sample(m, "vitals_feedback_total", "outcome", "unknown_call")).isEqualTo(1.0);
+            assertThat(sample(m, "vitals_feedback_total", "outcome", "pending")).isEqualTo(1.0);
             assertThat(sample(m, "vitals_feedback_total", "outcome", "rejected")).isEqualTo(1.0);
             assertThat(sample(m, "vitals_quality_score_count", "model", MODEL, "name", "helpfulness", "source", "human")).isEqualTo(3.0);
         }
@@ -245,8 +245,8 @@ class QualityFeedbackTest {
         // a call from 30 hours ago, as an earlier server run would have left it in the store
         Path store = dir.resolve("late.db");
         long old = System.currentTimeMillis() - 30 * 3_600_000L;
-        try (dev.vitals.store.SqliteStateStore s = dev.vitals.store.SqliteStateStore.open(store)) {
-            s.insertCalls(List.of(new dev.vitals.store.CallRow("old-call-1", MODEL, old, null, Double.NaN)));
+        try (dev.vitals.server.store.JdbcStateStore s = dev.vitals.server.store.JdbcStateStore.sqlite(store)) {
+            s.insertCalls(List.of(new dev.vitals.server.store.CallRow("old-call-1", MODEL, old, null, Double.NaN)));
         }
         try (ServerFixture f = ServerFixture.start(cfg -> {
             QualityHttp.fast(cfg);

@@ -2,8 +2,8 @@ package dev.vitals.server.auth;
 
 import dev.vitals.server.config.ConfigException;
 import dev.vitals.server.config.VitalsConfig;
-import dev.vitals.store.ApiKeyRecord;
-import dev.vitals.store.StateStore;
+import dev.vitals.server.store.ApiKeyRecord;
+import dev.vitals.server.store.StateStore;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -334,6 +334,18 @@ public final class ApiKeys {
         }
     }
 
+    private dev.vitals.server.store.GroupCommitter writer;
+    private String spendReplica = "local";
+
+    /**
+     * Writes spend through the store's group commits into this replica's own spend rows (the fleet's
+     * spend of a key is the sum over replicas), instead of adding to the key's row directly.
+     */
+    public synchronized void durable(dev.vitals.server.store.GroupCommitter writer, String replica) {
+        this.writer = writer;
+        this.spendReplica = replica == null ? "local" : replica;
+    }
+
     /** Writes unflushed spend to the store; blocking. */
     public synchronized void flushSpend() {
         Map<String, Double> delta = new HashMap<>();
@@ -343,8 +355,19 @@ public final class ApiKeys {
                 delta.put(k.id, d);
             }
         }
+        if (delta.isEmpty()) {
+            return;
+        }
         try {
-            store.addSpend(delta);
+            if (writer != null) {
+                String replica = spendReplica;
+                writer.write(tx -> {
+                    tx.addSpend(replica, "key", "", delta);
+                    return null;
+                }, null);
+            } else {
+                store.addSpend(delta);
+            }
         } catch (RuntimeException e) {
             delta.forEach((id, d) -> {
                 Key k = byId.get(id);

@@ -294,6 +294,13 @@ public final class ConfigLoader {
         if (c.quality.retentionDays < 1 || c.quality.retentionDays > 3650) {
             throw new ConfigException("quality.retentionDays must be between 1 and 3650, got " + c.quality.retentionDays);
         }
+        if (c.quality.pendingGraceSeconds < 1 || c.quality.pendingGraceSeconds > 30 * 86_400) {
+            throw new ConfigException("quality.pendingGraceSeconds must be between 1 and 2592000 (30 days), got "
+                    + c.quality.pendingGraceSeconds);
+        }
+        if (c.quality.maxPending < 0 || c.quality.maxPending > 10_000_000) {
+            throw new ConfigException("quality.maxPending must be between 0 and 10000000, got " + c.quality.maxPending);
+        }
         if (c.quality.lateAfterHours < 1) {
             throw new ConfigException("quality.lateAfterHours must be >= 1, got " + c.quality.lateAfterHours);
         }
@@ -361,6 +368,12 @@ public final class ConfigLoader {
         }
         if (st.maxPoolSize < 1 || st.maxPoolSize > 100) {
             throw new ConfigException("store.maxPoolSize must be 1..100, got " + st.maxPoolSize);
+        }
+        if (st.syncMillis < 0 || st.syncMillis > 60_000) {
+            throw new ConfigException("store.syncMillis must be between 0 and 60000, got " + st.syncMillis);
+        }
+        if (st.callFlushMillis < 10 || st.callFlushMillis > 10_000) {
+            throw new ConfigException("store.callFlushMillis must be between 10 and 10000, got " + st.callFlushMillis);
         }
         if (c.auth.reloadSeconds < 0) {
             throw new ConfigException("auth.reloadSeconds must be >= 0, got " + c.auth.reloadSeconds);

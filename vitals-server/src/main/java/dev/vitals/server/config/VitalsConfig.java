@@ -63,6 +63,13 @@ public final class VitalsConfig {
         public int retentionDays = 7;
         /** Feedback for a call older than this many hours is counted as late (still applied). */
         public int lateAfterHours = 24;
+        /**
+         * Feedback for a request id the store does not know yet is kept this long, waiting for the call's row
+         * (from any replica), then counted as {@code unknown_call}.
+         */
+        public int pendingGraceSeconds = 600;
+        /** Feedback pending at most (the store's rows); past it, feedback on an unknown request id is refused (404). */
+        public int maxPending = 100_000;
         /** Binary classifiers: model name to [negative, positive] labels, so ROC AUC knows the positive class. */
         public java.util.Map<String, List<String>> binaryModels = new java.util.LinkedHashMap<>();
     }
@@ -186,6 +193,13 @@ public final class VitalsConfig {
         public String passwordFile;
         /** Most pooled connections to PostgreSQL per replica. */
         public int maxPoolSize = 8;
+        /**
+         * SQLite: how long committed writes may stay unsynced (0 = sync every group commit), i.e. what a power
+         * loss can take; a killed process loses nothing acknowledged either way. PostgreSQL syncs its own commits.
+         */
+        public int syncMillis = 1000;
+        /** How often gateway call rows and spend are written, in one group commit: what a kill -9 can lose of them. */
+        public int callFlushMillis = 100;
         @com.fasterxml.jackson.annotation.JsonIgnore
         public String user;
         @com.fasterxml.jackson.annotation.JsonIgnore

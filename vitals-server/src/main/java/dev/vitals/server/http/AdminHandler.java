@@ -1,7 +1,7 @@
 package dev.vitals.server.http;
 
 import dev.vitals.server.auth.ApiKeys;
-import dev.vitals.store.ApiKeyRecord;
+import dev.vitals.server.store.ApiKeyRecord;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

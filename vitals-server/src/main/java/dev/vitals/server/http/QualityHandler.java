@@ -25,8 +25,23 @@ final class QualityHandler {
         }
         rc.vertx().executeBlocking(() -> quality.feedback(body), false).onComplete(ar -> {
             if (ar.succeeded()) {
-                Routes.json(rc, new JsonObject().put("status", "ok").put("model", ar.result().model())
+                // 202: stored, waiting for its call's row (written by any replica) to join
+                boolean applied = "ok".equals(ar.result().status());
+                rc.response().setStatusCode(applied ? 200 : 202);
+                Routes.json(rc, new JsonObject().put("status", ar.result().status()).put("model", ar.result().model())
                         .put("duplicate", ar.result().duplicate()).put("late", ar.result().late()));
+            } else {
+                fail(rc, ar.cause());
+            }
+        });
+    }
+
+    /** {@code GET /v1/feedback?feedback_id=}: whether a feedback was applied, still waits for its call, or expired. */
+    void feedbackStatus(RoutingContext rc) {
+        String id = rc.queryParams().get("feedback_id");
+        rc.vertx().executeBlocking(() -> quality.feedbackStatus(id), false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                Routes.json(rc, ar.result());
             } else {
                 fail(rc, ar.cause());
             }

@@ -68,6 +68,7 @@ public final class Routes {
         router.get("/v1/dashboard/overview").handler(d.auth().metrics()).handler(dash::overview);
         QualityHandler q = new QualityHandler(d.quality());
         router.post("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(body).handler(q::feedback);
+        router.get("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(q::feedbackStatus);
         router.post("/v1/evaluations").handler(d.auth().gateway("/v1/evaluations")).handler(body).handler(q::evaluations);
         router.get("/v1/quality").handler(d.auth().metrics()).handler(q::quality);
         DriftHandler dr = new DriftHandler(d.drift());

@@ -12,8 +12,8 @@ import dev.vitals.server.config.VitalsConfig;
 import dev.vitals.server.gateway.Backend;
 import dev.vitals.server.gateway.Gateway;
 import dev.vitals.server.gateway.OpenAiBackend;
-import dev.vitals.store.SqliteStateStore;
-import dev.vitals.store.StateStore;
+import dev.vitals.server.store.JdbcStateStore;
+import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -57,7 +57,7 @@ class JudgeServiceTest {
     void start() {
         vertx = Vertx.vertx();
         fake = new FakeJudge(vertx);
-        store = SqliteStateStore.open(dir.resolve("v.db"));
+        store = JdbcStateStore.sqlite(dir.resolve("v.db"));
         registry = new PrometheusRegistry();
         quality = new QualityService(new VitalsConfig.Quality(), store, registry, LabelPolicy.builder().build());
         VitalsConfig.Backend b = new VitalsConfig.Backend();

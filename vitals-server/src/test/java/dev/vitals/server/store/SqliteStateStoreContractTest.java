@@ -1,4 +1,4 @@
-package dev.vitals.store;
+package dev.vitals.server.store;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +18,6 @@ class SqliteStateStoreContractTest extends StateStoreContract {
 
     @Override
     StateStore open() {
-        return SqliteStateStore.open(file);
+        return JdbcStateStore.sqlite(file);
     }
 }

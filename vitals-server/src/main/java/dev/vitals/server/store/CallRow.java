@@ -1,4 +1,4 @@
-package dev.vitals.store;
+package dev.vitals.server.store;
 
 /**
  * What the state store keeps of one call for delayed evaluation: no prompt or response text.

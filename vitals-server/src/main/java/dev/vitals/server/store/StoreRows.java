@@ -1,4 +1,4 @@
-package dev.vitals.store;
+package dev.vitals.server.store;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,9 +85,9 @@ final class StoreRows {
         return new FeedbackRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5));
     }
 
-    /** A migration script from the classpath, under {@code /dev/vitals/store/migrations/}. */
+    /** A migration script from the classpath, under {@code /dev/vitals/server/store/migrations/}. */
     static String migration(String path) {
-        try (InputStream in = StoreRows.class.getResourceAsStream("/dev/vitals/store/migrations/" + path)) {
+        try (InputStream in = StoreRows.class.getResourceAsStream("/dev/vitals/server/store/migrations/" + path)) {
             if (in == null) {
                 throw new IllegalStateException("migration " + path + " missing from the classpath");
             }

@@ -1,4 +1,4 @@
-package dev.vitals.store;
+package dev.vitals.server.store;
 
 /**
  * A stored gateway API key: never the secret, only its salt and salted SHA-256.

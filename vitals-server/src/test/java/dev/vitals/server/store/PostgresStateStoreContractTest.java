@@ -1,4 +1,4 @@
-package dev.vitals.store;
+package dev.vitals.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,7 +43,7 @@ class PostgresStateStoreContractTest extends StateStoreContract {
 
     @Override
     StateStore open() {
-        return PostgresStateStore.open(url, "postgres", null, 4);
+        return JdbcStateStore.postgres(url, "postgres", null, 4);
     }
 
     @Test
@@ -51,13 +51,13 @@ class PostgresStateStoreContractTest extends StateStoreContract {
         String fresh = pg.createDatabase();
         ExecutorService ex = Executors.newFixedThreadPool(4);
         try {
-            List<Future<PostgresStateStore>> fs = new ArrayList<>();
+            List<Future<JdbcStateStore>> fs = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                fs.add(ex.submit(() -> PostgresStateStore.open(fresh, "postgres", null, 2)));
+                fs.add(ex.submit(() -> JdbcStateStore.postgres(fresh, "postgres", null, 2)));
             }
-            for (Future<PostgresStateStore> f : fs) {
-                try (PostgresStateStore s = f.get()) {
-                    assertThat(s.schemaVersion()).isEqualTo(3);
+            for (Future<JdbcStateStore> f : fs) {
+                try (JdbcStateStore s = f.get()) {
+                    assertThat(s.schemaVersion()).isEqualTo(4);
                 }
             }
         } finally {
@@ -67,9 +67,9 @@ class PostgresStateStoreContractTest extends StateStoreContract {
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*), min(version), max(version) FROM schema_migrations")) {
             rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(3);
+            assertThat(rs.getInt(1)).isEqualTo(4);
             assertThat(rs.getInt(2)).isEqualTo(1);
-            assertThat(rs.getInt(3)).isEqualTo(3);
+            assertThat(rs.getInt(3)).isEqualTo(4);
         }
     }
 
@@ -82,7 +82,7 @@ class PostgresStateStoreContractTest extends StateStoreContract {
 
     @Test
     void anUnreachableDatabaseFailsWithTheUrlAndNoPassword() {
-        assertThatThrownBy(() -> PostgresStateStore.open("jdbc:postgresql://127.0.0.1:" + pg.port() + "/no_such_db",
+        assertThatThrownBy(() -> JdbcStateStore.postgres("jdbc:postgresql://127.0.0.1:" + pg.port() + "/no_such_db",
                 "postgres", "s3cret-pw", 1))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no_such_db")

@@ -1,4 +1,4 @@
-package dev.vitals.store;
+package dev.vitals.server.store;
 
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package dev.vitals.store;
+package dev.vitals.server.store;
 
 /**
  * One feedback, stored for idempotency and audit.

@@ -1,4 +1,4 @@
-package dev.vitals.store;
+package dev.vitals.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,16 +40,16 @@ abstract class StateStoreContract {
 
     @Test
     void schemaVersionIsTheNumberOfMigrationsAndReopeningKeepsDataAndVersion() {
-        assertThat(store.schemaVersion()).isEqualTo(SqliteStateStore.MIGRATIONS.size()).isEqualTo(3);
+        assertThat(store.schemaVersion()).isEqualTo(JdbcStateStore.MIGRATIONS.size()).isEqualTo(4);
         store.putBlob("x", new byte[] {1, 2, 3});
         store.upsertApiKey(key("k1", "alpha", Double.NaN, 1));
         store.close();
         store = open(); // migrations already applied: nothing re-run, nothing lost
-        assertThat(store.schemaVersion()).isEqualTo(3);
+        assertThat(store.schemaVersion()).isEqualTo(4);
         assertThat(store.getBlob("x")).containsExactly(1, 2, 3);
         assertThat(store.apiKeys()).extracting(ApiKeyRecord::name).containsExactly("alpha");
         try (StateStore second = open()) { // a second replica on the same database
-            assertThat(second.schemaVersion()).isEqualTo(3);
+            assertThat(second.schemaVersion()).isEqualTo(4);
             assertThat(second.getBlob("x")).containsExactly(1, 2, 3);
         }
     }
@@ -178,5 +178,86 @@ abstract class StateStoreContract {
         for (int i = 0; i < ts.length; i++) {
             assertThat(store.findCall("t" + i + "-24")).isNotNull();
         }
+    }
+
+    @Test
+    void aTransactionCommitsAllOfItsWritesOrNone() {
+        long seq = store.transaction(tx -> {
+            tx.insertCalls(List.of(new CallRow("c1", "m", 1, null, Double.NaN)));
+            assertThat(tx.insertFeedback(new FeedbackRow("f1", "c1", "m", 1, "{\"a\":1}"))).isTrue();
+            assertThat(tx.insertFeedback(new FeedbackRow("f1", "c1", "m", 1, "{}"))).isFalse(); // its id exists
+            return tx.journal("r1", "feedback", "{\"a\":1}");
+        });
+        assertThat(seq).isPositive();
+        assertThat(store.findFeedback("f1").payload()).isEqualTo("{\"a\":1}");
+        assertThatThrownBy(() -> store.transaction(tx -> {
+            tx.journal("r1", "feedback", "{\"b\":2}");
+            tx.insertFeedback(new FeedbackRow("f2", "c1", "m", 1, "{}"));
+            throw new IllegalStateException("boom");
+        })).hasMessageContaining("boom");
+        assertThat(store.findFeedback("f2")).isNull(); // rolled back, with its journal entry
+        assertThat(store.journal("r1", List.of("feedback"), 0, 10)).extracting(JournalEntry::seq).containsExactly(seq);
+    }
+
+    @Test
+    void theJournalIsReadPerReplicaAndKindInOrderAndPrunedUpToACheckpoint() {
+        long a = store.transaction(tx -> tx.journal("r1", "feedback", "1"));
+        long b = store.transaction(tx -> tx.journal("r2", "feedback", "2"));
+        long c = store.transaction(tx -> tx.journal("r1", "evaluation", "3"));
+        long d = store.transaction(tx -> tx.journal("r1", "feedback", "4"));
+        assertThat(a).isLessThan(b).isLessThan(c).isLessThan(d);
+        assertThat(store.journal("r1", List.of("feedback", "evaluation"), 0, 10)).extracting(JournalEntry::payload)
+                .containsExactly("1", "3", "4");
+        assertThat(store.journal("r1", List.of("feedback"), a, 10)).extracting(JournalEntry::payload).containsExactly("4");
+        assertThat(store.journal("r1", List.of("feedback", "evaluation"), 0, 2)).hasSize(2);
+        assertThat(store.pruneJournal("r1", List.of("feedback"), c)).isEqualTo(1);
+        assertThat(store.journal("r1", List.of("feedback", "evaluation"), 0, 10)).extracting(JournalEntry::payload)
+                .containsExactly("3", "4");
+        assertThat(store.journal("r2", List.of("feedback"), 0, 10)).extracting(JournalEntry::payload).containsExactly("2");
+    }
+
+    @Test
+    void spendIsAddedPerReplicaAndSummedForTheFleet() {
+        store.upsertApiKey(key("k1", "alpha", 10.0, 1));
+        store.transaction(tx -> {
+            tx.addSpend("r1", "key", "", Map.of("k1", 1.5));
+            tx.addSpend("r1", "model", "2026-12", Map.of("gpt", 2.0));
+            return null;
+        });
+        store.transaction(tx -> {
+            tx.addSpend("r2", "key", "", Map.of("k1", 0.25));
+            tx.addSpend("r1", "key", "", Map.of("k1", 1.0));
+            tx.addSpend("r2", "model", "2026-12", Map.of("gpt", 3.0));
+            tx.addSpend("r2", "model", "2026-11", Map.of("gpt", 100.0));
+            return null;
+        });
+        store.addSpend(Map.of("k1", 0.5)); // the older per-key column still counts
+        assertThat(store.spendTotals("key", "")).containsEntry("k1", 2.75);
+        assertThat(store.spendTotals("model", "2026-12")).containsExactly(Map.entry("gpt", 5.0));
+        assertThat(store.apiKeys().get(0).spentUsd()).isEqualTo(3.25);
+    }
+
+    @Test
+    void pendingItemsAreStoredOnceJoinWhenTheirRowArrivesAndExpire() {
+        PendingJoin p1 = new PendingJoin(0, "feedback", "req-1", "fb-1", "{}", 1_000, 5_000, PendingJoin.PENDING, "r1");
+        PendingJoin p2 = new PendingJoin(0, "feedback", "req-2", "fb-2", "{}", 1_000, 2_000, PendingJoin.PENDING, "r1");
+        assertThat((boolean) store.transaction(tx -> tx.park(p1))).isTrue();
+        assertThat((boolean) store.transaction(tx -> tx.park(p1))).isFalse(); // same item id
+        assertThat((boolean) store.transaction(tx -> tx.park(p2))).isTrue();
+        assertThat(store.findPending("feedback", "fb-1").joinKey()).isEqualTo("req-1");
+        assertThat(store.joinable("feedback", "calls", "request_id", 10)).isEmpty();
+        store.insertCalls(List.of(new CallRow("req-1", "m", 1, null, Double.NaN)));
+        List<PendingJoin> ready = store.joinable("feedback", "calls", "request_id", 10);
+        assertThat(ready).extracting(PendingJoin::itemId).containsExactly("fb-1");
+        assertThat((boolean) store.transaction(tx -> tx.claim(ready.get(0).id()))).isTrue();
+        assertThat((boolean) store.transaction(tx -> tx.claim(ready.get(0).id()))).isFalse(); // another replica took it
+        assertThat(store.findPending("feedback", "fb-1")).isNull();
+        assertThat(store.expirePending("feedback", 1_999)).isZero();
+        assertThat(store.expirePending("feedback", 2_000)).isEqualTo(1);
+        assertThat(store.findPending("feedback", "fb-2").state()).isEqualTo(PendingJoin.EXPIRED);
+        assertThat(store.pendingCounts("feedback")).containsEntry("pending", 0L).containsEntry("expired", 1L);
+        assertThatThrownBy(() -> store.joinable("feedback", "calls; DROP TABLE calls", "request_id", 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        store.sync();
     }
 }

@@ -1,0 +1,195 @@
+package dev.vitals.server.store;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The store's one writer thread: whatever writes arrived while the previous batch was being committed
+ * are committed together in one transaction (a group commit), so a burst of acknowledged items costs
+ * one commit, not one each. A caller acknowledges its item (the 2xx) only when its future completes,
+ * i.e. after the commit: what was acknowledged is in the database (SQLite: in its write-ahead log,
+ * handed to the operating system, which a killed process cannot lose).
+ *
+ * <p>Each write may have an after-commit step; these run on the writer thread in commit order, so a
+ * component that applies journaled items to memory there sees them in sequence order. A batch that
+ * fails is retried one write at a time, so one bad write fails alone. With SQLite, committed writes are
+ * synced ({@link StateStore#sync}) at most {@code syncMillis} later: what a power loss can take.
+ */
+public final class GroupCommitter implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(GroupCommitter.class.getName());
+    /** Writes waiting at most; past it a write fails at once (the caller answers 503) instead of queueing without bound. */
+    static final int MAX_QUEUED = 50_000;
+    private static final int MAX_BATCH = 2_000;
+
+    private record Op<T>(StateStore.TxWork<T> work, Consumer<T> afterCommit, CompletableFuture<T> done) {
+    }
+
+    private final StateStore store;
+    private final long syncMillis;
+    private final BlockingQueue<Op<?>> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
+    private final Thread thread;
+    private final Histogram commitSeconds;
+    private final Histogram batchSize;
+    private final Counter failures;
+    private volatile boolean closed;
+    private long lastSync = System.nanoTime();
+    private boolean unsynced;
+
+    /**
+     * @param syncMillis how long committed writes may stay unsynced; 0 syncs after every batch
+     * @param registry where {@code vitals_store_*} metrics go, or {@code null}
+     */
+    public GroupCommitter(StateStore store, long syncMillis, PrometheusRegistry registry) {
+        this.store = store;
+        this.syncMillis = syncMillis;
+        PrometheusRegistry r = registry != null ? registry : new PrometheusRegistry();
+        this.commitSeconds = Histogram.builder().name("vitals_store_commit_seconds")
+                .help("Time to commit one group of writes to the state store.").classicOnly()
+                .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5).register(r);
+        this.batchSize = Histogram.builder().name("vitals_store_commit_writes")
+                .help("Writes committed together in one group commit.").classicOnly()
+                .classicUpperBounds(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000).register(r);
+        this.failures = Counter.builder().name("vitals_store_write_failures_total")
+                .help("Writes to the state store that failed (their callers got an error, nothing was acknowledged).").register(r);
+        this.thread = new Thread(this::run, "vitals-store-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Queues {@code work} for the next group commit.
+     *
+     * @param afterCommit run on the writer thread after the commit, in commit order, before the future completes (may be null)
+     * @return completes with the work's result after the commit, or fails (the write was not stored)
+     */
+    public <T> CompletableFuture<T> submit(StateStore.TxWork<T> work, Consumer<T> afterCommit) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new IllegalStateException("the state store is closed"));
+        } else if (!queue.offer(new Op<>(work, afterCommit, done))) {
+            failures.inc();
+            done.completeExceptionally(new IllegalStateException("the state store's writer is overloaded (" + MAX_QUEUED
+                    + " writes waiting)"));
+        }
+        return done;
+    }
+
+    /** Queues {@code work} and waits for its commit; blocking (worker threads only). */
+    public <T> T write(StateStore.TxWork<T> work, Consumer<T> afterCommit) {
+        try {
+            return submit(work, afterCommit).get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the state store did not commit within 60 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the state store");
+        }
+    }
+
+    private void run() {
+        List<Op<?>> batch = new ArrayList<>();
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Op<?> first = queue.poll(unsynced ? Math.max(1, syncMillis) : 200, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                    commit(batch);
+                    batch.clear();
+                }
+                maybeSync();
+            } catch (InterruptedException e) {
+                // close() interrupts only after the queue is drained
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.WARNING, "state store writer: " + e.getMessage(), e);
+                batch.clear();
+            }
+        }
+        if (unsynced) {
+            syncQuietly();
+        }
+    }
+
+    private void commit(List<Op<?>> batch) {
+        long t0 = System.nanoTime();
+        List<Object> results;
+        try {
+            results = store.transaction(tx -> {
+                List<Object> out = new ArrayList<>(batch.size());
+                for (Op<?> op : batch) {
+                    out.add(op.work().run(tx));
+                }
+                return out;
+            });
+        } catch (RuntimeException e) {
+            if (batch.size() > 1) {
+                for (Op<?> op : batch) { // one bad write fails alone
+                    commit(List.of(op));
+                }
+            } else {
+                failures.inc();
+                batch.get(0).done().completeExceptionally(e);
+            }
+            return;
+        }
+        commitSeconds.observe((System.nanoTime() - t0) / 1e9);
+        batchSize.observe(batch.size());
+        unsynced = true;
+        for (int i = 0; i < batch.size(); i++) {
+            finish(batch.get(i), results.get(i));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void finish(Op<T> op, Object result) {
+        try {
+            if (op.afterCommit() != null) {
+                op.afterCommit().accept((T) result);
+            }
+            op.done().complete((T) result);
+        } catch (RuntimeException e) {
+            // stored, but not applied in memory: replay after a restart applies it
+            LOG.log(Level.WARNING, "applying a stored write failed: " + e.getMessage(), e);
+            op.done().completeExceptionally(e);
+        }
+    }
+
+    private void maybeSync() {
+        if (unsynced && (System.nanoTime() - lastSync) / 1_000_000 >= syncMillis) {
+            syncQuietly();
+        }
+    }
+
+    private void syncQuietly() {
+        try {
+            store.sync();
+        } catch (RuntimeException e) {
+            LOG.warning("state store sync failed: " + e.getMessage());
+        }
+        unsynced = false;
+        lastSync = System.nanoTime();
+    }
+
+    /** Commits what is queued, syncs, and stops the writer; blocking. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
