@@ -69,6 +69,7 @@ public final class VitalsServer {
     private final Baselines baselines;
     private final QualityService quality;
     private final dev.vitals.server.quality.EvaluationService evaluations;
+    private final dev.vitals.server.quality.GroundTruthService groundTruth;
     private final DriftService drift;
     private final String replicaId;
     private final CostService cost;
@@ -146,6 +147,9 @@ public final class VitalsServer {
                 .map(n -> n.substring(DriftService.BLOB_PREFIX.length())).toList());
         this.baselines = new Baselines(sampler, store, registry, config.anomalies);
         this.evaluations = evaluations(vertx, config, gateway, quality, registry);
+        this.groundTruth = new dev.vitals.server.quality.GroundTruthService(store, quality, drift,
+                config.store.jdbcUrl == null ? null : replicaId, config.quality.pendingGraceSeconds * 1000L, registry,
+                System::currentTimeMillis);
     }
 
     /** The code evaluators and, when on, the LLM judge (see {@link dev.vitals.server.config.EvaluatorsConfig}). */
@@ -228,7 +232,7 @@ public final class VitalsServer {
                     return new JsonObject().put("anomalies_open", a.getJsonArray("open").size()).put("anomalies", all);
                 }, business, baselines::json, quality, drift,
                 new CustomLabels(config.metrics.customLabels, config.metrics.maxSeriesPerMetric, registry), baselines::band,
-                evaluations);
+                evaluations, groundTruth);
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
         }
@@ -261,6 +265,7 @@ public final class VitalsServer {
         }, false)));
         timers.add(vertx.setPeriodic(500, id -> vertx.executeBlocking(() -> {
             quality.joinPending();
+            groundTruth.sweep();
             return null;
         }, false)));
         timers.add(vertx.setPeriodic(3_600_000, id -> vertx.executeBlocking(

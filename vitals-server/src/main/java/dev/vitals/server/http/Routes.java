@@ -26,7 +26,8 @@ public final class Routes {
     public static final Set<String> PATHS = Set.of("/", "/health", "/metrics", "/generate", "/v1/chat/completions",
             "/v1/models", "/admin/prices/reload", "/admin/keys", "/admin/keys/:id", "/v1/dashboard/series",
             "/v1/dashboard/overview", "/ui", "/v1/events", "/v1/anomalies", "/v1/feedback",
-            "/v1/evaluations", "/v1/quality", "/v1/features", "/v1/drift", "/admin/drift/reference");
+            "/v1/evaluations", "/v1/quality", "/v1/features", "/v1/drift", "/admin/drift/reference",
+            "/v1/predictions", "/v1/actuals");
 
     /** What the routes need from the server. */
     public record Deps(Gateway gateway, PrometheusRegistry registry, HttpMetrics httpMetrics, String defaultModel,
@@ -36,7 +37,8 @@ public final class Routes {
                        dev.vitals.server.QualityService quality, dev.vitals.server.DriftService drift,
                        dev.vitals.server.CustomLabels customLabels,
                        java.util.function.BiFunction<String, String, double[]> baselineBand,
-                       dev.vitals.server.quality.EvaluationService evaluations) {
+                       dev.vitals.server.quality.EvaluationService evaluations,
+                       dev.vitals.server.quality.GroundTruthService groundTruth) {
     }
 
     private Routes() {
@@ -71,6 +73,9 @@ public final class Routes {
         router.get("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(q::feedbackStatus);
         router.post("/v1/evaluations").handler(d.auth().gateway("/v1/evaluations")).handler(body).handler(q::evaluations);
         router.get("/v1/quality").handler(d.auth().metrics()).handler(q::quality);
+        GroundTruthHandler gt = new GroundTruthHandler(d.groundTruth());
+        router.post("/v1/predictions").handler(d.auth().gateway("/v1/predictions")).handler(body).handler(gt::predictions);
+        router.post("/v1/actuals").handler(d.auth().gateway("/v1/actuals")).handler(body).handler(gt::actuals);
         DriftHandler dr = new DriftHandler(d.drift());
         router.post("/v1/features").handler(d.auth().gateway("/v1/features")).handler(body).handler(dr::features);
         router.get("/v1/drift").handler(d.auth().metrics()).handler(dr::drift);
