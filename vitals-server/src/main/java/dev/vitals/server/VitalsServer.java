@@ -148,7 +148,8 @@ public final class VitalsServer {
         this.baselines = new Baselines(sampler, store, registry, config.anomalies);
         this.evaluations = evaluations(vertx, config, gateway, quality, registry);
         this.groundTruth = new dev.vitals.server.quality.GroundTruthService(store, quality, drift,
-                config.store.jdbcUrl == null ? null : replicaId, config.quality.pendingGraceSeconds * 1000L, registry,
+                config.store.jdbcUrl == null ? null : replicaId, config.quality.pendingGraceSeconds * 1000L,
+                config.quality.binaryModels.keySet(), registry,
                 System::currentTimeMillis);
     }
 

@@ -140,6 +140,8 @@ class GroundTruthTest {
                     {new JsonObject().put("model", MODEL).put("id", "x").put("predicted", "a").put("extra", 1), "unknown field 'extra'"},
                     {new JsonObject().put("model", MODEL).put("id", "x").put("predicted", "a").put("time", now + DAY), "records[1].time"},
                     {new JsonObject().put("model", MODEL).put("id", "g1").put("predicted", "a"), "appear twice"},
+                    {new JsonObject().put("model", "not-binary").put("id", "x").put("predicted", "a").put("score", 0.5),
+                            "records[1].score needs the model's two labels in quality.binaryModels.not-binary"},
             };
             for (Object[] c : cases) {
                 JsonObject e = error(post(f, "/v1/predictions", good, (JsonObject) c[0]), 400);

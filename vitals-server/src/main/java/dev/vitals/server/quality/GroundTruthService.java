@@ -41,14 +41,17 @@ public final class GroundTruthService {
     private final QualityService quality;
     private final DriftService drift;
     private final String replica;
+    private final Set<String> binaryModels;
     private final long graceMillis;
     private final LongSupplier clock;
     private final Counter predictions;
     private final Counter actuals;
     private final Histogram delay;
 
+    /** @param binaryModels the models of {@code quality.binaryModels}: only their predictions may carry a {@code score} */
     public GroundTruthService(StateStore store, QualityService quality, DriftService drift, String replica, long graceMillis,
-                              PrometheusRegistry registry, LongSupplier clock) {
+                              Set<String> binaryModels, PrometheusRegistry registry, LongSupplier clock) {
+        this.binaryModels = Set.copyOf(binaryModels);
         this.store = store;
         this.quality = quality;
         this.drift = drift;
@@ -151,6 +154,10 @@ public final class GroundTruthService {
             label(r.getValue("predicted"), at + ".predicted");
             if (r.containsKey("score") && !(r.getValue("score") instanceof Number s && s.doubleValue() >= 0 && s.doubleValue() <= 1)) {
                 throw new ApiException(400, "invalid_record", at + ".score must be a probability in [0, 1]");
+            }
+            if (r.containsKey("score") && !binaryModels.contains(model)) {
+                throw new ApiException(400, "invalid_record", at + ".score needs the model's two labels in quality.binaryModels."
+                        + cut(model) + " (which one the score is the probability of)");
             }
             if (r.containsKey("probabilities")) {
                 if (!(r.getValue("probabilities") instanceof JsonObject p) || p.isEmpty() || p.size() > 1000) {
@@ -259,9 +266,7 @@ public final class GroundTruthService {
                 park.add(new Object[] {rowId, model, actual});
             }
         }
-        for (Object[] j : joins) {
-            join((String) j[0], (CallRow) j[1], j[2], now);
-        }
+        join(joins, now);
         for (Object[] p : park) {
             String payload = new JsonObject().put("model", p[1]).put("actual", p[2]).encode();
             store.transaction(tx -> tx.park(new PendingJoin(0, KIND, (String) p[0], (String) p[0], payload, now, now + graceMillis,
@@ -285,22 +290,33 @@ public final class GroundTruthService {
         }
     }
 
-    /** Applies one pair at the prediction's time and marks the actual as applied. */
-    private void join(String rowId, CallRow pred, Object actual, long now) {
-        JsonObject p = new JsonObject(pred.predictedLabel());
-        JsonObject rec = new JsonObject().put("model", pred.model()).put("time", pred.timeMillis())
-                .put("predicted", label(p.getValue("predicted"))).put("actual", label(actual));
-        if (p.containsKey("score")) {
-            rec.put("score", p.getValue("score"));
+    /** Applies pairs {rowId, prediction, actual} at their predictions' times, all or none, then marks the actuals applied. */
+    private void join(List<Object[]> pairs, long now) {
+        if (pairs.isEmpty()) {
+            return;
         }
-        if (p.containsKey("probabilities")) {
-            rec.put("probabilities", p.getValue("probabilities"));
+        JsonArray recs = new JsonArray();
+        for (Object[] j : pairs) {
+            CallRow pred = (CallRow) j[1];
+            JsonObject p = new JsonObject(pred.predictedLabel());
+            JsonObject rec = new JsonObject().put("model", pred.model()).put("time", pred.timeMillis())
+                    .put("predicted", label(p.getValue("predicted"))).put("actual", label(j[2]));
+            if (p.containsKey("score")) {
+                rec.put("score", p.getValue("score"));
+            }
+            if (p.containsKey("probabilities")) {
+                rec.put("probabilities", p.getValue("probabilities"));
+            }
+            recs.add(rec);
         }
-        quality.evaluations(new JsonObject().put("records", new JsonArray().add(rec)));
-        store.insertFeedback(new FeedbackRow(markId(rowId), rowId, pred.model(), now,
-                new JsonObject().put("actual", actual).encode()));
-        actuals.labelValues("joined").inc();
-        delay.observe(Math.max(0, now - pred.timeMillis()) / 1000.0);
+        quality.evaluations(new JsonObject().put("records", recs));
+        for (Object[] j : pairs) {
+            CallRow pred = (CallRow) j[1];
+            store.insertFeedback(new FeedbackRow(markId((String) j[0]), (String) j[0], pred.model(), now,
+                    new JsonObject().put("actual", j[2]).encode()));
+            actuals.labelValues("joined").inc();
+            delay.observe(Math.max(0, now - pred.timeMillis()) / 1000.0);
+        }
     }
 
     /** Booleans are labels "true"/"false"; numbers stay numbers. */
@@ -320,7 +336,7 @@ public final class GroundTruthService {
             Object actual = new JsonObject(pj.payload()).getValue("actual");
             try {
                 check(pred, actual, "actual");
-                join(pj.joinKey(), pred, actual, now);
+                join(List.<Object[]>of(new Object[] {pj.joinKey(), pred, actual}), now);
                 joined++;
             } catch (ApiException e) {
                 actuals.labelValues("expired").inc(); // cannot pair with its prediction: given up, counted
