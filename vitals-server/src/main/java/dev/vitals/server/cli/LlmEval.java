@@ -78,6 +78,7 @@ final class LlmEval {
                 sim.models = List.of(cfg.defaultModel);
                 sim.latencyMin = 0;
                 sim.latencyMax = 0;
+                sim.errorKeyword = null; // the judge's prompts quote the records, which may say "error"
                 cfg.backends = List.of(sim);
             }
             ConfigLoader.validate(cfg);
