@@ -117,6 +117,41 @@ class EvaluatorsServerTest {
         }
     }
 
+    @Test
+    void aFullQueueDropsEvaluationsAndCountsEveryCallExactlyOnce() throws Exception {
+        try (ServerFixture f = ServerFixture.start(cfg -> {
+            defaults(cfg);
+            cfg.evaluators.judge.enabled = false;
+            cfg.evaluators.queueSize = 1;
+        })) {
+            int n = 40;
+            java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> fs = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                JsonObject body = new JsonObject().put("model", MODEL).put("stream", i % 2 == 0).put("messages", new JsonArray()
+                        .add(new JsonObject().put("role", "user").put("content", "call " + i)));
+                fs.add(f.http.sendAsync(java.net.http.HttpRequest.newBuilder(f.uri("/v1/chat/completions"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.encode())).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            for (var cf : fs) {
+                assertThat(cf.get().statusCode()).isEqualTo(200);
+            }
+            long end = System.currentTimeMillis() + 15_000;
+            double counted = 0;
+            while (System.currentTimeMillis() < end) {
+                PromText m = f.metrics();
+                counted = sample(m, "vitals_evaluations_total", "outcome", "evaluated")
+                        + sample(m, "vitals_evaluations_total", "outcome", "dropped");
+                if (counted == n) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertThat(counted).isEqualTo(n);
+            assertThat(sample(f.metrics(), "vitals_evaluations_total", "outcome", "failed")).isEqualTo(0.0);
+        }
+    }
+
     /** Polls the 5m report until every code score has {@code calls} values and every judge rubric {@code judged}. */
     private static JsonObject awaitReport(ServerFixture f, int calls, int judged) throws Exception {
         long end = System.currentTimeMillis() + 20_000;
