@@ -104,10 +104,6 @@ public final class QualityService implements CallListener {
     private volatile Map<String, Map<String, QualityReport>> cached = Map.of();
     private volatile long cachedAt;
 
-    public QualityService(VitalsConfig.Quality cfg, StateStore store, PrometheusRegistry registry, LabelPolicy policy) {
-        this(cfg, store, new GroupCommitter(store, 1000, null), registry, policy, null);
-    }
-
     /**
      * @param replicaId this replica's name when the store is shared by several replicas: its windows
      *                  are saved under it, and {@link #report} can merge every replica's (null: alone)

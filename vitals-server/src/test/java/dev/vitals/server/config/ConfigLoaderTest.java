@@ -548,4 +548,19 @@ class ConfigLoaderTest {
         assertThat(c.server.port).isZero();
         assertThat(c.backends).extracting(b -> b.name).isEqualTo(List.of("up"));
     }
+
+    @Test
+    void durabilityKeysHaveStatedDefaultsAndRangesNamingTheKey() throws IOException {
+        dev.vitals.server.config.VitalsConfig c = load(flags(yaml("server:\n  port: 1\n")));
+        assertThat(c.store.syncMillis).isEqualTo(1000);
+        assertThat(c.store.callFlushMillis).isEqualTo(100);
+        assertThat(c.quality.pendingGraceSeconds).isEqualTo(600);
+        assertThat(c.quality.maxPending).isEqualTo(100_000);
+        failsYaml("store:\n  syncMillis: -1\n").hasMessage("store.syncMillis must be between 0 and 60000, got -1");
+        failsYaml("store:\n  callFlushMillis: 5\n").hasMessage("store.callFlushMillis must be between 10 and 10000, got 5");
+        failsYaml("quality:\n  pendingGraceSeconds: 0\n")
+                .hasMessage("quality.pendingGraceSeconds must be between 1 and 2592000 (30 days), got 0");
+        failsYaml("quality:\n  maxPending: -3\n").hasMessage("quality.maxPending must be between 0 and 10000000, got -3");
+        failsYaml("store:\n  syncMillis: soon\n").hasMessageContaining("bad value at 'store.syncMillis'");
+    }
 }
