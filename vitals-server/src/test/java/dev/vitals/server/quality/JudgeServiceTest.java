@@ -12,6 +12,7 @@ import dev.vitals.server.config.VitalsConfig;
 import dev.vitals.server.gateway.Backend;
 import dev.vitals.server.gateway.Gateway;
 import dev.vitals.server.gateway.OpenAiBackend;
+import dev.vitals.server.store.GroupCommitter;
 import dev.vitals.server.store.JdbcStateStore;
 import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -47,6 +48,7 @@ class JudgeServiceTest {
     Vertx vertx;
     FakeJudge fake;
     StateStore store;
+    GroupCommitter writer;
     PrometheusRegistry registry;
     QualityService quality;
     Gateway gateway;
@@ -59,7 +61,8 @@ class JudgeServiceTest {
         fake = new FakeJudge(vertx);
         store = JdbcStateStore.sqlite(dir.resolve("v.db"));
         registry = new PrometheusRegistry();
-        quality = new QualityService(new VitalsConfig.Quality(), store, registry, LabelPolicy.builder().build());
+        writer = new GroupCommitter(store, 1000, null);
+        quality = new QualityService(new VitalsConfig.Quality(), store, writer, registry, LabelPolicy.builder().build(), null);
         VitalsConfig.Backend b = new VitalsConfig.Backend();
         b.name = "judge";
         b.type = "openai";
@@ -74,6 +77,7 @@ class JudgeServiceTest {
     void stop() {
         fake.close();
         vertx.close().await();
+        writer.close();
         store.close();
     }
 
