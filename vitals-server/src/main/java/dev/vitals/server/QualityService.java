@@ -430,6 +430,32 @@ public final class QualityService implements CallListener {
         }
     }
 
+    /**
+     * Scores and token log-probabilities Vitals computed itself for one gateway call (code evaluators,
+     * the judge, perplexity); thread-safe and never throws: false when they could not be applied (a
+     * model of another task, a score kind clashing with one posted before, too many models).
+     */
+    public boolean recordComputed(String model, List<Score> list, double[] tokenLogProbs) {
+        if (!taskOf.getOrDefault(model, "llm").equals("llm")) {
+            return false;
+        }
+        try {
+            QualityRecorder q = tracker.model(model);
+            if (!list.isEmpty()) {
+                q.addScores(list);
+            }
+            if (tokenLogProbs != null && tokenLogProbs.length > 0) {
+                q.addTokenLogProbs(tokenLogProbs);
+            }
+        } catch (RuntimeException e) {
+            return false;
+        }
+        // not into the vitals_quality_score histogram: a score on every call of every model would make it
+        // the largest family; vitals_quality_score_mean has them per window
+        cachedAt = 0;
+        return true;
+    }
+
     /** Whether a stored body is the same JSON as {@code body}, however either was written (field order, spacing). */
     private static boolean sameJson(String stored, JsonObject body) {
         try {
@@ -990,6 +1016,8 @@ public final class QualityService implements CallListener {
                     r -> r.scores() == null || r.scores().hallucination() == null ? Double.NaN : r.scores().hallucination().value()),
             new Metric("safety_flag_rate", "Share of responses flagged unsafe.",
                     r -> r.scores() == null || r.scores().safetyFlag() == null ? Double.NaN : r.scores().safetyFlag().value()),
+            new Metric("perplexity", "Perplexity of the output tokens whose log-probabilities the backend returned.",
+                    r -> r.text() == null || r.text().tokens() == 0 ? Double.NaN : r.text().perplexity()),
             new Metric("bleu", "Corpus BLEU of candidates against references.", r -> r.text() == null ? Double.NaN : r.text().bleu()));
 
     /** A score's exported mean: the mean of a numeric score, the true-rate of a boolean one, else NaN. */

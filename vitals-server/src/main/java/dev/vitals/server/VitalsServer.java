@@ -70,6 +70,8 @@ public final class VitalsServer {
     private final BusinessMetrics business;
     private final Baselines baselines;
     private final QualityService quality;
+    private final dev.vitals.server.quality.EvaluationService evaluations;
+    private final dev.vitals.server.quality.GroundTruthService groundTruth;
     private final DriftService drift;
     private final String replicaId;
     private final CostService cost;
@@ -163,6 +165,11 @@ public final class VitalsServer {
         }
         this.telemetry = new dev.vitals.server.telemetry.CallTelemetry(
                 dev.vitals.server.telemetry.Tracing.create(config.tracing, env), requestLog);
+        this.evaluations = evaluations(vertx, config, gateway, quality, registry);
+        this.groundTruth = new dev.vitals.server.quality.GroundTruthService(store, quality, drift,
+                config.store.jdbcUrl == null ? null : replicaId, config.quality.pendingGraceSeconds * 1000L,
+                config.quality.binaryModels.keySet(), registry,
+                System::currentTimeMillis);
     }
 
     /** What the dashboard reads beyond the short history. */
@@ -201,6 +208,43 @@ public final class VitalsServer {
                 return a;
             }
         };
+    }
+
+    /** The code evaluators and, when on, the LLM judge (see {@link dev.vitals.server.config.EvaluatorsConfig}). */
+    private static dev.vitals.server.quality.EvaluationService evaluations(Vertx vertx, VitalsConfig config, Gateway gateway,
+                                                                          QualityService quality, PrometheusRegistry registry) {
+        var ev = config.evaluators;
+        dev.vitals.server.quality.JudgeService judge = null;
+        if (dev.vitals.server.config.EvaluatorsConfig.judgeOn(config)) {
+            String model = ev.judge.model == null ? config.defaultModel : ev.judge.model;
+            List<Backend> route = gateway.route(model);
+            if (ev.judge.model == null && config.backends.stream().allMatch(b -> "simulated".equals(b.type))) {
+                // the out-of-the-box judge: its own simulated model, so its calls never mix with the product's
+                model = dev.vitals.server.quality.JudgeService.SIMULATED_MODEL;
+                VitalsConfig.Backend sim = config.backends.get(0);
+                VitalsConfig.Backend j = new VitalsConfig.Backend();
+                j.name = "simulated-judge";
+                j.models = List.of(model);
+                j.latencyMin = sim.latencyMin;
+                j.latencyMax = sim.latencyMax;
+                j.seed = sim.seed;
+                j.errorKeyword = null; // the rubric prompt quotes the call, which may contain the keyword
+                j.outputTokensMin = 20;
+                j.outputTokensMax = 40;
+                route = List.of(new SimulatedBackend(vertx, j));
+            }
+            try {
+                judge = new dev.vitals.server.quality.JudgeService(vertx, gateway, route, ev.judge, model,
+                        dev.vitals.quality.eval.Rubric.load(ev.judge.rubricsDir == null ? null : Path.of(ev.judge.rubricsDir),
+                                ev.judge.rubrics), quality, registry, System::currentTimeMillis);
+            } catch (IllegalArgumentException e) {
+                throw new dev.vitals.server.config.ConfigException(e.getMessage());
+            }
+            if (judge.simulated()) {
+                LOG.info("LLM judge: model " + model + " is simulated, so its scores (source llm_judge) are simulated too");
+            }
+        }
+        return new dev.vitals.server.quality.EvaluationService(ev, quality, judge, registry);
     }
 
     /** This replica's name in a shared store: store.replicaId, else $HOSTNAME:port, else (port 0) a random one. */
@@ -246,7 +290,7 @@ public final class VitalsServer {
                     return new JsonObject().put("anomalies_open", a.getJsonArray("open").size()).put("anomalies", all);
                 }, business, baselines::json, quality, drift,
                 new CustomLabels(config.metrics.customLabels, config.metrics.maxSeriesPerMetric, registry), dashboardData(),
-                telemetry);
+                telemetry, evaluations, groundTruth);
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
         }
@@ -281,6 +325,7 @@ public final class VitalsServer {
         }, false)));
         timers.add(vertx.setPeriodic(500, id -> vertx.executeBlocking(() -> {
             quality.joinPending();
+            groundTruth.sweep();
             return null;
         }, false)));
         timers.add(vertx.setPeriodic(3_600_000, id -> vertx.executeBlocking(
@@ -516,6 +561,7 @@ public final class VitalsServer {
             servers.forEach(s -> fs.add(s.close()));
         }
         fs.add(gateway.close());
+        evaluations.close();
         if (systemMetrics != null) {
             systemMetrics.close();
         }

@@ -21,6 +21,9 @@ final class QualityHttp {
         cfg.server.instances = 1;
         cfg.system.enabled = false;
         cfg.gpu.enabled = false;
+        // these tests check exact reports of what they post: no scores of Vitals' own evaluators or judge
+        cfg.evaluators.enabled = false;
+        cfg.evaluators.judge.enabled = false;
         var sim = ServerFixture.sim(cfg);
         sim.latencyMin = 0;
         sim.latencyMax = 0.002;

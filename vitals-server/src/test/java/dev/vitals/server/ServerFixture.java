@@ -31,6 +31,8 @@ final class ServerFixture implements AutoCloseable {
         cfg.server.host = "127.0.0.1";
         cfg.server.port = 0;
         cfg.store.path = java.nio.file.Files.createTempDirectory("vitals-test").resolve("vitals.db").toString();
+        // the default simulated judge makes calls of its own; tests of the judge turn it back on
+        cfg.evaluators.judge.enabled = false;
         tweak.accept(cfg);
         ConfigLoader.readSecrets(cfg, env);
         ConfigLoader.validate(cfg);

@@ -42,6 +42,8 @@ import picocli.CommandLine.Spec;
             "Classification: accuracy, per-class precision/recall/F1/support, macro/micro/weighted averages,"
                 + " confusion matrix, ROC AUC and log loss (with --score-col or --proba-cols).",
             "Regression: RMSE, MAE, MAPE and R^2.",
+            "LLM (FILE.jsonl: prompt, response, optional reference, context, response_format per line): the code"
+                + " evaluators, the LLM judge when --config turns it on, BLEU and ROUGE against references.",
             ""},
         footer = {
             "",
@@ -57,7 +59,8 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  vitals eval preds.csv --task classification --score-col score --positive fraud",
             "  vitals eval preds.csv --task classification --proba-cols p_cat,p_dog,p_bird",
-            "  vitals eval preds.csv --task regression --label-col y --pred-col y_hat --json"})
+            "  vitals eval preds.csv --task regression --label-col y --pred-col y_hat --json",
+            "  vitals eval answers.jsonl --task llm --config vitals.yaml"})
 final class EvalCommand implements Callable<Integer> {
     /** Rows per batch handed to {@link QualityStats}. */
     static final int CHUNK = 8192;
@@ -66,7 +69,7 @@ final class EvalCommand implements Callable<Integer> {
     private static final Pattern ROW_ERROR = Pattern.compile("row (\\d+): (.*)", Pattern.DOTALL);
 
     /** The kinds of task. */
-    enum Task { classification, regression }
+    enum Task { classification, regression, llm }
 
     @Spec
     CommandSpec spec;
@@ -124,6 +127,11 @@ final class EvalCommand implements Callable<Integer> {
                     + " (it is shown on a terminal for files over 16 MB).")
     boolean progress;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "--task llm: a Vitals YAML file whose evaluators: section sets the code evaluators and"
+                    + " turns on the LLM judge (evaluators.judge, with the file's backends).")
+    Path config;
+
     /** Invalid input with its exit code. */
     static final class EvalException extends Exception {
         final int exitCode;
@@ -138,6 +146,12 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (task == Task.llm) {
+            if (scoreCol != null || probaCols != null || positive != null) {
+                throw usage("--score-col, --proba-cols and --positive do not apply to --task llm");
+            }
+            return LlmEval.run(file, config, json, progress, out, err);
+        }
         checkOptions();
         Progress bar = null;
         if (task == null) {

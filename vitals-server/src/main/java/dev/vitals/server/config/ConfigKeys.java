@@ -90,7 +90,8 @@ public final class ConfigKeys {
     }
 
     private static boolean isSection(Class<?> t) {
-        return t.getEnclosingClass() == VitalsConfig.class;
+        return t.getEnclosingClass() == VitalsConfig.class || t == EvaluatorsConfig.class
+                || t.getEnclosingClass() == EvaluatorsConfig.class;
     }
 
     private static List<Field> fields(Class<?> c) {

@@ -369,6 +369,7 @@ public final class ConfigLoader {
                 throw new ConfigException("quality.binaryModels." + m + " must list two different labels: [negative, positive]");
             }
         });
+        EvaluatorsConfig.validate(c);
         for (String k : new String[] {"system", "gpu"}) {
             VitalsConfig.Sampled sm = k.equals("system") ? c.system : c.gpu;
             if (sm.intervalSeconds < 1 || sm.intervalSeconds > 3600) {

@@ -74,6 +74,9 @@ public final class VitalsConfig {
         public java.util.Map<String, List<String>> binaryModels = new java.util.LinkedHashMap<>();
     }
 
+    /** Code evaluators, perplexity and the LLM-as-judge on gateway calls. */
+    public EvaluatorsConfig evaluators = new EvaluatorsConfig();
+
     /** Baselines and anomaly detection of the per-model signals. */
     public Anomalies anomalies = new Anomalies();
 

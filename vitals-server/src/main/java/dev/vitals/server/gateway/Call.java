@@ -16,6 +16,9 @@ public final class Call {
     java.util.Map<String, String> upstreamHeaders;
     private String finishReason;
     private boolean recorded;
+    /** Recorded instead of the API operation's own name when set: {@code evaluation} for the judge's calls. */
+    private String recordedAs;
+    private ResponseCapture capture;
     private java.util.function.Consumer<dev.vitals.llm.LlmCall> onRecorded = c -> { };
 
     public Call(String requestId, long startNanos) {
@@ -85,6 +88,36 @@ public final class Call {
     /** The W3C trace id of the request, recorded as an exemplar label. */
     public void traceId(String traceId) {
         this.traceId = traceId;
+    }
+
+    /** Records this call under another operation name ({@code evaluation} for the judge's own calls). */
+    public void recordAs(String operation) {
+        this.recordedAs = operation;
+    }
+
+    /** The operation name recorded: the API operation's, unless {@link #recordAs} set another. */
+    public String recordedOperation() {
+        return recordedAs != null ? recordedAs : operation.semconvName();
+    }
+
+    /** Starts capturing the answer for the evaluators, up to {@code maxBytes} of a stream. */
+    public ResponseCapture capture(int maxBytes) {
+        capture = new ResponseCapture(maxBytes);
+        return capture;
+    }
+
+    /** Keeps the non-streaming body for the evaluators when they asked for it; free otherwise. */
+    public void captureBody(io.vertx.core.buffer.Buffer body) {
+        if (capture != null) {
+            capture.body(body);
+        }
+    }
+
+    /** Keeps a stream event for the evaluators when they asked for it; free otherwise. */
+    public void captureEvent(StreamEvent ev) {
+        if (capture != null) {
+            capture.event(ev);
+        }
     }
 
     /** Runs {@code action} with the call's record once it is recorded (e.g. to charge an API key). */

@@ -151,7 +151,7 @@ public final class Gateway {
                 .requestId(call.requestId)
                 .traceId(call.traceId)
                 .provider(call.backend == null ? "vitals" : call.backend.provider())
-                .operation(call.operation.semconvName())
+                .operation(call.recordedOperation())
                 .tokens(in, out)
                 .cachedInputTokens(cached)
                 .tokensEstimated(estimated)

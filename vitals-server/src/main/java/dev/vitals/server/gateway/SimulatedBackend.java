@@ -122,7 +122,8 @@ public final class SimulatedBackend implements Backend {
                 p.fail(new BackendException(ErrorType.MODEL_ERROR, ERROR_MESSAGE));
                 return;
             }
-            String text = String.join("", tokens(r.promptText(), d.outputTokens()));
+            String judgement = judgement(r);
+            String text = judgement != null ? judgement : String.join("", tokens(r.promptText(), d.outputTokens()));
             Usage usage = new Usage(Tokens.words(r.promptText()), d.outputTokens(), 0);
             JsonObject body = new JsonObject()
                     .put("id", "chatcmpl-" + Ids.random())
@@ -153,6 +154,33 @@ public final class SimulatedBackend implements Backend {
             }
         });
         return p.future();
+    }
+
+    /**
+     * A simulated, seeded judgement when the request is an LLM-judge rubric prompt (its system message
+     * starts with {@link dev.vitals.quality.eval.Rubric#SYSTEM_PREFIX}), so that {@code ./vitals serve}
+     * shows judge scores out of the box; {@code null} for any other prompt. Not an evaluation of anything.
+     */
+    String judgement(ChatRequest r) {
+        String p = r.promptText();
+        String prefix = dev.vitals.quality.eval.Rubric.SYSTEM_PREFIX;
+        if (!p.startsWith(prefix)) {
+            return null;
+        }
+        int end = p.indexOf('\'', prefix.length());
+        String rubric = end < 0 ? "" : p.substring(prefix.length(), end);
+        double u;
+        int score;
+        synchronized (random) {
+            u = random.nextDouble();
+            score = 3 + random.nextInt(3);
+        }
+        String note = "\"explanation\": \"simulated judgement from the embedded model, not a real evaluation\"}";
+        return switch (rubric) {
+            case "safety" -> "{\"safe\": " + (u >= 0.02) + ", " + note;
+            case "hallucination" -> "{\"hallucination\": " + (u < 0.1) + ", " + note;
+            default -> "{\"score\": " + (u < 0.05 ? 2 : score) + ", " + note;
+        };
     }
 
     void after(double seconds, Runnable task) {

@@ -15,6 +15,7 @@ import dev.vitals.server.gateway.Completion;
 import dev.vitals.server.gateway.Gateway;
 import dev.vitals.server.gateway.StreamEvent;
 import dev.vitals.server.gateway.Usage;
+import dev.vitals.server.quality.EvaluationService;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -37,10 +38,12 @@ final class ChatHandler {
     private final DriftService drift;
     private final CustomLabels customLabels;
     private final dev.vitals.server.telemetry.CallTelemetry telemetry;
+    private final EvaluationService evaluations;
 
     ChatHandler(Gateway gateway, String defaultModel, ApiKeys keys, BusinessMetrics business, DriftService drift,
-                CustomLabels customLabels, dev.vitals.server.telemetry.CallTelemetry telemetry) {
+                CustomLabels customLabels, dev.vitals.server.telemetry.CallTelemetry telemetry, EvaluationService evaluations) {
         this.telemetry = telemetry;
+        this.evaluations = evaluations;
         this.drift = drift;
         this.customLabels = customLabels;
         this.gateway = gateway;
@@ -65,10 +68,11 @@ final class ChatHandler {
                 return;
             }
             Call call = newCall(rc, r);
-            if (r.stream()) {
-                stream(rc, r, route, call);
+            ChatRequest req = evaluations == null ? r : evaluations.attach(r, call);
+            if (req.stream()) {
+                stream(rc, req, route, call);
             } else {
-                complete(rc, r, route, call);
+                complete(rc, req, route, call);
             }
         };
     }
@@ -88,11 +92,13 @@ final class ChatHandler {
                 return;
             }
             Call call = newCall(rc, r);
-            gateway.complete(r, route, call).onComplete(ar -> {
+            ChatRequest req = evaluations == null ? r : evaluations.attach(r, call);
+            gateway.complete(req, route, call).onComplete(ar -> {
                 HttpServerResponse resp = rc.response();
                 if (ar.succeeded()) {
                     Completion c = ar.result();
                     call.finishReason(c.finishReason());
+                    call.captureBody(c.body());
                     var recorded = gateway.record(call, r, null, c.usage(), 0, c.producedChars(), -1);
                     JsonObject body = new JsonObject()
                             .put("status", "success")
@@ -146,6 +152,7 @@ final class ChatHandler {
             if (ar.succeeded()) {
                 Completion c = ar.result();
                 call.finishReason(c.finishReason());
+                call.captureBody(c.body());
                 if (resp.closed()) {
                     gateway.record(call, r, ErrorType.CLIENT_DISCONNECT, c.usage(), 0, c.producedChars(), -1);
                     return;
@@ -292,6 +299,7 @@ final class ChatHandler {
         if (st.finished) {
             return;
         }
+        call.captureEvent(ev);
         if (ev.usage() != null) {
             st.usage = ev.usage();
         }

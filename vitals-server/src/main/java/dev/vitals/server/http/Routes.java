@@ -26,7 +26,8 @@ public final class Routes {
     public static final Set<String> PATHS = Set.of("/", "/health", "/metrics", "/generate", "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses",
             "/v1/models", "/admin/prices/reload", "/admin/keys", "/admin/keys/:id", "/v1/dashboard/series",
             "/v1/dashboard/overview", "/ui", "/v1/events", "/v1/anomalies", "/v1/feedback",
-            "/v1/evaluations", "/v1/quality", "/v1/features", "/v1/drift", "/admin/drift/reference");
+            "/v1/evaluations", "/v1/quality", "/v1/features", "/v1/drift", "/admin/drift/reference",
+            "/v1/predictions", "/v1/actuals");
 
     /** What the routes need from the server. */
     public record Deps(Gateway gateway, PrometheusRegistry registry, HttpMetrics httpMetrics, String defaultModel,
@@ -36,7 +37,9 @@ public final class Routes {
                        dev.vitals.server.QualityService quality, dev.vitals.server.DriftService drift,
                        dev.vitals.server.CustomLabels customLabels,
                        DashboardHandler.Data dashboardData,
-                       dev.vitals.server.telemetry.CallTelemetry telemetry) {
+                       dev.vitals.server.telemetry.CallTelemetry telemetry,
+                       dev.vitals.server.quality.EvaluationService evaluations,
+                       dev.vitals.server.quality.GroundTruthService groundTruth) {
     }
 
     private Routes() {
@@ -47,7 +50,7 @@ public final class Routes {
         Router router = Router.router(vertx);
         common(router, d);
         ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.auth().keys(), d.business(), d.drift(), d.customLabels(),
-                d.telemetry());
+                d.telemetry(), d.evaluations());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()).setHandleFileUploads(false);
         // safe by default: every /v1/ path needs a key or the metrics credentials, even a route added
         // without its own guard (routes that need a gateway key check that next, see Access)
@@ -78,6 +81,9 @@ public final class Routes {
         router.get("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(q::feedbackStatus);
         router.post("/v1/evaluations").handler(d.auth().gateway("/v1/evaluations")).handler(body).handler(q::evaluations);
         router.get("/v1/quality").handler(d.auth().read()).handler(q::quality);
+        GroundTruthHandler gt = new GroundTruthHandler(d.groundTruth());
+        router.post("/v1/predictions").handler(d.auth().gateway("/v1/predictions")).handler(body).handler(gt::predictions);
+        router.post("/v1/actuals").handler(d.auth().gateway("/v1/actuals")).handler(body).handler(gt::actuals);
         DriftHandler dr = new DriftHandler(d.drift());
         router.post("/v1/features").handler(d.auth().gateway("/v1/features")).handler(body).handler(dr::features);
         router.get("/v1/drift").handler(d.auth().read()).handler(dr::drift);

@@ -215,7 +215,7 @@ class EvalBadInputTest {
     void unknownTaskListsTheValidOnes() throws IOException {
         EvalRun run = failing(2, write("x.csv", "actual,predicted\n1,1\n"), "--task", "ranking");
         assertThat(run.err()).contains("Invalid value for option '--task'")
-                .contains("expected one of [classification, regression]").contains("but was 'ranking'");
+                .contains("expected one of [classification, regression, llm]").contains("but was 'ranking'");
     }
 
     @Test

@@ -110,7 +110,7 @@ class ConfigReferenceTest {
             return new Object[] {String.valueOf(v), v};
         }
         if (t == boolean.class || t == Boolean.class) {
-            boolean v = !(Boolean) dflt;
+            boolean v = !Boolean.TRUE.equals(dflt); // a tri-state Boolean (null: decided at start-up) becomes true
             return new Object[] {String.valueOf(v).toUpperCase(), v};
         }
         if (t.isEnum()) {
