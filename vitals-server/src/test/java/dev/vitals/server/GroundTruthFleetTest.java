@@ -52,8 +52,9 @@ class GroundTruthFleetTest {
                 long end = System.currentTimeMillis() + 30_000;
                 double joined = 0;
                 while (System.currentTimeMillis() < end) {
-                    joined = sample(a.metrics(), "vitals_actuals_total", "outcome", "joined")
-                            + sample(b.metrics(), "vitals_actuals_total", "outcome", "joined");
+                    // a replica that joined nothing has no such series yet
+                    joined = java.util.Objects.requireNonNullElse(sample(a.metrics(), "vitals_actuals_total", "outcome", "joined"), 0.0)
+                            + java.util.Objects.requireNonNullElse(sample(b.metrics(), "vitals_actuals_total", "outcome", "joined"), 0.0);
                     if (joined == 2) {
                         break;
                     }

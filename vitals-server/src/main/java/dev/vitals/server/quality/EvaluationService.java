@@ -48,7 +48,7 @@ public final class EvaluationService implements AutoCloseable {
     private final QualityService quality;
     private final JudgeService judge;
     private final ThreadPoolExecutor executor;
-    private final Counter evaluations;
+    private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> evaluations;
     private volatile long lastFailureLog;
 
     /** @param judge the judge, or {@code null} when it is off */
@@ -65,13 +65,10 @@ public final class EvaluationService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }, new ThreadPoolExecutor.AbortPolicy());
-        this.evaluations = Counter.builder().name("vitals_evaluations_total")
+        this.evaluations = dev.vitals.labels.MetricFamilies.of(registry).counter(Counter.builder().name("vitals_evaluations_total")
                 .help("Gateway calls offered to the code evaluators, by outcome: evaluated, dropped (queue full), "
                         + "failed (scores could not be applied), skipped (the call failed or produced no text).")
-                .labelNames("outcome").register(registry);
-        for (String o : new String[] {"evaluated", "dropped", "failed", "skipped"}) {
-            evaluations.labelValues(o);
-        }
+                .labelNames("outcome"));
     }
 
     private static Plan plan(EvaluatorsConfig cfg, EvaluatorsConfig.ModelOverride o, boolean judgeOn) {
@@ -113,13 +110,13 @@ public final class EvaluationService implements AutoCloseable {
     /** Queues one evaluation; never blocks, never throws. */
     void submit(Plan p, LlmCall c, ChatRequest r, ResponseCapture capture) {
         if (!c.success()) {
-            evaluations.labelValues("skipped").inc();
+            evaluations.labels("skipped").inc();
             return;
         }
         try {
             executor.execute(() -> run(p, c.model(), r, capture));
         } catch (RejectedExecutionException e) {
-            evaluations.labelValues("dropped").inc();
+            evaluations.labels("dropped").inc();
         }
     }
 
@@ -127,7 +124,7 @@ public final class EvaluationService implements AutoCloseable {
         try {
             ResponseText t = ResponseText.of(capture, maxChars);
             if (t.text().isEmpty() && t.logprobs() == null) {
-                evaluations.labelValues("skipped").inc();
+                evaluations.labels("skipped").inc();
                 return;
             }
             EvalInput in = input(r, t.text());
@@ -136,12 +133,12 @@ public final class EvaluationService implements AutoCloseable {
                 scores.add(Score.numeric("perplexity", ScoreSource.CODE, TextMetrics.perplexity(t.logprobs())));
             }
             boolean ok = quality.recordComputed(model, scores, t.logprobs());
-            evaluations.labelValues(ok ? "evaluated" : "failed").inc();
+            evaluations.labels(ok ? "evaluated" : "failed").inc();
             if (ok && p.judge() && judge != null && !t.text().isEmpty()) {
                 judge.offer(model, in);
             }
         } catch (RuntimeException e) {
-            evaluations.labelValues("failed").inc();
+            evaluations.labels("failed").inc();
             long now = System.currentTimeMillis();
             if (now - lastFailureLog > 60_000) { // the exception's class only: its message might quote the text
                 lastFailureLog = now;

@@ -44,8 +44,8 @@ public final class GroundTruthService {
     private final Set<String> binaryModels;
     private final long graceMillis;
     private final LongSupplier clock;
-    private final Counter predictions;
-    private final Counter actuals;
+    private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> predictions;
+    private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> actuals;
     private final Histogram delay;
 
     /** @param binaryModels the models of {@code quality.binaryModels}: only their predictions may carry a {@code score} */
@@ -58,28 +58,21 @@ public final class GroundTruthService {
         this.replica = replica == null ? "local" : replica;
         this.graceMillis = graceMillis;
         this.clock = clock;
-        this.predictions = Counter.builder().name("vitals_predictions_total")
+        this.predictions = dev.vitals.labels.MetricFamilies.of(registry).counter(Counter.builder().name("vitals_predictions_total")
                 .help("Predictions posted to /v1/predictions, by outcome: stored, duplicate (same model and id again).")
-                .labelNames("outcome").register(registry);
-        this.actuals = Counter.builder().name("vitals_actuals_total")
+                .labelNames("outcome"));
+        this.actuals = dev.vitals.labels.MetricFamilies.of(registry).counter(Counter.builder().name("vitals_actuals_total")
                 .help("Actuals posted to /v1/actuals, by outcome: joined (to a stored prediction, now or after waiting), "
                         + "pending (its prediction not known yet), duplicate, expired (no prediction within the grace period). "
                         + "Label coverage: rate(joined) / rate(vitals_predictions_total{outcome=\"stored\"}).")
-                .labelNames("outcome").register(registry);
+                .labelNames("outcome"));
         this.delay = Histogram.builder().name("vitals_actual_delay_seconds")
                 .help("Time from a prediction to its actual being joined.")
                 .classicOnly().classicUpperBounds(60, 300, 900, 3600, 4 * 3600, 12 * 3600, 86_400, 3 * 86_400, 7 * 86_400)
                 .register(registry);
-        GaugeWithCallback.builder().name("vitals_actuals_pending")
+        dev.vitals.labels.MetricFamilies.of(registry).gaugeWithCallback(GaugeWithCallback.builder().name("vitals_actuals_pending")
                 .help("Actuals waiting for their prediction (state pending) and given up (state expired), in the store.")
-                .labelNames("state")
-                .callback(cb -> store.pendingCounts(KIND).forEach((s, n) -> cb.call(n, s))).register(registry);
-        for (String o : new String[] {"stored", "duplicate"}) {
-            predictions.labelValues(o);
-        }
-        for (String o : new String[] {"joined", "pending", "duplicate", "expired"}) {
-            actuals.labelValues(o);
-        }
+                .labelNames("state"), cb -> store.pendingCounts(KIND).forEach((s, n) -> cb.call(n, s)));
     }
 
     /** A value cut to 64 characters for an error message. */
@@ -216,8 +209,8 @@ public final class GroundTruthService {
         // input and output drift first: its checks (feature types, caps) refuse the batch before anything is stored
         driftRecords.forEach((m, recs) -> drift.features(new JsonObject().put("model", m).put("records", recs)));
         store.insertCalls(fresh);
-        predictions.labelValues("stored").inc(fresh.size());
-        predictions.labelValues("duplicate").inc(rows.size() - fresh.size());
+        predictions.labels("stored").inc(fresh.size());
+        predictions.labels("duplicate").inc(rows.size() - fresh.size());
         return new JsonObject().put("status", "ok").put("stored", fresh.size()).put("duplicates", rows.size() - fresh.size());
     }
 
@@ -272,8 +265,8 @@ public final class GroundTruthService {
             store.transaction(tx -> tx.park(new PendingJoin(0, KIND, (String) p[0], (String) p[0], payload, now, now + graceMillis,
                     PendingJoin.PENDING, replica)));
         }
-        actuals.labelValues("duplicate").inc(duplicates);
-        actuals.labelValues("pending").inc(park.size());
+        actuals.labels("duplicate").inc(duplicates);
+        actuals.labels("pending").inc(park.size());
         return new JsonObject().put("status", "ok").put("joined", joins.size()).put("pending", park.size()).put("duplicates", duplicates);
     }
 
@@ -314,7 +307,7 @@ public final class GroundTruthService {
             CallRow pred = (CallRow) j[1];
             store.insertFeedback(new FeedbackRow(markId((String) j[0]), (String) j[0], pred.model(), now,
                     new JsonObject().put("actual", j[2]).encode()));
-            actuals.labelValues("joined").inc();
+            actuals.labels("joined").inc();
             delay.observe(Math.max(0, now - pred.timeMillis()) / 1000.0);
         }
     }
@@ -339,11 +332,11 @@ public final class GroundTruthService {
                 join(List.<Object[]>of(new Object[] {pj.joinKey(), pred, actual}), now);
                 joined++;
             } catch (ApiException e) {
-                actuals.labelValues("expired").inc(); // cannot pair with its prediction: given up, counted
+                actuals.labels("expired").inc(); // cannot pair with its prediction: given up, counted
             }
         }
         int expired = store.expirePending(KIND, now);
-        actuals.labelValues("expired").inc(expired);
+        actuals.labels("expired").inc(expired);
         return joined;
     }
 }

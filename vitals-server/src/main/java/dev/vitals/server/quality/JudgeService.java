@@ -49,8 +49,8 @@ public final class JudgeService {
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private final LongSupplier clock;
     private final Random random;
-    private final Counter samples;
-    private final Counter requests;
+    private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> samples;
+    private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> requests;
     private final Counter cost;
     private final boolean simulated;
     // guarded by this
@@ -93,20 +93,17 @@ public final class JudgeService {
         this.sink = sink;
         this.clock = clock;
         this.random = cfg.seed == null ? new Random() : new Random(cfg.seed);
-        this.samples = Counter.builder().name("vitals_judge_samples_total")
+        this.samples = dev.vitals.labels.MetricFamilies.of(registry).counter(Counter.builder().name("vitals_judge_samples_total")
                 .help("Successful gateway calls offered to the LLM judge, by outcome: sampled, not_sampled (sample rate), "
                         + "rate_limited (evaluators.judge.maxPerMinute), over_budget (evaluators.judge.budgetUsdPerDay).")
-                .labelNames("outcome").register(registry);
-        this.requests = Counter.builder().name("vitals_judge_requests_total")
+                .labelNames("outcome"));
+        this.requests = dev.vitals.labels.MetricFamilies.of(registry).counter(Counter.builder().name("vitals_judge_requests_total")
                 .help("Judge requests by rubric and outcome: scored, malformed (the answer did not follow the rubric), "
                         + "failed (error or timeout).")
-                .labelNames("rubric", "outcome").register(registry);
+                .labelNames("rubric", "outcome"));
         this.cost = Counter.builder().name("vitals_judge_cost_usd_total")
                 .help("USD spent on judge requests (also in gen_ai_* with gen_ai_operation_name=\\\"evaluation\\\").")
                 .register(registry);
-        for (String o : new String[] {"sampled", "not_sampled", "rate_limited", "over_budget"}) {
-            samples.labelValues(o);
-        }
     }
 
     /** Judge requests sent and not yet answered, failed or timed out. */
@@ -128,7 +125,7 @@ public final class JudgeService {
         synchronized (this) {
             long now = clock.getAsLong();
             if (random.nextDouble() >= cfg.sampleRate) {
-                samples.labelValues("not_sampled").inc();
+                samples.labels("not_sampled").inc();
                 return;
             }
             long d = Math.floorDiv(now, 86_400_000L);
@@ -137,7 +134,7 @@ public final class JudgeService {
                 spentToday = 0;
             }
             if (spentToday >= cfg.budgetUsdPerDay) {
-                samples.labelValues("over_budget").inc();
+                samples.labels("over_budget").inc();
                 return;
             }
             long m = Math.floorDiv(now, 60_000L);
@@ -146,11 +143,11 @@ public final class JudgeService {
                 inMinute = 0;
             }
             if (inMinute + rubrics.size() > cfg.maxPerMinute) {
-                samples.labelValues("rate_limited").inc();
+                samples.labels("rate_limited").inc();
                 return;
             }
             inMinute += rubrics.size();
-            samples.labelValues("sampled").inc();
+            samples.labels("sampled").inc();
         }
         for (Rubric rubric : rubrics) {
             ChatRequest req = request(rubric, in);
@@ -177,7 +174,7 @@ public final class JudgeService {
         long timer = context.owner().setTimer(cfg.timeoutSeconds * 1000L, id -> {
             if (done.compareAndSet(false, true)) {
                 pending.decrementAndGet();
-                requests.labelValues(rubric.name(), "failed").inc();
+                requests.labels(rubric.name(), "failed").inc();
                 charge(gateway.record(call, req, ErrorType.TIMEOUT, null, 0, 0, -1));
             }
         });
@@ -196,7 +193,7 @@ public final class JudgeService {
 
     private void answered(String evaluatedModel, Rubric rubric, ChatRequest req, Call call, io.vertx.core.AsyncResult<Completion> ar) {
         if (ar.failed()) {
-            requests.labelValues(rubric.name(), "failed").inc();
+            requests.labels(rubric.name(), "failed").inc();
             charge(gateway.record(call, req, BackendException.of(ar.cause()).type(), null, 0, 0, -1));
             return;
         }
@@ -206,11 +203,11 @@ public final class JudgeService {
         try {
             s = rubric.parse(c.text());
         } catch (Rubric.MalformedAnswer e) {
-            requests.labelValues(rubric.name(), "malformed").inc();
+            requests.labels(rubric.name(), "malformed").inc();
             return;
         }
         boolean ok = sink.accept(evaluatedModel, List.of(s));
-        requests.labelValues(rubric.name(), ok ? "scored" : "failed").inc();
+        requests.labels(rubric.name(), ok ? "scored" : "failed").inc();
     }
 
     private void charge(LlmCall c) {
