@@ -211,7 +211,9 @@ class FleetEndToEndTest {
         for (int i = 0; i < 4; i++) {
             b.add(new JsonObject().put("model", "fleet-clf").put("predicted", "no").put("actual", i < 1 ? "no" : "yes"));
         }
-        awaitChatStatus(replicas.get(1), key, 200);
+        for (ServerFixture f : replicas.subList(1, 3)) { // each reads with it below: wait for its key reload
+            awaitChatStatus(f, key, 200);
+        }
         assertThat(send(replicas.get(0), "POST", "/v1/evaluations", new JsonObject().put("records", a).encode(), key).statusCode()).isEqualTo(200);
         assertThat(send(replicas.get(1), "POST", "/v1/evaluations", new JsonObject().put("records", b).encode(), key).statusCode()).isEqualTo(200);
         // replicas save their windows every minute; save now instead of waiting
@@ -233,7 +235,9 @@ class FleetEndToEndTest {
     @Test
     void driftOnAnyReplicaMergesTheFleetsCurrentWindowsAgainstTheSharedReference() throws Exception {
         String key = createKey(replicas.get(0), "fleet-drift").getString("key");
-        awaitChatStatus(replicas.get(1), key, 200);
+        for (ServerFixture f : replicas.subList(1, 3)) { // each reads with it below: wait for its key reload
+            awaitChatStatus(f, key, 200);
+        }
         JsonArray ref = new JsonArray();
         for (int i = 0; i < 400; i++) {
             ref.add(new JsonObject().put("amount", 100 + (i % 20)));
