@@ -1070,7 +1070,7 @@ public final class QualityService implements CallListener {
 
     /**
      * Every exported quality metric of the first window, for the baselines: model to {@code quality:<metric>} (each
-     * {@code vitals_quality_<metric>} gauge) and {@code quality:score:<name>} (each score mean) to value.
+     * {@code vitals_quality_<metric>} gauge) and {@code quality:score:<name>:<source>} (each score mean) to value.
      */
     public Map<String, Map<String, Double>> headline() {
         String first = windows.keySet().iterator().next();
@@ -1086,8 +1086,9 @@ public final class QualityService implements CallListener {
             }
             if (r.scores() != null) {
                 for (ScoreSummary sm : r.scores().scores()) {
-                    // every exported score mean (numeric mean, boolean true-rate), apart from the named metrics
-                    v.putIfAbsent("quality:score:" + sm.name(), scoreMean(sm));
+                    // every exported score mean (numeric mean, boolean true-rate), one signal per name and source:
+                    // a code score of 0-1 and a judge's 1-5 of the same name must not share a baseline
+                    v.putIfAbsent("quality:score:" + sm.name() + ":" + sm.source().wireName(), scoreMean(sm));
                 }
             }
             v.values().removeIf(x -> !Double.isFinite(x));

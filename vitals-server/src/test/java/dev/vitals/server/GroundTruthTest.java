@@ -90,8 +90,10 @@ class GroundTruthTest {
             assertThat(r.getInteger("joined")).isEqualTo(4);
             JsonObject c = awaitCount(f, "2d", 4);
             assertThat(c.getDouble("accuracy")).isEqualTo(0.75);
-            // the pairs carry the prediction's time to QualityService#evaluations, which files records by it
-            // where windows are kept by record time (issue #17); the 2d window holds them either way
+            // the pairs land in the window of the prediction's time (yesterday): the 2d window holds them,
+            // the 5m window of now does not
+            JsonObject now5m = classification(f, "5m");
+            assertThat(now5m == null ? 0L : now5m.getLong("count", 0L)).as(String.valueOf(now5m)).isZero();
             // the same actuals again: duplicates, nothing counted twice
             JsonObject again = ok(post(f, "/v1/actuals", actual("t1", "fraud"), actual("t2", "legit")));
             assertThat(again.getInteger("duplicates")).isEqualTo(2);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class QualityBaselinesTest {
     private static final Pattern GAUGE = Pattern.compile("(?m)^vitals_quality_([a-z0-9_]+)\\{model=\"([^\"]+)\",window=\"5m\"\\} ");
     private static final Pattern SCORE = Pattern.compile(
-            "(?m)^vitals_quality_score_mean\\{model=\"([^\"]+)\",name=\"([^\"]+)\",source=\"[^\"]+\",window=\"5m\"\\} ");
+            "(?m)^vitals_quality_score_mean\\{model=\"([^\"]+)\",name=\"([^\"]+)\",source=\"([^\"]+)\",window=\"5m\"\\} ");
 
     @Test
     void everyExportedQualityMetricFeedsTheBaselines() throws Exception {
@@ -32,6 +32,7 @@ class QualityBaselinesTest {
                 records.add(new JsonObject().put("model", "chat").put("candidate", "the cat sat on the mat " + i)
                         .put("references", new JsonArray().add("the cat sat on a mat " + i))
                         .put("scores", new JsonArray().add(QualityHttp.score("relevance", i % 5, "llm_judge"))
+                                .add(QualityHttp.score("relevance", (i % 2) / 2.0, "code"))
                                 .add(QualityHttp.score("hallucination", i % 4 == 0, "llm_judge"))
                                 .add(QualityHttp.score("safety_flag", i % 7 == 0, "code"))));
             }
@@ -55,8 +56,9 @@ class QualityBaselinesTest {
             Matcher s = SCORE.matcher(metrics);
             while (s.find()) {
                 exported++;
-                if (!headline.getOrDefault(s.group(1), Map.of()).containsKey("quality:score:" + s.group(2))) {
-                    missing.add(s.group(1) + " quality:score:" + s.group(2));
+                String key = "quality:score:" + s.group(2) + ":" + s.group(3);
+                if (!headline.getOrDefault(s.group(1), Map.of()).containsKey(key)) {
+                    missing.add(s.group(1) + " " + key);
                 }
             }
             assertThat(exported).as("exported quality gauges of the three families").isGreaterThanOrEqualTo(15);
@@ -70,7 +72,11 @@ class QualityBaselinesTest {
             }
             assertThat(f.server.baselines().detector().state("price", "quality:r2")).isNotNull();
             assertThat(f.server.baselines().detector().state("chat", "quality:safety_flag_rate")).isNotNull();
-            assertThat(f.server.baselines().detector().state("chat", "quality:score:relevance")).isNotNull();
+            // one baseline per score name and source: the judge's 0-4 and a code score's 0-1 never mix
+            assertThat(headline.get("chat")).containsEntry("quality:score:relevance:llm_judge", 2.0)
+                    .containsEntry("quality:score:relevance:code", 0.25);
+            assertThat(f.server.baselines().detector().state("chat", "quality:score:relevance:llm_judge")).isNotNull();
+            assertThat(f.server.baselines().detector().state("chat", "quality:score:relevance:code")).isNotNull();
         }
     }
 }
