@@ -135,7 +135,7 @@ class VitalsChatModelListenerTest {
         String t = scrape();
         assertThat(value(t, "llm_requests_total{model_name=\"gpt-4o-mini\",status=\"failure\"}")).isEqualTo(1.0);
         assertThat(value(t, "llm_errors_total{error_type=\"upstream_4xx\",model_name=\"gpt-4o-mini\"}")).isEqualTo(1.0);
-        assertThat(value(t, "llm_cost_usd_total{model_name=\"gpt-4o-mini\"}")).as("series are made on first use: none for what never happened").isNull();
+        assertThat(value(t, "llm_cost_usd_total{model_name=\"gpt-4o-mini\"}")).as("a failed call of a priced model costs 0 USD, recorded").isEqualTo(0.0);
         assertThat(value(t, "llm_unpriced_requests_total{model_name=\"gpt-4o-mini\"}")).as("series are made on first use: none for what never happened").isNull();
     }
 
