@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -52,6 +53,7 @@ public final class QualityMetrics {
     private final QualityTracker tracker;
     private final Map<String, Duration> windows;
     private final long cacheMillis;
+    private final Supplier<Map<String, Map<String, QualityReport>>> source;
     private volatile Map<String, Map<String, QualityReport>> cached = Map.of();
     private volatile long cachedAt = Long.MIN_VALUE;
 
@@ -59,6 +61,7 @@ public final class QualityMetrics {
         this.tracker = b.tracker;
         this.windows = b.windows;
         this.cacheMillis = b.cache.toMillis();
+        this.source = b.source != null ? b.source : this::reports;
     }
 
     public static Builder builder(QualityTracker tracker) {
@@ -105,7 +108,7 @@ public final class QualityMetrics {
         MetricFamilies families = MetricFamilies.of(registry);
         for (Metric metric : METRICS) {
             families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_quality_" + metric.key()).help(metric.help())
-                    .labelNames("model", "window"), cb -> reports().forEach((m, per) -> per.forEach((w, r) -> {
+                    .labelNames("model", "window"), cb -> source.get().forEach((m, per) -> per.forEach((w, r) -> {
                         double v = metric.value().applyAsDouble(r);
                         if (Double.isFinite(v)) {
                             cb.call(v, m, w);
@@ -114,7 +117,7 @@ public final class QualityMetrics {
         }
         families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_quality_score_mean")
                 .help("Mean of a numeric quality score (or true-rate of a boolean one) per model, window, name and source.")
-                .labelNames("model", "window", "name", "source"), cb -> reports().forEach((m, per) -> per.forEach((w, r) -> {
+                .labelNames("model", "window", "name", "source"), cb -> source.get().forEach((m, per) -> per.forEach((w, r) -> {
                     if (r.scores() == null) {
                         return;
                     }
@@ -140,6 +143,7 @@ public final class QualityMetrics {
         private final QualityTracker tracker;
         private Map<String, Duration> windows;
         private Duration cache = Duration.ofSeconds(1);
+        private Supplier<Map<String, Map<String, QualityReport>>> source;
 
         private Builder(QualityTracker tracker) {
             if (tracker == null) {
@@ -172,6 +176,18 @@ public final class QualityMetrics {
                 throw new IllegalArgumentException("cache must be a non-negative duration, got " + cache);
             }
             this.cache = cache;
+            return this;
+        }
+
+        /**
+         * Where a scrape reads the reports, model to window label to report, for a caller that already
+         * computes and caches them (the Vitals server); default: the tracker's, per {@link #cache}.
+         */
+        public Builder reports(Supplier<Map<String, Map<String, QualityReport>>> source) {
+            if (source == null) {
+                throw new IllegalArgumentException("reports must not be null");
+            }
+            this.source = source;
             return this;
         }
 

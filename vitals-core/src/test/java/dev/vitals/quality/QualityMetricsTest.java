@@ -100,4 +100,15 @@ class QualityMetricsTest {
         assertThat(QualityMetrics.windowLabel(Duration.ofHours(24))).isEqualTo("1d");
         assertThat(QualityMetrics.windowLabel(Duration.ofSeconds(90))).isEqualTo("90s");
     }
+
+    @Test
+    void readsTheReportsOfACallerThatCachesThem() throws IOException {
+        tracker.model("price").addRegression(10, 12);
+        Map<String, Map<String, QualityReport>> reports = Map.of("price",
+                Map.of("hour", tracker.report("price", Duration.ofHours(1)).orElseThrow()));
+        QualityMetrics.builder(tracker).reports(() -> reports).register(registry);
+        tracker.model("price").addRegression(20, 10); // not in the caller's reports
+        assertThat(samples()).containsEntry("vitals_quality_mae{model=\"price\",window=\"hour\"}", 2.0).hasSize(3);
+        assertThatThrownBy(() -> QualityMetrics.builder(tracker).reports(null)).hasMessage("reports must not be null");
+    }
 }
