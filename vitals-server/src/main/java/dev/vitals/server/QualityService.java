@@ -41,7 +41,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -995,54 +994,14 @@ public final class QualityService implements CallListener {
         return cached;
     }
 
-    /** One exported per-window quality gauge: {@code vitals_quality_<key>}, also judged by the baselines as {@code quality:<key>}. */
-    private record Metric(String key, String help, java.util.function.ToDoubleFunction<QualityReport> value) {
-    }
-
-    /** Every per-window quality gauge, in one list so that the gauges and the baselines cannot disagree. */
-    static final List<Metric> METRICS = List.of(
-            new Metric("accuracy", "Classification accuracy per model and window.", r -> cls(r, ClassificationReport::accuracy)),
-            new Metric("precision_macro", "Macro-averaged precision.", r -> cls(r, c -> c.macro().precision())),
-            new Metric("recall_macro", "Macro-averaged recall.", r -> cls(r, c -> c.macro().recall())),
-            new Metric("f1_macro", "Macro-averaged F1.", r -> cls(r, c -> c.macro().f1())),
-            new Metric("f1_weighted", "Support-weighted F1.", r -> cls(r, c -> c.weighted().f1())),
-            new Metric("roc_auc", "ROC AUC (binary, or one-vs-rest macro).", r -> cls(r, ClassificationReport::rocAuc)),
-            new Metric("log_loss", "Log loss of the class probabilities.", r -> cls(r, ClassificationReport::logLoss)),
-            new Metric("rmse", "Regression RMSE.", r -> reg(r, RegressionReport::rmse)),
-            new Metric("mae", "Regression MAE.", r -> reg(r, RegressionReport::mae)),
-            new Metric("mape", "Regression MAPE (scikit-learn's definition).", r -> reg(r, RegressionReport::mape)),
-            new Metric("r2", "Regression R².", r -> reg(r, RegressionReport::r2)),
-            new Metric("hallucination_rate", "Share of hallucination=true scores.",
-                    r -> r.scores() == null || r.scores().hallucination() == null ? Double.NaN : r.scores().hallucination().value()),
-            new Metric("safety_flag_rate", "Share of responses flagged unsafe.",
-                    r -> r.scores() == null || r.scores().safetyFlag() == null ? Double.NaN : r.scores().safetyFlag().value()),
-            new Metric("perplexity", "Perplexity of the output tokens whose log-probabilities the backend returned.",
-                    r -> r.text() == null || r.text().tokens() == 0 ? Double.NaN : r.text().perplexity()),
-            new Metric("bleu", "Corpus BLEU of candidates against references.", r -> r.text() == null ? Double.NaN : r.text().bleu()));
-
     /** A score's exported mean: the mean of a numeric score, the true-rate of a boolean one, else NaN. */
     private static double scoreMean(ScoreSummary s) {
-        return s.kind() == dev.vitals.quality.ScoreKind.NUMERIC ? s.mean()
-                : s.kind() == dev.vitals.quality.ScoreKind.BOOLEAN ? s.trueRate() : Double.NaN;
+        return dev.vitals.quality.QualityMetrics.scoreMean(s);
     }
 
+    /** The vitals_quality_* gauges, vitals-core's, reading this service's cached reports (so a write shows at once). */
     private void gauges(PrometheusRegistry registry) {
-        for (Metric m : METRICS) {
-            gauge(registry, "vitals_quality_" + m.key(), m.help(), r -> m.value().applyAsDouble(r));
-        }
-        dev.vitals.labels.MetricFamilies.of(registry).gaugeWithCallback(GaugeWithCallback.builder().name("vitals_quality_score_mean")
-                .help("Mean of a numeric quality score (or true-rate of a boolean one) per model, window, name and source.")
-                .labelNames("model", "window", "name", "source"), cb -> reports().forEach((m, per) -> per.forEach((w, r) -> {
-                    if (r.scores() == null) {
-                        return;
-                    }
-                    for (ScoreSummary s : r.scores().scores()) {
-                        double v = scoreMean(s);
-                        if (Double.isFinite(v)) {
-                            cb.call(v, m, w, s.name(), s.source().wireName());
-                        }
-                    }
-                })));
+        dev.vitals.quality.QualityMetrics.builder(tracker).reports(this::reports).register(registry);
     }
 
     private static double cls(QualityReport r, java.util.function.ToDoubleFunction<ClassificationReport> f) {
@@ -1051,17 +1010,6 @@ public final class QualityService implements CallListener {
 
     private static double reg(QualityReport r, java.util.function.ToDoubleFunction<RegressionReport> f) {
         return r.regression() == null || r.regression().count() == 0 ? Double.NaN : f.applyAsDouble(r.regression());
-    }
-
-    private void gauge(PrometheusRegistry registry, String name, String help, Function<QualityReport, Double> f) {
-        dev.vitals.labels.MetricFamilies.of(registry).gaugeWithCallback(
-                GaugeWithCallback.builder().name(name).help(help).labelNames("model", "window"),
-                cb -> reports().forEach((m, per) -> per.forEach((w, r) -> {
-                    Double v = f.apply(r);
-                    if (v != null && Double.isFinite(v)) {
-                        cb.call(v, m, w);
-                    }
-                })));
     }
 
     // ---- history for the dashboard -------------------------------------------------------------
@@ -1081,7 +1029,7 @@ public final class QualityService implements CallListener {
                 return;
             }
             Map<String, Double> v = new LinkedHashMap<>();
-            for (Metric metric : METRICS) {
+            for (dev.vitals.quality.QualityMetrics.Metric metric : dev.vitals.quality.QualityMetrics.METRICS) {
                 v.put("quality:" + metric.key(), metric.value().applyAsDouble(r));
             }
             if (r.scores() != null) {

@@ -5,6 +5,8 @@ import dev.vitals.labels.LabelMetrics;
 import dev.vitals.labels.LabelPolicy;
 import dev.vitals.metrics.LlmMetrics;
 import dev.vitals.pricing.PriceCatalog;
+import dev.vitals.quality.QualityMetrics;
+import dev.vitals.quality.QualityTracker;
 import dev.vitals.spring.ai.VitalsChatObservationHandler;
 import dev.vitals.system.SystemMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -91,6 +93,28 @@ public class VitalsAutoConfiguration {
     @ConditionalOnProperty(prefix = "vitals.business", name = "enabled")
     public BusinessMetrics vitalsBusinessMetrics(ObjectProvider<PrometheusRegistry> app) {
         return BusinessMetrics.builder().register(registry(app));
+    }
+
+    /**
+     * A {@link QualityTracker} the application records into, exported as {@code vitals_quality_*} through
+     * {@link QualityMetrics}, when {@code vitals.quality.enabled=true}.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "vitals.quality", name = "enabled")
+    public QualityTracker vitalsQualityTracker(VitalsProperties props, ObjectProvider<PrometheusRegistry> app) {
+        java.util.List<java.time.Duration> windows = props.getQuality().getWindows();
+        if (windows == null || windows.isEmpty()) {
+            throw new IllegalArgumentException("vitals.quality.windows must name at least one window, for example 5m,1h");
+        }
+        QualityTracker tracker;
+        try {
+            tracker = QualityTracker.builder().windows(windows.toArray(new java.time.Duration[0])).build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("vitals.quality.windows: " + e.getMessage());
+        }
+        QualityMetrics.builder(tracker).register(registry(app));
+        return tracker;
     }
 
     /** Host and GPU sampling, when vitals-system is on the class path and vitals.system.enabled=true. */

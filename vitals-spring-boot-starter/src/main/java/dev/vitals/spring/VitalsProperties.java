@@ -18,6 +18,7 @@ public class VitalsProperties {
     private final SpringAi springAi = new SpringAi();
     private final System system = new System();
     private final Business business = new Business();
+    private final Quality quality = new Quality();
 
     public boolean isEnabled() {
         return enabled;
@@ -49,6 +50,10 @@ public class VitalsProperties {
 
     public Business getBusiness() {
         return business;
+    }
+
+    public Quality getQuality() {
+        return quality;
     }
 
     /** The LLM metric families. */
@@ -162,6 +167,31 @@ public class VitalsProperties {
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+    }
+
+    /** Quality metrics (vitals_quality_*): accuracy, F1, RMSE, score means, ... of what the application records. */
+    public static class Quality {
+        /** Register a QualityTracker bean and export its windows; the application records predictions and scores into it. */
+        private boolean enabled = false;
+        /** The sliding windows, each exported with its own window label (5m, 1h, ...). */
+        private java.util.List<Duration> windows = new java.util.ArrayList<>(
+                java.util.List.of(Duration.ofMinutes(5), Duration.ofHours(1)));
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public java.util.List<Duration> getWindows() {
+            return windows;
+        }
+
+        public void setWindows(java.util.List<Duration> windows) {
+            this.windows = windows;
         }
     }
 }

@@ -39,7 +39,8 @@ import org.springframework.test.context.DynamicPropertySource;
                 "server.address=127.0.0.1",
                 "management.endpoints.web.exposure.include=health,prometheus",
                 "spring.ai.openai.api-key=test-key",
-                "spring.ai.openai.chat.model=gpt-4o-mini"})
+                "spring.ai.openai.chat.model=gpt-4o-mini",
+                "vitals.quality.enabled=true"})
 class SpringAiStarterTest {
     static final FakeOpenAiServer FAKE = start();
 
@@ -63,6 +64,8 @@ class SpringAiStarterTest {
     ChatClient.Builder chatClient;
     @Autowired
     ObservationRegistry observations;
+    @Autowired
+    dev.vitals.quality.QualityTracker quality;
 
     @Test
     void chatClientCallIsOneSuccessWithExactTokensCostAndLabels() throws Exception {
@@ -113,7 +116,7 @@ class SpringAiStarterTest {
         String t = scrape();
         assertThat(value(t, "llm_requests_total{model_name=\"gpt-4.1\",status=\"failure\"}")).isEqualTo(1.0);
         assertThat(value(t, "llm_errors_total{error_type=\"upstream_5xx\",model_name=\"gpt-4.1\"}")).isEqualTo(1.0);
-        assertThat(value(t, "llm_cost_usd_total{model_name=\"gpt-4.1\"}")).isEqualTo(0.0);
+        assertThat(value(t, "llm_cost_usd_total{model_name=\"gpt-4.1\"}")).as("a failed call of a priced model costs 0 USD").isEqualTo(0.0);
         assertThat(value(t, "llm_unpriced_requests_total{model_name=\"gpt-4.1\"}")).as("series are made on first use: none for what never happened").isNull();
     }
 
@@ -137,6 +140,36 @@ class SpringAiStarterTest {
         // Spring AI's own timer: its gen_ai.* tags carried the raw name before GenAiTagFilter (seen failing without it)
         assertThat(value(t, "gen_ai_client_operation_seconds_count{error=\"none\",gen_ai_operation_name=\"chat\","
                 + "gen_ai_request_model=\"[email]\",gen_ai_response_model=\"[email]\",gen_ai_system=\"openai\"}")).isEqualTo(1.0);
+    }
+
+    @Test
+    void predictionsTheAppRecordsAreServedAsQualityGauges() throws Exception {
+        // a → a, a → b, b → b, b → b, with the class probabilities
+        quality.model("intent-v2").addClassification(List.of(prediction("a", "a", 0.2), prediction("a", "b", 0.6),
+                prediction("b", "b", 0.7), prediction("b", "b", 0.9)));
+        quality.model("intent-v2").addScore(dev.vitals.quality.Score.numeric("helpfulness", dev.vitals.quality.ScoreSource.HUMAN, 4));
+        quality.model("intent-v2").addScore(dev.vitals.quality.Score.numeric("helpfulness", dev.vitals.quality.ScoreSource.HUMAN, 2));
+        // a scrape reuses the reports of the last second: another test's scrape may have just read them
+        String t = scrape();
+        for (long end = System.nanoTime() + 5_000_000_000L; !t.contains("model=\"intent-v2\"") && System.nanoTime() < end; ) {
+            Thread.sleep(100);
+            t = scrape();
+        }
+        for (String w : new String[] {"5m", "1h"}) {
+            String s = "{model=\"intent-v2\",window=\"" + w + "\"}";
+            assertThat(value(t, "vitals_quality_accuracy" + s)).isEqualTo(0.75);
+            assertThat(value(t, "vitals_quality_recall_macro" + s)).isEqualTo(0.75);
+            assertThat(value(t, "vitals_quality_f1_macro" + s)).isCloseTo((2 / 3.0 + 0.8) / 2, within(1e-12));
+            assertThat(value(t, "vitals_quality_roc_auc" + s)).isEqualTo(1.0); // every "b" scored above every "a"
+            assertThat(value(t, "vitals_quality_score_mean{model=\"intent-v2\",name=\"helpfulness\",source=\"human\",window=\""
+                    + w + "\"}")).isEqualTo(3.0);
+            assertThat(value(t, "vitals_quality_rmse" + s)).isNull(); // a classifier has no regression: absent, not NaN
+        }
+        assertThat(t).contains("# HELP vitals_quality_accuracy Classification accuracy per model and window.");
+    }
+
+    private static dev.vitals.quality.Prediction prediction(String actual, String predicted, double probabilityOfB) {
+        return dev.vitals.quality.Prediction.of(actual, predicted, java.util.Map.of("a", 1 - probabilityOfB, "b", probabilityOfB));
     }
 
     /** A Spring AI OpenAI model built by hand, observed by the application's ObservationRegistry. */

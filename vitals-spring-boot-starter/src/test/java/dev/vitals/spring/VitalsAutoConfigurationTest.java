@@ -100,6 +100,27 @@ class VitalsAutoConfigurationTest {
     }
 
     @Test
+    void qualityOffByDefaultAndExportedWithTheConfiguredWindows() {
+        runner.run(ctx -> {
+            assertThat(ctx).doesNotHaveBean(dev.vitals.quality.QualityTracker.class);
+            assertThat(Scrape.text(ctx.getBean(PrometheusRegistry.class))).doesNotContain("vitals_quality_");
+        });
+        runner.withPropertyValues("vitals.quality.enabled=true").run(ctx ->
+                assertThat(ctx.getBean(dev.vitals.quality.QualityTracker.class).windows())
+                        .containsExactly(java.time.Duration.ofMinutes(5), java.time.Duration.ofHours(1)));
+        runner.withPropertyValues("vitals.quality.enabled=true", "vitals.quality.windows=1m,1d").run(ctx -> {
+            dev.vitals.quality.QualityTracker q = ctx.getBean(dev.vitals.quality.QualityTracker.class);
+            q.model("price").addRegression(10, 12);
+            q.model("price").addRegression(20, 18);
+            String t = Scrape.text(ctx.getBean(PrometheusRegistry.class));
+            for (String w : new String[] {"1m", "1d"}) {
+                assertThat(Scrape.value(t, "vitals_quality_mae{model=\"price\",window=\"" + w + "\"}")).isEqualTo(2.0);
+            }
+            assertThat(t).doesNotContain("window=\"5m\"").doesNotContain("vitals_quality_accuracy{").doesNotContain("NaN");
+        });
+    }
+
+    @Test
     void genAiFamilyOffLeavesOnlyTheSourceFamily() {
         runner.withPropertyValues("vitals.metrics.gen-ai-family=false").run(ctx -> {
             ctx.getBean(LlmMetrics.class).record(LlmCall.builder("m").success().durationSeconds(0.1).build());
@@ -114,14 +135,19 @@ class VitalsAutoConfigurationTest {
         cases.put("vitals.metrics.max-models=0", "vitals.metrics.max-models must be >= 1, got 0");
         cases.put("vitals.pricing.file=/no/such/prices.json", "vitals.pricing.file: no such file: /no/such/prices.json");
         cases.put("vitals.system.interval=10ms", "vitals.system.interval must be at least 100ms");
+        cases.put("vitals.quality.windows=", "vitals.quality.windows must name at least one window, for example 5m,1h");
+        cases.put("vitals.quality.windows=1m,1m", "vitals.quality.windows: windows must be distinct positive durations, got [PT1M, PT1M]");
+        cases.put("vitals.quality.windows=30ms", "vitals.quality.windows: window of 30 ms must split into 60 buckets");
         for (Map.Entry<String, String> c : cases.entrySet()) {
-            runner.withPropertyValues(c.getKey(), "vitals.system.enabled=true").run(ctx -> {
+            runner.withPropertyValues(c.getKey(), "vitals.system.enabled=true", "vitals.quality.enabled=true").run(ctx -> {
                 assertThat(ctx).hasFailed();
                 assertThat(rootMessage(ctx.getStartupFailure())).as(c.getKey()).contains(c.getValue());
             });
         }
         runner.withPropertyValues("vitals.metrics.source-family=false", "vitals.metrics.gen-ai-family=false").run(ctx ->
                 assertThat(rootMessage(ctx.getStartupFailure())).contains("are both false"));
+        runner.withPropertyValues("vitals.quality.enabled=true", "vitals.quality.windows=soon").run(ctx ->
+                assertThat(ctx.getStartupFailure()).hasStackTraceContaining("vitals.quality.windows"));
         runner.withPropertyValues("vitals.metrics.max-models=lots").run(ctx ->
                 assertThat(ctx.getStartupFailure()).hasStackTraceContaining("vitals.metrics.max-models"));
     }
@@ -143,7 +169,7 @@ class VitalsAutoConfigurationTest {
             props.forEach(p -> byName.put(p.path("name").asText(), p));
             assertThat(byName).containsKeys("vitals.enabled", "vitals.metrics.max-models", "vitals.metrics.gen-ai-family",
                     "vitals.labels.redact-pii", "vitals.pricing.file", "vitals.spring-ai.enabled", "vitals.system.enabled",
-                    "vitals.system.interval", "vitals.business.enabled");
+                    "vitals.system.interval", "vitals.business.enabled", "vitals.quality.enabled", "vitals.quality.windows");
             byName.forEach((name, p) -> assertThat(p.path("description").asText()).as(name).isNotEmpty());
             assertThat(byName.get("vitals.metrics.max-models").path("defaultValue").asInt()).isEqualTo(1000);
         }
