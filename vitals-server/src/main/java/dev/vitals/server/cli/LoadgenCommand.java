@@ -173,7 +173,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     /** Runs the traffic against {@code base}, waits for every answer, then reads the server's verdicts. */
     public Summary run(URI base) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        ServerApi api = new ServerApi(http, base, adminToken);
+        ServerApi api = new ServerApi(http, base, adminToken, apiKey);
         Settings st = scenario.equals("demo") ? api.settings() : Settings.DEFAULTS;
         List<Step> steps = schedule(st);
         Step lastStep = steps.get(steps.size() - 1);

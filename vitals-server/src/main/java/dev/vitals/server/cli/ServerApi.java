@@ -14,11 +14,14 @@ final class ServerApi {
     private final HttpClient http;
     private final URI base;
     private final String adminToken;
+    private final String apiKey;
 
-    ServerApi(HttpClient http, URI base, String adminToken) {
+    /** @param apiKey a gateway key, sent on reads: with auth on, the read APIs need one (or the metrics credentials) */
+    ServerApi(HttpClient http, URI base, String adminToken, String apiKey) {
         this.http = http;
         this.base = base;
         this.adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken.trim();
+        this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
     }
 
     URI base() {
@@ -32,7 +35,11 @@ final class ServerApi {
     }
 
     JsonObject get(String path) throws ApiError {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build());
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET();
+        if (apiKey != null) {
+            b.header("authorization", "Bearer " + apiKey);
+        }
+        return send(b.build());
     }
 
     private JsonObject send(HttpRequest req) throws ApiError {
