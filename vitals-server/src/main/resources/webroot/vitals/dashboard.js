@@ -224,6 +224,8 @@
     'hallucination_rate', 'safety_flag_rate', 'bleu', 'rouge1', 'rouge2', 'rouge_l'];
 
   function qualityFamily(name) {
+    // code evaluators score 0 to 1 (shares, rates and true/false): ratios, not the judge's or people's 1-5
+    if (/\(code\)$/.test(name)) return 'ratio';
     if (/\([a-z_]+\)$/.test(name)) return 'scale';
     var metric = name.substring(name.lastIndexOf(' ') + 1);
     return RATIO_METRICS.indexOf(metric) >= 0 ? 'ratio' : 'error';

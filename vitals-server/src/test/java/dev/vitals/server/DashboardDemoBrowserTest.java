@@ -81,6 +81,11 @@ class DashboardDemoBrowserTest {
 
             WebDriver driver = DashboardBrowserTest.driver(chromium, chromedriver, profile);
             try {
+                // auth is on: the page and its data need a key (or the metrics credentials); the browser sends the
+                // team's key on every request, as a reverse proxy in front of the dashboard would
+                ((org.openqa.selenium.chromium.ChromiumDriver) driver).executeCdpCommand("Network.enable", Map.of());
+                ((org.openqa.selenium.chromium.ChromiumDriver) driver).executeCdpCommand("Network.setExtraHTTPHeaders",
+                        Map.of("headers", Map.of("authorization", "Bearer " + KEY)));
                 JavascriptExecutor js = (JavascriptExecutor) driver;
                 driver.manage().window().setSize(new Dimension(1280, 2400));
                 driver.get(f.uri("/ui/?model=mock-llm-v1&range=15m&refresh=2").toString());
@@ -124,6 +129,8 @@ class DashboardDemoBrowserTest {
                 // the LLM score of this model: its own chart, with model and score name, a single point drawn
                 wait.until(x -> DashboardBrowserTest.points(js, "quality-scale") > 0);
                 assertThat(DashboardBrowserTest.seriesLabels(js, "quality-scale")).containsExactly("mock-llm-v1 helpfulness (human)");
+                // the code evaluators' scores of the demo's calls (0 to 1) are ratios, beside accuracy and rates
+                wait.until(x -> DashboardBrowserTest.seriesLabels(js, "quality-ratio").stream().anyMatch(l -> l.endsWith("(code)")));
                 assertThat((Long) js.executeScript("const u = window.vitalsCharts['quality-scale'];"
                         + "return u.series[1].points.filter(u, 1).length")).as("a lone point is drawn").isEqualTo(1L);
                 Number span = (Number) js.executeScript("const u = window.vitalsCharts['quality-scale']; return u.scales.x.max - u.scales.x.min");
