@@ -327,12 +327,6 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
         }
 
         void recordSource(LlmCall c, boolean exemplar) {
-            if (c.success()) {
-                (ok != null ? ok : (ok = requests.series(model, "success"))).get().inc();
-            } else {
-                (failed != null ? failed : (failed = requests.series(model, "failure"))).get().inc();
-                errorS.computeIfAbsent(c.errorType(), t -> errors.series(model, t.label())).get().inc();
-            }
             observe((latencyS != null ? latencyS : (latencyS = latency.series(model))).get(), c.durationSeconds(), exemplar ? c : null);
             if (c.inputTokens() > 0) {
                 (inputS != null ? inputS : (inputS = inputTokens.series(model))).get().inc(c.inputTokens());
@@ -372,6 +366,14 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
             }
             if (c.attempts() > 1) {
                 (fallbacksS != null ? fallbacksS : (fallbacksS = fallbacks.series(model))).get().inc(c.attempts() - 1);
+            }
+            // the call is counted last: llm_requests_total is collected before the families above, so a scrape
+            // that counts this call also sees its tokens, cost and latency (tests and dashboards poll on it)
+            if (c.success()) {
+                (ok != null ? ok : (ok = requests.series(model, "success"))).get().inc();
+            } else {
+                errorS.computeIfAbsent(c.errorType(), t -> errors.series(model, t.label())).get().inc();
+                (failed != null ? failed : (failed = requests.series(model, "failure"))).get().inc();
             }
         }
 
