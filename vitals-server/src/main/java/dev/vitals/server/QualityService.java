@@ -186,11 +186,20 @@ public final class QualityService implements CallListener {
         // into the pending map first: a flush between the two steps then finds and removes it
         pending.put(row.requestId(), row);
         if (queue.offer(row)) {
-            taskOf.putIfAbsent(c.model(), "llm");
+            // a gateway model is an LLM model; remembered for at most MAX_MODELS models, as quality is tracked,
+            // so that a stream of new model names cannot grow this map without end (llm is also the default)
+            if (taskOf.size() < MAX_MODELS) {
+                taskOf.putIfAbsent(c.model(), "llm");
+            }
         } else {
             pending.remove(row.requestId());
             dropped.inc();
         }
+    }
+
+    /** How many models have a known task (bounded by {@value #MAX_MODELS} plus those evaluations added). */
+    public int knownTasks() {
+        return taskOf.size();
     }
 
     /** Writes queued calls; blocking. */

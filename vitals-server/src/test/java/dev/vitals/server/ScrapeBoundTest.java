@@ -50,6 +50,8 @@ class ScrapeBoundTest {
                     .filter(e -> e.getKey().startsWith("llm_requests_total{") && e.getKey().contains("__overflow__"))
                     .mapToDouble(java.util.Map.Entry::getValue).sum();
             assertThat(overflow).isGreaterThan(0);
+            // per-model state that is not a metric is bounded too: 10,000 names leave at most 1,000 known tasks
+            assertThat(f.server.quality().knownTasks()).isLessThanOrEqualTo(1_000);
         }
     }
 }
