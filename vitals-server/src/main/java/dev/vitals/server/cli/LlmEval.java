@@ -97,7 +97,7 @@ final class LlmEval {
             JudgeService judge = judgeOn ? ev.judge(vertx, cfg, registry) : null;
             long size = Files.size(file);
             bar = Progress.forFile(err, size, forceProgress);
-            try (Counting in = new Counting(Files.newInputStream(file))) {
+            try (CountingStream in = new CountingStream(Files.newInputStream(file))) {
                 ev.read(in, bar, code, judge);
             }
             if (judge != null) {
@@ -167,7 +167,7 @@ final class LlmEval {
         }
     }
 
-    private void read(Counting in, Progress bar, CodeEvaluators code, JudgeService judge)
+    private void read(CountingStream in, Progress bar, CodeEvaluators code, JudgeService judge)
             throws IOException, EvalCommand.EvalException {
         Reader r = new InputStreamReader(in, StandardCharsets.UTF_8);
         StringBuilder line = new StringBuilder();
@@ -349,32 +349,5 @@ final class LlmEval {
         StringBuilder sb = new StringBuilder();
         by.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ", ").append(k).append(' ').append(v.longValue()));
         return sb.toString();
-    }
-
-    /** Counts the bytes read, for the progress bar. */
-    private static final class Counting extends java.io.FilterInputStream {
-        long count;
-
-        Counting(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
     }
 }
