@@ -227,34 +227,23 @@ public final class SimulatedBackend implements Backend {
     }
 
     /** Emits the tokens on timers, honouring pause/resume. */
-    private final class SimStream implements ChatStream {
+    private final class SimStream extends PacedStream {
         private final ChatRequest req;
         private final String id = "chatcmpl-" + Ids.random();
         private final long created = System.currentTimeMillis() / 1000;
         private final String[] tokens;
         private final Usage usage;
-        private final long start;
-        private StreamSink sink;
         private int next = -1; // -1: role chunk first
-        private boolean paused;
-        private boolean cancelled;
-        private boolean scheduled;
-        private long endNanos;
 
         SimStream(ChatRequest req, Draw d, long start) {
+            super(vertx, start);
             this.req = req;
             this.tokens = tokens(req.promptText(), d.outputTokens());
             this.usage = new Usage(Tokens.words(req.promptText()), d.outputTokens(), 0);
-            this.start = start;
         }
 
         @Override
-        public void start(StreamSink sink) {
-            this.sink = sink;
-            emit();
-        }
-
-        private void emit() {
+        void emit() {
             scheduled = false;
             while (!paused && !cancelled) {
                 if (next == -1) {
@@ -311,31 +300,6 @@ public final class SimulatedBackend implements Backend {
 
         private Buffer sse(JsonObject o) {
             return Buffer.buffer("data: ").appendBuffer(o.toBuffer()).appendString("\n\n");
-        }
-
-        @Override
-        public void pause() {
-            paused = true;
-        }
-
-        @Override
-        public void resume() {
-            if (paused) {
-                paused = false;
-                if (!scheduled && !cancelled) {
-                    vertx.runOnContext(v -> emit());
-                }
-            }
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-        }
-
-        @Override
-        public long upstreamNanos() {
-            return (endNanos == 0 ? System.nanoTime() : endNanos) - start;
         }
     }
 }

@@ -196,34 +196,23 @@ final class SimulatedOperations {
     }
 
     /** Legacy completion chunks on timers ({@code choices[].text}), a finish chunk, then the usage-only chunk. */
-    private final class TextStream implements ChatStream {
+    private final class TextStream extends PacedStream {
         private final ChatRequest req;
         private final String id = "cmpl-" + Ids.random();
         private final long created = System.currentTimeMillis() / 1000;
         private final String[] tokens;
         private final Usage usage;
-        private final long start;
-        private StreamSink sink;
         private int next;
-        private boolean paused;
-        private boolean cancelled;
-        private boolean scheduled;
-        private long endNanos;
 
         TextStream(ChatRequest req, SimulatedBackend.Draw d, long start) {
+            super(vertx, start);
             this.req = req;
             this.tokens = SimulatedBackend.tokens(req.promptText(), d.outputTokens());
             this.usage = new Usage(Tokens.words(req.promptText()), d.outputTokens(), 0);
-            this.start = start;
         }
 
         @Override
-        public void start(StreamSink sink) {
-            this.sink = sink;
-            emit();
-        }
-
-        private void emit() {
+        void emit() {
             scheduled = false;
             while (!paused && !cancelled) {
                 if (next < tokens.length) {
@@ -272,64 +261,28 @@ final class SimulatedOperations {
             String finish = o.getJsonArray("choices").isEmpty() ? null : o.getJsonArray("choices").getJsonObject(0).getString("finish_reason");
             sink.event(StreamEvent.of(sse, chars, chars > 0, u, usageOnly, finish));
         }
-
-        @Override
-        public void pause() {
-            paused = true;
-        }
-
-        @Override
-        public void resume() {
-            if (paused) {
-                paused = false;
-                if (!scheduled && !cancelled) {
-                    vertx.runOnContext(v -> emit());
-                }
-            }
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-        }
-
-        @Override
-        public long upstreamNanos() {
-            return (endNanos == 0 ? System.nanoTime() : endNanos) - start;
-        }
     }
 
     /** The Responses API's typed events on timers: created, the text's deltas, completed with usage. */
-    private final class ResponseStream implements ChatStream {
+    private final class ResponseStream extends PacedStream {
         private final ChatRequest req;
         private final String id = "resp_" + Ids.random();
         private final String itemId = "msg_" + Ids.random();
         private final String[] tokens;
         private final Usage usage;
-        private final long start;
         private final StringBuilder text = new StringBuilder();
-        private StreamSink sink;
         private int next = -1;
         private int seq;
-        private boolean paused;
-        private boolean cancelled;
-        private boolean scheduled;
-        private long endNanos;
 
         ResponseStream(ChatRequest req, SimulatedBackend.Draw d, long start) {
+            super(vertx, start);
             this.req = req;
             this.tokens = SimulatedBackend.tokens(req.promptText(), d.outputTokens());
             this.usage = new Usage(Tokens.words(req.promptText()), d.outputTokens(), 0);
-            this.start = start;
         }
 
         @Override
-        public void start(StreamSink sink) {
-            this.sink = sink;
-            emit();
-        }
-
-        private void emit() {
+        void emit() {
             scheduled = false;
             while (!paused && !cancelled) {
                 if (next == -1) {
@@ -378,31 +331,6 @@ final class SimulatedOperations {
             e.getMap().putAll(event.getMap());
             Buffer sse = Buffer.buffer("event: " + type + "\ndata: ").appendBuffer(e.toBuffer()).appendString("\n\n");
             sink.event(StreamEvent.of(sse, chars, chars > 0, u, false, u == null ? null : "stop"));
-        }
-
-        @Override
-        public void pause() {
-            paused = true;
-        }
-
-        @Override
-        public void resume() {
-            if (paused) {
-                paused = false;
-                if (!scheduled && !cancelled) {
-                    vertx.runOnContext(v -> emit());
-                }
-            }
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-        }
-
-        @Override
-        public long upstreamNanos() {
-            return (endNanos == 0 ? System.nanoTime() : endNanos) - start;
         }
     }
 }
