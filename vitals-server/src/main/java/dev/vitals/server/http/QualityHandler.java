@@ -10,9 +10,11 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class QualityHandler {
     private final QualityService quality;
+    private final dev.vitals.server.quality.GroundTruthService groundTruth;
 
-    QualityHandler(QualityService quality) {
+    QualityHandler(QualityService quality, dev.vitals.server.quality.GroundTruthService groundTruth) {
         this.quality = quality;
+        this.groundTruth = groundTruth;
     }
 
     void feedback(RoutingContext rc) {
@@ -66,12 +68,16 @@ final class QualityHandler {
         });
     }
 
-    /** {@code ?model=M&window=W}: the report; {@code ?range=R[&model=M]}: the dashboard's history. */
+    /**
+     * {@code ?model=M&window=W}: the report; {@code ?range=R[&model=M]}: the dashboard's history. Both carry the label coverage
+     * of delayed ground truth ({@code label_coverage}) read from the store, so they run on a worker thread.
+     */
     void quality(RoutingContext rc) {
         String model = rc.queryParams().get("model");
         String window = rc.queryParams().get("window");
         String range = rc.queryParams().get("range");
-        try {
+        String scope = rc.queryParams().get("scope");
+        rc.vertx().executeBlocking(() -> {
             if (range != null) {
                 if (window != null) {
                     throw new dev.vitals.server.api.ApiException(400, "invalid_query", "give 'window' (a report) or 'range' (a history), not both");
@@ -80,31 +86,42 @@ final class QualityHandler {
                 if (span == null) {
                     throw new dev.vitals.server.api.ApiException(400, "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
                 }
-                Routes.json(rc, quality.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
-                        .put("range", range));
-                return;
+                JsonObject coverage = groundTruth.labelCoverage();
+                if (model != null && !model.equals("*")) {
+                    JsonObject one = coverage.getJsonObject(model);
+                    coverage = one == null ? new JsonObject() : new JsonObject().put(model, one);
+                }
+                JsonObject history = quality.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
+                        .put("range", range);
+                return coverage.isEmpty() ? history : history.put("label_coverage", coverage);
             }
-            String scope = rc.queryParams().get("scope");
             if (scope != null && !scope.equals("fleet") && !scope.equals("replica")) {
                 throw new dev.vitals.server.api.ApiException(400, "invalid_scope", "'scope' must be fleet or replica");
             }
             boolean fleet = scope == null ? quality.shared() : scope.equals("fleet");
-            if (fleet) {
-                // reads the other replicas' windows from the store: a worker thread
-                rc.vertx().executeBlocking(() -> quality.fleetReport(model, window), false)
-                        .onComplete(ar -> {
-                            if (ar.succeeded()) {
-                                Routes.json(rc, ar.result());
-                            } else {
-                                fail(rc, ar.cause());
-                            }
-                        });
-                return;
+            JsonObject coverage = model == null ? null : groundTruth.labelCoverage(model);
+            JsonObject report;
+            try {
+                // fleet: reads the other replicas' windows from the store
+                report = fleet ? quality.fleetReport(model, window) : quality.report(model, window).put("scope", "replica");
+            } catch (dev.vitals.server.api.ApiException e) {
+                if (e.status() != 404 || coverage == null) {
+                    throw e;
+                }
+                // predictions without any actual yet: no quality numbers, only how many still wait for theirs
+                report = new JsonObject().put("model", model).put("scope", fleet ? "fleet" : "replica");
+                if (window != null) {
+                    report.put("window", window);
+                }
             }
-            Routes.json(rc, quality.report(model, window).put("scope", "replica"));
-        } catch (dev.vitals.server.api.ApiException e) {
-            HttpErrors.send(rc, e);
-        }
+            return coverage == null ? report : report.put("label_coverage", coverage);
+        }, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                Routes.json(rc, ar.result());
+            } else {
+                fail(rc, ar.cause());
+            }
+        });
     }
 
     private static void fail(RoutingContext rc, Throwable t) {
