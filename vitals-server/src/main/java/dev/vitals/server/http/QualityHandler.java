@@ -1,6 +1,10 @@
 package dev.vitals.server.http;
 
+import static dev.vitals.server.http.Endpoints.blocking;
+
+import dev.vitals.server.api.ApiException;
 import dev.vitals.server.quality.QualityService;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -17,75 +21,45 @@ final class QualityHandler {
         this.groundTruth = groundTruth;
     }
 
-    void feedback(RoutingContext rc) {
-        JsonObject body;
-        try {
-            body = ChatRequests.object(rc.body().buffer());
-        } catch (BadRequest e) {
-            HttpErrors.send(rc, e);
-            return;
-        }
-        rc.vertx().executeBlocking(() -> quality.feedback(body), false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                // 202: stored, waiting for its call's row (written by any replica) to join
-                boolean applied = "ok".equals(ar.result().status());
-                rc.response().setStatusCode(applied ? 200 : 202);
-                Routes.json(rc, new JsonObject().put("status", ar.result().status()).put("model", ar.result().model())
-                        .put("duplicate", ar.result().duplicate()).put("late", ar.result().late()));
-            } else {
-                fail(rc, ar.cause());
-            }
+    Future<JsonObject> feedback(RoutingContext rc) {
+        JsonObject body = ChatRequests.object(rc.body().buffer());
+        return blocking(rc, () -> quality.feedback(body)).map(r -> {
+            // 202: stored, waiting for its call's row (written by any replica) to join
+            rc.response().setStatusCode("ok".equals(r.status()) ? 200 : 202);
+            return new JsonObject().put("status", r.status()).put("model", r.model())
+                    .put("duplicate", r.duplicate()).put("late", r.late());
         });
     }
 
     /** {@code GET /v1/feedback?feedback_id=}: whether a feedback was applied, still waits for its call, or expired. */
-    void feedbackStatus(RoutingContext rc) {
+    Future<JsonObject> feedbackStatus(RoutingContext rc) {
         String id = rc.queryParams().get("feedback_id");
-        rc.vertx().executeBlocking(() -> quality.feedbackStatus(id), false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                Routes.json(rc, ar.result());
-            } else {
-                fail(rc, ar.cause());
-            }
-        });
+        return blocking(rc, () -> quality.feedbackStatus(id));
     }
 
-    void evaluations(RoutingContext rc) {
-        JsonObject body;
-        try {
-            body = ChatRequests.object(rc.body().buffer());
-        } catch (BadRequest e) {
-            HttpErrors.send(rc, e);
-            return;
-        }
-        rc.vertx().executeBlocking(() -> quality.evaluations(body), false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                Routes.json(rc, new JsonObject().put("status", "ok").put("applied", ar.result().applied())
-                        .put("late", ar.result().late()));
-            } else {
-                fail(rc, ar.cause());
-            }
-        });
+    Future<JsonObject> evaluations(RoutingContext rc) {
+        JsonObject body = ChatRequests.object(rc.body().buffer());
+        return blocking(rc, () -> quality.evaluations(body))
+                .map(r -> new JsonObject().put("status", "ok").put("applied", r.applied()).put("late", r.late()));
     }
 
     /**
      * {@code ?model=M&window=W}: the report; {@code ?range=R[&model=M]}: the dashboard's history. Both carry the label coverage
      * of delayed ground truth ({@code label_coverage}) read from the store, so they run on a worker thread.
      */
-    void quality(RoutingContext rc) {
+    Future<JsonObject> quality(RoutingContext rc) {
         String model = rc.queryParams().get("model");
         String window = rc.queryParams().get("window");
         String range = rc.queryParams().get("range");
-        String scope = rc.queryParams().get("scope");
-        rc.vertx().executeBlocking(() -> {
-            if (range != null) {
-                if (window != null) {
-                    throw new dev.vitals.server.api.ApiException(400, "invalid_query", "give 'window' (a report) or 'range' (a history), not both");
-                }
-                Long span = DashboardHandler.RANGES.get(range);
-                if (span == null) {
-                    throw new dev.vitals.server.api.ApiException(400, "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
-                }
+        if (range != null) {
+            if (window != null) {
+                throw new ApiException(400, "invalid_query", "give 'window' (a report) or 'range' (a history), not both");
+            }
+            Long span = DashboardHandler.RANGES.get(range);
+            if (span == null) {
+                throw new ApiException(400, "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
+            }
+            return blocking(rc, () -> {
                 JsonObject coverage = groundTruth.labelCoverage();
                 if (model != null && !model.equals("*")) {
                     JsonObject one = coverage.getJsonObject(model);
@@ -94,17 +68,20 @@ final class QualityHandler {
                 JsonObject history = quality.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
                         .put("range", range);
                 return coverage.isEmpty() ? history : history.put("label_coverage", coverage);
-            }
-            if (scope != null && !scope.equals("fleet") && !scope.equals("replica")) {
-                throw new dev.vitals.server.api.ApiException(400, "invalid_scope", "'scope' must be fleet or replica");
-            }
-            boolean fleet = scope == null ? quality.shared() : scope.equals("fleet");
+            });
+        }
+        String scope = rc.queryParams().get("scope");
+        if (scope != null && !scope.equals("fleet") && !scope.equals("replica")) {
+            throw new ApiException(400, "invalid_scope", "'scope' must be fleet or replica");
+        }
+        boolean fleet = scope == null ? quality.shared() : scope.equals("fleet");
+        return blocking(rc, () -> {
             JsonObject coverage = model == null ? null : groundTruth.labelCoverage(model);
             JsonObject report;
             try {
                 // fleet: reads the other replicas' windows from the store
                 report = fleet ? quality.fleetReport(model, window) : quality.report(model, window).put("scope", "replica");
-            } catch (dev.vitals.server.api.ApiException e) {
+            } catch (ApiException e) {
                 if (e.status() != 404 || coverage == null) {
                     throw e;
                 }
@@ -115,21 +92,6 @@ final class QualityHandler {
                 }
             }
             return coverage == null ? report : report.put("label_coverage", coverage);
-        }, false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                Routes.json(rc, ar.result());
-            } else {
-                fail(rc, ar.cause());
-            }
         });
     }
-
-    private static void fail(RoutingContext rc, Throwable t) {
-        if (t instanceof dev.vitals.server.api.ApiException e) {
-            HttpErrors.send(rc, e);
-        } else {
-            rc.fail(t);
-        }
-    }
-
 }
