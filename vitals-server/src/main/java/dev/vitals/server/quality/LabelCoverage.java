@@ -40,12 +40,12 @@ final class LabelCoverage {
         this.store = store;
         this.windowMillis = windowMillis;
         this.clock = clock;
-        MetricFamilies f = MetricFamilies.of(registry);
-        f.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_label_coverage_ratio")
+        MetricFamilies families = MetricFamilies.of(registry);
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_label_coverage_ratio")
                 .help("Label coverage: the share of a model's predictions of the last quality.labelCoverageHours that have "
                         + "their actual (ground truth) so far, from the state store (the fleet's).")
                 .labelNames("model"), cb -> scraped().forEach(r -> cb.call((double) r.withActual() / r.predictions(), r.model())));
-        f.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_label_coverage_predictions")
+        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_label_coverage_predictions")
                 .help("Predictions of the last quality.labelCoverageHours in the state store, the denominator of "
                         + "vitals_label_coverage_ratio.")
                 .labelNames("model"), cb -> scraped().forEach(r -> cb.call(r.predictions(), r.model())));
