@@ -8,7 +8,6 @@ import dev.vitals.drift.Verdict;
 import dev.vitals.llm.LlmCall;
 import dev.vitals.server.api.ApiException;
 import dev.vitals.server.config.VitalsConfig;
-import dev.vitals.server.quality.QualityService;
 import dev.vitals.server.state.HistoryRing;
 import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -251,7 +250,7 @@ public final class DriftService {
                 FeatureType t = v == null ? null : v instanceof Number ? FeatureType.NUMERIC
                         : v instanceof String || v instanceof Boolean ? FeatureType.CATEGORICAL : null;
                 if (v != null && t == null) {
-                    throw new ApiException(400, "invalid_value", "records[" + i + "]." + QualityService.cut(k)
+                    throw new ApiException(400, "invalid_value", "records[" + i + "]." + ApiException.cut(k)
                             + " must be a number, a string, a boolean or null");
                 }
                 if (t == null) {
@@ -259,7 +258,7 @@ public final class DriftService {
                 }
                 FeatureType known = existing.containsKey(k) ? existing.get(k).type : types.get(k);
                 if (known != null && known != t) {
-                    throw new ApiException(400, "wrong_feature_type", "records[" + i + "]." + QualityService.cut(k) + " is "
+                    throw new ApiException(400, "wrong_feature_type", "records[" + i + "]." + ApiException.cut(k) + " is "
                             + t.label() + " but the feature is " + known.label());
                 }
                 types.put(k, t);
@@ -372,7 +371,7 @@ public final class DriftService {
         }
         Map<String, Feature> fs = models.get(model);
         if (fs == null) {
-            throw new ApiException(404, "unknown_model", "no drift profiles for model '" + QualityService.cut(model) + "'; models: "
+            throw new ApiException(404, "unknown_model", "no drift profiles for model '" + ApiException.cut(model) + "'; models: "
                     + models.keySet());
         }
         return describe(model, fs, results.getOrDefault(model, List.of())).put("scope", "replica");
@@ -421,7 +420,7 @@ public final class DriftService {
     public synchronized int freeze(String model) {
         Map<String, Feature> fs = models.get(model);
         if (fs == null) {
-            throw new ApiException(404, "unknown_model", "no drift profiles for model '" + QualityService.cut(model) + "'");
+            throw new ApiException(404, "unknown_model", "no drift profiles for model '" + ApiException.cut(model) + "'");
         }
         long now = clock.getAsLong();
         int n = 0;
@@ -569,7 +568,7 @@ public final class DriftService {
             }
         }
         if (merged.isEmpty()) {
-            throw new ApiException(404, "unknown_model", "no drift profiles for model '" + QualityService.cut(model) + "' on any replica");
+            throw new ApiException(404, "unknown_model", "no drift profiles for model '" + ApiException.cut(model) + "' on any replica");
         }
         List<FeatureDrift> list = new ArrayList<>();
         Map<String, Feature> own = fs == null ? Map.of() : fs;
