@@ -14,8 +14,8 @@ import dev.vitals.server.quality.QualityService;
 import dev.vitals.system.SystemMetrics;
 import dev.vitals.server.config.VitalsConfig;
 import dev.vitals.server.gateway.Backend;
+import dev.vitals.server.gateway.Backends;
 import dev.vitals.server.gateway.Gateway;
-import dev.vitals.server.gateway.OpenAiBackend;
 import dev.vitals.server.gateway.SimulatedBackend;
 import dev.vitals.server.auth.ApiKeys;
 import dev.vitals.server.http.AdminHandler;
@@ -96,6 +96,7 @@ public final class VitalsServer {
     private VitalsServer(Vertx vertx, VitalsConfig config, Map<String, String> env) {
         this.vertx = vertx;
         this.config = config;
+        Backends.checkTypes(config.backends); // before anything is opened
         this.prices = new PriceBook(config.pricing.overrideFile);
         this.replicaId = replicaId(config);
         this.store = openStore(config.store);
@@ -133,8 +134,8 @@ public final class VitalsServer {
                 .maxModels(config.metrics.maxModels)
                 .register(registry);
         List<Backend> backends = new ArrayList<>();
-        for (VitalsConfig.Backend b : config.backends) {
-            backends.add("openai".equals(b.type) ? new OpenAiBackend(vertx, b, env) : new SimulatedBackend(vertx, b));
+        for (int i = 0; i < config.backends.size(); i++) {
+            backends.add(Backends.create(vertx, i, config.backends.get(i), env));
         }
         this.systemMetrics = config.system.enabled ? SystemMetrics.builder()
                 .interval(java.time.Duration.ofSeconds(config.system.intervalSeconds)).jvmMetrics(false).register(registry) : null;
