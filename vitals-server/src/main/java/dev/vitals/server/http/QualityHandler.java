@@ -51,19 +51,11 @@ final class QualityHandler {
             if (window != null) {
                 throw new ApiException(400, "invalid_query", "give 'window' (a report) or 'range' (a history), not both");
             }
-            Long span = DashboardHandler.RANGES.get(range);
-            if (span == null) {
-                throw new ApiException(400, "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
-            }
+            long span = DashboardHandler.span(range);
             return now(quality.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
                     .put("range", range));
         }
-        String scope = rc.queryParams().get("scope");
-        if (scope != null && !scope.equals("fleet") && !scope.equals("replica")) {
-            throw new ApiException(400, "invalid_scope", "'scope' must be fleet or replica");
-        }
-        boolean fleet = scope == null ? quality.shared() : scope.equals("fleet");
-        if (fleet) {
+        if (DashboardHandler.fleet(rc.queryParams().get("scope"), quality.shared())) {
             // reads the other replicas' windows from the store: a worker thread
             return blocking(rc, () -> quality.fleetReport(model, window));
         }
