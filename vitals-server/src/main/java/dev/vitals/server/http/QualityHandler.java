@@ -55,10 +55,7 @@ final class QualityHandler {
             if (window != null) {
                 throw new ApiException(400, "invalid_query", "give 'window' (a report) or 'range' (a history), not both");
             }
-            Long span = DashboardHandler.RANGES.get(range);
-            if (span == null) {
-                throw new ApiException(400, "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
-            }
+            long span = DashboardHandler.span(range);
             return blocking(rc, () -> {
                 JsonObject coverage = groundTruth.labelCoverage();
                 if (model != null && !model.equals("*")) {
@@ -70,11 +67,7 @@ final class QualityHandler {
                 return coverage.isEmpty() ? history : history.put("label_coverage", coverage);
             });
         }
-        String scope = rc.queryParams().get("scope");
-        if (scope != null && !scope.equals("fleet") && !scope.equals("replica")) {
-            throw new ApiException(400, "invalid_scope", "'scope' must be fleet or replica");
-        }
-        boolean fleet = scope == null ? quality.shared() : scope.equals("fleet");
+        boolean fleet = DashboardHandler.fleet(rc.queryParams().get("scope"), quality.shared());
         return blocking(rc, () -> {
             JsonObject coverage = model == null ? null : groundTruth.labelCoverage(model);
             JsonObject report;
