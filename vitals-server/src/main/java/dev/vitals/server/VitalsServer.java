@@ -68,6 +68,7 @@ public final class VitalsServer {
     private final SystemMetrics systemMetrics;
     private final GpuMetrics gpuMetrics;
     private final BusinessMetrics business;
+    private final dev.vitals.server.business.BusinessEvents businessEvents;
     private final Baselines baselines;
     private final QualityService quality;
     private final dev.vitals.server.quality.EvaluationService evaluations;
@@ -139,6 +140,10 @@ public final class VitalsServer {
             bb.salt(config.business.salt.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         this.business = bb.register(registry);
+        // the event and conversion counters continue from the checkpoint and the journal since (issue #16)
+        this.businessEvents = new dev.vitals.server.business.BusinessEvents(business, store, writer,
+                config.store.jdbcUrl == null ? "local" : replicaId, config.quality.pendingGraceSeconds * 1000L,
+                config.quality.maxPending, registry, System::currentTimeMillis);
         this.sampler = CallSampler.builder().stepMillis(config.dashboard.stepMillis).build();
         this.quality = new QualityService(config.quality, store, writer, registry, families.policy(),
                 config.store.jdbcUrl == null ? null : replicaId);
@@ -290,7 +295,7 @@ public final class VitalsServer {
                     return new JsonObject().put("anomalies_open", a.getJsonArray("open").size()).put("anomalies", all);
                 }, business, baselines::json, quality, drift,
                 new CustomLabels(config.metrics.customLabels, config.metrics.maxSeriesPerMetric, registry), dashboardData(),
-                telemetry, evaluations, groundTruth);
+                telemetry, evaluations, groundTruth, businessEvents);
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
         }
@@ -305,6 +310,7 @@ public final class VitalsServer {
             baselines.judgeScores(quality.headline());
             baselines.save();
             quality.save();
+            businessEvents.save();
             quality.sampleHistory(System.currentTimeMillis());
             drift.save();
             cost.save();
@@ -325,6 +331,7 @@ public final class VitalsServer {
         }, false)));
         timers.add(vertx.setPeriodic(500, id -> vertx.executeBlocking(() -> {
             quality.joinPending();
+            businessEvents.joinPending();
             groundTruth.sweep();
             return null;
         }, false)));
@@ -579,6 +586,7 @@ public final class VitalsServer {
                 baselines.save();
                 quality.flushCalls();
                 quality.save();
+                businessEvents.save();
                 drift.save();
                 cost.save();
             } finally {

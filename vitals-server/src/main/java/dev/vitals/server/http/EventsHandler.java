@@ -1,7 +1,8 @@
 package dev.vitals.server.http;
 
 import dev.vitals.business.BusinessEvent;
-import dev.vitals.business.BusinessMetrics;
+import dev.vitals.server.ApiException;
+import dev.vitals.server.business.BusinessEvents;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,14 +15,16 @@ import java.util.Set;
  * {@code POST /v1/events}: business events linked to earlier calls by request id, one
  * ({@code {"request_id": "...", "kind": "purchased"}}) or a batch ({@code {"events": [...]}}, at most
  * {@value #MAX_BATCH}). The batch is all or nothing: one bad event (unknown kind: 400; unknown or
- * expired request id: 404) rejects it whole, naming its index.
+ * expired request id: 404) rejects it whole, naming its index. An accepted batch is stored before the
+ * answer ({@link BusinessEvents}): 200, or 202 when some of its events wait for their call's row
+ * (a call another replica answered a moment ago).
  */
 final class EventsHandler implements Handler<RoutingContext> {
     static final int MAX_BATCH = 1000;
     private static final Set<String> FIELDS = Set.of("request_id", "kind");
-    private final BusinessMetrics business;
+    private final BusinessEvents business;
 
-    EventsHandler(BusinessMetrics business) {
+    EventsHandler(BusinessEvents business) {
         this.business = business;
     }
 
@@ -50,15 +53,19 @@ final class EventsHandler implements Handler<RoutingContext> {
             HttpErrors.send(rc, e);
             return;
         }
-        try {
-            business.recordEvents(events);
-        } catch (IllegalArgumentException e) {
-            boolean unknownId = e.getMessage() != null && e.getMessage().contains("unknown request id");
-            HttpErrors.send(rc, unknownId ? 404 : 400, "invalid_request_error", unknownId ? "unknown_request_id" : "invalid_event",
-                    e.getMessage());
-            return;
-        }
-        Routes.json(rc, new JsonObject().put("accepted", events.size()));
+        // the store is read and written: a worker thread
+        rc.vertx().executeBlocking(() -> business.record(events), false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                BusinessEvents.Result r = ar.result();
+                rc.response().setStatusCode(r.pending() > 0 ? 202 : 200);
+                Routes.json(rc, new JsonObject().put("status", r.pending() > 0 ? "pending" : "ok").put("accepted", r.accepted())
+                        .put("pending", r.pending()));
+            } else if (ar.cause() instanceof ApiException e) {
+                HttpErrors.send(rc, e);
+            } else {
+                rc.fail(ar.cause());
+            }
+        });
     }
 
     private static BusinessEvent event(Object v, String at) {
