@@ -158,6 +158,7 @@ public final class VitalsServer {
                 config.store.jdbcUrl == null ? null : replicaId);
         drift.restore(store.blobNames(DriftService.BLOB_PREFIX).stream()
                 .map(n -> n.substring(DriftService.BLOB_PREFIX.length())).toList());
+        drift.durable(writer, config.store.jdbcUrl == null ? "local" : replicaId); // uploaded features: journal + checkpoint
         this.baselines = new Baselines(sampler, store, registry, config.anomalies);
         this.connectionGuard = new dev.vitals.server.http.ConnectionGuard(vertx, config.server.headerTimeoutSeconds,
                 config.server.idleTimeoutSeconds, config.server.maxConnections, registry);

@@ -31,14 +31,23 @@ final class DriftHandler {
     }
 
     void features(RoutingContext rc) {
+        JsonObject body;
         try {
-            JsonObject body = ChatRequests.object(rc.body().buffer());
-            Routes.json(rc, new JsonObject().put("status", "ok").put("accepted", drift.features(body)));
+            body = ChatRequests.object(rc.body().buffer());
         } catch (BadRequest e) {
             HttpErrors.send(rc, e);
-        } catch (dev.vitals.server.ApiException e) {
-            HttpErrors.send(rc, e);
+            return;
         }
+        // stored before the answer (the journal): a worker thread
+        rc.vertx().executeBlocking(() -> drift.storeFeatures(body), false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                Routes.json(rc, new JsonObject().put("status", "ok").put("accepted", ar.result()));
+            } else if (ar.cause() instanceof dev.vitals.server.ApiException e) {
+                HttpErrors.send(rc, e);
+            } else {
+                rc.fail(ar.cause());
+            }
+        });
     }
 
     void drift(RoutingContext rc) {
