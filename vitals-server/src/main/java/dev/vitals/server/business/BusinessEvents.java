@@ -3,7 +3,7 @@ package dev.vitals.server.business;
 import dev.vitals.business.BusinessEvent;
 import dev.vitals.business.BusinessMetrics;
 import dev.vitals.labels.LabelValues;
-import dev.vitals.server.ApiException;
+import dev.vitals.server.api.ApiException;
 import dev.vitals.server.store.CallRow;
 import dev.vitals.server.store.GroupCommitter;
 import dev.vitals.server.store.JournalEntry;

@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * so a crash loses no acknowledged batch. What the gateway's own calls add to the windows is not
  * journaled: a crash loses it since the last checkpoint (at most a minute), like the other metrics.
  */
-public final class DriftJournal {
+final class DriftJournal {
     private static final Logger LOG = Logger.getLogger(DriftJournal.class.getName());
     /** The journal kind of an uploaded batch. */
     static final String KIND = "features";
@@ -25,7 +25,7 @@ public final class DriftJournal {
     static final String BLOB_PREFIX = "drift.window.";
 
     /** What the drift service gives the journal: its windows, under its lock. */
-    public interface Windows {
+    interface Windows {
         /** The running windows, serialized; called under the lock. */
         byte[] snapshot();
 

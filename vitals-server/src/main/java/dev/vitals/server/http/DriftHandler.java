@@ -5,7 +5,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.vitals.drift.DatasetProfile;
-import dev.vitals.server.DriftService;
+import dev.vitals.server.drift.DriftService;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -42,7 +42,7 @@ final class DriftHandler {
         rc.vertx().executeBlocking(() -> drift.storeFeatures(body), false).onComplete(ar -> {
             if (ar.succeeded()) {
                 Routes.json(rc, new JsonObject().put("status", "ok").put("accepted", ar.result()));
-            } else if (ar.cause() instanceof dev.vitals.server.ApiException e) {
+            } else if (ar.cause() instanceof dev.vitals.server.api.ApiException e) {
                 HttpErrors.send(rc, e);
             } else {
                 rc.fail(ar.cause());
@@ -74,7 +74,7 @@ final class DriftHandler {
                 rc.vertx().executeBlocking(() -> drift.fleetReport(model), false).onComplete(ar -> {
                     if (ar.succeeded()) {
                         Routes.json(rc, ar.result());
-                    } else if (ar.cause() instanceof dev.vitals.server.ApiException e) {
+                    } else if (ar.cause() instanceof dev.vitals.server.api.ApiException e) {
                         HttpErrors.send(rc, e);
                     } else {
                         rc.fail(ar.cause());
@@ -83,7 +83,7 @@ final class DriftHandler {
                 return;
             }
             Routes.json(rc, drift.report(model));
-        } catch (dev.vitals.server.ApiException e) {
+        } catch (dev.vitals.server.api.ApiException e) {
             HttpErrors.send(rc, e);
         }
     }
@@ -125,7 +125,7 @@ final class DriftHandler {
         }, false).onComplete(ar -> {
             if (ar.succeeded()) {
                 Routes.json(rc, ar.result());
-            } else if (ar.cause() instanceof dev.vitals.server.ApiException e) {
+            } else if (ar.cause() instanceof dev.vitals.server.api.ApiException e) {
                 HttpErrors.send(rc, e);
             } else {
                 rc.fail(ar.cause());
@@ -144,15 +144,15 @@ final class DriftHandler {
                 rows.add(it.nextValue());
             }
         } catch (IOException | RuntimeException e) {
-            throw new dev.vitals.server.ApiException(400, "invalid_csv", "the reference is not valid CSV: " + e.getMessage());
+            throw new dev.vitals.server.api.ApiException(400, "invalid_csv", "the reference is not valid CSV: " + e.getMessage());
         }
         if (rows.size() < 2) {
-            throw new dev.vitals.server.ApiException(400, "empty_reference", "the reference CSV needs a header row and at least one data row");
+            throw new dev.vitals.server.api.ApiException(400, "empty_reference", "the reference CSV needs a header row and at least one data row");
         }
         String[] header = rows.get(0);
         for (int i = 1; i < rows.size(); i++) {
             if (rows.get(i).length != header.length) {
-                throw new dev.vitals.server.ApiException(400, "invalid_csv", "line " + (i + 1) + " has " + rows.get(i).length
+                throw new dev.vitals.server.api.ApiException(400, "invalid_csv", "line " + (i + 1) + " has " + rows.get(i).length
                         + " columns, the header has " + header.length);
             }
         }
@@ -160,7 +160,7 @@ final class DriftHandler {
         for (int c = 0; c < header.length; c++) {
             String name = header[c].trim();
             if (name.isEmpty() || out.containsKey(name)) {
-                throw new dev.vitals.server.ApiException(400, "invalid_csv", "column " + (c + 1) + " needs a unique, non-empty name");
+                throw new dev.vitals.server.api.ApiException(400, "invalid_csv", "column " + (c + 1) + " needs a unique, non-empty name");
             }
             boolean numeric = true;
             for (int i = 1; i < rows.size() && numeric; i++) {

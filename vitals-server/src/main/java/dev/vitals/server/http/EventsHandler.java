@@ -1,7 +1,7 @@
 package dev.vitals.server.http;
 
 import dev.vitals.business.BusinessEvent;
-import dev.vitals.server.ApiException;
+import dev.vitals.server.api.ApiException;
 import dev.vitals.server.business.BusinessEvents;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;

@@ -34,7 +34,7 @@ final class GroundTruthHandler {
         rc.vertx().executeBlocking(task, false).onComplete(ar -> {
             if (ar.succeeded()) {
                 Routes.json(rc, ar.result());
-            } else if (ar.cause() instanceof dev.vitals.server.ApiException e) {
+            } else if (ar.cause() instanceof dev.vitals.server.api.ApiException e) {
                 HttpErrors.send(rc, e);
             } else {
                 rc.fail(ar.cause());

@@ -36,7 +36,7 @@ public final class HttpErrors {
     }
 
     /** A caller error a service found: its status, code and message. */
-    static void send(RoutingContext rc, dev.vitals.server.ApiException e) {
+    static void send(RoutingContext rc, dev.vitals.server.api.ApiException e) {
         send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
     }
 

@@ -1,6 +1,6 @@
 package dev.vitals.server.http;
 
-import dev.vitals.server.QualityService;
+import dev.vitals.server.quality.QualityService;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -74,11 +74,11 @@ final class QualityHandler {
         try {
             if (range != null) {
                 if (window != null) {
-                    throw new dev.vitals.server.ApiException(400, "invalid_query", "give 'window' (a report) or 'range' (a history), not both");
+                    throw new dev.vitals.server.api.ApiException(400, "invalid_query", "give 'window' (a report) or 'range' (a history), not both");
                 }
                 Long span = DashboardHandler.RANGES.get(range);
                 if (span == null) {
-                    throw new dev.vitals.server.ApiException(400, "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
+                    throw new dev.vitals.server.api.ApiException(400, "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
                 }
                 Routes.json(rc, quality.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
                         .put("range", range));
@@ -86,7 +86,7 @@ final class QualityHandler {
             }
             String scope = rc.queryParams().get("scope");
             if (scope != null && !scope.equals("fleet") && !scope.equals("replica")) {
-                throw new dev.vitals.server.ApiException(400, "invalid_scope", "'scope' must be fleet or replica");
+                throw new dev.vitals.server.api.ApiException(400, "invalid_scope", "'scope' must be fleet or replica");
             }
             boolean fleet = scope == null ? quality.shared() : scope.equals("fleet");
             if (fleet) {
@@ -102,13 +102,13 @@ final class QualityHandler {
                 return;
             }
             Routes.json(rc, quality.report(model, window).put("scope", "replica"));
-        } catch (dev.vitals.server.ApiException e) {
+        } catch (dev.vitals.server.api.ApiException e) {
             HttpErrors.send(rc, e);
         }
     }
 
     private static void fail(RoutingContext rc, Throwable t) {
-        if (t instanceof dev.vitals.server.ApiException e) {
+        if (t instanceof dev.vitals.server.api.ApiException e) {
             HttpErrors.send(rc, e);
         } else {
             rc.fail(t);

@@ -1,6 +1,7 @@
 package dev.vitals.server.http;
 
 import dev.vitals.server.gateway.Gateway;
+import dev.vitals.server.metrics.HttpMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -34,8 +35,8 @@ public final class Routes {
                        long maxBodyBytes, Supplier<JsonObject> health, AdminHandler admin, AuthHandler auth,
                        dev.vitals.series.CallSampler sampler, Supplier<JsonObject> overviewExtras,
                        dev.vitals.business.BusinessMetrics business, Supplier<JsonObject> anomalies,
-                       dev.vitals.server.QualityService quality, dev.vitals.server.DriftService drift,
-                       dev.vitals.server.CustomLabels customLabels,
+                       dev.vitals.server.quality.QualityService quality, dev.vitals.server.drift.DriftService drift,
+                       dev.vitals.server.metrics.CustomLabels customLabels,
                        DashboardHandler.Data dashboardData,
                        dev.vitals.server.telemetry.CallTelemetry telemetry,
                        dev.vitals.server.quality.EvaluationService evaluations,

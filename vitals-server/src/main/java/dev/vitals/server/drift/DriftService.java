@@ -1,4 +1,4 @@
-package dev.vitals.server;
+package dev.vitals.server.drift;
 
 import dev.vitals.drift.DatasetProfile;
 import dev.vitals.drift.DriftDetector;
@@ -6,7 +6,10 @@ import dev.vitals.drift.FeatureDrift;
 import dev.vitals.drift.FeatureType;
 import dev.vitals.drift.Verdict;
 import dev.vitals.llm.LlmCall;
+import dev.vitals.server.api.ApiException;
 import dev.vitals.server.config.VitalsConfig;
+import dev.vitals.server.quality.QualityService;
+import dev.vitals.server.state.HistoryRing;
 import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -41,7 +44,7 @@ import java.util.logging.Logger;
  */
 public final class DriftService {
     private static final Logger LOG = Logger.getLogger(DriftService.class.getName());
-    static final String BLOB_PREFIX = "drift.reference.";
+    public static final String BLOB_PREFIX = "drift.reference.";
 
     /** The three profiles of one feature. */
     private static final class Feature {
@@ -666,14 +669,14 @@ public final class DriftService {
 
     // ---- durability (issue #16): uploaded features are journaled, windows checkpointed ------------
 
-    private volatile dev.vitals.server.drift.DriftJournal journal;
+    private volatile DriftJournal journal;
 
     /**
      * Makes {@code POST /v1/features} durable: {@link #storeFeatures} journals each batch before it is applied,
      * {@link #save} checkpoints the windows; restores the last checkpoint and replays the journal since; blocking.
      */
     public void durable(dev.vitals.server.store.GroupCommitter writer, String replica) {
-        this.journal = new dev.vitals.server.drift.DriftJournal(store, writer, replica, new dev.vitals.server.drift.DriftJournal.Windows() {
+        this.journal = new DriftJournal(store, writer, replica, new DriftJournal.Windows() {
             @Override
             public byte[] snapshot() {
                 return windows();
@@ -697,7 +700,7 @@ public final class DriftService {
      * Without {@link #durable} the same as {@link #features}.
      */
     public int storeFeatures(JsonObject body) {
-        dev.vitals.server.drift.DriftJournal j = journal;
+        DriftJournal j = journal;
         if (j == null) {
             return features(body);
         }

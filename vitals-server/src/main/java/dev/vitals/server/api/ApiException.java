@@ -1,4 +1,4 @@
-package dev.vitals.server;
+package dev.vitals.server.api;
 
 /**
  * A caller's mistake found by a service (quality, drift): the HTTP status, a stable error code and an
