@@ -99,6 +99,23 @@ class BusinessEventsDurableTest {
     }
 
     @Test
+    void pendingEventsAreCappedByQualityMaxPendingAndARefusedBatchStoresNothing() throws Exception {
+        try (ServerFixture f = ServerFixture.start(config(600).andThen(c -> c.quality.maxPending = 1))) {
+            String known = chat(f, null, "b");
+            HttpResponse<String> tooMany = f.post("/v1/events", new JsonObject().put("events", new JsonArray()
+                    .add(new JsonObject().put("request_id", known).put("kind", "purchased"))
+                    .add(new JsonObject().put("request_id", "req-a").put("kind", "purchased"))
+                    .add(new JsonObject().put("request_id", "req-b").put("kind", "purchased"))).encode());
+            assertThat(tooMany.statusCode()).as(tooMany.body()).isEqualTo(404);
+            assertThat(tooMany.body()).contains("quality.maxPending");
+            assertThat(f.metrics().get(String.format(PURCHASED, "b"))).as("nothing of the refused batch").isZero();
+            assertThat(event(f, "req-a", "purchased").statusCode()).isEqualTo(202);
+            assertThat(event(f, known, "purchased").statusCode()).isEqualTo(200);
+            assertThat(f.metrics().get(String.format(PURCHASED, "b"))).isEqualTo(1.0);
+        }
+    }
+
+    @Test
     void countersContinueAfterARestartAndAConversionCountsOncePerRequestAndKind() throws Exception {
         String id;
         try (ServerFixture f = ServerFixture.start(config(600))) {
