@@ -1,12 +1,18 @@
 package dev.vitals.server.api;
 
 /**
- * A caller's mistake found by a service (quality, drift): the HTTP status, a stable error code and an
- * exact message. Handlers turn it into the one JSON error shape; nothing has been applied when it is thrown.
+ * The one caller-error type: a request that is malformed, names an unknown id, or conflicts with state.
+ * It carries the HTTP status, a stable error code and an exact message; the router's one failure handler
+ * turns it into the JSON error body. Nothing has been applied when it is thrown.
  */
 public final class ApiException extends RuntimeException {
     private final int status;
     private final String code;
+
+    /** A 400. */
+    public ApiException(String code, String message) {
+        this(400, code, message);
+    }
 
     public ApiException(int status, String code, String message) {
         super(message, null, false, false);

@@ -3,7 +3,7 @@ package dev.vitals.server.http;
 import dev.vitals.business.BusinessEvent;
 import dev.vitals.server.api.ApiException;
 import dev.vitals.server.business.BusinessEvents;
-import io.vertx.core.Handler;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -16,10 +16,10 @@ import java.util.Set;
  * ({@code {"request_id": "...", "kind": "purchased"}}) or a batch ({@code {"events": [...]}}, at most
  * {@value #MAX_BATCH}). The batch is all or nothing: one bad event (unknown kind: 400; unknown or
  * expired request id: 404) rejects it whole, naming its index. An accepted batch is stored before the
- * answer ({@link BusinessEvents}): 200, or 202 when some of its events wait for their call's row
- * (a call another replica answered a moment ago).
+ * answer ({@link BusinessEvents}, on a worker thread): 200, or 202 when some of its events wait for their
+ * call's row (a call another replica answered a moment ago).
  */
-final class EventsHandler implements Handler<RoutingContext> {
+final class EventsHandler {
     static final int MAX_BATCH = 1000;
     private static final Set<String> FIELDS = Set.of("request_id", "kind");
     private final BusinessEvents business;
@@ -28,61 +28,47 @@ final class EventsHandler implements Handler<RoutingContext> {
         this.business = business;
     }
 
-    @Override
-    public void handle(RoutingContext rc) {
+    Future<JsonObject> handle(RoutingContext rc) {
         List<BusinessEvent> events = new ArrayList<>();
-        try {
-            JsonObject o = ChatRequests.object(rc.body().buffer());
-            if (o.containsKey("events")) {
-                if (!(o.getValue("events") instanceof JsonArray a) || a.isEmpty()) {
-                    throw new BadRequest("invalid_events", "'events' must be a non-empty array");
-                }
-                if (o.size() != 1) {
-                    throw new BadRequest("invalid_events", "a batch has only the field 'events'");
-                }
-                if (a.size() > MAX_BATCH) {
-                    throw new BadRequest(413, "batch_too_large", "a batch holds at most " + MAX_BATCH + " events, got " + a.size());
-                }
-                for (int i = 0; i < a.size(); i++) {
-                    events.add(event(a.getValue(i), "events[" + i + "]"));
-                }
-            } else {
-                events.add(event(o, "event"));
+        JsonObject o = ChatRequests.object(rc.body().buffer());
+        if (o.containsKey("events")) {
+            if (!(o.getValue("events") instanceof JsonArray a) || a.isEmpty()) {
+                throw new ApiException("invalid_events", "'events' must be a non-empty array");
             }
-        } catch (BadRequest e) {
-            HttpErrors.send(rc, e);
-            return;
+            if (o.size() != 1) {
+                throw new ApiException("invalid_events", "a batch has only the field 'events'");
+            }
+            if (a.size() > MAX_BATCH) {
+                throw new ApiException(413, "batch_too_large", "a batch holds at most " + MAX_BATCH + " events, got " + a.size());
+            }
+            for (int i = 0; i < a.size(); i++) {
+                events.add(event(a.getValue(i), "events[" + i + "]"));
+            }
+        } else {
+            events.add(event(o, "event"));
         }
-        // the store is read and written: a worker thread
-        rc.vertx().executeBlocking(() -> business.record(events), false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                BusinessEvents.Result r = ar.result();
-                rc.response().setStatusCode(r.pending() > 0 ? 202 : 200);
-                Routes.json(rc, new JsonObject().put("status", r.pending() > 0 ? "pending" : "ok").put("accepted", r.accepted())
-                        .put("pending", r.pending()));
-            } else if (ar.cause() instanceof ApiException e) {
-                HttpErrors.send(rc, e);
-            } else {
-                rc.fail(ar.cause());
-            }
+        return Endpoints.blocking(rc, () -> business.record(events)).map(r -> {
+            rc.response().setStatusCode(r.pending() > 0 ? 202 : 200);
+            return new JsonObject().put("status", r.pending() > 0 ? "pending" : "ok").put("accepted", r.accepted())
+                    .put("pending", r.pending());
         });
     }
 
     private static BusinessEvent event(Object v, String at) {
         if (!(v instanceof JsonObject o)) {
-            throw new BadRequest("invalid_event", at + " must be an object, got " + ChatRequests.kind(v));
+            throw new ApiException("invalid_event", at + " must be an object, got " + ChatRequests.kind(v));
         }
         for (String f : o.fieldNames()) {
             if (!FIELDS.contains(f)) {
-                throw new BadRequest("invalid_event", at + ": unknown field '" + (f.length() > 64 ? f.substring(0, 64) : f)
+                throw new ApiException("invalid_event", at + ": unknown field '" + (f.length() > 64 ? f.substring(0, 64) : f)
                         + "'; allowed: request_id, kind");
             }
         }
         if (!(o.getValue("request_id") instanceof String id) || id.isEmpty() || id.length() > 128) {
-            throw new BadRequest("invalid_event", at + ".request_id must be a string of 1 to 128 characters");
+            throw new ApiException("invalid_event", at + ".request_id must be a string of 1 to 128 characters");
         }
         if (!(o.getValue("kind") instanceof String kind) || kind.isEmpty() || kind.length() > 64) {
-            throw new BadRequest("invalid_event", at + ".kind must be a string of 1 to 64 characters");
+            throw new ApiException("invalid_event", at + ".kind must be a string of 1 to 64 characters");
         }
         return new BusinessEvent(id, kind);
     }
