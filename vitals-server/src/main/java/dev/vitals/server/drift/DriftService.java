@@ -716,11 +716,14 @@ public final class DriftService {
             out.writeInt(1);
             out.writeLong(windowStart);
             out.writeLong(previousStart);
-            out.writeInt(models.size());
-            for (Map.Entry<String, Map<String, Feature>> m : models.entrySet()) {
+            // copies: a gateway call may add a model or feature meanwhile (observe takes no lock)
+            List<Map.Entry<String, Map<String, Feature>>> ms = List.copyOf(models.entrySet());
+            out.writeInt(ms.size());
+            for (Map.Entry<String, Map<String, Feature>> m : ms) {
+                List<Feature> fs = List.copyOf(m.getValue().values());
                 out.writeUTF(m.getKey());
-                out.writeInt(m.getValue().size());
-                for (Feature f : m.getValue().values()) {
+                out.writeInt(fs.size());
+                for (Feature f : fs) {
                     out.writeUTF(f.name);
                     byte[] cur = f.current.toBytes();
                     out.writeInt(cur.length);
