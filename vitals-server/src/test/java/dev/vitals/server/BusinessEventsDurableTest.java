@@ -95,6 +95,10 @@ class BusinessEventsDurableTest {
             assertThat(event(f, "req-event-lost", "purchased").statusCode()).isEqualTo(202);
             assertThat(awaitValue(f, "vitals_business_event_joins_total{outcome=\"unknown_call\"}", 1.0)).isEqualTo(1.0);
             assertThat(f.metrics().get("vitals_business_event_joins_total{outcome=\"joined\"}")).isZero();
+            Thread.sleep(600); // the counts the API reads are refreshed with each join pass (500 ms)
+            HttpResponse<String> status = f.get("/v1/events");
+            assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+            assertThat(new JsonObject(status.body())).isEqualTo(new JsonObject().put("pending", 0).put("unknown_call", 1));
         }
     }
 

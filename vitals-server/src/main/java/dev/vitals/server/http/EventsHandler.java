@@ -54,6 +54,13 @@ final class EventsHandler {
         });
     }
 
+    /** {@code GET /v1/events}: events waiting for their call ({@code pending}) and expired ({@code unknown_call}). */
+    Future<JsonObject> status(RoutingContext rc) {
+        var counts = business.pendingCounts();
+        return Endpoints.now(new JsonObject().put("pending", counts.getOrDefault("pending", 0L))
+                .put("unknown_call", counts.getOrDefault("expired", 0L)));
+    }
+
     private static BusinessEvent event(Object v, String at) {
         if (!(v instanceof JsonObject o)) {
             throw new ApiException("invalid_event", at + " must be an object, got " + ChatRequests.kind(v));
