@@ -181,7 +181,7 @@ public final class VitalsServer {
         this.evaluations = evaluations(vertx, config, gateway, quality, registry);
         this.groundTruth = new dev.vitals.server.quality.GroundTruthService(store, quality, drift,
                 config.store.jdbcUrl == null ? null : replicaId, config.quality.pendingGraceSeconds * 1000L,
-                config.quality.binaryModels.keySet(), registry,
+                config.quality.binaryModels.keySet(), config.quality.labelCoverageHours * 3_600_000L, registry,
                 System::currentTimeMillis);
     }
 
