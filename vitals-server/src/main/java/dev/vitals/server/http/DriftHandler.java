@@ -37,7 +37,8 @@ final class DriftHandler {
 
     Future<JsonObject> features(RoutingContext rc) {
         JsonObject body = ChatRequests.object(rc.body().buffer());
-        return now(new JsonObject().put("status", "ok").put("accepted", drift.features(body)));
+        // stored before the answer (the journal): a worker thread
+        return blocking(rc, () -> drift.storeFeatures(body)).map(n -> new JsonObject().put("status", "ok").put("accepted", n));
     }
 
     Future<JsonObject> drift(RoutingContext rc) {

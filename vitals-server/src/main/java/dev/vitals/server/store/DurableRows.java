@@ -116,6 +116,19 @@ final class DurableRows {
                     }
                 });
             }
+
+            @Override
+            public boolean firstEvent(String requestId, String kind, long timeMillis) {
+                return sql(() -> {
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO business_conversions (request_id, kind, ts_ms) "
+                            + "VALUES (?, ?, ?) ON CONFLICT (request_id, kind) DO NOTHING")) {
+                        ps.setString(1, requestId);
+                        ps.setString(2, kind);
+                        ps.setLong(3, timeMillis);
+                        return ps.executeUpdate() == 1;
+                    }
+                });
+            }
         };
     }
 

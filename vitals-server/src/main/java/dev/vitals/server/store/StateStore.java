@@ -74,6 +74,9 @@ public interface StateStore extends AutoCloseable {
 
         /** Takes a pending item (deletes it); true when this transaction took it, false when another did. */
         boolean claim(long pendingId);
+
+        /** Marks a request's first business event of {@code kind}; true when this was the first (a conversion). */
+        boolean firstEvent(String requestId, String kind, long timeMillis);
     }
 
     /** Work in one transaction. */
