@@ -1,4 +1,4 @@
-package dev.vitals.server.cli;
+package dev.vitals.server.cli.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.vitals.server.cli;
+package dev.vitals.server.cli.drift;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -9,9 +9,13 @@ import dev.vitals.drift.FeatureType;
 import dev.vitals.drift.RawColumns;
 import dev.vitals.drift.StatTest;
 import dev.vitals.drift.Verdict;
-import dev.vitals.server.cli.CsvColumns.Column;
-import dev.vitals.server.cli.CsvColumns.CsvException;
-import dev.vitals.server.cli.CsvColumns.Kind;
+import dev.vitals.server.csv.CsvColumns.Column;
+import dev.vitals.server.csv.CsvColumns.Kind;
+import dev.vitals.server.csv.CsvColumns;
+import dev.vitals.server.csv.CsvInputException;
+import dev.vitals.server.csv.CsvReader;
+import dev.vitals.server.csv.CsvValues;
+import dev.vitals.server.csv.Progress;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -70,15 +74,13 @@ import picocli.CommandLine.Spec;
             "",
             "Example: vitals drift ref.csv cur.csv --test latency_ms=psi --threshold latency_ms=0.2 \\",
             "             --json drift.json --html drift.html"})
-final class DriftCommand implements Callable<Integer> {
+public final class DriftCommand implements Callable<Integer> {
     /** Exit code: drift found with {@code --fail-on-drift}. */
     static final int EXIT_DRIFT = 3;
     /** Exit code: no column could be tested. */
     static final int EXIT_NO_VERDICT = 4;
     /** Exit code: bad input or usage. */
     static final int EXIT_BAD_INPUT = 2;
-    /** Files at least this big get a progress bar on a terminal. */
-    static final long PROGRESS_MIN_BYTES = 8L << 20;
 
     @Spec
     CommandSpec spec;
@@ -137,7 +139,7 @@ final class DriftCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             return run(out, err);
-        } catch (BadInput | CsvException e) {
+        } catch (BadInput | CsvInputException e) {
             err.println("vitals drift: " + e.getMessage());
             return EXIT_BAD_INPUT;
         } catch (IOException e) {
@@ -158,7 +160,7 @@ final class DriftCommand implements Callable<Integer> {
         return Math.max(1024, 2 * (Runtime.getRuntime().maxMemory() >> 20));
     }
 
-    private int run(PrintWriter out, PrintWriter err) throws BadInput, CsvException, IOException {
+    private int run(PrintWriter out, PrintWriter err) throws BadInput, IOException {
         Map<String, String> testByColumn = pairs("--test", tests, "TEST", "--test latency_ms=psi");
         Map<String, StatTest> chosen = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : testByColumn.entrySet()) {
@@ -172,7 +174,7 @@ final class DriftCommand implements Callable<Integer> {
         for (Map.Entry<String, String> e : pairs("--threshold", thresholds, "VALUE", "--threshold latency_ms=0.2")
                 .entrySet()) {
             String v = e.getValue();
-            double t = CsvColumns.isNumber(v) ? CsvColumns.parseNumber(v) : Double.NaN;
+            double t = CsvValues.isNumber(v) ? CsvValues.parseNumber(v) : Double.NaN;
             if (!Double.isFinite(t) || t < 0) {
                 throw new BadInput("--threshold " + e.getKey() + "=" + v + ": the threshold must be a number >= 0");
             }
@@ -186,8 +188,7 @@ final class DriftCommand implements Callable<Integer> {
             asText.add(c.strip());
         }
 
-        ByteProgress bar = progress ? new ByteProgress(err, 0)
-                : System.console() != null ? new ByteProgress(err, PROGRESS_MIN_BYTES) : ByteProgress.NONE;
+        Progress bar = Progress.on(err, progress);
         String refLabel = reference.toString();
         String curLabel = current.toString();
         if (maxColumns < 1) {
@@ -308,17 +309,18 @@ final class DriftCommand implements Callable<Integer> {
      * Reads the reference on a second thread while this one reads the current file. When both fail, the
      * reference's error is the one reported.
      */
-    private CsvColumns[] readBoth(String refLabel, String curLabel, Set<String> asText, ByteProgress bar)
-            throws CsvException, IOException {
-        FutureTask<CsvColumns> refTask = new FutureTask<>(() -> CsvColumns.read(reference, refLabel, asText, bar, maxColumns));
+    private CsvColumns[] readBoth(String refLabel, String curLabel, Set<String> asText, Progress bar)
+            throws IOException {
+        FutureTask<CsvColumns> refTask = new FutureTask<>(() -> CsvColumns.read(CsvReader.Source.of(reference, refLabel), asText, bar,
+                maxColumns));
         Thread t = new Thread(refTask, "vitals-drift-read-reference");
         t.setDaemon(true);
         t.start();
         CsvColumns cur = null;
         Exception curError = null;
         try {
-            cur = CsvColumns.read(current, curLabel, asText, bar, maxColumns);
-        } catch (CsvException | IOException | RuntimeException e) {
+            cur = CsvColumns.read(CsvReader.Source.of(current, curLabel), asText, bar, maxColumns);
+        } catch (IOException | RuntimeException e) {
             curError = e;
         }
         CsvColumns ref;
@@ -336,10 +338,7 @@ final class DriftCommand implements Callable<Integer> {
         return new CsvColumns[] {ref, cur};
     }
 
-    private static IOException rethrow(Throwable e) throws CsvException {
-        if (e instanceof CsvException c) {
-            throw c;
-        }
+    private static IOException rethrow(Throwable e) {
         if (e instanceof IOException io) {
             return io;
         }
@@ -405,13 +404,13 @@ final class DriftCommand implements Callable<Integer> {
     }
 
     private static String quoted(List<String> names) {
-        return names.stream().map(n -> "column \"" + CsvColumns.shorten(n) + "\"").collect(Collectors.joining(", "));
+        return names.stream().map(n -> "column \"" + CsvValues.shorten(n) + "\"").collect(Collectors.joining(", "));
     }
 
     private static void checkNamed(String option, Set<String> named, List<String> names) throws BadInput {
         for (String n : named) {
             if (!names.contains(n)) {
-                throw new BadInput(option + " names column \"" + CsvColumns.shorten(n)
+                throw new BadInput(option + " names column \"" + CsvValues.shorten(n)
                         + "\", which is not in the files; columns: " + String.join(", ", names));
             }
         }
@@ -449,13 +448,13 @@ final class DriftCommand implements Callable<Integer> {
                 CsvColumns f = r.kind() == Kind.TEXT ? ref : cur;
                 Column col = r.kind() == Kind.TEXT ? r : c;
                 why = "because " + f.label() + " line " + col.firstTextLine() + " holds \""
-                        + CsvColumns.shorten(col.firstText()) + "\", not a number";
+                        + CsvValues.shorten(col.firstText()) + "\", not a number";
             }
         } else {
             why = "because every value is a number; pass --categorical " + name + " to compare it as categories";
         }
         throw new BadInput("--test " + name + "=" + test.testName() + ": test \"" + test.testName() + "\" takes "
-                + accepted + " columns, and column \"" + CsvColumns.shorten(name) + "\" is " + type.label() + " ("
+                + accepted + " columns, and column \"" + CsvValues.shorten(name) + "\" is " + type.label() + " ("
                 + why + "). Tests for " + type.label() + " columns: " + String.join(", ", testsFor(type)));
     }
 
@@ -611,7 +610,7 @@ final class DriftCommand implements Callable<Integer> {
 
     /** Control characters replaced, long names shortened. */
     static String terminalSafe(String s, int max) {
-        String t = CsvColumns.shorten(s);
+        String t = CsvValues.shorten(s);
         return t.length() > max ? t.substring(0, max - 3) + "..." : t;
     }
 

@@ -1,4 +1,4 @@
-package dev.vitals.server.cli;
+package dev.vitals.server.cli.drift;
 
 import dev.vitals.drift.DatasetDrift;
 import dev.vitals.drift.FeatureDrift;

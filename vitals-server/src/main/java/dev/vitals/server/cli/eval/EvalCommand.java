@@ -1,15 +1,17 @@
-package dev.vitals.server.cli;
+package dev.vitals.server.cli.eval;
 
 import dev.vitals.quality.ClassificationReport;
 import dev.vitals.quality.ExactRocAuc;
 import dev.vitals.quality.QualityReport;
 import dev.vitals.quality.QualitySpec;
 import dev.vitals.quality.QualityStats;
+import dev.vitals.server.csv.CsvInputException;
+import dev.vitals.server.csv.CsvReader;
+import dev.vitals.server.csv.CsvValues;
+import dev.vitals.server.csv.Progress;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,7 +63,7 @@ import picocli.CommandLine.Spec;
             "  vitals eval preds.csv --task classification --proba-cols p_cat,p_dog,p_bird",
             "  vitals eval preds.csv --task regression --label-col y --pred-col y_hat --json",
             "  vitals eval answers.jsonl --task llm --config vitals.yaml"})
-final class EvalCommand implements Callable<Integer> {
+public final class EvalCommand implements Callable<Integer> {
     /** Rows per batch handed to {@link QualityStats}. */
     static final int CHUNK = 8192;
     /** Largest number of classes whose confusion matrix the table prints. */
@@ -115,7 +117,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--max-columns", defaultValue = "10000", paramLabel = "N",
             description = "Refuse a file whose header has more columns than this (default: ${DEFAULT-VALUE}).")
-    int maxColumns = CsvInput.DEFAULT_MAX_COLUMNS;
+    int maxColumns = CsvReader.DEFAULT_MAX_COLUMNS;
 
     @Option(names = "--json",
             description = "Print the report as JSON (dev.vitals.quality.QualityReport; undefined metrics,"
@@ -153,7 +155,7 @@ final class EvalCommand implements Callable<Integer> {
             return LlmEval.run(file, config, json, progress, out, err);
         }
         checkOptions();
-        Progress bar = null;
+        Progress.File bar = null;
         if (task == null) {
             try {
                 task = inferTask();
@@ -167,25 +169,21 @@ final class EvalCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        try (CsvInput csv = openFile()) {
-            bar = Progress.forFile(err, csv.size(), progress);
+        bar = Progress.on(err, progress).start("vitals eval:", sizeOf(file));
+        try (CsvReader csv = openFile(bar)) {
             QualityReport report = evaluate(csv, bar);
-            bar.finish();
+            bar.done();
             String text = json ? EvalOutput.json(report) : EvalOutput.table(report, this, csv);
             out.print(text);
             out.flush();
             return 0;
         } catch (EvalException e) {
-            if (bar != null) {
-                bar.finish();
-            }
+            bar.done();
             err.println("vitals eval: " + file + ": " + e.getMessage());
             err.flush();
             return e.exitCode;
         } catch (IOException e) {
-            if (bar != null) {
-                bar.finish();
-            }
+            bar.done();
             err.println("vitals eval: " + file + ": cannot read: " + e);
             err.flush();
             return 2;
@@ -236,7 +234,7 @@ final class EvalCommand implements Callable<Integer> {
         if (scoreCol != null || probaCols != null || positive != null) {
             return Task.classification;
         }
-        try (CsvInput csv = openFile()) {
+        try (CsvReader csv = openFile(Progress.NONE.start("", 0))) {
             List<String> header = csv.header();
             int[] index = resolveColumns(header, List.of(labelCol, predCol), List.of("--label-col", "--pred-col"));
             String[] fields = new String[header.size()];
@@ -264,8 +262,8 @@ final class EvalCommand implements Callable<Integer> {
             }
             throw new EvalException(2, "give --task classification or --task regression: the columns \"" + labelCol + "\" and \""
                     + predCol + "\" hold whole numbers only, which may be classes or values");
-        } catch (CsvInput.CsvFormatException e) {
-            throw new EvalException(1, "line " + e.line + ": " + e.getMessage());
+        } catch (CsvInputException e) {
+            throw inputError(e);
         }
     }
 
@@ -294,27 +292,34 @@ final class EvalCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
-    private CsvInput openFile() throws EvalException, IOException {
-        if (Files.isDirectory(file)) {
-            throw new EvalException(2, "is a directory, not a CSV file");
+    private CsvReader openFile(Progress.File bar) throws EvalException, IOException {
+        if (maxColumns < 1) {
+            throw new EvalException(2, "--max-columns must be at least 1, got " + maxColumns);
         }
         try {
-            if (maxColumns < 1) {
-                throw new EvalException(2, "--max-columns must be at least 1, got " + maxColumns);
-            }
-            return CsvInput.open(file, maxColumns);
-        } catch (NoSuchFileException e) {
-            throw new EvalException(2, "no such file");
-        } catch (AccessDeniedException e) {
-            throw new EvalException(2, "permission denied");
-        } catch (CsvInput.CsvFormatException e) {
-            throw new EvalException(1, "line " + e.line + ": " + e.getMessage());
+            return CsvReader.open(CsvReader.Source.of(file, file.toString()), StandardCharsets.UTF_8, maxColumns, bar);
+        } catch (CsvInputException e) {
+            throw inputError(e);
+        }
+    }
+
+    /** The reader's error as eval words it: the file's problems exit 2, its content's exit 1. */
+    private static EvalException inputError(CsvInputException e) {
+        return e.line() <= 0 ? new EvalException(2, e.detail())
+                : new EvalException(1, "line " + e.line() + ": " + e.detail());
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return java.nio.file.Files.size(file);
+        } catch (IOException e) {
+            return 0; // opening it says why
         }
     }
 
     // ---- evaluation ----------------------------------------------------------------------------
 
-    private QualityReport evaluate(CsvInput csv, Progress bar) throws EvalException, IOException {
+    private QualityReport evaluate(CsvReader csv, Progress.File bar) throws EvalException, IOException {
         List<String> header = csv.header();
         Map<String, String> classes = probaCols == null ? Map.of() : probaClasses();
         List<String> wanted = new ArrayList<>();
@@ -348,13 +353,10 @@ final class EvalCommand implements Callable<Integer> {
                     }
                     rows.add(fields, line);
                     dataRows++;
-                    if ((dataRows & (CHUNK - 1)) == 0) {
-                        bar.update(csv.bytesRead());
-                    }
                 }
-            } catch (CsvInput.CsvFormatException e) {
+            } catch (CsvInputException e) {
                 rows.await(); // a rejected earlier chunk comes first
-                throw new EvalException(1, "line " + e.line + ": " + e.getMessage());
+                throw inputError(e);
             } catch (EvalException e) {
                 rows.await();
                 throw e;
@@ -362,7 +364,6 @@ final class EvalCommand implements Callable<Integer> {
             if (dataRows == 0) {
                 throw new EvalException(1, "no data rows after the header (line " + csv.headerLine() + ")");
             }
-            bar.update(csv.size());
             return rows.finish();
         }
     }
@@ -416,53 +417,27 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /**
-     * A finite number from a CSV value: optional surrounding spaces, a sign, digits, a point and an
-     * exponent. NaN and infinities (in any spelling Python or Java accepts) are rejected, so are
-     * hexadecimal floats, type suffixes and thousands separators.
+     * A finite number from a CSV value, by the shared number rule ({@link CsvValues#isNumber}). NaN and infinities
+     * are rejected, so are hexadecimal floats, type suffixes and thousands separators.
      */
     static double number(String value, long line, List<String> header, int column) throws EvalException {
-        String s = value;
-        int len = s.length();
-        if (len > 0 && (s.charAt(0) <= ' ' || s.charAt(len - 1) <= ' ')) {
-            s = s.trim();
-            len = s.length();
+        if (CsvValues.isNumber(value)) {
+            double d = CsvValues.parseNumber(value);
+            if (Double.isFinite(d)) {
+                return d;
+            }
+            char c = value.strip().charAt(value.strip().length() - 1);
+            throw new EvalException(1, where(line, header, column) + ": " + quote(value) + " is not a finite number"
+                    + (c == 'f' || c == 'F' || c == 'y' || c == 'Y' ? "" : " (out of a double's range)"));
         }
-        if (len == 0) {
+        String bare = value.strip().toLowerCase(java.util.Locale.ROOT);
+        if (bare.isEmpty()) {
             throw new EvalException(1, where(line, header, column) + ": empty, expected a number");
         }
-        boolean digit = false;
-        for (int i = 0; i < len; i++) {
-            char c = s.charAt(i);
-            if (c >= '0' && c <= '9') {
-                digit = true;
-            } else if (c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E') {
-                digit = false;
-                break;
-            }
+        if (bare.equals("nan") || bare.equals("+nan") || bare.equals("-nan")) {
+            throw new EvalException(1, where(line, header, column) + ": " + quote(value) + " is not a finite number");
         }
-        double d = Double.NaN;
-        if (digit) {
-            try {
-                d = com.fasterxml.jackson.core.io.NumberInput.parseDouble(s, true);
-            } catch (NumberFormatException e) {
-                d = Double.NaN;
-                digit = false;
-            }
-        }
-        if (!digit) {
-            String lower = s.toLowerCase(java.util.Locale.ROOT);
-            String bare = lower.startsWith("+") || lower.startsWith("-") ? lower.substring(1) : lower;
-            if (bare.equals("nan") || bare.equals("inf") || bare.equals("infinity")) {
-                throw new EvalException(1, where(line, header, column) + ": " + quote(value)
-                        + " is not a finite number");
-            }
-            throw new EvalException(1, where(line, header, column) + ": " + quote(value) + " is not a number");
-        }
-        if (!Double.isFinite(d)) {
-            throw new EvalException(1, where(line, header, column) + ": " + quote(value)
-                    + " is not a finite number (out of a double's range)");
-        }
-        return d;
+        throw new EvalException(1, where(line, header, column) + ": " + quote(value) + " is not a number");
     }
 
     /**

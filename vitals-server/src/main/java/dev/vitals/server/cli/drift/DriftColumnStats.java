@@ -1,4 +1,4 @@
-package dev.vitals.server.cli;
+package dev.vitals.server.cli.drift;
 
 import java.util.ArrayList;
 import java.util.Arrays;
