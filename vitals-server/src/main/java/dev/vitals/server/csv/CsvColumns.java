@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,11 +43,6 @@ public final class CsvColumns {
         EMPTY
     }
 
-    private static final int CHUNK = 8192;
-    /** First buffer of a column: grown by doubling to {@link #CHUNK}, so a wide, short file allocates little. */
-    private static final int FIRST = 16;
-    /** Interning stops past this many distinct values of a column (high cardinality gains nothing from it). */
-    private static final int INTERN_LIMIT = 1 << 16;
 
     private final String label;
     private final char delimiter;
@@ -58,7 +52,7 @@ public final class CsvColumns {
     private final int rows;
     private final Map<String, Column> columns;
 
-    private CsvColumns(String label, char delimiter, Charset charset, boolean bom, long bytes, int rows,
+    CsvColumns(String label, char delimiter, Charset charset, boolean bom, long bytes, int rows,
                        Map<String, Column> columns) {
         this.label = label;
         this.delimiter = delimiter;
@@ -80,7 +74,7 @@ public final class CsvColumns {
         private final long firstTextLine;
         private final String firstText;
 
-        private Column(String name, Kind kind, int size, long nulls, double[] numbers, String[] texts,
+        Column(String name, Kind kind, int size, long nulls, double[] numbers, String[] texts,
                        long firstTextLine, String firstText) {
             this.name = name;
             this.kind = kind;
@@ -300,16 +294,16 @@ public final class CsvColumns {
     private static final class Pass {
         final String label;
         final String[] names;
-        final Acc[] accs;
+        final ColumnBuffer[] accs;
         final Set<String> reread = new HashSet<>();
         int rows;
 
         Pass(String label, List<String> names, Set<String> text) {
             this.label = label;
             this.names = names.toArray(new String[0]);
-            accs = new Acc[this.names.length];
+            accs = new ColumnBuffer[this.names.length];
             for (int i = 0; i < accs.length; i++) {
-                accs[i] = new Acc(text.contains(this.names[i]));
+                accs[i] = new ColumnBuffer(text.contains(this.names[i]));
             }
         }
 
@@ -326,7 +320,7 @@ public final class CsvColumns {
                             + rows + ")");
                 }
                 for (int col = 0; col < n; col++) {
-                    Acc a = accs[col];
+                    ColumnBuffer a = accs[col];
                     if (a.add(fields[col])) {
                         // the first value that is not a number
                         a.firstTextLine = r.line();
@@ -346,163 +340,6 @@ public final class CsvColumns {
                 out.put(names[i], accs[i].column(names[i], rows));
             }
             return out;
-        }
-    }
-
-    /** One column's values while reading. */
-    private static final class Acc {
-        boolean text;
-        /** Numbers were dropped on the switch to text: the file must be read again for this column. */
-        boolean lost;
-        List<double[]> dChunks;
-        double[] d;
-        List<String[]> sChunks;
-        String[] s;
-        int pos;
-        long nulls;
-        long nonNull;
-        long firstTextLine = -1;
-        String firstText;
-        Map<String, String> intern;
-
-        Acc(boolean text) {
-            this.text = text;
-            if (text) {
-                startText();
-            } else {
-                dChunks = new ArrayList<>();
-                d = new double[FIRST];
-            }
-        }
-
-        private void startText() {
-            sChunks = new ArrayList<>();
-            s = new String[FIRST];
-            intern = new HashMap<>();
-        }
-
-        /** Adds a value; true when it is this column's first value that is not a number. */
-        boolean add(String v) {
-            if (CsvValues.isNull(v)) {
-                nulls++;
-                if (text) {
-                    putText(null);
-                } else if (!lost) {
-                    putNumber(Double.NaN);
-                }
-                return false;
-            }
-            nonNull++;
-            if (text) {
-                boolean first = firstTextLine < 0 && !CsvValues.isNumber(v);
-                putText(internOf(v));
-                return first;
-            }
-            if (lost) {
-                return false;
-            }
-            if (CsvValues.isNumber(v)) {
-                double x = CsvValues.parseNumber(v);
-                if (!Double.isFinite(x)) {
-                    nulls++; // ±infinity: a null for the drift tests, as the library counts it
-                }
-                putNumber(x);
-                return false;
-            }
-            // the first text: switch to text; the earlier numbers are lost unless they were all nulls
-            long before = nonNull - 1;
-            int count = dCount();
-            dChunks = null;
-            d = null;
-            text = true;
-            startText();
-            pos = 0;
-            if (before == 0) {
-                for (int i = 0; i < count; i++) {
-                    putText(null);
-                }
-                putText(internOf(v));
-            } else {
-                lost = true;
-                sChunks = null;
-                s = null;
-                intern = null;
-            }
-            return true;
-        }
-
-        private String internOf(String v) {
-            if (intern == null) {
-                return v;
-            }
-            String known = intern.putIfAbsent(v, v);
-            if (known != null) {
-                return known;
-            }
-            if (intern.size() > INTERN_LIMIT) {
-                intern = null;
-            }
-            return v;
-        }
-
-        private int dCount() {
-            return dChunks.size() * CHUNK + pos;
-        }
-
-        private void putNumber(double x) {
-            if (pos == d.length) {
-                if (d.length < CHUNK) {
-                    d = java.util.Arrays.copyOf(d, Math.min(CHUNK, d.length * 2)); // sized by what is read
-                } else {
-                    dChunks.add(d);
-                    d = new double[CHUNK];
-                    pos = 0;
-                }
-            }
-            d[pos++] = x;
-        }
-
-        private void putText(String v) {
-            if (lost) {
-                return;
-            }
-            if (pos == s.length) {
-                if (s.length < CHUNK) {
-                    s = java.util.Arrays.copyOf(s, Math.min(CHUNK, s.length * 2));
-                } else {
-                    sChunks.add(s);
-                    s = new String[CHUNK];
-                    pos = 0;
-                }
-            }
-            s[pos++] = v;
-        }
-
-        Column column(String name, int rows) {
-            Kind kind = firstTextLine >= 0 ? Kind.TEXT : nonNull > 0 ? Kind.NUMERIC : Kind.EMPTY;
-            if (text) {
-                String[] all = new String[rows];
-                int at = 0;
-                for (String[] c : sChunks) {
-                    System.arraycopy(c, 0, all, at, CHUNK);
-                    at += CHUNK;
-                }
-                System.arraycopy(s, 0, all, at, pos);
-                sChunks = null;
-                s = null;
-                return new Column(name, kind, rows, nulls, null, all, firstTextLine, firstText);
-            }
-            double[] all = new double[rows];
-            int at = 0;
-            for (double[] c : dChunks) {
-                System.arraycopy(c, 0, all, at, CHUNK);
-                at += CHUNK;
-            }
-            System.arraycopy(d, 0, all, at, pos);
-            dChunks = null;
-            d = null;
-            return new Column(name, kind, rows, nulls, kind == Kind.EMPTY ? null : all, null, firstTextLine,
-                    firstText);
         }
     }
 
