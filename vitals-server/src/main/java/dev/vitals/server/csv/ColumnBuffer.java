@@ -52,6 +52,16 @@ final class ColumnBuffer {
 
     /** Adds a value; true when it is this column's first value that is not a number. */
     boolean add(String v) {
+        double plain = CsvValues.parsePlainDecimal(v);
+        if (plain == plain) { // a plain decimal: a finite number, never a null
+            nonNull++;
+            if (text) {
+                putText(internOf(v));
+            } else if (!lost) {
+                putNumber(plain);
+            }
+            return false;
+        }
         if (CsvValues.isNull(v)) {
             nulls++;
             if (text) {

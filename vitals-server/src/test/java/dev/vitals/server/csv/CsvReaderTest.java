@@ -161,6 +161,34 @@ class CsvReaderTest {
     }
 
     @Test
+    void plainDecimalsParseToTheSameDoubleAsTheGeneralRule() {
+        java.util.Random r = new java.util.Random(7);
+        int fast = 0;
+        for (int i = 0; i < 200_000; i++) {
+            double x = r.nextGaussian() * Math.pow(10, r.nextInt(12) - 4);
+            String s = String.format(java.util.Locale.ROOT, "%." + r.nextInt(12) + "f", x);
+            double plain = CsvValues.parsePlainDecimal(s);
+            if (Double.isNaN(plain)) {
+                assertThat(s.replaceAll("[^0-9]", "").replaceFirst("^0+", "").length()).as(s).isGreaterThan(15);
+                continue; // more digits than the fast path takes: the general rule parses it
+            }
+            fast++;
+            assertThat(Double.doubleToRawLongBits(plain)).as(s)
+                    .isEqualTo(Double.doubleToRawLongBits(CsvValues.parseNumber(s)));
+        }
+        assertThat(fast).isGreaterThan(150_000);
+        for (String s : new String[] {"0.6536845163838487", "-0.0", "+4", ".5", "5.", "9007199254740992"}) {
+            assertThat(CsvValues.parsePlainDecimal(s) == CsvValues.parseNumber(s)
+                    || Double.isNaN(CsvValues.parsePlainDecimal(s))).as(s).isTrue();
+        }
+        for (String s : new String[] {"", " 1", "1 ", "1e3", "NaN", "inf", "1.2.3", "-", ".", "0x10", "1,5"}) {
+            assertThat(CsvValues.parsePlainDecimal(s)).as(s).isNaN(); // left to the general rules
+        }
+        assertThat(Double.doubleToRawLongBits(CsvValues.parsePlainDecimal("-0.0")))
+                .isEqualTo(Double.doubleToRawLongBits(-0.0));
+    }
+
+    @Test
     void missingFileAndDirectory() {
         assertThatThrownBy(() -> open(dir.resolve("nope.csv"))).isInstanceOf(CsvInputException.class)
                 .hasMessage("nope.csv: no such file");

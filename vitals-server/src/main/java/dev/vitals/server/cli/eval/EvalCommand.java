@@ -413,6 +413,10 @@ public final class EvalCommand implements Callable<Integer> {
      * are rejected, so are hexadecimal floats, type suffixes and thousands separators.
      */
     static double number(String value, long line, List<String> header, int column) throws EvalException {
+        double plain = CsvValues.parsePlainDecimal(value);
+        if (plain == plain) {
+            return plain;
+        }
         if (CsvValues.isNumber(value)) {
             double d = CsvValues.parseNumber(value);
             if (Double.isFinite(d)) {
