@@ -1,11 +1,16 @@
 package dev.vitals.server.http;
 
+import static dev.vitals.server.http.Endpoints.blocking;
+import static dev.vitals.server.http.Endpoints.now;
+
 import dev.vitals.drift.DatasetProfile;
-import dev.vitals.server.DriftService;
+import dev.vitals.server.api.ApiException;
 import dev.vitals.server.csv.CsvColumns;
 import dev.vitals.server.csv.CsvInputException;
 import dev.vitals.server.csv.CsvReader;
 import dev.vitals.server.csv.Progress;
+import dev.vitals.server.drift.DriftService;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -27,53 +32,31 @@ final class DriftHandler {
         this.drift = drift;
     }
 
-    void features(RoutingContext rc) {
-        try {
-            JsonObject body = ChatRequests.object(rc.body().buffer());
-            Routes.json(rc, new JsonObject().put("status", "ok").put("accepted", drift.features(body)));
-        } catch (BadRequest e) {
-            HttpErrors.send(rc, e);
-        } catch (dev.vitals.server.ApiException e) {
-            HttpErrors.send(rc, e);
-        }
+    Future<JsonObject> features(RoutingContext rc) {
+        JsonObject body = ChatRequests.object(rc.body().buffer());
+        return now(new JsonObject().put("status", "ok").put("accepted", drift.features(body)));
     }
 
-    void drift(RoutingContext rc) {
+    Future<JsonObject> drift(RoutingContext rc) {
         String model = rc.queryParams().get("model");
         String range = rc.queryParams().get("range");
-        try {
-            if (range != null) {
-                Long span = DashboardHandler.RANGES.get(range);
-                if (span == null) {
-                    HttpErrors.send(rc, 400, "invalid_request_error", "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
-                    return;
-                }
-                Routes.json(rc, drift.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
-                        .put("range", range));
-                return;
+        if (range != null) {
+            Long span = DashboardHandler.RANGES.get(range);
+            if (span == null) {
+                throw new ApiException(400, "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
             }
-            String scope = rc.queryParams().get("scope");
-            if (scope != null && !scope.equals("fleet") && !scope.equals("replica")) {
-                HttpErrors.send(rc, 400, "invalid_request_error", "invalid_scope", "'scope' must be fleet or replica");
-                return;
-            }
-            if (scope == null ? drift.shared() : scope.equals("fleet")) {
-                // reads the other replicas' profiles from the store: a worker thread
-                rc.vertx().executeBlocking(() -> drift.fleetReport(model), false).onComplete(ar -> {
-                    if (ar.succeeded()) {
-                        Routes.json(rc, ar.result());
-                    } else if (ar.cause() instanceof dev.vitals.server.ApiException e) {
-                        HttpErrors.send(rc, e);
-                    } else {
-                        rc.fail(ar.cause());
-                    }
-                });
-                return;
-            }
-            Routes.json(rc, drift.report(model));
-        } catch (dev.vitals.server.ApiException e) {
-            HttpErrors.send(rc, e);
+            return now(drift.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
+                    .put("range", range));
         }
+        String scope = rc.queryParams().get("scope");
+        if (scope != null && !scope.equals("fleet") && !scope.equals("replica")) {
+            throw new ApiException(400, "invalid_scope", "'scope' must be fleet or replica");
+        }
+        if (scope == null ? drift.shared() : scope.equals("fleet")) {
+            // reads the other replicas' profiles from the store: a worker thread
+            return blocking(rc, () -> drift.fleetReport(model));
+        }
+        return now(drift.report(model));
     }
 
     /**
@@ -88,36 +71,27 @@ final class DriftHandler {
         if (t.startsWith("application/x-www-form-urlencoded")) {
             rc.request().headers().set("content-type", "text/csv");
         } else if (t.startsWith("multipart/")) {
-            HttpErrors.send(rc, 415, "invalid_request_error", "unsupported_media_type",
+            Endpoints.fail(rc, new ApiException(415, "unsupported_media_type",
                     "send the reference CSV as the request body (curl --data-binary @reference.csv -H 'content-type: text/csv'),"
-                            + " not as a multipart form");
+                            + " not as a multipart form"));
             return;
         }
         rc.next();
     }
 
-    void reference(RoutingContext rc) {
+    Future<JsonObject> reference(RoutingContext rc) {
         String model = rc.queryParams().get("model");
         if (model == null || model.isBlank()) {
-            HttpErrors.send(rc, 400, "invalid_request_error", "missing_model", "'model' query parameter is required");
-            return;
+            throw new ApiException(400, "missing_model", "'model' query parameter is required");
         }
         var body = rc.body().buffer();
-        rc.vertx().executeBlocking(() -> {
+        return blocking(rc, () -> {
             if (body == null || body.length() == 0) {
                 return new JsonObject().put("model", model).put("frozen_features", drift.freeze(model));
             }
             Map<String, DatasetProfile> profiles = parse(body.getBytes());
             drift.setReference(model, profiles);
             return new JsonObject().put("model", model).put("uploaded_features", profiles.size());
-        }, false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                Routes.json(rc, ar.result());
-            } else if (ar.cause() instanceof dev.vitals.server.ApiException e) {
-                HttpErrors.send(rc, e);
-            } else {
-                rc.fail(ar.cause());
-            }
         });
     }
 
@@ -131,12 +105,12 @@ final class DriftHandler {
             csv = CsvColumns.read(CsvReader.Source.of(body, "the reference"), Set.of(), Progress.NONE,
                     CsvReader.DEFAULT_MAX_COLUMNS);
         } catch (CsvInputException e) {
-            throw new dev.vitals.server.ApiException(400, "invalid_csv", e.getMessage());
+            throw new ApiException(400, "invalid_csv", e.getMessage());
         } catch (IOException e) {
-            throw new dev.vitals.server.ApiException(400, "invalid_csv", "the reference is not valid CSV: " + e);
+            throw new ApiException(400, "invalid_csv", "the reference is not valid CSV: " + e);
         }
         if (csv.rows() == 0) {
-            throw new dev.vitals.server.ApiException(400, "empty_reference",
+            throw new ApiException(400, "empty_reference",
                     "the reference CSV needs a header row and at least one data row");
         }
         Map<String, DatasetProfile> out = new LinkedHashMap<>();

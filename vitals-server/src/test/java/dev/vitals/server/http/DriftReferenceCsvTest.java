@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vitals.drift.DatasetProfile;
 import dev.vitals.drift.FeatureType;
-import dev.vitals.server.ApiException;
+import dev.vitals.server.api.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
