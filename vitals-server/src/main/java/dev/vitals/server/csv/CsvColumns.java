@@ -63,41 +63,15 @@ public final class CsvColumns {
         this.columns = Collections.unmodifiableMap(columns);
     }
 
-    /** One column of the file. */
-    public static final class Column {
-        private final String name;
-        private final Kind kind;
-        private final int size;
-        private final long nulls;
-        private final double[] numbers;
-        private final String[] texts;
-        private final long firstTextLine;
-        private final String firstText;
-
-        Column(String name, Kind kind, int size, long nulls, double[] numbers, String[] texts,
-                       long firstTextLine, String firstText) {
-            this.name = name;
-            this.kind = kind;
-            this.size = size;
-            this.nulls = nulls;
-            this.numbers = numbers;
-            this.texts = texts;
-            this.firstTextLine = firstTextLine;
-            this.firstText = firstText;
-        }
-
-        public String name() {
-            return name;
-        }
-
-        public Kind kind() {
-            return kind;
-        }
-
-        /** Nulls (empty, NA, NaN, null; in a numeric column also ±infinity). */
-        public long nulls() {
-            return nulls;
-        }
+    /**
+     * One column of the file.
+     *
+     * @param nulls nulls (empty, NA, NaN, null; in a numeric column also ±infinity)
+     * @param firstTextLine the 1-based line of the first value that is not a number (header = line 1); -1 when none
+     * @param firstText the first value that is not a number; null when none
+     */
+    public record Column(String name, Kind kind, int size, long nulls, double[] numbers, String[] texts,
+                         long firstTextLine, String firstText) {
 
         /** Whether the values were kept as text (a categorical column, or one read as text on request). */
         public boolean hasTexts() {
@@ -105,6 +79,7 @@ public final class CsvColumns {
         }
 
         /** The values as numbers, NaN for nulls; for a numeric or empty column. */
+        @Override
         public double[] numbers() {
             if (numbers != null) {
                 return numbers;
@@ -118,6 +93,7 @@ public final class CsvColumns {
         }
 
         /** The values as text, null for nulls; for a column read as text, or an empty one. */
+        @Override
         public String[] texts() {
             if (texts != null) {
                 return texts;
@@ -127,23 +103,12 @@ public final class CsvColumns {
             }
             throw new IllegalStateException("column \"" + name + "\" was read as numbers");
         }
-
-        /** The 1-based line of the first value that is not a number (header = line 1); -1 when none. */
-        public long firstTextLine() {
-            return firstTextLine;
-        }
-
-        /** The first value that is not a number; null when none. */
-        public String firstText() {
-            return firstText;
-        }
     }
 
     /** The path as the user gave it, for messages. */
     public String label() {
         return label;
     }
-
 
     public char delimiter() {
         return delimiter;

@@ -151,14 +151,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (task == null) {
             try {
                 task = inferTask();
-            } catch (EvalException e) {
-                err.println("vitals eval: " + file + ": " + e.getMessage());
-                err.flush();
-                return e.exitCode;
-            } catch (IOException e) {
-                err.println("vitals eval: " + file + ": cannot read: " + e);
-                err.flush();
-                return 2;
+            } catch (EvalException | IOException e) {
+                return failed(err, file, null, e);
             }
         }
         bar = Progress.on(err, progress).start("vitals eval:", sizeOf(file));
@@ -169,17 +163,20 @@ public final class EvalCommand implements Callable<Integer> {
             out.print(text);
             out.flush();
             return 0;
-        } catch (EvalException e) {
-            bar.done();
-            err.println("vitals eval: " + file + ": " + e.getMessage());
-            err.flush();
-            return e.exitCode;
-        } catch (IOException e) {
-            bar.done();
-            err.println("vitals eval: " + file + ": cannot read: " + e);
-            err.flush();
-            return 2;
+        } catch (EvalException | IOException e) {
+            return failed(err, file, bar, e);
         }
+    }
+
+    /** Ends the bar and reports {@code e} on stderr; its exit code (2 when the file cannot be read). */
+    static int failed(PrintWriter err, Path file, Progress.File bar, Exception e) {
+        if (bar != null) {
+            bar.done();
+        }
+        boolean eval = e instanceof EvalException;
+        err.println("vitals eval: " + file + ": " + (eval ? e.getMessage() : "cannot read: " + e));
+        err.flush();
+        return eval ? ((EvalException) e).exitCode : 2;
     }
 
     private void checkOptions() {

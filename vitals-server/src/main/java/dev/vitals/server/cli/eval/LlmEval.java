@@ -117,20 +117,8 @@ final class LlmEval {
             out.print(text);
             out.flush();
             return 0;
-        } catch (EvalCommand.EvalException e) {
-            if (bar != null) {
-                bar.done();
-            }
-            err.println("vitals eval: " + file + ": " + e.getMessage());
-            err.flush();
-            return e.exitCode;
-        } catch (IOException e) {
-            if (bar != null) {
-                bar.done();
-            }
-            err.println("vitals eval: " + file + ": cannot read: " + e);
-            err.flush();
-            return 2;
+        } catch (EvalCommand.EvalException | IOException e) {
+            return EvalCommand.failed(err, file, bar, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 2;
