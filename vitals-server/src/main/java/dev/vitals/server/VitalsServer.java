@@ -175,7 +175,7 @@ public final class VitalsServer {
         this.evaluations = evaluations(vertx, config, gateway, quality, registry);
         this.groundTruth = new dev.vitals.server.quality.GroundTruthService(store, quality, drift,
                 config.store.jdbcUrl == null ? null : replicaId, config.quality.pendingGraceSeconds * 1000L,
-                config.quality.binaryModels.keySet(), registry,
+                config.quality.binaryModels.keySet(), config.quality.labelCoverageHours * 3_600_000L, registry,
                 System::currentTimeMillis);
     }
 
@@ -311,11 +311,8 @@ public final class VitalsServer {
         saveTimer = vertx.setPeriodic(60_000, id -> vertx.executeBlocking(() -> {
             baselines.judgeScores(drift.scores());
             baselines.judgeScores(quality.headline());
-            baselines.save();
-            quality.save();
             quality.sampleHistory(System.currentTimeMillis());
-            drift.save();
-            cost.save();
+            saveState();
             return null;
         }, false));
         // idle series leave /metrics and free the global budget (metrics.seriesIdleMinutes)
@@ -525,6 +522,14 @@ public final class VitalsServer {
         return sampler;
     }
 
+    /** Checkpoints every feature's state in the store (blocking): every minute, and once more on shutdown. */
+    private void saveState() {
+        baselines.save();
+        quality.save();
+        drift.save();
+        cost.save();
+    }
+
     /** The observers of every call made through the HTTP API, registered once; each guarded and its failures counted. */
     private void observeCalls(CustomLabels customLabels) {
         gateway.countFailures(registry);
@@ -609,11 +614,8 @@ public final class VitalsServer {
                 telemetry.close(); // last spans exported, last log lines written
                 apiKeys.flushSpend();
                 cost.flushSpend();
-                baselines.save();
                 quality.flushCalls();
-                quality.save();
-                drift.save();
-                cost.save();
+                saveState();
             } finally {
                 writer.close();
                 store.close();

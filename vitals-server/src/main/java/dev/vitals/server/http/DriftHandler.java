@@ -41,18 +41,11 @@ final class DriftHandler {
         String model = rc.queryParams().get("model");
         String range = rc.queryParams().get("range");
         if (range != null) {
-            Long span = DashboardHandler.RANGES.get(range);
-            if (span == null) {
-                throw new ApiException(400, "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
-            }
+            long span = DashboardHandler.span(range);
             return now(drift.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
                     .put("range", range));
         }
-        String scope = rc.queryParams().get("scope");
-        if (scope != null && !scope.equals("fleet") && !scope.equals("replica")) {
-            throw new ApiException(400, "invalid_scope", "'scope' must be fleet or replica");
-        }
-        if (scope == null ? drift.shared() : scope.equals("fleet")) {
+        if (DashboardHandler.fleet(rc.queryParams().get("scope"), drift.shared())) {
             // reads the other replicas' profiles from the store: a worker thread
             return blocking(rc, () -> drift.fleetReport(model));
         }

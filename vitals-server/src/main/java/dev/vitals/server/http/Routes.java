@@ -78,7 +78,7 @@ public final class Routes {
                 path -> router.getRoutes().stream().anyMatch(r -> path.equals(r.getPath())), d.dashboardData());
         router.get("/v1/dashboard/series").handler(d.auth().read()).handler(Endpoints.json(dash::series));
         router.get("/v1/dashboard/overview").handler(d.auth().read()).handler(Endpoints.json(dash::overview));
-        QualityHandler q = new QualityHandler(d.quality());
+        QualityHandler q = new QualityHandler(d.quality(), d.groundTruth());
         router.post("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(body).handler(Endpoints.json(q::feedback));
         router.get("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(Endpoints.json(q::feedbackStatus));
         router.post("/v1/evaluations").handler(d.auth().gateway("/v1/evaluations")).handler(body).handler(Endpoints.json(q::evaluations));

@@ -242,4 +242,37 @@ final class DurableRows {
         }
         return out;
     }
+
+    /**
+     * Per model, the predictions stored since {@code sinceMillis} (calls rows whose id starts with {@code prefix}) and how many
+     * have a feedback row {@code markPrefix + request_id} (their actual), with the delays; at most {@code limit} models, most
+     * predictions first. A scan of the calls rows in the window (indexed by time).
+     */
+    static List<LabelCoverageRow> labelCoverage(Connection c, String prefix, String markPrefix, long sinceMillis, int limit)
+            throws SQLException {
+        List<LabelCoverageRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.model, COUNT(*), COUNT(f.feedback_id), AVG(f.ts_ms - c.ts_ms), "
+                + "MAX(f.ts_ms - c.ts_ms) FROM calls c LEFT JOIN feedback f ON f.feedback_id = ? || c.request_id "
+                + "WHERE c.ts_ms >= ? AND substr(c.request_id, 1, ?) = ? GROUP BY c.model ORDER BY COUNT(*) DESC, c.model LIMIT ?")) {
+            ps.setString(1, markPrefix);
+            ps.setLong(2, sinceMillis);
+            ps.setInt(3, prefix.length());
+            ps.setString(4, prefix);
+            ps.setInt(5, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    double mean = rs.getDouble(4);
+                    if (rs.wasNull()) {
+                        mean = Double.NaN;
+                    }
+                    double max = rs.getDouble(5);
+                    if (rs.wasNull()) {
+                        max = Double.NaN;
+                    }
+                    out.add(new LabelCoverageRow(rs.getString(1), rs.getLong(2), rs.getLong(3), mean, max));
+                }
+            }
+        }
+        return out;
+    }
 }

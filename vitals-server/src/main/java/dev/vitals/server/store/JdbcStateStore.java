@@ -461,6 +461,11 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
+    public List<LabelCoverageRow> labelCoverage(String prefix, String markPrefix, long sinceMillis, int limit) {
+        return withConnection("cannot read label coverage", c -> DurableRows.labelCoverage(c, prefix, markPrefix, sinceMillis, limit));
+    }
+
+    @Override
     public void close() {
         connections.close();
     }
