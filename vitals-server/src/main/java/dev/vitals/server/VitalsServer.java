@@ -16,10 +16,14 @@ import dev.vitals.server.config.VitalsConfig;
 import dev.vitals.server.gateway.Backend;
 import dev.vitals.server.gateway.Backends;
 import dev.vitals.server.gateway.Gateway;
-import dev.vitals.server.gateway.SimulatedBackend;
 import dev.vitals.server.auth.ApiKeys;
 import dev.vitals.server.http.AdminHandler;
 import dev.vitals.server.http.AuthHandler;
+import dev.vitals.server.http.FeatureRoutes;
+import dev.vitals.server.component.Component;
+import dev.vitals.server.component.DashboardSources;
+import dev.vitals.server.component.Feature;
+import dev.vitals.server.component.Schedule;
 import dev.vitals.server.store.GroupCommitter;
 import dev.vitals.server.store.JdbcStateStore;
 import dev.vitals.server.store.StateStore;
@@ -67,8 +71,6 @@ public final class VitalsServer {
     private final StateStore store;
     private final GroupCommitter writer;
     private final ApiKeys apiKeys;
-    private long flushTimer = -1;
-    private long tickTimer = -1;
     private final CallSampler sampler;
     private final dev.vitals.server.slo.SloTracker slo;
     private final SystemMetrics systemMetrics;
@@ -86,13 +88,15 @@ public final class VitalsServer {
     private final dev.vitals.server.http.ConnectionGuard connectionGuard;
     private volatile List<Routes.RouteInfo> routeTable = List.of();
     private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private long saveTimer = -1;
     private final long startMillis = System.currentTimeMillis();
-    private long reloadTimer = -1;
     private int port;
     private volatile io.prometheus.metrics.exporter.opentelemetry.OpenTelemetryExporter otlp;
     private int metricsPort;
     private final dev.vitals.server.telemetry.CallTelemetry telemetry;
+    private final AuthHandler auth;
+    private final AdminHandler admin;
+    private final CustomLabels customLabels;
+    private final List<Component> components;
 
     private VitalsServer(Vertx vertx, VitalsConfig config, Map<String, String> env) {
         this.vertx = vertx;
@@ -163,9 +167,6 @@ public final class VitalsServer {
         this.gateway = new Gateway(backends, List.of(metrics, sampler, quality, cost, slo), prices);
         this.drift = new DriftService(config.drift, store, registry, System::currentTimeMillis,
                 config.store.jdbcUrl == null ? null : replicaId);
-        drift.restore(store.blobNames(DriftService.BLOB_PREFIX).stream()
-                .map(n -> n.substring(DriftService.BLOB_PREFIX.length())).toList());
-        drift.durable(writer, config.store.jdbcUrl == null ? "local" : replicaId); // uploaded features: journal + checkpoint
         this.baselines = new Baselines(sampler, store, registry, config.anomalies);
         this.connectionGuard = new dev.vitals.server.http.ConnectionGuard(vertx, config.server.headerTimeoutSeconds,
                 config.server.idleTimeoutSeconds, config.server.maxConnections, registry);
@@ -178,86 +179,73 @@ public final class VitalsServer {
         }
         this.telemetry = new dev.vitals.server.telemetry.CallTelemetry(
                 dev.vitals.server.telemetry.Tracing.create(config.tracing, env), requestLog);
-        this.evaluations = evaluations(vertx, config, gateway, quality, registry);
+        this.evaluations = dev.vitals.server.quality.Evaluators.create(vertx, config, gateway, quality, registry);
         this.groundTruth = new dev.vitals.server.quality.GroundTruthService(store, quality, drift,
                 config.store.jdbcUrl == null ? null : replicaId, config.quality.pendingGraceSeconds * 1000L,
                 config.quality.binaryModels.keySet(), config.quality.labelCoverageHours * 3_600_000L, registry,
                 System::currentTimeMillis);
+        this.auth = new AuthHandler(apiKeys, config, registry);
+        this.customLabels = new CustomLabels(config.metrics.customLabels, config.metrics.maxSeriesPerMetric, registry);
+        this.admin = new AdminHandler(config.server.adminToken, () -> {
+            var c = prices.reload();
+            return new JsonObject().put("version", c.version()).put("models", c.size());
+        }, auth);
+        this.components = components();
+        components.forEach(Component::restore);
     }
 
-    /** What the dashboard reads beyond the short history. */
-    private dev.vitals.server.http.DashboardHandler.Data dashboardData() {
-        return new dev.vitals.server.http.DashboardHandler.Data() {
-            @Override
-            public double[][] band(String model, String signal, long[] timestamps, long bucketMillis) {
-                return baselines.bands().query(model, timestamps, bucketMillis);
-            }
-
-            @Override
-            public java.util.Collection<String> models() {
-                java.util.Set<String> all = new java.util.TreeSet<>(quality.models());
-                all.addAll(drift.models());
-                return all;
-            }
-
-            @Override
-            public JsonObject slo(String model) {
-                return slo.report(model);
-            }
-
-            @Override
-            public JsonObject baselines(String model) {
-                return baselines.current(model);
-            }
-
-            @Override
-            public JsonArray spendByKey() {
-                JsonArray a = new JsonArray();
-                for (var k : apiKeys.list()) {
-                    a.add(new JsonObject().put("name", k.name()).put("spent_usd", k.spentUsd())
-                            .put("budget_usd", Double.isNaN(k.budgetUsd()) ? null : k.budgetUsd())
-                            .put("remaining_usd", Double.isNaN(k.remainingUsd()) ? null : k.remainingUsd()));
-                }
-                return a;
-            }
-        };
-    }
-
-    /** The code evaluators and, when on, the LLM judge (see {@link dev.vitals.server.config.EvaluatorsConfig}). */
-    private static dev.vitals.server.quality.EvaluationService evaluations(Vertx vertx, VitalsConfig config, Gateway gateway,
-                                                                          QualityService quality, PrometheusRegistry registry) {
-        var ev = config.evaluators;
-        dev.vitals.server.quality.JudgeService judge = null;
-        if (dev.vitals.server.config.EvaluatorsConfig.judgeOn(config)) {
-            String model = ev.judge.model == null ? config.defaultModel : ev.judge.model;
-            List<Backend> route = gateway.route(model);
-            if (ev.judge.model == null && config.backends.stream().allMatch(b -> "simulated".equals(b.type))) {
-                // the out-of-the-box judge: its own simulated model, so its calls never mix with the product's
-                model = dev.vitals.server.quality.JudgeService.SIMULATED_MODEL;
-                VitalsConfig.Backend sim = config.backends.get(0);
-                VitalsConfig.Backend j = new VitalsConfig.Backend();
-                j.name = "simulated-judge";
-                j.models = List.of(model);
-                j.latencyMin = sim.latencyMin;
-                j.latencyMax = sim.latencyMax;
-                j.seed = sim.seed;
-                j.errorKeyword = null; // the rubric prompt quotes the call, which may contain the keyword
-                j.outputTokensMin = 20;
-                j.outputTokensMax = 40;
-                route = List.of(new SimulatedBackend(vertx, j));
-            }
-            try {
-                judge = new dev.vitals.server.quality.JudgeService(vertx, gateway, route, ev.judge, model,
-                        dev.vitals.quality.eval.Rubric.load(ev.judge.rubricsDir == null ? null : Path.of(ev.judge.rubricsDir),
-                                ev.judge.rubrics), quality, registry, System::currentTimeMillis);
-            } catch (IllegalArgumentException e) {
-                throw new dev.vitals.server.config.ConfigException(e.getMessage());
-            }
-            if (judge.simulated()) {
-                LOG.info("LLM judge: model " + model + " is simulated, so its scores (source llm_judge) are simulated too");
-            }
+    /** The features, in the order their state is saved. */
+    private List<Component> components() {
+        String local = config.store.jdbcUrl == null ? "local" : replicaId;
+        List<Component> out = new ArrayList<>();
+        out.add(Feature.named("gateway").routes(FeatureRoutes.gateway(gateway, config.defaultModel, customLabels,
+                telemetry, evaluations)));
+        out.add(Feature.named("anomalies").routes(FeatureRoutes.anomalies(baselines::json)).save(baselines::save)
+                // close intervals promptly: every second, or every step when the step is shorter
+                .schedule(Schedule.onLoop("intervals", Math.min(1_000, config.dashboard.stepMillis), () -> {
+                    if (sampler.tick() > 0) {
+                        baselines.judgeLastInterval();
+                    }
+                }))
+                .schedule(Schedule.blocking("judge_scores", 60_000, () -> {
+                    baselines.judgeScores(drift.scores());
+                    baselines.judgeScores(quality.headline());
+                })));
+        out.add(Feature.named("quality").routes(FeatureRoutes.quality(quality, groundTruth)).save(quality::save)
+                .flush(quality::flushCalls).close(evaluations::close)
+                .schedule(Schedule.blocking("history", 60_000, () -> quality.sampleHistory(System.currentTimeMillis())))
+                .schedule(Schedule.blocking("join", 500, quality::joinPending))
+                .schedule(Schedule.blocking("retention", 3_600_000, () -> quality.applyRetention(config.quality.retentionDays))));
+        out.add(Feature.named("ground_truth").routes(FeatureRoutes.groundTruth(groundTruth))
+                .schedule(Schedule.blocking("sweep", 500, groundTruth::sweep)));
+        out.add(Feature.named("business").routes(FeatureRoutes.events(businessEvents)).save(businessEvents::save)
+                .schedule(Schedule.blocking("join", 500, businessEvents::joinPending)));
+        out.add(Feature.named("drift").routes(FeatureRoutes.drift(drift)).save(drift::save)
+                .restore(() -> {
+                    drift.restore(store.blobNames(DriftService.BLOB_PREFIX).stream()
+                            .map(n -> n.substring(DriftService.BLOB_PREFIX.length())).toList());
+                    drift.durable(writer, local); // uploaded features: journal + checkpoint
+                })
+                .schedule(Schedule.blocking("evaluate", config.drift.evaluateSeconds * 1000L, drift::evaluate)));
+        Feature cost = Feature.named("cost").routes(FeatureRoutes.prices(admin)).save(this.cost::save).flush(this.cost::flushSpend);
+        if (config.pricing.overrideFile != null && config.pricing.reloadIntervalSeconds > 0) {
+            cost.schedule(Schedule.blocking("prices_reload", config.pricing.reloadIntervalSeconds * 1000, prices::reloadIfChanged));
         }
-        return new dev.vitals.server.quality.EvaluationService(ev, quality, judge, registry);
+        out.add(cost);
+        Feature keys = Feature.named("keys").routes(FeatureRoutes.keys(admin)).flush(apiKeys::flushSpend);
+        if (config.auth.reloadSeconds > 0) {
+            // keys created or revoked by other replicas of a fleet, and their spend (see ApiKeys#reload)
+            keys.schedule(Schedule.blocking("reload", config.auth.reloadSeconds * 1000L, apiKeys::reload));
+        }
+        out.add(keys);
+        out.add(Feature.named("dashboard").routes(FeatureRoutes.dashboard(sampler, () -> {
+            JsonObject a = baselines.json();
+            JsonArray all = new JsonArray().addAll(a.getJsonArray("open")).addAll(a.getJsonArray("recent"));
+            return new JsonObject().put("anomalies_open", a.getJsonArray("open").size()).put("anomalies", all);
+        }, new DashboardSources(baselines, quality, drift, slo, apiKeys))));
+        // idle series leave /metrics and free the global budget (metrics.seriesIdleMinutes)
+        out.add(Feature.named("metrics").schedule(Schedule.blocking("expire_idle", 60_000, families::expireIdle)));
+        return List.copyOf(out);
     }
 
     /** This replica's name in a shared store: store.replicaId, else $HOSTNAME:port, else (port 0) a random one. */
@@ -291,57 +279,35 @@ public final class VitalsServer {
     }
 
     private Future<Void> listen() {
-        CustomLabels customLabels = new CustomLabels(config.metrics.customLabels, config.metrics.maxSeriesPerMetric, registry);
         observeCalls(customLabels);
-        AuthHandler auth = new AuthHandler(apiKeys, config, registry);
-        Routes.Deps deps = new Routes.Deps(gateway, registry, new HttpMetrics(registry, Routes.PATHS),
-                config.defaultModel, config.server.maxBodyBytes, this::health,
-                new AdminHandler(config.server.adminToken, () -> {
-                    var c = prices.reload();
-                    return new JsonObject().put("version", c.version()).put("models", c.size());
-                }, auth), auth, sampler, () -> {
-                    JsonObject a = baselines.json();
-                    JsonArray all = new JsonArray().addAll(a.getJsonArray("open")).addAll(a.getJsonArray("recent"));
-                    return new JsonObject().put("anomalies_open", a.getJsonArray("open").size()).put("anomalies", all);
-                }, business, baselines::json, quality, drift, customLabels, dashboardData(),
-                telemetry, evaluations, groundTruth, businessEvents);
+        Routes.Deps deps = new Routes.Deps(registry, new HttpMetrics(registry, Routes.PATHS), config.server.maxBodyBytes,
+                this::health, admin, auth, components);
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
         }
-        // close intervals promptly: every second, or every step when the step is shorter
-        tickTimer = vertx.setPeriodic(Math.min(1_000, config.dashboard.stepMillis), id -> {
-            if (sampler.tick() > 0) {
-                baselines.judgeLastInterval();
+        for (Component c : components) {
+            for (Schedule sch : c.schedules()) {
+                timers.add(vertx.setPeriodic(sch.periodMillis(), id -> {
+                    if (sch.blocking()) {
+                        vertx.executeBlocking(() -> {
+                            sch.task().run();
+                            return null;
+                        }, false);
+                    } else {
+                        sch.task().run();
+                    }
+                }));
             }
-        });
-        saveTimer = vertx.setPeriodic(60_000, id -> vertx.executeBlocking(() -> {
-            baselines.judgeScores(drift.scores());
-            baselines.judgeScores(quality.headline());
-            quality.sampleHistory(System.currentTimeMillis());
+        }
+        timers.add(vertx.setPeriodic(60_000, id -> vertx.executeBlocking(() -> {
             saveState();
-            return null;
-        }, false));
-        // idle series leave /metrics and free the global budget (metrics.seriesIdleMinutes)
-        timers.add(vertx.setPeriodic(60_000, id -> vertx.executeBlocking(families::expireIdle, false)));
-        timers.add(vertx.setPeriodic(config.drift.evaluateSeconds * 1000L, id -> vertx.executeBlocking(() -> {
-            drift.evaluate();
             return null;
         }, false)));
         // call rows and spend: batched off the gateway's hot path, what a kill -9 can lose of them (store.callFlushMillis)
         timers.add(vertx.setPeriodic(config.store.callFlushMillis, id -> vertx.executeBlocking(() -> {
-            quality.flushCalls();
-            apiKeys.flushSpend();
-            cost.flushSpend();
+            components.forEach(Component::flush);
             return null;
         }, false)));
-        timers.add(vertx.setPeriodic(500, id -> vertx.executeBlocking(() -> {
-            quality.joinPending();
-            businessEvents.joinPending();
-            groundTruth.sweep();
-            return null;
-        }, false)));
-        timers.add(vertx.setPeriodic(3_600_000, id -> vertx.executeBlocking(
-                () -> quality.applyRetention(config.quality.retentionDays), false)));
         if (systemMetrics != null) {
             systemMetrics.start(); // its own daemon thread: OSHI blocks
         }
@@ -350,13 +316,6 @@ public final class VitalsServer {
         }
         if (config.store.jdbcUrl != null) {
             apiKeys.fleet(replicaId); // rate limits hold for the fleet (see ApiKeys#fleet)
-        }
-        if (config.auth.reloadSeconds > 0) {
-            // keys created or revoked by other replicas of a fleet, and their spend (see ApiKeys#reload)
-            timers.add(vertx.setPeriodic(config.auth.reloadSeconds * 1000L, id -> vertx.executeBlocking(() -> {
-                apiKeys.reload();
-                return null;
-            }, false)));
         }
         int instances = config.server.instances > 0 ? config.server.instances : Runtime.getRuntime().availableProcessors();
         HttpServerOptions opts = new HttpServerOptions().setHost(config.server.host)
@@ -398,13 +357,6 @@ public final class VitalsServer {
                 metricsPort = p;
                 return null;
             }));
-        }
-        if (config.pricing.overrideFile != null && config.pricing.reloadIntervalSeconds > 0) {
-            reloadTimer = vertx.setPeriodic(config.pricing.reloadIntervalSeconds * 1000,
-                    id -> vertx.executeBlocking(() -> {
-                        prices.reloadIfChanged();
-                        return null;
-                    }, false));
         }
         if (config.otlp.enabled) {
             f = f.map(v -> {
@@ -531,11 +483,7 @@ public final class VitalsServer {
 
     /** Checkpoints every feature's state in the store (blocking): every minute, and once more on shutdown. */
     private void saveState() {
-        baselines.save();
-        quality.save();
-        businessEvents.save();
-        drift.save();
-        cost.save();
+        components.forEach(Component::save);
     }
 
     /** The observers of every call made through the HTTP API, registered once; each guarded and its failures counted. */
@@ -588,18 +536,6 @@ public final class VitalsServer {
     }
 
     public Future<Void> close() {
-        if (reloadTimer >= 0) {
-            vertx.cancelTimer(reloadTimer);
-        }
-        if (flushTimer >= 0) {
-            vertx.cancelTimer(flushTimer);
-        }
-        if (tickTimer >= 0) {
-            vertx.cancelTimer(tickTimer);
-        }
-        if (saveTimer >= 0) {
-            vertx.cancelTimer(saveTimer);
-        }
         timers.forEach(vertx::cancelTimer);
         List<Future<Void>> fs = new ArrayList<>();
         deployments.forEach(id -> fs.add(vertx.undeploy(id)));
@@ -607,7 +543,7 @@ public final class VitalsServer {
             servers.forEach(s -> fs.add(s.close()));
         }
         fs.add(gateway.close());
-        evaluations.close();
+        components.forEach(Component::close);
         if (systemMetrics != null) {
             systemMetrics.close();
         }
@@ -620,9 +556,7 @@ public final class VitalsServer {
         return Future.join(fs).transform(ar -> vertx.executeBlocking(() -> {
             try {
                 telemetry.close(); // last spans exported, last log lines written
-                apiKeys.flushSpend();
-                cost.flushSpend();
-                quality.flushCalls();
+                components.forEach(Component::flush);
                 saveState();
             } finally {
                 writer.close();

@@ -63,7 +63,7 @@ class AccessRulesTest {
             for (Routes.RouteInfo r : routes) {
                 Access rule = Access.of(r.path());
                 if (rule == null) {
-                    problems.add(r.path() + ": no access rule (declare it in Access.RULES)");
+                    problems.add(r.path() + ": no access rule (declare it in RoutePath)");
                     continue;
                 }
                 String path = r.path().replace(":id", "x");

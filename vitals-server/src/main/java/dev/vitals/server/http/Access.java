@@ -1,9 +1,7 @@
 package dev.vitals.server.http;
 
-import java.util.Map;
-
 /**
- * Who may call a route, declared once per route path (the router's own templates). With
+ * Who may call a route, declared once per route path in {@link RoutePath}. With
  * {@code auth.enabled} or metrics credentials configured:
  * <ul>
  *   <li>{@link #PUBLIC}: anyone ({@code /}, {@code /health});</li>
@@ -19,40 +17,9 @@ import java.util.Map;
 public enum Access {
     PUBLIC, GATEWAY_KEY, KEY_OR_METRICS, METRICS, ADMIN;
 
-    /** The rule of each route path; a new route adds its row here. */
-    public static final Map<String, Access> RULES = Map.ofEntries(
-            Map.entry("/", PUBLIC),
-            Map.entry("/health", PUBLIC),
-            Map.entry("/metrics", METRICS),
-            Map.entry("/generate", GATEWAY_KEY),
-            Map.entry("/v1/chat/completions", GATEWAY_KEY),
-            Map.entry("/v1/completions", GATEWAY_KEY),
-            Map.entry("/v1/embeddings", GATEWAY_KEY),
-            Map.entry("/v1/responses", GATEWAY_KEY),
-            Map.entry("/v1/predictions", GATEWAY_KEY),
-            Map.entry("/v1/actuals", GATEWAY_KEY),
-            Map.entry("/v1/models", GATEWAY_KEY),
-            Map.entry("/v1/events", GATEWAY_KEY),
-            Map.entry("/v1/feedback", GATEWAY_KEY),
-            Map.entry("/v1/evaluations", GATEWAY_KEY),
-            Map.entry("/v1/features", GATEWAY_KEY),
-            Map.entry("/v1/quality", KEY_OR_METRICS),
-            Map.entry("/v1/drift", KEY_OR_METRICS),
-            Map.entry("/v1/anomalies", KEY_OR_METRICS),
-            Map.entry("/v1/dashboard/series", KEY_OR_METRICS),
-            Map.entry("/v1/dashboard/overview", KEY_OR_METRICS),
-            Map.entry("/v1/", KEY_OR_METRICS),
-            Map.entry("/ui", PUBLIC), // only redirects to /ui/
-            Map.entry("/ui/", KEY_OR_METRICS),
-            Map.entry("/ui/vendor/uplot/", KEY_OR_METRICS),
-            Map.entry("/admin/", ADMIN),
-            Map.entry("/admin/prices/reload", ADMIN),
-            Map.entry("/admin/keys", ADMIN),
-            Map.entry("/admin/keys/:id", ADMIN),
-            Map.entry("/admin/drift/reference", ADMIN));
-
-    /** The rule of a route path, or {@code null} when none is declared. */
+    /** The rule of a route path, or {@code null} when none is declared (RoutePath holds the rules). */
     public static Access of(String path) {
-        return path == null ? null : RULES.get(path);
+        RoutePath p = RoutePath.of(path);
+        return p == null ? null : p.access();
     }
 }

@@ -1,18 +1,17 @@
 package dev.vitals.server.http;
 
 import dev.vitals.server.api.ApiException;
-import dev.vitals.server.gateway.Gateway;
+import dev.vitals.server.component.Component;
 import dev.vitals.server.metrics.HttpMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -25,84 +24,31 @@ import java.util.logging.Logger;
 public final class Routes {
     private static final Logger LOG = Logger.getLogger(Routes.class.getName());
     /** The server's own paths: the only values of the {@code route} label. */
-    public static final Set<String> PATHS = Set.of("/", "/health", "/metrics", "/generate", "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses",
-            "/v1/models", "/admin/prices/reload", "/admin/keys", "/admin/keys/:id", "/v1/dashboard/series",
-            "/v1/dashboard/overview", "/ui", "/v1/events", "/v1/anomalies", "/v1/feedback",
-            "/v1/evaluations", "/v1/quality", "/v1/features", "/v1/drift", "/admin/drift/reference",
-            "/v1/predictions", "/v1/actuals");
+    public static final Set<String> PATHS = RoutePath.exactPaths();
 
-    /** What the routes need from the server. */
-    public record Deps(Gateway gateway, PrometheusRegistry registry, HttpMetrics httpMetrics, String defaultModel,
-                       long maxBodyBytes, Supplier<JsonObject> health, AdminHandler admin, AuthHandler auth,
-                       dev.vitals.series.CallSampler sampler, Supplier<JsonObject> overviewExtras,
-                       dev.vitals.business.BusinessMetrics business, Supplier<JsonObject> anomalies,
-                       dev.vitals.server.quality.QualityService quality, dev.vitals.server.drift.DriftService drift,
-                       dev.vitals.server.metrics.CustomLabels customLabels,
-                       DashboardHandler.Data dashboardData,
-                       dev.vitals.server.telemetry.CallTelemetry telemetry,
-                       dev.vitals.server.quality.EvaluationService evaluations,
-                       dev.vitals.server.quality.GroundTruthService groundTruth,
-                       dev.vitals.server.business.BusinessEvents businessEvents) {
+    /** What the routers need from the server; each feature's routes come from its component. */
+    public record Deps(PrometheusRegistry registry, HttpMetrics httpMetrics, long maxBodyBytes, Supplier<JsonObject> health,
+                       AdminHandler admin, AuthHandler auth, List<? extends Component> components) {
     }
 
     private Routes() {
     }
 
-    /** The main router: gateway, /generate, /metrics, health and admin. */
+    /** The main router: root, health, {@code /metrics}, the guards of the prefixes, then each component's routes. */
     public static Router main(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
         common(router, d);
-        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.customLabels(),
-                d.telemetry(), d.evaluations());
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()).setHandleFileUploads(false);
+        RouteRegistry r = new RouteRegistry(router, d.auth(), d.admin(), d.maxBodyBytes());
         // safe by default: every /v1/ path needs a key or the metrics credentials, even a route added
         // without its own guard (routes that need a gateway key check that next, see Access)
-        router.route("/v1/*").handler(d.auth().v1Default());
-        router.get("/").handler(Routes::root);
-        router.get("/health").handler(rc -> json(rc, d.health().get()));
-        router.get("/metrics").handler(d.auth().metrics()).handler(new MetricsHandler(d.registry()));
-        router.post("/generate").handler(d.auth().gateway("/generate")).handler(body).handler(chat.generate());
-        router.post("/v1/chat/completions").handler(d.auth().gateway("/v1/chat/completions")).handler(body).handler(chat.chat());
-        OpenAiApiHandler api = new OpenAiApiHandler(d.gateway(), d.defaultModel(), chat);
-        router.post("/v1/completions").handler(d.auth().gateway("/v1/completions")).handler(body).handler(api.completions());
-        router.post("/v1/embeddings").handler(d.auth().gateway("/v1/embeddings")).handler(body).handler(api.embeddings());
-        router.post("/v1/responses").handler(d.auth().gateway("/v1/responses")).handler(body).handler(api.responses());
-        EventsHandler events = new EventsHandler(d.businessEvents());
-        router.post("/v1/events").handler(d.auth().gateway("/v1/events")).handler(body)
-                .handler(Endpoints.json(events::handle));
-        router.get("/v1/events").handler(d.auth().gateway("/v1/events")).handler(Endpoints.json(events::status));
-        router.get("/v1/models").handler(d.auth().gateway("/v1/models")).handler(rc -> {
-            JsonArray data = new JsonArray();
-            for (String[] m : d.gateway().models()) {
-                data.add(new JsonObject().put("id", m[0]).put("object", "model").put("created", 0).put("owned_by", m[1]));
-            }
-            json(rc, new JsonObject().put("object", "list").put("data", data));
-        });
-        DashboardHandler dash = new DashboardHandler(d.sampler(), d.overviewExtras(),
-                path -> router.getRoutes().stream().anyMatch(r -> path.equals(r.getPath())), d.dashboardData());
-        router.get("/v1/dashboard/series").handler(d.auth().read()).handler(Endpoints.json(dash::series));
-        router.get("/v1/dashboard/overview").handler(d.auth().read()).handler(Endpoints.json(dash::overview));
-        QualityHandler q = new QualityHandler(d.quality(), d.groundTruth());
-        router.post("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(body).handler(Endpoints.json(q::feedback));
-        router.get("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(Endpoints.json(q::feedbackStatus));
-        router.post("/v1/evaluations").handler(d.auth().gateway("/v1/evaluations")).handler(body).handler(Endpoints.json(q::evaluations));
-        router.get("/v1/quality").handler(d.auth().read()).handler(Endpoints.json(q::quality));
-        GroundTruthHandler gt = new GroundTruthHandler(d.groundTruth());
-        router.post("/v1/predictions").handler(d.auth().gateway("/v1/predictions")).handler(body).handler(Endpoints.json(gt::predictions));
-        router.post("/v1/actuals").handler(d.auth().gateway("/v1/actuals")).handler(body).handler(Endpoints.json(gt::actuals));
-        DriftHandler dr = new DriftHandler(d.drift());
-        router.post("/v1/features").handler(d.auth().gateway("/v1/features")).handler(body).handler(Endpoints.json(dr::features));
-        router.get("/v1/drift").handler(d.auth().read()).handler(Endpoints.json(dr::drift));
-        router.get("/v1/anomalies").handler(d.auth().read()).handler(rc -> json(rc, d.anomalies().get()));
-        ui(router, d);
-        router.route("/admin/*").handler(d.admin().guard());
-        router.post("/admin/prices/reload").handler(Endpoints.json(d.admin()::reloadPrices));
-        router.post("/admin/keys").handler(body).handler(Endpoints.json(d.admin()::createKey));
-        router.get("/admin/keys").handler(Endpoints.json(d.admin()::listKeys));
-        router.delete("/admin/keys/:id").handler(Endpoints.json(d.admin()::revokeKey));
-        // a route of its own: Vert.x runs body handlers before user handlers on one route
-        router.post("/admin/drift/reference").handler(DriftHandler::csvBody);
-        router.post("/admin/drift/reference").handler(body).handler(Endpoints.json(dr::reference));
+        r.route(RoutePath.V1_ALL);
+        r.get(RoutePath.ROOT, Routes::root);
+        r.get(RoutePath.HEALTH, rc -> json(rc, d.health().get()));
+        r.get(RoutePath.METRICS, new MetricsHandler(d.registry()));
+        r.route(RoutePath.ADMIN_ALL);
+        for (Component c : d.components()) {
+            c.routes(r);
+        }
         errors(router);
         return router;
     }
@@ -128,8 +74,9 @@ public final class Routes {
     public static Router metricsOnly(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
         common(router, d);
-        router.get("/metrics").handler(d.auth().metrics()).handler(new MetricsHandler(d.registry()));
-        router.get("/health").handler(rc -> json(rc, d.health().get()));
+        RouteRegistry r = new RouteRegistry(router, d.auth(), d.admin(), d.maxBodyBytes());
+        r.get(RoutePath.METRICS, new MetricsHandler(d.registry()));
+        r.get(RoutePath.HEALTH, rc -> json(rc, d.health().get()));
         errors(router);
         return router;
     }
@@ -148,16 +95,16 @@ public final class Routes {
      * uPlot from its WebJar, no CDN. Behind the same credentials as {@code /metrics}, like the data it shows
      * (with basic credentials the browser asks once).
      */
-    private static void ui(Router router, Deps d) {
+    static void ui(RouteRegistry r) {
         // relative, so the page also works behind a proxy that mounts the server under a prefix
-        router.route("/ui").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(rc -> {
+        r.route(RoutePath.UI_REDIRECT, HttpMethod.GET, HttpMethod.HEAD).handler(rc -> {
             if (rc.request().path().endsWith("/")) {
                 rc.next(); // the route also matches "/ui/"
                 return;
             }
             rc.response().setStatusCode(302).putHeader("location", "ui/").end();
         });
-        router.route("/ui/*").handler(d.auth().read()).handler(rc -> {
+        r.route(RoutePath.UI).handler(rc -> {
             rc.response().putHeader("content-security-policy", UI_CSP)
                     .putHeader("x-content-type-options", "nosniff")
                     .putHeader("referrer-policy", "no-referrer")
@@ -165,10 +112,10 @@ public final class Routes {
             rc.next();
         });
         // uPlot's WebJar: META-INF/resources/webjars/uplot/<version>/dist/{uPlot.iife.min.js,uPlot.min.css}
-        router.route("/ui/vendor/uplot/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        r.route(RoutePath.UI_UPLOT, HttpMethod.GET, HttpMethod.HEAD)
                 .handler(StaticHandler.create(FileSystemAccess.RELATIVE, "META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/dist")
                         .setDirectoryListing(false));
-        router.route("/ui/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(rc -> {
+        r.route(RoutePath.UI, HttpMethod.GET, HttpMethod.HEAD).handler(rc -> {
             // the page's own files are small: always revalidate, so an upgrade shows at once
             rc.response().putHeader("cache-control", "no-cache");
             rc.next();
