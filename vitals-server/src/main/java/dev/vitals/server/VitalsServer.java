@@ -20,6 +20,7 @@ import dev.vitals.server.auth.ApiKeys;
 import dev.vitals.server.http.AdminHandler;
 import dev.vitals.server.http.AuthHandler;
 import dev.vitals.server.http.FeatureRoutes;
+import dev.vitals.server.component.CallObservers;
 import dev.vitals.server.component.Component;
 import dev.vitals.server.component.DashboardSources;
 import dev.vitals.server.component.Feature;
@@ -29,9 +30,6 @@ import dev.vitals.server.store.JdbcStateStore;
 import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
-import io.vertx.core.net.JksOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PfxOptions;
 import java.nio.file.Path;
 import dev.vitals.server.metrics.HttpMetrics;
 import dev.vitals.server.http.Routes;
@@ -117,16 +115,7 @@ public final class VitalsServer {
         this.families = MetricFamilies.configure(registry, MetricFamilies.options()
                 .maxSeries(config.metrics.maxSeries)
                 .idle(java.time.Duration.ofMinutes(config.metrics.seriesIdleMinutes)));
-        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_api_key_spent_usd")
-                .help("USD spent through each gateway API key (bounded by auth.maxKeys).")
-                .labelNames("key"), cb -> apiKeys.list().forEach(k -> cb.call(k.spentUsd(), k.name())));
-        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_api_key_budget_remaining_usd")
-                .help("USD left in the budget of each gateway API key that has one.")
-                .labelNames("key"), cb -> apiKeys.list().forEach(k -> {
-                    if (!Double.isNaN(k.remainingUsd())) {
-                        cb.call(k.remainingUsd(), k.name());
-                    }
-                }));
+        dev.vitals.server.auth.KeyMetrics.bind(families, apiKeys);
         GaugeWithCallback.builder().name("vitals_state_store_bytes")
                 .help("Size of the state store on disk (database and write-ahead log).")
                 .callback(cb -> cb.call(store.sizeBytes()))
@@ -279,7 +268,7 @@ public final class VitalsServer {
     }
 
     private Future<Void> listen() {
-        observeCalls(customLabels);
+        CallObservers.register(gateway, registry, apiKeys, customLabels, drift, business);
         Routes.Deps deps = new Routes.Deps(registry, new HttpMetrics(registry, Routes.PATHS), config.server.maxBodyBytes,
                 this::health, admin, auth, components);
         if (!config.auth.enabled) {
@@ -318,22 +307,7 @@ public final class VitalsServer {
             apiKeys.fleet(replicaId); // rate limits hold for the fleet (see ApiKeys#fleet)
         }
         int instances = config.server.instances > 0 ? config.server.instances : Runtime.getRuntime().availableProcessors();
-        HttpServerOptions opts = new HttpServerOptions().setHost(config.server.host)
-                .setCompressionSupported(false).setTcpNoDelay(true)
-                // no h2c: with it Vert.x holds a new connection back until its first bytes tell HTTP/1 from
-                // HTTP/2, so the connection guard would not see (nor time out) a client that sends nothing
-                .setHttp2ClearTextEnabled(false);
-        VitalsConfig.Tls tls = config.server.tls;
-        if (tls.enabled()) {
-            opts.setSsl(true);
-            if (tls.certFile != null) {
-                opts.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile).setKeyPath(tls.keyFile));
-            } else if (tls.keyStoreFile.endsWith(".jks")) {
-                opts.setKeyCertOptions(new JksOptions().setPath(tls.keyStoreFile).setPassword(tls.keyStorePassword));
-            } else {
-                opts.setKeyCertOptions(new PfxOptions().setPath(tls.keyStoreFile).setPassword(tls.keyStorePassword));
-            }
-        }
+        HttpServerOptions opts = dev.vitals.server.http.ServerOptions.of(config.server);
         // one HTTP server per event loop, all on one port: Vert.x balances connections over the
         // instances of a deployment. Port 0 would give each instance a different free port, and all
         // traffic would reach the one reported; a negative port is Vert.x's "one free port, shared by
@@ -360,32 +334,13 @@ public final class VitalsServer {
         }
         if (config.otlp.enabled) {
             f = f.map(v -> {
-                startOtlp();
+                otlp = dev.vitals.server.telemetry.OtlpPush.start(config.otlp, registry, port);
                 return null;
             });
         }
         return f.onSuccess(v -> LOG.info("Vitals listening on " + config.server.host + ":" + port
                 + (metricsPort != 0 ? ", metrics on :" + metricsPort : "") + ", " + instances + " event loop(s), models "
                 + gateway.models().stream().map(m -> m[0]).toList()));
-    }
-
-    /** Pushes the whole registry to an OTLP receiver every otlp.intervalSeconds (the exporter's own thread). */
-    private void startOtlp() {
-        VitalsConfig.Otlp o = config.otlp;
-        String instance = o.serviceInstanceId != null ? o.serviceInstanceId
-                : System.getenv().getOrDefault("HOSTNAME", "localhost") + ":" + port;
-        var b = io.prometheus.metrics.exporter.opentelemetry.OpenTelemetryExporter.builder()
-                .registry(registry)
-                .protocol(o.protocol)
-                .endpoint(o.endpoint)
-                .intervalSeconds(o.intervalSeconds)
-                .timeoutSeconds(o.timeoutSeconds)
-                .serviceName(o.serviceName)
-                .serviceInstanceId(instance);
-        o.resourceAttributes.forEach(b::resourceAttribute);
-        otlp = b.buildAndStart();
-        LOG.info("OTLP export to " + o.endpoint + " (" + o.protocol + ") every " + o.intervalSeconds + " s as "
-                + o.serviceName + "/" + instance);
     }
 
     private Future<Integer> server(HttpServerOptions opts, int port, Router router, String key) {
@@ -428,24 +383,8 @@ public final class VitalsServer {
 
     /** What start-up prints: the addresses served and where state lives. */
     public List<String> startupSummary() {
-        String host = config.server.host;
-        String shown = "0.0.0.0".equals(host) || "::".equals(host) ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
-        String base = (config.server.tls.enabled() ? "https" : "http") + "://" + shown + ":" + port;
-        List<String> out = new ArrayList<>();
-        out.add("Vitals is running" + ("0.0.0.0".equals(host) || "::".equals(host) ? " on all interfaces" : "") + ":");
-        out.add("  API        " + base + "/v1  (OpenAI-compatible: chat/completions, completions, embeddings, responses; "
-                + "and " + base + "/generate)");
-        out.add("  dashboard  " + base + "/ui/");
-        out.add("  metrics    " + base + "/metrics" + (metricsPort != 0
-                ? ", " + base.substring(0, base.lastIndexOf(':')) + ":" + metricsPort + "/metrics" : ""));
-        out.add("  store      " + (config.store.jdbcUrl != null ? "PostgreSQL " + config.store.jdbcUrl
-                : "SQLite " + Path.of(config.store.path).toAbsolutePath()));
-        out.add("  models     " + String.join(", ", gateway.models().stream().map(m -> m[0]).toList()));
-        var log = telemetry.requestLog();
-        out.add("  requests   " + (log == null ? "not logged (requestLog.enabled: false)" : "logged to " + log.where()));
-        out.add("  traces     " + (telemetry.tracing().enabled() ? "OTLP/HTTP to " + telemetry.tracing().endpoint()
-                : "off (tracing.enabled: false)"));
-        return out;
+        return dev.vitals.server.cli.StartupSummary.lines(config, port, metricsPort,
+                gateway.models().stream().map(m -> m[0]).toList(), telemetry);
     }
 
     /** The distinct ports this server's HTTP servers listen on (one per event loop share one). */
@@ -484,26 +423,6 @@ public final class VitalsServer {
     /** Checkpoints every feature's state in the store (blocking): every minute, and once more on shutdown. */
     private void saveState() {
         components.forEach(Component::save);
-    }
-
-    /** The observers of every call made through the HTTP API, registered once; each guarded and its failures counted. */
-    private void observeCalls(CustomLabels customLabels) {
-        gateway.countFailures(registry);
-        gateway.listen("api_key_spend", f -> {
-            if (f.caller().apiKey() != null) {
-                apiKeys.spend(f.caller().apiKey(), f.call().costUsd());
-            }
-        });
-        gateway.listen("custom_labels", f -> {
-            if (f.caller().customLabels() != null) {
-                customLabels.record(f.call(), f.caller().customLabels());
-            }
-        });
-        gateway.listen("drift", f -> drift.observe(f.call(), f.promptText(), f.messageCount(), f.finishReason()));
-        // recorded when the call ends, but time to value counts from its start (the README says so)
-        gateway.listen("business", f -> business.recordRequest(dev.vitals.business.BusinessRequest.builder(f.call().requestId())
-                .user(f.caller().user()).session(f.caller().session()).model(f.model()).variant(f.caller().variant())
-                .startedAt(f.startNanos()).build()));
     }
 
     /** The gateway: its finished-call listeners, for tests that observe calls. */
