@@ -241,4 +241,12 @@ final class QualityRequests {
                 + "regression), or scores, or candidate and references");
     }
 
+    /** Whether a stored body is the same JSON as {@code body}, however either was written (field order, spacing). */
+    static boolean sameJson(String stored, JsonObject body) {
+        try {
+            return new JsonObject(stored).equals(body);
+        } catch (RuntimeException e) {
+            return stored.equals(body.encode()); // not JSON: only the same text is the same body
+        }
+    }
 }

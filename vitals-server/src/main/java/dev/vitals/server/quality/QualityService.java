@@ -6,10 +6,8 @@ import dev.vitals.labels.LabelPolicy;
 import dev.vitals.llm.CallListener;
 import dev.vitals.llm.LlmCall;
 import dev.vitals.quality.QualityRecorder;
-import dev.vitals.quality.QualityReport;
 import dev.vitals.quality.QualitySpec;
 import dev.vitals.quality.QualityTracker;
-import dev.vitals.quality.QualityWindow;
 import dev.vitals.quality.Score;
 
 import dev.vitals.server.api.ApiException;
@@ -20,21 +18,13 @@ import dev.vitals.server.store.FeedbackRow;
 import dev.vitals.server.store.GroupCommitter;
 import dev.vitals.server.store.PendingJoin;
 import dev.vitals.server.store.StateStore;
-import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -86,15 +76,13 @@ public final class QualityService implements CallListener {
     private final Map<String, Duration> windows = new LinkedHashMap<>();
     private final Map<String, QualitySpec> specs = new ConcurrentHashMap<>();
     private final Map<String, String> taskOf = new ConcurrentHashMap<>();
-    private final Map<String, CallRow> pending = new ConcurrentHashMap<>();
-    private final ArrayBlockingQueue<CallRow> queue = new ArrayBlockingQueue<>(MAX_PENDING);
+    private final CallRows calls;
     private final long lateAfterMillis;
-    private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> feedback;
-    private final Counter dropped;
-    private final Counter evaluationsLate;
-    private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.DistributionDataPoint> scores;
+    private final QualityMeters meters;
     /** The reports, their cache, the vitals_quality_* gauges and the dashboard's history. */
     private final QualityReports reports;
+    private final EvaluationValidator validator;
+    private final QualityReads reads;
 
     /**
      * @param replicaId this replica's name when the store is shared by several replicas: its windows
@@ -120,25 +108,11 @@ public final class QualityService implements CallListener {
             specs.put(m, spec);
         });
         this.tracker = tb.build();
-        dev.vitals.labels.MetricFamilies families = dev.vitals.labels.MetricFamilies.of(registry);
-        this.feedback = families.counter(Counter.builder().name("vitals_feedback_total")
-                .help("Feedback received, by outcome: joined (applied to its call), late (joined a call older than quality.lateAfterHours), "
-                        + "pending (stored, waiting for its call's row), unknown_call (its call never arrived), "
-                        + "duplicate (same feedback id again, not applied twice), rejected (invalid).")
-                .labelNames("outcome"), 8);
-        this.dropped = Counter.builder().name("vitals_quality_calls_dropped_total")
-                .help("Gateway calls not kept for delayed feedback because the write queue was full.").register(registry);
-        this.evaluationsLate = Counter.builder().name("vitals_quality_evaluations_late_total")
-                .help("Evaluation records whose time is older than the longest quality window: validated, counted in no window.")
-                .register(registry);
-        this.scores = families.histogram(Histogram.builder().name("vitals_quality_score")
-                .help("Numeric quality scores as they arrive (feedback and evaluations).")
-                .classicOnly().classicUpperBounds(0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 2, 3, 4, 5, 7, 10)
-                .labelNames("model", "name", "source"), 2000);
-        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_feedback_pending")
-                .help("Feedback stored but not joined, by state: pending (waiting for its call's row), expired (counted as unknown_call).")
-                .labelNames("state"), cb -> pendingCounts.forEach((st, v) -> cb.call(v, st)));
+        this.meters = new QualityMeters(registry, () -> pendingCounts);
+        this.calls = new CallRows(MAX_PENDING, registry);
         this.reports = new QualityReports(tracker, windows, registry);
+        this.validator = new EvaluationValidator(tracker, windows, specs, taskOf);
+        this.reads = new QualityReads(store, replicaId, tracker, windows, specs, taskOf, reports);
         restore();
         if (replicaId != null) {
             save(); // a checkpoint at once, so the fleet report finds this replica's journal even if it dies within a minute
@@ -152,18 +126,12 @@ public final class QualityService implements CallListener {
         if (c.requestId() == null) {
             return;
         }
-        CallRow row = new CallRow(c.requestId(), c.model(), System.currentTimeMillis(), null, Double.NaN);
-        // into the pending map first: a flush between the two steps then finds and removes it
-        pending.put(row.requestId(), row);
-        if (queue.offer(row)) {
+        if (calls.offer(new CallRow(c.requestId(), c.model(), System.currentTimeMillis(), null, Double.NaN))) {
             // a gateway model is an LLM model; remembered for at most MAX_MODELS models, as quality is tracked,
             // so that a stream of new model names cannot grow this map without end (llm is also the default)
             if (taskOf.size() < MAX_MODELS) {
                 taskOf.putIfAbsent(c.model(), "llm");
             }
-        } else {
-            pending.remove(row.requestId());
-            dropped.inc();
         }
     }
 
@@ -174,21 +142,7 @@ public final class QualityService implements CallListener {
 
     /** Writes queued calls; blocking. */
     public void flushCalls() {
-        List<CallRow> batch = new ArrayList<>();
-        queue.drainTo(batch, 10_000);
-        if (batch.isEmpty()) {
-            return;
-        }
-        writer.write(tx -> {
-            tx.insertCalls(batch);
-            return null;
-        }, null);
-        batch.forEach(r -> pending.remove(r.requestId()));
-    }
-
-    private CallRow findCall(String requestId) {
-        CallRow r = pending.get(requestId);
-        return r != null ? r : store.findCall(requestId);
+        calls.flush(writer);
     }
 
     // ---- feedback ------------------------------------------------------------------------------
@@ -202,7 +156,7 @@ public final class QualityService implements CallListener {
         try {
             return feedbackOnce(body);
         } catch (ApiException e) {
-            feedback.labels(e.status() == 404 ? "unknown_call" : "rejected").inc();
+            meters.feedback.labels(e.status() == 404 ? "unknown_call" : "rejected").inc();
             throw e;
         }
     }
@@ -236,7 +190,7 @@ public final class QualityService implements CallListener {
             return duplicate(parked.payload(), body, feedbackId, null,
                     PendingJoin.EXPIRED.equals(parked.state()) ? "unknown_call" : "pending");
         }
-        CallRow call = findCall(requestId);
+        CallRow call = calls.find(requestId, store);
         if (call == null) {
             if (pendingCounts.getOrDefault(PendingJoin.PENDING, 0L) >= maxPending) {
                 throw new ApiException(404, "unknown_request_id", "no call with request id '" + cut(requestId)
@@ -248,14 +202,14 @@ public final class QualityService implements CallListener {
             if (!stored) { // another replica stored the same feedback id meanwhile
                 return feedbackStored(body, requestId, feedbackId, list);
             }
-            feedback.labels("pending").inc();
+            meters.feedback.labels("pending").inc();
             return new FeedbackResult(null, false, false, "pending");
         }
         String task = taskOf.getOrDefault(call.model(), "llm");
         if (!task.equals("llm")) {
             throw new ApiException(422, "wrong_task", "model '" + call.model() + "' is a " + task + " model; scores are for LLM calls");
         }
-        check(call.model(), list);
+        validator.check(call.model(), list, applyLock);
         long seq = journalFeedback(call, feedbackId, body, list, -1);
         if (seq < 0) {
             return feedbackStored(body, requestId, feedbackId, list); // stored by another replica meanwhile
@@ -264,11 +218,11 @@ public final class QualityService implements CallListener {
     }
 
     private FeedbackResult duplicate(String storedPayload, JsonObject body, String feedbackId, String model, String status) {
-        if (!sameJson(storedPayload, body)) {
+        if (!QualityRequests.sameJson(storedPayload, body)) {
             throw new ApiException(409, "feedback_id_conflict", "feedback id '" + cut(feedbackId)
                     + "' was used before with a different body");
         }
-        feedback.labels("duplicate").inc();
+        meters.feedback.labels("duplicate").inc();
         return new FeedbackResult(model, true, false, status);
     }
 
@@ -298,8 +252,8 @@ public final class QualityService implements CallListener {
 
     private FeedbackResult joined(CallRow call, List<Score> list) {
         boolean late = System.currentTimeMillis() - call.timeMillis() > lateAfterMillis;
-        feedback.labels(late ? "late" : "joined").inc();
-        observeScores(call.model(), list);
+        meters.feedback.labels(late ? "late" : "joined").inc();
+        meters.observeScores(call.model(), list);
         return new FeedbackResult(call.model(), false, late, "ok");
     }
 
@@ -322,7 +276,7 @@ public final class QualityService implements CallListener {
     public void joinPending() {
         int expired = store.expirePending("feedback", System.currentTimeMillis());
         if (expired > 0) {
-            feedback.labels("unknown_call").inc(expired);
+            meters.feedback.labels("unknown_call").inc(expired);
         }
         for (PendingJoin p : store.joinable("feedback", "calls", "request_id", 500)) {
             CallRow call = store.findCall(p.joinKey());
@@ -332,57 +286,19 @@ public final class QualityService implements CallListener {
                 if (!"llm".equals(taskOf.getOrDefault(call.model(), "llm"))) {
                     throw new ApiException(422, "wrong_task", "not an LLM model");
                 }
-                check(call.model(), list);
+                validator.check(call.model(), list, applyLock);
                 if (journalFeedback(call, p.itemId(), body, list, p.id()) > 0) {
                     joined(call, list);
                 }
             } catch (ApiException e) {
                 // valid when accepted, not against this call (its model's task or score kinds): dropped, counted
                 if (writer.write(tx -> tx.claim(p.id()), null)) {
-                    feedback.labels("rejected").inc();
+                    meters.feedback.labels("rejected").inc();
                     LOG.warning("pending feedback " + cut(p.itemId()) + " cannot join call " + cut(p.joinKey()) + ": " + e.getMessage());
                 }
             }
         }
         pendingCounts = store.pendingCounts("feedback");
-    }
-
-    /** The state of one feedback id ({@code GET /v1/feedback?feedback_id=}): applied, pending, unknown_call, or 404. */
-    public JsonObject feedbackStatus(String feedbackId) {
-        if (feedbackId == null || feedbackId.isEmpty() || feedbackId.length() > 128) {
-            throw new ApiException(400, "invalid_feedback_id", "'feedback_id' must be a string of 1 to 128 characters");
-        }
-        FeedbackRow f = store.findFeedback(feedbackId);
-        if (f != null) {
-            return new JsonObject().put("feedback_id", feedbackId).put("status", "ok").put("request_id", f.requestId())
-                    .put("model", f.model());
-        }
-        PendingJoin p = store.findPending("feedback", feedbackId);
-        if (p == null) {
-            throw new ApiException(404, "unknown_feedback_id", "no feedback with id '" + cut(feedbackId) + "'");
-        }
-        return new JsonObject().put("feedback_id", feedbackId).put("request_id", p.joinKey())
-                .put("status", PendingJoin.EXPIRED.equals(p.state()) ? "unknown_call" : "pending")
-                .put("expires_at", p.expiresAtMillis());
-    }
-
-    /** Checks scores against the model's spec and its earlier score kinds, before anything is stored. */
-    private void check(String model, List<Score> list) {
-        QualityRecorder scratch = dev.vitals.quality.QualityStats.create(specs.getOrDefault(model, QualitySpec.defaults()));
-        try {
-            scratch.addScores(list);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "invalid_values", e.getMessage());
-        }
-        synchronized (applyLock) {
-            for (Score sc : list) {
-                dev.vitals.quality.ScoreKind was = tracker.models().contains(model) ? tracker.scoreKind(model, sc.name(), sc.source()) : null;
-                if (was != null && was != sc.kind()) {
-                    throw new ApiException(400, "invalid_values", "score \"" + cut(sc.name()) + "\" from " + sc.source().wireName()
-                            + " is " + was.wireName() + ", got " + sc.kind().wireName());
-                }
-            }
-        }
     }
 
     /**
@@ -411,21 +327,9 @@ public final class QualityService implements CallListener {
         return true;
     }
 
-    /** Whether a stored body is the same JSON as {@code body}, however either was written (field order, spacing). */
-    private static boolean sameJson(String stored, JsonObject body) {
-        try {
-            return new JsonObject(stored).equals(body);
-        } catch (RuntimeException e) {
-            return stored.equals(body.encode()); // not JSON: only the same text is the same body
-        }
-    }
-
-    private void observeScores(String model, List<Score> list) {
-        for (Score s : list) {
-            if (s.kind() == dev.vitals.quality.ScoreKind.NUMERIC) {
-                scores.labels(model, s.name(), s.source().wireName()).observe(s.number());
-            }
-        }
+    /** The state of one feedback id ({@code GET /v1/feedback?feedback_id=}): applied, pending, unknown_call, or 404. */
+    public JsonObject feedbackStatus(String feedbackId) {
+        return reads.feedbackStatus(feedbackId);
     }
 
     // ---- evaluations ---------------------------------------------------------------------------
@@ -447,13 +351,13 @@ public final class QualityService implements CallListener {
         JsonObject entry;
         Map<String, List<Score>> scored = new LinkedHashMap<>();
         synchronized (applyLock) {
-            entry = evaluationEntry(body, scored);
+            entry = validator.entry(body, scored);
         }
         String payload = entry.encode();
         writer.write(tx -> tx.journal(journalReplica, "evaluation", payload), seq -> applyJournaled(seq, () -> applyEvaluation(entry)));
-        scored.forEach(this::observeScores);
+        scored.forEach(meters::observeScores);
         int late = entry.getInteger("late");
-        evaluationsLate.inc(late);
+        meters.evaluationsLate.inc(late);
         reports.invalidate();
         return new EvaluationResult(entry.getInteger("records") - late, late);
     }
@@ -465,101 +369,8 @@ public final class QualityService implements CallListener {
         for (String m : per.fieldNames()) {
             tracker.model(m);
             taskOf.put(m, tasks.getString(m, "llm"));
-            JsonObject ws = per.getJsonObject(m);
-            windows.forEach((name, d) -> {
-                String state = ws.getString(name);
-                if (state != null) {
-                    tracker.window(m, d).ifPresent(w -> w.merge(QualityWindow.fromJson(state, Clock.systemUTC())));
-                }
-            });
+            QualityCheckpoint.merge(tracker, windows, m, per.getJsonObject(m));
         }
-    }
-
-    /** Validates a batch and computes what it adds to each model's windows, on scratch windows of the same shape. */
-    private JsonObject evaluationEntry(JsonObject body, Map<String, List<Score>> scored) {
-        io.vertx.core.json.JsonArray a = QualityRequests.evaluationRecords(body);
-        // parse and validate every record before anything is applied
-        Map<String, EvaluationBatch> byModel = new LinkedHashMap<>();
-        Map<String, String> tasks = new LinkedHashMap<>();
-        long now = System.currentTimeMillis();
-        long oldest = now - windows.values().stream().mapToLong(Duration::toMillis).max().orElse(0);
-        int late = 0;
-        for (int i = 0; i < a.size(); i++) {
-            String at = "records[" + i + "]";
-            if (!(a.getValue(i) instanceof JsonObject r)) {
-                throw new ApiException(400, "invalid_record", at + " must be an object");
-            }
-            QualityRequests.Record rec = QualityRequests.record(r, at);
-            String known = tasks.computeIfAbsent(rec.model(), m -> taskOf.getOrDefault(m, rec.task()));
-            if (!known.equals(rec.task())) {
-                throw new ApiException(422, "wrong_task", at + ": model '" + rec.model() + "' is a " + known + " model, this record is " + rec.task());
-            }
-            tasks.put(rec.model(), rec.task());
-            if (rec.scores() != null) {
-                // a conflict with the model's earlier scores only shows on the live windows: check it here,
-                // or the batches of the models before this one would already be applied
-                for (int j = 0; j < rec.scores().size(); j++) {
-                    Score s = rec.scores().get(j);
-                    dev.vitals.quality.ScoreKind was = tracker.scoreKind(rec.model(), s.name(), s.source());
-                    if (was != null && was != s.kind()) {
-                        throw new ApiException(400, "invalid_values", at + ".scores[" + j + "] (model '" + rec.model() + "'): score \""
-                                + cut(s.name()) + "\" from " + s.source().wireName() + " is " + was.wireName() + ", got "
-                                + s.kind().wireName());
-                    }
-                }
-            }
-            if (rec.time() != QualityRequests.NO_TIME && rec.time() < oldest) {
-                late++; // validated like the others, but no window holds that time
-                continue;
-            }
-            byModel.computeIfAbsent(rec.model(), m -> new EvaluationBatch()).add(rec, i);
-        }
-        // dry run on scratch accumulators, so a value the library rejects rejects the batch
-        for (Map.Entry<String, EvaluationBatch> e : byModel.entrySet()) {
-            QualityRecorder scratch = dev.vitals.quality.QualityStats.create(specs.getOrDefault(e.getKey(), QualitySpec.defaults()));
-            try {
-                e.getValue().applyTo(scratch);
-            } catch (IllegalArgumentException ex) {
-                throw new ApiException(400, "invalid_values", locate(e.getKey(), e.getValue(), ex));
-            }
-        }
-        QualityTracker.Builder tb = QualityTracker.builder().windows(windows.values().toArray(new Duration[0]));
-        specs.forEach(tb::spec);
-        QualityTracker scratch = tb.build();
-        JsonObject per = new JsonObject();
-        long fresh = byModel.keySet().stream().filter(m -> !tracker.models().contains(m)).count();
-        if (tracker.models().size() + fresh > MAX_MODELS) {
-            throw new ApiException(422, "limit_reached", "quality is tracked for at most " + MAX_MODELS + " models; this batch adds "
-                    + fresh + " to " + tracker.models().size());
-        }
-        for (Map.Entry<String, EvaluationBatch> e : byModel.entrySet()) {
-            e.getValue().applyTo(scratch.model(e.getKey()));
-            JsonObject ws = new JsonObject();
-            windows.forEach((name, d) -> scratch.window(e.getKey(), d).ifPresent(w -> ws.put(name, w.toJson())));
-            per.put(e.getKey(), ws);
-            scored.put(e.getKey(), e.getValue().scores);
-        }
-        return new JsonObject().put("records", a.size()).put("late", late).put("tasks", new JsonObject(new LinkedHashMap<>(tasks))).put("windows", per);
-    }
-
-    /**
-     * The message of a batch the library rejected, naming the record: the library counts rows within
-     * one model's part of the batch, so the model's records are replayed one at a time on a fresh
-     * scratch accumulator, and the first that fails is the bad one.
-     */
-    private String locate(String model, EvaluationBatch batch, IllegalArgumentException whole) {
-        QualityRecorder scratch = dev.vitals.quality.QualityStats.create(specs.getOrDefault(model, QualitySpec.defaults()));
-        for (int i = 0; i < batch.records.size(); i++) {
-            EvaluationBatch one = new EvaluationBatch();
-            one.add(batch.records.get(i), batch.indices.get(i));
-            try {
-                one.applyTo(scratch);
-            } catch (IllegalArgumentException ex) {
-                return "records[" + batch.indices.get(i) + "] (model '" + model + "'): "
-                        + ex.getMessage().replaceFirst("^(row|score) 0: ", "");
-            }
-        }
-        return "model '" + model + "': " + whole.getMessage();
     }
 
     // ---- reports and metrics -------------------------------------------------------------------
@@ -573,91 +384,7 @@ public final class QualityService implements CallListener {
         if (replicaId == null) {
             return report(model, window).put("scope", "replica");
         }
-        if (window == null) {
-            window = windows.keySet().iterator().next();
-        }
-        Duration d = windows.get(window);
-        if (d == null) {
-            throw new ApiException(400, "invalid_window", "'window' must be one of " + windows.keySet() + ", got '" + cut(window) + "'");
-        }
-        if (model == null) {
-            throw new ApiException(400, "missing_model", "'model' is required; models with quality data: " + tracker.models());
-        }
-        QualityWindow merged = null;
-        if (tracker.models().contains(model)) {
-            merged = tracker.window(model, d).map(w -> QualityWindow.fromJson(w.toJson(), Clock.systemUTC())).orElse(null);
-        }
-        io.vertx.core.json.JsonArray replicas = new io.vertx.core.json.JsonArray();
-        if (merged != null) {
-            replicas.add(new JsonObject().put("replica", replicaId).put("live", true));
-        }
-        for (String name : store.blobNames(BLOB + ".")) {
-            String other = name.substring(BLOB.length() + 1);
-            if (other.equals(replicaId)) {
-                continue;
-            }
-            byte[] b = store.getBlob(name);
-            try {
-                JsonObject all = new JsonObject(new String(b, StandardCharsets.UTF_8));
-                JsonObject per = all.getJsonObject(model);
-                String state = per == null ? null : per.getString(window);
-                QualityWindow w = state == null ? null : QualityWindow.fromJson(state, Clock.systemUTC());
-                // plus what it acknowledged after that checkpoint: nothing is missing if it was killed since
-                w = journalSince(other, all.getLong("__journal_seq", 0L), model, window, d, w);
-                if (w == null) {
-                    continue;
-                }
-                if (merged == null) {
-                    merged = w;
-                } else {
-                    merged.merge(w);
-                }
-                replicas.add(new JsonObject().put("replica", other).put("saved_at", all.getLong("__saved_at")));
-            } catch (RuntimeException e) {
-                LOG.warning("quality windows of replica " + other + " skipped: " + e.getMessage());
-            }
-        }
-        if (merged == null) {
-            throw new ApiException(404, "unknown_model", "no quality data for model '" + cut(model) + "' on any replica");
-        }
-        try {
-            return reports.json(merged.report()).put("model", model).put("window", window)
-                    .put("task", taskOf.getOrDefault(model, "llm")).put("scope", "fleet").put("replicas", replicas);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Another replica's journal entries for {@code model} after {@code seq}, added to {@code w} (or a fresh window). */
-    private QualityWindow journalSince(String other, long seq, String model, String window, Duration d, QualityWindow w) {
-        QualityWindow out = w;
-        for (dev.vitals.server.store.JournalEntry e : store.journal(other, JOURNAL_KINDS, seq, 100_000)) {
-            JsonObject o = new JsonObject(e.payload());
-            QualityWindow add = null;
-            if (e.kind().equals("feedback") && model.equals(o.getString("model"))) {
-                add = emptyWindow(model, d);
-                add.addScores(QualityRequests.scores(o.getJsonObject("body")));
-            } else if (e.kind().equals("evaluation") && o.getJsonObject("windows").containsKey(model)) {
-                String st = o.getJsonObject("windows").getJsonObject(model).getString(window);
-                add = st == null ? null : QualityWindow.fromJson(st, Clock.systemUTC());
-            }
-            if (add != null) {
-                if (out == null) {
-                    out = add;
-                } else {
-                    out.merge(add);
-                }
-            }
-        }
-        return out;
-    }
-
-    private QualityWindow emptyWindow(String model, Duration d) {
-        QualityTracker.Builder tb = QualityTracker.builder().windows(windows.values().toArray(new Duration[0]));
-        specs.forEach(tb::spec);
-        QualityTracker t = tb.build();
-        t.model(model);
-        return t.window(model, d).orElseThrow();
+        return reads.fleet(model, window);
     }
 
     /** Whether several replicas share the store. */
@@ -667,26 +394,7 @@ public final class QualityService implements CallListener {
 
     /** The report of a model over a window ({@code GET /v1/quality}). */
     public JsonObject report(String model, String window) {
-        if (window == null) {
-            window = windows.keySet().iterator().next();
-        }
-        Duration d = windows.get(window);
-        if (d == null) {
-            throw new ApiException(400, "invalid_window", "'window' must be one of " + windows.keySet() + ", got '" + cut(window) + "'");
-        }
-        if (model == null) {
-            throw new ApiException(400, "missing_model", "'model' is required; models with quality data: " + tracker.models());
-        }
-        Optional<QualityReport> r = tracker.models().contains(model) ? tracker.report(model, d) : Optional.empty();
-        if (r.isEmpty()) {
-            throw new ApiException(404, "unknown_model", "no quality data for model '" + cut(model) + "'; models: " + tracker.models());
-        }
-        try {
-            return reports.json(r.get()).put("model", model).put("window", window)
-                    .put("task", taskOf.getOrDefault(model, "llm"));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return reads.local(model, window);
     }
 
     public java.util.Set<String> models() {
@@ -719,14 +427,10 @@ public final class QualityService implements CallListener {
      * prunes the journal up to it; blocking. A restart restores the checkpoint and replays the entries after.
      */
     public void save() {
-        JsonObject all = new JsonObject();
+        JsonObject all;
         long seq;
         synchronized (applyLock) {
-            for (String m : tracker.models()) {
-                JsonObject per = new JsonObject().put("task", taskOf.getOrDefault(m, "llm"));
-                windows.forEach((name, d) -> tracker.window(m, d).ifPresent(w -> per.put(name, w.toJson())));
-                all.put(m, per);
-            }
+            all = QualityCheckpoint.encode(tracker, windows, taskOf);
             seq = appliedSeq;
         }
         all.put("__saved_at", System.currentTimeMillis());
@@ -771,34 +475,9 @@ public final class QualityService implements CallListener {
         byte[] b = store.getBlob(blob);
         long seq = 0;
         if (b != null) {
-            seq = restoreCheckpoint(b);
+            seq = QualityCheckpoint.decode(b, tracker, windows, taskOf);
         }
         replay(seq);
-    }
-
-    /** Restores a checkpoint; returns the last journal entry it includes. */
-    private long restoreCheckpoint(byte[] b) {
-        try {
-            JsonObject all = new JsonObject(new String(b, StandardCharsets.UTF_8));
-            all.remove("__saved_at");
-            Object seq = all.remove("__journal_seq");
-            for (String m : all.fieldNames()) {
-                JsonObject per = all.getJsonObject(m);
-                taskOf.put(m, per.getString("task", "llm"));
-                tracker.model(m);
-                windows.forEach((name, d) -> {
-                    String state = per.getString(name);
-                    if (state != null) {
-                        tracker.window(m, d).ifPresent(w -> w.merge(QualityWindow.fromJson(state, Clock.systemUTC())));
-                    }
-                });
-            }
-            LOG.info("quality windows restored for " + all.size() + " models");
-            return seq instanceof Number n ? n.longValue() : 0;
-        } catch (RuntimeException e) {
-            LOG.warning("stored quality windows ignored: " + e.getMessage());
-            return 0;
-        }
     }
 
     /** Deletes calls and feedback past retention; blocking. */
