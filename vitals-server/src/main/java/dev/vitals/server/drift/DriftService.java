@@ -4,19 +4,14 @@ import dev.vitals.drift.DatasetProfile;
 import dev.vitals.drift.DriftDetector;
 import dev.vitals.drift.FeatureDrift;
 import dev.vitals.drift.FeatureType;
-import dev.vitals.drift.Verdict;
 import dev.vitals.llm.LlmCall;
 import dev.vitals.server.api.ApiException;
 import dev.vitals.server.config.VitalsConfig;
 import dev.vitals.server.state.HistoryRing;
 import dev.vitals.server.store.StateStore;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,26 +40,6 @@ public final class DriftService {
     private static final Logger LOG = Logger.getLogger(DriftService.class.getName());
     public static final String BLOB_PREFIX = "drift.reference.";
 
-    /** The three profiles of one feature. */
-    private static final class Feature {
-        final String model;
-        final String name;
-        final FeatureType type;
-        volatile DatasetProfile reference;
-        volatile String referenceSource;
-        volatile long referenceFrom;
-        volatile long referenceTo;
-        volatile DatasetProfile previous;
-        volatile DatasetProfile current;
-
-        Feature(String model, String name, FeatureType type) {
-            this.model = model;
-            this.name = name;
-            this.type = type;
-            this.current = empty(name, type);
-        }
-    }
-
     private final VitalsConfig.Drift cfg;
     private final String replicaId;
     static final String CURRENT_PREFIX = "drift.current.";
@@ -73,7 +48,7 @@ public final class DriftService {
     private final java.util.Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final LongSupplier clock;
     private final DriftDetector detector;
-    private final Map<String, Map<String, Feature>> models = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, DriftFeature>> models = new ConcurrentHashMap<>();
     private volatile Map<String, List<FeatureDrift>> results = Map.of();
     private volatile long windowStart;
     private volatile long previousStart = -1;
@@ -98,42 +73,7 @@ public final class DriftService {
         cfg.thresholds.forEach(b::threshold);
         this.detector = b.build();
         this.windowStart = clock.getAsLong();
-        dev.vitals.labels.MetricFamilies families = dev.vitals.labels.MetricFamilies.of(registry);
-        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_drift_score")
-                .help("Drift score of a feature: the test's p-value or distance, current window against the reference.")
-                .labelNames("model", "feature", "test"), cb -> results.forEach((m, fs) -> fs.forEach(f -> {
-                    if (Double.isFinite(f.score())) {
-                        cb.call(f.score(), m, f.feature(), f.test());
-                    }
-                })));
-        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_drift_detected")
-                .help("1 when a feature drifted, 0 when not (no series without a verdict, or with an uncertain one).")
-                .labelNames("model", "feature"), cb -> results.forEach((m, fs) -> fs.forEach(f -> {
-                    if (decided(f)) {
-                        cb.call(f.drifted() ? 1 : 0, m, f.feature());
-                    }
-                })));
-        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_drift_uncertain")
-                .help("1 when a feature's score interval straddles its threshold (sketch mode): no verdict either way.")
-                .labelNames("model", "feature"), cb -> results.forEach((m, fs) -> fs.forEach(f -> {
-                    if (f.verdict() == Verdict.UNCERTAIN) {
-                        cb.call(1, m, f.feature());
-                    }
-                })));
-        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_drift_share")
-                .help("Share of a model's features with a verdict that drifted.")
-                .labelNames("model"), cb -> results.forEach((m, fs) -> {
-                    double share = share(fs);
-                    if (Double.isFinite(share)) {
-                        cb.call(share, m);
-                    }
-                }));
-        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_drift_samples")
-                .help("Values compared per feature in the reference and current windows.")
-                .labelNames("model", "feature", "window"), cb -> results.forEach((m, fs) -> fs.forEach(f -> {
-                    cb.call(f.referenceCount(), m, f.feature(), "reference");
-                    cb.call(f.currentCount(), m, f.feature(), "current");
-                })));
+        DriftMeters.bind(registry, () -> results);
     }
 
     static DatasetProfile empty(String name, FeatureType type) {
@@ -141,17 +81,8 @@ public final class DriftService {
     }
 
     /** Drift or no drift: a verdict that counts (no verdict and uncertain do not). */
-    static boolean decided(FeatureDrift f) {
-        return f.verdict() == Verdict.DRIFT || f.verdict() == Verdict.NO_DRIFT;
-    }
-
-    private static double share(List<FeatureDrift> fs) {
-        long with = fs.stream().filter(DriftService::decided).count();
-        return with == 0 ? Double.NaN : fs.stream().filter(FeatureDrift::drifted).count() / (double) with;
-    }
-
-    private Feature feature(String model, String name, FeatureType type, boolean strict) {
-        Map<String, Feature> fs = models.get(model);
+    private DriftFeature feature(String model, String name, FeatureType type, boolean strict) {
+        Map<String, DriftFeature> fs = models.get(model);
         if (fs == null) {
             if (models.size() >= cfg.maxModels) {
                 if (strict) {
@@ -161,7 +92,7 @@ public final class DriftService {
             }
             fs = models.computeIfAbsent(model, m -> new ConcurrentHashMap<>());
         }
-        Feature f = fs.get(name);
+        DriftFeature f = fs.get(name);
         if (f == null) {
             if (fs.size() >= cfg.maxFeatures) {
                 if (strict) {
@@ -170,7 +101,7 @@ public final class DriftService {
                 }
                 return null;
             }
-            f = fs.computeIfAbsent(name, n -> new Feature(model, n, type));
+            f = fs.computeIfAbsent(name, n -> new DriftFeature(model, n, type));
         }
         if (f.type != type) {
             if (strict) {
@@ -189,11 +120,11 @@ public final class DriftService {
             num(m, "prompt_tokens", c.inputTokens());
             num(m, "prompt_chars", promptText.length());
             num(m, "message_count", messageCount);
-            num(m, "non_ascii_share", nonAsciiShare(promptText));
+            num(m, "non_ascii_share", DriftFeature.nonAsciiShare(promptText));
             num(m, "output_tokens", c.outputTokens());
             num(m, "response_chars", c.responseChars());
             num(m, "latency_seconds", c.durationSeconds());
-            Feature f = feature(m, "finish_reason", FeatureType.CATEGORICAL, false);
+            DriftFeature f = feature(m, "finish_reason", FeatureType.CATEGORICAL, false);
             if (f != null) {
                 f.current.update("finish_reason", c.success() ? (finishReason == null ? "unknown" : finishReason) : "error");
             }
@@ -203,24 +134,12 @@ public final class DriftService {
     }
 
     private void num(String model, String name, double v) {
-        Feature f = feature(model, name, FeatureType.NUMERIC, false);
+        DriftFeature f = feature(model, name, FeatureType.NUMERIC, false);
         if (f != null) {
             f.current.update(name, v);
         }
     }
 
-    static double nonAsciiShare(String s) {
-        if (s.isEmpty()) {
-            return 0;
-        }
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) > 127) {
-                n++;
-            }
-        }
-        return n / (double) s.length();
-    }
 
     /** {@code POST /v1/features}: {"model": M, "records": [{"feature": value, ...}]}; all or nothing; in memory only. */
     public synchronized int features(JsonObject body) {
@@ -231,7 +150,7 @@ public final class DriftService {
 
     /** Checks a features batch against the caps and the known types, changing nothing; returns its records. */
     synchronized int checkFeatures(JsonObject body) {
-        Map<String, Feature> existing = models.getOrDefault(DriftRequests.model(body), Map.of());
+        Map<String, DriftFeature> existing = models.getOrDefault(DriftRequests.model(body), Map.of());
         DriftRequests.Features batch = DriftRequests.features(body, k -> existing.containsKey(k) ? existing.get(k).type : null);
         String model = batch.model();
         JsonArray records = batch.records();
@@ -270,7 +189,7 @@ public final class DriftService {
                 if (t == null) {
                     continue; // only nulls seen, and the feature is unknown: nothing to type it by
                 }
-                Feature f = feature(model, k, t, false);
+                DriftFeature f = feature(model, k, t, false);
                 if (f == null) {
                     continue;
                 }
@@ -290,8 +209,8 @@ public final class DriftService {
         long now = clock.getAsLong();
         long length = cfg.windowMinutes * 60_000L;
         if (now - windowStart >= length) {
-            for (Map<String, Feature> fs : models.values()) {
-                for (Feature f : fs.values()) {
+            for (Map<String, DriftFeature> fs : models.values()) {
+                for (DriftFeature f : fs.values()) {
                     DatasetProfile full = f.current;
                     f.previous = full;
                     f.current = empty(f.name, f.type);
@@ -320,20 +239,19 @@ public final class DriftService {
             }
         });
         results = out;
-        recordHistory(now, out);
+        DriftReports.recordHistory(history, now, out);
     }
 
-    private static DatasetProfile currentOf(Feature f) {
+    private long currentFrom() {
+        return previousStart >= 0 ? previousStart : windowStart;
+    }
+
+    static DatasetProfile currentOf(DriftFeature f) {
         DatasetProfile cur = f.current.copy();
         DatasetProfile prev = f.previous;
         return prev == null ? cur : cur.merge(prev);
     }
 
-    private void recordHistory(long now, Map<String, List<FeatureDrift>> out) {
-        Map<String, Double> point = new LinkedHashMap<>();
-        out.forEach((m, fs) -> fs.forEach(f -> point.put(m + " " + f.feature() + " (" + f.test() + ")", f.score())));
-        history.record(now, point);
-    }
 
     /**
      * {@code {timestamps, series, latest}} of drift scores since {@code fromMillis}, for one model or all:
@@ -341,19 +259,7 @@ public final class DriftService {
      * {@code drifted}), so the dashboard can highlight drifted features.
      */
     public JsonObject history(String model, long fromMillis) {
-        boolean all = model == null || model.equals("*");
-        JsonObject latest = new JsonObject();
-        results.forEach((m, fs) -> {
-            if (!all && !m.equals(model)) {
-                return;
-            }
-            fs.forEach(f -> {
-                String key = (all ? m + " " : "") + f.feature() + " (" + f.test() + ")";
-                latest.put(key, new JsonObject().put("score", finite(f.score())).put("threshold", f.threshold())
-                        .put("test", f.test()).put("drifted", f.drifted()));
-            });
-        });
-        return history.json(model, fromMillis).put("latest", latest);
+        return DriftReports.history(history, results, model, fromMillis);
     }
 
     /** {@code GET /v1/drift?model=M}: the last evaluation. */
@@ -361,62 +267,24 @@ public final class DriftService {
         if (model == null) {
             throw new ApiException(400, "missing_model", "'model' is required; models with drift profiles: " + models.keySet());
         }
-        Map<String, Feature> fs = models.get(model);
+        Map<String, DriftFeature> fs = models.get(model);
         if (fs == null) {
             throw new ApiException(404, "unknown_model", "no drift profiles for model '" + ApiException.cut(model) + "'; models: "
                     + models.keySet());
         }
-        return describe(model, fs, results.getOrDefault(model, List.of())).put("scope", "replica");
-    }
-
-    private JsonObject describe(String model, Map<String, Feature> fs, List<FeatureDrift> list) {
-        JsonArray features = new JsonArray();
-        for (FeatureDrift f : list) {
-            features.add(new JsonObject().put("feature", f.feature()).put("type", f.type().label()).put("test", f.test())
-                    .put("score", finite(f.score())).put("score_lower", finite(f.scoreLower())).put("score_upper", finite(f.scoreUpper()))
-                    .put("threshold", f.threshold()).put("verdict", f.verdict().name().toLowerCase(java.util.Locale.ROOT))
-                    .put("drifted", f.drifted()).put("reference_count", f.referenceCount()).put("current_count", f.currentCount())
-                    .put("reference_nulls", f.referenceNulls()).put("current_nulls", f.currentNulls()).put("reason", f.reason()));
-        }
-        JsonArray waiting = new JsonArray();
-        fs.values().forEach(f -> {
-            if (f.reference == null) {
-                waiting.add(f.name);
-            }
-        });
-        JsonObject refs = new JsonObject();
-        fs.values().forEach(f -> {
-            if (f.reference != null) {
-                refs.put(f.name, new JsonObject().put("source", f.referenceSource).put("from", f.referenceFrom).put("to", f.referenceTo));
-            }
-        });
-        double share = share(list);
-        int decided = (int) list.stream().filter(DriftService::decided).count();
-        int drifted = (int) list.stream().filter(FeatureDrift::drifted).count();
-        int uncertain = (int) list.stream().filter(f -> f.verdict() == Verdict.UNCERTAIN).count();
-        Verdict verdict = DriftDetector.datasetVerdict(drifted, decided, uncertain, 0.5);
-        return new JsonObject().put("model", model)
-                .put("verdict", verdict.name().toLowerCase(java.util.Locale.ROOT))
-                .put("min_count", cfg.minCount)
-                .put("drift_share", finite(share)).put("features", features)
-                .put("features_without_reference", waiting).put("references", refs)
-                .put("current_window", new JsonObject().put("from", previousStart >= 0 ? previousStart : windowStart)
-                        .put("to", clock.getAsLong()).put("window_minutes", cfg.windowMinutes));
-    }
-
-    private static Object finite(double v) {
-        return Double.isFinite(v) ? v : null;
+        return DriftReports.describe(model, fs, results.getOrDefault(model, List.of()), cfg, currentFrom(), clock.getAsLong())
+                .put("scope", "replica");
     }
 
     /** Freezes the current data (last full + running window) of a model as its reference. */
     public synchronized int freeze(String model) {
-        Map<String, Feature> fs = models.get(model);
+        Map<String, DriftFeature> fs = models.get(model);
         if (fs == null) {
             throw new ApiException(404, "unknown_model", "no drift profiles for model '" + ApiException.cut(model) + "'");
         }
         long now = clock.getAsLong();
         int n = 0;
-        for (Feature f : fs.values()) {
+        for (DriftFeature f : fs.values()) {
             DatasetProfile cur = currentOf(f);
             if (cur.feature(f.name).count() > 0) {
                 f.reference = cur;
@@ -429,13 +297,13 @@ public final class DriftService {
         if (n == 0) {
             throw new ApiException(409, "empty_window", "model '" + model + "' has no data in its current window to freeze");
         }
-        saveReferences(model, fs);
+        store.putBlob(BLOB_PREFIX + model, DriftBlobs.references(fs.values()));
         return n;
     }
 
     /** Sets uploaded reference profiles (from a CSV), replacing the model's references for those features. */
     public synchronized void setReference(String model, Map<String, DatasetProfile> profiles) {
-        Map<String, Feature> fs = models.get(model);
+        Map<String, DriftFeature> fs = models.get(model);
         for (Map.Entry<String, DatasetProfile> e : profiles.entrySet()) {
             FeatureType t = e.getValue().feature(e.getKey()).type();
             if (fs != null && fs.containsKey(e.getKey()) && fs.get(e.getKey()).type != t) {
@@ -445,13 +313,13 @@ public final class DriftService {
         }
         long now = clock.getAsLong();
         for (Map.Entry<String, DatasetProfile> e : profiles.entrySet()) {
-            Feature f = feature(model, e.getKey(), e.getValue().feature(e.getKey()).type(), true);
+            DriftFeature f = feature(model, e.getKey(), e.getValue().feature(e.getKey()).type(), true);
             f.reference = e.getValue();
             f.referenceSource = "uploaded";
             f.referenceFrom = now;
             f.referenceTo = now;
         }
-        saveReferences(model, models.get(model));
+        store.putBlob(BLOB_PREFIX + model, DriftBlobs.references(models.get(model).values()));
     }
 
     /** Saves references (and, on a shared store, current profiles) to the store; blocking. */
@@ -461,52 +329,12 @@ public final class DriftService {
         }
         models.forEach((m, fs) -> {
             if (dirty.remove(m)) {
-                saveReferences(m, fs); // only references this replica set: a shared store keeps the last one set
+                store.putBlob(BLOB_PREFIX + m, DriftBlobs.references(fs.values())); // only references this replica set: a shared store keeps the last one set
             }
             if (replicaId != null) {
-                store.putBlob(CURRENT_PREFIX + replicaId + "/" + m, profiles(fs.values(), DriftService::currentOf));
+                store.putBlob(CURRENT_PREFIX + replicaId + "/" + m, DriftBlobs.profiles(fs.values(), DriftService::currentOf, clock.getAsLong()));
             }
         });
-    }
-
-    private void saveReferences(String m, Map<String, Feature> fs) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(1);
-            List<Feature> withRef = fs.values().stream().filter(f -> f.reference != null).toList();
-            out.writeInt(withRef.size());
-            for (Feature f : withRef) {
-                out.writeUTF(f.name);
-                out.writeUTF(f.referenceSource);
-                out.writeLong(f.referenceFrom);
-                out.writeLong(f.referenceTo);
-                byte[] p = f.reference.toBytes();
-                out.writeInt(p.length);
-                out.write(p);
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        store.putBlob(BLOB_PREFIX + m, bytes.toByteArray());
-    }
-
-    /** name, type, profile bytes per feature, with the time they were taken. */
-    private byte[] profiles(java.util.Collection<Feature> fs, java.util.function.Function<Feature, DatasetProfile> which) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(1);
-            out.writeLong(clock.getAsLong());
-            out.writeInt(fs.size());
-            for (Feature f : fs) {
-                out.writeUTF(f.name);
-                byte[] p = which.apply(f).toBytes();
-                out.writeInt(p.length);
-                out.write(p);
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 
     /**
@@ -524,7 +352,7 @@ public final class DriftService {
         }
         // references are shared through the store: take the one saved last (by any replica)
         restore(List.of(model));
-        Map<String, Feature> fs = models.get(model);
+        Map<String, DriftFeature> fs = models.get(model);
         Map<String, DatasetProfile> merged = new LinkedHashMap<>();
         JsonArray replicas = new JsonArray();
         if (fs != null) {
@@ -533,47 +361,19 @@ public final class DriftService {
                 replicas.add(new JsonObject().put("replica", replicaId).put("live", true));
             }
         }
-        for (String name : store.blobNames(CURRENT_PREFIX)) {
-            String rest = name.substring(CURRENT_PREFIX.length());
-            int slash = rest.indexOf('/');
-            if (slash < 0 || !rest.substring(slash + 1).equals(model) || rest.substring(0, slash).equals(replicaId)) {
-                continue;
-            }
-            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(store.getBlob(name)))) {
-                if (in.readInt() != 1) {
-                    throw new IOException("unknown format");
-                }
-                long takenAt = in.readLong();
-                int n = in.readInt();
-                for (int i = 0; i < n; i++) {
-                    String feature = in.readUTF();
-                    byte[] p = new byte[in.readInt()];
-                    in.readFully(p);
-                    DatasetProfile prof = DatasetProfile.fromBytes(p);
-                    DatasetProfile mine = merged.get(feature);
-                    if (mine == null) {
-                        merged.put(feature, prof);
-                    } else if (mine.feature(feature).type() == prof.feature(feature).type()) {
-                        mine.merge(prof);
-                    }
-                }
-                replicas.add(new JsonObject().put("replica", rest.substring(0, slash)).put("taken_at", takenAt));
-            } catch (IOException | RuntimeException e) {
-                LOG.warning("drift profiles of a replica skipped: " + e.getMessage());
-            }
-        }
+        DriftReports.mergeOthers(store, replicaId, model, merged, replicas);
         if (merged.isEmpty()) {
             throw new ApiException(404, "unknown_model", "no drift profiles for model '" + ApiException.cut(model) + "' on any replica");
         }
         List<FeatureDrift> list = new ArrayList<>();
-        Map<String, Feature> own = fs == null ? Map.of() : fs;
+        Map<String, DriftFeature> own = fs == null ? Map.of() : fs;
         merged.forEach((feature, cur) -> {
-            Feature f = own.get(feature);
+            DriftFeature f = own.get(feature);
             if (f != null && f.reference != null && f.reference.feature(feature).type() == cur.feature(feature).type()) {
                 list.add(detector.compare(f.reference, cur).feature(feature));
             }
         });
-        return describe(model, own, list).put("scope", "fleet").put("replicas", replicas);
+        return DriftReports.describe(model, own, list, cfg, currentFrom(), clock.getAsLong()).put("scope", "fleet").put("replicas", replicas);
     }
 
     /** Restores the references of a model seen before; blocking. */
@@ -583,27 +383,16 @@ public final class DriftService {
             if (b == null) {
                 continue;
             }
-            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(b))) {
-                if (in.readInt() != 1) {
-                    throw new IOException("unknown format");
-                }
-                int n = in.readInt();
-                for (int i = 0; i < n; i++) {
-                    String name = in.readUTF();
-                    String source = in.readUTF();
-                    long from = in.readLong();
-                    long to = in.readLong();
-                    byte[] p = new byte[in.readInt()];
-                    in.readFully(p);
-                    DatasetProfile prof = DatasetProfile.fromBytes(p);
-                    Feature f = feature(m, name, prof.feature(name).type(), false);
+            try {
+                DriftBlobs.readReferences(b, (name, source, from, to, prof) -> {
+                    DriftFeature f = feature(m, name, prof.feature(name).type(), false);
                     if (f != null) {
                         f.reference = prof;
                         f.referenceSource = source;
                         f.referenceFrom = from;
                         f.referenceTo = to;
                     }
-                }
+                });
             } catch (IOException | RuntimeException e) {
                 LOG.warning("stored drift references of a model ignored: " + e.getMessage());
             }
@@ -643,12 +432,20 @@ public final class DriftService {
         this.journal = new DriftJournal(store, writer, replica, new DriftJournal.Windows() {
             @Override
             public byte[] snapshot() {
-                return windows();
+                return DriftBlobs.windows(windowStart, previousStart, models);
             }
 
             @Override
             public void restore(byte[] bytes) {
-                restoreWindows(bytes);
+                long[] starts = DriftBlobs.readWindows(bytes, (m, name, c, prev) -> {
+                    DriftFeature f = feature(m, name, c.feature(name).type(), false);
+                    if (f != null) {
+                        f.current = c;
+                        f.previous = prev;
+                    }
+                });
+                windowStart = starts[0];
+                previousStart = starts[1];
             }
 
             @Override
@@ -671,65 +468,5 @@ public final class DriftService {
         int n = checkFeatures(body);
         j.store(body);
         return n;
-    }
-
-    /** The running windows of every model: what a checkpoint keeps. The caller holds the lock. */
-    private byte[] windows() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(1);
-            out.writeLong(windowStart);
-            out.writeLong(previousStart);
-            // copies: a gateway call may add a model or feature meanwhile (observe takes no lock)
-            List<Map.Entry<String, Map<String, Feature>>> ms = List.copyOf(models.entrySet());
-            out.writeInt(ms.size());
-            for (Map.Entry<String, Map<String, Feature>> m : ms) {
-                List<Feature> fs = List.copyOf(m.getValue().values());
-                out.writeUTF(m.getKey());
-                out.writeInt(fs.size());
-                for (Feature f : fs) {
-                    out.writeUTF(f.name);
-                    byte[] cur = f.current.toBytes();
-                    out.writeInt(cur.length);
-                    out.write(cur);
-                    byte[] prev = f.previous == null ? new byte[0] : f.previous.toBytes();
-                    out.writeInt(prev.length);
-                    out.write(prev);
-                }
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private void restoreWindows(byte[] b) {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(b))) {
-            if (in.readInt() != 1) {
-                throw new IOException("unknown format");
-            }
-            windowStart = in.readLong();
-            previousStart = in.readLong();
-            int nm = in.readInt();
-            for (int i = 0; i < nm; i++) {
-                String m = in.readUTF();
-                int nf = in.readInt();
-                for (int j = 0; j < nf; j++) {
-                    String name = in.readUTF();
-                    byte[] cur = new byte[in.readInt()];
-                    in.readFully(cur);
-                    byte[] prev = new byte[in.readInt()];
-                    in.readFully(prev);
-                    DatasetProfile c = DatasetProfile.fromBytes(cur);
-                    Feature f = feature(m, name, c.feature(name).type(), false);
-                    if (f != null) {
-                        f.current = c;
-                        f.previous = prev.length == 0 ? null : DatasetProfile.fromBytes(prev);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

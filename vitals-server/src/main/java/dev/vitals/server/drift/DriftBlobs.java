@@ -1,0 +1,165 @@
+package dev.vitals.server.drift;
+
+import dev.vitals.drift.DatasetProfile;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/** The drift blobs' binary formats (version 1): references, current profiles and checkpointed windows. */
+final class DriftBlobs {
+    private DriftBlobs() {
+    }
+
+    /** One stored reference. */
+    interface ReferenceSink {
+        void accept(String feature, String source, long from, long to, DatasetProfile profile);
+    }
+
+    /** One checkpointed feature's windows (previous may be null). */
+    interface WindowSink {
+        void accept(String model, String feature, DatasetProfile current, DatasetProfile previous);
+    }
+
+    /** The references of a model's features that have one. */
+    static byte[] references(Collection<DriftFeature> fs) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(1);
+            List<DriftFeature> withRef = fs.stream().filter(f -> f.reference != null).toList();
+            out.writeInt(withRef.size());
+            for (DriftFeature f : withRef) {
+                out.writeUTF(f.name);
+                out.writeUTF(f.referenceSource);
+                out.writeLong(f.referenceFrom);
+                out.writeLong(f.referenceTo);
+                byte[] p = f.reference.toBytes();
+                out.writeInt(p.length);
+                out.write(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** name, type, profile bytes per feature, with the time they were taken. */
+    static byte[] profiles(Collection<DriftFeature> fs, Function<DriftFeature, DatasetProfile> which, long now) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(1);
+            out.writeLong(now);
+            out.writeInt(fs.size());
+            for (DriftFeature f : fs) {
+                out.writeUTF(f.name);
+                byte[] p = which.apply(f).toBytes();
+                out.writeInt(p.length);
+                out.write(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Reads {@link #profiles}; returns when they were taken. */
+    static long readProfiles(byte[] b, BiConsumer<String, DatasetProfile> sink) throws IOException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
+            if (in.readInt() != 1) {
+                throw new IOException("unknown format");
+            }
+            long takenAt = in.readLong();
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String feature = in.readUTF();
+                byte[] p = new byte[in.readInt()];
+                in.readFully(p);
+                sink.accept(feature, DatasetProfile.fromBytes(p));
+            }
+            return takenAt;
+        }
+    }
+
+    /** Reads {@link #references}. */
+    static void readReferences(byte[] b, ReferenceSink sink) throws IOException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
+            if (in.readInt() != 1) {
+                throw new IOException("unknown format");
+            }
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String name = in.readUTF();
+                String source = in.readUTF();
+                long from = in.readLong();
+                long to = in.readLong();
+                byte[] p = new byte[in.readInt()];
+                in.readFully(p);
+                sink.accept(name, source, from, to, DatasetProfile.fromBytes(p));
+            }
+        }
+    }
+
+    /** The running windows of every model: what a checkpoint keeps. The caller holds the lock. */
+    static byte[] windows(long windowStart, long previousStart, Map<String, Map<String, DriftFeature>> models) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(1);
+            out.writeLong(windowStart);
+            out.writeLong(previousStart);
+            // copies: a gateway call may add a model or feature meanwhile (observe takes no lock)
+            List<Map.Entry<String, Map<String, DriftFeature>>> ms = List.copyOf(models.entrySet());
+            out.writeInt(ms.size());
+            for (Map.Entry<String, Map<String, DriftFeature>> m : ms) {
+                List<DriftFeature> fs = List.copyOf(m.getValue().values());
+                out.writeUTF(m.getKey());
+                out.writeInt(fs.size());
+                for (DriftFeature f : fs) {
+                    out.writeUTF(f.name);
+                    byte[] cur = f.current.toBytes();
+                    out.writeInt(cur.length);
+                    out.write(cur);
+                    byte[] prev = f.previous == null ? new byte[0] : f.previous.toBytes();
+                    out.writeInt(prev.length);
+                    out.write(prev);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Reads {@link #windows}; returns {windowStart, previousStart}. */
+    static long[] readWindows(byte[] b, WindowSink sink) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
+            if (in.readInt() != 1) {
+                throw new IOException("unknown format");
+            }
+            long windowStart = in.readLong();
+            long previousStart = in.readLong();
+            int nm = in.readInt();
+            for (int i = 0; i < nm; i++) {
+                String m = in.readUTF();
+                int nf = in.readInt();
+                for (int j = 0; j < nf; j++) {
+                    String name = in.readUTF();
+                    byte[] cur = new byte[in.readInt()];
+                    in.readFully(cur);
+                    byte[] prev = new byte[in.readInt()];
+                    in.readFully(prev);
+                    sink.accept(m, name, DatasetProfile.fromBytes(cur), prev.length == 0 ? null : DatasetProfile.fromBytes(prev));
+                }
+            }
+            return new long[] {windowStart, previousStart};
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
