@@ -436,14 +436,34 @@ public final class DriftService {
     /** Sets uploaded reference profiles (from a CSV), replacing the model's references for those features. */
     public synchronized void setReference(String model, Map<String, DatasetProfile> profiles) {
         Map<String, Feature> fs = models.get(model);
+        int added = 0;
         for (Map.Entry<String, DatasetProfile> e : profiles.entrySet()) {
             FeatureType t = e.getValue().feature(e.getKey()).type();
-            if (fs != null && fs.containsKey(e.getKey()) && fs.get(e.getKey()).type != t) {
+            Feature f = fs == null ? null : fs.get(e.getKey());
+            if (f == null) {
+                added++;
+            } else if (f.type != t) {
                 throw new ApiException(400, "wrong_feature_type", "column '" + e.getKey() + "' is " + t.label()
-                        + " but the model's feature is " + fs.get(e.getKey()).type.label());
+                        + " but the model's feature is " + f.type.label());
             }
         }
+        // every limit is checked before anything changes: a refused upload leaves no feature or reference behind
+        if (fs == null && models.size() >= cfg.maxModels) {
+            throw new ApiException(400, "too_many_models", "drift profiles are kept for at most " + cfg.maxModels + " models (drift.maxModels)");
+        }
+        if ((fs == null ? 0 : fs.size()) + added > cfg.maxFeatures) {
+            throw new ApiException(400, "too_many_features", "model '" + model + "' has " + cfg.maxFeatures
+                    + " features, the limit (drift.maxFeatures)");
+        }
         long now = clock.getAsLong();
+        Map<String, Reference> refs = new java.util.TreeMap<>();
+        if (fs != null) {
+            fs.values().stream().filter(f -> f.reference != null)
+                    .forEach(f -> refs.put(f.name, new Reference(f.name, f.referenceSource, f.referenceFrom, f.referenceTo, f.reference)));
+        }
+        profiles.forEach((name, p) -> refs.put(name, new Reference(name, "uploaded", now, now, p)));
+        // stored first: a 2xx means the reference survives a crash, a failed write changes nothing in memory
+        store.putBlob(BLOB_PREFIX + model, referenceBytes(refs.values()));
         for (Map.Entry<String, DatasetProfile> e : profiles.entrySet()) {
             Feature f = feature(model, e.getKey(), e.getValue().feature(e.getKey()).type(), true);
             f.reference = e.getValue();
@@ -451,7 +471,10 @@ public final class DriftService {
             f.referenceFrom = now;
             f.referenceTo = now;
         }
-        saveReferences(model, models.get(model));
+    }
+
+    /** A feature's reference as stored. */
+    private record Reference(String name, String source, long from, long to, DatasetProfile profile) {
     }
 
     /** Saves references (and, on a shared store, current profiles) to the store; blocking. */
@@ -470,24 +493,28 @@ public final class DriftService {
     }
 
     private void saveReferences(String m, Map<String, Feature> fs) {
+        store.putBlob(BLOB_PREFIX + m, referenceBytes(fs.values().stream().filter(f -> f.reference != null)
+                .map(f -> new Reference(f.name, f.referenceSource, f.referenceFrom, f.referenceTo, f.reference)).toList()));
+    }
+
+    private static byte[] referenceBytes(java.util.Collection<Reference> refs) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(1);
-            List<Feature> withRef = fs.values().stream().filter(f -> f.reference != null).toList();
-            out.writeInt(withRef.size());
-            for (Feature f : withRef) {
-                out.writeUTF(f.name);
-                out.writeUTF(f.referenceSource);
-                out.writeLong(f.referenceFrom);
-                out.writeLong(f.referenceTo);
-                byte[] p = f.reference.toBytes();
+            out.writeInt(refs.size());
+            for (Reference r : refs) {
+                out.writeUTF(r.name());
+                out.writeUTF(r.source());
+                out.writeLong(r.from());
+                out.writeLong(r.to());
+                byte[] p = r.profile().toBytes();
                 out.writeInt(p.length);
                 out.write(p);
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        store.putBlob(BLOB_PREFIX + m, bytes.toByteArray());
+        return bytes.toByteArray();
     }
 
     /** name, type, profile bytes per feature, with the time they were taken. */
