@@ -230,7 +230,7 @@ public final class DriftService {
     }
 
     /** Checks a features batch against the caps and the known types, changing nothing; returns its records. */
-    synchronized int checkFeatures(JsonObject body) {
+    public synchronized int checkFeatures(JsonObject body) {
         Map<String, Feature> existing = models.getOrDefault(DriftRequests.model(body), Map.of());
         DriftRequests.Features batch = DriftRequests.features(body, k -> existing.containsKey(k) ? existing.get(k).type : null);
         String model = batch.model();
