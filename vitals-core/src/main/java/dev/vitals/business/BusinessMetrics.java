@@ -1,5 +1,6 @@
 package dev.vitals.business;
 
+import dev.vitals.internal.ThrottledLogger;
 import dev.vitals.labels.Family;
 import dev.vitals.labels.LabelPolicy;
 import dev.vitals.labels.LabelValues;
@@ -25,9 +26,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.apache.datasketches.hash.MurmurHash3;
@@ -164,12 +163,12 @@ public final class BusinessMetrics {
     private final Family.Lazy<CounterDataPoint> modelOverflow;
     private final Family.Lazy<CounterDataPoint> variantOverflow;
     private final CounterDataPoint recordingErrors;
-    private final AtomicLong lastErrorLogNanos = new AtomicLong();
-    private volatile boolean errorLogged;
+    private final ThrottledLogger errorLog;
 
     private BusinessMetrics(Builder b, PrometheusRegistry registry) {
         this.hasher = new SaltedHash(b.salt != null ? b.salt : SaltedHash.randomSalt());
         this.clock = b.clock;
+        this.errorLog = new ThrottledLogger(LOG, Duration.ofMinutes(1), clock);
         this.kinds = b.kinds;
         for (int i = 0; i < kinds.size(); i++) {
             kindIndex.put(kinds.get(i), i);
@@ -308,12 +307,7 @@ public final class BusinessMetrics {
                 throw vme;
             }
             recordingErrors.inc();
-            long now = System.nanoTime();
-            long last = lastErrorLogNanos.get();
-            if ((!errorLogged || now - last > TimeUnit.MINUTES.toNanos(1)) && lastErrorLogNanos.compareAndSet(last, now)) {
-                errorLogged = true;
-                LOG.log(Level.WARNING, "recording a business request failed (further failures in the next minute are only counted)", e);
-            }
+            errorLog.warning("recording a business request failed (further failures in the next minute are only counted)", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.vitals.metrics;
 
+import dev.vitals.internal.ThrottledLogger;
 import dev.vitals.labels.Family;
 import dev.vitals.labels.LabelMetrics;
 import dev.vitals.labels.MetricFamilies;
@@ -17,12 +18,12 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -89,7 +90,7 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
     private final LabelPolicy policy;
     /** Raw name to series: the warm path, bounded to twice the model cap; misses go through the policy. */
     private final Map<String, ModelSeries> byRawName = new ConcurrentHashMap<>();
-    private final AtomicLong lastErrorLogMillis = new AtomicLong();
+    private final ThrottledLogger errorLog = new ThrottledLogger(LOG, Duration.ofMinutes(1));
 
     private LlmMetrics(Builder b, PrometheusRegistry registry) {
         this.sourceFamily = b.sourceFamily;
@@ -230,11 +231,7 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
                 throw vme;
             }
             recordingErrors.inc();
-            long now = System.currentTimeMillis();
-            long last = lastErrorLogMillis.get();
-            if (now - last > 60_000 && lastErrorLogMillis.compareAndSet(last, now)) {
-                LOG.log(Level.WARNING, "recording an LLM call failed (further failures in the next minute are only counted)", e);
-            }
+            errorLog.warning("recording an LLM call failed (further failures in the next minute are only counted)", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.vitals.gpu;
 
 import dev.vitals.internal.Periodic;
+import dev.vitals.internal.ThrottledLogger;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -22,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -64,7 +64,7 @@ import java.util.logging.Logger;
  */
 public final class GpuMetrics implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GpuMetrics.class.getName());
-    static final long LOG_EVERY_NANOS = TimeUnit.HOURS.toNanos(1);
+    static final Duration LOG_EVERY = Duration.ofHours(1);
     /** Output past this is ignored: 1 MiB is thousands of GPUs. */
     static final int MAX_OUTPUT_BYTES = 1 << 20;
     static final List<String> REASONS = List.of("timeout", "exit_status", "start", "parse");
@@ -80,8 +80,7 @@ public final class GpuMetrics implements AutoCloseable {
     private volatile List<GpuSample> latest = List.of();
     private List<String> fields = NvidiaSmiCsv.FIELDS; // guarded by this
     private boolean absentLogged; // guarded by this
-    private long lastLogNanos; // guarded by this
-    private boolean logged; // guarded by this
+    private final ThrottledLogger errorLog;
     private Path outputFile; // guarded by this
     private final Periodic periodic;
 
@@ -92,6 +91,7 @@ public final class GpuMetrics implements AutoCloseable {
         this.environment = Map.copyOf(b.environment);
         this.families = dev.vitals.labels.MetricFamilies.of(registry);
         this.nanoClock = b.nanoClock;
+        this.errorLog = new ThrottledLogger(LOG, LOG_EVERY, nanoClock);
         gauge(registry, "vitals_gpu_utilization_ratio", Unit.RATIO,
                 "Share of the last sample period during which a kernel ran on the GPU, 0..1.", GpuSample::utilizationRatio);
         gauge(registry, "vitals_gpu_memory_used_bytes", Unit.BYTES, "GPU memory in use.", GpuSample::memoryUsedBytes);
@@ -304,13 +304,8 @@ public final class GpuMetrics implements AutoCloseable {
                 c.get().inc(count);
             }
         }
-        long now = nanoClock.getAsLong();
-        if (!logged || now - lastLogNanos >= LOG_EVERY_NANOS) {
-            logged = true;
-            lastLogNanos = now;
-            LOG.log(Level.WARNING, message + " (further GPU poll errors in the next hour are only counted in "
-                    + "vitals_gpu_poll_errors_total)", e);
-        }
+        errorLog.warning(message + " (further GPU poll errors in the next hour are only counted in "
+                + "vitals_gpu_poll_errors_total)", e);
     }
 
     /** Stops polling and, when it owns one, its thread; the metrics keep the last poll. Idempotent. */

@@ -1,6 +1,7 @@
 package dev.vitals.system;
 
 import dev.vitals.internal.Periodic;
+import dev.vitals.internal.ThrottledLogger;
 import dev.vitals.labels.LabelValues;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -15,13 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -74,14 +72,13 @@ import java.util.logging.Logger;
  */
 public final class SystemMetrics implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SystemMetrics.class.getName());
-    static final long LOG_EVERY_NANOS = TimeUnit.HOURS.toNanos(1);
+    static final Duration LOG_EVERY = Duration.ofHours(1);
     static final List<String> PARTS = List.of("init", "cpu", "load", "memory", "process", "disk", "network");
 
     private final LongSupplier nanoClock;
     private final Supplier<Probe> probeFactory;
     private final Map<String, dev.vitals.labels.Series<CounterDataPoint>> errors = new LinkedHashMap<>();
-    private final AtomicLong lastLogNanos = new AtomicLong();
-    private volatile boolean logged;
+    private final ThrottledLogger errorLog;
     private volatile SystemSnapshot latest = SystemSnapshot.EMPTY;
     private Probe probe; // guarded by this
     private final Periodic periodic;
@@ -89,6 +86,7 @@ public final class SystemMetrics implements AutoCloseable {
     private SystemMetrics(Builder b, PrometheusRegistry registry) {
         this.periodic = new Periodic("SystemMetrics", "vitals-system-sampler", b.scheduler, b.interval, this::sampleNow);
         this.nanoClock = b.nanoClock;
+        this.errorLog = new ThrottledLogger(LOG, LOG_EVERY, nanoClock);
         this.probeFactory = b.probeFactory;
 
         gauge(registry, "vitals_system_cpu_utilization_ratio", Unit.RATIO,
@@ -218,13 +216,8 @@ public final class SystemMetrics implements AutoCloseable {
         if (c != null) {
             c.get().inc();
         }
-        long now = nanoClock.getAsLong();
-        long last = lastLogNanos.get();
-        if ((!logged || now - last >= LOG_EVERY_NANOS) && lastLogNanos.compareAndSet(last, now)) {
-            logged = true;
-            LOG.log(Level.WARNING, "reading system metrics (" + part
-                    + ") failed; further failures in the next hour are only counted in vitals_system_sample_errors_total", e);
-        }
+        errorLog.warning("reading system metrics (" + part
+                + ") failed; further failures in the next hour are only counted in vitals_system_sample_errors_total", e);
     }
 
     /** Stops sampling and, when it owns one, its thread. The metrics keep the last sample. Idempotent. */
