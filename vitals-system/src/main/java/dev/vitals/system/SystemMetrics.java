@@ -2,7 +2,6 @@ package dev.vitals.system;
 
 import dev.vitals.internal.Periodic;
 import dev.vitals.internal.ThrottledLogger;
-import dev.vitals.labels.LabelValues;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
