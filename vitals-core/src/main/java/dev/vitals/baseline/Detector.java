@@ -1,5 +1,6 @@
 package dev.vitals.baseline;
 
+import dev.vitals.internal.Args;
 import dev.vitals.labels.LabelValues;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
@@ -107,9 +109,7 @@ public final class Detector {
      * @throws IllegalArgumentException when {@code volume} is negative
      */
     public double observe(String model, String signal, double value, long volume) {
-        if (volume < 0) {
-            throw new IllegalArgumentException("volume must be >= 0, got " + volume);
-        }
+        Args.atLeast(volume, 0, "volume");
         Key key = new Key(LabelValues.sanitize(model), LabelValues.sanitize(signal));
         synchronized (lock) {
             Series s = series.get(key);
@@ -286,9 +286,7 @@ public final class Detector {
 
         /** Samples a baseline learns before it gives a verdict, >= 2; default 30. */
         public Builder warmUp(int samples) {
-            if (samples < 2) {
-                throw new IllegalArgumentException("warmUp must be >= 2, got " + samples);
-            }
+            Args.atLeast(samples, 2, "warmUp");
             this.warmUp = samples;
             return this;
         }
@@ -317,27 +315,21 @@ public final class Detector {
 
         /** Consecutive judged samples over the threshold that open an anomaly, >= 1; default 3. */
         public Builder openAfter(int samples) {
-            if (samples < 1) {
-                throw new IllegalArgumentException("openAfter must be >= 1, got " + samples);
-            }
+            Args.atLeast(samples, 1, "openAfter");
             this.openAfter = samples;
             return this;
         }
 
         /** Consecutive judged samples under the close threshold that close an anomaly, >= 1; default 3. */
         public Builder closeAfter(int samples) {
-            if (samples < 1) {
-                throw new IllegalArgumentException("closeAfter must be >= 1, got " + samples);
-            }
+            Args.atLeast(samples, 1, "closeAfter");
             this.closeAfter = samples;
             return this;
         }
 
         /** Volume under which a sample is neither judged nor learned, >= 0; default 10. */
         public Builder minVolume(long volume) {
-            if (volume < 0) {
-                throw new IllegalArgumentException("minVolume must be >= 0, got " + volume);
-            }
+            Args.atLeast(volume, 0, "minVolume");
             this.minVolume = volume;
             return this;
         }
@@ -395,63 +387,49 @@ public final class Detector {
          * {@code window} in [2, 100000] and at least the warm-up; off by default, see {@link #ROBUST_WINDOW}.
          */
         public Builder robust(int window) {
-            if (window < 2 || window > 100_000) {
-                throw new IllegalArgumentException("robust window must be in [2, 100000], got " + window);
-            }
+            Args.inRange(window, 2, 100_000, "robust window");
             this.robustWindow = window;
             return this;
         }
 
         /** Daily seasonality with {@code slots} slots a day, in [1, 86400]; off by default, see {@link #DAILY_SLOTS}. */
         public Builder daily(int slots) {
-            if (slots < 1 || slots > 86_400) {
-                throw new IllegalArgumentException("daily slots must be in [1, 86400], got " + slots);
-            }
+            Args.inRange(slots, 1, 86_400, "daily slots");
             this.dailySlots = slots;
             return this;
         }
 
         /** Weekly seasonality with {@code slots} slots a week, in [1, 604800]; off by default, see {@link #WEEKLY_SLOTS}. */
         public Builder weekly(int slots) {
-            if (slots < 1 || slots > 604_800) {
-                throw new IllegalArgumentException("weekly slots must be in [1, 604800], got " + slots);
-            }
+            Args.inRange(slots, 1, 604_800, "weekly slots");
             this.weeklySlots = slots;
             return this;
         }
 
         /** Values a seasonal slot needs before it judges, >= 1; default 3 (three days, or weeks). */
         public Builder seasonalMinHistory(int periods) {
-            if (periods < 1) {
-                throw new IllegalArgumentException("seasonalMinHistory must be >= 1, got " + periods);
-            }
+            Args.atLeast(periods, 1, "seasonalMinHistory");
             this.seasonalMinHistory = periods;
             return this;
         }
 
         /** Series tracked before samples of new ones are dropped, >= 1; default 1,000. */
         public Builder maxKeys(int keys) {
-            if (keys < 1) {
-                throw new IllegalArgumentException("maxKeys must be >= 1, got " + keys);
-            }
+            Args.atLeast(keys, 1, "maxKeys");
             this.maxKeys = keys;
             return this;
         }
 
         /** Closed anomalies kept over all series, >= 0; default 100. */
         public Builder history(int anomalies) {
-            if (anomalies < 0) {
-                throw new IllegalArgumentException("history must be >= 0, got " + anomalies);
-            }
+            Args.atLeast(anomalies, 0, "history");
             this.history = anomalies;
             return this;
         }
 
         /** The clock, epoch milliseconds; default {@link System#currentTimeMillis()}. */
         public Builder clock(LongSupplier millis) {
-            if (millis == null) {
-                throw new IllegalArgumentException("clock must not be null");
-            }
+            Objects.requireNonNull(millis, "clock must not be null");
             this.clock = millis;
             return this;
         }

@@ -1,5 +1,6 @@
 package dev.vitals.business;
 
+import dev.vitals.internal.Args;
 import dev.vitals.internal.ThrottledLogger;
 import dev.vitals.labels.Family;
 import dev.vitals.labels.LabelPolicy;
@@ -333,9 +334,7 @@ public final class BusinessMetrics {
      *     {@code events[1]: event must not be null}; nothing of the batch is applied
      */
     public void recordEvents(List<BusinessEvent> batch) {
-        if (batch == null) {
-            throw new IllegalArgumentException("events must not be null");
-        }
+        Objects.requireNonNull(batch, "events must not be null");
         apply(batch, true);
     }
 
@@ -616,9 +615,7 @@ public final class BusinessMetrics {
 
         /** The kinds whose time to value is measured; each must be an event kind; default all of them. */
         public Builder timeToValueKinds(String... kinds) {
-            if (kinds == null) {
-                throw new IllegalArgumentException("timeToValueKinds must not be null");
-            }
+            Objects.requireNonNull(kinds, "timeToValueKinds must not be null");
             this.timeToValueKinds = List.copyOf(new java.util.LinkedHashSet<>(Arrays.asList(kinds)));
             return this;
         }
@@ -664,22 +661,20 @@ public final class BusinessMetrics {
          * 1.04 / sqrt(2^12) = 1.6 %, at most 2,216 bytes a sketch.
          */
         public Builder sketchLgK(int lgK) {
-            if (lgK < 4 || lgK > 16) {
-                throw new IllegalArgumentException("sketchLgK must be between 4 and 16, got " + lgK);
-            }
+            Args.inRange(lgK, 4, 16, "sketchLgK");
             this.lgK = lgK;
             return this;
         }
 
         /** The monotonic clock, in nanoseconds, for windows, sessions, TTLs and time to value; default {@link System#nanoTime()}. */
         public Builder clock(LongSupplier nanoClock) {
-            this.clock = Objects.requireNonNull(nanoClock, "nanoClock");
+            this.clock = Objects.requireNonNull(nanoClock, "nanoClock must not be null");
             return this;
         }
 
         /** Registers the metrics on {@code registry}. Registering twice on one registry fails. */
         public BusinessMetrics register(PrometheusRegistry registry) {
-            Objects.requireNonNull(registry, "registry");
+            Objects.requireNonNull(registry, "registry must not be null");
             if (timeToValueKinds != null) {
                 for (String k : timeToValueKinds) {
                     if (!kinds.contains(k)) {
@@ -691,10 +686,7 @@ public final class BusinessMetrics {
         }
 
         private static Duration positive(String name, Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be > 0, got " + d);
-            }
-            return d;
+            return Args.positive(d, name);
         }
 
         private static int atLeastOne(String name, int v) {

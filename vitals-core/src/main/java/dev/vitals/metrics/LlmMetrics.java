@@ -1,5 +1,6 @@
 package dev.vitals.metrics;
 
+import dev.vitals.internal.Args;
 import dev.vitals.internal.ThrottledLogger;
 import dev.vitals.labels.Family;
 import dev.vitals.labels.LabelMetrics;
@@ -522,7 +523,7 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
          * {@code LabelPolicy.builder()} counting into this registry's {@code vitals_label_*} metrics.
          */
         public Builder labelPolicy(LabelPolicy policy) {
-            this.labelPolicy = java.util.Objects.requireNonNull(policy, "policy");
+            this.labelPolicy = java.util.Objects.requireNonNull(policy, "policy must not be null");
             return this;
         }
 
@@ -540,9 +541,7 @@ public final class LlmMetrics implements dev.vitals.llm.CallListener {
 
         /** Distinct model names with their own series before new ones fold into {@code __overflow__}; default 1,000. */
         public Builder maxModels(int maxModels) {
-            if (maxModels < 1) {
-                throw new IllegalArgumentException("maxModels must be >= 1, got " + maxModels);
-            }
+            Args.atLeast(maxModels, 1, "maxModels");
             this.maxModels = maxModels;
             return this;
         }

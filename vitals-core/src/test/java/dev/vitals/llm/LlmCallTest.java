@@ -210,18 +210,18 @@ class LlmCallTest {
                 .isExactlyInstanceOf(IllegalArgumentException.class)
                 .hasMessage("model must be a non-empty string");
         assertThatThrownBy(() -> LlmCall.builder(null).success().durationSeconds(1).build())
-                .isExactlyInstanceOf(IllegalArgumentException.class)
-                .hasMessage("model must be a non-empty string");
+                .isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("model must not be null");
     }
 
     @Test
     void nullProviderOperationOrErrorType() {
         assertThatThrownBy(() -> ok().provider(null).build())
-                .isExactlyInstanceOf(NullPointerException.class).hasMessage("provider");
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("provider must not be null");
         assertThatThrownBy(() -> ok().operation(null).build())
-                .isExactlyInstanceOf(NullPointerException.class).hasMessage("operation");
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("operation must not be null");
         assertThatThrownBy(() -> LlmCall.builder("m").failure(null))
-                .isExactlyInstanceOf(NullPointerException.class).hasMessage("type");
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("type must not be null");
     }
 
     @Test

@@ -78,8 +78,8 @@ public final class VitalsChatModelListener implements ChatModelListener {
     private final ThrottledLogger errorLog = new ThrottledLogger(LOG, Duration.ofMinutes(1));
 
     private VitalsChatModelListener(CallListener sink, Supplier<PriceCatalog> prices) {
-        this.sink = Objects.requireNonNull(sink, "sink");
-        this.prices = Objects.requireNonNull(prices, "prices");
+        this.sink = Objects.requireNonNull(sink, "sink must not be null");
+        this.prices = Objects.requireNonNull(prices, "prices must not be null");
     }
 
     /**
@@ -95,7 +95,7 @@ public final class VitalsChatModelListener implements ChatModelListener {
      * that fans out) and prices them with {@code prices}, for apps that already have both.
      */
     public static VitalsChatModelListener of(CallListener sink, PriceCatalog prices) {
-        Objects.requireNonNull(prices, "prices");
+        Objects.requireNonNull(prices, "prices must not be null");
         return new VitalsChatModelListener(sink, () -> prices);
     }
 

@@ -1,5 +1,6 @@
 package dev.vitals.gpu;
 
+import dev.vitals.internal.Args;
 import dev.vitals.internal.Periodic;
 import dev.vitals.internal.ThrottledLogger;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -340,8 +341,9 @@ public final class GpuMetrics implements AutoCloseable {
          * {@code nvidia-smi}.
          */
         public Builder executable(String executable) {
-            if (executable == null || executable.isBlank()) {
-                throw new IllegalArgumentException("executable must be a non-empty string");
+            Objects.requireNonNull(executable, "executable must not be null");
+            if (executable.isBlank()) {
+                throw new IllegalArgumentException("executable must be a non-blank string");
             }
             this.executable = executable;
             return this;
@@ -349,16 +351,14 @@ public final class GpuMetrics implements AutoCloseable {
 
         /** How long a poll may run before it is killed and counted as {@code timeout}; default 5 s. */
         public Builder timeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be > 0, got " + timeout);
-            }
-            this.timeout = timeout;
+            this.timeout = Args.positive(timeout, "timeout");
             return this;
         }
 
         /** Time between polls; default 10 s, at least 1 s. */
         public Builder interval(Duration interval) {
-            if (interval == null || interval.compareTo(Duration.ofSeconds(1)) < 0) {
+            Objects.requireNonNull(interval, "interval must not be null");
+            if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("interval must be >= 1s, got " + interval);
             }
             this.interval = interval;
@@ -367,7 +367,7 @@ public final class GpuMetrics implements AutoCloseable {
 
         /** Polls on {@code scheduler} (the caller's, which it shuts down) instead of a thread of its own. */
         public Builder scheduler(ScheduledExecutorService scheduler) {
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
             return this;
         }
 
@@ -376,20 +376,20 @@ public final class GpuMetrics implements AutoCloseable {
          * is looked up. E.g. {@code Map.of("PATH", "/usr/local/nvidia/bin:/usr/bin")}.
          */
         public Builder environment(Map<String, String> environment) {
-            Objects.requireNonNull(environment, "environment");
+            Objects.requireNonNull(environment, "environment must not be null");
             this.environment.putAll(environment);
             return this;
         }
 
         /** The monotonic clock, in nanoseconds, that throttles the error log; default {@link System#nanoTime()}. */
         public Builder clock(LongSupplier nanoClock) {
-            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock must not be null");
             return this;
         }
 
         /** Registers the metrics on {@code registry}; polling starts with {@link GpuMetrics#start()}. */
         public GpuMetrics register(PrometheusRegistry registry) {
-            Objects.requireNonNull(registry, "registry");
+            Objects.requireNonNull(registry, "registry must not be null");
             return new GpuMetrics(this, registry);
         }
     }

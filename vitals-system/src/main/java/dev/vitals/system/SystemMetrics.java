@@ -238,7 +238,8 @@ public final class SystemMetrics implements AutoCloseable {
 
         /** Time between samples; default 10 s, at least 100 ms. */
         public Builder interval(Duration interval) {
-            if (interval == null || interval.compareTo(Duration.ofMillis(100)) < 0) {
+            Objects.requireNonNull(interval, "interval must not be null");
+            if (interval.compareTo(Duration.ofMillis(100)) < 0) {
                 throw new IllegalArgumentException("interval must be >= 100ms, got " + interval);
             }
             this.interval = interval;
@@ -250,7 +251,7 @@ public final class SystemMetrics implements AutoCloseable {
          * thread of its own. A sample blocks its thread for about a millisecond.
          */
         public Builder scheduler(ScheduledExecutorService scheduler) {
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
             return this;
         }
 
@@ -262,19 +263,19 @@ public final class SystemMetrics implements AutoCloseable {
 
         /** The monotonic clock, in nanoseconds, that times samples; default {@link System#nanoTime()}. */
         public Builder clock(LongSupplier nanoClock) {
-            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock must not be null");
             return this;
         }
 
         /** Tests: the source of samples instead of OSHI. */
         Builder probe(Supplier<Probe> probeFactory) {
-            this.probeFactory = Objects.requireNonNull(probeFactory, "probeFactory");
+            this.probeFactory = Objects.requireNonNull(probeFactory, "probeFactory must not be null");
             return this;
         }
 
         /** Registers the metrics on {@code registry}; sampling starts with {@link SystemMetrics#start()}. */
         public SystemMetrics register(PrometheusRegistry registry) {
-            Objects.requireNonNull(registry, "registry");
+            Objects.requireNonNull(registry, "registry must not be null");
             return new SystemMetrics(this, registry);
         }
     }

@@ -52,8 +52,8 @@ public final class VitalsChatObservationHandler implements ObservationHandler<Ch
 
     /** @param sink where calls go, usually the app's {@code LlmMetrics} */
     public VitalsChatObservationHandler(CallListener sink, PriceCatalog prices) {
-        this.sink = Objects.requireNonNull(sink, "sink");
-        this.prices = Objects.requireNonNull(prices, "prices");
+        this.sink = Objects.requireNonNull(sink, "sink must not be null");
+        this.prices = Objects.requireNonNull(prices, "prices must not be null");
     }
 
     @Override
