@@ -286,8 +286,7 @@ public final class Detector {
 
         /** Samples a baseline learns before it gives a verdict, >= 2; default 30. */
         public Builder warmUp(int samples) {
-            Args.atLeast(samples, 2, "warmUp");
-            this.warmUp = samples;
+            this.warmUp = Args.atLeast(samples, 2, "warmUp");
             return this;
         }
 
@@ -315,22 +314,19 @@ public final class Detector {
 
         /** Consecutive judged samples over the threshold that open an anomaly, >= 1; default 3. */
         public Builder openAfter(int samples) {
-            Args.atLeast(samples, 1, "openAfter");
-            this.openAfter = samples;
+            this.openAfter = Args.atLeast(samples, 1, "openAfter");
             return this;
         }
 
         /** Consecutive judged samples under the close threshold that close an anomaly, >= 1; default 3. */
         public Builder closeAfter(int samples) {
-            Args.atLeast(samples, 1, "closeAfter");
-            this.closeAfter = samples;
+            this.closeAfter = Args.atLeast(samples, 1, "closeAfter");
             return this;
         }
 
         /** Volume under which a sample is neither judged nor learned, >= 0; default 10. */
         public Builder minVolume(long volume) {
-            Args.atLeast(volume, 0, "minVolume");
-            this.minVolume = volume;
+            this.minVolume = Args.atLeast(volume, 0, "minVolume");
             return this;
         }
 
@@ -387,50 +383,43 @@ public final class Detector {
          * {@code window} in [2, 100000] and at least the warm-up; off by default, see {@link #ROBUST_WINDOW}.
          */
         public Builder robust(int window) {
-            Args.inRange(window, 2, 100_000, "robust window");
-            this.robustWindow = window;
+            this.robustWindow = Args.inRange(window, 2, 100_000, "robust window");
             return this;
         }
 
         /** Daily seasonality with {@code slots} slots a day, in [1, 86400]; off by default, see {@link #DAILY_SLOTS}. */
         public Builder daily(int slots) {
-            Args.inRange(slots, 1, 86_400, "daily slots");
-            this.dailySlots = slots;
+            this.dailySlots = Args.inRange(slots, 1, 86_400, "daily slots");
             return this;
         }
 
         /** Weekly seasonality with {@code slots} slots a week, in [1, 604800]; off by default, see {@link #WEEKLY_SLOTS}. */
         public Builder weekly(int slots) {
-            Args.inRange(slots, 1, 604_800, "weekly slots");
-            this.weeklySlots = slots;
+            this.weeklySlots = Args.inRange(slots, 1, 604_800, "weekly slots");
             return this;
         }
 
         /** Values a seasonal slot needs before it judges, >= 1; default 3 (three days, or weeks). */
         public Builder seasonalMinHistory(int periods) {
-            Args.atLeast(periods, 1, "seasonalMinHistory");
-            this.seasonalMinHistory = periods;
+            this.seasonalMinHistory = Args.atLeast(periods, 1, "seasonalMinHistory");
             return this;
         }
 
         /** Series tracked before samples of new ones are dropped, >= 1; default 1,000. */
         public Builder maxKeys(int keys) {
-            Args.atLeast(keys, 1, "maxKeys");
-            this.maxKeys = keys;
+            this.maxKeys = Args.atLeast(keys, 1, "maxKeys");
             return this;
         }
 
         /** Closed anomalies kept over all series, >= 0; default 100. */
         public Builder history(int anomalies) {
-            Args.atLeast(anomalies, 0, "history");
-            this.history = anomalies;
+            this.history = Args.atLeast(anomalies, 0, "history");
             return this;
         }
 
         /** The clock, epoch milliseconds; default {@link System#currentTimeMillis()}. */
         public Builder clock(LongSupplier millis) {
-            Objects.requireNonNull(millis, "clock must not be null");
-            this.clock = millis;
+            this.clock = Objects.requireNonNull(millis, "clock must not be null");
             return this;
         }
 

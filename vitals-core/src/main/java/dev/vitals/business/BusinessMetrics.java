@@ -661,8 +661,7 @@ public final class BusinessMetrics {
          * 1.04 / sqrt(2^12) = 1.6 %, at most 2,216 bytes a sketch.
          */
         public Builder sketchLgK(int lgK) {
-            Args.inRange(lgK, 4, 16, "sketchLgK");
-            this.lgK = lgK;
+            this.lgK = Args.inRange(lgK, 4, 16, "sketchLgK");
             return this;
         }
 

@@ -443,8 +443,7 @@ public final class DriftDetector {
          * give a KS p-value under 0.05).
          */
         public Builder minCount(long count) {
-            Args.atLeast(count, 1, "minCount");
-            this.minCount = count;
+            this.minCount = Args.atLeast(count, 1, "minCount");
             return this;
         }
 

@@ -302,8 +302,7 @@ public final class MetricFamilies {
 
         /** The global budget of labelled series; at least 1. */
         public Options maxSeries(int n) {
-            Args.atLeast(n, 1, "maxSeries");
-            this.maxSeries = n;
+            this.maxSeries = Args.atLeast(n, 1, "maxSeries");
             return this;
         }
 

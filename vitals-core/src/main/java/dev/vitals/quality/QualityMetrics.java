@@ -148,8 +148,7 @@ public final class QualityMetrics {
         private Supplier<Map<String, Map<String, QualityReport>>> source;
 
         private Builder(QualityTracker tracker) {
-            Objects.requireNonNull(tracker, "tracker must not be null");
-            this.tracker = tracker;
+            this.tracker = Objects.requireNonNull(tracker, "tracker must not be null");
         }
 
         /**
@@ -172,8 +171,7 @@ public final class QualityMetrics {
 
         /** How long a scrape's reports are reused (default 1 s; zero computes them for every family read). */
         public Builder cache(Duration cache) {
-            Args.nonNegative(cache, "cache");
-            this.cache = cache;
+            this.cache = Args.nonNegative(cache, "cache");
             return this;
         }
 
@@ -182,8 +180,7 @@ public final class QualityMetrics {
          * computes and caches them (the Vitals server); default: the tracker's, per {@link #cache}.
          */
         public Builder reports(Supplier<Map<String, Map<String, QualityReport>>> source) {
-            Objects.requireNonNull(source, "reports must not be null");
-            this.source = source;
+            this.source = Objects.requireNonNull(source, "reports must not be null");
             return this;
         }
 

@@ -178,29 +178,25 @@ public final class QualitySpec {
 
         /** Distinct labels per model, in [2, 100,000]; default 1,000. */
         public Builder maxLabels(int maxLabels) {
-            Args.inRange(maxLabels, 2, 100_000, "maxLabels");
-            this.maxLabels = maxLabels;
+            this.maxLabels = Args.inRange(maxLabels, 2, 100_000, "maxLabels");
             return this;
         }
 
         /** Score bins for ROC AUC, in [10, 100,000]; default 1,000. */
         public Builder aucBins(int aucBins) {
-            Args.inRange(aucBins, 10, 100_000, "aucBins");
-            this.aucBins = aucBins;
+            this.aucBins = Args.inRange(aucBins, 10, 100_000, "aucBins");
             return this;
         }
 
         /** Distinct (score name, source) pairs per model, in [1, 10,000]; default 200. */
         public Builder maxScoreSeries(int maxScoreSeries) {
-            Args.inRange(maxScoreSeries, 1, 10_000, "maxScoreSeries");
-            this.maxScoreSeries = maxScoreSeries;
+            this.maxScoreSeries = Args.inRange(maxScoreSeries, 1, 10_000, "maxScoreSeries");
             return this;
         }
 
         /** Distinct values per categorical score, in [1, 10,000]; default 100. */
         public Builder maxCategories(int maxCategories) {
-            Args.inRange(maxCategories, 1, 10_000, "maxCategories");
-            this.maxCategories = maxCategories;
+            this.maxCategories = Args.inRange(maxCategories, 1, 10_000, "maxCategories");
             return this;
         }
 

@@ -198,29 +198,25 @@ public final class QualityTracker {
 
         /** Time buckets per window, in [1, 10,000]; default 60. */
         public Builder buckets(int buckets) {
-            Args.inRange(buckets, 1, 10_000, "buckets");
-            this.buckets = buckets;
+            this.buckets = Args.inRange(buckets, 1, 10_000, "buckets");
             return this;
         }
 
         /** The time source; default {@link Clock#systemUTC()}. */
         public Builder clock(Clock clock) {
-            Objects.requireNonNull(clock, "clock must not be null");
-            this.clock = clock;
+            this.clock = Objects.requireNonNull(clock, "clock must not be null");
             return this;
         }
 
         /** Models tracked, in [1, 1,000,000]; default 1,000. */
         public Builder maxModels(int maxModels) {
-            Args.inRange(maxModels, 1, 1_000_000, "maxModels");
-            this.maxModels = maxModels;
+            this.maxModels = Args.inRange(maxModels, 1, 1_000_000, "maxModels");
             return this;
         }
 
         /** The spec of models without their own; default {@link QualitySpec#defaults()}. */
         public Builder spec(QualitySpec spec) {
-            Objects.requireNonNull(spec, "spec must not be null");
-            this.defaultSpec = spec;
+            this.defaultSpec = Objects.requireNonNull(spec, "spec must not be null");
             return this;
         }
 

@@ -293,29 +293,25 @@ public final class QualityWindow extends QualityRecorder {
 
         /** The window's length; default 5 minutes. It must split into {@code buckets} whole milliseconds. */
         public Builder window(Duration window) {
-            Args.positive(window, "window");
-            this.window = window;
+            this.window = Args.positive(window, "window");
             return this;
         }
 
         /** Time buckets per window, in [1, 10,000]; default 60. */
         public Builder buckets(int buckets) {
-            Args.inRange(buckets, 1, 10_000, "buckets");
-            this.buckets = buckets;
+            this.buckets = Args.inRange(buckets, 1, 10_000, "buckets");
             return this;
         }
 
         /** The time source; default {@link Clock#systemUTC()}. Tests pass a settable clock. */
         public Builder clock(Clock clock) {
-            Objects.requireNonNull(clock, "clock must not be null");
-            this.clock = clock;
+            this.clock = Objects.requireNonNull(clock, "clock must not be null");
             return this;
         }
 
         /** The task and limits; default {@link QualitySpec#defaults()}. */
         public Builder spec(QualitySpec spec) {
-            Objects.requireNonNull(spec, "spec must not be null");
-            this.spec = spec;
+            this.spec = Objects.requireNonNull(spec, "spec must not be null");
             return this;
         }
 

@@ -255,22 +255,19 @@ public final class CallSampler implements CallListener {
 
         /** Interval length; default 10 s. */
         public Builder stepMillis(long stepMillis) {
-            Args.atLeast(stepMillis, 100, "stepMillis");
-            this.stepMillis = stepMillis;
+            this.stepMillis = Args.atLeast(stepMillis, 100, "stepMillis");
             return this;
         }
 
         /** Intervals kept; default 8,640 (24 h at 10 s). */
         public Builder capacity(int capacity) {
-            Args.inRange(capacity, 2, 1_000_000, "capacity");
-            this.capacity = capacity;
+            this.capacity = Args.inRange(capacity, 2, 1_000_000, "capacity");
             return this;
         }
 
         /** Models with their own series; default 50. */
         public Builder maxModels(int maxModels) {
-            Args.atLeast(maxModels, 1, "maxModels");
-            this.maxModels = maxModels;
+            this.maxModels = Args.atLeast(maxModels, 1, "maxModels");
             return this;
         }
 

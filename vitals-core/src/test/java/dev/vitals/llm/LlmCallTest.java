@@ -230,4 +230,18 @@ class LlmCallTest {
         assertThat(ErrorType.RATE_LIMITED.label()).isEqualTo("rate_limited");
         assertThat(ErrorType.OTHER.label()).isEqualTo("_OTHER");
     }
+
+    @Test
+    void httpStatusesMapToOneErrorType() {
+        assertThat(ErrorType.ofHttpStatus(408)).isEqualTo(ErrorType.TIMEOUT);
+        assertThat(ErrorType.ofHttpStatus(429)).isEqualTo(ErrorType.RATE_LIMITED);
+        assertThat(ErrorType.ofHttpStatus(400)).isEqualTo(ErrorType.UPSTREAM_4XX);
+        assertThat(ErrorType.ofHttpStatus(499)).isEqualTo(ErrorType.UPSTREAM_4XX);
+        assertThat(ErrorType.ofHttpStatus(500)).isEqualTo(ErrorType.UPSTREAM_5XX);
+        assertThat(ErrorType.ofHttpStatus(599)).isEqualTo(ErrorType.UPSTREAM_5XX);
+        assertThat(ErrorType.ofHttpStatus(200)).isNull();
+        assertThat(ErrorType.ofHttpStatus(399)).isNull();
+        assertThat(ErrorType.ofHttpStatus(600)).isNull();
+        assertThat(ErrorType.ofHttpStatus(-1)).isNull();
+    }
 }

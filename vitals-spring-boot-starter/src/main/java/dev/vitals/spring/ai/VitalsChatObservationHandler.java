@@ -152,18 +152,9 @@ public final class VitalsChatObservationHandler implements ObservationHandler<Ch
     static ErrorType errorType(Throwable error) {
         int depth = 0;
         for (Throwable t = error; t != null && depth < MAX_DEPTH; t = t.getCause(), depth++) {
-            int status = status(t);
-            if (status == 408) {
-                return ErrorType.TIMEOUT;
-            }
-            if (status == 429) {
-                return ErrorType.RATE_LIMITED;
-            }
-            if (status >= 500 && status < 600) {
-                return ErrorType.UPSTREAM_5XX;
-            }
-            if (status >= 400 && status < 500) {
-                return ErrorType.UPSTREAM_4XX;
+            ErrorType byStatus = ErrorType.ofHttpStatus(status(t));
+            if (byStatus != null) {
+                return byStatus;
             }
         }
         depth = 0;
