@@ -3,8 +3,9 @@ package dev.vitals.server.http;
 import dev.vitals.llm.ErrorType;
 import dev.vitals.business.BusinessMetrics;
 import dev.vitals.business.BusinessRequest;
-import dev.vitals.server.CustomLabels;
-import dev.vitals.server.DriftService;
+import dev.vitals.server.api.ApiException;
+import dev.vitals.server.metrics.CustomLabels;
+import dev.vitals.server.drift.DriftService;
 import dev.vitals.server.auth.ApiKeys;
 import dev.vitals.server.gateway.Backend;
 import dev.vitals.server.gateway.BackendException;
@@ -57,8 +58,8 @@ final class ChatHandler {
             ChatRequest r;
             try {
                 r = ChatRequests.chat(rc.body().buffer(), defaultModel);
-            } catch (BadRequest e) {
-                HttpErrors.send(rc, e);
+            } catch (ApiException e) {
+                Endpoints.fail(rc, e);
                 return;
             }
             List<Backend> route = gateway.route(r.model());
@@ -82,8 +83,8 @@ final class ChatHandler {
             ChatRequest r;
             try {
                 r = ChatRequests.generate(rc.body().buffer(), defaultModel);
-            } catch (BadRequest e) {
-                HttpErrors.send(rc, e);
+            } catch (ApiException e) {
+                Endpoints.fail(rc, e);
                 return;
             }
             List<Backend> route = gateway.route(r.model());

@@ -1,4 +1,4 @@
-package dev.vitals.server;
+package dev.vitals.server.drift;
 
 import dev.vitals.drift.DatasetProfile;
 import dev.vitals.drift.DriftDetector;
@@ -6,7 +6,10 @@ import dev.vitals.drift.FeatureDrift;
 import dev.vitals.drift.FeatureType;
 import dev.vitals.drift.Verdict;
 import dev.vitals.llm.LlmCall;
+import dev.vitals.server.api.ApiException;
 import dev.vitals.server.config.VitalsConfig;
+import dev.vitals.server.quality.QualityService;
+import dev.vitals.server.state.HistoryRing;
 import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -41,7 +44,7 @@ import java.util.logging.Logger;
  */
 public final class DriftService {
     private static final Logger LOG = Logger.getLogger(DriftService.class.getName());
-    static final String BLOB_PREFIX = "drift.reference.";
+    public static final String BLOB_PREFIX = "drift.reference.";
 
     /** The three profiles of one feature. */
     private static final class Feature {

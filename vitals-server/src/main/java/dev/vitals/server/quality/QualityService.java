@@ -1,4 +1,4 @@
-package dev.vitals.server;
+package dev.vitals.server.quality;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,8 +18,10 @@ import dev.vitals.quality.QualityWindow;
 import dev.vitals.quality.RegressionReport;
 import dev.vitals.quality.Score;
 import dev.vitals.quality.ScoreSummary;
+import dev.vitals.server.api.ApiException;
 import dev.vitals.server.config.ConfigLoader;
 import dev.vitals.server.config.VitalsConfig;
+import dev.vitals.server.state.HistoryRing;
 import dev.vitals.server.store.CallRow;
 import dev.vitals.server.store.FeedbackRow;
 import dev.vitals.server.store.GroupCommitter;
@@ -543,7 +545,7 @@ public final class QualityService implements CallListener {
         return s;
     }
 
-    static String cut(String s) {
+    public static String cut(String s) {
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
