@@ -2,7 +2,6 @@ package dev.vitals.server.http;
 
 import dev.vitals.server.api.ApiException;
 import dev.vitals.server.auth.ApiKeys;
-import dev.vitals.server.store.ApiKeyRecord;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +9,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
