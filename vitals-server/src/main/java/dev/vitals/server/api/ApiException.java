@@ -27,4 +27,9 @@ public final class ApiException extends RuntimeException {
     public String code() {
         return code;
     }
+
+    /** A caller's text quoted in a message: at most 80 characters, then {@code ...}. */
+    public static String cut(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
 }

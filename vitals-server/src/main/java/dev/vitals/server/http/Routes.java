@@ -51,7 +51,7 @@ public final class Routes {
     public static Router main(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
         common(router, d);
-        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.auth().keys(), d.business(), d.drift(), d.customLabels(),
+        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.customLabels(),
                 d.telemetry(), d.evaluations());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()).setHandleFileUploads(false);
         // safe by default: every /v1/ path needs a key or the metrics credentials, even a route added
