@@ -533,6 +533,38 @@
     return svg;
   }
 
+  /** A duration in seconds in its largest fitting unit: 42 s, 3.5 min, 2.1 h, 1.0 d. */
+  function span(v) {
+    if (!isNum(v)) return '—';
+    if (v < 60) return sig(v) + ' s';
+    if (v < 3600) return sig(v / 60) + ' min';
+    if (v < 86400) return sig(v / 3600) + ' h';
+    return sig(v / 86400) + ' d';
+  }
+
+  /**
+   * Delayed ground truth: per model with predictions, the share of the window's predictions that have their actual so far,
+   * and the mean label delay of those (from /v1/quality's label_coverage). Hidden when no model has predictions.
+   */
+  function showLabelCoverage(resp) {
+    var p = el('label-coverage');
+    var cov = resp && resp.ok && resp.body && resp.body.label_coverage;
+    var names = cov && typeof cov === 'object' ? Object.keys(cov) : [];
+    var hours = null;
+    var parts = names.slice(0, 8).map(function (m) {
+      var c = cov[m];
+      if (!c || !isNum(c.ratio) || !isNum(c.predictions)) return null;
+      if (isNum(c.window_hours)) hours = c.window_hours;
+      var s = m + ' ' + fmt.pct(c.ratio) + ' (' + fmt.count(c.with_actual) + ' of ' + fmt.count(c.predictions) + ')';
+      if (c.delay && isNum(c.delay.mean_seconds)) s += ', mean delay ' + span(c.delay.mean_seconds);
+      return s;
+    }).filter(Boolean);
+    p.hidden = !parts.length;
+    p.setAttribute('data-models', String(parts.length));
+    p.textContent = parts.length ? 'Label coverage, predictions of the last ' + (hours === null ? '?' : sig(hours))
+      + ' h with their actual so far: ' + parts.join('; ') + (names.length > parts.length ? '; …' : '') : '';
+  }
+
   /** Quality and drift: a chart when the endpoint answered with data, else "No data yet". */
   function drawOptional(id, resp) {
     var box = el('chart-' + id);
@@ -859,6 +891,7 @@
     note.textContent = note.hidden ? '' : 'Lines for the first ' + MAX_COST_MODELS + ' of ' + state.models.length
       + ' models; pick a model for the others.';
     ['quality-ratio', 'quality-scale', 'quality-error'].forEach(function (id) { drawOptional(id, quality); });
+    showLabelCoverage(quality);
     showSlo(ov.slo);
     showSpend(ov.spend_by_key);
     drawDriftTable(drift);

@@ -369,6 +369,7 @@ public final class BusinessMetrics {
                 Tracked t = targets[i];
                 int k = kindOf[i];
                 t.pair.event(k).inc();
+                t.pair.eventCount[k].increment();
                 int bit = 1 << k;
                 if ((t.seenKinds & bit) == 0) {
                     t.seenKinds |= bit;
@@ -379,6 +380,128 @@ public final class BusinessMetrics {
                     }
                 }
             }
+        }
+    }
+
+    // ---- events resolved and made durable by the caller (a server with a store) ------------------
+
+    /**
+     * What an event counts under: its request's model and variant labels, and the seconds since the request.
+     *
+     * @param model the model label
+     * @param variant the variant label
+     * @param secondsSinceRequest the time to value so far
+     */
+    public record Attribution(String model, String variant, double secondsSinceRequest) {
+    }
+
+    /**
+     * What an event for {@code requestId} would count under, or {@code null} when this instance does not
+     * track the request (never recorded here, older than the TTL, or evicted). Changes nothing.
+     */
+    public Attribution attribution(String requestId) {
+        synchronized (tracked) {
+            long now = clock.getAsLong();
+            expireTracked(now);
+            Tracked t = tracked.get(requestKey(requestId));
+            return t == null ? null : new Attribution(t.pair.model, t.pair.variant, Math.max(0, now - t.startNanos) / 1e9);
+        }
+    }
+
+    /**
+     * Checks an event kind without recording anything.
+     *
+     * @throws IllegalArgumentException {@code unknown event kind "x"; allowed: ...} (counted as rejected)
+     */
+    public void checkKind(String kind) {
+        if (kind == null || !kindIndex.containsKey(kind)) {
+            rejectedKind.get().inc();
+            throw new IllegalArgumentException("unknown event kind \"" + (kind == null ? "null" : cut(kind)) + "\"; allowed: " + allowedKinds);
+        }
+    }
+
+    /**
+     * Counts an event that the caller attributed and stored itself: a server joins events with calls
+     * another replica served, and decides durably whether an event is its request's first of the kind
+     * ({@code conversion}). Model and variant pass the label policy and caps like a request's. The time
+     * to value is observed when {@code timeToValueSeconds} is finite and the kind is timed. Never throws
+     * for an allowed kind.
+     *
+     * @throws IllegalArgumentException for a kind that is not allowed
+     */
+    public void countEvent(String model, String variant, String kind, boolean conversion, double timeToValueSeconds) {
+        Integer k = kindIndex.get(kind);
+        if (k == null) {
+            throw new IllegalArgumentException("unknown event kind \"" + cut(String.valueOf(kind)) + "\"; allowed: " + allowedKinds);
+        }
+        Pair p = model(model).pair(variant(variant));
+        p.event(k).inc();
+        p.eventCount[k].increment();
+        if (conversion) {
+            p.converted[k].increment();
+            p.conversion(k).inc();
+            if (timeToValue[k] != null && Double.isFinite(timeToValueSeconds)) {
+                timeToValue[k].get().observe(Math.max(0, timeToValueSeconds));
+            }
+        }
+    }
+
+    /**
+     * Counts of one (model, variant) since this instance started, plus what {@link #restoreCounts} added.
+     *
+     * @param model the model label
+     * @param variant the variant label
+     * @param requests requests recorded (the conversion ratio's denominator)
+     * @param events events per kind
+     * @param conversions conversions per kind
+     */
+    public record PairCounts(String model, String variant, long requests, Map<String, Long> events, Map<String, Long> conversions) {
+    }
+
+    /** The counts of every (model, variant), kinds without events left out: what a checkpoint saves. */
+    public List<PairCounts> counts() {
+        List<PairCounts> out = new ArrayList<>();
+        forEachPair(p -> {
+            Map<String, Long> ev = new LinkedHashMap<>();
+            Map<String, Long> conv = new LinkedHashMap<>();
+            for (int k = 0; k < kinds.size(); k++) {
+                long e = p.eventCount[k].sum();
+                long c = p.converted[k].sum();
+                if (e > 0) {
+                    ev.put(kinds.get(k), e);
+                }
+                if (c > 0) {
+                    conv.put(kinds.get(k), c);
+                }
+            }
+            out.add(new PairCounts(p.model, p.variant, p.count.sum(), ev, conv));
+        });
+        return out;
+    }
+
+    /**
+     * Adds saved counts (a checkpoint's) to the event and conversion counters and to the conversion ratio's
+     * request count; {@code vitals_business_requests_total} is not touched (requests are not stored, so it
+     * restarts at zero like any counter). Unknown kinds are skipped. A server calls it once, at start-up.
+     */
+    public void restoreCounts(List<PairCounts> saved) {
+        for (PairCounts c : saved) {
+            Pair p = model(c.model()).pair(variant(c.variant()));
+            p.count.add(Math.max(0, c.requests()));
+            c.events().forEach((kind, n) -> {
+                Integer k = kindIndex.get(kind);
+                if (k != null && n != null && n > 0) {
+                    p.event(k).inc(n);
+                    p.eventCount[k].add(n);
+                }
+            });
+            c.conversions().forEach((kind, n) -> {
+                Integer k = kindIndex.get(kind);
+                if (k != null && n != null && n > 0) {
+                    p.conversion(k).inc(n);
+                    p.converted[k].add(n);
+                }
+            });
         }
     }
 
@@ -538,6 +661,7 @@ public final class BusinessMetrics {
         final Family.Lazy<CounterDataPoint> requests;
         final LongAdder count = new LongAdder();
         final LongAdder[] converted;
+        final LongAdder[] eventCount;
         private final Family.Lazy<CounterDataPoint>[] events;
         private final Family.Lazy<CounterDataPoint>[] conversions;
 
@@ -549,10 +673,12 @@ public final class BusinessMetrics {
             this.events = new Family.Lazy[kinds.size()];
             this.conversions = new Family.Lazy[kinds.size()];
             this.converted = new LongAdder[kinds.size()];
+            this.eventCount = new LongAdder[kinds.size()];
             for (int k = 0; k < kinds.size(); k++) {
                 events[k] = BusinessMetrics.this.events.lazy(model, variant, kinds.get(k));
                 conversions[k] = BusinessMetrics.this.conversions.lazy(model, variant, kinds.get(k));
                 converted[k] = new LongAdder();
+                eventCount[k] = new LongAdder();
             }
         }
 

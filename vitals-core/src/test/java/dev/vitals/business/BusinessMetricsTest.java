@@ -408,4 +408,37 @@ class BusinessMetricsTest {
         assertThatThrownBy(() -> new BusinessEvent("r1", ""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("kind must be a non-empty string");
     }
+
+    // ---- events a server attributed and stored itself -----------------------------------------
+
+    @Test
+    void attributedEventsCountAndSavedCountsRestoreIntoAFreshInstance() {
+        request("r-1", "alice", null, "gpt-4o-mini", "b");
+        request("r-2", "bob", null, "gpt-4o-mini", "b");
+        advance(Duration.ofSeconds(30));
+        BusinessMetrics.Attribution a = business.attribution("r-1");
+        assertThat(a).isEqualTo(new BusinessMetrics.Attribution("gpt-4o-mini", "b", 30.0));
+        assertThat(business.attribution("r-unknown")).isNull();
+        assertThatThrownBy(() -> business.checkKind("liked")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown event kind \"liked\"");
+        business.countEvent(a.model(), a.variant(), "purchased", true, a.secondsSinceRequest());
+        business.countEvent(a.model(), a.variant(), "purchased", false, Double.NaN); // a repeat: no second conversion
+        business.countEvent("gpt-4o-mini", "unknown", "clicked", true, 5); // another replica's call
+        assertThat(value("vitals_business_events_total", "kind", "purchased", "model", "gpt-4o-mini", "variant", "b")).isEqualTo(2);
+        assertThat(value("vitals_conversions_total", "kind", "purchased", "model", "gpt-4o-mini", "variant", "b")).isEqualTo(1);
+        assertThat(value("vitals_conversion_ratio", "kind", "purchased", "model", "gpt-4o-mini", "variant", "b")).isEqualTo(0.5);
+        assertThat(histogram("vitals_time_to_value_seconds", "kind", "purchased").getCount()).isEqualTo(1);
+
+        PrometheusRegistry fresh = new PrometheusRegistry();
+        BusinessMetrics restored = BusinessMetrics.builder().salt(SALT).clock(clock::get).register(fresh);
+        restored.restoreCounts(business.counts());
+        registry = fresh;
+        assertThat(value("vitals_business_events_total", "kind", "purchased", "model", "gpt-4o-mini", "variant", "b")).isEqualTo(2);
+        assertThat(value("vitals_conversions_total", "kind", "purchased", "model", "gpt-4o-mini", "variant", "b")).isEqualTo(1);
+        assertThat(value("vitals_conversions_total", "kind", "clicked", "model", "gpt-4o-mini", "variant", "unknown")).isEqualTo(1);
+        assertThat(value("vitals_conversion_ratio", "kind", "purchased", "model", "gpt-4o-mini", "variant", "b")).isEqualTo(0.5);
+        assertThat(point("vitals_business_requests_total", "model", "gpt-4o-mini", "variant", "b"))
+                .as("requests are not stored: their counter restarts at zero").isNull();
+        assertThat(restored.counts()).isEqualTo(business.counts());
+    }
 }

@@ -74,6 +74,7 @@ public final class VitalsServer {
     private final SystemMetrics systemMetrics;
     private final GpuMetrics gpuMetrics;
     private final BusinessMetrics business;
+    private final dev.vitals.server.business.BusinessEvents businessEvents;
     private final Baselines baselines;
     private final QualityService quality;
     private final dev.vitals.server.quality.EvaluationService evaluations;
@@ -146,6 +147,10 @@ public final class VitalsServer {
             bb.salt(config.business.salt.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         this.business = bb.register(registry);
+        // the event and conversion counters continue from the checkpoint and the journal since (issue #16)
+        this.businessEvents = new dev.vitals.server.business.BusinessEvents(business, store, writer,
+                config.store.jdbcUrl == null ? "local" : replicaId, config.quality.pendingGraceSeconds * 1000L,
+                config.quality.maxPending, registry, System::currentTimeMillis);
         this.sampler = CallSampler.builder().stepMillis(config.dashboard.stepMillis).build();
         this.quality = new QualityService(config.quality, store, writer, registry, families.policy(),
                 config.store.jdbcUrl == null ? null : replicaId);
@@ -160,6 +165,7 @@ public final class VitalsServer {
                 config.store.jdbcUrl == null ? null : replicaId);
         drift.restore(store.blobNames(DriftService.BLOB_PREFIX).stream()
                 .map(n -> n.substring(DriftService.BLOB_PREFIX.length())).toList());
+        drift.durable(writer, config.store.jdbcUrl == null ? "local" : replicaId); // uploaded features: journal + checkpoint
         this.baselines = new Baselines(sampler, store, registry, config.anomalies);
         this.connectionGuard = new dev.vitals.server.http.ConnectionGuard(vertx, config.server.headerTimeoutSeconds,
                 config.server.idleTimeoutSeconds, config.server.maxConnections, registry);
@@ -175,7 +181,7 @@ public final class VitalsServer {
         this.evaluations = evaluations(vertx, config, gateway, quality, registry);
         this.groundTruth = new dev.vitals.server.quality.GroundTruthService(store, quality, drift,
                 config.store.jdbcUrl == null ? null : replicaId, config.quality.pendingGraceSeconds * 1000L,
-                config.quality.binaryModels.keySet(), registry,
+                config.quality.binaryModels.keySet(), config.quality.labelCoverageHours * 3_600_000L, registry,
                 System::currentTimeMillis);
     }
 
@@ -298,7 +304,7 @@ public final class VitalsServer {
                     JsonArray all = new JsonArray().addAll(a.getJsonArray("open")).addAll(a.getJsonArray("recent"));
                     return new JsonObject().put("anomalies_open", a.getJsonArray("open").size()).put("anomalies", all);
                 }, business, baselines::json, quality, drift, customLabels, dashboardData(),
-                telemetry, evaluations, groundTruth);
+                telemetry, evaluations, groundTruth, businessEvents);
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
         }
@@ -311,11 +317,8 @@ public final class VitalsServer {
         saveTimer = vertx.setPeriodic(60_000, id -> vertx.executeBlocking(() -> {
             baselines.judgeScores(drift.scores());
             baselines.judgeScores(quality.headline());
-            baselines.save();
-            quality.save();
             quality.sampleHistory(System.currentTimeMillis());
-            drift.save();
-            cost.save();
+            saveState();
             return null;
         }, false));
         // idle series leave /metrics and free the global budget (metrics.seriesIdleMinutes)
@@ -333,6 +336,7 @@ public final class VitalsServer {
         }, false)));
         timers.add(vertx.setPeriodic(500, id -> vertx.executeBlocking(() -> {
             quality.joinPending();
+            businessEvents.joinPending();
             groundTruth.sweep();
             return null;
         }, false)));
@@ -525,6 +529,15 @@ public final class VitalsServer {
         return sampler;
     }
 
+    /** Checkpoints every feature's state in the store (blocking): every minute, and once more on shutdown. */
+    private void saveState() {
+        baselines.save();
+        quality.save();
+        businessEvents.save();
+        drift.save();
+        cost.save();
+    }
+
     /** The observers of every call made through the HTTP API, registered once; each guarded and its failures counted. */
     private void observeCalls(CustomLabels customLabels) {
         gateway.countFailures(registry);
@@ -609,11 +622,8 @@ public final class VitalsServer {
                 telemetry.close(); // last spans exported, last log lines written
                 apiKeys.flushSpend();
                 cost.flushSpend();
-                baselines.save();
                 quality.flushCalls();
-                quality.save();
-                drift.save();
-                cost.save();
+                saveState();
             } finally {
                 writer.close();
                 store.close();

@@ -52,6 +52,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class DashboardBrowserTest {
     private static final String MODEL_A = "mock-llm-v1";
     private static final String MODEL_B = "gpt-4o-mini";
+    /** A classifier served elsewhere whose ground truth arrives late. */
+    private static final String LABELLED = "churn-v2";
     private static final List<String> DATA_CHARTS = List.of("traffic", "latency", "tokens", "cost");
     private static final List<String> QUALITY_CHARTS = List.of("quality-ratio", "quality-scale", "quality-error");
 
@@ -123,6 +125,8 @@ class DashboardBrowserTest {
                     assertThat(panelText(js, q)).contains("No data yet.");
                 }
                 assertThat(js.executeScript("return document.getElementById('drift-table').getAttribute('data-rows')")).isEqualTo("0");
+                // no predictions: no label coverage line
+                assertThat(js.executeScript("return document.getElementById('label-coverage').hidden")).isEqualTo(true);
                 assertThat((String) js.executeScript("return document.getElementById('drift-table').parentNode.textContent"))
                         .contains("No data yet.").contains("POST /admin/drift/reference"); // and how to get a reference
                 // drift data arrives: a reference, then shifted current data for one of two features
@@ -226,6 +230,22 @@ class DashboardBrowserTest {
                         .isEqualTo("rgb(16, 19, 24)");
                 save(driver, target.resolve("dashboard-dark.png"));
                 assertNoBrowserErrors(driver, "the dashboard in dark mode");
+                // delayed ground truth of a model served elsewhere: two predictions of a day ago, one actual so far
+                long dayAgo = System.currentTimeMillis() - 86_400_000L + 120_000;
+                assertThat(f.post("/v1/predictions", new io.vertx.core.json.JsonObject().put("records", new io.vertx.core.json.JsonArray()
+                        .add(new io.vertx.core.json.JsonObject().put("model", LABELLED).put("id", "p1").put("predicted", "yes").put("time", dayAgo))
+                        .add(new io.vertx.core.json.JsonObject().put("model", LABELLED).put("id", "p2").put("predicted", "no").put("time", dayAgo)))
+                        .encode()).statusCode()).isEqualTo(200);
+                assertThat(f.post("/v1/actuals", new io.vertx.core.json.JsonObject().put("records", new io.vertx.core.json.JsonArray()
+                        .add(new io.vertx.core.json.JsonObject().put("model", LABELLED).put("id", "p1").put("actual", "yes"))).encode())
+                        .statusCode()).isEqualTo(200);
+                // the quality view shows its label coverage, with the delay
+                wait.withMessage(() -> "the label coverage line never showed the actual: " + text(d, "label-coverage"))
+                        .until(x -> text(d, "label-coverage").contains("(1 of 2)"));
+                assertThat(js.executeScript("return document.getElementById('label-coverage').getAttribute('data-models')")).isEqualTo("1");
+                assertThat(text(driver, "label-coverage")).contains(LABELLED + " 50% (1 of 2), mean delay 24 h")
+                        .startsWith("Label coverage, predictions of the last 168 h");
+                assertNoBrowserErrors(driver, "the label coverage line");
                 assertThat(sent.get()).isPositive();
             } finally {
                 stop.set(true);

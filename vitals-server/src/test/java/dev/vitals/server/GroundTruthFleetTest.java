@@ -7,6 +7,7 @@ import dev.vitals.server.store.PgCluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,23 @@ class GroundTruthFleetTest {
                     Thread.sleep(100);
                 }
                 assertThat(joined).isEqualTo(2);
+                // label coverage is read from the shared store: both replicas see both pairs, whichever joined them
+                for (ServerFixture f : List.of(a, b)) {
+                    JsonObject cov = null;
+                    while (System.currentTimeMillis() < end) {
+                        HttpResponse<String> r = f.get("/v1/quality?model=" + MODEL + "&window=1h");
+                        cov = r.statusCode() == 200 ? new JsonObject(r.body()).getJsonObject("label_coverage") : null;
+                        if (cov != null && cov.getLong("with_actual") == 2) {
+                            break;
+                        }
+                        Thread.sleep(200);
+                    }
+                    assertThat(cov).as("label_coverage").isNotNull();
+                    assertThat(cov.getLong("predictions")).isEqualTo(2);
+                    assertThat(cov.getLong("with_actual")).isEqualTo(2);
+                    assertThat(cov.getDouble("ratio")).isEqualTo(1.0);
+                    assertThat(sample(f.metrics(), "vitals_label_coverage_ratio", "model", MODEL)).isEqualTo(1.0);
+                }
                 // the fleet's report has both pairs, whichever replica joined them
                 JsonObject c = null;
                 while (System.currentTimeMillis() < end) {

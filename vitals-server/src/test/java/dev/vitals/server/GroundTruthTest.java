@@ -104,10 +104,10 @@ class GroundTruthTest {
             PromText m = f.metrics();
             assertThat(sample(m, "vitals_actuals_total", "outcome", "joined")).isEqualTo(4.0);
             assertThat(sample(m, "vitals_actuals_total", "outcome", "duplicate")).isEqualTo(2.0);
-            assertThat(sample(m, "vitals_actual_delay_seconds_count")).isEqualTo(4.0);
+            assertThat(sample(m, "vitals_label_delay_seconds_count", "model", MODEL)).isEqualTo(4.0);
             // the one fraud scored above every legit transaction
             assertThat(sample(m, "vitals_quality_roc_auc", "model", MODEL, "window", "2d")).isEqualTo(1.0);
-            assertThat(sample(m, "vitals_actual_delay_seconds_bucket", "le", "43200.0")).isEqualTo(0.0);
+            assertThat(sample(m, "vitals_label_delay_seconds_bucket", "model", MODEL, "le", "43200.0")).isEqualTo(0.0);
         }
     }
 

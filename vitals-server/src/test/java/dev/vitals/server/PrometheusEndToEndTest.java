@@ -58,6 +58,7 @@ class PrometheusEndToEndTest {
     static final String MODEL = "mock-llm-v1";
     /** A classifier served elsewhere: the gateway's own model is an LLM, whose records are scores. */
     static final String CLASSIFIER = "e2e-classifier";
+    static final String LABELLED = "e2e-labelled";
     /** Client features of a model served elsewhere. */
     static final String FEATURES = "e2e-features";
 
@@ -161,7 +162,9 @@ class PrometheusEndToEndTest {
         waitFor("quality, drift, anomaly and GPU metrics scraped", () -> value("count(vitals_quality_accuracy)") >= 3
                 && value("count(vitals_drift_detected)") >= 1 && value("sum(vitals_anomaly_active)") >= 1
                 && value("count(vitals_gpu_utilization_ratio)") == 1
-                && value("count(" + "model:vitals_quality_accuracy_1h:avg_over_time_1w)") == 1);
+                // the classifier's and the labelled model's (its joined pair is a classification record)
+                && value("count(" + "model:vitals_quality_accuracy_1h:avg_over_time_1w)") == 2
+                && value("count(vitals_label_coverage_ratio)") == 1);
     }
 
     /** Through the server's own APIs: evaluation records, a drift reference and shifted features, a baseline that jumps. */
@@ -175,6 +178,16 @@ class PrometheusEndToEndTest {
                 .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("records", records).encode())).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(ev.statusCode()).as(ev.body()).isEqualTo(200);
+        // delayed ground truth: two predictions, one actual so far: label coverage 0.5
+        JsonArray predictions = new JsonArray().add(new JsonObject().put("model", LABELLED).put("id", "p1").put("predicted", "yes"))
+                .add(new JsonObject().put("model", LABELLED).put("id", "p2").put("predicted", "no"));
+        for (String[] post : new String[][] {{"/v1/predictions", new JsonObject().put("records", predictions).encode()},
+                {"/v1/actuals", new JsonObject().put("records", new JsonArray().add(new JsonObject().put("model", LABELLED)
+                        .put("id", "p1").put("actual", "yes"))).encode()}}) {
+            HttpResponse<String> r = f.http.send(auth(HttpRequest.newBuilder(f.uri(post[0])))
+                    .POST(HttpRequest.BodyPublishers.ofString(post[1])).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
 
         StringBuilder csv = new StringBuilder("amount\n");
         JsonArray features = new JsonArray();
@@ -428,6 +441,7 @@ class PrometheusEndToEndTest {
         assertThat(empty).as("dashboard queries without data").isEmpty();
         // the fed families carry the values fed: 40 records, 8 predicted "maybe"; the drift of the shifted feature; the GPU
         assertThat(value("vitals_quality_accuracy{model=\"" + CLASSIFIER + "\",window=\"5m\"}")).isEqualTo(32.0 / 40);
+        assertThat(value("max(vitals_label_coverage_ratio{model=\"" + LABELLED + "\"})")).isEqualTo(0.5);
         assertThat(value("max(vitals_drift_detected{model=\"" + FEATURES + "\",feature=\"amount\"})")).isEqualTo(1.0);
         assertThat(value("max(vitals_anomaly_active{model=\"" + MODEL + "\",signal=\"e2e:steady\"})")).isEqualTo(1.0);
         assertThat(value("max(vitals_gpu_utilization_ratio)")).isEqualTo(0.87);

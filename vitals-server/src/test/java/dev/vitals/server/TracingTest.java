@@ -90,9 +90,11 @@ class TracingTest extends GatewayTestBase {
         return start(extraEnv, true);
     }
 
-    private VitalsServer start(Map<String, String> extraEnv, boolean tracing) throws Exception {
+    private VitalsServer start(Map<String, String> extraEnv, boolean tracing, VitalsConfig.Backend... more) throws Exception {
         startReceiver();
-        VitalsConfig cfg = config(simulated("simulated", SIM), openAi("fake", upstream.baseUrl(), UP));
+        List<VitalsConfig.Backend> backends = new java.util.ArrayList<>(List.of(simulated("simulated", SIM), openAi("fake", upstream.baseUrl(), UP)));
+        backends.addAll(List.of(more));
+        VitalsConfig cfg = config(backends.toArray(new VitalsConfig.Backend[0]));
         cfg.tracing.enabled = tracing;
         cfg.tracing.endpoint = "http://127.0.0.1:" + receiver.getAddress().getPort();
         cfg.tracing.scheduleDelayMillis = 100;
@@ -142,6 +144,11 @@ class TracingTest extends GatewayTestBase {
 
     /** The trace id of the call with this request id, from its request log line. */
     private String traceIdInLog(String requestId) {
+        return logLine(requestId).getString("trace_id");
+    }
+
+    /** The request log line of the call with this request id. */
+    private JsonObject logLine(String requestId) {
         Path log = dir.resolve("requests.log");
         String[] found = new String[1];
         GatewayFixture.await("the request log line of " + requestId, () -> {
@@ -152,7 +159,7 @@ class TracingTest extends GatewayTestBase {
                 for (String line : Files.readAllLines(log)) {
                     JsonObject j = new JsonObject(line);
                     if (requestId.equals(j.getString("request_id"))) {
-                        found[0] = j.getString("trace_id");
+                        found[0] = line;
                         return true;
                     }
                 }
@@ -161,7 +168,7 @@ class TracingTest extends GatewayTestBase {
                 return false;
             }
         });
-        return found[0];
+        return new JsonObject(found[0]);
     }
 
     /** The exemplar's trace id of the call with this request id, from the OpenMetrics exposition. */
@@ -237,6 +244,123 @@ class TracingTest extends GatewayTestBase {
         // never the prompt or the answer
         for (Span any : spans()) {
             assertThat(any.toString()).doesNotContain("otters", "simulated response");
+        }
+    }
+
+    static final String ASKED = "gpt-4o";
+    static final String ANSWERED = "gpt-4o-2024-08-06";
+    static final String EMBED_ASKED = "text-embedding-3-small";
+    static final String EMBED_ANSWERED = "text-embedding-3-small-v2";
+
+    /**
+     * An upstream that answers {@link #ASKED} as {@link #ANSWERED} (as OpenAI names a dated snapshot), with one response id per
+     * operation and mode: chat, legacy completions and Responses, each streaming and not; embeddings have a model and no id.
+     */
+    private static ScriptedUpstream.Script answered(JsonObject body) {
+        boolean stream = Boolean.TRUE.equals(body.getValue("stream"));
+        String usage = "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}";
+        String m = "\"model\":\"" + ANSWERED + "\"";
+        if (body.containsKey("messages")) {
+            if (!stream) {
+                return ScriptedUpstream.Script.json(200, "{\"id\":\"chatcmpl-up-chat\",\"object\":\"chat.completion\",\"created\":1," + m
+                        + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok then\"},\"finish_reason\":\"stop\"}],"
+                        + usage + "}");
+            }
+            String head = "{\"id\":\"chatcmpl-up-chat-stream\",\"object\":\"chat.completion.chunk\",\"created\":1," + m;
+            return ScriptedUpstream.Script.sse(ScriptedUpstream.Ending.END,
+                    head + ",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":null}]}",
+                    head + ",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}",
+                    head + ",\"choices\":[]," + usage + "}", "[DONE]");
+        }
+        if (body.containsKey("prompt")) {
+            String head = "{\"id\":\"cmpl-up-text" + (stream ? "-stream" : "") + "\",\"object\":\"text_completion\",\"created\":1," + m;
+            if (!stream) {
+                return ScriptedUpstream.Script.json(200, head + ",\"choices\":[{\"index\":0,\"text\":\"ok then\",\"finish_reason\":\"stop\"}],"
+                        + usage + "}");
+            }
+            return ScriptedUpstream.Script.sse(ScriptedUpstream.Ending.END,
+                    head + ",\"choices\":[{\"index\":0,\"text\":\"ok\",\"finish_reason\":null}]}",
+                    head + ",\"choices\":[{\"index\":0,\"text\":\"\",\"finish_reason\":\"stop\"}]}",
+                    head + ",\"choices\":[]," + usage + "}", "[DONE]");
+        }
+        String rusage = "\"usage\":{\"input_tokens\":3,\"output_tokens\":2,\"total_tokens\":5}";
+        String id = "resp_up" + (stream ? "_stream" : "");
+        String done = "{\"id\":\"" + id + "\",\"object\":\"response\",\"status\":\"completed\"," + m
+                + ",\"output\":[{\"type\":\"message\",\"id\":\"msg_1\",\"status\":\"completed\",\"role\":\"assistant\","
+                + "\"content\":[{\"type\":\"output_text\",\"text\":\"ok\",\"annotations\":[]}]}]," + rusage + "}";
+        if (!stream) {
+            return ScriptedUpstream.Script.json(200, done);
+        }
+        return new ScriptedUpstream.Script(200, "text/event-stream", List.of(
+                "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"" + id
+                        + "\",\"object\":\"response\",\"status\":\"in_progress\"," + m + ",\"output\":[]}}\n\n",
+                "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":1,"
+                        + "\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"ok\"}\n\n",
+                "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":2,\"response\":" + done + "}\n\n"),
+                ScriptedUpstream.Ending.END);
+    }
+
+    @Test
+    void spansAndLogLinesNameTheResponseIdAndTheModelThatAnswered() throws Exception {
+        try (ScriptedUpstream up = ScriptedUpstream.start(upstreamVertx)) {
+            up.on(ASKED, TracingTest::answered);
+            up.on(EMBED_ASKED, ScriptedUpstream.Script.json(200, "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+                    + "\"embedding\":[0.6,0.8]}],\"model\":\"" + EMBED_ANSWERED + "\",\"usage\":{\"prompt_tokens\":2,\"total_tokens\":2}}"));
+            start(Map.of(), true, openAi("scripted", up.baseUrl(), ASKED, EMBED_ASKED));
+            String[][] calls = {
+                    {"/v1/chat/completions", chat(ASKED, false), "chatcmpl-up-chat"},
+                    {"/v1/chat/completions", chat(ASKED, true), "chatcmpl-up-chat-stream"},
+                    {"/v1/completions", "{\"model\":\"" + ASKED + "\",\"prompt\":\"say ok\"}", "cmpl-up-text"},
+                    {"/v1/completions", "{\"model\":\"" + ASKED + "\",\"prompt\":\"say ok\",\"stream\":true}", "cmpl-up-text-stream"},
+                    {"/v1/responses", "{\"model\":\"" + ASKED + "\",\"input\":\"say ok\"}", "resp_up"},
+                    {"/v1/responses", "{\"model\":\"" + ASKED + "\",\"input\":\"say ok\",\"stream\":true}", "resp_up_stream"},
+            };
+            for (int i = 0; i < calls.length; i++) {
+                String rid = "req-answered-" + i;
+                HttpResponse<String> r = post(calls[i][0], calls[i][1], "x-request-id", rid);
+                assertThat(r.statusCode()).as(calls[i][0] + " " + r.body()).isEqualTo(200);
+                JsonObject line = logLine(rid);
+                assertThat(line.getString("model")).isEqualTo(ASKED);
+                assertThat(line.getString("response_model")).as(calls[i][1]).isEqualTo(ANSWERED);
+                assertThat(line.getString("response_id")).as(calls[i][1]).isEqualTo(calls[i][2]);
+                Map<String, AnyValue> a = attrs(spanOf(line.getString("trace_id")));
+                assertThat(a.get("gen_ai.request.model").getStringValue()).isEqualTo(ASKED);
+                assertThat(a.get("gen_ai.response.model")).as(calls[i][1]).isNotNull();
+                assertThat(a.get("gen_ai.response.model").getStringValue()).isEqualTo(ANSWERED);
+                assertThat(a.get("gen_ai.response.id")).as(calls[i][1]).isNotNull();
+                assertThat(a.get("gen_ai.response.id").getStringValue()).isEqualTo(calls[i][2]);
+            }
+            post("/v1/embeddings", "{\"model\":\"" + EMBED_ASKED + "\",\"input\":\"x y\"}", "x-request-id", "req-answered-emb");
+            JsonObject emb = logLine("req-answered-emb");
+            assertThat(emb.getString("response_model")).isEqualTo(EMBED_ANSWERED);
+            assertThat(emb.getValue("response_id")).as("embeddings have no id").isNull();
+            Map<String, AnyValue> ea = attrs(spanOf(emb.getString("trace_id")));
+            assertThat(ea.get("gen_ai.response.model").getStringValue()).isEqualTo(EMBED_ANSWERED);
+            assertThat(ea).doesNotContainKey("gen_ai.response.id");
+
+            // the simulated backend answers with its own ids and the model asked for
+            String[][] sim = {
+                    {"/v1/chat/completions", chat(SIM, false), "chatcmpl-"},
+                    {"/v1/chat/completions", chat(SIM, true), "chatcmpl-"},
+                    {"/v1/completions", "{\"model\":\"" + SIM + "\",\"prompt\":\"say ok\",\"stream\":true}", "cmpl-"},
+                    {"/v1/responses", "{\"model\":\"" + SIM + "\",\"input\":\"say ok\"}", "resp_"},
+                    {"/v1/responses", "{\"model\":\"" + SIM + "\",\"input\":\"say ok\",\"stream\":true}", "resp_"},
+            };
+            for (int i = 0; i < sim.length; i++) {
+                String rid = "req-sim-" + i;
+                assertThat(post(sim[i][0], sim[i][1], "x-request-id", rid).statusCode()).isEqualTo(200);
+                JsonObject line = logLine(rid);
+                assertThat(line.getString("response_id")).as(sim[i][1]).startsWith(sim[i][2]);
+                assertThat(line.getString("response_model")).isEqualTo(SIM);
+                Map<String, AnyValue> a = attrs(spanOf(line.getString("trace_id")));
+                assertThat(a.get("gen_ai.response.id").getStringValue()).isEqualTo(line.getString("response_id"));
+                assertThat(a.get("gen_ai.response.model").getStringValue()).isEqualTo(SIM);
+            }
+
+            // never a label: no response id in the metrics
+            String metrics = GatewayFixture.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).doesNotContain("chatcmpl-", "resp_up", ANSWERED);
         }
     }
 

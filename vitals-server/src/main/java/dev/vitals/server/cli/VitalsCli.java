@@ -1,5 +1,7 @@
 package dev.vitals.server.cli;
 
+import dev.vitals.server.cli.drift.DriftCommand;
+import dev.vitals.server.cli.eval.EvalCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -358,6 +358,10 @@ public final class ConfigLoader {
             throw new ConfigException("quality.pendingGraceSeconds must be between 1 and 2592000 (30 days), got "
                     + c.quality.pendingGraceSeconds);
         }
+        if (c.quality.labelCoverageHours < 1 || c.quality.labelCoverageHours > c.quality.retentionDays * 24) {
+            throw new ConfigException("quality.labelCoverageHours must be between 1 and quality.retentionDays * 24 ("
+                    + c.quality.retentionDays * 24 + ": older predictions are deleted), got " + c.quality.labelCoverageHours);
+        }
         if (c.quality.maxPending < 0 || c.quality.maxPending > 10_000_000) {
             throw new ConfigException("quality.maxPending must be between 0 and 10000000, got " + c.quality.maxPending);
         }

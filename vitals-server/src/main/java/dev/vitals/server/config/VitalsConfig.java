@@ -68,6 +68,8 @@ public final class VitalsConfig {
          * (from any replica), then counted as {@code unknown_call}.
          */
         public int pendingGraceSeconds = 600;
+        /** Label coverage (delayed ground truth) counts the predictions of this many hours back; at most retentionDays. */
+        public int labelCoverageHours = 168;
         /** Feedback pending at most (the store's rows); past it, feedback on an unknown request id is refused (404). */
         public int maxPending = 100_000;
         /** Binary classifiers: model name to [negative, positive] labels, so ROC AUC knows the positive class. */

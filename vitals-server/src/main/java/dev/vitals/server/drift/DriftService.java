@@ -222,8 +222,15 @@ public final class DriftService {
         return n / (double) s.length();
     }
 
-    /** {@code POST /v1/features}: {"model": M, "records": [{"feature": value, ...}]}; all or nothing. */
+    /** {@code POST /v1/features}: {"model": M, "records": [{"feature": value, ...}]}; all or nothing; in memory only. */
     public synchronized int features(JsonObject body) {
+        int n = checkFeatures(body);
+        applyFeatures(body);
+        return n;
+    }
+
+    /** Checks a features batch against the caps and the known types, changing nothing; returns its records. */
+    synchronized int checkFeatures(JsonObject body) {
         Map<String, Feature> existing = models.getOrDefault(DriftRequests.model(body), Map.of());
         DriftRequests.Features batch = DriftRequests.features(body, k -> existing.containsKey(k) ? existing.get(k).type : null);
         String model = batch.model();
@@ -237,6 +244,24 @@ public final class DriftService {
             throw new ApiException(400, "too_many_features", "model '" + model + "' would have " + (existing.size() + newFeatures)
                     + " features, more than drift.maxFeatures (" + cfg.maxFeatures + ")");
         }
+        return records.size();
+    }
+
+    /**
+     * Adds a checked batch to the current window. A feature a batch stored meanwhile made impossible (its
+     * type, a cap) is skipped rather than failing what is already stored (a journaled batch replays here too).
+     */
+    private synchronized void applyFeatures(JsonObject body) {
+        String model = body.getString("model");
+        JsonArray records = body.getJsonArray("records");
+        Map<String, FeatureType> types = new LinkedHashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            records.getJsonObject(i).forEach(e -> {
+                if (e.getValue() != null) {
+                    types.putIfAbsent(e.getKey(), e.getValue() instanceof Number ? FeatureType.NUMERIC : FeatureType.CATEGORICAL);
+                }
+            });
+        }
         for (int i = 0; i < records.size(); i++) {
             JsonObject r = records.getJsonObject(i);
             for (String k : r.fieldNames()) {
@@ -245,7 +270,10 @@ public final class DriftService {
                 if (t == null) {
                     continue; // only nulls seen, and the feature is unknown: nothing to type it by
                 }
-                Feature f = feature(model, k, t, true);
+                Feature f = feature(model, k, t, false);
+                if (f == null) {
+                    continue;
+                }
                 if (v == null) {
                     f.current.updateNull(k);
                 } else if (t == FeatureType.NUMERIC) {
@@ -255,7 +283,6 @@ public final class DriftService {
                 }
             }
         }
-        return records.size();
     }
 
     /** Rotates windows and recomputes drift; the server calls it every {@code evaluateSeconds} on a worker. */
@@ -429,6 +456,9 @@ public final class DriftService {
 
     /** Saves references (and, on a shared store, current profiles) to the store; blocking. */
     public void save() {
+        if (journal != null) {
+            journal.checkpoint();
+        }
         models.forEach((m, fs) -> {
             if (dirty.remove(m)) {
                 saveReferences(m, fs); // only references this replica set: a shared store keeps the last one set
@@ -599,5 +629,107 @@ public final class DriftService {
     /** Models with profiles. */
     public java.util.Set<String> models() {
         return models.keySet();
+    }
+
+    // ---- durability (issue #16): uploaded features are journaled, windows checkpointed ------------
+
+    private volatile DriftJournal journal;
+
+    /**
+     * Makes {@code POST /v1/features} durable: {@link #storeFeatures} journals each batch before it is applied,
+     * {@link #save} checkpoints the windows; restores the last checkpoint and replays the journal since; blocking.
+     */
+    public void durable(dev.vitals.server.store.GroupCommitter writer, String replica) {
+        this.journal = new DriftJournal(store, writer, replica, new DriftJournal.Windows() {
+            @Override
+            public byte[] snapshot() {
+                return windows();
+            }
+
+            @Override
+            public void restore(byte[] bytes) {
+                restoreWindows(bytes);
+            }
+
+            @Override
+            public void apply(JsonObject batch) {
+                applyFeatures(batch);
+            }
+        }, this);
+        journal.restore();
+    }
+
+    /**
+     * {@code POST /v1/features}, durable: checked, journaled (the 2xx means stored), then applied; blocking.
+     * Without {@link #durable} the same as {@link #features}.
+     */
+    public int storeFeatures(JsonObject body) {
+        DriftJournal j = journal;
+        if (j == null) {
+            return features(body);
+        }
+        int n = checkFeatures(body);
+        j.store(body);
+        return n;
+    }
+
+    /** The running windows of every model: what a checkpoint keeps. The caller holds the lock. */
+    private byte[] windows() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(1);
+            out.writeLong(windowStart);
+            out.writeLong(previousStart);
+            // copies: a gateway call may add a model or feature meanwhile (observe takes no lock)
+            List<Map.Entry<String, Map<String, Feature>>> ms = List.copyOf(models.entrySet());
+            out.writeInt(ms.size());
+            for (Map.Entry<String, Map<String, Feature>> m : ms) {
+                List<Feature> fs = List.copyOf(m.getValue().values());
+                out.writeUTF(m.getKey());
+                out.writeInt(fs.size());
+                for (Feature f : fs) {
+                    out.writeUTF(f.name);
+                    byte[] cur = f.current.toBytes();
+                    out.writeInt(cur.length);
+                    out.write(cur);
+                    byte[] prev = f.previous == null ? new byte[0] : f.previous.toBytes();
+                    out.writeInt(prev.length);
+                    out.write(prev);
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private void restoreWindows(byte[] b) {
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(b))) {
+            if (in.readInt() != 1) {
+                throw new IOException("unknown format");
+            }
+            windowStart = in.readLong();
+            previousStart = in.readLong();
+            int nm = in.readInt();
+            for (int i = 0; i < nm; i++) {
+                String m = in.readUTF();
+                int nf = in.readInt();
+                for (int j = 0; j < nf; j++) {
+                    String name = in.readUTF();
+                    byte[] cur = new byte[in.readInt()];
+                    in.readFully(cur);
+                    byte[] prev = new byte[in.readInt()];
+                    in.readFully(prev);
+                    DatasetProfile c = DatasetProfile.fromBytes(cur);
+                    Feature f = feature(m, name, c.feature(name).type(), false);
+                    if (f != null) {
+                        f.current = c;
+                        f.previous = prev.length == 0 ? null : DatasetProfile.fromBytes(prev);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -15,6 +15,8 @@ public final class Call {
     Operation operation = Operation.CHAT;
     java.util.Map<String, String> upstreamHeaders;
     private String finishReason;
+    private String responseId;
+    private String responseModel;
     private boolean recorded;
     /** Recorded instead of the API operation's own name when set: {@code evaluation} for the judge's calls. */
     private String recordedAs;
@@ -54,6 +56,26 @@ public final class Call {
 
     public String finishReason() {
         return finishReason;
+    }
+
+    /** The answer's id and the model that answered, as the backend named them; {@code null}s keep what is known. */
+    public void response(String id, String model) {
+        if (id != null) {
+            this.responseId = id;
+        }
+        if (model != null) {
+            this.responseModel = model;
+        }
+    }
+
+    /** The answer's id ({@code chatcmpl-...}), or {@code null}: unbounded, so for spans and logs, never labels. */
+    public String responseId() {
+        return responseId;
+    }
+
+    /** The model that answered as the answer names it, or {@code null}. */
+    public String responseModel() {
+        return responseModel;
     }
 
     /** The API operation (chat by default). */

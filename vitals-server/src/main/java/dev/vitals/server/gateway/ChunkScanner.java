@@ -11,8 +11,8 @@ import java.util.Locale;
 
 /**
  * Reads what the gateway needs from an OpenAI {@code chat.completion} or {@code chat.completion.chunk}
- * JSON — produced text length, finish reason, usage, an {@code error} object, and whether the shape
- * is one at all — with Jackson's streaming parser, without building a tree or re-serializing: the
+ * JSON — produced text length, finish reason, usage, an {@code error} object, the response's {@code id} and
+ * {@code model} (for spans and logs), and whether the shape is one at all — with Jackson's streaming parser, without building a tree or re-serializing: the
  * bytes are forwarded to the client unchanged.
  *
  * <p>Produced text is everything the model generated: {@code content}, {@code refusal},
@@ -46,6 +46,12 @@ final class ChunkScanner {
         long promptTokens = -1;
         long completionTokens = -1;
         long cachedTokens;
+        /** Whether to read the top-level {@code id} and {@code model} (a stream reads them until it has both). */
+        boolean readIds = true;
+        /** The top-level {@code id} (the upstream's response id), or {@code null}; never a label: unbounded. */
+        String id;
+        /** The top-level {@code model}: the model that answered, which may differ from the one requested. */
+        String model;
 
         Result clear() {
             json = false;
@@ -62,6 +68,9 @@ final class ChunkScanner {
             promptTokens = -1;
             completionTokens = -1;
             cachedTokens = 0;
+            readIds = true;
+            id = null;
+            model = null;
             return this;
         }
 
@@ -103,6 +112,9 @@ final class ChunkScanner {
         private ByteArrayFeeder feeder;
 
         private final Result result = new Result();
+        /** The stream's id and model, read from its first chunks only: every chunk repeats them. */
+        private String id;
+        private String model;
 
         /** The result is this scanner's own, overwritten by the next call. */
         Result scan(byte[] bytes, int off, int len) {
@@ -115,6 +127,7 @@ final class ChunkScanner {
             if (i == end || bytes[i] != '{') {
                 return r; // not an object (or a scalar the parser could only finish at the next document)
             }
+            r.readIds = id == null || model == null;
             try {
                 if (parser == null) {
                     parser = JSON.createNonBlockingByteArrayParser();
@@ -123,6 +136,12 @@ final class ChunkScanner {
                 feeder.feedInput(bytes, i, end);
                 next(parser); // START_OBJECT
                 object(parser, r, false);
+                if (r.json && r.error == null) {
+                    id = id != null ? id : r.id;
+                    model = model != null ? model : r.model;
+                }
+                r.id = id;
+                r.model = model;
                 if (parser.nextToken() != JsonToken.NOT_AVAILABLE) {
                     reset(); // something after the object: start the next document clean
                 }
@@ -167,6 +186,13 @@ final class ChunkScanner {
                 }
             } else if ("error".equals(f) && t != JsonToken.VALUE_NULL) {
                 error(p, r, t);
+            } else if (r.readIds && t == JsonToken.VALUE_STRING && ("id".equals(f) || "model".equals(f))) {
+                String v = identifierText(p);
+                if ("id".equals(f)) {
+                    r.id = v;
+                } else {
+                    r.model = v;
+                }
             } else {
                 p.skipChildren();
             }
@@ -232,6 +258,15 @@ final class ChunkScanner {
     /** A short identifier fit for an error message, or {@code null}: never free text an upstream may have echoed. */
     private static String identifier(String s) {
         return s != null && s.length() <= 64 && s.matches("[A-Za-z0-9_.-]+") ? s : null;
+    }
+
+    /** Longest response id or model name kept: an upstream's longer value is dropped, not cut. */
+    static final int MAX_ID_CHARS = 256;
+
+    /** The parser is on a string: it, when short enough to be an id or a model name, or {@code null}. */
+    private static String identifierText(JsonParser p) throws IOException {
+        int n = p.getTextLength();
+        return n > 0 && n <= MAX_ID_CHARS ? p.getText() : null;
     }
 
     /** The next token; the document ending early (end of input, or no more bytes fed) is an error. */

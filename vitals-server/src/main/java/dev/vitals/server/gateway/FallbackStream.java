@@ -38,6 +38,7 @@ final class FallbackStream implements ChatStream {
             public void event(StreamEvent e) {
                 if (s == current) {
                     delivered = true;
+                    call.response(e.responseId(), e.responseModel());
                     sink.event(e);
                 }
             }

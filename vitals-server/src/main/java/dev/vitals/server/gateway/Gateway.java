@@ -67,7 +67,11 @@ public final class Gateway {
 
     /** A non-streaming completion with fallbacks. {@code route} must not be empty. */
     public Future<Completion> complete(ChatRequest r, List<Backend> route, Call call) {
-        return attempt(r, route, 0, call, false).map(o -> (Completion) o);
+        return attempt(r, route, 0, call, false).map(o -> {
+            Completion c = (Completion) o;
+            call.response(c.responseId(), c.responseModel());
+            return c;
+        });
     }
 
     /**

@@ -198,7 +198,7 @@ public final class OpenAiBackend implements Backend {
             throw new BackendException(ErrorType.BAD_RESPONSE, "upstream answered 200 with a body that is not a chat completion ("
                     + (r.bad != null ? r.bad : "no choices") + ")");
         }
-        return new Completion(buf, r.content == null ? "" : r.content, r.usage(), r.finishReason, r.contentChars);
+        return new Completion(buf, r.content == null ? "" : r.content, r.usage(), r.finishReason, r.contentChars, r.id, r.model);
     }
 
     /** The failure for a document with an {@code error} object; its type or code only, never its message. */
@@ -428,7 +428,7 @@ public final class OpenAiBackend implements Backend {
             }
             Usage usage = r.usage();
             return new StreamEvent(raw, rawOff, rawLen, r.contentChars, r.hasContent, usage, usage != null && r.emptyChoices,
-                    r.finishReason);
+                    r.finishReason, r.id, r.model);
         }
 
         @Override

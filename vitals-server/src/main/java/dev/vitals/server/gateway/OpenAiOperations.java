@@ -92,7 +92,7 @@ final class OpenAiOperations {
             throw new BackendException(ErrorType.BAD_RESPONSE, "upstream answered 200 with a body that is not a JSON object");
         }
         JsonObject u = o.getValue("usage") instanceof JsonObject j ? j : null;
-        return switch (op) {
+        Completion parsed = switch (op) {
             case EMBEDDINGS -> new Completion(buf, "", u == null ? null : new Usage(num(u, "prompt_tokens"), 0, 0), null);
             case TEXT_COMPLETION -> {
                 JsonObject c0 = o.getValue("choices") instanceof JsonArray a && !a.isEmpty() && a.getValue(0) instanceof JsonObject c
@@ -104,6 +104,12 @@ final class OpenAiOperations {
             case RESPONSES -> new Completion(buf, responseText(o), responsesUsage(u), responseFinish(o));
             case CHAT -> throw new IllegalStateException("chat is OpenAiBackend's own");
         };
+        return parsed.withResponse(id(o, "id"), id(o, "model"));
+    }
+
+    /** A short string member (a response id, a model name), or {@code null}; longer values are dropped, as the chat scanner does. */
+    static String id(JsonObject o, String key) {
+        return o.getValue(key) instanceof String s && !s.isEmpty() && s.length() <= ChunkScanner.MAX_ID_CHARS ? s : null;
     }
 
     private static long num(JsonObject o, String key) {
@@ -208,7 +214,7 @@ final class OpenAiOperations {
             JsonObject u = ev.getValue("usage") instanceof JsonObject j ? j : null;
             Usage usage = u == null ? null : new Usage(num(u, "prompt_tokens"), num(u, "completion_tokens"), 0);
             sink.event(new StreamEvent(raw, rawOff, rawLen, chars, chars > 0, usage, usage != null && choices.isEmpty(),
-                    c0 != null && c0.getValue("finish_reason") instanceof String f ? f : null));
+                    c0 != null && c0.getValue("finish_reason") instanceof String f ? f : null, id(ev, "id"), id(ev, "model")));
         }
 
         @Override
@@ -234,14 +240,20 @@ final class OpenAiOperations {
                         int chars = ev.getValue("delta") instanceof String d ? d.length() : 0;
                         sink.event(new StreamEvent(raw, rawOff, rawLen, chars, chars > 0, null, false, null));
                     }
+                    case "response.created", "response.in_progress" -> {
+                        JsonObject resp = ev.getValue("response") instanceof JsonObject o ? o : new JsonObject();
+                        sink.event(new StreamEvent(raw, rawOff, rawLen, 0, false, null, false, null, id(resp, "id"), id(resp, "model")));
+                    }
                     case "response.completed", "response.incomplete" -> {
                         JsonObject resp = ev.getValue("response") instanceof JsonObject o ? o : new JsonObject();
                         Usage u = responsesUsage(resp.getValue("usage") instanceof JsonObject j ? j : null);
-                        sink.event(new StreamEvent(raw, rawOff, rawLen, 0, false, u, false, responseFinish(resp)));
+                        sink.event(new StreamEvent(raw, rawOff, rawLen, 0, false, u, false, responseFinish(resp),
+                                id(resp, "id"), id(resp, "model")));
                         finish(sink, null);
                     }
                     case "response.failed", "error" -> {
-                        sink.event(new StreamEvent(raw, rawOff, rawLen, 0, false, null, false, null));
+                        JsonObject failed = ev.getValue("response") instanceof JsonObject o ? o : new JsonObject();
+                        sink.event(new StreamEvent(raw, rawOff, rawLen, 0, false, null, false, null, id(failed, "id"), id(failed, "model")));
                         JsonObject err = ev.getValue("response") instanceof JsonObject o && o.getValue("error") instanceof JsonObject e
                                 ? e : ev;
                         // status 200: the client has the upstream's own failure event already

@@ -125,8 +125,9 @@ public final class SimulatedBackend implements Backend {
             String judgement = judgement(r);
             String text = judgement != null ? judgement : String.join("", tokens(r.promptText(), d.outputTokens()));
             Usage usage = new Usage(Tokens.words(r.promptText()), d.outputTokens(), 0);
+            String id = "chatcmpl-" + Ids.random();
             JsonObject body = new JsonObject()
-                    .put("id", "chatcmpl-" + Ids.random())
+                    .put("id", id)
                     .put("object", "chat.completion")
                     .put("created", System.currentTimeMillis() / 1000)
                     .put("model", r.model())
@@ -136,7 +137,7 @@ public final class SimulatedBackend implements Backend {
                             .putNull("logprobs")
                             .put("finish_reason", "stop")))
                     .put("usage", usageJson(usage));
-            p.complete(new Completion(body.toBuffer(), text, usage, "stop"));
+            p.complete(new Completion(body.toBuffer(), text, usage, "stop").withResponse(id, r.model()));
         });
         return p.future();
     }
@@ -256,11 +257,11 @@ public final class SimulatedBackend implements Backend {
                     send(chunk(new JsonObject().put("content", t), null), t.length(), true);
                 } else if (next == tokens.length) {
                     next++;
-                    sink.event(StreamEvent.of(sse(chunk(new JsonObject(), "stop")), 0, false, null, false, "stop"));
+                    sink.event(StreamEvent.of(sse(chunk(new JsonObject(), "stop")), 0, false, null, false, "stop", id, req.model()));
                 } else {
                     JsonObject u = base().put("choices", new JsonArray()).put("usage", usageJson(usage));
                     endNanos = System.nanoTime();
-                    sink.event(StreamEvent.of(sse(u), 0, false, usage, true, null));
+                    sink.event(StreamEvent.of(sse(u), 0, false, usage, true, null, id, req.model()));
                     if (!cancelled) {
                         sink.end();
                     }
@@ -280,7 +281,7 @@ public final class SimulatedBackend implements Backend {
         }
 
         private void send(JsonObject chunk, int chars, boolean content) {
-            sink.event(StreamEvent.of(sse(chunk), chars, content, null, false, null));
+            sink.event(StreamEvent.of(sse(chunk), chars, content, null, false, null, id, req.model()));
         }
 
         private JsonObject base() {

@@ -116,7 +116,7 @@ final class SimulatedOperations {
         Usage usage = new Usage(tokens, 0, 0);
         JsonObject body = new JsonObject().put("object", "list").put("data", data).put("model", r.model())
                 .put("usage", new JsonObject().put("prompt_tokens", tokens).put("total_tokens", tokens));
-        return new Completion(body.toBuffer(), "", usage, null);
+        return new Completion(body.toBuffer(), "", usage, null).withResponse(null, r.model());
     }
 
     /** A unit vector that depends only on the model and the text. */
@@ -144,23 +144,25 @@ final class SimulatedOperations {
     private Completion textCompletion(ChatRequest r, SimulatedBackend.Draw d) {
         String text = String.join("", SimulatedBackend.tokens(r.promptText(), d.outputTokens()));
         Usage usage = new Usage(Tokens.words(r.promptText()), d.outputTokens(), 0);
+        String id = "cmpl-" + Ids.random();
         JsonObject body = new JsonObject()
-                .put("id", "cmpl-" + Ids.random())
+                .put("id", id)
                 .put("object", "text_completion")
                 .put("created", System.currentTimeMillis() / 1000)
                 .put("model", r.model())
                 .put("choices", new JsonArray().add(new JsonObject().put("text", text).put("index", 0).putNull("logprobs")
                         .put("finish_reason", "stop")))
                 .put("usage", SimulatedBackend.usageJson(usage));
-        return new Completion(body.toBuffer(), text, usage, "stop");
+        return new Completion(body.toBuffer(), text, usage, "stop").withResponse(id, r.model());
     }
 
     private Completion response(ChatRequest r, SimulatedBackend.Draw d) {
         String text = String.join("", SimulatedBackend.tokens(r.promptText(), d.outputTokens()));
         Usage usage = new Usage(Tokens.words(r.promptText()), d.outputTokens(), 0);
-        JsonObject resp = responseObject("resp_" + Ids.random(), r.model(), "completed", usage)
+        String id = "resp_" + Ids.random();
+        JsonObject resp = responseObject(id, r.model(), "completed", usage)
                 .put("output", new JsonArray().add(message("msg_" + Ids.random(), "completed", text)));
-        return new Completion(resp.toBuffer(), text, usage, "stop");
+        return new Completion(resp.toBuffer(), text, usage, "stop").withResponse(id, r.model());
     }
 
     /** A Responses API {@code response} object without output. */
@@ -259,7 +261,7 @@ final class SimulatedOperations {
         private void send(JsonObject o, int chars, Usage u, boolean usageOnly) {
             Buffer sse = Buffer.buffer("data: ").appendBuffer(o.toBuffer()).appendString("\n\n");
             String finish = o.getJsonArray("choices").isEmpty() ? null : o.getJsonArray("choices").getJsonObject(0).getString("finish_reason");
-            sink.event(StreamEvent.of(sse, chars, chars > 0, u, usageOnly, finish));
+            sink.event(StreamEvent.of(sse, chars, chars > 0, u, usageOnly, finish, id, req.model()));
         }
     }
 
@@ -330,7 +332,7 @@ final class SimulatedOperations {
             JsonObject e = new JsonObject().put("type", type).put("sequence_number", seq++);
             e.getMap().putAll(event.getMap());
             Buffer sse = Buffer.buffer("event: " + type + "\ndata: ").appendBuffer(e.toBuffer()).appendString("\n\n");
-            sink.event(StreamEvent.of(sse, chars, chars > 0, u, false, u == null ? null : "stop"));
+            sink.event(StreamEvent.of(sse, chars, chars > 0, u, false, u == null ? null : "stop", id, req.model()));
         }
     }
 }

@@ -13,14 +13,27 @@ import io.vertx.core.buffer.Buffer;
  * @param usage the usage this chunk reports, or {@code null}
  * @param usageOnly whether this is the extra usage chunk ({@code choices} empty) that only clients asking for it see
  * @param finishReason the finish reason this chunk reports, or {@code null}
+ * @param responseId the stream's response id as this event (or an earlier one) names it, or {@code null}
+ * @param responseModel the model that answers, as the stream names it, or {@code null}
  */
 public record StreamEvent(byte[] raw, int rawOff, int rawLen, int contentChars, boolean hasContent, Usage usage,
-                          boolean usageOnly, String finishReason) {
+                          boolean usageOnly, String finishReason, String responseId, String responseModel) {
+
+    public StreamEvent(byte[] raw, int rawOff, int rawLen, int contentChars, boolean hasContent, Usage usage,
+                       boolean usageOnly, String finishReason) {
+        this(raw, rawOff, rawLen, contentChars, hasContent, usage, usageOnly, finishReason, null, null);
+    }
 
     /** An event whose bytes are all of {@code sse}. */
     static StreamEvent of(Buffer sse, int contentChars, boolean hasContent, Usage usage, boolean usageOnly, String finishReason) {
+        return of(sse, contentChars, hasContent, usage, usageOnly, finishReason, null, null);
+    }
+
+    /** An event whose bytes are all of {@code sse}, naming the stream's response id and model. */
+    static StreamEvent of(Buffer sse, int contentChars, boolean hasContent, Usage usage, boolean usageOnly, String finishReason,
+                          String responseId, String responseModel) {
         byte[] b = sse.getBytes();
-        return new StreamEvent(b, 0, b.length, contentChars, hasContent, usage, usageOnly, finishReason);
+        return new StreamEvent(b, 0, b.length, contentChars, hasContent, usage, usageOnly, finishReason, responseId, responseModel);
     }
 
     /** Appends the event's bytes to {@code out}. */

@@ -74,6 +74,23 @@ public final class DashboardHandler {
     }
 
     /** Every model the page can pick: the short history's and those that only report quality or features. */
+    /** The span of a history range ({@code range=1h}) of the quality and drift APIs; a 400 naming the valid ones otherwise. */
+    static long span(String range) {
+        Long span = RANGES.get(range);
+        if (span == null) {
+            throw new ApiException(400, "invalid_range", "'range' must be one of " + RANGES.keySet());
+        }
+        return span;
+    }
+
+    /** Whether {@code scope} asks for the fleet's view ({@code null}: {@code shared}, the store's default); a 400 otherwise. */
+    static boolean fleet(String scope, boolean shared) {
+        if (scope != null && !scope.equals("fleet") && !scope.equals("replica")) {
+            throw new ApiException(400, "invalid_scope", "'scope' must be fleet or replica");
+        }
+        return scope == null ? shared : scope.equals("fleet");
+    }
+
     private java.util.List<String> allModels() {
         java.util.TreeSet<String> all = new java.util.TreeSet<>(sampler.models());
         all.addAll(data.models());

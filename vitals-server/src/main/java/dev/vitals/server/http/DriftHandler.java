@@ -3,23 +3,21 @@ package dev.vitals.server.http;
 import static dev.vitals.server.http.Endpoints.blocking;
 import static dev.vitals.server.http.Endpoints.now;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.vitals.drift.DatasetProfile;
 import dev.vitals.server.api.ApiException;
+import dev.vitals.server.csv.CsvColumns;
+import dev.vitals.server.csv.CsvInputException;
+import dev.vitals.server.csv.CsvReader;
+import dev.vitals.server.csv.Progress;
 import dev.vitals.server.drift.DriftService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code POST /v1/features}, {@code GET /v1/drift} and {@code POST /admin/drift/reference?model=M}
@@ -28,7 +26,6 @@ import java.util.Map;
  * {@code null} are nulls).
  */
 final class DriftHandler {
-    private static final CsvMapper CSV = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY);
     private final DriftService drift;
 
     DriftHandler(DriftService drift) {
@@ -37,25 +34,19 @@ final class DriftHandler {
 
     Future<JsonObject> features(RoutingContext rc) {
         JsonObject body = ChatRequests.object(rc.body().buffer());
-        return now(new JsonObject().put("status", "ok").put("accepted", drift.features(body)));
+        // stored before the answer (the journal): a worker thread
+        return blocking(rc, () -> drift.storeFeatures(body)).map(n -> new JsonObject().put("status", "ok").put("accepted", n));
     }
 
     Future<JsonObject> drift(RoutingContext rc) {
         String model = rc.queryParams().get("model");
         String range = rc.queryParams().get("range");
         if (range != null) {
-            Long span = DashboardHandler.RANGES.get(range);
-            if (span == null) {
-                throw new ApiException(400, "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
-            }
+            long span = DashboardHandler.span(range);
             return now(drift.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
                     .put("range", range));
         }
-        String scope = rc.queryParams().get("scope");
-        if (scope != null && !scope.equals("fleet") && !scope.equals("replica")) {
-            throw new ApiException(400, "invalid_scope", "'scope' must be fleet or replica");
-        }
-        if (scope == null ? drift.shared() : scope.equals("fleet")) {
+        if (DashboardHandler.fleet(rc.queryParams().get("scope"), drift.shared())) {
             // reads the other replicas' profiles from the store: a worker thread
             return blocking(rc, () -> drift.fleetReport(model));
         }
@@ -92,71 +83,55 @@ final class DriftHandler {
             if (body == null || body.length() == 0) {
                 return new JsonObject().put("model", model).put("frozen_features", drift.freeze(model));
             }
-            Map<String, DatasetProfile> profiles = parse(body.toString(StandardCharsets.UTF_8));
+            Map<String, DatasetProfile> profiles = parse(body.getBytes());
             drift.setReference(model, profiles);
             return new JsonObject().put("model", model).put("uploaded_features", profiles.size());
         });
     }
 
-    /** Parses a CSV reference into one profile per column; errors name the line and column. */
-    static Map<String, DatasetProfile> parse(String text) {
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
+    /**
+     * Parses a CSV reference into one profile per column, read by the CLI's rules ({@link CsvColumns}: delimiter,
+     * encoding, nulls, numbers); errors name the line and column.
+     */
+    static Map<String, DatasetProfile> parse(byte[] body) {
+        CsvColumns csv;
+        try {
+            csv = CsvColumns.read(CsvReader.Source.of(body, "the reference"), Set.of(), Progress.NONE,
+                    CsvReader.DEFAULT_MAX_COLUMNS);
+        } catch (CsvInputException e) {
+            throw new ApiException(400, "invalid_csv", e.getMessage());
+        } catch (IOException e) {
+            throw new ApiException(400, "invalid_csv", "the reference is not valid CSV: " + e);
         }
-        List<String[]> rows = new ArrayList<>();
-        try (MappingIterator<String[]> it = CSV.readerFor(String[].class).with(CsvSchema.emptySchema()).readValues(text)) {
-            while (it.hasNextValue()) {
-                rows.add(it.nextValue());
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new ApiException(400, "invalid_csv", "the reference is not valid CSV: " + e.getMessage());
-        }
-        if (rows.size() < 2) {
-            throw new ApiException(400, "empty_reference", "the reference CSV needs a header row and at least one data row");
-        }
-        String[] header = rows.get(0);
-        for (int i = 1; i < rows.size(); i++) {
-            if (rows.get(i).length != header.length) {
-                throw new ApiException(400, "invalid_csv", "line " + (i + 1) + " has " + rows.get(i).length
-                        + " columns, the header has " + header.length);
-            }
+        if (csv.rows() == 0) {
+            throw new ApiException(400, "empty_reference",
+                    "the reference CSV needs a header row and at least one data row");
         }
         Map<String, DatasetProfile> out = new LinkedHashMap<>();
-        for (int c = 0; c < header.length; c++) {
-            String name = header[c].trim();
-            if (name.isEmpty() || out.containsKey(name)) {
-                throw new ApiException(400, "invalid_csv", "column " + (c + 1) + " needs a unique, non-empty name");
-            }
-            boolean numeric = true;
-            for (int i = 1; i < rows.size() && numeric; i++) {
-                String v = rows.get(i)[c].trim();
-                if (!isNull(v)) {
-                    try {
-                        double d = Double.parseDouble(v);
-                        numeric = Double.isFinite(d);
-                    } catch (NumberFormatException e) {
-                        numeric = false;
+        for (CsvColumns.Column c : csv.columns().values()) {
+            String name = c.name();
+            if (c.kind() == CsvColumns.Kind.TEXT) {
+                DatasetProfile p = DatasetProfile.builder().categorical(name).build();
+                for (String v : c.texts()) {
+                    if (v == null) {
+                        p.updateNull(name);
+                    } else {
+                        p.update(name, v);
                     }
                 }
-            }
-            DatasetProfile p = numeric ? DatasetProfile.builder().numeric(name).build() : DatasetProfile.builder().categorical(name).build();
-            for (int i = 1; i < rows.size(); i++) {
-                String v = rows.get(i)[c].trim();
-                if (isNull(v)) {
-                    p.updateNull(name);
-                } else if (numeric) {
-                    p.update(name, Double.parseDouble(v));
-                } else {
-                    p.update(name, v);
+                out.put(name, p);
+            } else {
+                DatasetProfile p = DatasetProfile.builder().numeric(name).build();
+                for (double v : c.numbers()) {
+                    if (Double.isFinite(v)) {
+                        p.update(name, v);
+                    } else {
+                        p.updateNull(name); // null, or ±infinity, which the library counts as null
+                    }
                 }
+                out.put(name, p);
             }
-            out.put(name, p);
         }
         return out;
-    }
-
-    private static boolean isNull(String v) {
-        String l = v.toLowerCase(Locale.ROOT);
-        return v.isEmpty() || l.equals("na") || l.equals("nan") || l.equals("null");
     }
 }

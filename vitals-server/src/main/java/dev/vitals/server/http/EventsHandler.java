@@ -1,8 +1,8 @@
 package dev.vitals.server.http;
 
 import dev.vitals.business.BusinessEvent;
-import dev.vitals.business.BusinessMetrics;
 import dev.vitals.server.api.ApiException;
+import dev.vitals.server.business.BusinessEvents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,14 +15,16 @@ import java.util.Set;
  * {@code POST /v1/events}: business events linked to earlier calls by request id, one
  * ({@code {"request_id": "...", "kind": "purchased"}}) or a batch ({@code {"events": [...]}}, at most
  * {@value #MAX_BATCH}). The batch is all or nothing: one bad event (unknown kind: 400; unknown or
- * expired request id: 404) rejects it whole, naming its index.
+ * expired request id: 404) rejects it whole, naming its index. An accepted batch is stored before the
+ * answer ({@link BusinessEvents}, on a worker thread): 200, or 202 when some of its events wait for their
+ * call's row (a call another replica answered a moment ago).
  */
 final class EventsHandler {
     static final int MAX_BATCH = 1000;
     private static final Set<String> FIELDS = Set.of("request_id", "kind");
-    private final BusinessMetrics business;
+    private final BusinessEvents business;
 
-    EventsHandler(BusinessMetrics business) {
+    EventsHandler(BusinessEvents business) {
         this.business = business;
     }
 
@@ -45,13 +47,18 @@ final class EventsHandler {
         } else {
             events.add(event(o, "event"));
         }
-        try {
-            business.recordEvents(events);
-        } catch (IllegalArgumentException e) {
-            boolean unknownId = e.getMessage() != null && e.getMessage().contains("unknown request id");
-            throw new ApiException(unknownId ? 404 : 400, unknownId ? "unknown_request_id" : "invalid_event", e.getMessage());
-        }
-        return Endpoints.now(new JsonObject().put("accepted", events.size()));
+        return Endpoints.blocking(rc, () -> business.record(events)).map(r -> {
+            rc.response().setStatusCode(r.pending() > 0 ? 202 : 200);
+            return new JsonObject().put("status", r.pending() > 0 ? "pending" : "ok").put("accepted", r.accepted())
+                    .put("pending", r.pending());
+        });
+    }
+
+    /** {@code GET /v1/events}: events waiting for their call ({@code pending}) and expired ({@code unknown_call}). */
+    Future<JsonObject> status(RoutingContext rc) {
+        var counts = business.pendingCounts();
+        return Endpoints.now(new JsonObject().put("pending", counts.getOrDefault("pending", 0L))
+                .put("unknown_call", counts.getOrDefault("expired", 0L)));
     }
 
     private static BusinessEvent event(Object v, String at) {

@@ -1,7 +1,6 @@
 package dev.vitals.server.http;
 
 import static dev.vitals.server.http.Endpoints.blocking;
-import static dev.vitals.server.http.Endpoints.now;
 
 import dev.vitals.server.api.ApiException;
 import dev.vitals.server.quality.QualityService;
@@ -15,9 +14,11 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class QualityHandler {
     private final QualityService quality;
+    private final dev.vitals.server.quality.GroundTruthService groundTruth;
 
-    QualityHandler(QualityService quality) {
+    QualityHandler(QualityService quality, dev.vitals.server.quality.GroundTruthService groundTruth) {
         this.quality = quality;
+        this.groundTruth = groundTruth;
     }
 
     Future<JsonObject> feedback(RoutingContext rc) {
@@ -42,7 +43,10 @@ final class QualityHandler {
                 .map(r -> new JsonObject().put("status", "ok").put("applied", r.applied()).put("late", r.late()));
     }
 
-    /** {@code ?model=M&window=W}: the report; {@code ?range=R[&model=M]}: the dashboard's history. */
+    /**
+     * {@code ?model=M&window=W}: the report; {@code ?range=R[&model=M]}: the dashboard's history. Both carry the label coverage
+     * of delayed ground truth ({@code label_coverage}) read from the store, so they run on a worker thread.
+     */
     Future<JsonObject> quality(RoutingContext rc) {
         String model = rc.queryParams().get("model");
         String window = rc.queryParams().get("window");
@@ -51,22 +55,36 @@ final class QualityHandler {
             if (window != null) {
                 throw new ApiException(400, "invalid_query", "give 'window' (a report) or 'range' (a history), not both");
             }
-            Long span = DashboardHandler.RANGES.get(range);
-            if (span == null) {
-                throw new ApiException(400, "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
+            long span = DashboardHandler.span(range);
+            return blocking(rc, () -> {
+                JsonObject coverage = groundTruth.labelCoverage();
+                if (model != null && !model.equals("*")) {
+                    JsonObject one = coverage.getJsonObject(model);
+                    coverage = one == null ? new JsonObject() : new JsonObject().put(model, one);
+                }
+                JsonObject history = quality.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
+                        .put("range", range);
+                return coverage.isEmpty() ? history : history.put("label_coverage", coverage);
+            });
+        }
+        boolean fleet = DashboardHandler.fleet(rc.queryParams().get("scope"), quality.shared());
+        return blocking(rc, () -> {
+            JsonObject coverage = model == null ? null : groundTruth.labelCoverage(model);
+            JsonObject report;
+            try {
+                // fleet: reads the other replicas' windows from the store
+                report = fleet ? quality.fleetReport(model, window) : quality.report(model, window).put("scope", "replica");
+            } catch (ApiException e) {
+                if (e.status() != 404 || coverage == null) {
+                    throw e;
+                }
+                // predictions without any actual yet: no quality numbers, only how many still wait for theirs
+                report = new JsonObject().put("model", model).put("scope", fleet ? "fleet" : "replica");
+                if (window != null) {
+                    report.put("window", window);
+                }
             }
-            return now(quality.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
-                    .put("range", range));
-        }
-        String scope = rc.queryParams().get("scope");
-        if (scope != null && !scope.equals("fleet") && !scope.equals("replica")) {
-            throw new ApiException(400, "invalid_scope", "'scope' must be fleet or replica");
-        }
-        boolean fleet = scope == null ? quality.shared() : scope.equals("fleet");
-        if (fleet) {
-            // reads the other replicas' windows from the store: a worker thread
-            return blocking(rc, () -> quality.fleetReport(model, window));
-        }
-        return now(quality.report(model, window).put("scope", "replica"));
+            return coverage == null ? report : report.put("label_coverage", coverage);
+        });
     }
 }

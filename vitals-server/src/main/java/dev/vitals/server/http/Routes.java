@@ -41,7 +41,8 @@ public final class Routes {
                        DashboardHandler.Data dashboardData,
                        dev.vitals.server.telemetry.CallTelemetry telemetry,
                        dev.vitals.server.quality.EvaluationService evaluations,
-                       dev.vitals.server.quality.GroundTruthService groundTruth) {
+                       dev.vitals.server.quality.GroundTruthService groundTruth,
+                       dev.vitals.server.business.BusinessEvents businessEvents) {
     }
 
     private Routes() {
@@ -66,7 +67,10 @@ public final class Routes {
         router.post("/v1/completions").handler(d.auth().gateway("/v1/completions")).handler(body).handler(api.completions());
         router.post("/v1/embeddings").handler(d.auth().gateway("/v1/embeddings")).handler(body).handler(api.embeddings());
         router.post("/v1/responses").handler(d.auth().gateway("/v1/responses")).handler(body).handler(api.responses());
-        router.post("/v1/events").handler(d.auth().gateway("/v1/events")).handler(body).handler(Endpoints.json(new EventsHandler(d.business())::handle));
+        EventsHandler events = new EventsHandler(d.businessEvents());
+        router.post("/v1/events").handler(d.auth().gateway("/v1/events")).handler(body)
+                .handler(Endpoints.json(events::handle));
+        router.get("/v1/events").handler(d.auth().gateway("/v1/events")).handler(Endpoints.json(events::status));
         router.get("/v1/models").handler(d.auth().gateway("/v1/models")).handler(rc -> {
             JsonArray data = new JsonArray();
             for (String[] m : d.gateway().models()) {
@@ -78,7 +82,7 @@ public final class Routes {
                 path -> router.getRoutes().stream().anyMatch(r -> path.equals(r.getPath())), d.dashboardData());
         router.get("/v1/dashboard/series").handler(d.auth().read()).handler(Endpoints.json(dash::series));
         router.get("/v1/dashboard/overview").handler(d.auth().read()).handler(Endpoints.json(dash::overview));
-        QualityHandler q = new QualityHandler(d.quality());
+        QualityHandler q = new QualityHandler(d.quality(), d.groundTruth());
         router.post("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(body).handler(Endpoints.json(q::feedback));
         router.get("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(Endpoints.json(q::feedbackStatus));
         router.post("/v1/evaluations").handler(d.auth().gateway("/v1/evaluations")).handler(body).handler(Endpoints.json(q::evaluations));

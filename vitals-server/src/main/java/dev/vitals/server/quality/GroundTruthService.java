@@ -45,11 +45,15 @@ public final class GroundTruthService {
     private final LongSupplier clock;
     private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> predictions;
     private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> actuals;
-    private final Histogram delay;
+    private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.DistributionDataPoint> delay;
+    private final LabelCoverage coverage;
 
-    /** @param binaryModels the models of {@code quality.binaryModels}: only their predictions may carry a {@code score} */
+    /**
+     * @param binaryModels the models of {@code quality.binaryModels}: only their predictions may carry a {@code score}
+     * @param coverageWindowMillis label coverage counts the predictions of this window ({@code quality.labelCoverageHours})
+     */
     public GroundTruthService(StateStore store, QualityService quality, DriftService drift, String replica, long graceMillis,
-                              Set<String> binaryModels, PrometheusRegistry registry, LongSupplier clock) {
+                              Set<String> binaryModels, long coverageWindowMillis, PrometheusRegistry registry, LongSupplier clock) {
         this.binaryModels = Set.copyOf(binaryModels);
         this.store = store;
         this.quality = quality;
@@ -63,12 +67,15 @@ public final class GroundTruthService {
         this.actuals = dev.vitals.labels.MetricFamilies.of(registry).counter(Counter.builder().name("vitals_actuals_total")
                 .help("Actuals posted to /v1/actuals, by outcome: joined (to a stored prediction, now or after waiting), "
                         + "pending (its prediction not known yet), duplicate, expired (no prediction within the grace period). "
-                        + "Label coverage: rate(joined) / rate(vitals_predictions_total{outcome=\"stored\"}).")
+                        + "Label coverage per model: vitals_label_coverage_ratio.")
                 .labelNames("outcome"));
-        this.delay = Histogram.builder().name("vitals_actual_delay_seconds")
-                .help("Time from a prediction to its actual being joined.")
-                .classicOnly().classicUpperBounds(60, 300, 900, 3600, 4 * 3600, 12 * 3600, 86_400, 3 * 86_400, 7 * 86_400)
-                .register(registry);
+        // minutes to weeks: labels arrive from seconds (a click) to a month (a chargeback)
+        this.delay = dev.vitals.labels.MetricFamilies.of(registry).histogram(Histogram.builder().name("vitals_label_delay_seconds")
+                .help("Label delay: from a prediction's time to its actual's arrival, observed when the pair is joined.")
+                .classicOnly().classicUpperBounds(60, 300, 900, 3600, 4 * 3600, 12 * 3600, 86_400, 2 * 86_400, 3 * 86_400,
+                        7 * 86_400, 14 * 86_400, 30 * 86_400)
+                .labelNames("model"));
+        this.coverage = new LabelCoverage(store, coverageWindowMillis, clock, registry);
         dev.vitals.labels.MetricFamilies.of(registry).gaugeWithCallback(GaugeWithCallback.builder().name("vitals_actuals_pending")
                 .help("Actuals waiting for their prediction (state pending) and given up (state expired), in the store.")
                 .labelNames("state"), cb -> store.pendingCounts(KIND).forEach((s, n) -> cb.call(n, s)));
@@ -208,6 +215,7 @@ public final class GroundTruthService {
         // input and output drift first: its checks (feature types, caps) refuse the batch before anything is stored
         driftRecords.forEach((m, recs) -> drift.features(new JsonObject().put("model", m).put("records", recs)));
         store.insertCalls(fresh);
+        coverage.changed();
         predictions.labels("stored").inc(fresh.size());
         predictions.labels("duplicate").inc(rows.size() - fresh.size());
         return new JsonObject().put("status", "ok").put("stored", fresh.size()).put("duplicates", rows.size() - fresh.size());
@@ -258,7 +266,7 @@ public final class GroundTruthService {
                 park.add(new Object[] {rowId, model, actual});
             }
         }
-        join(joins, now);
+        join(joins, now, now);
         for (Object[] p : park) {
             String payload = new JsonObject().put("model", p[1]).put("actual", p[2]).encode();
             store.transaction(tx -> tx.park(new PendingJoin(0, KIND, (String) p[0], (String) p[0], payload, now, now + graceMillis,
@@ -282,8 +290,11 @@ public final class GroundTruthService {
         }
     }
 
-    /** Applies pairs {rowId, prediction, actual} at their predictions' times, all or none, then marks the actuals applied. */
-    private void join(List<Object[]> pairs, long now) {
+    /**
+     * Applies pairs {rowId, prediction, actual} at their predictions' times, all or none, then marks the actuals applied,
+     * stamped with when the actuals arrived ({@code arrivedMillis}: their label delay ends there).
+     */
+    private void join(List<Object[]> pairs, long arrivedMillis, long now) {
         if (pairs.isEmpty()) {
             return;
         }
@@ -304,11 +315,30 @@ public final class GroundTruthService {
         quality.evaluations(new JsonObject().put("records", recs));
         for (Object[] j : pairs) {
             CallRow pred = (CallRow) j[1];
-            store.insertFeedback(new FeedbackRow(markId((String) j[0]), (String) j[0], pred.model(), now,
+            store.insertFeedback(new FeedbackRow(markId((String) j[0]), (String) j[0], pred.model(),
+                    Math.max(pred.timeMillis(), Math.min(now, arrivedMillis)),
                     new JsonObject().put("actual", j[2]).encode()));
             actuals.labels("joined").inc();
-            delay.observe(Math.max(0, now - pred.timeMillis()) / 1000.0);
+            delay.labels(pred.model()).observe(Math.max(0, arrivedMillis - pred.timeMillis()) / 1000.0);
         }
+        coverage.changed();
+    }
+
+    /**
+     * A model's label coverage from the store — {@code ratio}, {@code predictions}, {@code with_actual}, {@code window_hours}
+     * and the {@code delay} of those with an actual — or {@code null} when it has no prediction in the window. True after a
+     * restart and for the whole fleet. Blocking.
+     */
+    public JsonObject labelCoverage(String model) {
+        dev.vitals.server.store.LabelCoverageRow r = coverage.get().get(model);
+        return r == null ? null : LabelCoverage.json(r, coverage.windowMillis());
+    }
+
+    /** Every model's label coverage by name (see {@link #labelCoverage(String)}); blocking. */
+    public JsonObject labelCoverage() {
+        JsonObject o = new JsonObject();
+        coverage.get().values().forEach(r -> o.put(r.model(), LabelCoverage.json(r, coverage.windowMillis())));
+        return o;
     }
 
     /** Booleans are labels "true"/"false"; numbers stay numbers. */
@@ -328,7 +358,8 @@ public final class GroundTruthService {
             Object actual = new JsonObject(pj.payload()).getValue("actual");
             try {
                 check(pred, actual, "actual");
-                join(List.<Object[]>of(new Object[] {pj.joinKey(), pred, actual}), now);
+                // the actual arrived when it was parked: its delay ends there, not when its prediction came
+                join(List.<Object[]>of(new Object[] {pj.joinKey(), pred, actual}), pj.createdAtMillis(), now);
                 joined++;
             } catch (ApiException e) {
                 actuals.labels("expired").inc(); // cannot pair with its prediction: given up, counted

@@ -36,7 +36,8 @@ final class QualityReports {
         // the gauges read the cached reports, so a write shows at once
         dev.vitals.quality.QualityMetrics.builder(tracker).reports(this::reports).register(registry);
         SimpleModule m = new SimpleModule();
-        m.addSerializer(Double.class, new StdSerializer<>(Double.class) {
+        // NaN and infinities (no data, an undefined metric) as null: JSON has no number for them
+        StdSerializer<Double> finiteOrNull = new StdSerializer<>(Double.class) {
             @Override
             public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
                 if (Double.isFinite(v)) {
@@ -45,17 +46,9 @@ final class QualityReports {
                     g.writeNull();
                 }
             }
-        });
-        m.addSerializer(double.class, new StdSerializer<>(double.class) {
-            @Override
-            public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
-                if (Double.isFinite(v)) {
-                    g.writeNumber(v);
-                } else {
-                    g.writeNull();
-                }
-            }
-        });
+        };
+        m.addSerializer(Double.class, finiteOrNull);
+        m.addSerializer(double.class, finiteOrNull);
         // snake_case like the rest of the HTTP API: the core records' camelCase names stop at this boundary
         this.json = new ObjectMapper().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
                 .registerModule(m);

@@ -98,6 +98,10 @@ public final class GrafanaDashboard {
                 "1-week average minus 1-hour accuracy (VitalsQualityDrop pages beyond the configured drop).",
                 List.of(t(ModelHealthRules.ACCURACY_1W + "{model=~\"$model\"} - " + ModelHealthRules.ACCURACY
                         + "{model=~\"$model\"}", "{{model}}")), null));
+        p.add(new DashboardPanel(quality, "Label coverage", "timeseries", "percentunit",
+                "Delayed ground truth: share of each model's predictions of the last quality.labelCoverageHours that have their"
+                        + " actual so far (from the state store: the fleet's).",
+                List.of(t("max by (model) (vitals_label_coverage_ratio{model=~\"$model\"})", "{{model}}")), null));
 
         String drift = "Drift";
         p.add(new DashboardPanel(drift, "Drift score", "timeseries", "short", "Drift test statistic per feature and test.",

@@ -13,6 +13,13 @@ final class ModelHealthRules {
     static final String ACCURACY = "model:vitals_quality_accuracy_1h:avg";
     static final String ACCURACY_1W = "model:vitals_quality_accuracy_1h:avg_over_time_1w";
 
+    static final String COVERAGE = "model:vitals_label_coverage:max";
+    static final String COVERAGE_1W = "model:vitals_label_coverage:avg_over_time_1w";
+    /** Predictions in the coverage window before a model's coverage is judged: fewer move by chance. */
+    static final int COVERAGE_MIN_PREDICTIONS = 100;
+    /** Points below its weekly average at which a model's label coverage alerts. */
+    static final double COVERAGE_DROP = 0.25;
+
     /** Values both drift windows need before the alert may fire: the server's default {@code drift.minCount}. */
     static final int DRIFT_MIN_SAMPLES = 30;
 
@@ -35,6 +42,7 @@ final class ModelHealthRules {
                         + " retrieval index; look at vitals_drift_detected for the same model, and roll back the last change first.")
                 .build());
         qualityFamilies(p, r);
+        labelCoverage(r);
         r.add(Rule.alert("VitalsDriftDetected")
                 .expr("max by (model, feature) (vitals_drift_detected) == 1 and on (model, feature) "
                         + "min by (model, feature) (vitals_drift_samples) >= " + DRIFT_MIN_SAMPLES)
@@ -55,6 +63,29 @@ final class ModelHealthRules {
                         + " and look for the change that started it (deploy, traffic source, provider incident).")
                 .build());
         return new RuleGroup("vitals-model-health", r);
+    }
+
+    /**
+     * Delayed ground truth that stops arriving: label coverage judged against the model's own weekly average, since a
+     * model whose labels take days always has a low coverage (replicas report the same store: max, not sum).
+     */
+    private static void labelCoverage(List<Rule> r) {
+        r.add(Rule.record(COVERAGE, "max by (model) (vitals_label_coverage_ratio) and on (model) "
+                + "(max by (model) (vitals_label_coverage_predictions) >= " + COVERAGE_MIN_PREDICTIONS + ")"));
+        r.add(Rule.record(COVERAGE_1W, "avg_over_time(" + COVERAGE + "[1w])"));
+        String points = Promql.percent(COVERAGE_DROP);
+        r.add(Rule.alert("VitalsLabelCoverageDrop")
+                .expr(COVERAGE_1W + " - " + COVERAGE + " > " + Promql.num(COVERAGE_DROP))
+                .forDuration("6h").severity("ticket").label("category", "quality")
+                .summary("Label coverage of {{ $labels.model }} fell {{ $value | humanizePercentage }} below its weekly average")
+                .description("For 6 hours the share of {{ $labels.model }}'s predictions that have their actual is"
+                        + " {{ $value | humanizePercentage }} (percentage points) below its 1-week average (alerts beyond " + points
+                        + " points, with at least " + COVERAGE_MIN_PREDICTIONS + " predictions in the window): ground truth stopped"
+                        + " arriving or arrives later, and the quality numbers cover fewer predictions.")
+                .runbook("Check the job that posts {{ $labels.model }}'s actuals to /v1/actuals: vitals_actuals_total{outcome=\"expired\"}"
+                        + " or vitals_actuals_pending growing means its ids no longer match the predictions'; GET /v1/quality?model="
+                        + "{{ $labels.model }} shows label_coverage and its delay.")
+                .build());
     }
 
     /** {@code model:vitals_quality_<m>_1h:avg} and its 1-week average, by model (and score name for score means). */

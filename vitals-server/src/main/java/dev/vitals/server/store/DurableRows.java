@@ -116,6 +116,19 @@ final class DurableRows {
                     }
                 });
             }
+
+            @Override
+            public boolean firstEvent(String requestId, String kind, long timeMillis) {
+                return sql(() -> {
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO business_conversions (request_id, kind, ts_ms) "
+                            + "VALUES (?, ?, ?) ON CONFLICT (request_id, kind) DO NOTHING")) {
+                        ps.setString(1, requestId);
+                        ps.setString(2, kind);
+                        ps.setLong(3, timeMillis);
+                        return ps.executeUpdate() == 1;
+                    }
+                });
+            }
         };
     }
 
@@ -237,6 +250,39 @@ final class DurableRows {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per model, the predictions stored since {@code sinceMillis} (calls rows whose id starts with {@code prefix}) and how many
+     * have a feedback row {@code markPrefix + request_id} (their actual), with the delays; at most {@code limit} models, most
+     * predictions first. A scan of the calls rows in the window (indexed by time).
+     */
+    static List<LabelCoverageRow> labelCoverage(Connection c, String prefix, String markPrefix, long sinceMillis, int limit)
+            throws SQLException {
+        List<LabelCoverageRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.model, COUNT(*), COUNT(f.feedback_id), AVG(f.ts_ms - c.ts_ms), "
+                + "MAX(f.ts_ms - c.ts_ms) FROM calls c LEFT JOIN feedback f ON f.feedback_id = ? || c.request_id "
+                + "WHERE c.ts_ms >= ? AND substr(c.request_id, 1, ?) = ? GROUP BY c.model ORDER BY COUNT(*) DESC, c.model LIMIT ?")) {
+            ps.setString(1, markPrefix);
+            ps.setLong(2, sinceMillis);
+            ps.setInt(3, prefix.length());
+            ps.setString(4, prefix);
+            ps.setInt(5, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    double mean = rs.getDouble(4);
+                    if (rs.wasNull()) {
+                        mean = Double.NaN;
+                    }
+                    double max = rs.getDouble(5);
+                    if (rs.wasNull()) {
+                        max = Double.NaN;
+                    }
+                    out.add(new LabelCoverageRow(rs.getString(1), rs.getLong(2), rs.getLong(3), mean, max));
                 }
             }
         }

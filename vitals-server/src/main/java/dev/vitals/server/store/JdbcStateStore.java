@@ -31,7 +31,7 @@ import java.util.Map;
 public final class JdbcStateStore implements StateStore {
     /** Migration scripts in order, the same names in each dialect's folder; append only, never edit a released one. */
     static final List<String> MIGRATIONS = List.of("V1__api_keys.sql", "V2__blobs.sql", "V3__calls_feedback.sql",
-            "V4__journal_spend_pending.sql");
+            "V4__journal_spend_pending.sql", "V5__business_conversions.sql");
     /** Same key as any Vitals: {@code pg_advisory_xact_lock} serializes concurrent migrations. */
     private static final long MIGRATION_LOCK = 0x5649_5441_4C53L; // "VITALS"
     private static final long SIZE_REFRESH_MS = 30_000;
@@ -318,10 +318,12 @@ public final class JdbcStateStore implements StateStore {
     public int deleteBefore(long millis) {
         return inTransaction("cannot apply retention", c -> {
             try (PreparedStatement a = c.prepareStatement("DELETE FROM calls WHERE ts_ms < ?");
-                 PreparedStatement b = c.prepareStatement("DELETE FROM feedback WHERE ts_ms < ?")) {
+                 PreparedStatement b = c.prepareStatement("DELETE FROM feedback WHERE ts_ms < ?");
+                 PreparedStatement v = c.prepareStatement("DELETE FROM business_conversions WHERE ts_ms < ?")) {
                 a.setLong(1, millis);
                 b.setLong(1, millis);
-                int n = a.executeUpdate() + b.executeUpdate();
+                v.setLong(1, millis);
+                int n = a.executeUpdate() + b.executeUpdate() + v.executeUpdate();
                 try (PreparedStatement p = c.prepareStatement("DELETE FROM pending_joins WHERE state = ? AND expires_at_ms < ?")) {
                     p.setString(1, PendingJoin.EXPIRED);
                     p.setLong(2, millis);
@@ -458,6 +460,11 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public Map<String, Long> pendingCounts(String kind) {
         return withConnection("cannot count pending items", c -> DurableRows.pendingCounts(c, kind));
+    }
+
+    @Override
+    public List<LabelCoverageRow> labelCoverage(String prefix, String markPrefix, long sinceMillis, int limit) {
+        return withConnection("cannot read label coverage", c -> DurableRows.labelCoverage(c, prefix, markPrefix, sinceMillis, limit));
     }
 
     @Override

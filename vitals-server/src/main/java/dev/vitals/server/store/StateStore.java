@@ -74,6 +74,9 @@ public interface StateStore extends AutoCloseable {
 
         /** Takes a pending item (deletes it); true when this transaction took it, false when another did. */
         boolean claim(long pendingId);
+
+        /** Marks a request's first business event of {@code kind}; true when this was the first (a conversion). */
+        boolean firstEvent(String requestId, String kind, long timeMillis);
     }
 
     /** Work in one transaction. */
@@ -111,6 +114,12 @@ public interface StateStore extends AutoCloseable {
 
     /** How many items of {@code kind} are pending and expired. */
     Map<String, Long> pendingCounts(String kind);
+
+    /**
+     * Label coverage per model: calls rows with ids starting with {@code prefix} (predictions) since {@code sinceMillis}, and how
+     * many have the feedback row {@code markPrefix + request id} (their actual); at most {@code limit} models, most predictions first.
+     */
+    List<LabelCoverageRow> labelCoverage(String prefix, String markPrefix, long sinceMillis, int limit);
 
     /** Size of the database on disk in bytes, 0 when unknown. */
     long sizeBytes();

@@ -28,6 +28,8 @@ public final class CallTelemetry implements AutoCloseable {
     static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
     static final AttributeKey<String> PROVIDER = AttributeKey.stringKey("gen_ai.provider.name");
     static final AttributeKey<String> REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
+    static final AttributeKey<String> RESPONSE_MODEL = AttributeKey.stringKey("gen_ai.response.model");
+    static final AttributeKey<String> RESPONSE_ID = AttributeKey.stringKey("gen_ai.response.id");
     static final AttributeKey<List<String>> FINISH_REASONS = AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
     static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
     static final AttributeKey<Long> OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
@@ -127,6 +129,12 @@ public final class CallTelemetry implements AutoCloseable {
                         span.setAttribute("vitals.tokens_estimated", true);
                     }
                 }
+                if (call.responseId() != null) {
+                    span.setAttribute(RESPONSE_ID, call.responseId());
+                }
+                if (call.responseModel() != null) {
+                    span.setAttribute(RESPONSE_MODEL, call.responseModel());
+                }
                 if (call.finishReason() != null) {
                     span.setAttribute(FINISH_REASONS, List.of(call.finishReason()));
                 }
@@ -165,7 +173,8 @@ public final class CallTelemetry implements AutoCloseable {
         if (span != null && span.getSpanContext().isValid()) {
             o.put("span_id", span.getSpanContext().getSpanId());
         }
-        o.put("route", route).put("operation", c.operation()).put("model", c.model()).put("provider", c.provider())
+        o.put("route", route).put("operation", c.operation()).put("model", c.model())
+                .put("response_model", call.responseModel()).put("response_id", call.responseId()).put("provider", c.provider())
                 .put("backend", call.backendName())
                 .put("status", c.errorType() == null ? "success" : "failure")
                 .put("error_type", c.errorType() == null ? null : c.errorType().label())

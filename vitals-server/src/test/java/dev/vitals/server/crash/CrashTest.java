@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue #16 point 6: a real server process with the default SQLite store, driven concurrently (API keys,
- * gateway calls with spend, feedback right after each call, evaluation batches), SIGKILLed at seeded
+ * gateway calls with spend, feedback and a business event right after each call, evaluation batches,
+ * uploaded drift features), SIGKILLed at seeded
  * random moments, restarted on the same store; after every restart every acknowledged item is there and
  * counted once, re-sent items are duplicates, and the call rows lost are only those answered within the
  * batching window before the kill.
@@ -43,6 +44,8 @@ class CrashTest {
     static final int ROUNDS = 5;
     static final String MODEL = "mock-llm-v1";
     static final String EVAL_MODEL = "crash-eval";
+    static final String FEATURE_MODEL = "crash-features";
+    static final int FEATURE_BATCH = 10;
 
     @TempDir
     Path dir;
@@ -58,6 +61,14 @@ class CrashTest {
     private final Set<String> feedbackSent = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Answered> calls = new ConcurrentLinkedQueue<>();
     private final AtomicLong evalRecords = new AtomicLong();
+    /** Request ids whose one "purchased" event was answered 200 (counted) or 202 (stored, waiting for its call's row). */
+    private final Set<String> events200 = ConcurrentHashMap.newKeySet();
+    private final Set<String> events202 = ConcurrentHashMap.newKeySet();
+    private final AtomicLong eventsSent = new AtomicLong();
+    /** Events re-sent after a restart and answered 200: each counts as an event again, never as a second conversion. */
+    private final AtomicLong eventsResent = new AtomicLong();
+    private final AtomicLong featureRecords = new AtomicLong();
+    private final AtomicLong featureRecordsSent = new AtomicLong();
 
     private HttpResponse<String> send(int port, String method, String path, String body, String bearer) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
@@ -75,6 +86,7 @@ class CrashTest {
                 "server:", "  host: 127.0.0.1", "  port: 0", "  instances: 2",
                 "store:", "  path: " + dir.resolve("data/vitals.db"),
                 "auth:", "  enabled: true",
+                "drift:", "  evaluateSeconds: 1", "  windowMinutes: 1440",
                 "system:", "  enabled: false", "gpu:", "  enabled: false", ""));
         return cfg;
     }
@@ -95,6 +107,11 @@ class CrashTest {
             String callerKey = new JsonObject(k.body()).getString("key");
             String callerId = new JsonObject(k.body()).getString("id");
             keys.add(callerId);
+            HttpResponse<String> ref = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                    + "/admin/drift/reference?model=" + FEATURE_MODEL)).header("authorization", "Bearer " + ADMIN)
+                    .header("content-type", "text/csv").POST(HttpRequest.BodyPublishers.ofString("x,tier\n1,a\n2,b\n3,a\n4,b\n"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ref.statusCode()).as(ref.body()).isEqualTo(200);
             double spentBefore = 0;
             for (int round = 0; round < ROUNDS; round++) {
                 int port = server.port();
@@ -126,6 +143,15 @@ class CrashTest {
                                     feedback.put(fid, body);
                                     feedbackCode.put(fid, f.statusCode());
                                 }
+                                // and the purchase the answer led to
+                                eventsSent.incrementAndGet();
+                                HttpResponse<String> ev = send(port, "POST", "/v1/events", new JsonObject().put("request_id", id)
+                                        .put("kind", "purchased").encode(), callerKey);
+                                if (ev.statusCode() == 200) {
+                                    events200.add(id);
+                                } else if (ev.statusCode() == 202) {
+                                    events202.add(id);
+                                }
                             } catch (Exception e) {
                                 // killed: not acknowledged
                             }
@@ -142,6 +168,25 @@ class CrashTest {
                             HttpResponse<String> e = send(port, "POST", "/v1/evaluations", new JsonObject().put("records", recs).encode(), callerKey);
                             if (e.statusCode() == 200) {
                                 evalRecords.addAndGet(20);
+                            }
+                        } catch (Exception e) {
+                            // killed
+                        }
+                    }
+                }));
+                threads.add(new Thread(() -> {
+                    Random values = new Random(SEED + r);
+                    while (!stop.get()) {
+                        JsonArray recs = new JsonArray();
+                        for (int i = 0; i < FEATURE_BATCH; i++) {
+                            recs.add(new JsonObject().put("x", values.nextGaussian()).put("tier", values.nextBoolean() ? "a" : "b"));
+                        }
+                        try {
+                            featureRecordsSent.addAndGet(FEATURE_BATCH);
+                            HttpResponse<String> e = send(port, "POST", "/v1/features", new JsonObject().put("model", FEATURE_MODEL)
+                                    .put("records", recs).encode(), callerKey);
+                            if (e.statusCode() == 200) {
+                                featureRecords.addAndGet(FEATURE_BATCH);
                             }
                         } catch (Exception e) {
                             // killed
@@ -205,13 +250,16 @@ class CrashTest {
                     maxLostWindowMs = Math.max(maxLostWindowMs, (killedAt.get(a.requestId()) - a.atNanos()) / 1_000_000);
                 }
             }
-            System.out.printf("crash test (seed %d): %d kills; acknowledged: %d keys, %d calls, %d feedback, %d evaluation records; "
-                    + "call rows lost: %d (answered at most %d ms before a kill)%n", SEED, ROUNDS, keys.size(), calls.size(),
-                    feedback.size(), evalRecords.get(), lostCalls, maxLostWindowMs);
+            System.out.printf("crash test (seed %d): %d kills; acknowledged: %d keys, %d calls, %d feedback, %d evaluation records, "
+                    + "%d business events (%d waiting for their call), %d feature records; call rows lost: %d (answered at most %d ms "
+                    + "before a kill)%n", SEED, ROUNDS, keys.size(), calls.size(), feedback.size(), evalRecords.get(),
+                    events200.size() + events202.size(), events202.size(), featureRecords.get(), lostCalls, maxLostWindowMs);
             assertThat(maxLostWindowMs).as("call rows are written every store.callFlushMillis (100 ms) plus one commit")
                     .isLessThan(1_000);
             assertThat(feedback).hasSizeGreaterThan(50);
             assertThat(evalRecords.get()).isGreaterThan(100);
+            assertThat(events200).hasSizeGreaterThan(50);
+            assertThat(featureRecords.get()).isGreaterThan(100);
         } finally {
             server.stop();
         }
@@ -287,6 +335,96 @@ class CrashTest {
         assertThat(evalCount).as("round %d: evaluation records", round).isBetween(evalRecords.get(), evalRecords.get() + 20L * (round + 1));
         System.out.printf("round %d: killed after %d ms; %d keys, %d feedback (%d applied), %d evaluation records, spend %.6f >= %.6f%n",
                 round, runMs, keys.size(), feedback.size(), applied, evalCount, spent, mustHaveSpend);
+        verifyEvents(port, callerKey, round);
+        verifyFeatures(port, callerKey, round);
+    }
+
+    /**
+     * Business events: every acknowledged one is stored (its conversion row, or still pending when its call's row
+     * was lost in the kill window), the conversions counted are exactly the stored ones (once per request, re-sent
+     * or not), and the event counter continues across the kills: at least every acknowledged event, at most every sent one.
+     */
+    private void verifyEvents(int port, String callerKey, int round) throws Exception {
+        assertThat(counter(port, "vitals_business_events_total")).as("round %d: acknowledged events counted after the restart", round)
+                .isGreaterThanOrEqualTo(events200.size() + eventsResent.get());
+        Set<String> converted = new HashSet<>();
+        Set<String> waiting = new HashSet<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/vitals.db"));
+             Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT request_id FROM business_conversions WHERE kind = 'purchased'")) {
+                while (rs.next()) {
+                    converted.add(rs.getString(1));
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT join_key FROM pending_joins WHERE kind = 'business_event' AND state = 'pending'")) {
+                while (rs.next()) {
+                    waiting.add(rs.getString(1));
+                }
+            }
+        }
+        for (String id : events200) {
+            assertThat(converted).as("round %d: event for %s answered 200", round, id).contains(id);
+        }
+        for (String id : events202) {
+            assertThat(converted.contains(id) || waiting.contains(id)).as("round %d: event for %s answered 202", round, id).isTrue();
+        }
+        assertThat(counter(port, "vitals_conversions_total")).as("round %d: conversions counted once", round).isEqualTo(converted.size());
+        long joined = events202.stream().filter(converted::contains).count();
+        double events = counter(port, "vitals_business_events_total");
+        assertThat(events).as("round %d: events counted", round)
+                .isBetween((double) events200.size() + joined + eventsResent.get(), (double) eventsSent.get() + eventsResent.get());
+        // re-sent after the crash: another event each, the same conversions
+        int resent = 0;
+        for (String id : events200) {
+            if (resent++ == 20) {
+                break;
+            }
+            HttpResponse<String> again = send(port, "POST", "/v1/events", new JsonObject().put("request_id", id).put("kind", "purchased")
+                    .encode(), callerKey);
+            assertThat(again.statusCode()).as(again.body()).isIn(200, 202);
+            if (again.statusCode() == 200) {
+                eventsResent.incrementAndGet();
+            }
+        }
+        assertThat(counter(port, "vitals_conversions_total")).as("round %d: re-sent events convert nothing", round)
+                .isEqualTo(converted.size());
+        System.out.printf("round %d: %d business events acknowledged (%d waiting), %.0f counted, %d conversions%n", round,
+                events200.size() + events202.size(), events202.size(), events, converted.size());
+    }
+
+    /** Uploaded features: the running window after the restart holds every acknowledged record, and no batch twice. */
+    private void verifyFeatures(int port, String callerKey, int round) throws Exception {
+        long count = -1;
+        long deadline = System.nanoTime() + 10_000_000_000L; // drift evaluates every second
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> d = send(port, "GET", "/v1/drift?model=" + FEATURE_MODEL + "&scope=replica", null, callerKey);
+            if (d.statusCode() == 200) {
+                for (Object o : new JsonObject(d.body()).getJsonArray("features")) {
+                    if (((JsonObject) o).getString("feature").equals("x")) {
+                        count = ((JsonObject) o).getLong("current_count");
+                    }
+                }
+            }
+            if (count >= featureRecords.get()) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        // at most one more batch per kill: stored, its answer cut off by the kill
+        assertThat(count).as("round %d: feature records in the window", round)
+                .isBetween(featureRecords.get(), Math.min(featureRecordsSent.get(), featureRecords.get() + (long) FEATURE_BATCH * (round + 1)));
+        System.out.printf("round %d: %d feature records acknowledged, %d in the window%n", round, featureRecords.get(), count);
+    }
+
+    /** The sum of a counter's purchased series on /metrics. */
+    private double counter(int port, String name) throws Exception {
+        double sum = 0;
+        for (String line : send(port, "GET", "/metrics", null, null).body().split("\n")) {
+            if (line.startsWith(name + "{") && line.contains("kind=\"purchased\"")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     private long scoreCount(int port, String key) throws Exception {

@@ -31,9 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue #16 points 5 and 6: three real replicas (child processes) on one real PostgreSQL; calls on one
- * replica, feedback at once on the next; one replica SIGKILLed mid-traffic. Every acknowledged feedback
- * is stored and the fleet report counts each stored one exactly once, with the killed replica down and
- * again after it restarts under its name; spend is kept per replica and summed.
+ * replica, feedback and a business event at once on the next; one replica SIGKILLed mid-traffic. Every
+ * acknowledged feedback is stored and the fleet report counts each stored one exactly once, with the
+ * killed replica down and again after it restarts under its name; every event is accepted (never 404)
+ * and the replicas' conversion counters sum to the stored conversions, the killed one's restored after
+ * its restart; spend is kept per replica and summed.
  */
 @Timeout(600)
 class FleetCrashTest {
@@ -74,6 +76,17 @@ class FleetCrashTest {
         return 0;
     }
 
+    /** The sum of a replica's vitals_conversions_total series of kind purchased. */
+    private double conversions(int port) throws Exception {
+        double sum = 0;
+        for (String line : send(port, "GET", "/metrics", null, null).body().split("\n")) {
+            if (line.startsWith("vitals_conversions_total{") && line.contains("kind=\"purchased\"")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     @Test
     void aReplicaKilledMidTrafficLosesNoAcknowledgedFeedbackAndTotalsStayExact() throws Exception {
         Random random = new Random(Long.getLong("vitals.crash.seed", 16));
@@ -98,6 +111,7 @@ class FleetCrashTest {
                 }
 
                 Map<String, Integer> acked = new ConcurrentHashMap<>();
+                Map<String, Integer> events = new ConcurrentHashMap<>(); // request id -> the answer to its event
                 java.util.concurrent.atomic.AtomicIntegerArray served = new java.util.concurrent.atomic.AtomicIntegerArray(3);
                 AtomicBoolean stop = new AtomicBoolean();
                 boolean[] dead = new boolean[3];
@@ -129,6 +143,9 @@ class FleetCrashTest {
                                 if (f.statusCode() / 100 == 2) {
                                     acked.put(fid, f.statusCode());
                                 }
+                                HttpResponse<String> e = send(replicas.get(b).port(), "POST", "/v1/events", new JsonObject()
+                                        .put("request_id", id).put("kind", "purchased").encode(), key);
+                                events.put(id, e.statusCode());
                             } catch (Exception e) {
                                 // the killed replica: not acknowledged
                             }
@@ -145,9 +162,13 @@ class FleetCrashTest {
                     t.join(30_000);
                 }
                 Thread.sleep(1_500); // pending feedback joins once its call's row is there
+                // events for a call another replica served a moment ago: accepted (stored, maybe waiting for the call's row)
+                assertThat(events.values()).as("answers to events").allMatch(code -> code == 200 || code == 202);
 
                 Set<String> stored = new HashSet<>();
                 Set<String> parked = new HashSet<>();
+                Set<String> converted = new HashSet<>();
+                Set<String> eventsWaiting = new HashSet<>();
                 Map<String, Double> spendByReplica = new ConcurrentHashMap<>();
                 try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
                     try (ResultSet rs = st.executeQuery("SELECT feedback_id FROM feedback")) {
@@ -158,6 +179,16 @@ class FleetCrashTest {
                     try (ResultSet rs = st.executeQuery("SELECT item_id FROM pending_joins")) {
                         while (rs.next()) {
                             parked.add(rs.getString(1));
+                        }
+                    }
+                    try (ResultSet rs = st.executeQuery("SELECT request_id FROM business_conversions WHERE kind = 'purchased'")) {
+                        while (rs.next()) {
+                            converted.add(rs.getString(1));
+                        }
+                    }
+                    try (ResultSet rs = st.executeQuery("SELECT join_key FROM pending_joins WHERE kind = 'business_event' AND state = 'pending'")) {
+                        while (rs.next()) {
+                            eventsWaiting.add(rs.getString(1));
                         }
                     }
                     try (ResultSet rs = st.executeQuery("SELECT replica, usd FROM spend WHERE scope = 'key'")) {
@@ -173,6 +204,14 @@ class FleetCrashTest {
                         assertThat(stored.contains(fid) || parked.contains(fid)).as("feedback %s answered 202", fid).isTrue();
                     }
                 });
+                // and stored, counted once across the fleet
+                events.forEach((id, code) -> {
+                    if (code == 200) {
+                        assertThat(converted).as("event for %s answered 200", id).contains(id);
+                    } else {
+                        assertThat(converted.contains(id) || eventsWaiting.contains(id)).as("event for %s answered 202", id).isTrue();
+                    }
+                });
                 // the fleet report on a survivor counts every stored feedback once, the killed replica's included
                 assertThat(fleetCount(replicas.get(0).port(), key)).isEqualTo(stored.size());
                 assertThat(fleetCount(replicas.get(2).port(), key)).isEqualTo(stored.size());
@@ -182,14 +221,20 @@ class FleetCrashTest {
                 replicas.set(1, ChildServer.start(config(url, "r2"), env, fast)); // back under its name: replays its journal
                 assertThat(fleetCount(replicas.get(1).port(), key)).isEqualTo(stored.size());
                 assertThat(fleetCount(replicas.get(0).port(), key)).isEqualTo(stored.size());
+                double conversions = 0;
+                for (int i = 0; i < 3; i++) { // the restarted replica's counters continue from its checkpoint and journal
+                    conversions += conversions(replicas.get(i).port());
+                }
+                assertThat(conversions).as("conversions counted on the replicas").isEqualTo(converted.size());
                 Thread.sleep(2_500); // auth.reloadSeconds
                 double total = spendByReplica.values().stream().mapToDouble(Double::doubleValue).sum();
                 JsonArray keys = new JsonObject(send(replicas.get(0).port(), "GET", "/admin/keys", null, ADMIN).body()).getJsonArray("keys");
                 assertThat(keys.getJsonObject(0).getDouble("spent_usd")).as("the fleet's spend: the sum of the replicas' rows")
                         .isGreaterThanOrEqualTo(total - 1e-9);
                 System.out.printf("fleet crash: calls served per replica %s; %d feedback acknowledged (%d pending first), %d stored, "
-                        + "%d still pending; spend rows %s%n", served, acked.size(), acked.values().stream().filter(c -> c == 202).count(),
-                        stored.size(), parked.size(), spendByReplica);
+                        + "%d still pending; %d events acknowledged (%d pending first), %d conversions; spend rows %s%n", served, acked.size(),
+                        acked.values().stream().filter(c -> c == 202).count(), stored.size(), parked.size(), events.size(),
+                        events.values().stream().filter(c -> c == 202).count(), converted.size(), spendByReplica);
             } finally {
                 for (int i = 0; i < 3; i++) {
                     if (replicas.get(i) != null) {

@@ -54,4 +54,28 @@ class ChunkScannerTest {
         byte[] stop = EVENTS[3].getBytes(StandardCharsets.UTF_8);
         assertThat(inc.scan(stop, 0, stop.length).finishReason).isEqualTo("stop");
     }
+
+    @Test
+    void readsTheResponseIdAndModelOnceAndKeepsThemForTheStream() {
+        ChunkScanner.Incremental inc = new ChunkScanner.Incremental();
+        String first = "{\"id\":\"chatcmpl-1\",\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"delta\":{\"content\":\"a\"}}]}";
+        byte[] b = first.getBytes(StandardCharsets.UTF_8);
+        ChunkScanner.Result r = inc.scan(b, 0, b.length);
+        assertThat(r.id).isEqualTo("chatcmpl-1");
+        assertThat(r.model).isEqualTo("gpt-4o-2024-08-06");
+        String id0 = r.id;
+        // later chunks repeat them: kept from the first, not read (nor allocated) again
+        String later = "{\"id\":\"chatcmpl-1\",\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"delta\":{\"content\":\"b\"}}]}";
+        byte[] l = later.getBytes(StandardCharsets.UTF_8);
+        ChunkScanner.Result r2 = inc.scan(l, 0, l.length);
+        assertThat(r2.readIds).isFalse();
+        assertThat(r2.id).isSameAs(id0);
+        // a nested id (a tool call's) is not the response's; an overlong one is dropped, not cut
+        String nested = "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"id\":\"call_1\"}]}}],\"id\":\"" + "x".repeat(300) + "\"}";
+        byte[] n = nested.getBytes(StandardCharsets.UTF_8);
+        ChunkScanner.Result one = ChunkScanner.scan(n, 0, n.length, false);
+        assertThat(one.json).isTrue();
+        assertThat(one.id).isNull();
+        assertThat(one.model).isNull();
+    }
 }

@@ -135,7 +135,7 @@ class GeneratedFilesTest {
                 }
             }
         }
-        assertThat(alerts).isEqualTo(18); // 15 + the classification, regression and LLM quality drops
+        assertThat(alerts).isEqualTo(19); // 15 + the classification, regression and LLM quality drops + label coverage
         assertThat(names).containsExactlyInAnyOrderElementsOf(alertNames());
     }
 

@@ -57,7 +57,7 @@ class PostgresStateStoreContractTest extends StateStoreContract {
             }
             for (Future<JdbcStateStore> f : fs) {
                 try (JdbcStateStore s = f.get()) {
-                    assertThat(s.schemaVersion()).isEqualTo(4);
+                    assertThat(s.schemaVersion()).isEqualTo(5);
                 }
             }
         } finally {
@@ -67,9 +67,9 @@ class PostgresStateStoreContractTest extends StateStoreContract {
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*), min(version), max(version) FROM schema_migrations")) {
             rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(4);
+            assertThat(rs.getInt(1)).isEqualTo(5);
             assertThat(rs.getInt(2)).isEqualTo(1);
-            assertThat(rs.getInt(3)).isEqualTo(4);
+            assertThat(rs.getInt(3)).isEqualTo(5);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.vitals.server.cli;
+package dev.vitals.server.cli.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +17,8 @@ import dev.vitals.quality.eval.Rubric;
 import dev.vitals.server.config.ConfigLoader;
 import dev.vitals.server.config.EvaluatorsConfig;
 import dev.vitals.server.config.VitalsConfig;
+import dev.vitals.server.csv.CountingStream;
+import dev.vitals.server.csv.Progress;
 import dev.vitals.server.gateway.Backend;
 import dev.vitals.server.gateway.Gateway;
 import dev.vitals.server.gateway.OpenAiBackend;
@@ -91,12 +93,12 @@ final class LlmEval {
         LlmEval ev = new LlmEval();
         Vertx vertx = judgeOn ? Vertx.vertx() : null;
         PrometheusRegistry registry = new PrometheusRegistry();
-        Progress bar = null;
+        Progress.File bar = null;
         try {
             JudgeService judge = judgeOn ? ev.judge(vertx, cfg, registry) : null;
             long size = Files.size(file);
-            bar = Progress.forFile(err, size, forceProgress);
-            try (CountingStream in = new CountingStream(Files.newInputStream(file))) {
+            bar = Progress.on(err, forceProgress).start("vitals eval:", size);
+            try (CountingStream in = new CountingStream(Files.newInputStream(file), bar)) {
                 ev.read(in, bar, code, judge);
             }
             if (judge != null) {
@@ -105,7 +107,7 @@ final class LlmEval {
                     Thread.sleep(20);
                 }
             }
-            bar.finish();
+            bar.done();
             if (ev.records == 0) {
                 err.println("vitals eval: " + file + ": no records");
                 err.flush();
@@ -115,20 +117,8 @@ final class LlmEval {
             out.print(text);
             out.flush();
             return 0;
-        } catch (EvalCommand.EvalException e) {
-            if (bar != null) {
-                bar.finish();
-            }
-            err.println("vitals eval: " + file + ": " + e.getMessage());
-            err.flush();
-            return e.exitCode;
-        } catch (IOException e) {
-            if (bar != null) {
-                bar.finish();
-            }
-            err.println("vitals eval: " + file + ": cannot read: " + e);
-            err.flush();
-            return 2;
+        } catch (EvalCommand.EvalException | IOException e) {
+            return EvalCommand.failed(err, file, bar, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 2;
@@ -166,7 +156,7 @@ final class LlmEval {
         }
     }
 
-    private void read(CountingStream in, Progress bar, CodeEvaluators code, JudgeService judge)
+    private void read(CountingStream in, Progress.File bar, CodeEvaluators code, JudgeService judge)
             throws IOException, EvalCommand.EvalException {
         Reader r = new InputStreamReader(in, StandardCharsets.UTF_8);
         StringBuilder line = new StringBuilder();
@@ -190,7 +180,6 @@ final class LlmEval {
                 continue;
             }
             record(line.toString(), lineNo, code, judge);
-            bar.update(in.count);
         }
     }
 

@@ -1,8 +1,7 @@
-package dev.vitals.server.cli;
+package dev.vitals.server.cli.eval;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import dev.vitals.server.csv.CsvValues;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Bad input to {@code vitals eval}: a clear message on stderr naming the line (1-based, header =
@@ -272,6 +272,6 @@ class EvalBadInputTest {
     }
 
     private static char sniff(String header) throws IOException {
-        return CsvInput.sniffDelimiter(new ByteArrayInputStream(header.getBytes(StandardCharsets.UTF_8)));
+        return CsvValues.sniffDelimiter(header.getBytes(StandardCharsets.UTF_8), 0);
     }
 }

@@ -1,4 +1,4 @@
-package dev.vitals.server.cli;
+package dev.vitals.server.cli.drift;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,7 +79,7 @@ final class DriftColumnStats {
 
     private static void row(StringBuilder h, String name, Numeric s) {
         long all = s.count() + s.nulls();
-        h.append("<tr><th scope=\"row\">").append(name).append("</th><td class=\"num\">").append(DriftCommand.count(s.count()))
+        h.append("<tr><th scope=\"row\">").append(name).append("</th><td class=\"num\">").append(DriftOutput.count(s.count()))
                 .append("</td><td class=\"num\">").append(all == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100.0 * s.nulls() / all))
                 .append("</td>");
         cell(h, s.mean());
@@ -133,9 +133,9 @@ final class DriftColumnStats {
         long n = m.values().stream().mapToLong(Long::longValue).sum();
         String top = m.entrySet().stream().max(Map.Entry.comparingByValue()).map(e -> e.getKey() + " ("
                 + String.format(Locale.ROOT, "%.1f%%", 100.0 * e.getValue() / Math.max(1, n)) + ")").orElse("-");
-        h.append("<tr><th scope=\"row\">").append(name).append("</th><td class=\"num\">").append(DriftCommand.count(n))
+        h.append("<tr><th scope=\"row\">").append(name).append("</th><td class=\"num\">").append(DriftOutput.count(n))
                 .append("</td><td class=\"num\">").append(n + nulls == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100.0 * nulls / (n + nulls)))
-                .append("</td><td class=\"num\">").append(DriftCommand.count(m.size())).append("</td><td>")
+                .append("</td><td class=\"num\">").append(DriftOutput.count(m.size())).append("</td><td>")
                 .append(DriftHtmlReport.esc(top)).append("</td></tr>\n");
     }
 
@@ -146,7 +146,7 @@ final class DriftColumnStats {
                 out.add("and " + (names.size() - 20) + " more");
                 break;
             }
-            out.add("<code>" + DriftHtmlReport.esc(s) + "</code> (" + DriftCommand.count(counts.get(s)) + ")");
+            out.add("<code>" + DriftHtmlReport.esc(s) + "</code> (" + DriftOutput.count(counts.get(s)) + ")");
         }
         return String.join(", ", out);
     }

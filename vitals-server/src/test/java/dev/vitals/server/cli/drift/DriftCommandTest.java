@@ -1,6 +1,4 @@
-package dev.vitals.server.cli;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package dev.vitals.server.cli.drift;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +6,9 @@ import dev.vitals.drift.DatasetDrift;
 import dev.vitals.drift.DriftDetector;
 import dev.vitals.drift.RawColumns;
 import dev.vitals.drift.StatTest;
+import dev.vitals.server.cli.VitalsCli;
+import dev.vitals.server.csv.CsvColumns;
+import dev.vitals.server.csv.Progress;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
@@ -22,6 +23,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code vitals drift} run in-process: scores equal SciPy's (the committed goldens of
@@ -144,8 +146,8 @@ class DriftCommandTest {
 
     @Test
     void parallelComparisonEqualsTheLibrarysOwn() throws Exception {
-        CsvColumns ref = CsvColumns.read(resource("large-ref.csv"), "r", Set.of(), ByteProgress.NONE);
-        CsvColumns cur = CsvColumns.read(resource("large-cur.csv"), "c", Set.of(), ByteProgress.NONE);
+        CsvColumns ref = CsvColumns.read(resource("large-ref.csv"), "r", Set.of(), Progress.NONE);
+        CsvColumns cur = CsvColumns.read(resource("large-cur.csv"), "c", Set.of(), Progress.NONE);
         List<DriftHtmlReport.ColumnData> data = new ArrayList<>();
         RawColumns.Builder rb = RawColumns.builder();
         RawColumns.Builder cb = RawColumns.builder();
@@ -327,9 +329,9 @@ class DriftCommandTest {
         Path empty = write("empty.csv", "");
         Run r = drift(ref.toString(), empty.toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains(empty + " is empty: a header line with the column names is needed");
+        assertThat(r.err()).contains(empty + " line 1: no header row: the file is empty");
         Path blank = write("blank.csv", "\n\n  \n");
-        assertThat(drift(ref.toString(), blank.toString()).err()).contains(blank + " is empty");
+        assertThat(drift(ref.toString(), blank.toString()).err()).contains(blank + " line 1: no header row: the file is empty");
 
         Path headerOnly = write("header-only.csv", "x,y\n");
         Path json = tmp.resolve("none.json");
@@ -465,7 +467,7 @@ class DriftCommandTest {
         Path quote = write("quote.csv", "a,b\n1,\"open\n");
         Run q = drift(ok.toString(), quote.toString());
         assertThat(q.code()).isEqualTo(2);
-        assertThat(q.err()).contains(quote + " line").contains("malformed CSV");
+        assertThat(q.err()).contains(quote + " line").contains("not valid CSV");
     }
 
     @Test

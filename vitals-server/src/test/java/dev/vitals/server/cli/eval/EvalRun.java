@@ -1,5 +1,6 @@
-package dev.vitals.server.cli;
+package dev.vitals.server.cli.eval;
 
+import dev.vitals.server.cli.VitalsCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URISyntaxException;

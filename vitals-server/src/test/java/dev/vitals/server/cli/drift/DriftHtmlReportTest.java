@@ -1,4 +1,4 @@
-package dev.vitals.server.cli;
+package dev.vitals.server.cli.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -117,18 +117,18 @@ class DriftHtmlReportTest {
         assertThat(r.code()).as(r.err()).isZero();
         // n = 1500 + 1340 values: Sturges' ceil(log2(2840)) + 1 = 13 bins, as the psi test used
         assertThat(Files.readString(html)).contains("13 equal-width bins (the bins the psi test used)");
-        assertThat(DriftHtmlReport.sturges(2840)).isEqualTo(13);
+        assertThat(DriftCharts.sturges(2840)).isEqualTo(13);
     }
 
     @Test
     void binCountsFollowNumpyHistogram() {
         double[] edges = {0, 1, 2, 3};
-        assertThat(DriftHtmlReport.binCounts(new double[] {0, 0.999, 1, 2.5, 3, Double.NaN, 3}, edges))
+        assertThat(DriftCharts.binCounts(new double[] {0, 0.999, 1, 2.5, 3, Double.NaN, 3}, edges))
                 .containsExactly(2, 1, 3);
-        assertThat(DriftHtmlReport.niceCeil(0.37)).isEqualTo(0.5);
-        assertThat(DriftHtmlReport.niceCeil(0.13)).isEqualTo(0.2);
-        assertThat(DriftHtmlReport.divisions(0.2)).isEqualTo(4);
-        assertThat(DriftHtmlReport.tickPct(0.125)).isEqualTo("12.5%");
+        assertThat(DriftCharts.niceCeil(0.37)).isEqualTo(0.5);
+        assertThat(DriftCharts.niceCeil(0.13)).isEqualTo(0.2);
+        assertThat(DriftCharts.divisions(0.2)).isEqualTo(4);
+        assertThat(DriftCharts.tickPct(0.125)).isEqualTo("12.5%");
         assertThat(DriftHtmlReport.esc("a<b>&\"'\u0001")).isEqualTo("a&lt;b&gt;&amp;&quot;&#39;\ufffd");
     }
 

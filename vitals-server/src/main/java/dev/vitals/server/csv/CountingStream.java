@@ -1,22 +1,29 @@
-package dev.vitals.server.cli;
+package dev.vitals.server.csv;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Counts the bytes read from a file, for the progress bars of {@code eval} (CSV and JSONL). */
-final class CountingStream extends FilterInputStream {
-    long count;
+/** Counts the bytes read from a file and reports them to a progress bar (CSV and JSONL inputs). */
+public final class CountingStream extends FilterInputStream {
+    private final Progress.File progress;
+    private long count;
 
-    CountingStream(InputStream in) {
+    public CountingStream(InputStream in, Progress.File progress) {
         super(in);
+        this.progress = progress;
+    }
+
+    /** Bytes read so far. */
+    public long count() {
+        return count;
     }
 
     @Override
     public int read() throws IOException {
         int b = super.read();
         if (b >= 0) {
-            count++;
+            progress.update(++count);
         }
         return b;
     }
@@ -26,6 +33,7 @@ final class CountingStream extends FilterInputStream {
         int n = in.read(b, off, len);
         if (n > 0) {
             count += n;
+            progress.update(count);
         }
         return n;
     }
@@ -34,6 +42,7 @@ final class CountingStream extends FilterInputStream {
     public long skip(long n) throws IOException {
         long s = super.skip(n);
         count += s;
+        progress.update(count);
         return s;
     }
 }

@@ -1,4 +1,4 @@
-package dev.vitals.server.cli;
+package dev.vitals.server.csv;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A progress bar on stderr for reading files, possibly several at once: bytes read of the total, redrawn in place
- * ({@code \r}) at most every 200 ms, and ended with a newline when every file is read. Thread-safe.
+ * The one progress bar of the offline tools ({@code eval}, {@code drift}): on stderr, for reading files, possibly
+ * several at once: bytes read of the total, redrawn in place ({@code \r}) at most every 200 ms, and ended with a
+ * newline when every file is read. Never written to stdout. Thread-safe.
  */
-class ByteProgress {
+public final class Progress {
+    /** Files from this size on get a bar on a terminal. */
+    public static final long LARGE_FILE = 16L << 20;
     /** Reports nothing. */
-    static final ByteProgress NONE = new ByteProgress(null, Long.MAX_VALUE);
+    public static final Progress NONE = new Progress(null, Long.MAX_VALUE);
 
     private static final long INTERVAL_NANOS = 200_000_000L;
     private static final int WIDTH = 30;
@@ -26,13 +29,18 @@ class ByteProgress {
      * @param err where to draw; null for nothing
      * @param minBytes files smaller than this get no bar
      */
-    ByteProgress(PrintWriter err, long minBytes) {
+    public Progress(PrintWriter err, long minBytes) {
         this.err = err;
         this.minBytes = minBytes;
     }
 
+    /** On request ({@code --progress}) for any file; otherwise on a terminal, for files of {@link #LARGE_FILE}. */
+    public static Progress on(PrintWriter err, boolean forced) {
+        return forced ? new Progress(err, 0) : System.console() != null ? new Progress(err, LARGE_FILE) : NONE;
+    }
+
     /** One file being read. */
-    final class File {
+    public final class File {
         private final String label;
         private final long total;
         private final boolean tracked;
@@ -46,14 +54,14 @@ class ByteProgress {
         }
 
         /** Bytes read so far. */
-        void update(long bytes) {
+        public void update(long bytes) {
             if (!tracked) {
                 return;
             }
             read = bytes;
             long now = System.nanoTime();
             if (now - lastDraw >= INTERVAL_NANOS) { // racy read: at worst one extra or one skipped draw
-                synchronized (ByteProgress.this) {
+                synchronized (Progress.this) {
                     if (now - lastDraw >= INTERVAL_NANOS) {
                         lastDraw = now;
                         draw();
@@ -63,11 +71,11 @@ class ByteProgress {
         }
 
         /** The file is read (or failed). */
-        void done() {
+        public void done() {
             if (!tracked) {
                 return;
             }
-            synchronized (ByteProgress.this) {
+            synchronized (Progress.this) {
                 if (done) {
                     return;
                 }
@@ -88,7 +96,7 @@ class ByteProgress {
     }
 
     /** A file to report on; small files (below the minimum) and a disabled bar report nothing. */
-    File start(String label, long total) {
+    public File start(String label, long total) {
         File f = new File(label, total, err != null && total >= minBytes);
         if (f.tracked) {
             synchronized (this) {
@@ -122,7 +130,7 @@ class ByteProgress {
         lastLength = line.length();
     }
 
-    static String size(long bytes) {
+    public static String size(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";
         }

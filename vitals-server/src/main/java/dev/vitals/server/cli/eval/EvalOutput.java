@@ -1,4 +1,4 @@
-package dev.vitals.server.cli;
+package dev.vitals.server.cli.eval;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -15,6 +15,7 @@ import dev.vitals.quality.ClassificationReport;
 import dev.vitals.quality.ConfusionMatrix;
 import dev.vitals.quality.QualityReport;
 import dev.vitals.quality.RegressionReport;
+import dev.vitals.server.csv.CsvReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -99,7 +100,7 @@ final class EvalOutput {
     }
 
     /** The human-readable report. */
-    static String table(QualityReport report, EvalCommand cmd, CsvInput csv) {
+    static String table(QualityReport report, EvalCommand cmd, CsvReader csv) {
         StringBuilder b = new StringBuilder();
         String delimiter = csv.delimiter() == '\t' ? "TAB" : "'" + csv.delimiter() + "'";
         if (cmd.task == EvalCommand.Task.regression) {

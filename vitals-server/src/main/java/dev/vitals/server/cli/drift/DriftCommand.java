@@ -1,7 +1,5 @@
-package dev.vitals.server.cli;
+package dev.vitals.server.cli.drift;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vitals.drift.DatasetDrift;
 import dev.vitals.drift.DriftDetector;
 import dev.vitals.drift.FeatureDrift;
@@ -9,9 +7,13 @@ import dev.vitals.drift.FeatureType;
 import dev.vitals.drift.RawColumns;
 import dev.vitals.drift.StatTest;
 import dev.vitals.drift.Verdict;
-import dev.vitals.server.cli.CsvColumns.Column;
-import dev.vitals.server.cli.CsvColumns.CsvException;
-import dev.vitals.server.cli.CsvColumns.Kind;
+import dev.vitals.server.csv.CsvColumns.Column;
+import dev.vitals.server.csv.CsvColumns.Kind;
+import dev.vitals.server.csv.CsvColumns;
+import dev.vitals.server.csv.CsvInputException;
+import dev.vitals.server.csv.CsvReader;
+import dev.vitals.server.csv.CsvValues;
+import dev.vitals.server.csv.Progress;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -24,7 +26,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -70,15 +71,13 @@ import picocli.CommandLine.Spec;
             "",
             "Example: vitals drift ref.csv cur.csv --test latency_ms=psi --threshold latency_ms=0.2 \\",
             "             --json drift.json --html drift.html"})
-final class DriftCommand implements Callable<Integer> {
+public final class DriftCommand implements Callable<Integer> {
     /** Exit code: drift found with {@code --fail-on-drift}. */
     static final int EXIT_DRIFT = 3;
     /** Exit code: no column could be tested. */
     static final int EXIT_NO_VERDICT = 4;
     /** Exit code: bad input or usage. */
     static final int EXIT_BAD_INPUT = 2;
-    /** Files at least this big get a progress bar on a terminal. */
-    static final long PROGRESS_MIN_BYTES = 8L << 20;
 
     @Spec
     CommandSpec spec;
@@ -137,7 +136,7 @@ final class DriftCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             return run(out, err);
-        } catch (BadInput | CsvException e) {
+        } catch (BadInput | CsvInputException e) {
             err.println("vitals drift: " + e.getMessage());
             return EXIT_BAD_INPUT;
         } catch (IOException e) {
@@ -158,7 +157,7 @@ final class DriftCommand implements Callable<Integer> {
         return Math.max(1024, 2 * (Runtime.getRuntime().maxMemory() >> 20));
     }
 
-    private int run(PrintWriter out, PrintWriter err) throws BadInput, CsvException, IOException {
+    private int run(PrintWriter out, PrintWriter err) throws BadInput, IOException {
         Map<String, String> testByColumn = pairs("--test", tests, "TEST", "--test latency_ms=psi");
         Map<String, StatTest> chosen = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : testByColumn.entrySet()) {
@@ -172,7 +171,7 @@ final class DriftCommand implements Callable<Integer> {
         for (Map.Entry<String, String> e : pairs("--threshold", thresholds, "VALUE", "--threshold latency_ms=0.2")
                 .entrySet()) {
             String v = e.getValue();
-            double t = CsvColumns.isNumber(v) ? CsvColumns.parseNumber(v) : Double.NaN;
+            double t = CsvValues.isNumber(v) ? CsvValues.parseNumber(v) : Double.NaN;
             if (!Double.isFinite(t) || t < 0) {
                 throw new BadInput("--threshold " + e.getKey() + "=" + v + ": the threshold must be a number >= 0");
             }
@@ -186,8 +185,7 @@ final class DriftCommand implements Callable<Integer> {
             asText.add(c.strip());
         }
 
-        ByteProgress bar = progress ? new ByteProgress(err, 0)
-                : System.console() != null ? new ByteProgress(err, PROGRESS_MIN_BYTES) : ByteProgress.NONE;
+        Progress bar = Progress.on(err, progress);
         String refLabel = reference.toString();
         String curLabel = current.toString();
         if (maxColumns < 1) {
@@ -236,15 +234,15 @@ final class DriftCommand implements Callable<Integer> {
 
         List<String> notes = new ArrayList<>();
         for (int i = 0; i < data.size(); i++) {
-            notes.add(note(drift.features().get(i), data.get(i)));
+            notes.add(DriftOutput.note(drift.features().get(i), data.get(i)));
         }
-        printTable(out, ref, cur, drift, notes);
+        DriftOutput.printTable(out, ref, cur, drift, notes);
 
         DriftHtmlReport.Source refSource = source(ref);
         DriftHtmlReport.Source curSource = source(cur);
         int code = 0;
         if (json != null) {
-            code = Math.max(code, write(err, json, bytes -> writeJson(drift, bytes)));
+            code = Math.max(code, write(err, json, bytes -> DriftOutput.writeJson(drift, bytes)));
             if (code == 0) {
                 out.println("wrote " + json);
             }
@@ -308,17 +306,18 @@ final class DriftCommand implements Callable<Integer> {
      * Reads the reference on a second thread while this one reads the current file. When both fail, the
      * reference's error is the one reported.
      */
-    private CsvColumns[] readBoth(String refLabel, String curLabel, Set<String> asText, ByteProgress bar)
-            throws CsvException, IOException {
-        FutureTask<CsvColumns> refTask = new FutureTask<>(() -> CsvColumns.read(reference, refLabel, asText, bar, maxColumns));
+    private CsvColumns[] readBoth(String refLabel, String curLabel, Set<String> asText, Progress bar)
+            throws IOException {
+        FutureTask<CsvColumns> refTask = new FutureTask<>(() -> CsvColumns.read(CsvReader.Source.of(reference, refLabel), asText, bar,
+                maxColumns));
         Thread t = new Thread(refTask, "vitals-drift-read-reference");
         t.setDaemon(true);
         t.start();
         CsvColumns cur = null;
         Exception curError = null;
         try {
-            cur = CsvColumns.read(current, curLabel, asText, bar, maxColumns);
-        } catch (CsvException | IOException | RuntimeException e) {
+            cur = CsvColumns.read(CsvReader.Source.of(current, curLabel), asText, bar, maxColumns);
+        } catch (IOException | RuntimeException e) {
             curError = e;
         }
         CsvColumns ref;
@@ -336,10 +335,7 @@ final class DriftCommand implements Callable<Integer> {
         return new CsvColumns[] {ref, cur};
     }
 
-    private static IOException rethrow(Throwable e) throws CsvException {
-        if (e instanceof CsvException c) {
-            throw c;
-        }
+    private static IOException rethrow(Throwable e) {
         if (e instanceof IOException io) {
             return io;
         }
@@ -405,13 +401,13 @@ final class DriftCommand implements Callable<Integer> {
     }
 
     private static String quoted(List<String> names) {
-        return names.stream().map(n -> "column \"" + CsvColumns.shorten(n) + "\"").collect(Collectors.joining(", "));
+        return names.stream().map(n -> "column \"" + CsvValues.shorten(n) + "\"").collect(Collectors.joining(", "));
     }
 
     private static void checkNamed(String option, Set<String> named, List<String> names) throws BadInput {
         for (String n : named) {
             if (!names.contains(n)) {
-                throw new BadInput(option + " names column \"" + CsvColumns.shorten(n)
+                throw new BadInput(option + " names column \"" + CsvValues.shorten(n)
                         + "\", which is not in the files; columns: " + String.join(", ", names));
             }
         }
@@ -449,13 +445,13 @@ final class DriftCommand implements Callable<Integer> {
                 CsvColumns f = r.kind() == Kind.TEXT ? ref : cur;
                 Column col = r.kind() == Kind.TEXT ? r : c;
                 why = "because " + f.label() + " line " + col.firstTextLine() + " holds \""
-                        + CsvColumns.shorten(col.firstText()) + "\", not a number";
+                        + CsvValues.shorten(col.firstText()) + "\", not a number";
             }
         } else {
             why = "because every value is a number; pass --categorical " + name + " to compare it as categories";
         }
         throw new BadInput("--test " + name + "=" + test.testName() + ": test \"" + test.testName() + "\" takes "
-                + accepted + " columns, and column \"" + CsvColumns.shorten(name) + "\" is " + type.label() + " ("
+                + accepted + " columns, and column \"" + CsvValues.shorten(name) + "\" is " + type.label() + " ("
                 + why + "). Tests for " + type.label() + " columns: " + String.join(", ", testsFor(type)));
     }
 
@@ -467,152 +463,6 @@ final class DriftCommand implements Callable<Integer> {
             }
         }
         return out;
-    }
-
-    /** The table's note: why there is no verdict, constant columns, numbers compared per value. */
-    static String note(FeatureDrift f, DriftHtmlReport.ColumnData d) {
-        List<String> parts = new ArrayList<>();
-        if (f.verdict() == Verdict.NO_VERDICT) {
-            parts.add(f.reason());
-        }
-        if (d.type() == FeatureType.NUMERIC) {
-            DriftHtmlReport.NumericStats s = d.stats();
-            boolean refConst = s.refCount() > 0 && s.refMin() == s.refMax();
-            boolean curConst = s.curCount() > 0 && s.curMin() == s.curMax();
-            if (refConst && curConst) {
-                parts.add(s.refMin() == s.curMin() ? "constant, same value in both (std 0)"
-                        : "constant in both, different values (std 0)");
-            } else if (refConst) {
-                parts.add("reference is constant (std 0)");
-            } else if (curConst) {
-                parts.add("current is constant (std 0)");
-            }
-            if (refConst && "wasserstein".equals(f.test())) {
-                parts.add("wasserstein divides by max(std, 0.001) = 0.001");
-            }
-            if (f.verdict() != Verdict.NO_VERDICT && s.distinct() <= 5 && !"ks".equals(f.test())
-                    && !"wasserstein".equals(f.test())) {
-                parts.add(s.distinct() + (s.distinct() == 1 ? " distinct value" : " distinct values")
-                        + ": compared per value");
-            }
-        }
-        return String.join("; ", parts);
-    }
-
-    private static void printTable(PrintWriter out, CsvColumns ref, CsvColumns cur, DatasetDrift drift,
-                                   List<String> notes) {
-        out.println("Reference: " + describe(ref));
-        out.println("Current:   " + describe(cur));
-        out.println();
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"column", "type", "test", "score", "drift if", "drifted", "ref n", "ref nulls", "cur n",
-            "cur nulls", "note"});
-        for (int i = 0; i < drift.features().size(); i++) {
-            FeatureDrift f = drift.features().get(i);
-            rows.add(new String[] {terminalSafe(f.feature(), 40), f.type().label(), f.test() == null ? "-" : f.test(),
-                formatScore(f.score()), thresholdRule(f), drifted(f.verdict()), count(f.referenceCount()),
-                count(f.referenceNulls()), count(f.currentCount()), count(f.currentNulls()), notes.get(i)});
-        }
-        int cols = rows.get(0).length;
-        int[] width = new int[cols];
-        for (String[] r : rows) {
-            for (int c = 0; c < cols; c++) {
-                width[c] = Math.max(width[c], r[c].length());
-            }
-        }
-        boolean[] right = {false, false, false, true, true, false, true, true, true, true, false};
-        for (String[] r : rows) {
-            StringBuilder b = new StringBuilder();
-            for (int c = 0; c < cols; c++) {
-                if (c > 0) {
-                    b.append("  ");
-                }
-                String cell = r[c];
-                if (c == cols - 1) {
-                    b.append(cell);
-                } else if (right[c]) {
-                    b.append(" ".repeat(width[c] - cell.length())).append(cell);
-                } else {
-                    b.append(cell).append(" ".repeat(width[c] - cell.length()));
-                }
-            }
-            out.println(b.toString().stripTrailing());
-        }
-        out.println();
-        out.println(datasetLine(drift));
-    }
-
-    private static String describe(CsvColumns f) {
-        return f.label() + " (" + count(f.rows()) + (f.rows() == 1 ? " row" : " rows") + ", " + f.delimiterLabel()
-                + "-separated, " + f.encodingLabel() + ")";
-    }
-
-    /** The dataset verdict in words. */
-    static String datasetLine(DatasetDrift d) {
-        int total = d.features().size();
-        if (d.verdict() == Verdict.NO_VERDICT) {
-            return "Dataset: NO VERDICT - none of the " + total + " columns could be tested";
-        }
-        String share = percent(d.driftShare());
-        String untested = d.evaluatedFeatures() < total
-                ? " (" + (total - d.evaluatedFeatures()) + " without a verdict)" : "";
-        return "Dataset: " + (d.drifted() ? "DRIFT" : "NO DRIFT") + " - " + d.driftedFeatures() + " of "
-                + d.evaluatedFeatures() + " tested columns drifted" + untested + ": " + share
-                + (d.drifted() ? " >= " : " < ") + percent(d.shareThreshold());
-    }
-
-    static String percent(double share) {
-        String s = String.format(Locale.ROOT, "%.1f", share * 100);
-        return (s.endsWith(".0") ? s.substring(0, s.length() - 2) : s) + "%";
-    }
-
-    static String drifted(Verdict v) {
-        return v == Verdict.DRIFT ? "yes" : v == Verdict.NO_DRIFT ? "no" : "no verdict";
-    }
-
-    /** "< 0.05" for p-values, ">= 0.1" for distances. */
-    static String thresholdRule(FeatureDrift f) {
-        if (Double.isNaN(f.threshold())) {
-            return "-";
-        }
-        String op = f.test() == null ? "" : StatTest.byName(f.test()).kind() == StatTest.Kind.P_VALUE ? "< " : ">= ";
-        return op + formatNumber(f.threshold());
-    }
-
-    /** 4 significant digits; scientific below 1e-4; "-" for NaN. */
-    static String formatScore(double v) {
-        if (Double.isNaN(v)) {
-            return "-";
-        }
-        if (v == 0) {
-            return "0";
-        }
-        double a = Math.abs(v);
-        if (a < 1e-4 || a >= 1e6) {
-            return String.format(Locale.ROOT, "%.3e", v);
-        }
-        return String.format(Locale.ROOT, "%.4g", v);
-    }
-
-    static String formatNumber(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return String.valueOf((long) v);
-        }
-        String s = String.format(Locale.ROOT, "%.6g", v);
-        if (s.contains(".") && !s.contains("e")) {
-            s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
-        }
-        return s;
-    }
-
-    static String count(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
-    }
-
-    /** Control characters replaced, long names shortened. */
-    static String terminalSafe(String s, int max) {
-        String t = CsvColumns.shorten(s);
-        return t.length() > max ? t.substring(0, max - 3) + "..." : t;
     }
 
     interface Body {
@@ -632,48 +482,6 @@ final class DriftCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("vitals drift: cannot write " + file + ": " + e);
             return 1;
-        }
-    }
-
-    /** The {@link DatasetDrift} as JSON, its record components by name; NaN and infinities as null. */
-    static void writeJson(DatasetDrift d, OutputStream o) throws IOException {
-        try (JsonGenerator g = new JsonFactory().createGenerator(o)) {
-            g.useDefaultPrettyPrinter();
-            g.writeStartObject();
-            g.writeArrayFieldStart("features");
-            for (FeatureDrift f : d.features()) {
-                g.writeStartObject();
-                g.writeStringField("feature", f.feature());
-                g.writeStringField("type", f.type().name());
-                g.writeStringField("test", f.test());
-                number(g, "score", f.score());
-                number(g, "scoreLower", f.scoreLower());
-                number(g, "scoreUpper", f.scoreUpper());
-                number(g, "threshold", f.threshold());
-                g.writeStringField("verdict", f.verdict().name());
-                g.writeNumberField("referenceCount", f.referenceCount());
-                g.writeNumberField("currentCount", f.currentCount());
-                g.writeNumberField("referenceNulls", f.referenceNulls());
-                g.writeNumberField("currentNulls", f.currentNulls());
-                g.writeStringField("reason", f.reason());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeNumberField("driftedFeatures", d.driftedFeatures());
-            g.writeNumberField("evaluatedFeatures", d.evaluatedFeatures());
-            number(g, "driftShare", d.driftShare());
-            number(g, "shareThreshold", d.shareThreshold());
-            g.writeStringField("verdict", d.verdict().name());
-            g.writeEndObject();
-            g.writeRaw('\n');
-        }
-    }
-
-    private static void number(JsonGenerator g, String field, double v) throws IOException {
-        if (Double.isFinite(v)) {
-            g.writeNumberField(field, v);
-        } else {
-            g.writeNullField(field);
         }
     }
 }
