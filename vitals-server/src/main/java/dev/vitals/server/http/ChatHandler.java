@@ -1,7 +1,6 @@
 package dev.vitals.server.http;
 
 import dev.vitals.llm.ErrorType;
-import dev.vitals.business.BusinessMetrics;
 import dev.vitals.server.api.ApiException;
 import dev.vitals.server.metrics.CustomLabels;
 import dev.vitals.server.auth.ApiKeys;

@@ -2,6 +2,7 @@ package dev.vitals.server.quality;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vitals.internal.ThrottledLogger;
 import dev.vitals.llm.LlmCall;
 import dev.vitals.quality.Score;
 import dev.vitals.quality.ScoreSource;
@@ -16,6 +17,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -48,7 +49,7 @@ public final class EvaluationService implements AutoCloseable {
     private final JudgeService judge;
     private final ThreadPoolExecutor executor;
     private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> evaluations;
-    private volatile long lastFailureLog;
+    private final ThrottledLogger failureLog = new ThrottledLogger(LOG, Duration.ofMinutes(1));
 
     /** @param judge the judge, or {@code null} when it is off */
     public EvaluationService(EvaluatorsConfig cfg, QualityService quality, JudgeService judge, PrometheusRegistry registry) {
@@ -138,11 +139,8 @@ public final class EvaluationService implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             evaluations.labels("failed").inc();
-            long now = System.currentTimeMillis();
-            if (now - lastFailureLog > 60_000) { // the exception's class only: its message might quote the text
-                lastFailureLog = now;
-                LOG.log(Level.WARNING, "an evaluation failed: " + e.getClass().getName());
-            }
+            // the exception's class only: its message might quote the text
+            failureLog.warning("an evaluation failed: " + e.getClass().getName(), null);
         }
     }
 
