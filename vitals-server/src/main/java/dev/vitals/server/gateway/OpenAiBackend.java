@@ -229,7 +229,7 @@ public final class OpenAiBackend implements Backend {
         boolean askUsage = cfg.streamUsage && !streamOptionsRejected;
         Buffer plain = r.rawBody() != null ? r.rawBody() : r.body().toBuffer();
         // only a body to which the gateway itself added stream_options may be retried without it
-        boolean added = askUsage && !r.body().containsKey("stream_options");
+        boolean added = askUsage && !r.has("stream_options");
         long start = System.nanoTime();
         Promise<ChatStream> p = Promise.promise();
         send(askUsage ? withUsage(r) : plain, start, p, added ? plain : null);
@@ -296,7 +296,7 @@ public final class OpenAiBackend implements Backend {
             if (r.clientWantsUsage()) {
                 return raw;
             }
-            if (!r.body().containsKey("stream_options")) {
+            if (!r.has("stream_options")) {
                 int end = raw.length() - 1;
                 while (end > 0 && isJsonSpace(raw.getByte(end))) {
                     end--;

@@ -131,7 +131,7 @@ final class ChatHandler {
             call.onRecorded(c -> keys.spend(key, c.costUsd()));
         }
         // user and session ids are hashed inside BusinessMetrics as they arrive; never stored raw
-        String user = r.body().getValue("user") instanceof String u ? u : rc.request().getHeader("x-vitals-user");
+        String user = r.user() != null ? r.user() : rc.request().getHeader("x-vitals-user");
         String session = rc.request().getHeader("x-vitals-session");
         String variant = rc.request().getHeader("x-vitals-variant");
         if (customLabels.enabled()) {
