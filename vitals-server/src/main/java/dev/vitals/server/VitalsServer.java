@@ -5,11 +5,17 @@ import dev.vitals.metrics.LlmMetrics;
 import dev.vitals.business.BusinessMetrics;
 import dev.vitals.gpu.GpuMetrics;
 import dev.vitals.series.CallSampler;
+import dev.vitals.server.anomaly.Baselines;
+import dev.vitals.server.cost.CostService;
+import dev.vitals.server.cost.PriceBook;
+import dev.vitals.server.drift.DriftService;
+import dev.vitals.server.metrics.CustomLabels;
+import dev.vitals.server.quality.QualityService;
 import dev.vitals.system.SystemMetrics;
 import dev.vitals.server.config.VitalsConfig;
 import dev.vitals.server.gateway.Backend;
+import dev.vitals.server.gateway.Backends;
 import dev.vitals.server.gateway.Gateway;
-import dev.vitals.server.gateway.OpenAiBackend;
 import dev.vitals.server.gateway.SimulatedBackend;
 import dev.vitals.server.auth.ApiKeys;
 import dev.vitals.server.http.AdminHandler;
@@ -23,7 +29,7 @@ import io.vertx.core.net.JksOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PfxOptions;
 import java.nio.file.Path;
-import dev.vitals.server.http.HttpMetrics;
+import dev.vitals.server.metrics.HttpMetrics;
 import dev.vitals.server.http.Routes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Future;
@@ -90,6 +96,7 @@ public final class VitalsServer {
     private VitalsServer(Vertx vertx, VitalsConfig config, Map<String, String> env) {
         this.vertx = vertx;
         this.config = config;
+        Backends.checkTypes(config.backends); // before anything is opened
         this.prices = new PriceBook(config.pricing.overrideFile);
         this.replicaId = replicaId(config);
         this.store = openStore(config.store);
@@ -127,8 +134,8 @@ public final class VitalsServer {
                 .maxModels(config.metrics.maxModels)
                 .register(registry);
         List<Backend> backends = new ArrayList<>();
-        for (VitalsConfig.Backend b : config.backends) {
-            backends.add("openai".equals(b.type) ? new OpenAiBackend(vertx, b, env) : new SimulatedBackend(vertx, b));
+        for (int i = 0; i < config.backends.size(); i++) {
+            backends.add(Backends.create(vertx, i, config.backends.get(i), env));
         }
         this.systemMetrics = config.system.enabled ? SystemMetrics.builder()
                 .interval(java.time.Duration.ofSeconds(config.system.intervalSeconds)).jvmMetrics(false).register(registry) : null;
@@ -278,6 +285,8 @@ public final class VitalsServer {
     }
 
     private Future<Void> listen() {
+        CustomLabels customLabels = new CustomLabels(config.metrics.customLabels, config.metrics.maxSeriesPerMetric, registry);
+        observeCalls(customLabels);
         AuthHandler auth = new AuthHandler(apiKeys, config, registry);
         Routes.Deps deps = new Routes.Deps(gateway, registry, new HttpMetrics(registry, Routes.PATHS),
                 config.defaultModel, config.server.maxBodyBytes, this::health,
@@ -288,8 +297,7 @@ public final class VitalsServer {
                     JsonObject a = baselines.json();
                     JsonArray all = new JsonArray().addAll(a.getJsonArray("open")).addAll(a.getJsonArray("recent"));
                     return new JsonObject().put("anomalies_open", a.getJsonArray("open").size()).put("anomalies", all);
-                }, business, baselines::json, quality, drift,
-                new CustomLabels(config.metrics.customLabels, config.metrics.maxSeriesPerMetric, registry), dashboardData(),
+                }, business, baselines::json, quality, drift, customLabels, dashboardData(),
                 telemetry, evaluations, groundTruth);
         if (!config.auth.enabled) {
             LOG.warning("gateway API keys are off (auth.enabled: false): anyone who reaches this port can use the backends");
@@ -515,6 +523,31 @@ public final class VitalsServer {
     /** The short-history sampler behind the dashboard and baselines. */
     public CallSampler sampler() {
         return sampler;
+    }
+
+    /** The observers of every call made through the HTTP API, registered once; each guarded and its failures counted. */
+    private void observeCalls(CustomLabels customLabels) {
+        gateway.countFailures(registry);
+        gateway.listen("api_key_spend", f -> {
+            if (f.caller().apiKey() != null) {
+                apiKeys.spend(f.caller().apiKey(), f.call().costUsd());
+            }
+        });
+        gateway.listen("custom_labels", f -> {
+            if (f.caller().customLabels() != null) {
+                customLabels.record(f.call(), f.caller().customLabels());
+            }
+        });
+        gateway.listen("drift", f -> drift.observe(f.call(), f.promptText(), f.messageCount(), f.finishReason()));
+        // recorded when the call ends, but time to value counts from its start (the README says so)
+        gateway.listen("business", f -> business.recordRequest(dev.vitals.business.BusinessRequest.builder(f.call().requestId())
+                .user(f.caller().user()).session(f.caller().session()).model(f.model()).variant(f.caller().variant())
+                .startedAt(f.startNanos()).build()));
+    }
+
+    /** The gateway: its finished-call listeners, for tests that observe calls. */
+    Gateway gateway() {
+        return gateway;
     }
 
     /** Baselines and anomalies. */

@@ -19,7 +19,8 @@ public final class Call {
     /** Recorded instead of the API operation's own name when set: {@code evaluation} for the judge's calls. */
     private String recordedAs;
     private ResponseCapture capture;
-    private java.util.function.Consumer<dev.vitals.llm.LlmCall> onRecorded = c -> { };
+    private final java.util.List<java.util.function.Consumer<dev.vitals.llm.LlmCall>> onRecorded = new java.util.ArrayList<>(2);
+    private Caller caller;
 
     public Call(String requestId, long startNanos) {
         this.requestId = requestId;
@@ -120,13 +121,33 @@ public final class Call {
         }
     }
 
-    /** Runs {@code action} with the call's record once it is recorded (e.g. to charge an API key). */
+    /**
+     * Runs {@code action} with the call's record once it is recorded: for state of this call only (its span,
+     * its captured answer). What every call needs observed is a listener registered once on the {@link Gateway}.
+     */
     public void onRecorded(java.util.function.Consumer<dev.vitals.llm.LlmCall> action) {
-        this.onRecorded = this.onRecorded.andThen(action);
+        onRecorded.add(action);
     }
 
-    void recorded(dev.vitals.llm.LlmCall c) {
-        onRecorded.accept(c);
+    /** Runs the call's own hooks, each guarded: a failing one is reported and the others still run. */
+    void recorded(dev.vitals.llm.LlmCall c, java.util.function.Consumer<RuntimeException> failed) {
+        for (java.util.function.Consumer<dev.vitals.llm.LlmCall> action : onRecorded) {
+            try {
+                action.accept(c);
+            } catch (RuntimeException e) {
+                failed.accept(e);
+            }
+        }
+    }
+
+    /** Who made this call through the HTTP API; the finished-call listeners see only calls that have one. */
+    public Call caller(Caller caller) {
+        this.caller = caller;
+        return this;
+    }
+
+    public Caller caller() {
+        return caller;
     }
 
     /** Returns true the first time only, so a call is recorded exactly once whatever races end it. */

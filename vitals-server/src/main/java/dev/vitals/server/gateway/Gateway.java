@@ -23,12 +23,16 @@ public final class Gateway {
 
     private final List<Backend> backends;
     private final CallListener[] listeners;
+    private final String[] listenerNames;
+    private final List<Named> finished = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> failures;
     private final Supplier<PriceCatalog> prices;
 
     /** @param listeners the consumers of every finished call, in order (metrics first) */
     public Gateway(List<Backend> backends, List<CallListener> listeners, Supplier<PriceCatalog> prices) {
         this.backends = List.copyOf(backends);
         this.listeners = listeners.toArray(new CallListener[0]);
+        this.listenerNames = listeners.stream().map(l -> l.getClass().getSimpleName()).toArray(String[]::new);
         this.prices = prices;
     }
 
@@ -168,18 +172,63 @@ public final class Gateway {
             b.failure(error);
         }
         LlmCall c = b.build();
-        for (CallListener l : listeners) {
+        for (int i = 0; i < listeners.length; i++) {
             try {
-                l.onCall(c);
+                listeners[i].onCall(c);
             } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "a call listener failed", e); // listeners count their own failures
+                failed(listenerNames[i], e);
             }
         }
-        call.recorded(c);
+        if (call.caller() != null && !finished.isEmpty()) {
+            FinishedCall f = new FinishedCall(c, call.caller(), r.model(), call.startNanos, r.promptText(), r.messageCount(),
+                    call.finishReason());
+            for (Named n : finished) {
+                try {
+                    n.listener().onFinished(f);
+                } catch (RuntimeException e) {
+                    failed(n.name(), e);
+                }
+            }
+        }
+        call.recorded(c, e -> failed("call_hook", e));
         if (error != null) {
             LOG.fine(() -> "request " + call.requestId + " failed: " + error.label());
         }
         return c;
+    }
+
+    /** Observes every call made through the HTTP API once it is recorded. */
+    @FunctionalInterface
+    public interface FinishedCallListener {
+        void onFinished(FinishedCall call);
+    }
+
+    private record Named(String name, FinishedCallListener listener) {
+    }
+
+    /**
+     * Registers a finished-call listener, once, at start-up; {@code name} is its {@code listener} label. It runs
+     * after the {@link CallListener}s, guarded: a failure never reaches the request, and is counted.
+     */
+    public void listen(String name, FinishedCallListener listener) {
+        finished.add(new Named(name, listener));
+    }
+
+    /** Counts listener failures in {@code vitals_call_listener_failures_total{listener}} of {@code registry}. */
+    public void countFailures(io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
+        failures = dev.vitals.labels.MetricFamilies.of(registry).counter(io.prometheus.metrics.core.metrics.Counter.builder()
+                .name("vitals_call_listener_failures_total")
+                .help("Failures of the observers of finished calls (metrics, cost, spend, drift, business, ...), by listener; "
+                        + "the call and its response are not affected.")
+                .labelNames("listener"), 64);
+    }
+
+    private void failed(String listener, RuntimeException e) {
+        var f = failures;
+        if (f != null) {
+            f.labels(listener).inc();
+        }
+        LOG.log(Level.FINE, "call listener " + listener + " failed", e);
     }
 
     public Future<Void> close() {

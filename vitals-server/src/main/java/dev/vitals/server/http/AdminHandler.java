@@ -1,14 +1,14 @@
 package dev.vitals.server.http;
 
+import dev.vitals.server.api.ApiException;
 import dev.vitals.server.auth.ApiKeys;
-import dev.vitals.server.store.ApiKeyRecord;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -51,57 +51,33 @@ public final class AdminHandler {
     }
 
     /** {@code POST /admin/prices/reload}. */
-    void reloadPrices(RoutingContext rc) {
-        rc.vertx().executeBlocking(reload, false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                Routes.json(rc, ar.result());
-            } else {
-                HttpErrors.send(rc, 422, "invalid_request_error", "invalid_price_file",
-                        "price catalog not reloaded, the previous one stays: " + ar.cause().getMessage());
-            }
-        });
+    Future<JsonObject> reloadPrices(RoutingContext rc) {
+        return Endpoints.blocking(rc, reload).recover(t -> Future.failedFuture(new ApiException(422, "invalid_price_file",
+                "price catalog not reloaded, the previous one stays: " + t.getMessage())));
     }
 
     /** {@code POST /admin/keys} {"name": "...", "rate_limit_per_minute": 600, "budget_usd": 50}: 201 with the key, shown once. */
-    void createKey(RoutingContext rc) {
-        JsonObject o;
-        String name;
-        double rpm;
-        double budget;
-        try {
-            o = ChatRequests.object(rc.body().buffer());
-            Object n = o.getValue("name");
-            if (!(n instanceof String s) || !ApiKeys.NAME.matcher(s).matches()) {
-                throw new BadRequest("invalid_name", "'name' must be a string matching " + ApiKeys.NAME.pattern());
+    Future<JsonObject> createKey(RoutingContext rc) {
+        JsonObject o = ChatRequests.object(rc.body().buffer());
+        Object n = o.getValue("name");
+        if (!(n instanceof String s) || !ApiKeys.NAME.matcher(s).matches()) {
+            throw new ApiException("invalid_name", "'name' must be a string matching " + ApiKeys.NAME.pattern());
+        }
+        String name = (String) n;
+        double rpm = number(o, "rate_limit_per_minute", 0, 1e9);
+        double budget = o.getValue("budget_usd") == null ? Double.NaN : number(o, "budget_usd", 0, 1e12);
+        for (String k : o.fieldNames()) {
+            if (!k.equals("name") && !k.equals("rate_limit_per_minute") && !k.equals("budget_usd")) {
+                throw new ApiException("unknown_field", "unknown field '" + k + "'; allowed: name, rate_limit_per_minute, budget_usd");
             }
-            name = (String) n;
-            rpm = number(o, "rate_limit_per_minute", 0, 1e9);
-            budget = o.getValue("budget_usd") == null ? Double.NaN : number(o, "budget_usd", 0, 1e12);
-            for (String k : o.fieldNames()) {
-                if (!k.equals("name") && !k.equals("rate_limit_per_minute") && !k.equals("budget_usd")) {
-                    throw new BadRequest("unknown_field", "unknown field '" + k + "'; allowed: name, rate_limit_per_minute, budget_usd");
-                }
-            }
-        } catch (BadRequest e) {
-            HttpErrors.send(rc, e);
-            return;
         }
         ApiKeys keys = auth.keys();
-        rc.vertx().executeBlocking(() -> keys.create(name, rpm, budget), false).onComplete(ar -> {
-            if (ar.failed()) {
-                Throwable t = ar.cause();
-                if (t instanceof IllegalArgumentException) {
-                    HttpErrors.send(rc, 409, "invalid_request_error", "key_conflict", t.getMessage());
-                } else {
-                    rc.fail(t);
-                }
-                return;
-            }
-            Map.Entry<ApiKeyRecord, String> e = ar.result();
-            rc.response().setStatusCode(201);
-            Routes.json(rc, describe(e.getKey().id(), e.getKey().name(), e.getKey().rateLimitPerMinute(), e.getKey().budgetUsd(), 0)
-                    .put("key", e.getValue()));
-        });
+        return Endpoints.blocking(rc, () -> keys.create(name, rpm, budget)).recover(t -> Future.failedFuture(
+                t instanceof IllegalArgumentException ? new ApiException(409, "key_conflict", t.getMessage()) : t)).map(e -> {
+                    rc.response().setStatusCode(201);
+                    return describe(e.getKey().id(), e.getKey().name(), e.getKey().rateLimitPerMinute(), e.getKey().budgetUsd(), 0)
+                            .put("key", e.getValue());
+                });
     }
 
     private static double number(JsonObject o, String field, double min, double max) {
@@ -110,32 +86,29 @@ public final class AdminHandler {
             return 0;
         }
         if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue()) || n.doubleValue() < min || n.doubleValue() > max) {
-            throw new BadRequest("invalid_" + field, "'" + field + "' must be a number between " + (long) min + " and " + (long) max);
+            throw new ApiException("invalid_" + field, "'" + field + "' must be a number between " + (long) min + " and " + (long) max);
         }
         return n.doubleValue();
     }
 
     /** {@code GET /admin/keys}: active keys without secrets. */
-    void listKeys(RoutingContext rc) {
+    Future<JsonObject> listKeys(RoutingContext rc) {
         JsonArray a = new JsonArray();
         for (ApiKeys.Key k : auth.keys().list()) {
             a.add(describe(k.id(), k.name(), k.rateLimitPerMinute(), k.budgetUsd(), k.spentUsd()).put("remaining_usd", nullable(k.remainingUsd())));
         }
-        Routes.json(rc, new JsonObject().put("keys", a));
+        return Endpoints.now(new JsonObject().put("keys", a));
     }
 
     /** {@code DELETE /admin/keys/:id}. */
-    void revokeKey(RoutingContext rc) {
+    Future<JsonObject> revokeKey(RoutingContext rc) {
         String id = rc.pathParam("id");
         ApiKeys keys = auth.keys();
-        rc.vertx().executeBlocking(() -> keys.revoke(id), false).onComplete(ar -> {
-            if (ar.failed()) {
-                rc.fail(ar.cause());
-            } else if (!ar.result()) {
-                HttpErrors.send(rc, 404, "invalid_request_error", "key_not_found", "no active admin-created key with that id");
-            } else {
-                Routes.json(rc, new JsonObject().put("id", id).put("revoked", true));
+        return Endpoints.blocking(rc, () -> keys.revoke(id)).map(revoked -> {
+            if (!revoked) {
+                throw new ApiException(404, "key_not_found", "no active admin-created key with that id");
             }
+            return new JsonObject().put("id", id).put("revoked", true);
         });
     }
 

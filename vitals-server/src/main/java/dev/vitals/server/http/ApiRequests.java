@@ -2,6 +2,7 @@ package dev.vitals.server.http;
 
 import static dev.vitals.server.http.ChatRequests.kind;
 
+import dev.vitals.server.api.ApiException;
 import dev.vitals.server.gateway.ChatRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -9,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Validates {@code /v1/embeddings}, {@code /v1/completions} and {@code /v1/responses} bodies as OpenAI does;
- * every problem is a {@link BadRequest} naming the field. The text found is kept only inside the request
+ * every problem is a {@link ApiException} naming the field. The text found is kept only inside the request
  * (for the simulated model and token estimates), never logged.
  */
 final class ApiRequests {
@@ -28,14 +29,14 @@ final class ApiRequests {
         if (m instanceof String s && !s.isBlank() && s.length() <= ChatRequests.MAX_MODEL_NAME) {
             return s;
         }
-        throw new BadRequest("invalid_model", "'model' must be a non-empty string of at most " + ChatRequests.MAX_MODEL_NAME
+        throw new ApiException("invalid_model", "'model' must be a non-empty string of at most " + ChatRequests.MAX_MODEL_NAME
                 + " characters, got " + kind(m));
     }
 
     private static boolean stream(JsonObject o) {
         Object stream = o.getValue("stream");
         if (stream != null && !(stream instanceof Boolean)) {
-            throw new BadRequest("invalid_stream", "'stream' must be a boolean, got " + kind(stream));
+            throw new ApiException("invalid_stream", "'stream' must be a boolean, got " + kind(stream));
         }
         return Boolean.TRUE.equals(stream);
     }
@@ -55,46 +56,46 @@ final class ApiRequests {
         int count;
         if (in instanceof String s) {
             if (s.isEmpty()) {
-                throw new BadRequest("invalid_input", "'input' must not be an empty string");
+                throw new ApiException("invalid_input", "'input' must not be an empty string");
             }
             text.append(s);
             count = 1;
         } else if (in instanceof JsonArray a && !a.isEmpty()) {
             if (a.size() > MAX_INPUTS) {
-                throw new BadRequest("invalid_input", "'input' has " + a.size() + " items; at most " + MAX_INPUTS);
+                throw new ApiException("invalid_input", "'input' has " + a.size() + " items; at most " + MAX_INPUTS);
             }
             boolean tokens = a.getValue(0) instanceof Number;
             for (int i = 0; i < a.size(); i++) {
                 Object v = a.getValue(i);
                 if (tokens ? !(v instanceof Number n) || !isTokenId(n) : !(v instanceof String) && !(v instanceof JsonArray)) {
-                    throw new BadRequest("invalid_input", "'input[" + i + "]' must be " + (tokens ? "a token id (integer >= 0)"
+                    throw new ApiException("invalid_input", "'input[" + i + "]' must be " + (tokens ? "a token id (integer >= 0)"
                             : "a string or an array of token ids") + ", got " + kind(v));
                 }
                 if (v instanceof String s) {
                     if (s.isEmpty()) {
-                        throw new BadRequest("invalid_input", "'input[" + i + "]' must not be an empty string");
+                        throw new ApiException("invalid_input", "'input[" + i + "]' must not be an empty string");
                     }
                     text.append(text.isEmpty() ? "" : "\n").append(s);
                 } else if (v instanceof JsonArray t) {
                     for (int j = 0; j < t.size(); j++) {
                         if (!(t.getValue(j) instanceof Number n) || !isTokenId(n)) {
-                            throw new BadRequest("invalid_input", "'input[" + i + "][" + j + "]' must be a token id (integer >= 0)");
+                            throw new ApiException("invalid_input", "'input[" + i + "][" + j + "]' must be a token id (integer >= 0)");
                         }
                     }
                 }
             }
             count = tokens ? 1 : a.size();
         } else {
-            throw new BadRequest("invalid_input", "'input' must be a non-empty string or array, got "
+            throw new ApiException("invalid_input", "'input' must be a non-empty string or array, got "
                     + (in instanceof JsonArray ? "an empty array" : kind(in)));
         }
         Object dims = o.getValue("dimensions");
         if (dims != null && !(dims instanceof Number n && isInt(n) && n.longValue() >= 1 && n.longValue() <= 65536)) {
-            throw new BadRequest("invalid_dimensions", "'dimensions' must be an integer between 1 and 65536, got " + describe(dims));
+            throw new ApiException("invalid_dimensions", "'dimensions' must be an integer between 1 and 65536, got " + describe(dims));
         }
         Object fmt = o.getValue("encoding_format");
         if (fmt != null && !"float".equals(fmt) && !"base64".equals(fmt)) {
-            throw new BadRequest("invalid_encoding_format", "'encoding_format' must be 'float' or 'base64', got " + describe(fmt));
+            throw new ApiException("invalid_encoding_format", "'encoding_format' must be 'float' or 'base64', got " + describe(fmt));
         }
         return new ChatRequest(model, o, raw(rawBody, o, given), false, false, text.toString(), count);
     }
@@ -112,13 +113,13 @@ final class ApiRequests {
         } else if (p instanceof JsonArray a && !a.isEmpty()) {
             for (int i = 0; i < a.size(); i++) {
                 if (!(a.getValue(i) instanceof String s)) {
-                    throw new BadRequest("invalid_prompt", "'prompt[" + i + "]' must be a string, got " + kind(a.getValue(i)));
+                    throw new ApiException("invalid_prompt", "'prompt[" + i + "]' must be a string, got " + kind(a.getValue(i)));
                 }
                 text.append(text.isEmpty() ? "" : "\n").append(s);
             }
             count = a.size();
         } else {
-            throw new BadRequest("invalid_prompt", "'prompt' must be a string or a non-empty array of strings, got "
+            throw new ApiException("invalid_prompt", "'prompt' must be a string or a non-empty array of strings, got "
                     + (p instanceof JsonArray ? "an empty array" : kind(p)));
         }
         boolean stream = stream(o);
@@ -126,7 +127,7 @@ final class ApiRequests {
         Object so = o.getValue("stream_options");
         if (so != null) {
             if (!(so instanceof JsonObject soj) || soj.getValue("include_usage") != null && !(soj.getValue("include_usage") instanceof Boolean)) {
-                throw new BadRequest("invalid_stream_options", "'stream_options' must be an object with a boolean include_usage, got "
+                throw new ApiException("invalid_stream_options", "'stream_options' must be an object with a boolean include_usage, got "
                         + kind(so));
             }
             wantsUsage = Boolean.TRUE.equals(soj.getValue("include_usage"));
@@ -142,7 +143,7 @@ final class ApiRequests {
         StringBuilder text = new StringBuilder();
         Object instr = o.getValue("instructions");
         if (instr != null && !(instr instanceof String)) {
-            throw new BadRequest("invalid_instructions", "'instructions' must be a string, got " + kind(instr));
+            throw new ApiException("invalid_instructions", "'instructions' must be a string, got " + kind(instr));
         }
         Object in = o.getValue("input");
         int count = 1;
@@ -151,7 +152,7 @@ final class ApiRequests {
         } else if (in instanceof JsonArray a && !a.isEmpty()) {
             for (int i = 0; i < a.size(); i++) {
                 if (!(a.getValue(i) instanceof JsonObject item)) {
-                    throw new BadRequest("invalid_input", "'input[" + i + "]' must be an object, got " + kind(a.getValue(i)));
+                    throw new ApiException("invalid_input", "'input[" + i + "]' must be an object, got " + kind(a.getValue(i)));
                 }
                 Object content = item.getValue("content");
                 if (content instanceof String s) {
@@ -159,19 +160,19 @@ final class ApiRequests {
                 } else if (content instanceof JsonArray parts) {
                     for (int j = 0; j < parts.size(); j++) {
                         if (!(parts.getValue(j) instanceof JsonObject part)) {
-                            throw new BadRequest("invalid_input", "'input[" + i + "].content[" + j + "]' must be an object");
+                            throw new ApiException("invalid_input", "'input[" + i + "].content[" + j + "]' must be an object");
                         }
                         if (part.getValue("text") instanceof String t) {
                             text.append(text.isEmpty() ? "" : "\n").append(t);
                         }
                     }
                 } else if (content != null) {
-                    throw new BadRequest("invalid_input", "'input[" + i + "].content' must be a string or an array, got " + kind(content));
+                    throw new ApiException("invalid_input", "'input[" + i + "].content' must be a string or an array, got " + kind(content));
                 }
             }
             count = a.size();
         } else {
-            throw new BadRequest("invalid_input", "'input' must be a string or a non-empty array of items, got "
+            throw new ApiException("invalid_input", "'input' must be a string or a non-empty array of items, got "
                     + (in instanceof JsonArray ? "an empty array" : kind(in)));
         }
         boolean stream = stream(o);

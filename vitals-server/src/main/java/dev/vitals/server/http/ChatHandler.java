@@ -2,13 +2,13 @@ package dev.vitals.server.http;
 
 import dev.vitals.llm.ErrorType;
 import dev.vitals.business.BusinessMetrics;
-import dev.vitals.business.BusinessRequest;
-import dev.vitals.server.CustomLabels;
-import dev.vitals.server.DriftService;
+import dev.vitals.server.api.ApiException;
+import dev.vitals.server.metrics.CustomLabels;
 import dev.vitals.server.auth.ApiKeys;
 import dev.vitals.server.gateway.Backend;
 import dev.vitals.server.gateway.BackendException;
 import dev.vitals.server.gateway.Call;
+import dev.vitals.server.gateway.Caller;
 import dev.vitals.server.gateway.ChatRequest;
 import dev.vitals.server.gateway.ChatStream;
 import dev.vitals.server.gateway.Completion;
@@ -33,23 +33,16 @@ final class ChatHandler {
 
     private final Gateway gateway;
     private final String defaultModel;
-    private final ApiKeys keys;
-    private final BusinessMetrics business;
-    private final DriftService drift;
     private final CustomLabels customLabels;
     private final dev.vitals.server.telemetry.CallTelemetry telemetry;
     private final EvaluationService evaluations;
 
-    ChatHandler(Gateway gateway, String defaultModel, ApiKeys keys, BusinessMetrics business, DriftService drift,
-                CustomLabels customLabels, dev.vitals.server.telemetry.CallTelemetry telemetry, EvaluationService evaluations) {
+    ChatHandler(Gateway gateway, String defaultModel, CustomLabels customLabels, dev.vitals.server.telemetry.CallTelemetry telemetry, EvaluationService evaluations) {
         this.telemetry = telemetry;
         this.evaluations = evaluations;
-        this.drift = drift;
         this.customLabels = customLabels;
         this.gateway = gateway;
         this.defaultModel = defaultModel;
-        this.keys = keys;
-        this.business = business;
     }
 
     Handler<RoutingContext> chat() {
@@ -57,8 +50,8 @@ final class ChatHandler {
             ChatRequest r;
             try {
                 r = ChatRequests.chat(rc.body().buffer(), defaultModel);
-            } catch (BadRequest e) {
-                HttpErrors.send(rc, e);
+            } catch (ApiException e) {
+                Endpoints.fail(rc, e);
                 return;
             }
             List<Backend> route = gateway.route(r.model());
@@ -82,8 +75,8 @@ final class ChatHandler {
             ChatRequest r;
             try {
                 r = ChatRequests.generate(rc.body().buffer(), defaultModel);
-            } catch (BadRequest e) {
-                HttpErrors.send(rc, e);
+            } catch (ApiException e) {
+                Endpoints.fail(rc, e);
                 return;
             }
             List<Backend> route = gateway.route(r.model());
@@ -127,21 +120,11 @@ final class ChatHandler {
         ApiKeys.Key key = AuthHandler.key(rc);
         // the span (child of the caller's traceparent) and the request log line; sets the call's trace id
         telemetry.begin(call, r.model(), rc.request()::getHeader, Routes.routeOf(rc), key == null ? null : key.name());
-        if (key != null) {
-            call.onRecorded(c -> keys.spend(key, c.costUsd()));
-        }
         // user and session ids are hashed inside BusinessMetrics as they arrive; never stored raw
         String user = r.user() != null ? r.user() : rc.request().getHeader("x-vitals-user");
-        String session = rc.request().getHeader("x-vitals-session");
-        String variant = rc.request().getHeader("x-vitals-variant");
-        if (customLabels.enabled()) {
-            String[] labels = customLabels.read(rc.request()::getHeader);
-            call.onRecorded(c -> customLabels.record(c, labels));
-        }
-        call.onRecorded(c -> drift.observe(c, r.promptText(), r.messageCount(), call.finishReason()));
-        // recorded when the call ends, but time to value counts from its start (the README says so)
-        call.onRecorded(c -> business.recordRequest(BusinessRequest.builder(call.requestId())
-                .user(user).session(session).model(r.model()).variant(variant).startedAt(call.startNanos()).build()));
+        String[] labels = customLabels.enabled() ? customLabels.read(rc.request()::getHeader) : null;
+        // what the finished-call listeners (spend, custom labels, drift, business) need, registered once on the gateway
+        call.caller(new Caller(key, user, rc.request().getHeader("x-vitals-session"), rc.request().getHeader("x-vitals-variant"), labels));
         return call;
     }
 

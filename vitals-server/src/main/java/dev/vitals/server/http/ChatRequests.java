@@ -1,5 +1,6 @@
 package dev.vitals.server.http;
 
+import dev.vitals.server.api.ApiException;
 import dev.vitals.server.gateway.ChatRequest;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -12,7 +13,7 @@ import io.vertx.core.json.jackson.JacksonCodec;
 import java.io.IOException;
 import java.util.Arrays;
 
-/** Parses and validates request bodies; every problem becomes a {@link BadRequest} naming the field. */
+/** Parses and validates request bodies; every problem becomes a {@link ApiException} naming the field. */
 final class ChatRequests {
     static final int MAX_MODEL_NAME = 256;
 
@@ -21,16 +22,16 @@ final class ChatRequests {
 
     static JsonObject object(Buffer body) {
         if (body == null || body.length() == 0) {
-            throw new BadRequest("empty_body", "request body is empty; expected a JSON object");
+            throw new ApiException("empty_body", "request body is empty; expected a JSON object");
         }
         Object v;
         try {
             v = Json.decodeValue(body);
         } catch (DecodeException e) {
-            throw new BadRequest("invalid_json", "request body is not valid JSON");
+            throw new ApiException("invalid_json", "request body is not valid JSON");
         }
         if (!(v instanceof JsonObject o)) {
-            throw new BadRequest("invalid_body", "request body must be a JSON object, got " + kind(v));
+            throw new ApiException("invalid_body", "request body must be a JSON object, got " + kind(v));
         }
         return o;
     }
@@ -82,21 +83,21 @@ final class ChatRequests {
         } else if (m instanceof String s && !s.isBlank() && s.length() <= MAX_MODEL_NAME) {
             model = s;
         } else {
-            throw new BadRequest("invalid_model", "'model' must be a non-empty string of at most " + MAX_MODEL_NAME
+            throw new ApiException("invalid_model", "'model' must be a non-empty string of at most " + MAX_MODEL_NAME
                     + " characters, got " + kind(m));
         }
         Object msgs = o.getValue("messages");
         if (!(msgs instanceof JsonArray arr) || arr.isEmpty()) {
-            throw new BadRequest("invalid_messages", "'messages' must be a non-empty array, got "
+            throw new ApiException("invalid_messages", "'messages' must be a non-empty array, got "
                     + (msgs instanceof JsonArray ? "an empty array" : kind(msgs)));
         }
         StringBuilder prompt = new StringBuilder();
         for (int i = 0; i < arr.size(); i++) {
             if (!(arr.getValue(i) instanceof JsonObject msg)) {
-                throw new BadRequest("invalid_messages", "'messages[" + i + "]' must be an object, got " + kind(arr.getValue(i)));
+                throw new ApiException("invalid_messages", "'messages[" + i + "]' must be an object, got " + kind(arr.getValue(i)));
             }
             if (!(msg.getValue("role") instanceof String)) {
-                throw new BadRequest("invalid_messages", "'messages[" + i + "].role' must be a string, got " + kind(msg.getValue("role")));
+                throw new ApiException("invalid_messages", "'messages[" + i + "].role' must be a string, got " + kind(msg.getValue("role")));
             }
             Object content = msg.getValue("content");
             if (content instanceof String s) {
@@ -104,30 +105,30 @@ final class ChatRequests {
             } else if (content instanceof JsonArray parts) {
                 for (int j = 0; j < parts.size(); j++) {
                     if (!(parts.getValue(j) instanceof JsonObject part)) {
-                        throw new BadRequest("invalid_messages", "'messages[" + i + "].content[" + j + "]' must be an object");
+                        throw new ApiException("invalid_messages", "'messages[" + i + "].content[" + j + "]' must be an object");
                     }
                     if (part.getValue("text") instanceof String t) {
                         append(prompt, t);
                     }
                 }
             } else if (content != null) {
-                throw new BadRequest("invalid_messages", "'messages[" + i + "].content' must be a string, an array or null, got "
+                throw new ApiException("invalid_messages", "'messages[" + i + "].content' must be a string, an array or null, got "
                         + kind(content));
             }
         }
         Object stream = o.getValue("stream");
         if (stream != null && !(stream instanceof Boolean)) {
-            throw new BadRequest("invalid_stream", "'stream' must be a boolean, got " + kind(stream));
+            throw new ApiException("invalid_stream", "'stream' must be a boolean, got " + kind(stream));
         }
         boolean wantsUsage = false;
         Object so = o.getValue("stream_options");
         if (so != null) {
             if (!(so instanceof JsonObject soj)) {
-                throw new BadRequest("invalid_stream_options", "'stream_options' must be an object, got " + kind(so));
+                throw new ApiException("invalid_stream_options", "'stream_options' must be an object, got " + kind(so));
             }
             Object iu = soj.getValue("include_usage");
             if (iu != null && !(iu instanceof Boolean)) {
-                throw new BadRequest("invalid_stream_options", "'stream_options.include_usage' must be a boolean, got " + kind(iu));
+                throw new ApiException("invalid_stream_options", "'stream_options.include_usage' must be a boolean, got " + kind(iu));
             }
             wantsUsage = Boolean.TRUE.equals(iu);
         }
@@ -155,7 +156,7 @@ final class ChatRequests {
         } else if (p instanceof String s) {
             prompt = s;
         } else {
-            throw new BadRequest("invalid_prompt", "'prompt' must be a string, got " + kind(p));
+            throw new ApiException("invalid_prompt", "'prompt' must be a string, got " + kind(p));
         }
         JsonObject body = new JsonObject().put("model", model)
                 .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", prompt)));

@@ -3,6 +3,8 @@ package dev.vitals.server.http;
 import dev.vitals.series.CallSampler;
 import dev.vitals.series.SeriesSnapshot;
 import dev.vitals.series.Signal;
+import dev.vitals.server.api.ApiException;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -82,7 +84,7 @@ public final class DashboardHandler {
         String m = rc.queryParams().get("model");
         m = m == null || m.isEmpty() ? CallSampler.ALL : m;
         if (!CallSampler.ALL.equals(m) && !sampler.models().contains(m) && !data.models().contains(m)) {
-            throw new BadRequest(404, "unknown_model", "unknown model '" + cut(m) + "'; known: " + allModels());
+            throw new ApiException(404, "unknown_model", "unknown model '" + cut(m) + "'; known: " + allModels());
         }
         return m;
     }
@@ -91,90 +93,82 @@ public final class DashboardHandler {
         return s.length() > 100 ? s.substring(0, 100) : s;
     }
 
-    void series(RoutingContext rc) {
-        try {
-            String model = model(rc);
-            String range = rc.queryParams().get("range");
-            range = range == null ? "1h" : range;
-            Long span = RANGES.get(range);
-            if (span == null) {
-                throw new BadRequest("invalid_range", "'range' must be one of " + RANGES.keySet() + ", got '" + cut(range) + "'");
-            }
-            int points = 300;
-            String p = rc.queryParams().get("points");
-            if (p != null) {
-                try {
-                    points = Integer.parseInt(p);
-                } catch (NumberFormatException e) {
-                    points = -1;
-                }
-                if (points < 10 || points > 2000) {
-                    throw new BadRequest("invalid_points", "'points' must be an integer between 10 and 2000");
-                }
-            }
-            long now = System.currentTimeMillis();
-            SeriesSnapshot s = sampler.query(model, now - span, now, points);
-            if (s == null) {
-                // a model known only from quality or drift: no traffic of its own, every signal empty
-                s = sampler.query(CallSampler.ALL, now - span, now, points);
-                s = new SeriesSnapshot(model, s.stepMillis(), s.timestamps(), nanLike(s.values()), new long[s.timestamps().length]);
-            }
-            JsonObject series = new JsonObject();
-            for (Signal sig : Signal.values()) {
-                series.put(sig.key(), array(s.values().get(sig)));
-            }
-            // the latency baseline's band (mean ± threshold × stddev) as it was when each interval was judged
-            double[][] b = CallSampler.ALL.equals(model) ? null : data.band(model, Signal.LATENCY_P95.key(), s.timestamps(), s.stepMillis());
-            if (b != null) {
-                series.put("latency_p95_baseline_low", array(b[0]));
-                series.put("latency_p95_baseline_high", array(b[1]));
-            }
-            JsonArray ts = new JsonArray();
-            JsonArray vol = new JsonArray();
-            for (int i = 0; i < s.timestamps().length; i++) {
-                ts.add(s.timestamps()[i]);
-                vol.add(s.volume()[i]);
-            }
-            JsonObject units = new JsonObject();
-            for (Signal sig : Signal.values()) {
-                units.put(sig.key(), sig.unit());
-            }
-            Routes.json(rc, new JsonObject().put("model", model).put("range", range).put("step_ms", s.stepMillis())
-                    .put("timestamps", ts).put("volume", vol).put("series", series).put("units", units)
-                    .put("models", new JsonArray(allModels())));
-        } catch (BadRequest e) {
-            HttpErrors.send(rc, e);
+    Future<JsonObject> series(RoutingContext rc) {
+        String model = model(rc);
+        String range = rc.queryParams().get("range");
+        range = range == null ? "1h" : range;
+        Long span = RANGES.get(range);
+        if (span == null) {
+            throw new ApiException("invalid_range", "'range' must be one of " + RANGES.keySet() + ", got '" + cut(range) + "'");
         }
+        int points = 300;
+        String p = rc.queryParams().get("points");
+        if (p != null) {
+            try {
+                points = Integer.parseInt(p);
+            } catch (NumberFormatException e) {
+                points = -1;
+            }
+            if (points < 10 || points > 2000) {
+                throw new ApiException("invalid_points", "'points' must be an integer between 10 and 2000");
+            }
+        }
+        long now = System.currentTimeMillis();
+        SeriesSnapshot s = sampler.query(model, now - span, now, points);
+        if (s == null) {
+            // a model known only from quality or drift: no traffic of its own, every signal empty
+            s = sampler.query(CallSampler.ALL, now - span, now, points);
+            s = new SeriesSnapshot(model, s.stepMillis(), s.timestamps(), nanLike(s.values()), new long[s.timestamps().length]);
+        }
+        JsonObject series = new JsonObject();
+        for (Signal sig : Signal.values()) {
+            series.put(sig.key(), array(s.values().get(sig)));
+        }
+        // the latency baseline's band (mean ± threshold × stddev) as it was when each interval was judged
+        double[][] b = CallSampler.ALL.equals(model) ? null : data.band(model, Signal.LATENCY_P95.key(), s.timestamps(), s.stepMillis());
+        if (b != null) {
+            series.put("latency_p95_baseline_low", array(b[0]));
+            series.put("latency_p95_baseline_high", array(b[1]));
+        }
+        JsonArray ts = new JsonArray();
+        JsonArray vol = new JsonArray();
+        for (int i = 0; i < s.timestamps().length; i++) {
+            ts.add(s.timestamps()[i]);
+            vol.add(s.volume()[i]);
+        }
+        JsonObject units = new JsonObject();
+        for (Signal sig : Signal.values()) {
+            units.put(sig.key(), sig.unit());
+        }
+        return Endpoints.now(new JsonObject().put("model", model).put("range", range).put("step_ms", s.stepMillis())
+                .put("timestamps", ts).put("volume", vol).put("series", series).put("units", units)
+                .put("models", new JsonArray(allModels())));
     }
 
-    void overview(RoutingContext rc) {
-        try {
-            String model = model(rc);
-            long now = System.currentTimeMillis();
-            // the last 5 minutes, so one quiet interval does not blank the tiles
-            SeriesSnapshot s = sampler.query(model, now - 5 * 60_000L, now, 1);
-            JsonObject tiles = new JsonObject();
-            for (Signal sig : Signal.values()) {
-                double[] v = s == null ? new double[0] : s.values().get(sig);
-                tiles.put(sig.key(), v.length == 0 ? null : number(v[0]));
-            }
-            JsonObject features = new JsonObject();
-            for (String f : OPTIONAL_ENDPOINTS) {
-                features.put(f, hasRoute.test("/v1/" + f));
-            }
-            JsonObject out = new JsonObject().put("model", model).put("window_seconds", 300).put("tiles", tiles)
-                    .put("requests", s == null || s.volume().length == 0 ? 0 : s.volume()[0])
-                    .put("models", new JsonArray(allModels()))
-                    .put("slo", data.slo(model))
-                    .put("baselines", data.baselines(model))
-                    .put("spend_by_key", data.spendByKey())
-                    .put("step_ms", sampler.stepMillis())
-                    .put("features", features);
-            out.mergeIn(extras.get());
-            Routes.json(rc, out);
-        } catch (BadRequest e) {
-            HttpErrors.send(rc, e);
+    Future<JsonObject> overview(RoutingContext rc) {
+        String model = model(rc);
+        long now = System.currentTimeMillis();
+        // the last 5 minutes, so one quiet interval does not blank the tiles
+        SeriesSnapshot s = sampler.query(model, now - 5 * 60_000L, now, 1);
+        JsonObject tiles = new JsonObject();
+        for (Signal sig : Signal.values()) {
+            double[] v = s == null ? new double[0] : s.values().get(sig);
+            tiles.put(sig.key(), v.length == 0 ? null : number(v[0]));
         }
+        JsonObject features = new JsonObject();
+        for (String f : OPTIONAL_ENDPOINTS) {
+            features.put(f, hasRoute.test("/v1/" + f));
+        }
+        JsonObject out = new JsonObject().put("model", model).put("window_seconds", 300).put("tiles", tiles)
+                .put("requests", s == null || s.volume().length == 0 ? 0 : s.volume()[0])
+                .put("models", new JsonArray(allModels()))
+                .put("slo", data.slo(model))
+                .put("baselines", data.baselines(model))
+                .put("spend_by_key", data.spendByKey())
+                .put("step_ms", sampler.stepMillis())
+                .put("features", features);
+        out.mergeIn(extras.get());
+        return Endpoints.now(out);
     }
 
     private static Map<Signal, double[]> nanLike(Map<Signal, double[]> values) {

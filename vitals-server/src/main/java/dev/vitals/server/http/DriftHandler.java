@@ -1,11 +1,16 @@
 package dev.vitals.server.http;
 
+import static dev.vitals.server.http.Endpoints.blocking;
+import static dev.vitals.server.http.Endpoints.now;
+
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.vitals.drift.DatasetProfile;
-import dev.vitals.server.DriftService;
+import dev.vitals.server.api.ApiException;
+import dev.vitals.server.drift.DriftService;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -30,53 +35,31 @@ final class DriftHandler {
         this.drift = drift;
     }
 
-    void features(RoutingContext rc) {
-        try {
-            JsonObject body = ChatRequests.object(rc.body().buffer());
-            Routes.json(rc, new JsonObject().put("status", "ok").put("accepted", drift.features(body)));
-        } catch (BadRequest e) {
-            HttpErrors.send(rc, e);
-        } catch (dev.vitals.server.ApiException e) {
-            HttpErrors.send(rc, e);
-        }
+    Future<JsonObject> features(RoutingContext rc) {
+        JsonObject body = ChatRequests.object(rc.body().buffer());
+        return now(new JsonObject().put("status", "ok").put("accepted", drift.features(body)));
     }
 
-    void drift(RoutingContext rc) {
+    Future<JsonObject> drift(RoutingContext rc) {
         String model = rc.queryParams().get("model");
         String range = rc.queryParams().get("range");
-        try {
-            if (range != null) {
-                Long span = DashboardHandler.RANGES.get(range);
-                if (span == null) {
-                    HttpErrors.send(rc, 400, "invalid_request_error", "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
-                    return;
-                }
-                Routes.json(rc, drift.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
-                        .put("range", range));
-                return;
+        if (range != null) {
+            Long span = DashboardHandler.RANGES.get(range);
+            if (span == null) {
+                throw new ApiException(400, "invalid_range", "'range' must be one of " + DashboardHandler.RANGES.keySet());
             }
-            String scope = rc.queryParams().get("scope");
-            if (scope != null && !scope.equals("fleet") && !scope.equals("replica")) {
-                HttpErrors.send(rc, 400, "invalid_request_error", "invalid_scope", "'scope' must be fleet or replica");
-                return;
-            }
-            if (scope == null ? drift.shared() : scope.equals("fleet")) {
-                // reads the other replicas' profiles from the store: a worker thread
-                rc.vertx().executeBlocking(() -> drift.fleetReport(model), false).onComplete(ar -> {
-                    if (ar.succeeded()) {
-                        Routes.json(rc, ar.result());
-                    } else if (ar.cause() instanceof dev.vitals.server.ApiException e) {
-                        HttpErrors.send(rc, e);
-                    } else {
-                        rc.fail(ar.cause());
-                    }
-                });
-                return;
-            }
-            Routes.json(rc, drift.report(model));
-        } catch (dev.vitals.server.ApiException e) {
-            HttpErrors.send(rc, e);
+            return now(drift.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
+                    .put("range", range));
         }
+        String scope = rc.queryParams().get("scope");
+        if (scope != null && !scope.equals("fleet") && !scope.equals("replica")) {
+            throw new ApiException(400, "invalid_scope", "'scope' must be fleet or replica");
+        }
+        if (scope == null ? drift.shared() : scope.equals("fleet")) {
+            // reads the other replicas' profiles from the store: a worker thread
+            return blocking(rc, () -> drift.fleetReport(model));
+        }
+        return now(drift.report(model));
     }
 
     /**
@@ -91,36 +74,27 @@ final class DriftHandler {
         if (t.startsWith("application/x-www-form-urlencoded")) {
             rc.request().headers().set("content-type", "text/csv");
         } else if (t.startsWith("multipart/")) {
-            HttpErrors.send(rc, 415, "invalid_request_error", "unsupported_media_type",
+            Endpoints.fail(rc, new ApiException(415, "unsupported_media_type",
                     "send the reference CSV as the request body (curl --data-binary @reference.csv -H 'content-type: text/csv'),"
-                            + " not as a multipart form");
+                            + " not as a multipart form"));
             return;
         }
         rc.next();
     }
 
-    void reference(RoutingContext rc) {
+    Future<JsonObject> reference(RoutingContext rc) {
         String model = rc.queryParams().get("model");
         if (model == null || model.isBlank()) {
-            HttpErrors.send(rc, 400, "invalid_request_error", "missing_model", "'model' query parameter is required");
-            return;
+            throw new ApiException(400, "missing_model", "'model' query parameter is required");
         }
         var body = rc.body().buffer();
-        rc.vertx().executeBlocking(() -> {
+        return blocking(rc, () -> {
             if (body == null || body.length() == 0) {
                 return new JsonObject().put("model", model).put("frozen_features", drift.freeze(model));
             }
             Map<String, DatasetProfile> profiles = parse(body.toString(StandardCharsets.UTF_8));
             drift.setReference(model, profiles);
             return new JsonObject().put("model", model).put("uploaded_features", profiles.size());
-        }, false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                Routes.json(rc, ar.result());
-            } else if (ar.cause() instanceof dev.vitals.server.ApiException e) {
-                HttpErrors.send(rc, e);
-            } else {
-                rc.fail(ar.cause());
-            }
         });
     }
 
@@ -135,15 +109,15 @@ final class DriftHandler {
                 rows.add(it.nextValue());
             }
         } catch (IOException | RuntimeException e) {
-            throw new dev.vitals.server.ApiException(400, "invalid_csv", "the reference is not valid CSV: " + e.getMessage());
+            throw new ApiException(400, "invalid_csv", "the reference is not valid CSV: " + e.getMessage());
         }
         if (rows.size() < 2) {
-            throw new dev.vitals.server.ApiException(400, "empty_reference", "the reference CSV needs a header row and at least one data row");
+            throw new ApiException(400, "empty_reference", "the reference CSV needs a header row and at least one data row");
         }
         String[] header = rows.get(0);
         for (int i = 1; i < rows.size(); i++) {
             if (rows.get(i).length != header.length) {
-                throw new dev.vitals.server.ApiException(400, "invalid_csv", "line " + (i + 1) + " has " + rows.get(i).length
+                throw new ApiException(400, "invalid_csv", "line " + (i + 1) + " has " + rows.get(i).length
                         + " columns, the header has " + header.length);
             }
         }
@@ -151,7 +125,7 @@ final class DriftHandler {
         for (int c = 0; c < header.length; c++) {
             String name = header[c].trim();
             if (name.isEmpty() || out.containsKey(name)) {
-                throw new dev.vitals.server.ApiException(400, "invalid_csv", "column " + (c + 1) + " needs a unique, non-empty name");
+                throw new ApiException(400, "invalid_csv", "column " + (c + 1) + " needs a unique, non-empty name");
             }
             boolean numeric = true;
             for (int i = 1; i < rows.size() && numeric; i++) {

@@ -2,7 +2,8 @@ package dev.vitals.server.http;
 
 import dev.vitals.business.BusinessEvent;
 import dev.vitals.business.BusinessMetrics;
-import io.vertx.core.Handler;
+import dev.vitals.server.api.ApiException;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -16,7 +17,7 @@ import java.util.Set;
  * {@value #MAX_BATCH}). The batch is all or nothing: one bad event (unknown kind: 400; unknown or
  * expired request id: 404) rejects it whole, naming its index.
  */
-final class EventsHandler implements Handler<RoutingContext> {
+final class EventsHandler {
     static final int MAX_BATCH = 1000;
     private static final Set<String> FIELDS = Set.of("request_id", "kind");
     private final BusinessMetrics business;
@@ -25,57 +26,49 @@ final class EventsHandler implements Handler<RoutingContext> {
         this.business = business;
     }
 
-    @Override
-    public void handle(RoutingContext rc) {
+    Future<JsonObject> handle(RoutingContext rc) {
         List<BusinessEvent> events = new ArrayList<>();
-        try {
-            JsonObject o = ChatRequests.object(rc.body().buffer());
-            if (o.containsKey("events")) {
-                if (!(o.getValue("events") instanceof JsonArray a) || a.isEmpty()) {
-                    throw new BadRequest("invalid_events", "'events' must be a non-empty array");
-                }
-                if (o.size() != 1) {
-                    throw new BadRequest("invalid_events", "a batch has only the field 'events'");
-                }
-                if (a.size() > MAX_BATCH) {
-                    throw new BadRequest(413, "batch_too_large", "a batch holds at most " + MAX_BATCH + " events, got " + a.size());
-                }
-                for (int i = 0; i < a.size(); i++) {
-                    events.add(event(a.getValue(i), "events[" + i + "]"));
-                }
-            } else {
-                events.add(event(o, "event"));
+        JsonObject o = ChatRequests.object(rc.body().buffer());
+        if (o.containsKey("events")) {
+            if (!(o.getValue("events") instanceof JsonArray a) || a.isEmpty()) {
+                throw new ApiException("invalid_events", "'events' must be a non-empty array");
             }
-        } catch (BadRequest e) {
-            HttpErrors.send(rc, e);
-            return;
+            if (o.size() != 1) {
+                throw new ApiException("invalid_events", "a batch has only the field 'events'");
+            }
+            if (a.size() > MAX_BATCH) {
+                throw new ApiException(413, "batch_too_large", "a batch holds at most " + MAX_BATCH + " events, got " + a.size());
+            }
+            for (int i = 0; i < a.size(); i++) {
+                events.add(event(a.getValue(i), "events[" + i + "]"));
+            }
+        } else {
+            events.add(event(o, "event"));
         }
         try {
             business.recordEvents(events);
         } catch (IllegalArgumentException e) {
             boolean unknownId = e.getMessage() != null && e.getMessage().contains("unknown request id");
-            HttpErrors.send(rc, unknownId ? 404 : 400, "invalid_request_error", unknownId ? "unknown_request_id" : "invalid_event",
-                    e.getMessage());
-            return;
+            throw new ApiException(unknownId ? 404 : 400, unknownId ? "unknown_request_id" : "invalid_event", e.getMessage());
         }
-        Routes.json(rc, new JsonObject().put("accepted", events.size()));
+        return Endpoints.now(new JsonObject().put("accepted", events.size()));
     }
 
     private static BusinessEvent event(Object v, String at) {
         if (!(v instanceof JsonObject o)) {
-            throw new BadRequest("invalid_event", at + " must be an object, got " + ChatRequests.kind(v));
+            throw new ApiException("invalid_event", at + " must be an object, got " + ChatRequests.kind(v));
         }
         for (String f : o.fieldNames()) {
             if (!FIELDS.contains(f)) {
-                throw new BadRequest("invalid_event", at + ": unknown field '" + (f.length() > 64 ? f.substring(0, 64) : f)
+                throw new ApiException("invalid_event", at + ": unknown field '" + (f.length() > 64 ? f.substring(0, 64) : f)
                         + "'; allowed: request_id, kind");
             }
         }
         if (!(o.getValue("request_id") instanceof String id) || id.isEmpty() || id.length() > 128) {
-            throw new BadRequest("invalid_event", at + ".request_id must be a string of 1 to 128 characters");
+            throw new ApiException("invalid_event", at + ".request_id must be a string of 1 to 128 characters");
         }
         if (!(o.getValue("kind") instanceof String kind) || kind.isEmpty() || kind.length() > 64) {
-            throw new BadRequest("invalid_event", at + ".kind must be a string of 1 to 64 characters");
+            throw new ApiException("invalid_event", at + ".kind must be a string of 1 to 64 characters");
         }
         return new BusinessEvent(id, kind);
     }

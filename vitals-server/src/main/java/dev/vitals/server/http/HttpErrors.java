@@ -1,5 +1,6 @@
 package dev.vitals.server.http;
 
+import dev.vitals.server.api.ApiException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -30,13 +31,8 @@ public final class HttpErrors {
                 .end(body(type, code, message).toBuffer());
     }
 
-    /** A request the handler found invalid: its status, code and message. */
-    static void send(RoutingContext rc, BadRequest e) {
-        send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
-    }
-
-    /** A caller error a service found: its status, code and message. */
-    static void send(RoutingContext rc, dev.vitals.server.ApiException e) {
+    /** A caller error: its status, code and message. */
+    static void send(RoutingContext rc, ApiException e) {
         send(rc, e.status(), "invalid_request_error", e.code(), e.getMessage());
     }
 

@@ -37,21 +37,21 @@ final class MetricsHandler implements Handler<RoutingContext> {
         // copied on the event loop: Vert.x request objects are not for worker threads
         Exchange exchange = new Exchange(rc.request().method().name(), rc.request().path(),
                 rc.request().query(), MultiMap.caseInsensitiveMultiMap().addAll(rc.request().headers()));
-        rc.vertx().executeBlocking(() -> {
+        Endpoints.blocking(rc, () -> {
             try {
                 scrape.handleRequest(exchange);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             return exchange;
-        }, false).onComplete(ar -> {
+        }).onComplete(ar -> {
             if (ar.failed()) {
-                rc.fail(ar.cause());
+                Endpoints.fail(rc, ar.cause());
                 return;
             }
             Exchange done = ar.result();
             if (done.failure != null) {
-                rc.fail(done.failure);
+                Endpoints.fail(rc, done.failure);
                 return;
             }
             done.responseHeaders.forEach((k, v) -> rc.response().putHeader(k, v));

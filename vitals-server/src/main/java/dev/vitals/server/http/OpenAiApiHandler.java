@@ -1,6 +1,7 @@
 package dev.vitals.server.http;
 
 import dev.vitals.llm.ErrorType;
+import dev.vitals.server.api.ApiException;
 import dev.vitals.server.gateway.Backend;
 import dev.vitals.server.gateway.BackendException;
 import dev.vitals.server.gateway.Call;
@@ -52,8 +53,8 @@ final class OpenAiApiHandler {
             ChatRequest r;
             try {
                 r = parse.apply(rc.body().buffer(), defaultModel);
-            } catch (BadRequest e) {
-                HttpErrors.send(rc, e);
+            } catch (ApiException e) {
+                Endpoints.fail(rc, e);
                 return;
             }
             List<Backend> route = gateway.route(r.model());

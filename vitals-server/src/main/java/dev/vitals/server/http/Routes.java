@@ -1,6 +1,8 @@
 package dev.vitals.server.http;
 
+import dev.vitals.server.api.ApiException;
 import dev.vitals.server.gateway.Gateway;
+import dev.vitals.server.metrics.HttpMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -34,8 +36,8 @@ public final class Routes {
                        long maxBodyBytes, Supplier<JsonObject> health, AdminHandler admin, AuthHandler auth,
                        dev.vitals.series.CallSampler sampler, Supplier<JsonObject> overviewExtras,
                        dev.vitals.business.BusinessMetrics business, Supplier<JsonObject> anomalies,
-                       dev.vitals.server.QualityService quality, dev.vitals.server.DriftService drift,
-                       dev.vitals.server.CustomLabels customLabels,
+                       dev.vitals.server.quality.QualityService quality, dev.vitals.server.drift.DriftService drift,
+                       dev.vitals.server.metrics.CustomLabels customLabels,
                        DashboardHandler.Data dashboardData,
                        dev.vitals.server.telemetry.CallTelemetry telemetry,
                        dev.vitals.server.quality.EvaluationService evaluations,
@@ -49,7 +51,7 @@ public final class Routes {
     public static Router main(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
         common(router, d);
-        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.auth().keys(), d.business(), d.drift(), d.customLabels(),
+        ChatHandler chat = new ChatHandler(d.gateway(), d.defaultModel(), d.customLabels(),
                 d.telemetry(), d.evaluations());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()).setHandleFileUploads(false);
         // safe by default: every /v1/ path needs a key or the metrics credentials, even a route added
@@ -64,7 +66,7 @@ public final class Routes {
         router.post("/v1/completions").handler(d.auth().gateway("/v1/completions")).handler(body).handler(api.completions());
         router.post("/v1/embeddings").handler(d.auth().gateway("/v1/embeddings")).handler(body).handler(api.embeddings());
         router.post("/v1/responses").handler(d.auth().gateway("/v1/responses")).handler(body).handler(api.responses());
-        router.post("/v1/events").handler(d.auth().gateway("/v1/events")).handler(body).handler(new EventsHandler(d.business()));
+        router.post("/v1/events").handler(d.auth().gateway("/v1/events")).handler(body).handler(Endpoints.json(new EventsHandler(d.business())::handle));
         router.get("/v1/models").handler(d.auth().gateway("/v1/models")).handler(rc -> {
             JsonArray data = new JsonArray();
             for (String[] m : d.gateway().models()) {
@@ -74,29 +76,29 @@ public final class Routes {
         });
         DashboardHandler dash = new DashboardHandler(d.sampler(), d.overviewExtras(),
                 path -> router.getRoutes().stream().anyMatch(r -> path.equals(r.getPath())), d.dashboardData());
-        router.get("/v1/dashboard/series").handler(d.auth().read()).handler(dash::series);
-        router.get("/v1/dashboard/overview").handler(d.auth().read()).handler(dash::overview);
+        router.get("/v1/dashboard/series").handler(d.auth().read()).handler(Endpoints.json(dash::series));
+        router.get("/v1/dashboard/overview").handler(d.auth().read()).handler(Endpoints.json(dash::overview));
         QualityHandler q = new QualityHandler(d.quality());
-        router.post("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(body).handler(q::feedback);
-        router.get("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(q::feedbackStatus);
-        router.post("/v1/evaluations").handler(d.auth().gateway("/v1/evaluations")).handler(body).handler(q::evaluations);
-        router.get("/v1/quality").handler(d.auth().read()).handler(q::quality);
+        router.post("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(body).handler(Endpoints.json(q::feedback));
+        router.get("/v1/feedback").handler(d.auth().gateway("/v1/feedback")).handler(Endpoints.json(q::feedbackStatus));
+        router.post("/v1/evaluations").handler(d.auth().gateway("/v1/evaluations")).handler(body).handler(Endpoints.json(q::evaluations));
+        router.get("/v1/quality").handler(d.auth().read()).handler(Endpoints.json(q::quality));
         GroundTruthHandler gt = new GroundTruthHandler(d.groundTruth());
-        router.post("/v1/predictions").handler(d.auth().gateway("/v1/predictions")).handler(body).handler(gt::predictions);
-        router.post("/v1/actuals").handler(d.auth().gateway("/v1/actuals")).handler(body).handler(gt::actuals);
+        router.post("/v1/predictions").handler(d.auth().gateway("/v1/predictions")).handler(body).handler(Endpoints.json(gt::predictions));
+        router.post("/v1/actuals").handler(d.auth().gateway("/v1/actuals")).handler(body).handler(Endpoints.json(gt::actuals));
         DriftHandler dr = new DriftHandler(d.drift());
-        router.post("/v1/features").handler(d.auth().gateway("/v1/features")).handler(body).handler(dr::features);
-        router.get("/v1/drift").handler(d.auth().read()).handler(dr::drift);
+        router.post("/v1/features").handler(d.auth().gateway("/v1/features")).handler(body).handler(Endpoints.json(dr::features));
+        router.get("/v1/drift").handler(d.auth().read()).handler(Endpoints.json(dr::drift));
         router.get("/v1/anomalies").handler(d.auth().read()).handler(rc -> json(rc, d.anomalies().get()));
         ui(router, d);
         router.route("/admin/*").handler(d.admin().guard());
-        router.post("/admin/prices/reload").handler(d.admin()::reloadPrices);
-        router.post("/admin/keys").handler(body).handler(d.admin()::createKey);
-        router.get("/admin/keys").handler(d.admin()::listKeys);
-        router.delete("/admin/keys/:id").handler(d.admin()::revokeKey);
+        router.post("/admin/prices/reload").handler(Endpoints.json(d.admin()::reloadPrices));
+        router.post("/admin/keys").handler(body).handler(Endpoints.json(d.admin()::createKey));
+        router.get("/admin/keys").handler(Endpoints.json(d.admin()::listKeys));
+        router.delete("/admin/keys/:id").handler(Endpoints.json(d.admin()::revokeKey));
         // a route of its own: Vert.x runs body handlers before user handlers on one route
         router.post("/admin/drift/reference").handler(DriftHandler::csvBody);
-        router.post("/admin/drift/reference").handler(body).handler(dr::reference);
+        router.post("/admin/drift/reference").handler(body).handler(Endpoints.json(dr::reference));
         errors(router);
         return router;
     }
@@ -205,18 +207,29 @@ public final class Routes {
                 "request body is larger than the limit (server.maxBodyBytes)"));
         router.errorHandler(400, rc -> HttpErrors.send(rc, 400, "invalid_request_error", "bad_request",
                 "the request could not be read"));
-        router.errorHandler(500, rc -> {
-            Throwable t = rc.failure();
-            LOG.log(Level.WARNING, "request " + RequestContext.requestId(rc) + " failed inside the server", t);
-            HttpErrors.send(rc, 500, "server_error", "internal_error",
-                    "internal error; see the server log for request " + RequestContext.requestId(rc));
-        });
+        router.errorHandler(500, Routes::failure);
+    }
+
+    /**
+     * The one failure handler: a handler's failure ({@code rc.fail}, a failed future, a throw) becomes the JSON
+     * error body; a caller error with its own status and message, anything else a logged 500.
+     */
+    static void failure(RoutingContext rc) {
+        Throwable t = rc.failure();
+        if (t instanceof ApiException e) {
+            HttpErrors.send(rc, e);
+            return;
+        }
+        LOG.log(Level.WARNING, "request " + RequestContext.requestId(rc) + " failed inside the server", t);
+        HttpErrors.send(rc, 500, "server_error", "internal_error",
+                "internal error; see the server log for request " + RequestContext.requestId(rc));
     }
 
     /** The matched route's template (e.g. {@code /admin/keys/:id}), one of {@link #PATHS}, or {@code other}. */
     static String routeOf(RoutingContext rc) {
         var route = rc.currentRoute();
-        String p = route == null ? null : route.getPath();
+        String p = rc.get(Endpoints.ROUTE);
+        p = p != null ? p : route == null ? null : route.getPath();
         if (p != null && (p.equals("/ui") || p.startsWith("/ui/"))) {
             return "/ui"; // one label value for the page and all its files
         }

@@ -8,7 +8,6 @@ import dev.vitals.quality.ScoreSource;
 import dev.vitals.quality.TextMetrics;
 import dev.vitals.quality.eval.CodeEvaluators;
 import dev.vitals.quality.eval.EvalInput;
-import dev.vitals.server.QualityService;
 import dev.vitals.server.config.EvaluatorsConfig;
 import dev.vitals.server.gateway.Call;
 import dev.vitals.server.gateway.ChatRequest;

@@ -1,8 +1,7 @@
 package dev.vitals.server.quality;
 
-import dev.vitals.server.ApiException;
-import dev.vitals.server.DriftService;
-import dev.vitals.server.QualityService;
+import dev.vitals.server.api.ApiException;
+import dev.vitals.server.drift.DriftService;
 import dev.vitals.server.store.CallRow;
 import dev.vitals.server.store.FeedbackRow;
 import dev.vitals.server.store.PendingJoin;

@@ -5,7 +5,6 @@ import dev.vitals.llm.LlmCall;
 import dev.vitals.quality.Score;
 import dev.vitals.quality.eval.EvalInput;
 import dev.vitals.quality.eval.Rubric;
-import dev.vitals.server.QualityService;
 import dev.vitals.server.config.EvaluatorsConfig;
 import dev.vitals.server.gateway.Backend;
 import dev.vitals.server.gateway.BackendException;

@@ -2,6 +2,7 @@ package dev.vitals.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vitals.server.api.ApiException;
 import dev.vitals.server.gateway.ChatRequest;
 import io.vertx.core.buffer.Buffer;
 import java.util.Random;
@@ -112,16 +113,16 @@ class ChatRequestsTest {
             Buffer raw = Buffer.buffer(s);
             ChatRequest got = null;
             ChatRequest want = null;
-            BadRequest gotErr = null;
-            BadRequest wantErr = null;
+            ApiException gotErr = null;
+            ApiException wantErr = null;
             try {
                 got = ChatRequests.chat(raw, "default-model");
-            } catch (BadRequest e) {
+            } catch (ApiException e) {
                 gotErr = e;
             }
             try {
                 want = ChatRequests.chatTree(Buffer.buffer(s), "default-model");
-            } catch (BadRequest e) {
+            } catch (ApiException e) {
                 wantErr = e;
             }
             if (wantErr != null) {

@@ -6,7 +6,6 @@ import dev.vitals.labels.LabelPolicy;
 import dev.vitals.quality.eval.EvalInput;
 import dev.vitals.quality.eval.Rubric;
 import dev.vitals.pricing.PriceCatalog;
-import dev.vitals.server.QualityService;
 import dev.vitals.server.config.EvaluatorsConfig;
 import dev.vitals.server.config.VitalsConfig;
 import dev.vitals.server.gateway.Backend;

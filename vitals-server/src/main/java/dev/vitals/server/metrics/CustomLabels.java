@@ -1,4 +1,4 @@
-package dev.vitals.server;
+package dev.vitals.server.metrics;
 
 import dev.vitals.labels.Family;
 import dev.vitals.labels.LabelPolicy;
@@ -30,7 +30,7 @@ public final class CustomLabels {
     private final Family<CounterDataPoint> tokens;
     private final Family<CounterDataPoint> cost;
 
-    CustomLabels(List<String> keys, int maxSeries, PrometheusRegistry registry) {
+    public CustomLabels(List<String> keys, int maxSeries, PrometheusRegistry registry) {
         this.keys = List.copyOf(keys);
         // validates the keys as label names (ConfigLoader reports the same check with the key's path)
         LabelPolicy.builder().allowedKeys(keys.toArray(new String[0])).maxSeriesPerMetric(maxSeries).build();

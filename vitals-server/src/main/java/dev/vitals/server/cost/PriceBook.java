@@ -1,4 +1,4 @@
-package dev.vitals.server;
+package dev.vitals.server.cost;
 
 import dev.vitals.pricing.PriceCatalog;
 import java.io.IOException;
@@ -14,14 +14,14 @@ import java.util.logging.Logger;
  * on reload. A bad override file keeps the previous catalog and reports why. Reloads read files, so
  * callers run them on a worker thread.
  */
-final class PriceBook implements Supplier<PriceCatalog> {
+public final class PriceBook implements Supplier<PriceCatalog> {
     private static final Logger LOG = Logger.getLogger(PriceBook.class.getName());
     private final PriceCatalog builtIn = PriceCatalog.builtIn();
     private final Path overrideFile;
     private final AtomicReference<PriceCatalog> current = new AtomicReference<>();
     private volatile FileTime lastModified;
 
-    PriceBook(String overrideFile) {
+    public PriceBook(String overrideFile) {
         this.overrideFile = overrideFile == null ? null : Path.of(overrideFile);
         current.set(load()); // at start-up a bad override file fails fast
     }
@@ -32,7 +32,7 @@ final class PriceBook implements Supplier<PriceCatalog> {
     }
 
     /** Reloads now; throws {@link IllegalArgumentException} or {@link java.io.UncheckedIOException} and keeps the old catalog on error. */
-    synchronized PriceCatalog reload() {
+    public synchronized PriceCatalog reload() {
         PriceCatalog c = load();
         current.set(c);
         LOG.info("price catalog reloaded: version " + c.version() + ", " + c.size() + " models");
@@ -40,7 +40,7 @@ final class PriceBook implements Supplier<PriceCatalog> {
     }
 
     /** Reloads when the override file's modification time changed; errors are logged and the old catalog kept. */
-    void reloadIfChanged() {
+    public void reloadIfChanged() {
         if (overrideFile == null) {
             return;
         }

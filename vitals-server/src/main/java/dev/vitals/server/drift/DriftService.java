@@ -1,4 +1,4 @@
-package dev.vitals.server;
+package dev.vitals.server.drift;
 
 import dev.vitals.drift.DatasetProfile;
 import dev.vitals.drift.DriftDetector;
@@ -6,7 +6,9 @@ import dev.vitals.drift.FeatureDrift;
 import dev.vitals.drift.FeatureType;
 import dev.vitals.drift.Verdict;
 import dev.vitals.llm.LlmCall;
+import dev.vitals.server.api.ApiException;
 import dev.vitals.server.config.VitalsConfig;
+import dev.vitals.server.state.HistoryRing;
 import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -41,7 +43,7 @@ import java.util.logging.Logger;
  */
 public final class DriftService {
     private static final Logger LOG = Logger.getLogger(DriftService.class.getName());
-    static final String BLOB_PREFIX = "drift.reference.";
+    public static final String BLOB_PREFIX = "drift.reference.";
 
     /** The three profiles of one feature. */
     private static final class Feature {
@@ -222,46 +224,11 @@ public final class DriftService {
 
     /** {@code POST /v1/features}: {"model": M, "records": [{"feature": value, ...}]}; all or nothing. */
     public synchronized int features(JsonObject body) {
-        if (!(body.getValue("model") instanceof String model) || model.isBlank() || model.length() > 256) {
-            throw new ApiException(400, "invalid_model", "'model' must be a string of 1 to 256 characters");
-        }
-        if (!(body.getValue("records") instanceof JsonArray records) || records.isEmpty()) {
-            throw new ApiException(400, "invalid_records", "'records' must be a non-empty array of objects");
-        }
-        if (records.size() > 10_000) {
-            throw new ApiException(413, "batch_too_large", "a batch holds at most 10000 records, got " + records.size());
-        }
-        if (body.size() != 2) {
-            throw new ApiException(400, "invalid_body", "the body has only the fields 'model' and 'records'");
-        }
-        Map<String, FeatureType> types = new LinkedHashMap<>();
-        Map<String, Feature> existing = models.getOrDefault(model, Map.of());
-        for (int i = 0; i < records.size(); i++) {
-            if (!(records.getValue(i) instanceof JsonObject r) || r.isEmpty()) {
-                throw new ApiException(400, "invalid_record", "records[" + i + "] must be a non-empty object of feature to value");
-            }
-            for (String k : r.fieldNames()) {
-                if (k.isBlank() || k.length() > 64) {
-                    throw new ApiException(400, "invalid_feature", "records[" + i + "]: feature names have 1 to 64 characters");
-                }
-                Object v = r.getValue(k);
-                FeatureType t = v == null ? null : v instanceof Number ? FeatureType.NUMERIC
-                        : v instanceof String || v instanceof Boolean ? FeatureType.CATEGORICAL : null;
-                if (v != null && t == null) {
-                    throw new ApiException(400, "invalid_value", "records[" + i + "]." + QualityService.cut(k)
-                            + " must be a number, a string, a boolean or null");
-                }
-                if (t == null) {
-                    continue;
-                }
-                FeatureType known = existing.containsKey(k) ? existing.get(k).type : types.get(k);
-                if (known != null && known != t) {
-                    throw new ApiException(400, "wrong_feature_type", "records[" + i + "]." + QualityService.cut(k) + " is "
-                            + t.label() + " but the feature is " + known.label());
-                }
-                types.put(k, t);
-            }
-        }
+        Map<String, Feature> existing = models.getOrDefault(DriftRequests.model(body), Map.of());
+        DriftRequests.Features batch = DriftRequests.features(body, k -> existing.containsKey(k) ? existing.get(k).type : null);
+        String model = batch.model();
+        JsonArray records = batch.records();
+        Map<String, FeatureType> types = batch.types();
         long newFeatures = types.keySet().stream().filter(k -> !existing.containsKey(k)).count();
         if (!models.containsKey(model) && models.size() >= cfg.maxModels) {
             throw new ApiException(400, "too_many_models", "drift profiles are kept for at most " + cfg.maxModels + " models (drift.maxModels)");
@@ -369,7 +336,7 @@ public final class DriftService {
         }
         Map<String, Feature> fs = models.get(model);
         if (fs == null) {
-            throw new ApiException(404, "unknown_model", "no drift profiles for model '" + QualityService.cut(model) + "'; models: "
+            throw new ApiException(404, "unknown_model", "no drift profiles for model '" + ApiException.cut(model) + "'; models: "
                     + models.keySet());
         }
         return describe(model, fs, results.getOrDefault(model, List.of())).put("scope", "replica");
@@ -418,7 +385,7 @@ public final class DriftService {
     public synchronized int freeze(String model) {
         Map<String, Feature> fs = models.get(model);
         if (fs == null) {
-            throw new ApiException(404, "unknown_model", "no drift profiles for model '" + QualityService.cut(model) + "'");
+            throw new ApiException(404, "unknown_model", "no drift profiles for model '" + ApiException.cut(model) + "'");
         }
         long now = clock.getAsLong();
         int n = 0;
@@ -566,7 +533,7 @@ public final class DriftService {
             }
         }
         if (merged.isEmpty()) {
-            throw new ApiException(404, "unknown_model", "no drift profiles for model '" + QualityService.cut(model) + "' on any replica");
+            throw new ApiException(404, "unknown_model", "no drift profiles for model '" + ApiException.cut(model) + "' on any replica");
         }
         List<FeatureDrift> list = new ArrayList<>();
         Map<String, Feature> own = fs == null ? Map.of() : fs;

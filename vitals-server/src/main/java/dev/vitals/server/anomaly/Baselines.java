@@ -1,4 +1,4 @@
-package dev.vitals.server;
+package dev.vitals.server.anomaly;
 
 import dev.vitals.baseline.Anomaly;
 import dev.vitals.baseline.Detector;
@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  * the state is saved to the state store every minute and on shutdown, and restored on start, so a
  * restart does not relearn from zero.
  */
-final class Baselines {
+public final class Baselines {
     static final String BLOB = "baselines.v1";
     private static final Logger LOG = Logger.getLogger(Baselines.class.getName());
     /** Signals judged; the request rate is judged whatever its volume (a drop to zero is news). */
@@ -40,7 +40,7 @@ final class Baselines {
     private record VitalsConfigAnomalies(double threshold, int consecutive, int warmUp, long minVolume) {
     }
 
-    Baselines(CallSampler sampler, StateStore store, PrometheusRegistry registry, dev.vitals.server.config.VitalsConfig.Anomalies cfg) {
+    public Baselines(CallSampler sampler, StateStore store, PrometheusRegistry registry, dev.vitals.server.config.VitalsConfig.Anomalies cfg) {
         this.sampler = sampler;
         this.store = store;
         this.detector = detectorBuilder(cfg).build();
@@ -91,7 +91,7 @@ final class Baselines {
     }
 
     /** Judges the interval the sampler closed last (after a stall only the newest one is judged). */
-    void judgeLastInterval() {
+    public void judgeLastInterval() {
         long step = sampler.stepMillis();
         long judged = (System.currentTimeMillis() / step - 1) * step;
         for (String model : sampler.models()) {
@@ -111,7 +111,7 @@ final class Baselines {
     }
 
     /** The latency bands of earlier intervals, for the dashboard. */
-    dev.vitals.server.anomaly.BandHistory bands() {
+    public dev.vitals.server.anomaly.BandHistory bands() {
         return bands;
     }
 
@@ -120,7 +120,7 @@ final class Baselines {
      * and {@code quality:<metric>}, always judged whatever the volume. Their anomalies show up beside the
      * traffic signals'.
      */
-    void judgeScores(java.util.Map<String, java.util.Map<String, Double>> perModel) {
+    public void judgeScores(java.util.Map<String, java.util.Map<String, Double>> perModel) {
         perModel.forEach((model, signals) -> signals.forEach((signal, v) -> detector.observe(model, signal, v, Long.MAX_VALUE)));
     }
 
@@ -134,7 +134,7 @@ final class Baselines {
     }
 
     /** The model's warmed-up baselines, {@code {signal: {mean, low, high}}}, for the dashboard's tiles. */
-    JsonObject current(String model) {
+    public JsonObject current(String model) {
         JsonObject out = new JsonObject();
         for (Signal s : SIGNALS) {
             double[] b = band(model, s.key());
@@ -146,7 +146,7 @@ final class Baselines {
     }
 
     /** Saves the state; blocking (a store write). */
-    void save() {
+    public void save() {
         store.putBlob(BLOB, detector.snapshot());
     }
 
@@ -155,7 +155,7 @@ final class Baselines {
     }
 
     /** {@code {"open": [...], "recent": [...]}} for GET /v1/anomalies and the dashboard. */
-    JsonObject json() {
+    public JsonObject json() {
         // the settings let a client (the demo) time itself: warm-up and a run of intervals before a verdict
         return new JsonObject().put("open", list(detector.openAnomalies())).put("recent", list(detector.recentAnomalies()))
                 .put("settings", new JsonObject().put("threshold", settings.threshold()).put("consecutive", settings.consecutive())
@@ -177,7 +177,7 @@ final class Baselines {
         return Double.isFinite(v) ? v : null;
     }
 
-    Detector detector() {
+    public Detector detector() {
         return detector;
     }
 }

@@ -1,4 +1,4 @@
-package dev.vitals.server;
+package dev.vitals.server.anomaly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

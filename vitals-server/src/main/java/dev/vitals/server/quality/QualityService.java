@@ -1,23 +1,18 @@
-package dev.vitals.server;
+package dev.vitals.server.quality;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import static dev.vitals.server.api.ApiException.cut;
+
 import dev.vitals.labels.LabelPolicy;
 import dev.vitals.llm.CallListener;
 import dev.vitals.llm.LlmCall;
-import dev.vitals.quality.ClassificationReport;
-import dev.vitals.quality.Prediction;
 import dev.vitals.quality.QualityRecorder;
 import dev.vitals.quality.QualityReport;
 import dev.vitals.quality.QualitySpec;
 import dev.vitals.quality.QualityTracker;
 import dev.vitals.quality.QualityWindow;
-import dev.vitals.quality.RegressionReport;
 import dev.vitals.quality.Score;
-import dev.vitals.quality.ScoreSummary;
+
+import dev.vitals.server.api.ApiException;
 import dev.vitals.server.config.ConfigLoader;
 import dev.vitals.server.config.VitalsConfig;
 import dev.vitals.server.store.CallRow;
@@ -98,9 +93,8 @@ public final class QualityService implements CallListener {
     private final Counter dropped;
     private final Counter evaluationsLate;
     private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.DistributionDataPoint> scores;
-    private final ObjectMapper json;
-    private volatile Map<String, Map<String, QualityReport>> cached = Map.of();
-    private volatile long cachedAt;
+    /** The reports, their cache, the vitals_quality_* gauges and the dashboard's history. */
+    private final QualityReports reports;
 
     /**
      * @param replicaId this replica's name when the store is shared by several replicas: its windows
@@ -144,31 +138,7 @@ public final class QualityService implements CallListener {
         families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_feedback_pending")
                 .help("Feedback stored but not joined, by state: pending (waiting for its call's row), expired (counted as unknown_call).")
                 .labelNames("state"), cb -> pendingCounts.forEach((st, v) -> cb.call(v, st)));
-        gauges(registry);
-        SimpleModule m = new SimpleModule();
-        m.addSerializer(Double.class, new StdSerializer<>(Double.class) {
-            @Override
-            public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
-                if (Double.isFinite(v)) {
-                    g.writeNumber(v);
-                } else {
-                    g.writeNull();
-                }
-            }
-        });
-        m.addSerializer(double.class, new StdSerializer<>(double.class) {
-            @Override
-            public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
-                if (Double.isFinite(v)) {
-                    g.writeNumber(v);
-                } else {
-                    g.writeNull();
-                }
-            }
-        });
-        // snake_case like the rest of the HTTP API: the core records' camelCase names stop at this boundary
-        this.json = new ObjectMapper().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
-                .registerModule(m);
+        this.reports = new QualityReports(tracker, windows, registry);
         restore();
         if (replicaId != null) {
             save(); // a checkpoint at once, so the fleet report finds this replica's journal even if it dies within a minute
@@ -238,14 +208,10 @@ public final class QualityService implements CallListener {
     }
 
     private FeedbackResult feedbackOnce(JsonObject body) {
-        for (String f : body.fieldNames()) {
-            if (!List.of("request_id", "feedback_id", "score", "scores").contains(f)) {
-                throw new ApiException(400, "unknown_field", "unknown field '" + cut(f) + "'; allowed: request_id, feedback_id, score, scores");
-            }
-        }
-        String requestId = string(body, "request_id", true);
-        String feedbackId = string(body, "feedback_id", true);
-        List<Score> list = scores(body);
+        QualityRequests.Feedback parsed = QualityRequests.feedback(body);
+        String requestId = parsed.requestId();
+        String feedbackId = parsed.feedbackId();
+        List<Score> list = parsed.scores();
         // one copy of a feedback id at a time in this replica: a concurrent re-send waits, then finds it stored
         java.util.concurrent.CompletableFuture<Void> mine = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CompletableFuture<Void> other;
@@ -258,25 +224,6 @@ public final class QualityService implements CallListener {
             inflight.remove(feedbackId, mine);
             mine.complete(null);
         }
-    }
-
-    private static List<Score> scores(JsonObject body) {
-        List<Score> list = new ArrayList<>();
-        if (body.containsKey("score")) {
-            list.add(score(body.getValue("score"), "score"));
-        }
-        if (body.containsKey("scores")) {
-            if (!(body.getValue("scores") instanceof io.vertx.core.json.JsonArray a) || a.isEmpty() || a.size() > 100) {
-                throw new ApiException(400, "invalid_scores", "'scores' must be an array of 1 to 100 scores");
-            }
-            for (int i = 0; i < a.size(); i++) {
-                list.add(score(a.getValue(i), "scores[" + i + "]"));
-            }
-        }
-        if (list.isEmpty()) {
-            throw new ApiException(400, "missing_score", "feedback needs 'score' or 'scores'");
-        }
-        return list;
     }
 
     private FeedbackResult feedbackStored(JsonObject body, String requestId, String feedbackId, List<Score> list) {
@@ -363,7 +310,7 @@ public final class QualityService implements CallListener {
                 change.run();
             } finally {
                 appliedSeq = Math.max(appliedSeq, seq);
-                cachedAt = 0;
+                reports.invalidate();
             }
         }
     }
@@ -381,7 +328,7 @@ public final class QualityService implements CallListener {
             CallRow call = store.findCall(p.joinKey());
             try {
                 JsonObject body = new JsonObject(p.payload());
-                List<Score> list = scores(body);
+                List<Score> list = QualityRequests.scores(body);
                 if (!"llm".equals(taskOf.getOrDefault(call.model(), "llm"))) {
                     throw new ApiException(422, "wrong_task", "not an LLM model");
                 }
@@ -460,7 +407,7 @@ public final class QualityService implements CallListener {
         }
         // not into the vitals_quality_score histogram: a score on every call of every model would make it
         // the largest family; vitals_quality_score_mean has them per window
-        cachedAt = 0;
+        reports.invalidate();
         return true;
     }
 
@@ -479,72 +426,6 @@ public final class QualityService implements CallListener {
                 scores.labels(model, s.name(), s.source().wireName()).observe(s.number());
             }
         }
-    }
-
-    private static Score score(Object v, String at) {
-        if (!(v instanceof JsonObject o)) {
-            throw new ApiException(400, "invalid_score", at + " must be an object {\"name\", \"value\", \"source\"}");
-        }
-        for (String f : o.fieldNames()) {
-            if (!List.of("name", "value", "source").contains(f)) {
-                throw new ApiException(400, "invalid_score", at + ": unknown field '" + cut(f) + "'; allowed: name, value, source");
-            }
-        }
-        if (!(o.getValue("name") instanceof String name) || name.isBlank() || name.length() > 64) {
-            throw new ApiException(400, "invalid_score", at + ".name must be a string of 1 to 64 characters");
-        }
-        String src = o.getValue("source") instanceof String s ? s : null;
-        dev.vitals.quality.ScoreSource source;
-        try {
-            source = dev.vitals.quality.ScoreSource.parse(src == null ? "" : src);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "invalid_score", at + ".source must be one of human, llm_judge, code");
-        }
-        Object value = o.getValue("value");
-        if (value instanceof Boolean b) {
-            return Score.bool(name, source, b);
-        }
-        if (value instanceof Number n) {
-            double d = n.doubleValue();
-            if (!Double.isFinite(d)) {
-                throw new ApiException(400, "invalid_score", at + ".value must be finite");
-            }
-            return Score.numeric(name, source, d);
-        }
-        if (value instanceof String s && !s.isEmpty() && s.length() <= 64) {
-            if (nonFiniteSpelling(s)) {
-                throw new ApiException(400, "invalid_score", at + ".value must be a finite number, a boolean or a category, got '" + s + "'");
-            }
-            return Score.category(name, source, s);
-        }
-        throw new ApiException(400, "invalid_score", at + ".value must be a number, a boolean or a string of 1 to 64 characters");
-    }
-
-    /**
-     * A string that spells a non-finite number, which JSON cannot carry as one: NaN and Infinity as
-     * JavaScript and Java write them, nan and inf as Python and numpy do, with or without a sign.
-     */
-    static boolean nonFiniteSpelling(String s) {
-        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
-        if (t.startsWith("+") || t.startsWith("-")) {
-            t = t.substring(1);
-        }
-        return t.equals("nan") || t.equals("inf") || t.contains("infinity");
-    }
-
-    private static String string(JsonObject o, String field, boolean required) {
-        Object v = o.getValue(field);
-        if (v == null && !required) {
-            return null;
-        }
-        if (!(v instanceof String s) || s.isEmpty() || s.length() > 128) {
-            throw new ApiException(400, "invalid_" + field, "'" + field + "' must be a string of 1 to 128 characters");
-        }
-        return s;
-    }
-
-    static String cut(String s) {
-        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
     // ---- evaluations ---------------------------------------------------------------------------
@@ -573,7 +454,7 @@ public final class QualityService implements CallListener {
         scored.forEach(this::observeScores);
         int late = entry.getInteger("late");
         evaluationsLate.inc(late);
-        cachedAt = 0;
+        reports.invalidate();
         return new EvaluationResult(entry.getInteger("records") - late, late);
     }
 
@@ -596,17 +477,9 @@ public final class QualityService implements CallListener {
 
     /** Validates a batch and computes what it adds to each model's windows, on scratch windows of the same shape. */
     private JsonObject evaluationEntry(JsonObject body, Map<String, List<Score>> scored) {
-        if (!(body.getValue("records") instanceof io.vertx.core.json.JsonArray a) || a.isEmpty()) {
-            throw new ApiException(400, "invalid_records", "'records' must be a non-empty array");
-        }
-        if (a.size() > 10_000) {
-            throw new ApiException(413, "batch_too_large", "a batch holds at most 10000 records, got " + a.size());
-        }
-        if (body.size() != 1) {
-            throw new ApiException(400, "invalid_records", "the body has only the field 'records'");
-        }
+        io.vertx.core.json.JsonArray a = QualityRequests.evaluationRecords(body);
         // parse and validate every record before anything is applied
-        Map<String, Batch> byModel = new LinkedHashMap<>();
+        Map<String, EvaluationBatch> byModel = new LinkedHashMap<>();
         Map<String, String> tasks = new LinkedHashMap<>();
         long now = System.currentTimeMillis();
         long oldest = now - windows.values().stream().mapToLong(Duration::toMillis).max().orElse(0);
@@ -616,33 +489,33 @@ public final class QualityService implements CallListener {
             if (!(a.getValue(i) instanceof JsonObject r)) {
                 throw new ApiException(400, "invalid_record", at + " must be an object");
             }
-            Record rec = record(r, at);
-            String known = tasks.computeIfAbsent(rec.model, m -> taskOf.getOrDefault(m, rec.task));
-            if (!known.equals(rec.task)) {
-                throw new ApiException(422, "wrong_task", at + ": model '" + rec.model + "' is a " + known + " model, this record is " + rec.task);
+            QualityRequests.Record rec = QualityRequests.record(r, at);
+            String known = tasks.computeIfAbsent(rec.model(), m -> taskOf.getOrDefault(m, rec.task()));
+            if (!known.equals(rec.task())) {
+                throw new ApiException(422, "wrong_task", at + ": model '" + rec.model() + "' is a " + known + " model, this record is " + rec.task());
             }
-            tasks.put(rec.model, rec.task);
-            if (rec.scores != null) {
+            tasks.put(rec.model(), rec.task());
+            if (rec.scores() != null) {
                 // a conflict with the model's earlier scores only shows on the live windows: check it here,
                 // or the batches of the models before this one would already be applied
-                for (int j = 0; j < rec.scores.size(); j++) {
-                    Score s = rec.scores.get(j);
-                    dev.vitals.quality.ScoreKind was = tracker.scoreKind(rec.model, s.name(), s.source());
+                for (int j = 0; j < rec.scores().size(); j++) {
+                    Score s = rec.scores().get(j);
+                    dev.vitals.quality.ScoreKind was = tracker.scoreKind(rec.model(), s.name(), s.source());
                     if (was != null && was != s.kind()) {
-                        throw new ApiException(400, "invalid_values", at + ".scores[" + j + "] (model '" + rec.model + "'): score \""
+                        throw new ApiException(400, "invalid_values", at + ".scores[" + j + "] (model '" + rec.model() + "'): score \""
                                 + cut(s.name()) + "\" from " + s.source().wireName() + " is " + was.wireName() + ", got "
                                 + s.kind().wireName());
                     }
                 }
             }
-            if (rec.time != NO_TIME && rec.time < oldest) {
+            if (rec.time() != QualityRequests.NO_TIME && rec.time() < oldest) {
                 late++; // validated like the others, but no window holds that time
                 continue;
             }
-            byModel.computeIfAbsent(rec.model, m -> new Batch()).add(rec, i);
+            byModel.computeIfAbsent(rec.model(), m -> new EvaluationBatch()).add(rec, i);
         }
         // dry run on scratch accumulators, so a value the library rejects rejects the batch
-        for (Map.Entry<String, Batch> e : byModel.entrySet()) {
+        for (Map.Entry<String, EvaluationBatch> e : byModel.entrySet()) {
             QualityRecorder scratch = dev.vitals.quality.QualityStats.create(specs.getOrDefault(e.getKey(), QualitySpec.defaults()));
             try {
                 e.getValue().applyTo(scratch);
@@ -659,7 +532,7 @@ public final class QualityService implements CallListener {
             throw new ApiException(422, "limit_reached", "quality is tracked for at most " + MAX_MODELS + " models; this batch adds "
                     + fresh + " to " + tracker.models().size());
         }
-        for (Map.Entry<String, Batch> e : byModel.entrySet()) {
+        for (Map.Entry<String, EvaluationBatch> e : byModel.entrySet()) {
             e.getValue().applyTo(scratch.model(e.getKey()));
             JsonObject ws = new JsonObject();
             windows.forEach((name, d) -> scratch.window(e.getKey(), d).ifPresent(w -> ws.put(name, w.toJson())));
@@ -674,10 +547,10 @@ public final class QualityService implements CallListener {
      * one model's part of the batch, so the model's records are replayed one at a time on a fresh
      * scratch accumulator, and the first that fails is the bad one.
      */
-    private String locate(String model, Batch batch, IllegalArgumentException whole) {
+    private String locate(String model, EvaluationBatch batch, IllegalArgumentException whole) {
         QualityRecorder scratch = dev.vitals.quality.QualityStats.create(specs.getOrDefault(model, QualitySpec.defaults()));
         for (int i = 0; i < batch.records.size(); i++) {
-            Batch one = new Batch();
+            EvaluationBatch one = new EvaluationBatch();
             one.add(batch.records.get(i), batch.indices.get(i));
             try {
                 one.applyTo(scratch);
@@ -687,174 +560,6 @@ public final class QualityService implements CallListener {
             }
         }
         return "model '" + model + "': " + whole.getMessage();
-    }
-
-    private static final long NO_TIME = Long.MIN_VALUE;
-
-    /** @param time the record's own epoch milliseconds, or {@link #NO_TIME} (now) */
-    private record Record(String model, String task, Prediction prediction, double actualValue, double predictedValue,
-                          List<Score> scores, String candidate, List<String> references, long time) {
-    }
-
-    private static final class Batch {
-        final List<Prediction> predictions = new ArrayList<>();
-        final List<double[]> regressions = new ArrayList<>();
-        final List<Score> scores = new ArrayList<>();
-        final List<String> candidates = new ArrayList<>();
-        final List<List<String>> references = new ArrayList<>();
-        final List<Record> records = new ArrayList<>();
-        final List<Integer> indices = new ArrayList<>();
-
-        void add(Record r, int index) {
-            records.add(r);
-            indices.add(index);
-            switch (r.task) {
-                case "classification" -> predictions.add(r.prediction);
-                case "regression" -> regressions.add(new double[] {r.actualValue, r.predictedValue});
-                case "llm" -> {
-                    if (r.scores != null) {
-                        scores.addAll(r.scores);
-                    }
-                    if (r.candidate != null) {
-                        candidates.add(r.candidate);
-                        references.add(r.references);
-                    }
-                }
-                default -> throw new IllegalStateException(r.task);
-            }
-        }
-
-        /**
-         * Applies the records to {@code q}, each group of one {@code time} in the windows of that time: a
-         * batch usually holds a few distinct times, so this stays a few bulk adds.
-         */
-        void applyTo(QualityRecorder q) {
-            Map<Long, Batch> byTime = new LinkedHashMap<>();
-            for (int i = 0; i < records.size(); i++) {
-                byTime.computeIfAbsent(records.get(i).time, t -> new Batch()).addOnly(records.get(i), indices.get(i));
-            }
-            for (Map.Entry<Long, Batch> e : byTime.entrySet()) {
-                e.getValue().applyNow(e.getKey() == NO_TIME ? q : q.at(e.getKey()));
-            }
-        }
-
-        private void addOnly(Record r, int index) {
-            add(r, index);
-        }
-
-        private void applyNow(QualityRecorder q) {
-            if (!predictions.isEmpty()) {
-                q.addClassification(predictions);
-            }
-            if (!regressions.isEmpty()) {
-                double[] act = new double[regressions.size()];
-                double[] pred = new double[regressions.size()];
-                for (int i = 0; i < act.length; i++) {
-                    act[i] = regressions.get(i)[0];
-                    pred[i] = regressions.get(i)[1];
-                }
-                q.addRegression(act, pred, act.length);
-            }
-            if (!scores.isEmpty()) {
-                q.addScores(scores);
-            }
-            if (!candidates.isEmpty()) {
-                q.addTexts(candidates, references);
-            }
-        }
-    }
-
-    private static final java.util.Set<String> RECORD_FIELDS = java.util.Set.of("model", "time", "predicted", "actual", "score",
-            "probabilities", "scores", "candidate", "references");
-
-    private static Record record(JsonObject r, String at) {
-        for (String f : r.fieldNames()) {
-            if (!RECORD_FIELDS.contains(f)) {
-                throw new ApiException(400, "invalid_record", at + ": unknown field '" + cut(f) + "'; allowed: " + new java.util.TreeSet<>(RECORD_FIELDS));
-            }
-        }
-        if (!(r.getValue("model") instanceof String model) || model.isBlank() || model.length() > 256) {
-            throw new ApiException(400, "invalid_record", at + ".model must be a string of 1 to 256 characters");
-        }
-        long time = NO_TIME;
-        if (r.containsKey("time")) {
-            if (!(r.getValue("time") instanceof Number t)) {
-                throw new ApiException(400, "invalid_record", at + ".time must be epoch milliseconds");
-            }
-            long now = System.currentTimeMillis();
-            if (t.longValue() > now + 300_000 || t.longValue() < now - 30L * 86_400_000) {
-                throw new ApiException(400, "invalid_time", at + ".time is more than 5 minutes in the future or 30 days in the past");
-            }
-            time = t.longValue();
-        }
-        Object pred = r.getValue("predicted");
-        Object act = r.getValue("actual");
-        if (r.containsKey("scores") || r.containsKey("candidate")) {
-            List<Score> sc = null;
-            if (r.containsKey("scores")) {
-                if (!(r.getValue("scores") instanceof io.vertx.core.json.JsonArray a) || a.isEmpty() || a.size() > 100) {
-                    throw new ApiException(400, "invalid_record", at + ".scores must be an array of 1 to 100 scores");
-                }
-                sc = new ArrayList<>();
-                for (int i = 0; i < a.size(); i++) {
-                    sc.add(score(a.getValue(i), at + ".scores[" + i + "]"));
-                }
-            }
-            String cand = null;
-            List<String> refs = null;
-            if (r.containsKey("candidate")) {
-                if (!(r.getValue("candidate") instanceof String c) || c.length() > 100_000) {
-                    throw new ApiException(400, "invalid_record", at + ".candidate must be a string");
-                }
-                cand = c;
-                if (!(r.getValue("references") instanceof io.vertx.core.json.JsonArray ra) || ra.isEmpty() || ra.size() > 16
-                        || ra.stream().anyMatch(x -> !(x instanceof String))) {
-                    throw new ApiException(400, "invalid_record", at + ".references must be an array of 1 to 16 strings");
-                }
-                refs = ra.stream().map(x -> (String) x).toList();
-            }
-            return new Record(model, "llm", null, Double.NaN, Double.NaN, sc, cand, refs, time);
-        }
-        if (pred instanceof Number p && act instanceof Number q) {
-            if (!Double.isFinite(p.doubleValue()) || !Double.isFinite(q.doubleValue())) {
-                throw new ApiException(400, "invalid_record", at + ": predicted and actual must be finite");
-            }
-            if (r.containsKey("score") || r.containsKey("probabilities")) {
-                throw new ApiException(400, "invalid_record", at + ": a regression record has no score or probabilities");
-            }
-            return new Record(model, "regression", null, q.doubleValue(), p.doubleValue(), null, null, null, time);
-        }
-        if (pred instanceof String p && act instanceof String q && !p.isEmpty() && !q.isEmpty() && p.length() <= 256 && q.length() <= 256) {
-            Prediction prediction;
-            Object score = r.getValue("score");
-            Object probs = r.getValue("probabilities");
-            if (score != null && probs != null) {
-                throw new ApiException(400, "invalid_record", at + ": give 'score' or 'probabilities', not both");
-            }
-            if (score != null) {
-                if (!(score instanceof Number n)) {
-                    throw new ApiException(400, "invalid_record", at + ".score must be a number in [0, 1]");
-                }
-                prediction = Prediction.of(q, p, n.doubleValue());
-            } else if (probs != null) {
-                if (!(probs instanceof JsonObject po) || po.isEmpty() || po.size() > 1000) {
-                    throw new ApiException(400, "invalid_record", at + ".probabilities must be an object of label to probability");
-                }
-                Map<String, Double> m = new LinkedHashMap<>();
-                for (String k : po.fieldNames()) {
-                    if (!(po.getValue(k) instanceof Number n)) {
-                        throw new ApiException(400, "invalid_record", at + ".probabilities." + cut(k) + " must be a number");
-                    }
-                    m.put(k, n.doubleValue());
-                }
-                prediction = Prediction.of(q, p, m);
-            } else {
-                prediction = Prediction.of(q, p);
-            }
-            return new Record(model, "classification", prediction, Double.NaN, Double.NaN, null, null, null, time);
-        }
-        throw new ApiException(400, "invalid_record", at + " needs predicted and actual (two strings: classification; two numbers: "
-                + "regression), or scores, or candidate and references");
     }
 
     // ---- reports and metrics -------------------------------------------------------------------
@@ -916,7 +621,7 @@ public final class QualityService implements CallListener {
             throw new ApiException(404, "unknown_model", "no quality data for model '" + cut(model) + "' on any replica");
         }
         try {
-            return new JsonObject(json.writeValueAsString(merged.report())).put("model", model).put("window", window)
+            return reports.json(merged.report()).put("model", model).put("window", window)
                     .put("task", taskOf.getOrDefault(model, "llm")).put("scope", "fleet").put("replicas", replicas);
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -931,7 +636,7 @@ public final class QualityService implements CallListener {
             QualityWindow add = null;
             if (e.kind().equals("feedback") && model.equals(o.getString("model"))) {
                 add = emptyWindow(model, d);
-                add.addScores(scores(o.getJsonObject("body")));
+                add.addScores(QualityRequests.scores(o.getJsonObject("body")));
             } else if (e.kind().equals("evaluation") && o.getJsonObject("windows").containsKey(model)) {
                 String st = o.getJsonObject("windows").getJsonObject(model).getString(window);
                 add = st == null ? null : QualityWindow.fromJson(st, Clock.systemUTC());
@@ -977,7 +682,7 @@ public final class QualityService implements CallListener {
             throw new ApiException(404, "unknown_model", "no quality data for model '" + cut(model) + "'; models: " + tracker.models());
         }
         try {
-            return new JsonObject(json.writeValueAsString(r.get())).put("model", model).put("window", window)
+            return reports.json(r.get()).put("model", model).put("window", window)
                     .put("task", taskOf.getOrDefault(model, "llm"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -988,109 +693,24 @@ public final class QualityService implements CallListener {
         return tracker.models();
     }
 
-    private Map<String, Map<String, QualityReport>> reports() {
-        long now = System.currentTimeMillis();
-        if (now - cachedAt > 5_000) {
-            Map<String, Map<String, QualityReport>> out = new LinkedHashMap<>();
-            for (String m : tracker.models()) {
-                Map<String, QualityReport> per = new LinkedHashMap<>();
-                windows.forEach((name, d) -> tracker.report(m, d).ifPresent(r -> per.put(name, r)));
-                out.put(m, per);
-            }
-            cached = out;
-            cachedAt = now;
-        }
-        return cached;
-    }
-
-    /** A score's exported mean: the mean of a numeric score, the true-rate of a boolean one, else NaN. */
-    private static double scoreMean(ScoreSummary s) {
-        return dev.vitals.quality.QualityMetrics.scoreMean(s);
-    }
-
-    /** The vitals_quality_* gauges, vitals-core's, reading this service's cached reports (so a write shows at once). */
-    private void gauges(PrometheusRegistry registry) {
-        dev.vitals.quality.QualityMetrics.builder(tracker).reports(this::reports).register(registry);
-    }
-
-    private static double cls(QualityReport r, java.util.function.ToDoubleFunction<ClassificationReport> f) {
-        return r.classification() == null || r.classification().count() == 0 ? Double.NaN : f.applyAsDouble(r.classification());
-    }
-
-    private static double reg(QualityReport r, java.util.function.ToDoubleFunction<RegressionReport> f) {
-        return r.regression() == null || r.regression().count() == 0 ? Double.NaN : f.applyAsDouble(r.regression());
-    }
-
-    // ---- history for the dashboard -------------------------------------------------------------
-
-    private final HistoryRing history = new HistoryRing(1440, 200);
-
     /**
      * Every exported quality metric of the first window, for the baselines: model to {@code quality:<metric>} (each
      * {@code vitals_quality_<metric>} gauge) and {@code quality:score:<name>:<source>} (each score mean) to value.
      */
     public Map<String, Map<String, Double>> headline() {
-        String first = windows.keySet().iterator().next();
-        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
-        reports().forEach((m, per) -> {
-            QualityReport r = per.get(first);
-            if (r == null) {
-                return;
-            }
-            Map<String, Double> v = new LinkedHashMap<>();
-            for (dev.vitals.quality.QualityMetrics.Metric metric : dev.vitals.quality.QualityMetrics.METRICS) {
-                v.put("quality:" + metric.key(), metric.value().applyAsDouble(r));
-            }
-            if (r.scores() != null) {
-                for (ScoreSummary sm : r.scores().scores()) {
-                    // every exported score mean (numeric mean, boolean true-rate), one signal per name and source:
-                    // a code score of 0-1 and a judge's 1-5 of the same name must not share a baseline
-                    v.putIfAbsent("quality:score:" + sm.name() + ":" + sm.source().wireName(), scoreMean(sm));
-                }
-            }
-            v.values().removeIf(x -> !Double.isFinite(x));
-            if (!v.isEmpty()) {
-                out.put(m, v);
-            }
-        });
-        return out;
+        return reports.headline();
     }
 
-    /**
-     * Takes one point of every model's headline metrics over the first (shortest) window: accuracy,
-     * macro F1, ROC AUC, RMSE, R², hallucination and safety-flag rates and score means. At most
-     * 200 series × 1,440 points (2.3 MB) are kept. Called every minute.
-     */
-    public synchronized void sampleHistory(long nowMillis) {
-        String first = windows.keySet().iterator().next();
-        Map<String, Double> point = new LinkedHashMap<>();
-        reports().forEach((m, per) -> {
-            QualityReport r = per.get(first);
-            if (r == null) {
-                return;
-            }
-            point.put(m + " accuracy", r.classification() == null ? Double.NaN : r.classification().accuracy());
-            point.put(m + " f1_macro", cls(r, c -> c.macro().f1()));
-            point.put(m + " roc_auc", cls(r, ClassificationReport::rocAuc));
-            point.put(m + " rmse", reg(r, RegressionReport::rmse));
-            point.put(m + " r2", reg(r, RegressionReport::r2));
-            if (r.scores() != null) {
-                point.put(m + " hallucination_rate", r.scores().hallucination() == null ? Double.NaN : r.scores().hallucination().value());
-                point.put(m + " safety_flag_rate", r.scores().safetyFlag() == null ? Double.NaN : r.scores().safetyFlag().value());
-                for (ScoreSummary sm : r.scores().scores()) {
-                    if (sm.kind() == dev.vitals.quality.ScoreKind.NUMERIC) {
-                        point.put(m + " " + sm.name() + " (" + sm.source().wireName() + ")", sm.mean());
-                    }
-                }
-            }
-        });
-        history.record(nowMillis, point);
+    /** Takes one point of every model's headline metrics for the dashboard's history; called every minute. */
+    public void sampleHistory(long nowMillis) {
+        reports.sampleHistory(nowMillis);
     }
 
     /** {@code {timestamps, series}} of the history within {@code fromMillis}, for one model or all ({@code *}). */
     public JsonObject history(String model, long fromMillis) {
-        return history.json(model, fromMillis);
+        return reports.history(model, fromMillis);
     }
+
 
     // ---- persistence ---------------------------------------------------------------------------
 
@@ -1127,7 +747,7 @@ public final class QualityService implements CallListener {
                     JsonObject o = new JsonObject(e.payload());
                     if (e.kind().equals("feedback")) {
                         String model = o.getString("model");
-                        List<Score> list = scores(o.getJsonObject("body"));
+                        List<Score> list = QualityRequests.scores(o.getJsonObject("body"));
                         applyJournaled(e.seq(), () -> tracker.model(model).addScores(list));
                     } else {
                         applyJournaled(e.seq(), () -> applyEvaluation(o));

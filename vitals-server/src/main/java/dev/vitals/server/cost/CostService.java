@@ -1,4 +1,4 @@
-package dev.vitals.server;
+package dev.vitals.server.cost;
 
 import dev.vitals.gpu.GpuMetrics;
 import dev.vitals.llm.CallListener;
@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
  * restart keeps counting. Cost per query including compute is the recording rule
  * {@code model_name:llm_cost_usd_per_query_with_compute:rate5m}.
  */
-final class CostService implements CallListener {
+public final class CostService implements CallListener {
     static final String BLOB = "budgets.v1";
     private final Map<String, Double> budgets;
     /** This month's spend per model: the fleet's stored sum as last read plus what this replica has not flushed. */
@@ -40,7 +40,7 @@ final class CostService implements CallListener {
     private final StateStore store;
     private volatile YearMonth month;
 
-    CostService(VitalsConfig.Pricing cfg, StateStore store, PrometheusRegistry registry, SystemMetrics system, GpuMetrics gpu,
+    public CostService(VitalsConfig.Pricing cfg, StateStore store, PrometheusRegistry registry, SystemMetrics system, GpuMetrics gpu,
                 LongSupplier clock) {
         this.budgets = Map.copyOf(cfg.modelBudgetsUsd);
         this.clock = clock;
@@ -104,7 +104,7 @@ final class CostService implements CallListener {
     }
 
     /** Writes model spend through the store's group commits into this replica's spend rows (summed for the fleet). */
-    synchronized void durable(dev.vitals.server.store.GroupCommitter writer, String replica) {
+    public synchronized void durable(dev.vitals.server.store.GroupCommitter writer, String replica) {
         this.writer = writer;
         this.replica = replica == null ? "local" : replica;
         restoreRows();
@@ -114,7 +114,7 @@ final class CostService implements CallListener {
      * Adds this replica's unflushed spend to its row of the month, then reads the fleet's sums back;
      * blocking, run with the call rows (store.callFlushMillis).
      */
-    synchronized void flushSpend() {
+    public synchronized void flushSpend() {
         if (budgets.isEmpty() || writer == null) {
             return;
         }
@@ -155,7 +155,7 @@ final class CostService implements CallListener {
     private final Map<String, Double> legacy = new ConcurrentHashMap<>();
 
     /** Saves this month's spend (without spend rows: with them, {@link #flushSpend} stores it); blocking. */
-    void save() {
+    public void save() {
         if (budgets.isEmpty() || writer != null) {
             return;
         }

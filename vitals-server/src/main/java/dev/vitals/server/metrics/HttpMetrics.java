@@ -1,4 +1,4 @@
-package dev.vitals.server.http;
+package dev.vitals.server.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -21,7 +21,7 @@ public final class HttpMetrics {
                 .labelNames("route", "method", "code"));
     }
 
-    void count(String path, String method, int code) {
+    public void count(String path, String method, int code) {
         String route = path != null && routes.contains(path) ? path : "other";
         String m = METHODS.contains(method) ? method : "other";
         requests.labels(route, m, Integer.toString(code)).inc();

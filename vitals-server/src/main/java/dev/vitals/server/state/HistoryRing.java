@@ -1,4 +1,4 @@
-package dev.vitals.server;
+package dev.vitals.server.state;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,7 +14,7 @@ import java.util.Map;
  * (1,440 × 200 doubles = 2.3 MB); series past the cap are not kept. Series names start with the model
  * and a space, so one model's series can be selected. Synchronized.
  */
-final class HistoryRing {
+public final class HistoryRing {
     private final int capacity;
     private final int maxSeries;
     private final long[] times;
@@ -22,14 +22,14 @@ final class HistoryRing {
     private int next;
     private int size;
 
-    HistoryRing(int capacity, int maxSeries) {
+    public HistoryRing(int capacity, int maxSeries) {
         this.capacity = capacity;
         this.maxSeries = maxSeries;
         this.times = new long[capacity];
     }
 
     /** Adds one point at {@code nowMillis}: the given values; every other series gets a gap. */
-    synchronized void record(long nowMillis, Map<String, Double> point) {
+    public synchronized void record(long nowMillis, Map<String, Double> point) {
         int slot = next;
         times[slot] = nowMillis;
         series.values().forEach(r -> r[slot] = Double.NaN);
@@ -57,7 +57,7 @@ final class HistoryRing {
      * {@code *}, else that model's series with the model prefix removed. Gaps are null; series
      * without a value in the range are left out.
      */
-    synchronized JsonObject json(String model, long fromMillis) {
+    public synchronized JsonObject json(String model, long fromMillis) {
         boolean all = model == null || model.equals("*");
         JsonArray ts = new JsonArray();
         List<Integer> slots = new ArrayList<>();

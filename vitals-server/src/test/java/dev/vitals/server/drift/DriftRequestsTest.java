@@ -1,0 +1,53 @@
+package dev.vitals.server.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vitals.drift.FeatureType;
+import dev.vitals.server.api.ApiException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+/** The features body parsed without a server: every 400/413 message, and the types a good batch declares. */
+class DriftRequestsTest {
+
+    private static void rejects(String body, int status, String code, String message) {
+        assertThatThrownBy(() -> DriftRequests.features(new JsonObject(body), k -> k.equals("age") ? FeatureType.NUMERIC : null))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(status);
+                    assertThat(e.code()).isEqualTo(code);
+                    assertThat(e.getMessage()).isEqualTo(message);
+                });
+    }
+
+    @Test
+    void aBatchDeclaresEachFeaturesTypeFromItsFirstValue() {
+        var b = DriftRequests.features(new JsonObject("{\"model\":\"m\",\"records\":[{\"age\":3,\"plan\":\"pro\",\"x\":null},"
+                + "{\"age\":4.5,\"plan\":true}]}"), k -> null);
+        assertThat(b.model()).isEqualTo("m");
+        assertThat(b.records()).hasSize(2);
+        assertThat(b.types()).containsExactly(java.util.Map.entry("age", FeatureType.NUMERIC), java.util.Map.entry("plan", FeatureType.CATEGORICAL));
+    }
+
+    @Test
+    void everyProblemIsNamedAndNothingIsApplied() {
+        rejects("{\"records\":[{}]}", 400, "invalid_model", "'model' must be a string of 1 to 256 characters");
+        rejects("{\"model\":\"m\",\"records\":[]}", 400, "invalid_records", "'records' must be a non-empty array of objects");
+        rejects("{\"model\":\"m\",\"records\":[{\"a\":1}],\"x\":1}", 400, "invalid_body", "the body has only the fields 'model' and 'records'");
+        rejects("{\"model\":\"m\",\"records\":[{\"a\":1},7]}", 400, "invalid_record", "records[1] must be a non-empty object of feature to value");
+        rejects("{\"model\":\"m\",\"records\":[{\"\":1}]}", 400, "invalid_feature", "records[0]: feature names have 1 to 64 characters");
+        rejects("{\"model\":\"m\",\"records\":[{\"a\":[1]}]}", 400, "invalid_value", "records[0].a must be a number, a string, a boolean or null");
+        rejects("{\"model\":\"m\",\"records\":[{\"a\":1},{\"a\":\"x\"}]}", 400, "wrong_feature_type",
+                "records[1].a is categorical but the feature is numeric");
+        // against the type known from earlier batches
+        rejects("{\"model\":\"m\",\"records\":[{\"age\":\"old\"}]}", 400, "wrong_feature_type",
+                "records[0].age is categorical but the feature is numeric");
+        JsonArray big = new JsonArray();
+        for (int i = 0; i < 10_001; i++) {
+            big.add(new JsonObject().put("a", 1));
+        }
+        assertThatThrownBy(() -> DriftRequests.features(new JsonObject().put("model", "m").put("records", big), k -> null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(413));
+    }
+}
