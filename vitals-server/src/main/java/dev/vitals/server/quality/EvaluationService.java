@@ -15,7 +15,6 @@ import dev.vitals.server.gateway.ChatRequest;
 import dev.vitals.server.gateway.ResponseCapture;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashMap;
@@ -97,7 +96,7 @@ public final class EvaluationService implements AutoCloseable {
         if (p == null) {
             return r;
         }
-        if (p.requestLogprobs() && !r.body().containsKey("logprobs")) {
+        if (p.requestLogprobs() && !r.has("logprobs")) {
             r.body().put("logprobs", true);
             r = new ChatRequest(r.model(), r.body(), null, r.stream(), r.clientWantsUsage(), r.promptText(), r.messageCount());
         }
@@ -146,28 +145,15 @@ public final class EvaluationService implements AutoCloseable {
 
     /** What the evaluators read of a request: its text, the context it carried (system and tool messages), its response format. */
     static EvalInput input(ChatRequest r, String response) {
-        StringBuilder context = new StringBuilder();
-        if (r.body().getValue("messages") instanceof JsonArray msgs) {
-            for (Object o : msgs) {
-                if (o instanceof JsonObject m && (m.getValue("role") instanceof String role)
-                        && (role.equals("system") || role.equals("developer") || role.equals("tool"))
-                        && m.getValue("content") instanceof String s) {
-                    if (!context.isEmpty()) {
-                        context.append('\n');
-                    }
-                    context.append(s);
-                }
-            }
-        }
         JsonNode format = null;
-        if (r.body().getValue("response_format") instanceof JsonObject rf) {
+        if (r.has("response_format") && r.body().getValue("response_format") instanceof JsonObject rf) {
             try {
                 format = JSON.readTree(rf.encode());
             } catch (java.io.IOException e) {
                 format = null;
             }
         }
-        return new EvalInput(r.promptText(), response, context.isEmpty() ? null : context.toString(), format);
+        return new EvalInput(r.promptText(), response, r.context(), format);
     }
 
     /** Waits up to {@code millis} for queued evaluations (tests, shutdown). */
