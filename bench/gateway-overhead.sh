@@ -15,7 +15,9 @@
 # take about half the CPU for the first minute of load.
 #   bench/gateway-overhead.sh [--requests 20000] [--peer-requests 2000] [--warmup 5000] [--warmup-seconds 90] [--rounds 3]
 #       [--concurrency 1,16] [--chunks 20] [--chunk-gap-ms 0] [--no-portkey] [--shared]
-# Extra JVM options for both Java gateways (e.g. a collector): VITALS_JAVA_OPTS. Another build of Vitals
+# Both Java gateways run with the collector and heap `./vitals serve` chooses (GATEWAY_GC_OPTS, default
+# "-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch"), and the script prints their young-collection pauses from the GC
+# logs at the end. Extra JVM options for both: VITALS_JAVA_OPTS. Another build of Vitals
 # (e.g. the shaded jar of the commit before a change, for a before/after table with this harness):
 # VITALS_CLASSPATH.
 set -euo pipefail
@@ -45,6 +47,7 @@ fi
 mvn -B -q -DskipTests -pl vitals-bench -am package dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >&2
 cp="vitals-bench/target/classes:$(cat vitals-bench/target/bench.classpath)"
 vitals_cp="${VITALS_CLASSPATH:-$cp}"
+gc_opts="${GATEWAY_GC_OPTS:--XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch}"
 # free ports chosen now (the gateways must know the upstream's before the load process starts it)
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 upstream_port=${UPSTREAM_PORT:-$(free_port)}; bare_port=${BARE_PORT:-$(free_port)}
@@ -62,7 +65,7 @@ if [ "$shared" = 0 ]; then
   half=$((cpus / 2))
   load=(taskset -c "0-$((half - 1))")
   gw=(taskset -c "$half-$((cpus - 1))")
-  echo "gateways on CPUs $half-$((cpus - 1)); load client and upstream on CPUs 0-$((half - 1))"
+  echo "gateways on CPUs $half-$((cpus - 1)); load client and upstream on CPUs 0-$((half - 1)); gateway JVMs: $gc_opts ${VITALS_JAVA_OPTS:-}"
 fi
 if [ -n "${VITALS_CLASSPATH:-}" ]; then echo "Vitals from VITALS_CLASSPATH=$VITALS_CLASSPATH"; fi
 wait_up() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "$2 did not start; see $3" >&2; cat "$3" >&2; exit 1; }
@@ -83,10 +86,10 @@ backends:
     models: [bench-model, bench-model-chunked]
 EOF
   # taskset execs java, so $! is the JVM's pid
-  "${gw[@]}" java -Xms512m -Xmx512m -Xlog:gc:file="$tmp/vitals-gc.log" ${VITALS_JAVA_OPTS:-} -cp "$vitals_cp" \
+  "${gw[@]}" java $gc_opts -Xlog:gc:file="$tmp/vitals-gc.log" ${VITALS_JAVA_OPTS:-} -cp "$vitals_cp" \
     dev.vitals.server.cli.VitalsCli serve --config "$tmp/vitals.yaml" >"$tmp/vitals.log" 2>&1 &
   pids+=($!); args+=(--pid "vitals=$!" --gc-log "vitals=$tmp/vitals-gc.log")
-  "${gw[@]}" java -Xms512m -Xmx512m -Xlog:gc:file="$tmp/bare-gc.log" ${VITALS_JAVA_OPTS:-} -cp "$cp" \
+  "${gw[@]}" java $gc_opts -Xlog:gc:file="$tmp/bare-gc.log" ${VITALS_JAVA_OPTS:-} -cp "$cp" \
     dev.vitals.bench.BareProxy --port "$bare_port" --upstream-port "$upstream_port" >"$tmp/bare.log" 2>&1 &
   pids+=($!); args+=(--pid "bare=$!" --gc-log "bare=$tmp/bare-gc.log")
   wait_up "http://127.0.0.1:$vitals_port/health" Vitals "$tmp/vitals.log"
@@ -115,3 +118,17 @@ EOF
   args+=(--portkey "http://127.0.0.1:$portkey_port")
 fi
 "${load[@]}" java -Xms512m -Xmx512m -cp "$cp" dev.vitals.bench.GatewayLoad "${args[@]}"
+# young-collection pauses of each Java gateway over the whole run (warm-up included, start-up's
+# metadata-triggered full collection not): count, p50, p99, max, from its -Xlog:gc log
+pauses() {
+  grep -oE 'Pause Young.* [0-9.]+ms$' "$2" | grep -oE '[0-9.]+ms$' | tr -d 'ms' | sort -n | awk -v name="$1" '
+    { a[NR] = $1; sum += $1 }
+    END { if (NR == 0) { print name ": no young pauses"; exit }
+          i99 = int(NR * 0.99 + 0.999); if (i99 > NR) i99 = NR; i50 = int((NR + 1) / 2)
+          printf "%s: %d young pauses, p50 %.2f ms, p99 %.2f ms, max %.2f ms, total %.0f ms\n", name, NR, a[i50], a[i99], a[NR], sum }'
+}
+if [ "$shared" = 0 ]; then
+  echo; echo "GC pauses (-Xlog:gc, whole run):"
+  pauses "bare (floor)" "$tmp/bare-gc.log"
+  pauses "vitals" "$tmp/vitals-gc.log"
+fi

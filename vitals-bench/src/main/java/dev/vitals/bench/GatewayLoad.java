@@ -14,7 +14,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -233,18 +232,7 @@ public final class GatewayLoad {
     /** Vitals in this process, on its own Vert.x, forwarding to the upstream. */
     private static int startVitals(int upstreamPort, List<AutoCloseable> started) throws Exception {
         Vertx gatewayVertx = Vertx.vertx();
-        VitalsConfig cfg = ConfigLoader.load(new ConfigLoader.Overrides(), Map.of());
-        cfg.server.host = "127.0.0.1";
-        cfg.server.port = 0;
-        cfg.auth.enabled = false; // explicit: the gateway's own cost is measured, not a key check
-        cfg.store.path = Files.createTempDirectory("vitals-bench").resolve("vitals.db").toString();
-        VitalsConfig.Backend b = new VitalsConfig.Backend();
-        b.name = "bench";
-        b.type = "openai";
-        b.baseUrl = "http://127.0.0.1:" + upstreamPort + "/v1";
-        b.models = List.of(FastUpstream.MODEL, FastUpstream.CHUNKED_MODEL);
-        cfg.backends = List.of(b);
-        cfg.defaultModel = FastUpstream.MODEL;
+        VitalsConfig cfg = BenchGateway.config("vitals-bench", upstreamPort, List.of(FastUpstream.MODEL, FastUpstream.CHUNKED_MODEL));
         ConfigLoader.validate(cfg);
         VitalsServer gateway = VitalsServer.start(gatewayVertx, cfg, Map.of()).await();
         started.add(() -> {

@@ -54,23 +54,12 @@ public final class ServerScrape implements AutoCloseable {
         QUIET.setLevel(Level.WARNING);
         FastUpstream upstream = FastUpstream.start(0, 5, 0);
         Vertx vertx = Vertx.vertx();
-        VitalsConfig cfg = ConfigLoader.load(new ConfigLoader.Overrides(), Map.of());
-        cfg.server.host = "127.0.0.1";
-        cfg.server.port = 0;
-        cfg.auth.enabled = false; // explicit: the gateway's own cost is measured, not a key check
-        cfg.store.path = Files.createTempDirectory("vitals-scrape").resolve("vitals.db").toString();
-        cfg.metrics.maxModels = Math.max(cfg.metrics.maxModels, models);
-        VitalsConfig.Backend b = new VitalsConfig.Backend();
-        b.name = "bench";
-        b.type = "openai";
-        b.baseUrl = "http://127.0.0.1:" + upstream.port() + "/v1";
         List<String> names = new ArrayList<>();
         for (int i = 0; i < models; i++) {
             names.add(model(i));
         }
-        b.models = names;
-        cfg.backends = List.of(b);
-        cfg.defaultModel = model(0);
+        VitalsConfig cfg = BenchGateway.config("vitals-scrape", upstream.port(), names);
+        cfg.metrics.maxModels = Math.max(cfg.metrics.maxModels, models);
         ConfigLoader.validate(cfg);
         VitalsServer server;
         try {

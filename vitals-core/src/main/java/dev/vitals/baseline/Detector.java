@@ -1,5 +1,6 @@
 package dev.vitals.baseline;
 
+import dev.vitals.internal.Args;
 import dev.vitals.labels.LabelValues;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
@@ -107,9 +109,7 @@ public final class Detector {
      * @throws IllegalArgumentException when {@code volume} is negative
      */
     public double observe(String model, String signal, double value, long volume) {
-        if (volume < 0) {
-            throw new IllegalArgumentException("volume must be >= 0, got " + volume);
-        }
+        Args.atLeast(volume, 0, "volume");
         Key key = new Key(LabelValues.sanitize(model), LabelValues.sanitize(signal));
         synchronized (lock) {
             Series s = series.get(key);
@@ -286,10 +286,7 @@ public final class Detector {
 
         /** Samples a baseline learns before it gives a verdict, >= 2; default 30. */
         public Builder warmUp(int samples) {
-            if (samples < 2) {
-                throw new IllegalArgumentException("warmUp must be >= 2, got " + samples);
-            }
-            this.warmUp = samples;
+            this.warmUp = Args.atLeast(samples, 2, "warmUp");
             return this;
         }
 
@@ -317,28 +314,19 @@ public final class Detector {
 
         /** Consecutive judged samples over the threshold that open an anomaly, >= 1; default 3. */
         public Builder openAfter(int samples) {
-            if (samples < 1) {
-                throw new IllegalArgumentException("openAfter must be >= 1, got " + samples);
-            }
-            this.openAfter = samples;
+            this.openAfter = Args.atLeast(samples, 1, "openAfter");
             return this;
         }
 
         /** Consecutive judged samples under the close threshold that close an anomaly, >= 1; default 3. */
         public Builder closeAfter(int samples) {
-            if (samples < 1) {
-                throw new IllegalArgumentException("closeAfter must be >= 1, got " + samples);
-            }
-            this.closeAfter = samples;
+            this.closeAfter = Args.atLeast(samples, 1, "closeAfter");
             return this;
         }
 
         /** Volume under which a sample is neither judged nor learned, >= 0; default 10. */
         public Builder minVolume(long volume) {
-            if (volume < 0) {
-                throw new IllegalArgumentException("minVolume must be >= 0, got " + volume);
-            }
-            this.minVolume = volume;
+            this.minVolume = Args.atLeast(volume, 0, "minVolume");
             return this;
         }
 
@@ -395,64 +383,43 @@ public final class Detector {
          * {@code window} in [2, 100000] and at least the warm-up; off by default, see {@link #ROBUST_WINDOW}.
          */
         public Builder robust(int window) {
-            if (window < 2 || window > 100_000) {
-                throw new IllegalArgumentException("robust window must be in [2, 100000], got " + window);
-            }
-            this.robustWindow = window;
+            this.robustWindow = Args.inRange(window, 2, 100_000, "robust window");
             return this;
         }
 
         /** Daily seasonality with {@code slots} slots a day, in [1, 86400]; off by default, see {@link #DAILY_SLOTS}. */
         public Builder daily(int slots) {
-            if (slots < 1 || slots > 86_400) {
-                throw new IllegalArgumentException("daily slots must be in [1, 86400], got " + slots);
-            }
-            this.dailySlots = slots;
+            this.dailySlots = Args.inRange(slots, 1, 86_400, "daily slots");
             return this;
         }
 
         /** Weekly seasonality with {@code slots} slots a week, in [1, 604800]; off by default, see {@link #WEEKLY_SLOTS}. */
         public Builder weekly(int slots) {
-            if (slots < 1 || slots > 604_800) {
-                throw new IllegalArgumentException("weekly slots must be in [1, 604800], got " + slots);
-            }
-            this.weeklySlots = slots;
+            this.weeklySlots = Args.inRange(slots, 1, 604_800, "weekly slots");
             return this;
         }
 
         /** Values a seasonal slot needs before it judges, >= 1; default 3 (three days, or weeks). */
         public Builder seasonalMinHistory(int periods) {
-            if (periods < 1) {
-                throw new IllegalArgumentException("seasonalMinHistory must be >= 1, got " + periods);
-            }
-            this.seasonalMinHistory = periods;
+            this.seasonalMinHistory = Args.atLeast(periods, 1, "seasonalMinHistory");
             return this;
         }
 
         /** Series tracked before samples of new ones are dropped, >= 1; default 1,000. */
         public Builder maxKeys(int keys) {
-            if (keys < 1) {
-                throw new IllegalArgumentException("maxKeys must be >= 1, got " + keys);
-            }
-            this.maxKeys = keys;
+            this.maxKeys = Args.atLeast(keys, 1, "maxKeys");
             return this;
         }
 
         /** Closed anomalies kept over all series, >= 0; default 100. */
         public Builder history(int anomalies) {
-            if (anomalies < 0) {
-                throw new IllegalArgumentException("history must be >= 0, got " + anomalies);
-            }
-            this.history = anomalies;
+            this.history = Args.atLeast(anomalies, 0, "history");
             return this;
         }
 
         /** The clock, epoch milliseconds; default {@link System#currentTimeMillis()}. */
         public Builder clock(LongSupplier millis) {
-            if (millis == null) {
-                throw new IllegalArgumentException("clock must not be null");
-            }
-            this.clock = millis;
+            this.clock = Objects.requireNonNull(millis, "clock must not be null");
             return this;
         }
 

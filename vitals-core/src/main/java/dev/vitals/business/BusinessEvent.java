@@ -1,5 +1,7 @@
 package dev.vitals.business;
 
+import dev.vitals.internal.Args;
+
 /**
  * A business outcome that followed a model request: {@code new BusinessEvent("req-42", "purchased")}.
  * The kind must be one of {@link BusinessMetrics}' allowed kinds and the request must have been
@@ -11,11 +13,7 @@ package dev.vitals.business;
 public record BusinessEvent(String requestId, String kind) {
 
     public BusinessEvent {
-        if (requestId == null || requestId.isEmpty()) {
-            throw new IllegalArgumentException("requestId must be a non-empty string");
-        }
-        if (kind == null || kind.isEmpty()) {
-            throw new IllegalArgumentException("kind must be a non-empty string");
-        }
+        Args.notEmpty(requestId, "requestId");
+        Args.notEmpty(kind, "kind");
     }
 }

@@ -1,5 +1,7 @@
 package dev.vitals.business;
 
+import dev.vitals.internal.Args;
+import dev.vitals.internal.ThrottledLogger;
 import dev.vitals.labels.Family;
 import dev.vitals.labels.LabelPolicy;
 import dev.vitals.labels.LabelValues;
@@ -25,9 +27,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.apache.datasketches.hash.MurmurHash3;
@@ -164,12 +164,12 @@ public final class BusinessMetrics {
     private final Family.Lazy<CounterDataPoint> modelOverflow;
     private final Family.Lazy<CounterDataPoint> variantOverflow;
     private final CounterDataPoint recordingErrors;
-    private final AtomicLong lastErrorLogNanos = new AtomicLong();
-    private volatile boolean errorLogged;
+    private final ThrottledLogger errorLog;
 
     private BusinessMetrics(Builder b, PrometheusRegistry registry) {
         this.hasher = new SaltedHash(b.salt != null ? b.salt : SaltedHash.randomSalt());
         this.clock = b.clock;
+        this.errorLog = new ThrottledLogger(LOG, Duration.ofMinutes(1), clock);
         this.kinds = b.kinds;
         for (int i = 0; i < kinds.size(); i++) {
             kindIndex.put(kinds.get(i), i);
@@ -308,12 +308,7 @@ public final class BusinessMetrics {
                 throw vme;
             }
             recordingErrors.inc();
-            long now = System.nanoTime();
-            long last = lastErrorLogNanos.get();
-            if ((!errorLogged || now - last > TimeUnit.MINUTES.toNanos(1)) && lastErrorLogNanos.compareAndSet(last, now)) {
-                errorLogged = true;
-                LOG.log(Level.WARNING, "recording a business request failed (further failures in the next minute are only counted)", e);
-            }
+            errorLog.warning("recording a business request failed (further failures in the next minute are only counted)", e);
         }
     }
 
@@ -339,9 +334,7 @@ public final class BusinessMetrics {
      *     {@code events[1]: event must not be null}; nothing of the batch is applied
      */
     public void recordEvents(List<BusinessEvent> batch) {
-        if (batch == null) {
-            throw new IllegalArgumentException("events must not be null");
-        }
+        Objects.requireNonNull(batch, "events must not be null");
         apply(batch, true);
     }
 
@@ -748,9 +741,7 @@ public final class BusinessMetrics {
 
         /** The kinds whose time to value is measured; each must be an event kind; default all of them. */
         public Builder timeToValueKinds(String... kinds) {
-            if (kinds == null) {
-                throw new IllegalArgumentException("timeToValueKinds must not be null");
-            }
+            Objects.requireNonNull(kinds, "timeToValueKinds must not be null");
             this.timeToValueKinds = List.copyOf(new java.util.LinkedHashSet<>(Arrays.asList(kinds)));
             return this;
         }
@@ -796,22 +787,19 @@ public final class BusinessMetrics {
          * 1.04 / sqrt(2^12) = 1.6 %, at most 2,216 bytes a sketch.
          */
         public Builder sketchLgK(int lgK) {
-            if (lgK < 4 || lgK > 16) {
-                throw new IllegalArgumentException("sketchLgK must be between 4 and 16, got " + lgK);
-            }
-            this.lgK = lgK;
+            this.lgK = Args.inRange(lgK, 4, 16, "sketchLgK");
             return this;
         }
 
         /** The monotonic clock, in nanoseconds, for windows, sessions, TTLs and time to value; default {@link System#nanoTime()}. */
         public Builder clock(LongSupplier nanoClock) {
-            this.clock = Objects.requireNonNull(nanoClock, "nanoClock");
+            this.clock = Objects.requireNonNull(nanoClock, "nanoClock must not be null");
             return this;
         }
 
         /** Registers the metrics on {@code registry}. Registering twice on one registry fails. */
         public BusinessMetrics register(PrometheusRegistry registry) {
-            Objects.requireNonNull(registry, "registry");
+            Objects.requireNonNull(registry, "registry must not be null");
             if (timeToValueKinds != null) {
                 for (String k : timeToValueKinds) {
                     if (!kinds.contains(k)) {
@@ -823,10 +811,7 @@ public final class BusinessMetrics {
         }
 
         private static Duration positive(String name, Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be > 0, got " + d);
-            }
-            return d;
+            return Args.positive(d, name);
         }
 
         private static int atLeastOne(String name, int v) {

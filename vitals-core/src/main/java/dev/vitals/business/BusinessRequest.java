@@ -1,5 +1,7 @@
 package dev.vitals.business;
 
+import dev.vitals.internal.Args;
+
 /**
  * One model request as business metrics see it: who made it (user, session), what served it (model,
  * experiment variant), and the id later business events refer to. The ids are hashed with the salt
@@ -28,9 +30,7 @@ public record BusinessRequest(String requestId, String userId, String sessionId,
     public static final long UNKNOWN_START = Long.MIN_VALUE;
 
     public BusinessRequest {
-        if (requestId == null || requestId.isEmpty()) {
-            throw new IllegalArgumentException("requestId must be a non-empty string");
-        }
+        Args.notEmpty(requestId, "requestId");
     }
 
     /** A request that starts when it is recorded. */

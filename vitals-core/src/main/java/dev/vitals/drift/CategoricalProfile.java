@@ -1,5 +1,6 @@
 package dev.vitals.drift;
 
+import dev.vitals.internal.Args;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -115,9 +116,7 @@ public final class CategoricalProfile implements FeatureProfile {
      * {@link CategoricalSummary#exactCounts()}; values longer than 64 bytes appear in their stored (hashed) form.
      */
     public synchronized Map<String, Long> topValues(int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be >= 1, got " + limit);
-        }
+        Args.atLeast(limit, 1, "limit");
         Map<String, Long> out = new LinkedHashMap<>();
         if (items.isEmpty()) {
             return out;

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Named feature profiles of one window of data (a reference set, an hour of traffic, one replica's share):
@@ -230,9 +231,7 @@ public final class DatasetProfile {
 
         /** Adds a feature of the given type. */
         public Builder feature(String name, FeatureType type) {
-            if (type == null) {
-                throw new IllegalArgumentException("feature type must not be null");
-            }
+            Objects.requireNonNull(type, "type must not be null");
             return add(name, type);
         }
 

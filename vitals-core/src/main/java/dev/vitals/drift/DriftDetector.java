@@ -1,5 +1,6 @@
 package dev.vitals.drift;
 
+import dev.vitals.internal.Args;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -442,10 +443,7 @@ public final class DriftDetector {
          * give a KS p-value under 0.05).
          */
         public Builder minCount(long count) {
-            if (count < 1) {
-                throw new IllegalArgumentException("minCount must be >= 1, got " + count);
-            }
-            this.minCount = count;
+            this.minCount = Args.atLeast(count, 1, "minCount");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.vitals.drift;
 
+import dev.vitals.internal.Args;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -65,9 +66,7 @@ public final class NumericProfile implements FeatureProfile {
     }
 
     static void checkK(int k) {
-        if (k < MIN_K || k > MAX_K) {
-            throw new IllegalArgumentException("kllK must be in [" + MIN_K + ", " + MAX_K + "], got " + k);
-        }
+        Args.inRange(k, MIN_K, MAX_K, "kllK");
     }
 
     @Override

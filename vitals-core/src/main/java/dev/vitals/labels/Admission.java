@@ -1,7 +1,6 @@
 package dev.vitals.labels;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,7 +35,7 @@ abstract class Admission {
 
     /** A live slot for the tuple, or {@code null} when the family cap or the global budget refuses it. */
     final Slot admit(String[] raw) {
-        Object rawKey = keyOf(raw);
+        Object rawKey = TupleKey.of(raw);
         if (rawKey != null) {
             Slot hit = byRaw.get(rawKey);
             if (hit != null && hit.live) {
@@ -48,7 +47,7 @@ abstract class Admission {
             // "" is the absent label (error_type of a success); it carries nothing to redact
             cleaned[i] = raw[i] != null && raw[i].isEmpty() ? "" : policy.clean(raw[i]);
         }
-        Object key = keyOf(cleaned);
+        Object key = TupleKey.of(cleaned);
         Slot s = byClean.get(key);
         if (s == null) {
             if (size.get() >= cap) {
@@ -132,15 +131,6 @@ abstract class Admission {
         return size.get();
     }
 
-    private static Object keyOf(String[] values) {
-        for (String v : values) {
-            if (v == null) {
-                return null;
-            }
-        }
-        return values.length == 1 ? values[0] : new Tuple(values.clone());
-    }
-
     /** One admitted tuple: its cleaned values, data point and last use. */
     static final class Slot {
         final String[] values;
@@ -159,27 +149,6 @@ abstract class Admission {
             if (now - lastUsed >= 1000) {
                 lastUsed = now;
             }
-        }
-    }
-
-    /** Multi-label key; the array is a private copy, never changed after construction. */
-    private static final class Tuple {
-        private final String[] values;
-        private final int hash;
-
-        Tuple(String[] values) {
-            this.values = values;
-            this.hash = Arrays.hashCode(values);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Tuple t && hash == t.hash && Arrays.equals(values, t.values);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
         }
     }
 }

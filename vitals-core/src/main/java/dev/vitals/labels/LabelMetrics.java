@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.WeakHashMap;
 
 /**
@@ -66,9 +67,7 @@ public final class LabelMetrics {
      * @throws IllegalArgumentException if something else already registered one of the two names there
      */
     public static LabelMetrics of(PrometheusRegistry registry) {
-        if (registry == null) {
-            throw new IllegalArgumentException("registry must not be null");
-        }
+        Objects.requireNonNull(registry, "registry must not be null");
         synchronized (BY_REGISTRY) {
             LabelMetrics m = BY_REGISTRY.get(registry);
             if (m == null) {

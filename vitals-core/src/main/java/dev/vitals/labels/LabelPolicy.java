@@ -1,9 +1,11 @@
 package dev.vitals.labels;
 
+import dev.vitals.internal.Args;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -242,12 +244,8 @@ public final class LabelPolicy {
      * @throws IllegalArgumentException if {@code metric} is null or empty or {@code maxSeries} is not in 1..1,000,000
      */
     public SeriesLimiter limiter(String metric, int maxSeries) {
-        if (metric == null || metric.isEmpty()) {
-            throw new IllegalArgumentException("metric must not be null or empty");
-        }
-        if (maxSeries < 1 || maxSeries > MAX_SERIES_CAP) {
-            throw new IllegalArgumentException("maxSeries must be between 1 and " + MAX_SERIES_CAP + ", got " + maxSeries);
-        }
+        Args.notEmpty(metric, "metric");
+        Args.inRange(maxSeries, 1, MAX_SERIES_CAP, "maxSeries");
         return new SeriesLimiter(metric, maxSeries, this, metrics.overflow(metric));
     }
 
@@ -307,9 +305,7 @@ public final class LabelPolicy {
          * @throws IllegalArgumentException naming the first invalid setting
          */
         public LabelPolicy build() {
-            if (allowedKeys == null) {
-                throw new IllegalArgumentException("allowedKeys must not be null");
-            }
+            Objects.requireNonNull(allowedKeys, "allowedKeys must not be null");
             Set<String> keys = new LinkedHashSet<>();
             for (String k : allowedKeys) {
                 if (k == null) {
@@ -329,14 +325,8 @@ public final class LabelPolicy {
                     throw new IllegalArgumentException("allowed key \"" + k + "\" is listed twice");
                 }
             }
-            if (maxValueLength < MIN_VALUE_LENGTH || maxValueLength > MAX_VALUE_LENGTH) {
-                throw new IllegalArgumentException("maxValueLength must be between " + MIN_VALUE_LENGTH + " and "
-                        + MAX_VALUE_LENGTH + ", got " + maxValueLength);
-            }
-            if (maxSeriesPerMetric < 1 || maxSeriesPerMetric > MAX_SERIES_CAP) {
-                throw new IllegalArgumentException("maxSeriesPerMetric must be between 1 and " + MAX_SERIES_CAP
-                        + ", got " + maxSeriesPerMetric);
-            }
+            Args.inRange(maxValueLength, MIN_VALUE_LENGTH, MAX_VALUE_LENGTH, "maxValueLength");
+            Args.inRange(maxSeriesPerMetric, 1, MAX_SERIES_CAP, "maxSeriesPerMetric");
             return new LabelPolicy(this, Collections.unmodifiableSet(keys));
         }
 

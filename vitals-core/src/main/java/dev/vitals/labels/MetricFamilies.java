@@ -1,5 +1,6 @@
 package dev.vitals.labels;
 
+import dev.vitals.internal.Args;
 import io.prometheus.metrics.core.datapoints.DataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -84,7 +85,7 @@ public final class MetricFamilies {
 
     /** The component of {@code registry}, created with default options on first use. */
     public static MetricFamilies of(PrometheusRegistry registry) {
-        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(registry, "registry must not be null");
         synchronized (BY_REGISTRY) {
             return BY_REGISTRY.computeIfAbsent(registry, r -> new MetricFamilies(r, options()));
         }
@@ -97,7 +98,7 @@ public final class MetricFamilies {
      * @throws IllegalStateException when the registry already has one
      */
     public static MetricFamilies configure(PrometheusRegistry registry, Options options) {
-        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(registry, "registry must not be null");
         synchronized (BY_REGISTRY) {
             if (BY_REGISTRY.containsKey(registry)) {
                 throw new IllegalStateException("metric families of this registry are already configured");
@@ -295,31 +296,25 @@ public final class MetricFamilies {
 
         /** The label policy; default one counting into the registry's {@code vitals_label_*}. */
         public Options policy(LabelPolicy p) {
-            this.policy = Objects.requireNonNull(p, "policy");
+            this.policy = Objects.requireNonNull(p, "policy must not be null");
             return this;
         }
 
         /** The global budget of labelled series; at least 1. */
         public Options maxSeries(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxSeries must be >= 1, got " + n);
-            }
-            this.maxSeries = n;
+            this.maxSeries = Args.atLeast(n, 1, "maxSeries");
             return this;
         }
 
         /** Idle time after which a series is dropped; positive. */
         public Options idle(Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("idle must be positive, got " + d);
-            }
-            this.idle = d;
+            this.idle = Args.positive(d, "idle");
             return this;
         }
 
         /** Milliseconds clock, for tests. */
         public Options clock(LongSupplier millis) {
-            this.clock = Objects.requireNonNull(millis, "clock");
+            this.clock = Objects.requireNonNull(millis, "clock must not be null");
             return this;
         }
     }

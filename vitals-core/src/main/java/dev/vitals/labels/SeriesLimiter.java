@@ -27,7 +27,7 @@ public final class SeriesLimiter {
     private final int maxSeries;
     private final LabelPolicy policy;
     private final CounterDataPoint overflow;
-    // Keys are cleaned tuples (a String for one label, a Tuple otherwise); values the tuple to return.
+    // Keys are cleaned tuples (a String for one label, a TupleKey otherwise); values the tuple to return.
     private final ConcurrentHashMap<Object, String[]> admitted = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
 
@@ -46,7 +46,7 @@ public final class SeriesLimiter {
     public String[] admit(String... values) {
         String[] raw = values == null ? new String[0] : values;
         // Fast path: admitted keys are fixed points of clean(), so a raw tuple equal to one is clean.
-        Object rawKey = keyOf(raw);
+        Object rawKey = TupleKey.of(raw);
         if (rawKey != null) {
             String[] hit = admitted.get(rawKey);
             if (hit != null) {
@@ -59,7 +59,7 @@ public final class SeriesLimiter {
             cleaned[i] = policy.clean(raw[i]);
             unchanged &= cleaned[i] == raw[i];
         }
-        Object key = unchanged ? rawKey : keyOf(cleaned);
+        Object key = unchanged ? rawKey : TupleKey.of(cleaned);
         String[] hit = unchanged ? null : admitted.get(key);
         if (hit == null) {
             // Full: refuse without touching a lock, so a flood of new values stays lock-free.
@@ -85,15 +85,6 @@ public final class SeriesLimiter {
                 return true;
             }
         }
-    }
-
-    private static Object keyOf(String[] values) {
-        for (String v : values) {
-            if (v == null) {
-                return null;
-            }
-        }
-        return values.length == 1 ? values[0] : new Tuple(values.clone());
     }
 
     /** True when {@code labels} is what {@link #admit} returns for a refused tuple. */
@@ -122,26 +113,5 @@ public final class SeriesLimiter {
     /** The {@code metric} label value of this limiter's overflow count. */
     public String metric() {
         return metric;
-    }
-
-    /** Multi-label key; the array is a private copy, never changed after construction. */
-    private static final class Tuple {
-        private final String[] values;
-        private final int hash;
-
-        Tuple(String[] values) {
-            this.values = values;
-            this.hash = Arrays.hashCode(values);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Tuple t && hash == t.hash && Arrays.equals(values, t.values);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
     }
 }

@@ -44,4 +44,25 @@ public enum ErrorType {
     public String label() {
         return label;
     }
+
+    /**
+     * The type of an HTTP status a model backend answered, as the integrations read it from an SDK's
+     * exception: 408 {@link #TIMEOUT}, 429 {@link #RATE_LIMITED}, another 4xx {@link #UPSTREAM_4XX}, 5xx
+     * {@link #UPSTREAM_5XX}; null for a status that is no HTTP error (below 400, 600 and above, or -1).
+     */
+    public static ErrorType ofHttpStatus(int status) {
+        if (status == 408) {
+            return TIMEOUT;
+        }
+        if (status == 429) {
+            return RATE_LIMITED;
+        }
+        if (status >= 500 && status < 600) {
+            return UPSTREAM_5XX;
+        }
+        if (status >= 400 && status < 500) {
+            return UPSTREAM_4XX;
+        }
+        return null;
+    }
 }

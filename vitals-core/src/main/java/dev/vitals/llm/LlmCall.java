@@ -1,5 +1,6 @@
 package dev.vitals.llm;
 
+import dev.vitals.internal.Args;
 import java.util.Objects;
 
 /**
@@ -59,11 +60,9 @@ public record LlmCall(
         String traceId) {
 
     public LlmCall {
-        if (model == null || model.isEmpty()) {
-            throw new IllegalArgumentException("model must be a non-empty string");
-        }
-        Objects.requireNonNull(provider, "provider");
-        Objects.requireNonNull(operation, "operation");
+        Args.notEmpty(model, "model");
+        Objects.requireNonNull(provider, "provider must not be null");
+        Objects.requireNonNull(operation, "operation must not be null");
         requireNonNegative("inputTokens", inputTokens);
         requireNonNegative("outputTokens", outputTokens);
         requireNonNegative("cachedInputTokens", cachedInputTokens);
@@ -78,9 +77,7 @@ public record LlmCall(
         requireNaNOrNonNegative("upstreamSeconds", upstreamSeconds);
         requireNaNOrNonNegative("timeToFirstTokenSeconds", timeToFirstTokenSeconds);
         requireNaNOrNonNegative("costUsd", costUsd);
-        if (attempts < 1) {
-            throw new IllegalArgumentException("attempts must be >= 1, got " + attempts);
-        }
+        Args.atLeast(attempts, 1, "attempts");
         if (traceId != null && !isTraceId(traceId)) {
             throw new IllegalArgumentException("traceId must be 32 lower-case hex digits, not all zero");
         }
@@ -163,7 +160,7 @@ public record LlmCall(
         public Builder success() { this.success = true; this.errorType = null; return this; }
         public Builder failure(ErrorType type) {
             this.success = false;
-            this.errorType = Objects.requireNonNull(type, "type");
+            this.errorType = Objects.requireNonNull(type, "type must not be null");
             return this;
         }
         public Builder tokens(long input, long output) { this.inputTokens = input; this.outputTokens = output; return this; }

@@ -1,11 +1,13 @@
 package dev.vitals.quality;
 
+import dev.vitals.internal.Args;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Mergeable classification sums: exact confusion counts, exact log-loss sums, and score histograms
@@ -270,12 +272,9 @@ final class ClassificationAcc {
     }
 
     private static void checkColumns(String[] actual, String[] predicted, int count) {
-        if (count < 0) {
-            throw new IllegalArgumentException("count must be >= 0, got " + count);
-        }
-        if (actual == null || predicted == null) {
-            throw new IllegalArgumentException("actual and predicted must not be null");
-        }
+        Args.atLeast(count, 0, "count");
+        Objects.requireNonNull(actual, "actual must not be null");
+        Objects.requireNonNull(predicted, "predicted must not be null");
         checkLength("actual", actual.length, count);
         checkLength("predicted", predicted.length, count);
     }

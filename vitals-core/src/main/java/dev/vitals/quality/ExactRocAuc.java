@@ -1,5 +1,6 @@
 package dev.vitals.quality;
 
+import dev.vitals.internal.Args;
 import java.util.Arrays;
 
 /**
@@ -22,9 +23,7 @@ public final class ExactRocAuc {
 
     /** @param classes binary problems: 1 for a binary task, the class count for one-vs-rest */
     public ExactRocAuc(int classes) {
-        if (classes < 1) {
-            throw new IllegalArgumentException("classes must be >= 1, got " + classes);
-        }
+        Args.atLeast(classes, 1, "classes");
         pos = new double[classes][16];
         neg = new double[classes][16];
         npos = new int[classes];

@@ -1,5 +1,6 @@
 package dev.vitals.quality;
 
+import dev.vitals.internal.Args;
 import dev.vitals.labels.MetricFamilies;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -146,10 +148,7 @@ public final class QualityMetrics {
         private Supplier<Map<String, Map<String, QualityReport>>> source;
 
         private Builder(QualityTracker tracker) {
-            if (tracker == null) {
-                throw new IllegalArgumentException("tracker must not be null");
-            }
-            this.tracker = tracker;
+            this.tracker = Objects.requireNonNull(tracker, "tracker must not be null");
         }
 
         /**
@@ -172,10 +171,7 @@ public final class QualityMetrics {
 
         /** How long a scrape's reports are reused (default 1 s; zero computes them for every family read). */
         public Builder cache(Duration cache) {
-            if (cache == null || cache.isNegative()) {
-                throw new IllegalArgumentException("cache must be a non-negative duration, got " + cache);
-            }
-            this.cache = cache;
+            this.cache = Args.nonNegative(cache, "cache");
             return this;
         }
 
@@ -184,10 +180,7 @@ public final class QualityMetrics {
          * computes and caches them (the Vitals server); default: the tracker's, per {@link #cache}.
          */
         public Builder reports(Supplier<Map<String, Map<String, QualityReport>>> source) {
-            if (source == null) {
-                throw new IllegalArgumentException("reports must not be null");
-            }
-            this.source = source;
+            this.source = Objects.requireNonNull(source, "reports must not be null");
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.vitals.quality;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The ways to add quality data, shared by {@link QualityStats} (all time), {@link QualityWindow}
@@ -39,9 +40,7 @@ public abstract class QualityRecorder {
 
     /** Classified rows, all or none. */
     public final void addClassification(List<Prediction> rows) {
-        if (rows == null) {
-            throw new IllegalArgumentException("rows must not be null");
-        }
+        Objects.requireNonNull(rows, "rows must not be null");
         accept(ClassificationAcc.prepare(vocabulary(), rows));
     }
 

@@ -1,5 +1,6 @@
 package dev.vitals.quality;
 
+import dev.vitals.internal.Args;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -177,37 +178,25 @@ public final class QualitySpec {
 
         /** Distinct labels per model, in [2, 100,000]; default 1,000. */
         public Builder maxLabels(int maxLabels) {
-            if (maxLabels < 2 || maxLabels > 100_000) {
-                throw new IllegalArgumentException("maxLabels must be in [2, 100000], got " + maxLabels);
-            }
-            this.maxLabels = maxLabels;
+            this.maxLabels = Args.inRange(maxLabels, 2, 100_000, "maxLabels");
             return this;
         }
 
         /** Score bins for ROC AUC, in [10, 100,000]; default 1,000. */
         public Builder aucBins(int aucBins) {
-            if (aucBins < 10 || aucBins > 100_000) {
-                throw new IllegalArgumentException("aucBins must be in [10, 100000], got " + aucBins);
-            }
-            this.aucBins = aucBins;
+            this.aucBins = Args.inRange(aucBins, 10, 100_000, "aucBins");
             return this;
         }
 
         /** Distinct (score name, source) pairs per model, in [1, 10,000]; default 200. */
         public Builder maxScoreSeries(int maxScoreSeries) {
-            if (maxScoreSeries < 1 || maxScoreSeries > 10_000) {
-                throw new IllegalArgumentException("maxScoreSeries must be in [1, 10000], got " + maxScoreSeries);
-            }
-            this.maxScoreSeries = maxScoreSeries;
+            this.maxScoreSeries = Args.inRange(maxScoreSeries, 1, 10_000, "maxScoreSeries");
             return this;
         }
 
         /** Distinct values per categorical score, in [1, 10,000]; default 100. */
         public Builder maxCategories(int maxCategories) {
-            if (maxCategories < 1 || maxCategories > 10_000) {
-                throw new IllegalArgumentException("maxCategories must be in [1, 10000], got " + maxCategories);
-            }
-            this.maxCategories = maxCategories;
+            this.maxCategories = Args.inRange(maxCategories, 1, 10_000, "maxCategories");
             return this;
         }
 

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Mergeable quality sums of one model without time: classification, regression, named scores and
@@ -41,9 +42,7 @@ public final class QualityStats extends QualityRecorder {
 
     /** Empty stats for {@code spec}. */
     public static QualityStats create(QualitySpec spec) {
-        if (spec == null) {
-            throw new IllegalArgumentException("spec must not be null");
-        }
+        Objects.requireNonNull(spec, "spec must not be null");
         return new QualityStats(new Vocabulary(spec));
     }
 

@@ -1,11 +1,13 @@
 package dev.vitals.quality;
 
+import dev.vitals.internal.Args;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -63,9 +65,7 @@ public final class QualityTracker {
 
     /** The recorder of {@code model}, created on first use. */
     public QualityRecorder model(String model) {
-        if (model == null || model.isEmpty()) {
-            throw new IllegalArgumentException("model must be a non-empty string");
-        }
+        Args.notEmpty(model, "model");
         ModelQuality m = models.get(model);
         if (m != null) {
             return m;
@@ -198,45 +198,32 @@ public final class QualityTracker {
 
         /** Time buckets per window, in [1, 10,000]; default 60. */
         public Builder buckets(int buckets) {
-            if (buckets < 1 || buckets > 10_000) {
-                throw new IllegalArgumentException("buckets must be in [1, 10000], got " + buckets);
-            }
-            this.buckets = buckets;
+            this.buckets = Args.inRange(buckets, 1, 10_000, "buckets");
             return this;
         }
 
         /** The time source; default {@link Clock#systemUTC()}. */
         public Builder clock(Clock clock) {
-            if (clock == null) {
-                throw new IllegalArgumentException("clock must not be null");
-            }
-            this.clock = clock;
+            this.clock = Objects.requireNonNull(clock, "clock must not be null");
             return this;
         }
 
         /** Models tracked, in [1, 1,000,000]; default 1,000. */
         public Builder maxModels(int maxModels) {
-            if (maxModels < 1 || maxModels > 1_000_000) {
-                throw new IllegalArgumentException("maxModels must be in [1, 1000000], got " + maxModels);
-            }
-            this.maxModels = maxModels;
+            this.maxModels = Args.inRange(maxModels, 1, 1_000_000, "maxModels");
             return this;
         }
 
         /** The spec of models without their own; default {@link QualitySpec#defaults()}. */
         public Builder spec(QualitySpec spec) {
-            if (spec == null) {
-                throw new IllegalArgumentException("spec must not be null");
-            }
-            this.defaultSpec = spec;
+            this.defaultSpec = Objects.requireNonNull(spec, "spec must not be null");
             return this;
         }
 
         /** The spec of one model. */
         public Builder spec(String model, QualitySpec spec) {
-            if (model == null || model.isEmpty() || spec == null) {
-                throw new IllegalArgumentException("spec needs a non-empty model name and a spec");
-            }
+            Args.notEmpty(model, "model");
+            Objects.requireNonNull(spec, "spec must not be null");
             specs.put(model, spec);
             return this;
         }

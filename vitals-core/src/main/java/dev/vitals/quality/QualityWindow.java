@@ -3,11 +3,13 @@ package dev.vitals.quality;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vitals.internal.Args;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -248,9 +250,7 @@ public final class QualityWindow extends QualityRecorder {
         long windowMillis = QualityCodec.count(root, "windowMillis");
         long buckets = QualityCodec.count(root, "buckets");
         Builder.check(windowMillis, buckets);
-        if (clock == null) {
-            throw new IllegalArgumentException("clock must not be null");
-        }
+        Objects.requireNonNull(clock, "clock must not be null");
         QualityWindow w = new QualityWindow(v, clock, windowMillis, (int) buckets);
         JsonNode latest = root.get("latestEpoch");
         if (latest == null || !latest.canConvertToLong()) {
@@ -293,37 +293,25 @@ public final class QualityWindow extends QualityRecorder {
 
         /** The window's length; default 5 minutes. It must split into {@code buckets} whole milliseconds. */
         public Builder window(Duration window) {
-            if (window == null || window.isNegative() || window.isZero()) {
-                throw new IllegalArgumentException("window must be a positive duration, got " + window);
-            }
-            this.window = window;
+            this.window = Args.positive(window, "window");
             return this;
         }
 
         /** Time buckets per window, in [1, 10,000]; default 60. */
         public Builder buckets(int buckets) {
-            if (buckets < 1 || buckets > 10_000) {
-                throw new IllegalArgumentException("buckets must be in [1, 10000], got " + buckets);
-            }
-            this.buckets = buckets;
+            this.buckets = Args.inRange(buckets, 1, 10_000, "buckets");
             return this;
         }
 
         /** The time source; default {@link Clock#systemUTC()}. Tests pass a settable clock. */
         public Builder clock(Clock clock) {
-            if (clock == null) {
-                throw new IllegalArgumentException("clock must not be null");
-            }
-            this.clock = clock;
+            this.clock = Objects.requireNonNull(clock, "clock must not be null");
             return this;
         }
 
         /** The task and limits; default {@link QualitySpec#defaults()}. */
         public Builder spec(QualitySpec spec) {
-            if (spec == null) {
-                throw new IllegalArgumentException("spec must not be null");
-            }
-            this.spec = spec;
+            this.spec = Objects.requireNonNull(spec, "spec must not be null");
             return this;
         }
 
@@ -334,9 +322,7 @@ public final class QualityWindow extends QualityRecorder {
         }
 
         static void check(long windowMillis, long buckets) {
-            if (buckets < 1 || buckets > 10_000) {
-                throw new IllegalArgumentException("buckets must be in [1, 10000], got " + buckets);
-            }
+            Args.inRange(buckets, 1, 10_000, "buckets");
             if (windowMillis < buckets || windowMillis % buckets != 0) {
                 throw new IllegalArgumentException("window of " + windowMillis + " ms must split into " + buckets
                         + " buckets of whole milliseconds");

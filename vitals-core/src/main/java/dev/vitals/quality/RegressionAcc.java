@@ -1,5 +1,8 @@
 package dev.vitals.quality;
 
+import dev.vitals.internal.Args;
+import java.util.Objects;
+
 /**
  * Mergeable regression sums. The actuals' spread is kept as Welford's (count, mean, M2) and merged
  * with Chan et al.'s formula, so it stays exactly 0 for constant actuals and does not cancel
@@ -18,12 +21,9 @@ final class RegressionAcc {
     }
 
     static Batch prepare(double[] actual, double[] predicted, int count) {
-        if (count < 0) {
-            throw new IllegalArgumentException("count must be >= 0, got " + count);
-        }
-        if (actual == null || predicted == null) {
-            throw new IllegalArgumentException("actual and predicted must not be null");
-        }
+        Args.atLeast(count, 0, "count");
+        Objects.requireNonNull(actual, "actual must not be null");
+        Objects.requireNonNull(predicted, "predicted must not be null");
         ClassificationAcc.checkLength("actual", actual.length, count);
         ClassificationAcc.checkLength("predicted", predicted.length, count);
         for (int i = 0; i < count; i++) {

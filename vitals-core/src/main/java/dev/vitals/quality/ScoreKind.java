@@ -1,6 +1,7 @@
 package dev.vitals.quality;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.vitals.internal.WireNames;
 
 /** The type of a quality score's values; fixed per (name, source) for a model's lifetime. */
 public enum ScoreKind {
@@ -25,12 +26,6 @@ public enum ScoreKind {
 
     /** The kind with this wire name; fails with the accepted names otherwise. */
     public static ScoreKind parse(String wireName) {
-        for (ScoreKind k : values()) {
-            if (k.wireName.equals(wireName)) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException("unknown score kind " + (wireName == null ? "null" : "\"" + wireName + "\"")
-                + "; expected numeric, boolean or categorical");
+        return WireNames.parse(values(), ScoreKind::wireName, wireName, "score kind");
     }
 }

@@ -1,6 +1,7 @@
 package dev.vitals.quality;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.vitals.internal.WireNames;
 
 /** Who produced a quality score. Serialized by its wire name. */
 public enum ScoreSource {
@@ -25,12 +26,6 @@ public enum ScoreSource {
 
     /** The source with this wire name; fails with the accepted names otherwise. */
     public static ScoreSource parse(String wireName) {
-        for (ScoreSource s : values()) {
-            if (s.wireName.equals(wireName)) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("unknown score source " + (wireName == null ? "null" : "\"" + wireName + "\"")
-                + "; expected human, llm_judge or code");
+        return WireNames.parse(values(), ScoreSource::wireName, wireName, "score source");
     }
 }

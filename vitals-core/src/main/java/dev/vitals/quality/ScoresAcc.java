@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** Mergeable sums per (score name, source). Not thread-safe; {@link QualityStats} locks. */
 final class ScoresAcc {
@@ -39,9 +40,7 @@ final class ScoresAcc {
     }
 
     static Batch prepare(Vocabulary v, List<Score> scores) {
-        if (scores == null) {
-            throw new IllegalArgumentException("scores must not be null");
-        }
+        Objects.requireNonNull(scores, "scores must not be null");
         Map<SeriesKey, ScoreKind> fresh = new LinkedHashMap<>();
         List<SeriesKey> keys = new ArrayList<>(scores.size());
         for (int i = 0; i < scores.size(); i++) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Reference-based text metrics and perplexity, as pure functions; {@link QualityRecorder#addText}
@@ -125,9 +126,7 @@ public final class TextMetrics {
     }
 
     static double negativeLogLikelihood(double[] logProbs) {
-        if (logProbs == null) {
-            throw new IllegalArgumentException("tokenLogProbs must not be null");
-        }
+        Objects.requireNonNull(logProbs, "tokenLogProbs must not be null");
         double sum = 0;
         for (int i = 0; i < logProbs.length; i++) {
             if (!(logProbs[i] <= 0) || Double.isInfinite(logProbs[i])) {

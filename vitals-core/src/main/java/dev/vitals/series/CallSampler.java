@@ -1,5 +1,6 @@
 package dev.vitals.series;
 
+import dev.vitals.internal.Args;
 import dev.vitals.labels.LabelValues;
 import dev.vitals.llm.CallListener;
 import dev.vitals.llm.LlmCall;
@@ -254,34 +255,25 @@ public final class CallSampler implements CallListener {
 
         /** Interval length; default 10 s. */
         public Builder stepMillis(long stepMillis) {
-            if (stepMillis < 100) {
-                throw new IllegalArgumentException("stepMillis must be >= 100, got " + stepMillis);
-            }
-            this.stepMillis = stepMillis;
+            this.stepMillis = Args.atLeast(stepMillis, 100, "stepMillis");
             return this;
         }
 
         /** Intervals kept; default 8,640 (24 h at 10 s). */
         public Builder capacity(int capacity) {
-            if (capacity < 2 || capacity > 1_000_000) {
-                throw new IllegalArgumentException("capacity must be between 2 and 1000000, got " + capacity);
-            }
-            this.capacity = capacity;
+            this.capacity = Args.inRange(capacity, 2, 1_000_000, "capacity");
             return this;
         }
 
         /** Models with their own series; default 50. */
         public Builder maxModels(int maxModels) {
-            if (maxModels < 1) {
-                throw new IllegalArgumentException("maxModels must be >= 1, got " + maxModels);
-            }
-            this.maxModels = maxModels;
+            this.maxModels = Args.atLeast(maxModels, 1, "maxModels");
             return this;
         }
 
         /** The clock, epoch millis; default the system clock. */
         public Builder clock(LongSupplier clock) {
-            this.clock = java.util.Objects.requireNonNull(clock, "clock");
+            this.clock = java.util.Objects.requireNonNull(clock, "clock must not be null");
             return this;
         }
 

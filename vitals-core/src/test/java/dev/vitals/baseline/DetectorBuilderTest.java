@@ -34,7 +34,7 @@ class DetectorBuilderTest {
         rejects(() -> b.seasonalMinHistory(0), "seasonalMinHistory must be >= 1, got 0");
         rejects(() -> b.maxKeys(0), "maxKeys must be >= 1, got 0");
         rejects(() -> b.history(-1), "history must be >= 0, got -1");
-        rejects(() -> b.clock(null), "clock must not be null");
+        assertThatThrownBy(() -> b.clock(null)).isExactlyInstanceOf(NullPointerException.class).hasMessage("clock must not be null");
     }
 
     @Test

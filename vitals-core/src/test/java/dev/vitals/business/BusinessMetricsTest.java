@@ -297,7 +297,7 @@ class BusinessMetricsTest {
         assertThatThrownBy(() -> business.recordEvent("", "clicked"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("requestId must be a non-empty string");
         assertThatThrownBy(() -> business.recordEvents(null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("events must not be null");
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("events must not be null");
         assertThat(value("vitals_business_events_rejected_total", "reason", "unknown_kind")).isEqualTo(1);
         assertThat(value("vitals_business_events_rejected_total", "reason", "unknown_request")).isEqualTo(1);
     }
@@ -396,13 +396,15 @@ class BusinessMetricsTest {
         assertThatThrownBy(() -> BusinessMetrics.builder().timeToValueKinds("nope").register(new PrometheusRegistry()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("timeToValueKinds: \"nope\" is not an event kind");
         assertThatThrownBy(() -> BusinessMetrics.builder().sessionIdleTimeout(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("sessionIdleTimeout must be > 0, got PT0S");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("sessionIdleTimeout must be a positive duration, got PT0S");
         assertThatThrownBy(() -> BusinessMetrics.builder().maxSessions(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("maxSessions must be >= 1, got 0");
         assertThatThrownBy(() -> BusinessMetrics.builder().sketchLgK(20))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("sketchLgK must be between 4 and 16, got 20");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("sketchLgK must be in [4, 16], got 20");
         assertThatThrownBy(() -> BusinessRequest.builder(null).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("requestId must be a non-empty string");
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("requestId must not be null");
+        assertThatThrownBy(() -> BusinessRequest.builder("").build())
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("requestId must be a non-empty string");
         assertThatThrownBy(() -> new BusinessEvent("r1", ""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("kind must be a non-empty string");
     }

@@ -66,6 +66,6 @@ class LabelMetricsTest {
     @Test
     void nullRegistryIsRejected() {
         assertThatThrownBy(() -> LabelMetrics.of(null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("registry must not be null");
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("registry must not be null");
     }
 }

@@ -211,23 +211,25 @@ class LabelPolicyTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("allowed key \"\" is not a valid Prometheus label name [a-zA-Z_][a-zA-Z0-9_]*");
         assertThatThrownBy(() -> LabelPolicy.builder().allowedKeys((String[]) null).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("allowedKeys must not be null");
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("allowedKeys must not be null");
         assertThatThrownBy(() -> LabelPolicy.builder().allowedKeys("a", null).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("allowed key must not be null");
         assertThatThrownBy(() -> LabelPolicy.builder().allowedKeys("a", "b", "a").build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("allowed key \"a\" is listed twice");
         assertThatThrownBy(() -> LabelPolicy.builder().maxValueLength(15).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxValueLength must be between 16 and 1024, got 15");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxValueLength must be in [16, 1024], got 15");
         assertThatThrownBy(() -> LabelPolicy.builder().maxValueLength(1025).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxValueLength must be between 16 and 1024, got 1025");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxValueLength must be in [16, 1024], got 1025");
         assertThatThrownBy(() -> LabelPolicy.builder().maxSeriesPerMetric(0).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxSeriesPerMetric must be between 1 and 1000000, got 0");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxSeriesPerMetric must be in [1, 1000000], got 0");
         assertThatThrownBy(() -> LabelPolicy.builder().maxSeriesPerMetric(1_000_001).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxSeriesPerMetric must be between 1 and 1000000, got 1000001");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxSeriesPerMetric must be in [1, 1000000], got 1000001");
         assertThatThrownBy(() -> policy.limiter(""))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("metric must not be null or empty");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("metric must be a non-empty string");
+        assertThatThrownBy(() -> policy.limiter(null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("metric must not be null");
         assertThatThrownBy(() -> policy.limiter("m", 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxSeries must be between 1 and 1000000, got 0");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxSeries must be in [1, 1000000], got 0");
     }
 
     @Test

@@ -142,6 +142,6 @@ class MetricFamiliesTest {
         assertThatThrownBy(() -> f.counter(Counter.builder().name("z_total").help("t").labelNames("x"), 0))
                 .hasMessageContaining("series cap of z_total must be >= 1");
         assertThatThrownBy(() -> MetricFamilies.options().maxSeries(0)).hasMessageContaining("maxSeries must be >= 1");
-        assertThatThrownBy(() -> MetricFamilies.options().idle(Duration.ZERO)).hasMessageContaining("idle must be positive");
+        assertThatThrownBy(() -> MetricFamilies.options().idle(Duration.ZERO)).hasMessage("idle must be a positive duration, got PT0S");
     }
 }

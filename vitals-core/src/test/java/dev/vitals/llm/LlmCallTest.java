@@ -210,18 +210,18 @@ class LlmCallTest {
                 .isExactlyInstanceOf(IllegalArgumentException.class)
                 .hasMessage("model must be a non-empty string");
         assertThatThrownBy(() -> LlmCall.builder(null).success().durationSeconds(1).build())
-                .isExactlyInstanceOf(IllegalArgumentException.class)
-                .hasMessage("model must be a non-empty string");
+                .isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("model must not be null");
     }
 
     @Test
     void nullProviderOperationOrErrorType() {
         assertThatThrownBy(() -> ok().provider(null).build())
-                .isExactlyInstanceOf(NullPointerException.class).hasMessage("provider");
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("provider must not be null");
         assertThatThrownBy(() -> ok().operation(null).build())
-                .isExactlyInstanceOf(NullPointerException.class).hasMessage("operation");
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("operation must not be null");
         assertThatThrownBy(() -> LlmCall.builder("m").failure(null))
-                .isExactlyInstanceOf(NullPointerException.class).hasMessage("type");
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("type must not be null");
     }
 
     @Test
@@ -229,5 +229,19 @@ class LlmCallTest {
         assertThat(ErrorType.TIMEOUT.label()).isEqualTo("timeout");
         assertThat(ErrorType.RATE_LIMITED.label()).isEqualTo("rate_limited");
         assertThat(ErrorType.OTHER.label()).isEqualTo("_OTHER");
+    }
+
+    @Test
+    void httpStatusesMapToOneErrorType() {
+        assertThat(ErrorType.ofHttpStatus(408)).isEqualTo(ErrorType.TIMEOUT);
+        assertThat(ErrorType.ofHttpStatus(429)).isEqualTo(ErrorType.RATE_LIMITED);
+        assertThat(ErrorType.ofHttpStatus(400)).isEqualTo(ErrorType.UPSTREAM_4XX);
+        assertThat(ErrorType.ofHttpStatus(499)).isEqualTo(ErrorType.UPSTREAM_4XX);
+        assertThat(ErrorType.ofHttpStatus(500)).isEqualTo(ErrorType.UPSTREAM_5XX);
+        assertThat(ErrorType.ofHttpStatus(599)).isEqualTo(ErrorType.UPSTREAM_5XX);
+        assertThat(ErrorType.ofHttpStatus(200)).isNull();
+        assertThat(ErrorType.ofHttpStatus(399)).isNull();
+        assertThat(ErrorType.ofHttpStatus(600)).isNull();
+        assertThat(ErrorType.ofHttpStatus(-1)).isNull();
     }
 }

@@ -26,7 +26,8 @@ final class ErrorTypes {
         int depth = 0;
         for (Throwable t = error; t != null && depth < MAX_DEPTH; t = t.getCause(), depth++) {
             if (t instanceof HttpException h) {
-                return byStatus(h.statusCode());
+                ErrorType byStatus = ErrorType.ofHttpStatus(h.statusCode());
+                return byStatus != null ? byStatus : ErrorType.OTHER;
             }
         }
         depth = 0;
@@ -57,22 +58,6 @@ final class ErrorTypes {
             if (t instanceof IOException) {
                 return ErrorType.CONNECTION;
             }
-        }
-        return ErrorType.OTHER;
-    }
-
-    static ErrorType byStatus(int status) {
-        if (status == 408) {
-            return ErrorType.TIMEOUT;
-        }
-        if (status == 429) {
-            return ErrorType.RATE_LIMITED;
-        }
-        if (status >= 500 && status < 600) {
-            return ErrorType.UPSTREAM_5XX;
-        }
-        if (status >= 400 && status < 500) {
-            return ErrorType.UPSTREAM_4XX;
         }
         return ErrorType.OTHER;
     }

@@ -31,7 +31,7 @@ final class FirstTokenTimingModel implements StreamingChatModel {
     private final StreamingChatModel delegate;
 
     FirstTokenTimingModel(StreamingChatModel delegate) {
-        this.delegate = java.util.Objects.requireNonNull(delegate, "model");
+        this.delegate = java.util.Objects.requireNonNull(delegate, "model must not be null");
     }
 
     @Override

@@ -14,18 +14,19 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.ChatResponseMetadata;
 import dev.langchain4j.model.output.TokenUsage;
+import dev.vitals.internal.ThrottledLogger;
 import dev.vitals.llm.CallListener;
 import dev.vitals.llm.ErrorType;
 import dev.vitals.llm.LlmCall;
 import dev.vitals.metrics.LlmMetrics;
 import dev.vitals.pricing.PriceCatalog;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -74,11 +75,11 @@ public final class VitalsChatModelListener implements ChatModelListener {
 
     private final CallListener sink;
     private final Supplier<PriceCatalog> prices;
-    private final AtomicLong lastLogMillis = new AtomicLong();
+    private final ThrottledLogger errorLog = new ThrottledLogger(LOG, Duration.ofMinutes(1));
 
     private VitalsChatModelListener(CallListener sink, Supplier<PriceCatalog> prices) {
-        this.sink = Objects.requireNonNull(sink, "sink");
-        this.prices = Objects.requireNonNull(prices, "prices");
+        this.sink = Objects.requireNonNull(sink, "sink must not be null");
+        this.prices = Objects.requireNonNull(prices, "prices must not be null");
     }
 
     /**
@@ -94,7 +95,7 @@ public final class VitalsChatModelListener implements ChatModelListener {
      * that fans out) and prices them with {@code prices}, for apps that already have both.
      */
     public static VitalsChatModelListener of(CallListener sink, PriceCatalog prices) {
-        Objects.requireNonNull(prices, "prices");
+        Objects.requireNonNull(prices, "prices must not be null");
         return new VitalsChatModelListener(sink, () -> prices);
     }
 
@@ -238,10 +239,6 @@ public final class VitalsChatModelListener implements ChatModelListener {
     }
 
     private void logThrottled(RuntimeException e) {
-        long now = System.currentTimeMillis();
-        long last = lastLogMillis.get();
-        if (now - last > 60_000 && lastLogMillis.compareAndSet(last, now)) {
-            LOG.log(Level.WARNING, "recording a LangChain4j chat call failed (further failures in the next minute are not logged)", e);
-        }
+        errorLog.warning("recording a LangChain4j chat call failed (further failures in the next minute are not logged)", e);
     }
 }

@@ -152,4 +152,40 @@ class BusinessEventsDurableTest {
             assertThat(m.get(String.format(PURCHASED, "b"))).isEqualTo(1.0);
         }
     }
+
+    private static HttpResponse<String> event(ServerFixture f, String requestId, String kind, Object eventId) throws Exception {
+        return f.post("/v1/events", new JsonObject().put("request_id", requestId).put("kind", kind).put("event_id", eventId).encode());
+    }
+
+    @Test
+    void anEventSentAgainWithItsEventIdCountsOnceAcrossARestart() throws Exception {
+        try (ServerFixture f = ServerFixture.start(config(600))) {
+            String id = chat(f, null, "b");
+            assertThat(new JsonObject(event(f, id, "purchased", "ev-1").body()))
+                    .isEqualTo(new JsonObject().put("status", "ok").put("accepted", 1).put("pending", 0));
+            // the client did not see the answer (a crash, a timeout) and sends it again: stored once
+            HttpResponse<String> again = event(f, id, "purchased", "ev-1");
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+            assertThat(new JsonObject(again.body()))
+                    .isEqualTo(new JsonObject().put("status", "ok").put("accepted", 0).put("pending", 0).put("duplicates", 1));
+            // twice in one batch, and an event still waiting for its call: the copies count nothing
+            HttpResponse<String> batch = f.post("/v1/events", new JsonObject().put("events", new JsonArray()
+                    .add(new JsonObject().put("request_id", id).put("kind", "clicked").put("event_id", "ev-2"))
+                    .add(new JsonObject().put("request_id", id).put("kind", "clicked").put("event_id", "ev-2"))
+                    .add(new JsonObject().put("request_id", "req-later").put("kind", "clicked").put("event_id", "ev-3"))).encode());
+            assertThat(new JsonObject(batch.body()))
+                    .isEqualTo(new JsonObject().put("status", "pending").put("accepted", 2).put("pending", 1).put("duplicates", 1));
+            assertThat(event(f, "req-later", "clicked", "ev-3").body()).contains("\"duplicates\":1");
+            assertThat(f.metrics().get(String.format(EVENTS, "b"))).isEqualTo(1.0);
+            // a bad event_id refuses the batch whole
+            HttpResponse<String> bad = event(f, id, "purchased", 42);
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(new JsonObject(bad.body()).getString("message")).isEqualTo("event.event_id must be a string of 1 to 128 characters");
+            assertThat(event(f, id, "purchased", "x".repeat(129)).statusCode()).isEqualTo(400);
+        }
+        try (ServerFixture f = ServerFixture.start(config(600))) {
+            assertThat(event(f, "anything", "purchased", "ev-1").body()).as("remembered in the store").contains("\"duplicates\":1");
+            assertThat(f.metrics().get(String.format(EVENTS, "b"))).isEqualTo(1.0);
+        }
+    }
 }

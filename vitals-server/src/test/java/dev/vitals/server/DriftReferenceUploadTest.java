@@ -43,4 +43,21 @@ class DriftReferenceUploadTest {
             assertThat(new JsonObject(m.body()).getString("message")).contains("--data-binary", "text/csv");
         }
     }
+
+    @Test
+    void anUploadOverTheFeatureLimitChangesNothing() throws Exception {
+        // before: the first two columns became features with references, then the third was refused (400);
+        // the 400 left a half-applied reference behind, in memory and nowhere in the store
+        try (ServerFixture f = ServerFixture.start(cfg -> cfg.drift.maxFeatures = 2, Map.of("VITALS_ADMIN_TOKEN", ADMIN))) {
+            HttpResponse<String> r = upload(f, "text/csv", "age,country,amount\n31,FR,1.5\n45,DE,2.5\n");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(new JsonObject(r.body()).getString("message")).isEqualTo("model 'fraud-v3' has 2 features, the limit (drift.maxFeatures)");
+            HttpResponse<String> report = f.get("/v1/drift?model=fraud-v3&scope=replica");
+            assertThat(report.body()).doesNotContain("\"age\"", "\"country\"");
+            // within the limit the same model takes its reference whole
+            HttpResponse<String> ok = upload(f, "text/csv", "age,country\n31,FR\n45,DE\n");
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+            assertThat(f.get("/v1/drift?model=fraud-v3&scope=replica").body()).contains("\"age\"", "\"country\"");
+        }
+    }
 }

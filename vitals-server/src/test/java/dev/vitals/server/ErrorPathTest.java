@@ -71,7 +71,7 @@ class ErrorPathTest {
             // handler checks on the event loop
             c("POST", "/v1/events", "{\"events\":[]}", 400, "invalid_events", "'events' must be a non-empty array"),
             c("POST", "/v1/events", "{\"request_id\":\"r\",\"kind\":\"k\",\"x\":1}", 400, "invalid_event",
-                    "event: unknown field 'x'; allowed: request_id, kind"),
+                    "event: unknown field 'x'; allowed: request_id, kind, event_id"),
             // an unknown request id is no error: the event waits for its call (202, BusinessEventsDurableTest)
             c("POST", "/v1/events", "{\"request_id\":\"no-such-call\",\"kind\":\"liked\"}", 400, "invalid_event", null),
             c("GET", "/v1/drift?range=2d", null, 400, "invalid_range", "'range' must be one of [15m, 1h, 6h, 24h]"),
@@ -92,7 +92,7 @@ class ErrorPathTest {
                     "send the reference CSV as the request body (curl --data-binary @reference.csv -H 'content-type: text/csv'),"
                             + " not as a multipart form"),
             admin("POST", "/admin/drift/reference", "text/csv", "a\n1\n", 400, "missing_model", "'model' query parameter is required"),
-            admin("POST", "/admin/drift/reference?model=m", "text/csv", "a,b\n1\n", 400, "invalid_csv", "line 2 has 1 columns, the header has 2"),
+            admin("POST", "/admin/drift/reference?model=m", "text/csv", "a,b\n1\n", 400, "invalid_csv", "the reference line 2: 1 field, but the header has 2 columns"),
             admin("POST", "/admin/keys", "application/json", "{\"name\":\"bad name!\"}", 400, "invalid_name", null),
             admin("POST", "/admin/keys", "application/json", "{\"name\":\"ok\",\"extra\":1}", 400, "unknown_field",
                     "unknown field 'extra'; allowed: name, rate_limit_per_minute, budget_usd"),

@@ -1,6 +1,5 @@
 package dev.vitals.server;
 
-import static dev.vitals.server.QualityHttp.report;
 import static dev.vitals.server.QualityHttp.sample;
 import static dev.vitals.server.QualityHttp.summary;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,6 +1,8 @@
 package dev.vitals.gpu;
 
+import dev.vitals.internal.Args;
 import dev.vitals.internal.Periodic;
+import dev.vitals.internal.ThrottledLogger;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -22,7 +24,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -64,7 +65,7 @@ import java.util.logging.Logger;
  */
 public final class GpuMetrics implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GpuMetrics.class.getName());
-    static final long LOG_EVERY_NANOS = TimeUnit.HOURS.toNanos(1);
+    static final Duration LOG_EVERY = Duration.ofHours(1);
     /** Output past this is ignored: 1 MiB is thousands of GPUs. */
     static final int MAX_OUTPUT_BYTES = 1 << 20;
     static final List<String> REASONS = List.of("timeout", "exit_status", "start", "parse");
@@ -80,8 +81,7 @@ public final class GpuMetrics implements AutoCloseable {
     private volatile List<GpuSample> latest = List.of();
     private List<String> fields = NvidiaSmiCsv.FIELDS; // guarded by this
     private boolean absentLogged; // guarded by this
-    private long lastLogNanos; // guarded by this
-    private boolean logged; // guarded by this
+    private final ThrottledLogger errorLog;
     private Path outputFile; // guarded by this
     private final Periodic periodic;
 
@@ -92,6 +92,7 @@ public final class GpuMetrics implements AutoCloseable {
         this.environment = Map.copyOf(b.environment);
         this.families = dev.vitals.labels.MetricFamilies.of(registry);
         this.nanoClock = b.nanoClock;
+        this.errorLog = new ThrottledLogger(LOG, LOG_EVERY, nanoClock);
         gauge(registry, "vitals_gpu_utilization_ratio", Unit.RATIO,
                 "Share of the last sample period during which a kernel ran on the GPU, 0..1.", GpuSample::utilizationRatio);
         gauge(registry, "vitals_gpu_memory_used_bytes", Unit.BYTES, "GPU memory in use.", GpuSample::memoryUsedBytes);
@@ -304,13 +305,8 @@ public final class GpuMetrics implements AutoCloseable {
                 c.get().inc(count);
             }
         }
-        long now = nanoClock.getAsLong();
-        if (!logged || now - lastLogNanos >= LOG_EVERY_NANOS) {
-            logged = true;
-            lastLogNanos = now;
-            LOG.log(Level.WARNING, message + " (further GPU poll errors in the next hour are only counted in "
-                    + "vitals_gpu_poll_errors_total)", e);
-        }
+        errorLog.warning(message + " (further GPU poll errors in the next hour are only counted in "
+                + "vitals_gpu_poll_errors_total)", e);
     }
 
     /** Stops polling and, when it owns one, its thread; the metrics keep the last poll. Idempotent. */
@@ -345,8 +341,9 @@ public final class GpuMetrics implements AutoCloseable {
          * {@code nvidia-smi}.
          */
         public Builder executable(String executable) {
-            if (executable == null || executable.isBlank()) {
-                throw new IllegalArgumentException("executable must be a non-empty string");
+            Objects.requireNonNull(executable, "executable must not be null");
+            if (executable.isBlank()) {
+                throw new IllegalArgumentException("executable must be a non-blank string");
             }
             this.executable = executable;
             return this;
@@ -354,16 +351,14 @@ public final class GpuMetrics implements AutoCloseable {
 
         /** How long a poll may run before it is killed and counted as {@code timeout}; default 5 s. */
         public Builder timeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be > 0, got " + timeout);
-            }
-            this.timeout = timeout;
+            this.timeout = Args.positive(timeout, "timeout");
             return this;
         }
 
         /** Time between polls; default 10 s, at least 1 s. */
         public Builder interval(Duration interval) {
-            if (interval == null || interval.compareTo(Duration.ofSeconds(1)) < 0) {
+            Objects.requireNonNull(interval, "interval must not be null");
+            if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("interval must be >= 1s, got " + interval);
             }
             this.interval = interval;
@@ -372,7 +367,7 @@ public final class GpuMetrics implements AutoCloseable {
 
         /** Polls on {@code scheduler} (the caller's, which it shuts down) instead of a thread of its own. */
         public Builder scheduler(ScheduledExecutorService scheduler) {
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
             return this;
         }
 
@@ -381,20 +376,20 @@ public final class GpuMetrics implements AutoCloseable {
          * is looked up. E.g. {@code Map.of("PATH", "/usr/local/nvidia/bin:/usr/bin")}.
          */
         public Builder environment(Map<String, String> environment) {
-            Objects.requireNonNull(environment, "environment");
+            Objects.requireNonNull(environment, "environment must not be null");
             this.environment.putAll(environment);
             return this;
         }
 
         /** The monotonic clock, in nanoseconds, that throttles the error log; default {@link System#nanoTime()}. */
         public Builder clock(LongSupplier nanoClock) {
-            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock must not be null");
             return this;
         }
 
         /** Registers the metrics on {@code registry}; polling starts with {@link GpuMetrics#start()}. */
         public GpuMetrics register(PrometheusRegistry registry) {
-            Objects.requireNonNull(registry, "registry");
+            Objects.requireNonNull(registry, "registry must not be null");
             return new GpuMetrics(this, registry);
         }
     }

@@ -1,5 +1,6 @@
 package dev.vitals.gpu;
 
+import dev.vitals.internal.Args;
 import java.util.Objects;
 
 /**
@@ -40,10 +41,8 @@ public record GpuSample(
         double decoderUtilizationRatio) {
 
     public GpuSample {
-        if (index < 0) {
-            throw new IllegalArgumentException("index must be >= 0, got " + index);
-        }
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(uuid, "uuid");
+        Args.atLeast(index, 0, "index");
+        Objects.requireNonNull(name, "name must not be null");
+        Objects.requireNonNull(uuid, "uuid must not be null");
     }
 }

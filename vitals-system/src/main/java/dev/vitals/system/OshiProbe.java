@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import oshi.SystemInfo;
 import oshi.hardware.CentralProcessor;
 import oshi.hardware.GlobalMemory;
@@ -111,13 +113,7 @@ final class OshiProbe implements Probe {
             // listed every time: on Linux one listing (one udev walk, ~5 ms) costs less than
             // refreshing each disk on its own (a udev walk per disk)
             List<HWDiskStore> disks = hal.getDiskStores();
-            Map<String, SystemSnapshot.Io> m = new LinkedHashMap<>();
-            for (HWDiskStore d : disks) {
-                if (m.size() < MAX_DEVICES && d.getReadBytes() >= 0 && d.getWriteBytes() >= 0) {
-                    m.put(d.getName(), new SystemSnapshot.Io(d.getReadBytes(), d.getWriteBytes()));
-                }
-            }
-            diskIo = m;
+            diskIo = ioByName(disks, HWDiskStore::getName, HWDiskStore::getReadBytes, HWDiskStore::getWriteBytes);
         } catch (RuntimeException | LinkageError e) {
             onError.accept("disk", e);
         }
@@ -129,19 +125,25 @@ final class OshiProbe implements Probe {
                     n.updateAttributes();
                 }
             }
-            Map<String, SystemSnapshot.Io> m = new LinkedHashMap<>();
-            for (NetworkIF n : networks) {
-                if (m.size() < MAX_DEVICES && n.getBytesRecv() >= 0 && n.getBytesSent() >= 0) {
-                    m.put(n.getName(), new SystemSnapshot.Io(n.getBytesRecv(), n.getBytesSent()));
-                }
-            }
-            netIo = m;
+            netIo = ioByName(networks, NetworkIF::getName, NetworkIF::getBytesRecv, NetworkIF::getBytesSent);
         } catch (RuntimeException | LinkageError e) {
             networks = null;
             onError.accept("network", e);
         }
         return new SystemSnapshot(hostCpu, processCpu, load[0], load[1], load[2], logicalCpus, memTotal, memUsed,
                 rss, processCpuSeconds, diskIo, netIo, Double.NaN);
+    }
+
+    /** Counters by device name, at most {@link #MAX_DEVICES}, skipping devices that report a negative (unknown) count. */
+    private static <T> Map<String, SystemSnapshot.Io> ioByName(List<T> devices, Function<T, String> name,
+            ToLongFunction<T> in, ToLongFunction<T> out) {
+        Map<String, SystemSnapshot.Io> m = new LinkedHashMap<>();
+        for (T d : devices) {
+            if (m.size() < MAX_DEVICES && in.applyAsLong(d) >= 0 && out.applyAsLong(d) >= 0) {
+                m.put(name.apply(d), new SystemSnapshot.Io(in.applyAsLong(d), out.applyAsLong(d)));
+            }
+        }
+        return m;
     }
 
     /** Non-idle share of the CPU time between two tick arrays; idle counts iowait too, as OSHI does. */

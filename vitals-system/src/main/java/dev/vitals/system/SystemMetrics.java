@@ -1,7 +1,7 @@
 package dev.vitals.system;
 
 import dev.vitals.internal.Periodic;
-import dev.vitals.labels.LabelValues;
+import dev.vitals.internal.ThrottledLogger;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -15,13 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -74,14 +71,13 @@ import java.util.logging.Logger;
  */
 public final class SystemMetrics implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SystemMetrics.class.getName());
-    static final long LOG_EVERY_NANOS = TimeUnit.HOURS.toNanos(1);
+    static final Duration LOG_EVERY = Duration.ofHours(1);
     static final List<String> PARTS = List.of("init", "cpu", "load", "memory", "process", "disk", "network");
 
     private final LongSupplier nanoClock;
     private final Supplier<Probe> probeFactory;
     private final Map<String, dev.vitals.labels.Series<CounterDataPoint>> errors = new LinkedHashMap<>();
-    private final AtomicLong lastLogNanos = new AtomicLong();
-    private volatile boolean logged;
+    private final ThrottledLogger errorLog;
     private volatile SystemSnapshot latest = SystemSnapshot.EMPTY;
     private Probe probe; // guarded by this
     private final Periodic periodic;
@@ -89,6 +85,7 @@ public final class SystemMetrics implements AutoCloseable {
     private SystemMetrics(Builder b, PrometheusRegistry registry) {
         this.periodic = new Periodic("SystemMetrics", "vitals-system-sampler", b.scheduler, b.interval, this::sampleNow);
         this.nanoClock = b.nanoClock;
+        this.errorLog = new ThrottledLogger(LOG, LOG_EVERY, nanoClock);
         this.probeFactory = b.probeFactory;
 
         gauge(registry, "vitals_system_cpu_utilization_ratio", Unit.RATIO,
@@ -218,13 +215,8 @@ public final class SystemMetrics implements AutoCloseable {
         if (c != null) {
             c.get().inc();
         }
-        long now = nanoClock.getAsLong();
-        long last = lastLogNanos.get();
-        if ((!logged || now - last >= LOG_EVERY_NANOS) && lastLogNanos.compareAndSet(last, now)) {
-            logged = true;
-            LOG.log(Level.WARNING, "reading system metrics (" + part
-                    + ") failed; further failures in the next hour are only counted in vitals_system_sample_errors_total", e);
-        }
+        errorLog.warning("reading system metrics (" + part
+                + ") failed; further failures in the next hour are only counted in vitals_system_sample_errors_total", e);
     }
 
     /** Stops sampling and, when it owns one, its thread. The metrics keep the last sample. Idempotent. */
@@ -246,7 +238,8 @@ public final class SystemMetrics implements AutoCloseable {
 
         /** Time between samples; default 10 s, at least 100 ms. */
         public Builder interval(Duration interval) {
-            if (interval == null || interval.compareTo(Duration.ofMillis(100)) < 0) {
+            Objects.requireNonNull(interval, "interval must not be null");
+            if (interval.compareTo(Duration.ofMillis(100)) < 0) {
                 throw new IllegalArgumentException("interval must be >= 100ms, got " + interval);
             }
             this.interval = interval;
@@ -258,7 +251,7 @@ public final class SystemMetrics implements AutoCloseable {
          * thread of its own. A sample blocks its thread for about a millisecond.
          */
         public Builder scheduler(ScheduledExecutorService scheduler) {
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
             return this;
         }
 
@@ -270,19 +263,19 @@ public final class SystemMetrics implements AutoCloseable {
 
         /** The monotonic clock, in nanoseconds, that times samples; default {@link System#nanoTime()}. */
         public Builder clock(LongSupplier nanoClock) {
-            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock must not be null");
             return this;
         }
 
         /** Tests: the source of samples instead of OSHI. */
         Builder probe(Supplier<Probe> probeFactory) {
-            this.probeFactory = Objects.requireNonNull(probeFactory, "probeFactory");
+            this.probeFactory = Objects.requireNonNull(probeFactory, "probeFactory must not be null");
             return this;
         }
 
         /** Registers the metrics on {@code registry}; sampling starts with {@link SystemMetrics#start()}. */
         public SystemMetrics register(PrometheusRegistry registry) {
-            Objects.requireNonNull(registry, "registry");
+            Objects.requireNonNull(registry, "registry must not be null");
             return new SystemMetrics(this, registry);
         }
     }

@@ -53,8 +53,8 @@ public record SystemSnapshot(
             Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Map.of(), Map.of(), Double.NaN);
 
     public SystemSnapshot {
-        disks = Map.copyOf(Objects.requireNonNull(disks, "disks"));
-        networks = Map.copyOf(Objects.requireNonNull(networks, "networks"));
+        disks = Map.copyOf(Objects.requireNonNull(disks, "disks must not be null"));
+        networks = Map.copyOf(Objects.requireNonNull(networks, "networks must not be null"));
     }
 
     /**

@@ -317,9 +317,13 @@ class GpuMetricsTest {
     @Test
     void builderRejectsBadValuesWithExactMessages() {
         assertThatThrownBy(() -> GpuMetrics.builder().executable(" "))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("executable must be a non-empty string");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("executable must be a non-blank string");
+        assertThatThrownBy(() -> GpuMetrics.builder().executable(null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("executable must not be null");
         assertThatThrownBy(() -> GpuMetrics.builder().timeout(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout must be > 0, got PT0S");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout must be a positive duration, got PT0S");
+        assertThatThrownBy(() -> GpuMetrics.builder().interval(null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("interval must not be null");
         assertThatThrownBy(() -> GpuMetrics.builder().interval(Duration.ofMillis(500)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("interval must be >= 1s, got PT0.5S");
     }

@@ -233,6 +233,6 @@ class SystemMetricsTest {
         assertThatThrownBy(() -> SystemMetrics.builder().interval(Duration.ofMillis(10)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("interval must be >= 100ms, got PT0.01S");
         assertThatThrownBy(() -> SystemMetrics.builder().interval(null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("interval must be >= 100ms, got null");
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("interval must not be null");
     }
 }

@@ -60,17 +60,28 @@ public final class BusinessEvents {
         }
     }
 
-    /** What the transaction of a batch committed: its journal entry ({@code -1}: none) and counts. */
-    private record Committed(long seq, List<Counted> counted) {
+    /** What the transaction of a batch committed: its journal entry ({@code -1}: none), counts, events parked and duplicates. */
+    private record Committed(long seq, List<Counted> counted, int parked, int duplicates) {
+        Committed(long seq, List<Counted> counted) {
+            this(seq, counted, 0, 0);
+        }
     }
+
+    /**
+     * The {@code business_conversions} kind under which an event's {@code event_id} is kept: a re-sent event
+     * (its first copy stored, its answer lost to a crash) is a duplicate, on any replica. Real kinds are
+     * label values, which never start with '#'.
+     */
+    static final String EVENT_ID_KIND = "#event_id";
 
     /**
      * What a batch became.
      *
      * @param accepted events stored
      * @param pending of those, events waiting for their call's row
+     * @param duplicates events whose {@code event_id} was stored before: not counted again
      */
-    public record Result(int accepted, int pending) {
+    public record Result(int accepted, int pending, int duplicates) {
     }
 
     private final BusinessMetrics business;
@@ -114,6 +125,14 @@ public final class BusinessEvents {
      *     when too many events wait already; nothing of the batch is stored then
      */
     public Result record(List<BusinessEvent> events) {
+        return record(events, java.util.Collections.nCopies(events.size(), null));
+    }
+
+    /**
+     * As {@link #record(List)}, with an optional idempotency id per event ({@code null}: none): an event whose id
+     * is stored already is a duplicate and counts nothing.
+     */
+    public Result record(List<BusinessEvent> events, List<String> eventIds) {
         long now = clock.getAsLong();
         List<BusinessMetrics.Attribution> resolved = new ArrayList<>();
         int waiting = 0;
@@ -132,27 +151,34 @@ public final class BusinessEvents {
             throw new ApiException(404, "unknown_request_id", "no call with request id '" + cut(events.get(resolved.indexOf(null)).requestId())
                     + "', and " + maxPending + " items wait for their calls already (quality.maxPending)");
         }
-        int parked = waiting;
-        writer.write(tx -> {
+        Committed done = writer.write(tx -> {
             List<Counted> counted = new ArrayList<>();
+            int parked = 0;
+            int duplicates = 0;
             for (int i = 0; i < events.size(); i++) {
                 BusinessEvent e = events.get(i);
+                String eventId = eventIds.get(i);
+                if (eventId != null && !tx.firstEvent(eventId, EVENT_ID_KIND, now)) {
+                    duplicates++;
+                    continue;
+                }
                 BusinessMetrics.Attribution a = resolved.get(i);
                 if (a == null) {
                     String payload = new JsonObject().put("request_id", e.requestId()).put("kind", e.kind()).encode();
                     tx.park(new PendingJoin(0, KIND, e.requestId(), UUID.randomUUID().toString(), payload, now, now + graceMillis,
                             PendingJoin.PENDING, replica));
+                    parked++;
                 } else {
                     counted.add(new Counted(a.model(), a.variant(), e.kind(), tx.firstEvent(e.requestId(), e.kind(), now),
                             a.secondsSinceRequest()));
                 }
             }
-            return new Committed(counted.isEmpty() ? -1 : tx.journal(replica, KIND, payload(counted)), counted);
+            return new Committed(counted.isEmpty() ? -1 : tx.journal(replica, KIND, payload(counted)), counted, parked, duplicates);
         }, this::apply);
-        if (parked > 0) {
-            outcomes.labels("pending").inc(parked);
+        if (done.parked() > 0) {
+            outcomes.labels("pending").inc(done.parked());
         }
-        return new Result(events.size(), parked);
+        return new Result(events.size() - done.duplicates(), done.parked(), done.duplicates());
     }
 
     /** This replica's own record of the request, else the call row any replica wrote; null: not yet known. */

@@ -28,19 +28,28 @@ final class DriftBlobs {
         void accept(String model, String feature, DatasetProfile current, DatasetProfile previous);
     }
 
-    /** The references of a model's features that have one. */
-    static byte[] references(Collection<DriftFeature> fs) {
+    /** A feature's reference as stored. */
+    record Reference(String name, String source, long from, long to, DatasetProfile profile) {
+    }
+
+    /** The references of the features that have one. */
+    static List<Reference> referencesOf(Collection<DriftFeature> fs) {
+        return fs.stream().filter(f -> f.reference != null)
+                .map(f -> new Reference(f.name, f.referenceSource, f.referenceFrom, f.referenceTo, f.reference)).toList();
+    }
+
+    /** A model's references. */
+    static byte[] references(Collection<Reference> refs) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(1);
-            List<DriftFeature> withRef = fs.stream().filter(f -> f.reference != null).toList();
-            out.writeInt(withRef.size());
-            for (DriftFeature f : withRef) {
-                out.writeUTF(f.name);
-                out.writeUTF(f.referenceSource);
-                out.writeLong(f.referenceFrom);
-                out.writeLong(f.referenceTo);
-                byte[] p = f.reference.toBytes();
+            out.writeInt(refs.size());
+            for (Reference r : refs) {
+                out.writeUTF(r.name());
+                out.writeUTF(r.source());
+                out.writeLong(r.from());
+                out.writeLong(r.to());
+                byte[] p = r.profile().toBytes();
                 out.writeInt(p.length);
                 out.write(p);
             }

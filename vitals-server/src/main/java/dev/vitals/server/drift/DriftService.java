@@ -149,7 +149,7 @@ public final class DriftService {
     }
 
     /** Checks a features batch against the caps and the known types, changing nothing; returns its records. */
-    synchronized int checkFeatures(JsonObject body) {
+    public synchronized int checkFeatures(JsonObject body) {
         Map<String, DriftFeature> existing = models.getOrDefault(DriftRequests.model(body), Map.of());
         DriftRequests.Features batch = DriftRequests.features(body, k -> existing.containsKey(k) ? existing.get(k).type : null);
         String model = batch.model();
@@ -297,21 +297,40 @@ public final class DriftService {
         if (n == 0) {
             throw new ApiException(409, "empty_window", "model '" + model + "' has no data in its current window to freeze");
         }
-        store.putBlob(BLOB_PREFIX + model, DriftBlobs.references(fs.values()));
+        store.putBlob(BLOB_PREFIX + model, DriftBlobs.references(DriftBlobs.referencesOf(fs.values())));
         return n;
     }
 
     /** Sets uploaded reference profiles (from a CSV), replacing the model's references for those features. */
     public synchronized void setReference(String model, Map<String, DatasetProfile> profiles) {
         Map<String, DriftFeature> fs = models.get(model);
+        int added = 0;
         for (Map.Entry<String, DatasetProfile> e : profiles.entrySet()) {
             FeatureType t = e.getValue().feature(e.getKey()).type();
-            if (fs != null && fs.containsKey(e.getKey()) && fs.get(e.getKey()).type != t) {
+            DriftFeature f = fs == null ? null : fs.get(e.getKey());
+            if (f == null) {
+                added++;
+            } else if (f.type != t) {
                 throw new ApiException(400, "wrong_feature_type", "column '" + e.getKey() + "' is " + t.label()
-                        + " but the model's feature is " + fs.get(e.getKey()).type.label());
+                        + " but the model's feature is " + f.type.label());
             }
         }
+        // every limit is checked before anything changes: a refused upload leaves no feature or reference behind
+        if (fs == null && models.size() >= cfg.maxModels) {
+            throw new ApiException(400, "too_many_models", "drift profiles are kept for at most " + cfg.maxModels + " models (drift.maxModels)");
+        }
+        if ((fs == null ? 0 : fs.size()) + added > cfg.maxFeatures) {
+            throw new ApiException(400, "too_many_features", "model '" + model + "' has " + cfg.maxFeatures
+                    + " features, the limit (drift.maxFeatures)");
+        }
         long now = clock.getAsLong();
+        Map<String, DriftBlobs.Reference> refs = new java.util.TreeMap<>();
+        if (fs != null) {
+            DriftBlobs.referencesOf(fs.values()).forEach(r -> refs.put(r.name(), r));
+        }
+        profiles.forEach((name, p) -> refs.put(name, new DriftBlobs.Reference(name, "uploaded", now, now, p)));
+        // stored first: a 2xx means the reference survives a crash, a failed write changes nothing in memory
+        store.putBlob(BLOB_PREFIX + model, DriftBlobs.references(refs.values()));
         for (Map.Entry<String, DatasetProfile> e : profiles.entrySet()) {
             DriftFeature f = feature(model, e.getKey(), e.getValue().feature(e.getKey()).type(), true);
             f.reference = e.getValue();
@@ -319,7 +338,6 @@ public final class DriftService {
             f.referenceFrom = now;
             f.referenceTo = now;
         }
-        store.putBlob(BLOB_PREFIX + model, DriftBlobs.references(models.get(model).values()));
     }
 
     /** Saves references (and, on a shared store, current profiles) to the store; blocking. */
@@ -329,7 +347,7 @@ public final class DriftService {
         }
         models.forEach((m, fs) -> {
             if (dirty.remove(m)) {
-                store.putBlob(BLOB_PREFIX + m, DriftBlobs.references(fs.values())); // only references this replica set: a shared store keeps the last one set
+                store.putBlob(BLOB_PREFIX + m, DriftBlobs.references(DriftBlobs.referencesOf(fs.values()))); // only references this replica set: a shared store keeps the last one set
             }
             if (replicaId != null) {
                 store.putBlob(CURRENT_PREFIX + replicaId + "/" + m, DriftBlobs.profiles(fs.values(), DriftService::currentOf, clock.getAsLong()));

@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -229,7 +228,7 @@ public final class OpenAiBackend implements Backend {
         boolean askUsage = cfg.streamUsage && !streamOptionsRejected;
         Buffer plain = r.rawBody() != null ? r.rawBody() : r.body().toBuffer();
         // only a body to which the gateway itself added stream_options may be retried without it
-        boolean added = askUsage && !r.body().containsKey("stream_options");
+        boolean added = askUsage && !r.has("stream_options");
         long start = System.nanoTime();
         Promise<ChatStream> p = Promise.promise();
         send(askUsage ? withUsage(r) : plain, start, p, added ? plain : null);
@@ -296,7 +295,7 @@ public final class OpenAiBackend implements Backend {
             if (r.clientWantsUsage()) {
                 return raw;
             }
-            if (!r.body().containsKey("stream_options")) {
+            if (!r.has("stream_options")) {
                 int end = raw.length() - 1;
                 while (end > 0 && isJsonSpace(raw.getByte(end))) {
                     end--;
@@ -469,23 +468,32 @@ public final class OpenAiBackend implements Backend {
     /**
      * The read timeout while a response body arrives. Vert.x's request idle timeout ({@link RequestOptions#setIdleTimeout})
      * stops at the response head, so without this an upstream that sends the head and then goes silent holds the
-     * call, and the client, forever. Fires once after {@code timeoutMs} without data; time paused by the
-     * client's back-pressure does not count. Used on the request's event loop only.
+     * call, and the client, forever. Fires once after {@code timeoutMs} without data (at most {@link TimeoutSweep#TICK_MS}
+     * later: its event loop's sweep checks it); time paused by the client's back-pressure does not count.
+     * Used on the request's event loop only.
      */
-    static final class ReadTimeout {
+    static final class ReadTimeout implements TimeoutSweep.Watched {
         private final Vertx vertx;
         private final long timeoutMs;
+        private final long timeoutNanos;
         private final Runnable onTimeout;
         private long lastNanos = System.nanoTime();
-        private long timer;
+        /** The Vert.x timer, when this was made off an event loop (no sweep there); -1 on the sweep. */
+        private long timer = -1;
         private boolean paused;
         private boolean stopped;
 
         ReadTimeout(Vertx vertx, long timeoutMs, Runnable onTimeout) {
             this.vertx = vertx;
             this.timeoutMs = timeoutMs;
+            this.timeoutNanos = timeoutMs * 1_000_000;
             this.onTimeout = onTimeout;
-            this.timer = vertx.setTimer(timeoutMs, id -> check());
+            TimeoutSweep sweep = TimeoutSweep.current(vertx);
+            if (sweep != null) {
+                sweep.add(this);
+            } else {
+                this.timer = vertx.setTimer(timeoutMs, id -> check());
+            }
         }
 
         static BackendException exception(long timeoutMs) {
@@ -508,8 +516,23 @@ public final class OpenAiBackend implements Backend {
         void stop() {
             if (!stopped) {
                 stopped = true;
-                vertx.cancelTimer(timer);
+                if (timer >= 0) {
+                    vertx.cancelTimer(timer);
+                }
             }
+        }
+
+        @Override
+        public boolean expired(long nowNanos, List<Runnable> fire) {
+            if (stopped) {
+                return true;
+            }
+            if (!paused && nowNanos - lastNanos >= timeoutNanos) {
+                stopped = true;
+                fire.add(onTimeout);
+                return true;
+            }
+            return false;
         }
 
         private void check() {

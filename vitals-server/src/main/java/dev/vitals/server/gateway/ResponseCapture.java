@@ -53,6 +53,16 @@ public final class ResponseCapture {
         return events == null ? null : new String(events, 0, length, java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** The stream's events as received, valid up to {@link #eventLength()}; {@code null} when it was not a stream. Read-only. */
+    public byte[] eventBytes() {
+        return events;
+    }
+
+    /** How many bytes of {@link #eventBytes()} hold events. */
+    public int eventLength() {
+        return length;
+    }
+
     /** Whether a stream was longer than the bound. */
     public boolean truncated() {
         return truncated;

@@ -1,7 +1,6 @@
 package dev.vitals.server.http;
 
 import dev.vitals.llm.ErrorType;
-import dev.vitals.business.BusinessMetrics;
 import dev.vitals.server.api.ApiException;
 import dev.vitals.server.metrics.CustomLabels;
 import dev.vitals.server.auth.ApiKeys;
@@ -121,7 +120,7 @@ final class ChatHandler {
         // the span (child of the caller's traceparent) and the request log line; sets the call's trace id
         telemetry.begin(call, r.model(), rc.request()::getHeader, Routes.routeOf(rc), key == null ? null : key.name());
         // user and session ids are hashed inside BusinessMetrics as they arrive; never stored raw
-        String user = r.body().getValue("user") instanceof String u ? u : rc.request().getHeader("x-vitals-user");
+        String user = r.user() != null ? r.user() : rc.request().getHeader("x-vitals-user");
         String[] labels = customLabels.enabled() ? customLabels.read(rc.request()::getHeader) : null;
         // what the finished-call listeners (spend, custom labels, drift, business) need, registered once on the gateway
         call.caller(new Caller(key, user, rc.request().getHeader("x-vitals-session"), rc.request().getHeader("x-vitals-variant"), labels));

@@ -2,11 +2,16 @@ package dev.vitals.server.http;
 
 import dev.vitals.server.api.ApiException;
 import dev.vitals.server.gateway.ChatRequest;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
+import java.io.IOException;
+import java.util.Arrays;
 
 /** Parses and validates request bodies; every problem becomes a {@link ApiException} naming the field. */
 final class ChatRequests {
@@ -53,8 +58,23 @@ final class ChatRequests {
         return v.getClass().getSimpleName();
     }
 
-    /** Validates an OpenAI chat completion request. */
+    /**
+     * Validates an OpenAI chat completion request. A request that is valid as it stands is read in one
+     * streaming pass, without a tree; anything else (an error to report, a key given twice, no model,
+     * bytes after the object) is read again by {@link #chatTree}, which words every error.
+     */
     static ChatRequest chat(Buffer raw, String defaultModel) {
+        if (raw != null && raw.length() > 0) {
+            ChatRequest r = ChatPass.read(raw);
+            if (r != null) {
+                return r;
+            }
+        }
+        return chatTree(raw, defaultModel);
+    }
+
+    /** Validates an OpenAI chat completion request through a {@code JsonObject} tree. */
+    static ChatRequest chatTree(Buffer raw, String defaultModel) {
         JsonObject o = object(raw);
         Object m = o.getValue("model");
         String model;
@@ -141,5 +161,203 @@ final class ChatRequests {
         JsonObject body = new JsonObject().put("model", model)
                 .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", prompt)));
         return new ChatRequest(model, body, null, false, false, prompt, 1);
+    }
+
+    /** The streaming pass: a request, or {@code null} for anything the tree must judge. */
+    private static final class ChatPass {
+        private final JsonParser p;
+        private final StringBuilder prompt = new StringBuilder();
+        private StringBuilder context;
+        private String[] keys = new String[8];
+        private int nKeys;
+
+        private ChatPass(JsonParser p) {
+            this.p = p;
+        }
+
+        static ChatRequest read(Buffer raw) {
+            try (JsonParser p = JacksonCodec.createParser(raw)) {
+                return new ChatPass(p).request(raw);
+            } catch (IOException | RuntimeException e) {
+                return null; // the tree words the error
+            }
+        }
+
+        private ChatRequest request(Buffer raw) throws IOException {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            String model = null;
+            int messages = -1;
+            boolean stream = false;
+            boolean wantsUsage = false;
+            String user = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                for (int i = 0; i < nKeys; i++) {
+                    if (keys[i].equals(name)) {
+                        return null; // given twice: the tree keeps the last
+                    }
+                }
+                if (nKeys == keys.length) {
+                    keys = Arrays.copyOf(keys, nKeys * 2);
+                }
+                keys[nKeys++] = name;
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "model" -> {
+                        if (t != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        model = p.getText();
+                        if (model.isBlank() || model.length() > MAX_MODEL_NAME) {
+                            return null;
+                        }
+                    }
+                    case "messages" -> {
+                        messages = messages();
+                        if (messages <= 0) {
+                            return null;
+                        }
+                    }
+                    case "stream" -> {
+                        if (t != JsonToken.VALUE_NULL && !t.isBoolean()) {
+                            return null;
+                        }
+                        stream = t == JsonToken.VALUE_TRUE;
+                    }
+                    case "stream_options" -> {
+                        if (t == JsonToken.START_OBJECT) {
+                            Boolean iu = includeUsage();
+                            if (iu == null) {
+                                return null;
+                            }
+                            wantsUsage = iu;
+                        } else if (t != JsonToken.VALUE_NULL) {
+                            return null;
+                        }
+                    }
+                    case "user" -> {
+                        user = t == JsonToken.VALUE_STRING ? p.getText() : null;
+                        p.skipChildren();
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (model == null || messages <= 0 || p.nextToken() != null) {
+                return null;
+            }
+            return ChatRequest.streamed(model, raw, stream, wantsUsage, prompt.toString(), messages,
+                    Arrays.copyOf(keys, nKeys), user, context == null || context.isEmpty() ? null : context.toString());
+        }
+
+        /** The messages array: how many, or -1 when the tree must judge it. */
+        private int messages() throws IOException {
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                return -1;
+            }
+            int n = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t != JsonToken.START_OBJECT || !message()) {
+                    return -1;
+                }
+                n++;
+            }
+            return n;
+        }
+
+        /** One message: role a string; content a string, null, absent, or an array of objects. */
+        private boolean message() throws IOException {
+            String role = null;
+            String content = null;
+            boolean seenContent = false;
+            int promptMark = prompt.length();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if ("role".equals(name)) {
+                    if (role != null || t != JsonToken.VALUE_STRING) {
+                        return false;
+                    }
+                    role = p.getText();
+                } else if ("content".equals(name)) {
+                    if (seenContent) {
+                        return false;
+                    }
+                    seenContent = true;
+                    if (t == JsonToken.VALUE_STRING) {
+                        content = p.getText();
+                        append(prompt, content);
+                    } else if (t == JsonToken.START_ARRAY) {
+                        if (!parts()) {
+                            return false;
+                        }
+                    } else if (t != JsonToken.VALUE_NULL) {
+                        return false;
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (role == null) {
+                prompt.setLength(promptMark);
+                return false;
+            }
+            if (content != null && ChatRequest.isContextRole(role)) {
+                if (context == null) {
+                    context = new StringBuilder();
+                }
+                append(context, content);
+            }
+            return true;
+        }
+
+        /** Content parts: every one an object; the string {@code text} of each is prompt text. */
+        private boolean parts() throws IOException {
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t != JsonToken.START_OBJECT) {
+                    return false;
+                }
+                boolean seenText = false;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken v = p.nextToken();
+                    if ("text".equals(name)) {
+                        if (seenText) {
+                            return false;
+                        }
+                        seenText = true;
+                        if (v == JsonToken.VALUE_STRING) {
+                            append(prompt, p.getText());
+                            continue;
+                        }
+                    }
+                    p.skipChildren();
+                }
+            }
+            return true;
+        }
+
+        /** {@code stream_options.include_usage}: true or false, or {@code null} when the tree must judge. */
+        private Boolean includeUsage() throws IOException {
+            Boolean iu = Boolean.FALSE;
+            boolean seen = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if ("include_usage".equals(name)) {
+                    if (seen || (t != JsonToken.VALUE_NULL && !t.isBoolean())) {
+                        return null;
+                    }
+                    seen = true;
+                    iu = t == JsonToken.VALUE_TRUE;
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return iu;
+        }
     }
 }

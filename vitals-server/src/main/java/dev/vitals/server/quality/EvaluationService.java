@@ -2,6 +2,7 @@ package dev.vitals.server.quality;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vitals.internal.ThrottledLogger;
 import dev.vitals.llm.LlmCall;
 import dev.vitals.quality.Score;
 import dev.vitals.quality.ScoreSource;
@@ -14,8 +15,8 @@ import dev.vitals.server.gateway.ChatRequest;
 import dev.vitals.server.gateway.ResponseCapture;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -48,7 +48,7 @@ public final class EvaluationService implements AutoCloseable {
     private final JudgeService judge;
     private final ThreadPoolExecutor executor;
     private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> evaluations;
-    private volatile long lastFailureLog;
+    private final ThrottledLogger failureLog = new ThrottledLogger(LOG, Duration.ofMinutes(1));
 
     /** @param judge the judge, or {@code null} when it is off */
     public EvaluationService(EvaluatorsConfig cfg, QualityService quality, JudgeService judge, PrometheusRegistry registry) {
@@ -96,7 +96,7 @@ public final class EvaluationService implements AutoCloseable {
         if (p == null) {
             return r;
         }
-        if (p.requestLogprobs() && !r.body().containsKey("logprobs")) {
+        if (p.requestLogprobs() && !r.has("logprobs")) {
             r.body().put("logprobs", true);
             r = new ChatRequest(r.model(), r.body(), null, r.stream(), r.clientWantsUsage(), r.promptText(), r.messageCount());
         }
@@ -138,38 +138,22 @@ public final class EvaluationService implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             evaluations.labels("failed").inc();
-            long now = System.currentTimeMillis();
-            if (now - lastFailureLog > 60_000) { // the exception's class only: its message might quote the text
-                lastFailureLog = now;
-                LOG.log(Level.WARNING, "an evaluation failed: " + e.getClass().getName());
-            }
+            // the exception's class only: its message might quote the text
+            failureLog.warning("an evaluation failed: " + e.getClass().getName(), null);
         }
     }
 
     /** What the evaluators read of a request: its text, the context it carried (system and tool messages), its response format. */
     static EvalInput input(ChatRequest r, String response) {
-        StringBuilder context = new StringBuilder();
-        if (r.body().getValue("messages") instanceof JsonArray msgs) {
-            for (Object o : msgs) {
-                if (o instanceof JsonObject m && (m.getValue("role") instanceof String role)
-                        && (role.equals("system") || role.equals("developer") || role.equals("tool"))
-                        && m.getValue("content") instanceof String s) {
-                    if (!context.isEmpty()) {
-                        context.append('\n');
-                    }
-                    context.append(s);
-                }
-            }
-        }
         JsonNode format = null;
-        if (r.body().getValue("response_format") instanceof JsonObject rf) {
+        if (r.has("response_format") && r.body().getValue("response_format") instanceof JsonObject rf) {
             try {
                 format = JSON.readTree(rf.encode());
             } catch (java.io.IOException e) {
                 format = null;
             }
         }
-        return new EvalInput(r.promptText(), response, context.isEmpty() ? null : context.toString(), format);
+        return new EvalInput(r.promptText(), response, r.context(), format);
     }
 
     /** Waits up to {@code millis} for queued evaluations (tests, shutdown). */

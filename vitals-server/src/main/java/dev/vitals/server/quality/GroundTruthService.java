@@ -213,7 +213,12 @@ public final class GroundTruthService {
             driftRecords.computeIfAbsent(rows.get(i).model(), m -> new JsonArray()).add(f);
         }
         // input and output drift first: its checks (feature types, caps) refuse the batch before anything is stored
-        driftRecords.forEach((m, recs) -> drift.features(new JsonObject().put("model", m).put("records", recs)));
+        List<JsonObject> driftBatches = new ArrayList<>();
+        driftRecords.forEach((m, recs) -> driftBatches.add(new JsonObject().put("model", m).put("records", recs)));
+        driftBatches.forEach(drift::checkFeatures);
+        // the features are journaled before the predictions' rows: a crash between the two makes a re-sent
+        // prediction count its features twice in the drift window, never lose them (a stored row is a duplicate)
+        driftBatches.forEach(drift::storeFeatures);
         store.insertCalls(fresh);
         coverage.changed();
         predictions.labels("stored").inc(fresh.size());

@@ -1,14 +1,23 @@
 package dev.vitals.server.quality;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitals.server.gateway.ResponseCapture;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The assistant's text and token log-probabilities read from a captured answer: the first choice of
  * a {@code chat.completion} body, or the first choice's deltas of a stream's chunks joined. Runs on
  * the evaluation thread; the text lives only as long as the evaluation.
+ *
+ * <p>Each document is read in one streaming pass over its bytes, keeping only the first choice's text
+ * and log-probabilities: a tree per chunk (and the stream decoded to one string, then split) was most
+ * of what evaluating a call allocated. The rare document the pass cannot read exactly as a tree would
+ * (a key given twice, bytes that are not UTF-8) is read again as a tree, so the result is the same.
  *
  * @param text the text, cut to the evaluators' bound
  * @param logprobs natural-log probabilities of the output tokens when the answer carried them (every
@@ -17,33 +26,63 @@ import java.io.IOException;
  */
 record ResponseText(String text, double[] logprobs, boolean truncated) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory FACTORY = JSON.getFactory();
 
     static ResponseText of(ResponseCapture c, int maxChars) {
         Acc acc = new Acc(maxChars);
         if (c.body() != null) {
+            byte[] bytes = c.body().getBytes();
             try {
-                acc.choice(JSON.readTree(c.body().getBytes()), "message");
+                if (!acc.stream(bytes, 0, bytes.length, "message")) {
+                    acc.choice(JSON.readTree(bytes), "message");
+                }
             } catch (IOException e) {
                 return new ResponseText("", null, false);
             }
-        } else if (c.events() != null) {
-            for (String line : c.events().split("\n")) {
-                if (!line.startsWith("data:")) {
-                    continue;
+        } else if (c.eventBytes() != null) {
+            byte[] b = c.eventBytes();
+            int end = c.eventLength();
+            for (int i = 0; i < end; ) {
+                int nl = i;
+                while (nl < end && b[nl] != '\n') {
+                    nl++;
                 }
-                String data = line.substring(5).trim();
-                if (data.isEmpty() || data.equals("[DONE]") || data.charAt(0) != '{') {
-                    continue;
-                }
-                try {
-                    acc.choice(JSON.readTree(data), "delta");
-                } catch (IOException e) {
-                    // one malformed chunk: the rest of the stream still counts
-                }
+                chunk(acc, b, i, nl);
+                i = nl + 1;
             }
             acc.truncated |= c.truncated();
         }
         return acc.result();
+    }
+
+    /** One line of the stream: a {@code data:} line holding a JSON object counts; a malformed one is skipped. */
+    private static void chunk(Acc acc, byte[] b, int from, int to) {
+        if (to - from < 5 || b[from] != 'd' || b[from + 1] != 'a' || b[from + 2] != 't' || b[from + 3] != 'a' || b[from + 4] != ':') {
+            return;
+        }
+        int s = from + 5;
+        int e = to;
+        while (s < e && (b[s] & 0xff) <= ' ') { // what String.trim() removes; UTF-8 never encodes those in several bytes
+            s++;
+        }
+        while (e > s && (b[e - 1] & 0xff) <= ' ') {
+            e--;
+        }
+        if (s == e || b[s] != '{') {
+            return;
+        }
+        try {
+            if (acc.stream(b, s, e - s, "delta")) {
+                return;
+            }
+        } catch (IOException ex) {
+            // malformed, or not UTF-8: read as the string it decodes to, as before
+        }
+        try {
+            acc.choice(JSON.readTree(new String(b, s, e - s, StandardCharsets.UTF_8)), "delta");
+        } catch (IOException ex) {
+            // one malformed chunk: the rest of the stream still counts
+        }
     }
 
     /** Collects the first choice's text and log-probabilities. */
@@ -60,6 +99,227 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
             this.maxChars = maxChars;
         }
 
+        /** What {@link #rollback} returns to. */
+        private int markText;
+        private int markN;
+        private boolean markAny;
+        private boolean markBad;
+        private boolean markTruncated;
+
+        private void mark() {
+            markText = text.length();
+            markN = n;
+            markAny = anyLogprobs;
+            markBad = badLogprobs;
+            markTruncated = truncated;
+        }
+
+        private void rollback() {
+            text.setLength(markText);
+            n = markN;
+            anyLogprobs = markAny;
+            badLogprobs = markBad;
+            truncated = markTruncated;
+        }
+
+        /**
+         * Reads one document in a streaming pass, as {@link #choice(JsonNode, String)} reads its tree.
+         * Returns false, with nothing applied, when a key the pass reads is given twice (a tree keeps the
+         * last); throws, with nothing applied, when the document is malformed.
+         */
+        boolean stream(byte[] b, int off, int len, String field) throws IOException {
+            mark();
+            try (JsonParser p = FACTORY.createParser(b, off, len)) {
+                boolean ok = p.nextToken() != JsonToken.START_OBJECT || document(p, field);
+                if (!ok) {
+                    rollback();
+                }
+                return ok;
+            } catch (IOException | RuntimeException e) {
+                rollback();
+                throw e instanceof IOException io ? io : new IOException(e);
+            }
+        }
+
+        private boolean document(JsonParser p, String field) throws IOException {
+            boolean seen = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (!"choices".equals(name)) {
+                    p.skipChildren();
+                    continue;
+                }
+                if (seen) {
+                    return false;
+                }
+                seen = true;
+                if (t != JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                    continue;
+                }
+                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                    if (t != JsonToken.START_OBJECT) {
+                        p.skipChildren(); // not an object: its index reads as 0, but it holds nothing
+                        continue;
+                    }
+                    if (!choice(p, field)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** One choice object; applied at once and taken back at its end unless its index reads as 0. */
+        private boolean choice(JsonParser p, String field) throws IOException {
+            int text0 = text.length();
+            int n0 = n;
+            boolean any0 = anyLogprobs;
+            boolean bad0 = badLogprobs;
+            boolean trunc0 = truncated;
+            int index = 0;
+            boolean seenIndex = false;
+            boolean seenField = false;
+            boolean seenLogprobs = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if ("index".equals(name)) {
+                    if (seenIndex) {
+                        return false;
+                    }
+                    seenIndex = true;
+                    index = t == JsonToken.VALUE_NULL ? 0 : t.isScalarValue() ? JSON.<JsonNode>readTree(p).asInt(0) : skip(p);
+                } else if (field.equals(name)) {
+                    if (seenField) {
+                        return false;
+                    }
+                    seenField = true;
+                    if (t == JsonToken.START_OBJECT && !message(p)) {
+                        return false;
+                    } else if (t != JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                    }
+                } else if ("logprobs".equals(name)) {
+                    if (seenLogprobs) {
+                        return false;
+                    }
+                    seenLogprobs = true;
+                    if (t == JsonToken.START_OBJECT && !logprobs(p)) {
+                        return false;
+                    } else if (t != JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (index != 0) {
+                text.setLength(text0);
+                n = n0;
+                anyLogprobs = any0;
+                badLogprobs = bad0;
+                truncated = trunc0;
+            }
+            return true;
+        }
+
+        private static int skip(JsonParser p) throws IOException {
+            p.skipChildren();
+            return 0; // an object or array reads as index 0
+        }
+
+        private boolean message(JsonParser p) throws IOException {
+            boolean seen = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (!"content".equals(name)) {
+                    p.skipChildren();
+                    continue;
+                }
+                if (seen) {
+                    return false;
+                }
+                seen = true;
+                if (t == JsonToken.VALUE_STRING) {
+                    append(p.getText());
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return true;
+        }
+
+        private boolean logprobs(JsonParser p) throws IOException {
+            boolean seen = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (!"content".equals(name)) {
+                    p.skipChildren();
+                    continue;
+                }
+                if (seen) {
+                    return false;
+                }
+                seen = true;
+                if (t != JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                    continue;
+                }
+                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                    if (t != JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                        badLogprobs = true; // not an object: no logprob
+                        continue;
+                    }
+                    boolean found = false;
+                    double v = Double.NaN;
+                    boolean number = false;
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String k = p.currentName();
+                        JsonToken vt = p.nextToken();
+                        if ("logprob".equals(k)) {
+                            if (found) {
+                                return false;
+                            }
+                            found = true;
+                            number = vt == JsonToken.VALUE_NUMBER_INT || vt == JsonToken.VALUE_NUMBER_FLOAT;
+                            v = number ? p.getDoubleValue() : Double.NaN;
+                        }
+                        p.skipChildren();
+                    }
+                    add(found && number, v);
+                }
+            }
+            return true;
+        }
+
+        private void append(String s) {
+            int room = maxChars - text.length();
+            if (s.length() > room) {
+                text.append(s, 0, Math.max(0, room));
+                truncated = true;
+            } else {
+                text.append(s);
+            }
+        }
+
+        private void add(boolean number, double v) {
+            if (!number || !(v <= 0) || Double.isInfinite(v)) {
+                badLogprobs = true; // -9999 style floors are finite; a missing or positive value is not usable
+                return;
+            }
+            if (n == lp.length) {
+                lp = java.util.Arrays.copyOf(lp, n * 2);
+            }
+            lp[n++] = v;
+            anyLogprobs = true;
+        }
+
+        /** The tree reading: for the documents the streaming pass hands back. */
         void choice(JsonNode doc, String field) {
             JsonNode choices = doc.path("choices");
             if (!choices.isArray()) {
@@ -71,28 +331,13 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
                 }
                 JsonNode content = ch.path(field).path("content");
                 if (content.isTextual()) {
-                    String s = content.asText();
-                    int room = maxChars - text.length();
-                    if (s.length() > room) {
-                        text.append(s, 0, Math.max(0, room));
-                        truncated = true;
-                    } else {
-                        text.append(s);
-                    }
+                    append(content.asText());
                 }
                 JsonNode lps = ch.path("logprobs").path("content");
                 if (lps.isArray()) {
                     for (JsonNode t : lps) {
                         JsonNode v = t.get("logprob");
-                        if (v == null || !v.isNumber() || !(v.asDouble() <= 0) || Double.isInfinite(v.asDouble())) {
-                            badLogprobs = true; // -9999 style floors are finite; a missing or positive value is not usable
-                            continue;
-                        }
-                        if (n == lp.length) {
-                            lp = java.util.Arrays.copyOf(lp, n * 2);
-                        }
-                        lp[n++] = v.asDouble();
-                        anyLogprobs = true;
+                        add(v != null && v.isNumber(), v == null ? Double.NaN : v.asDouble());
                     }
                 }
             }

@@ -16,7 +16,7 @@ public record Rule(String record, String alert, String expr, String forDuration,
         if ((record == null) == (alert == null)) {
             throw new IllegalArgumentException("a rule is either a record or an alert");
         }
-        Objects.requireNonNull(expr, "expr");
+        Objects.requireNonNull(expr, "expr must not be null");
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
         annotations = Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
     }

@@ -69,6 +69,10 @@ class CrashTest {
     private final AtomicLong eventsResent = new AtomicLong();
     private final AtomicLong featureRecords = new AtomicLong();
     private final AtomicLong featureRecordsSent = new AtomicLong();
+    /** Predictions with features (POST /v1/predictions): their features feed the model's drift window. */
+    private final AtomicLong predictionRecords = new AtomicLong();
+    private final AtomicLong predictionRecordsSent = new AtomicLong();
+    static final String PREDICTION_MODEL = "crash-predictions";
 
     private HttpResponse<String> send(int port, String method, String path, String body, String bearer) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
@@ -112,6 +116,11 @@ class CrashTest {
                     .header("content-type", "text/csv").POST(HttpRequest.BodyPublishers.ofString("x,tier\n1,a\n2,b\n3,a\n4,b\n"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ref.statusCode()).as(ref.body()).isEqualTo(200);
+            HttpResponse<String> predRef = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                    + "/admin/drift/reference?model=" + PREDICTION_MODEL)).header("authorization", "Bearer " + ADMIN)
+                    .header("content-type", "text/csv").POST(HttpRequest.BodyPublishers.ofString("y,prediction\n0.1,1\n-0.2,0\n"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(predRef.statusCode()).as(predRef.body()).isEqualTo(200);
             double spentBefore = 0;
             for (int round = 0; round < ROUNDS; round++) {
                 int port = server.port();
@@ -194,6 +203,27 @@ class CrashTest {
                     }
                 }));
                 threads.add(new Thread(() -> {
+                    Random values = new Random(SEED * 31 + r);
+                    int n = 0;
+                    while (!stop.get()) {
+                        JsonArray recs = new JsonArray();
+                        for (int i = 0; i < FEATURE_BATCH; i++) {
+                            recs.add(new JsonObject().put("model", PREDICTION_MODEL).put("id", "p-" + r + "-" + n++)
+                                    .put("predicted", values.nextBoolean() ? 1 : 0)
+                                    .put("features", new JsonObject().put("y", values.nextGaussian())));
+                        }
+                        try {
+                            predictionRecordsSent.addAndGet(FEATURE_BATCH);
+                            HttpResponse<String> e = send(port, "POST", "/v1/predictions", new JsonObject().put("records", recs).encode(), callerKey);
+                            if (e.statusCode() == 200) {
+                                predictionRecords.addAndGet(FEATURE_BATCH);
+                            }
+                        } catch (Exception e) {
+                            // killed
+                        }
+                    }
+                }));
+                threads.add(new Thread(() -> {
                     int n = 0;
                     while (!stop.get()) {
                         try {
@@ -260,6 +290,7 @@ class CrashTest {
             assertThat(evalRecords.get()).isGreaterThan(100);
             assertThat(events200).hasSizeGreaterThan(50);
             assertThat(featureRecords.get()).isGreaterThan(100);
+            assertThat(predictionRecords.get()).isGreaterThan(100);
         } finally {
             server.stop();
         }
@@ -336,7 +367,8 @@ class CrashTest {
         System.out.printf("round %d: killed after %d ms; %d keys, %d feedback (%d applied), %d evaluation records, spend %.6f >= %.6f%n",
                 round, runMs, keys.size(), feedback.size(), applied, evalCount, spent, mustHaveSpend);
         verifyEvents(port, callerKey, round);
-        verifyFeatures(port, callerKey, round);
+        verifyWindow(port, callerKey, round, FEATURE_MODEL, "x", featureRecords, featureRecordsSent);
+        verifyWindow(port, callerKey, round, PREDICTION_MODEL, "y", predictionRecords, predictionRecordsSent);
     }
 
     /**
@@ -392,28 +424,32 @@ class CrashTest {
                 events200.size() + events202.size(), events202.size(), events, converted.size());
     }
 
-    /** Uploaded features: the running window after the restart holds every acknowledged record, and no batch twice. */
-    private void verifyFeatures(int port, String callerKey, int round) throws Exception {
+    /**
+     * Uploaded features and predictions' features: the running window after the restart holds every acknowledged
+     * record, and no batch twice.
+     */
+    private void verifyWindow(int port, String callerKey, int round, String model, String feature, AtomicLong acknowledged,
+                              AtomicLong sent) throws Exception {
         long count = -1;
         long deadline = System.nanoTime() + 10_000_000_000L; // drift evaluates every second
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> d = send(port, "GET", "/v1/drift?model=" + FEATURE_MODEL + "&scope=replica", null, callerKey);
+            HttpResponse<String> d = send(port, "GET", "/v1/drift?model=" + model + "&scope=replica", null, callerKey);
             if (d.statusCode() == 200) {
                 for (Object o : new JsonObject(d.body()).getJsonArray("features")) {
-                    if (((JsonObject) o).getString("feature").equals("x")) {
+                    if (((JsonObject) o).getString("feature").equals(feature)) {
                         count = ((JsonObject) o).getLong("current_count");
                     }
                 }
             }
-            if (count >= featureRecords.get()) {
+            if (count >= acknowledged.get()) {
                 break;
             }
             Thread.sleep(200);
         }
         // at most one more batch per kill: stored, its answer cut off by the kill
-        assertThat(count).as("round %d: feature records in the window", round)
-                .isBetween(featureRecords.get(), Math.min(featureRecordsSent.get(), featureRecords.get() + (long) FEATURE_BATCH * (round + 1)));
-        System.out.printf("round %d: %d feature records acknowledged, %d in the window%n", round, featureRecords.get(), count);
+        assertThat(count).as("round %d: %s records in %s's window", round, feature, model)
+                .isBetween(acknowledged.get(), Math.min(sent.get(), acknowledged.get() + (long) FEATURE_BATCH * (round + 1)));
+        System.out.printf("round %d: %d %s records acknowledged, %d in the window%n", round, acknowledged.get(), model, count);
     }
 
     /** The sum of a counter's purchased series on /metrics. */

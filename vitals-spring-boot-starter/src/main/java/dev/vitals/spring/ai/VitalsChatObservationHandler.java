@@ -1,5 +1,6 @@
 package dev.vitals.spring.ai;
 
+import dev.vitals.internal.ThrottledLogger;
 import dev.vitals.llm.CallListener;
 import dev.vitals.llm.ErrorType;
 import dev.vitals.llm.LlmCall;
@@ -10,10 +11,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.reflect.Method;
 import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.metadata.ChatResponseMetadata;
@@ -48,12 +48,12 @@ public final class VitalsChatObservationHandler implements ObservationHandler<Ch
 
     private final CallListener sink;
     private final PriceCatalog prices;
-    private final AtomicLong lastLogMillis = new AtomicLong();
+    private final ThrottledLogger errorLog = new ThrottledLogger(LOG, Duration.ofMinutes(1));
 
     /** @param sink where calls go, usually the app's {@code LlmMetrics} */
     public VitalsChatObservationHandler(CallListener sink, PriceCatalog prices) {
-        this.sink = Objects.requireNonNull(sink, "sink");
-        this.prices = Objects.requireNonNull(prices, "prices");
+        this.sink = Objects.requireNonNull(sink, "sink must not be null");
+        this.prices = Objects.requireNonNull(prices, "prices must not be null");
     }
 
     @Override
@@ -93,11 +93,7 @@ public final class VitalsChatObservationHandler implements ObservationHandler<Ch
             }
             sink.onCall(b.build());
         } catch (RuntimeException e) {
-            long now = System.currentTimeMillis();
-            long last = lastLogMillis.get();
-            if (now - last > 60_000 && lastLogMillis.compareAndSet(last, now)) {
-                LOG.log(Level.WARNING, "recording a Spring AI chat call failed (further failures in the next minute are not logged)", e);
-            }
+            errorLog.warning("recording a Spring AI chat call failed (further failures in the next minute are not logged)", e);
         }
     }
 
@@ -156,18 +152,9 @@ public final class VitalsChatObservationHandler implements ObservationHandler<Ch
     static ErrorType errorType(Throwable error) {
         int depth = 0;
         for (Throwable t = error; t != null && depth < MAX_DEPTH; t = t.getCause(), depth++) {
-            int status = status(t);
-            if (status == 408) {
-                return ErrorType.TIMEOUT;
-            }
-            if (status == 429) {
-                return ErrorType.RATE_LIMITED;
-            }
-            if (status >= 500 && status < 600) {
-                return ErrorType.UPSTREAM_5XX;
-            }
-            if (status >= 400 && status < 500) {
-                return ErrorType.UPSTREAM_4XX;
+            ErrorType byStatus = ErrorType.ofHttpStatus(status(t));
+            if (byStatus != null) {
+                return byStatus;
             }
         }
         depth = 0;

@@ -7,7 +7,6 @@ import dev.vitals.drift.FeatureDrift;
 import dev.vitals.drift.FeatureType;
 import dev.vitals.drift.StatTest;
 import dev.vitals.drift.Verdict;
-import dev.vitals.server.csv.CsvColumns.Kind;
 import dev.vitals.server.csv.CsvColumns;
 import dev.vitals.server.csv.CsvValues;
 import java.io.IOException;
