@@ -316,24 +316,17 @@ public final class OpenAiBackend implements Backend {
     }
 
     /** Passes upstream events through as they arrive. */
-    private static final class UpstreamStream implements ChatStream {
+    private static final class UpstreamStream extends PassThroughStream {
         private final Vertx vertx;
         private final long readTimeoutMs;
-        private final HttpClientResponse resp;
-        private final long start;
         private final ChunkScanner.Incremental scanner = new ChunkScanner.Incremental();
-        private ReadTimeout readTimeout;
         /** Whether an event reported a finish reason: the answer is complete even if [DONE] never comes. */
         private boolean finished;
-        private long endNanos;
-        private boolean done;
-        private boolean cancelled;
 
         UpstreamStream(Vertx vertx, long readTimeoutMs, HttpClientResponse resp, long start) {
+            super(resp, start);
             this.vertx = vertx;
             this.readTimeoutMs = readTimeoutMs;
-            this.resp = resp;
-            this.start = start;
         }
 
         @Override
@@ -429,123 +422,6 @@ public final class OpenAiBackend implements Backend {
             Usage usage = r.usage();
             return new StreamEvent(raw, rawOff, rawLen, r.contentChars, r.hasContent, usage, usage != null && r.emptyChoices,
                     r.finishReason, r.id, r.model);
-        }
-
-        @Override
-        public void pause() {
-            resp.pause();
-            if (readTimeout != null) {
-                readTimeout.pause();
-            }
-        }
-
-        @Override
-        public void resume() {
-            if (readTimeout != null) {
-                readTimeout.resume();
-            }
-            resp.resume();
-        }
-
-        @Override
-        public void cancel() {
-            if (readTimeout != null) {
-                readTimeout.stop();
-            }
-            if (!done) {
-                cancelled = true;
-                endNanos = System.nanoTime();
-                resp.request().reset();
-            }
-        }
-
-        @Override
-        public long upstreamNanos() {
-            return (endNanos == 0 ? System.nanoTime() : endNanos) - start;
-        }
-    }
-
-    /**
-     * The read timeout while a response body arrives. Vert.x's request idle timeout ({@link RequestOptions#setIdleTimeout})
-     * stops at the response head, so without this an upstream that sends the head and then goes silent holds the
-     * call, and the client, forever. Fires once after {@code timeoutMs} without data (at most {@link TimeoutSweep#TICK_MS}
-     * later: its event loop's sweep checks it); time paused by the client's back-pressure does not count.
-     * Used on the request's event loop only.
-     */
-    static final class ReadTimeout implements TimeoutSweep.Watched {
-        private final Vertx vertx;
-        private final long timeoutMs;
-        private final long timeoutNanos;
-        private final Runnable onTimeout;
-        private long lastNanos = System.nanoTime();
-        /** The Vert.x timer, when this was made off an event loop (no sweep there); -1 on the sweep. */
-        private long timer = -1;
-        private boolean paused;
-        private boolean stopped;
-
-        ReadTimeout(Vertx vertx, long timeoutMs, Runnable onTimeout) {
-            this.vertx = vertx;
-            this.timeoutMs = timeoutMs;
-            this.timeoutNanos = timeoutMs * 1_000_000;
-            this.onTimeout = onTimeout;
-            TimeoutSweep sweep = TimeoutSweep.current(vertx);
-            if (sweep != null) {
-                sweep.add(this);
-            } else {
-                this.timer = vertx.setTimer(timeoutMs, id -> check());
-            }
-        }
-
-        static BackendException exception(long timeoutMs) {
-            return new BackendException(ErrorType.TIMEOUT, "upstream timed out: no data for " + timeoutMs + " ms");
-        }
-
-        void touch() {
-            lastNanos = System.nanoTime();
-        }
-
-        void pause() {
-            paused = true;
-        }
-
-        void resume() {
-            paused = false;
-            touch();
-        }
-
-        void stop() {
-            if (!stopped) {
-                stopped = true;
-                if (timer >= 0) {
-                    vertx.cancelTimer(timer);
-                }
-            }
-        }
-
-        @Override
-        public boolean expired(long nowNanos, List<Runnable> fire) {
-            if (stopped) {
-                return true;
-            }
-            if (!paused && nowNanos - lastNanos >= timeoutNanos) {
-                stopped = true;
-                fire.add(onTimeout);
-                return true;
-            }
-            return false;
-        }
-
-        private void check() {
-            if (stopped) {
-                return;
-            }
-            long idleMs = (System.nanoTime() - lastNanos) / 1_000_000;
-            if (!paused && idleMs >= timeoutMs) {
-                stopped = true;
-                onTimeout.run();
-                return;
-            }
-            timer = vertx.setTimer(Math.max(1, paused ? timeoutMs : timeoutMs - idleMs), id -> check());
         }
     }
 

@@ -67,8 +67,8 @@ final class OpenAiOperations {
 
     private Future<Buffer> readBody(HttpClientResponse resp) {
         Promise<Buffer> p = Promise.promise();
-        OpenAiBackend.ReadTimeout rt = new OpenAiBackend.ReadTimeout(vertx, cfg.readTimeoutMs, () -> {
-            p.tryFail(OpenAiBackend.ReadTimeout.exception(cfg.readTimeoutMs));
+        ReadTimeout rt = new ReadTimeout(vertx, cfg.readTimeoutMs, () -> {
+            p.tryFail(ReadTimeout.exception(cfg.readTimeoutMs));
             resp.request().reset();
         });
         resp.handler(b -> rt.touch());
@@ -178,19 +178,12 @@ final class OpenAiOperations {
     }
 
     /** Passes a Responses (or legacy completions) stream's events through, reading what each reports. */
-    private final class ResponsesStream implements ChatStream {
-        private final HttpClientResponse resp;
-        private final long start;
+    private final class ResponsesStream extends PassThroughStream {
         private final boolean legacy;
-        private OpenAiBackend.ReadTimeout readTimeout;
-        private long endNanos;
-        private boolean done;
-        private boolean cancelled;
 
         /** @param legacy a legacy completions stream: {@code choices[].text} chunks ending with {@code [DONE]} */
         ResponsesStream(HttpClientResponse resp, long start, boolean legacy) {
-            this.resp = resp;
-            this.start = start;
+            super(resp, start);
             this.legacy = legacy;
         }
 
@@ -263,8 +256,8 @@ final class OpenAiOperations {
                     default -> sink.event(new StreamEvent(raw, rawOff, rawLen, 0, false, null, false, null));
                 }
             });
-            readTimeout = new OpenAiBackend.ReadTimeout(vertx, cfg.readTimeoutMs,
-                    () -> finish(sink, OpenAiBackend.ReadTimeout.exception(cfg.readTimeoutMs)));
+            readTimeout = new ReadTimeout(vertx, cfg.readTimeoutMs,
+                    () -> finish(sink, ReadTimeout.exception(cfg.readTimeoutMs)));
             resp.handler(buf -> {
                 if (cancelled || done) {
                     return;
@@ -300,39 +293,6 @@ final class OpenAiOperations {
             sink.flush();
             sink.error(error);
             resp.request().reset();
-        }
-
-        @Override
-        public void pause() {
-            resp.pause();
-            if (readTimeout != null) {
-                readTimeout.pause();
-            }
-        }
-
-        @Override
-        public void resume() {
-            if (readTimeout != null) {
-                readTimeout.resume();
-            }
-            resp.resume();
-        }
-
-        @Override
-        public void cancel() {
-            if (readTimeout != null) {
-                readTimeout.stop();
-            }
-            if (!done) {
-                cancelled = true;
-                endNanos = System.nanoTime();
-                resp.request().reset();
-            }
-        }
-
-        @Override
-        public long upstreamNanos() {
-            return (endNanos == 0 ? System.nanoTime() : endNanos) - start;
         }
     }
 }

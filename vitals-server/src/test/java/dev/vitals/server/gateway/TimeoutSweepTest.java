@@ -43,16 +43,16 @@ class TimeoutSweepTest {
         List<String> fired = new CopyOnWriteArrayList<>();
         long t0 = System.nanoTime();
         CompletableFuture<Long> silentAt = new CompletableFuture<>();
-        OpenAiBackend.ReadTimeout[] kept = new OpenAiBackend.ReadTimeout[1];
+        ReadTimeout[] kept = new ReadTimeout[1];
         onLoop(ctx, () -> {
-            new OpenAiBackend.ReadTimeout(vertx, 200, () -> {
+            new ReadTimeout(vertx, 200, () -> {
                 fired.add("silent");
                 silentAt.complete(System.nanoTime());
                 // an action may start another call, and with it another timeout on the same sweep
-                new OpenAiBackend.ReadTimeout(vertx, 100, () -> fired.add("started by an action"));
+                new ReadTimeout(vertx, 100, () -> fired.add("started by an action"));
             });
-            new OpenAiBackend.ReadTimeout(vertx, 200, () -> fired.add("stopped")).stop();
-            kept[0] = new OpenAiBackend.ReadTimeout(vertx, 200, () -> fired.add("kept alive"));
+            new ReadTimeout(vertx, 200, () -> fired.add("stopped")).stop();
+            kept[0] = new ReadTimeout(vertx, 200, () -> fired.add("kept alive"));
             return null;
         });
         long touchUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
@@ -75,7 +75,7 @@ class TimeoutSweepTest {
     void theSweepStopsWhenIdleAndStartsAgain() throws Exception {
         Context ctx = vertx.getOrCreateContext();
         CompletableFuture<Void> first = new CompletableFuture<>();
-        onLoop(ctx, () -> new OpenAiBackend.ReadTimeout(vertx, 50, () -> first.complete(null)));
+        onLoop(ctx, () -> new ReadTimeout(vertx, 50, () -> first.complete(null)));
         first.get(5, TimeUnit.SECONDS);
         java.lang.reflect.Field timer = TimeoutSweep.class.getDeclaredField("timer");
         timer.setAccessible(true);
@@ -87,7 +87,7 @@ class TimeoutSweepTest {
         } while (id >= 0 && System.currentTimeMillis() < deadline);
         assertThat(id).as("no periodic timer once idle").isEqualTo(-1L);
         CompletableFuture<Void> second = new CompletableFuture<>();
-        onLoop(ctx, () -> new OpenAiBackend.ReadTimeout(vertx, 50, () -> second.complete(null)));
+        onLoop(ctx, () -> new ReadTimeout(vertx, 50, () -> second.complete(null)));
         second.get(5, TimeUnit.SECONDS);
     }
 
@@ -95,7 +95,7 @@ class TimeoutSweepTest {
     void offAnEventLoopATimeoutKeepsItsOwnTimer() throws Exception {
         assertThat(TimeoutSweep.current(vertx)).isNull();
         CompletableFuture<Void> fired = new CompletableFuture<>();
-        new OpenAiBackend.ReadTimeout(vertx, 50, () -> fired.complete(null));
+        new ReadTimeout(vertx, 50, () -> fired.complete(null));
         fired.get(5, TimeUnit.SECONDS);
     }
 }

@@ -1,0 +1,90 @@
+package dev.vitals.server.gateway;
+
+import dev.vitals.llm.ErrorType;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.RequestOptions;
+import java.util.List;
+
+/**
+ * The read timeout while a response body arrives. Vert.x's request idle timeout ({@link RequestOptions#setIdleTimeout})
+ * stops at the response head, so without this an upstream that sends the head and then goes silent holds the
+ * call, and the client, forever. Fires once after {@code timeoutMs} without data (at most {@link TimeoutSweep#TICK_MS}
+ * later: its event loop's sweep checks it); time paused by the client's back-pressure does not count.
+ * Used on the request's event loop only.
+ */
+final class ReadTimeout implements TimeoutSweep.Watched {
+    private final Vertx vertx;
+    private final long timeoutMs;
+    private final long timeoutNanos;
+    private final Runnable onTimeout;
+    private long lastNanos = System.nanoTime();
+    /** The Vert.x timer, when this was made off an event loop (no sweep there); -1 on the sweep. */
+    private long timer = -1;
+    private boolean paused;
+    private boolean stopped;
+
+    ReadTimeout(Vertx vertx, long timeoutMs, Runnable onTimeout) {
+        this.vertx = vertx;
+        this.timeoutMs = timeoutMs;
+        this.timeoutNanos = timeoutMs * 1_000_000;
+        this.onTimeout = onTimeout;
+        TimeoutSweep sweep = TimeoutSweep.current(vertx);
+        if (sweep != null) {
+            sweep.add(this);
+        } else {
+            this.timer = vertx.setTimer(timeoutMs, id -> check());
+        }
+    }
+
+    static BackendException exception(long timeoutMs) {
+        return new BackendException(ErrorType.TIMEOUT, "upstream timed out: no data for " + timeoutMs + " ms");
+    }
+
+    void touch() {
+        lastNanos = System.nanoTime();
+    }
+
+    void pause() {
+        paused = true;
+    }
+
+    void resume() {
+        paused = false;
+        touch();
+    }
+
+    void stop() {
+        if (!stopped) {
+            stopped = true;
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
+        }
+    }
+
+    @Override
+    public boolean expired(long nowNanos, List<Runnable> fire) {
+        if (stopped) {
+            return true;
+        }
+        if (!paused && nowNanos - lastNanos >= timeoutNanos) {
+            stopped = true;
+            fire.add(onTimeout);
+            return true;
+        }
+        return false;
+    }
+
+    private void check() {
+        if (stopped) {
+            return;
+        }
+        long idleMs = (System.nanoTime() - lastNanos) / 1_000_000;
+        if (!paused && idleMs >= timeoutMs) {
+            stopped = true;
+            onTimeout.run();
+            return;
+        }
+        timer = vertx.setTimer(Math.max(1, paused ? timeoutMs : timeoutMs - idleMs), id -> check());
+    }
+}
