@@ -6,10 +6,13 @@
 # fake upstream. The report's "portkey (peer)" rows are the BEFORE build, "vitals" rows this checkout;
 # "Vitals against the peer" is the ratio of added latencies (after / before): the "may not grow by more
 # than 10 %" criterion.
+# --after-config FILE appends YAML to the after build's configuration, e.g. to switch off what came after
+# the before build besides durability (code evaluators, the judge, the request log) and so isolate its cost.
 #   bench/durability-ab.sh [--before 1b516b4] [--requests 3000] [--warmup-seconds 20] [--rounds 3] [--concurrency 16]
+#                          [--after-config FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-before=1b516b4; requests=3000; warmup_seconds=20; rounds=3; concurrency=16
+before=1b516b4; requests=3000; warmup_seconds=20; rounds=3; concurrency=16; after_config=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --before) before="$2"; shift 2;;
@@ -17,6 +20,7 @@ while [ $# -gt 0 ]; do
     --warmup-seconds) warmup_seconds="$2"; shift 2;;
     --rounds) rounds="$2"; shift 2;;
     --concurrency) concurrency="$2"; shift 2;;
+    --after-config) after_config="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2;;
     *) echo "unknown argument $1" >&2; exit 2;;
   esac
 done
@@ -62,6 +66,7 @@ YAML
 wait_up() { for _ in $(seq 1 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "$2 did not start" >&2; cat "$3" >&2; exit 1; }
 mkdir -p "$tmp/after"
 config after "$after_port"; config before "$before_port"
+if [ -n "$after_config" ]; then cat "$after_config" >>"$tmp/after.yaml"; echo "after build's configuration adds: $(tr '\n' ' ' <"$after_config")"; fi
 args=(--requests "$requests" --peer-requests "$requests" --warmup 1000 --warmup-seconds "$warmup_seconds" --rounds "$rounds"
       --concurrency "$concurrency" --clk-tck "$(getconf CLK_TCK)" --upstream-port "$upstream_port")
 "${gw[@]}" java -Xms512m -Xmx512m -Xlog:gc:file="$tmp/after-gc.log" -cp "$cp" dev.vitals.server.cli.VitalsCli serve \
