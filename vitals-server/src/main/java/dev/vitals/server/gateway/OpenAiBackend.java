@@ -156,7 +156,7 @@ public final class OpenAiBackend implements Backend {
         return client.request(options(false))
                 .compose(req -> req.send(body))
                 .recover(t -> Future.failedFuture(BackendException.of(t)))
-                .compose(resp -> body(resp)
+                .compose(resp -> ReadTimeout.body(vertx, cfg.readTimeoutMs, resp)
                         .recover(t -> Future.failedFuture(BackendException.of(t)))
                         .compose(buf -> {
                             if (resp.statusCode() != 200) {
@@ -164,25 +164,6 @@ public final class OpenAiBackend implements Backend {
                             }
                             return Future.succeededFuture(parseCompletion(buf));
                         }));
-    }
-
-    /** The response body, failed with a timeout when the upstream stays silent for readTimeoutMs. */
-    private Future<Buffer> body(HttpClientResponse resp) {
-        Promise<Buffer> p = Promise.promise();
-        ReadTimeout rt = new ReadTimeout(vertx, cfg.readTimeoutMs, () -> {
-            p.tryFail(ReadTimeout.exception(cfg.readTimeoutMs));
-            resp.request().reset();
-        });
-        resp.handler(b -> rt.touch());
-        resp.body().onComplete(ar -> {
-            rt.stop();
-            if (ar.succeeded()) {
-                p.tryComplete(ar.result());
-            } else {
-                p.tryFail(ar.cause());
-            }
-        });
-        return p.future();
     }
 
     static Completion parseCompletion(Buffer buf) {
@@ -248,7 +229,7 @@ public final class OpenAiBackend implements Backend {
             HttpClientResponse resp = ar.result();
             if (resp.statusCode() != 200) {
                 int status = resp.statusCode();
-                body(resp).onComplete(b -> {
+                ReadTimeout.body(vertx, cfg.readTimeoutMs, resp).onComplete(b -> {
                     Buffer err = b.succeeded() ? b.result() : null;
                     if (withoutOptions != null && rejectsStreamOptions(status, err)) {
                         Promise<ChatStream> retry = Promise.promise();

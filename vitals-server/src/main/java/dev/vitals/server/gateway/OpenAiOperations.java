@@ -57,30 +57,13 @@ final class OpenAiOperations {
         return client.request(options(op, false))
                 .compose(req -> req.send(body(r)))
                 .recover(t -> Future.failedFuture(BackendException.of(t)))
-                .compose(resp -> readBody(resp).recover(t -> Future.failedFuture(BackendException.of(t))).compose(buf -> {
+                .compose(resp -> ReadTimeout.body(vertx, cfg.readTimeoutMs, resp)
+                        .recover(t -> Future.failedFuture(BackendException.of(t))).compose(buf -> {
                     if (resp.statusCode() != 200) {
                         return Future.failedFuture(OpenAiBackend.statusError(resp.statusCode(), buf));
                     }
                     return Future.succeededFuture(parse(op, buf));
                 }));
-    }
-
-    private Future<Buffer> readBody(HttpClientResponse resp) {
-        Promise<Buffer> p = Promise.promise();
-        ReadTimeout rt = new ReadTimeout(vertx, cfg.readTimeoutMs, () -> {
-            p.tryFail(ReadTimeout.exception(cfg.readTimeoutMs));
-            resp.request().reset();
-        });
-        resp.handler(b -> rt.touch());
-        resp.body().onComplete(ar -> {
-            rt.stop();
-            if (ar.succeeded()) {
-                p.tryComplete(ar.result());
-            } else {
-                p.tryFail(ar.cause());
-            }
-        });
-        return p.future();
     }
 
     /** Usage, text and finish reason of a 200 answer; anything but a JSON object is a bad response. */
@@ -168,7 +151,7 @@ final class OpenAiOperations {
             }
             HttpClientResponse resp = ar.result();
             if (resp.statusCode() != 200) {
-                readBody(resp).onComplete(b -> p.fail(OpenAiBackend.statusError(resp.statusCode(), b.succeeded() ? b.result() : null)));
+                ReadTimeout.body(vertx, cfg.readTimeoutMs, resp).onComplete(b -> p.fail(OpenAiBackend.statusError(resp.statusCode(), b.succeeded() ? b.result() : null)));
                 resp.resume();
                 return;
             }

@@ -1,7 +1,11 @@
 package dev.vitals.server.gateway;
 
 import dev.vitals.llm.ErrorType;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
 import java.util.List;
 
@@ -34,6 +38,25 @@ final class ReadTimeout implements TimeoutSweep.Watched {
         } else {
             this.timer = vertx.setTimer(timeoutMs, id -> check());
         }
+    }
+
+    /** A whole response body, failed with a timeout when the upstream stays silent for {@code timeoutMs}. */
+    static Future<Buffer> body(Vertx vertx, long timeoutMs, HttpClientResponse resp) {
+        Promise<Buffer> p = Promise.promise();
+        ReadTimeout rt = new ReadTimeout(vertx, timeoutMs, () -> {
+            p.tryFail(exception(timeoutMs));
+            resp.request().reset();
+        });
+        resp.handler(b -> rt.touch());
+        resp.body().onComplete(ar -> {
+            rt.stop();
+            if (ar.succeeded()) {
+                p.tryComplete(ar.result());
+            } else {
+                p.tryFail(ar.cause());
+            }
+        });
+        return p.future();
     }
 
     static BackendException exception(long timeoutMs) {
