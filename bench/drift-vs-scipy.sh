@@ -17,10 +17,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rows="${ROWS:-1000000}"
 py="${PYTHON:-/usr/bin/python3}"
-[ -x /usr/bin/time ] || { echo "needs GNU time at /usr/bin/time (Debian: apt-get install -y time)" >&2; exit 1; }
-"$py" -c 'import numpy, scipy' || { echo "needs $py with numpy and scipy (or set PYTHON)" >&2; exit 1; }
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+. "$here/bench/lib.sh"
+require_tools "numpy, scipy"
+make_tmp
 
 echo "== machine"
 echo "cpus: $(nproc); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"

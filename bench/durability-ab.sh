@@ -12,6 +12,7 @@
 #                          [--after-config FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 before=1b516b4; requests=3000; warmup_seconds=20; rounds=3; concurrency=16; after_config=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -24,10 +25,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument $1" >&2; exit 2;;
   esac
 done
-tmp="$(mktemp -d)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
-trap cleanup EXIT
+make_tmp
 # both built in their own reactor, never installed into ~/.m2
 mvn -B -q -o -DskipTests -pl vitals-bench -am package dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >&2
 cp="vitals-bench/target/classes:$(cat vitals-bench/target/bench.classpath)"
@@ -36,34 +34,16 @@ git archive "$before" | tar -x -C "$tmp/before"
 (cd "$tmp/before" && mvn -B -q -o -DskipTests -pl vitals-bench -am package dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath >&2)
 before_cp="$tmp/before/vitals-bench/target/classes:$(cat "$tmp/before/vitals-bench/target/bench.classpath")"
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 upstream_port=$(free_port); bare_port=$(free_port); after_port=$(free_port); before_port=$(free_port)
 cpus=$(nproc); half=$((cpus / 2))
 load=(taskset -c "0-$((half - 1))"); gw=(taskset -c "$half-$((cpus - 1))")
 echo "after: commit $(git rev-parse --short HEAD); before: $before; $cpus CPUs; $(java -version 2>&1 | head -1);" \
   "load average $(cut -d' ' -f1-3 /proc/loadavg); gateways on CPUs $half-$((cpus - 1)), load on 0-$((half - 1))"
+# each build alone: no host or GPU sampling
 config() {
-  cat >"$tmp/$1.yaml" <<YAML
-server:
-  host: 127.0.0.1
-  port: $2
-store:
-  path: $tmp/$1/vitals.db
-auth:
-  enabled: false
-system:
-  enabled: false
-gpu:
-  enabled: false
-defaultModel: bench-model
-backends:
-  - name: bench
-    type: openai
-    baseUrl: http://127.0.0.1:$upstream_port/v1
-    models: [bench-model, bench-model-chunked]
-YAML
+  vitals_config "$tmp/$1.yaml" "$2" "$tmp/$1/vitals.db" "$upstream_port"
+  printf 'system:\n  enabled: false\ngpu:\n  enabled: false\n' >>"$tmp/$1.yaml"
 }
-wait_up() { for _ in $(seq 1 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "$2 did not start" >&2; cat "$3" >&2; exit 1; }
 mkdir -p "$tmp/after"
 config after "$after_port"; config before "$before_port"
 if [ -n "$after_config" ]; then cat "$after_config" >>"$tmp/after.yaml"; echo "after build's configuration adds: $(tr '\n' ' ' <"$after_config")"; fi
@@ -78,9 +58,9 @@ pids+=($!); args+=(--pid "portkey=$!" --gc-log "portkey=$tmp/before-gc.log")
 "${gw[@]}" java -Xms512m -Xmx512m -cp "$cp" dev.vitals.bench.BareProxy --port "$bare_port" --upstream-port "$upstream_port" \
   >"$tmp/bare.log" 2>&1 &
 pids+=($!); args+=(--pid "bare=$!")
-wait_up "http://127.0.0.1:$after_port/health" "Vitals (after)" "$tmp/after.log"
-wait_up "http://127.0.0.1:$before_port/health" "Vitals (before)" "$tmp/before.log"
-wait_up "http://127.0.0.1:$bare_port/" "the bare proxy" "$tmp/bare.log"
+wait_up "http://127.0.0.1:$after_port/health" "Vitals (after)" "$tmp/after.log" 600
+wait_up "http://127.0.0.1:$before_port/health" "Vitals (before)" "$tmp/before.log" 600
+wait_up "http://127.0.0.1:$bare_port/" "the bare proxy" "$tmp/bare.log" 600
 args+=(--vitals "http://127.0.0.1:$after_port" --bare "http://127.0.0.1:$bare_port" --portkey "http://127.0.0.1:$before_port")
 "${load[@]}" java -Xms512m -Xmx512m -cp "$cp" dev.vitals.bench.GatewayLoad "${args[@]}" | sed 's/portkey (peer)/before (peer slot)/'
 # what the call rows cost the after build: its group commits (the writer thread, off the call's path)

@@ -22,6 +22,7 @@
 # VITALS_CLASSPATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 requests=20000; peer_requests=2000; warmup=5000; warmup_seconds=90; rounds=3; concurrency=1,16; chunks=20; gap=0; portkey=1; shared=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -49,15 +50,11 @@ cp="vitals-bench/target/classes:$(cat vitals-bench/target/bench.classpath)"
 vitals_cp="${VITALS_CLASSPATH:-$cp}"
 gc_opts="${GATEWAY_GC_OPTS:--XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch}"
 # free ports chosen now (the gateways must know the upstream's before the load process starts it)
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 upstream_port=${UPSTREAM_PORT:-$(free_port)}; bare_port=${BARE_PORT:-$(free_port)}
 vitals_port=${VITALS_PORT:-$(free_port)}; portkey_port=${PORTKEY_PORT:-$(free_port)}
 args=(--requests "$requests" --peer-requests "$peer_requests" --warmup "$warmup" --warmup-seconds "$warmup_seconds" --rounds "$rounds"
       --concurrency "$concurrency" --chunks "$chunks" --chunk-gap-ms "$gap" --clk-tck "$(getconf CLK_TCK)")
-pids=()
-tmp="$(mktemp -d)"
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
-trap cleanup EXIT
+make_tmp
 load=(); gw=()
 echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); $cpus CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'));" \
   "$(java -version 2>&1 | head -1); node $(node --version 2>/dev/null || echo 'absent'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -68,23 +65,8 @@ if [ "$shared" = 0 ]; then
   echo "gateways on CPUs $half-$((cpus - 1)); load client and upstream on CPUs 0-$((half - 1)); gateway JVMs: $gc_opts ${VITALS_JAVA_OPTS:-}"
 fi
 if [ -n "${VITALS_CLASSPATH:-}" ]; then echo "Vitals from VITALS_CLASSPATH=$VITALS_CLASSPATH"; fi
-wait_up() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "$2 did not start; see $3" >&2; cat "$3" >&2; exit 1; }
 if [ "$shared" = 0 ]; then
-  cat >"$tmp/vitals.yaml" <<EOF
-server:
-  host: 127.0.0.1
-  port: $vitals_port
-store:
-  path: $tmp/vitals.db
-auth:
-  enabled: false
-defaultModel: bench-model
-backends:
-  - name: bench
-    type: openai
-    baseUrl: http://127.0.0.1:$upstream_port/v1
-    models: [bench-model, bench-model-chunked]
-EOF
+  vitals_config "$tmp/vitals.yaml" "$vitals_port" "$tmp/vitals.db" "$upstream_port"
   # taskset execs java, so $! is the JVM's pid
   "${gw[@]}" java $gc_opts -Xlog:gc:file="$tmp/vitals-gc.log" ${VITALS_JAVA_OPTS:-} -cp "$vitals_cp" \
     dev.vitals.server.cli.VitalsCli serve --config "$tmp/vitals.yaml" >"$tmp/vitals.log" 2>&1 &

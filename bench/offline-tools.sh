@@ -24,10 +24,9 @@ rows="${1:-1000000}"
 rounds="${2:-3}"
 py="${PYTHON:-/usr/bin/python3}"
 vitals="${VITALS:-$here/vitals}"
-[ -x /usr/bin/time ] || { echo "needs GNU time at /usr/bin/time (Debian: apt-get install -y time)" >&2; exit 1; }
-"$py" -c 'import numpy, pandas, scipy, sklearn' || { echo "needs $py with numpy, pandas, scipy, sklearn" >&2; exit 1; }
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+. "$here/bench/lib.sh"
+require_tools "numpy, pandas, scipy, sklearn"
+make_tmp
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"\
 " $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
