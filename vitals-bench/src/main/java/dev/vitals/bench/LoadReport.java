@@ -208,42 +208,37 @@ public final class LoadReport {
 
     /** a − b per round, for the rounds both have. */
     private static double[] diff(Cell a, Cell b, ToDoubleFunction<Sample> f, int rounds) {
-        List<Double> out = new ArrayList<>();
-        for (int r = 0; r < rounds; r++) {
-            Sample x = a.round(r);
-            Sample y = b.round(r);
-            if (x != null && y != null) {
-                out.add(f.applyAsDouble(x) - f.applyAsDouble(y));
-            }
-        }
-        return out.stream().mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d)).toArray();
+        return perRound(f, rounds, v -> v[0] - v[1], a, b);
     }
 
     /** a / b per round, for the rounds both have. */
     private static double[] ratio(Cell a, Cell b, ToDoubleFunction<Sample> f, int rounds) {
-        List<Double> out = new ArrayList<>();
-        for (int r = 0; r < rounds; r++) {
-            Sample x = a.round(r);
-            Sample y = b.round(r);
-            if (x != null && y != null) {
-                out.add(f.applyAsDouble(x) / f.applyAsDouble(y));
-            }
-        }
-        return out.stream().mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d) && !Double.isInfinite(d)).toArray();
+        return perRound(f, rounds, v -> v[0] / v[1], a, b);
     }
 
     /** (a − direct) / (b − direct) per round. */
     private static double[] addedRatio(Cell a, Cell b, Cell direct, ToDoubleFunction<Sample> f, int rounds) {
+        return perRound(f, rounds, v -> (v[0] - v[2]) / (v[1] - v[2]), a, b, direct);
+    }
+
+    /** {@code combine} of the cells' values of f per round, for the rounds all cells have; NaN and infinite results left out. */
+    private static double[] perRound(ToDoubleFunction<Sample> f, int rounds, ToDoubleFunction<double[]> combine, Cell... cells) {
         List<Double> out = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
-            Sample x = a.round(r);
-            Sample y = b.round(r);
-            Sample d = direct.round(r);
-            if (x != null && y != null && d != null) {
-                out.add((f.applyAsDouble(x) - f.applyAsDouble(d)) / (f.applyAsDouble(y) - f.applyAsDouble(d)));
+            double[] v = new double[cells.length];
+            int have = 0;
+            for (Cell c : cells) {
+                Sample s = c.round(r);
+                if (s == null) {
+                    break;
+                }
+                v[have++] = f.applyAsDouble(s);
+            }
+            if (have == cells.length) {
+                out.add(combine.applyAsDouble(v));
             }
         }
-        return out.stream().mapToDouble(Double::doubleValue).filter(q -> !Double.isNaN(q) && !Double.isInfinite(q)).toArray();
+        return out.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).toArray();
     }
 
     private static double cpuPerRequest(Sample s) {
