@@ -23,15 +23,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The cost of recording one complete LLM call: every instrument update one call makes (13: request
@@ -44,13 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -cp ... org.openjdk.jmh.Main RecordCallBenchmark -t 1 -prof gc
  * }</pre>
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class RecordCallBenchmark {
+public class RecordCallBenchmark extends JmhSettings {
     static final String MODEL = "gpt-4o-mini";
     LlmCall call;
     LlmCall callWithRequestId;
