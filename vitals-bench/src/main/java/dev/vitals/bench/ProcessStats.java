@@ -23,25 +23,18 @@ import java.util.regex.Pattern;
  * </ul>
  * Either reading is absent (NaN) where it cannot be made: no pid, no {@code /proc}, no GC log or no
  * {@code jstat}.
+ *
+ * @param pid the gateway process
+ * @param gcLog its GC log; may be null (no allocation figures)
+ * @param clockTicks {@code getconf CLK_TCK}
  */
-public final class ProcessStats {
+public record ProcessStats(long pid, Path gcLog, double clockTicks) {
     // "GC(12) Pause Young (Allocation Failure) 136M->3M(494M) 1.234ms", ZGC "52M(10%)->24M(5%)"
     private static final Pattern GC_LINE = Pattern.compile("GC\\(\\d+\\) .*?(\\d+)([KMG])(?:\\(\\d+%\\))?->(\\d+)([KMG])");
 
     /** This JDK's jstat where it has one (a JRE has not), else the one on the PATH. */
     private static final String JSTAT = Files.isExecutable(Path.of(System.getProperty("java.home"), "bin", "jstat"))
             ? Path.of(System.getProperty("java.home"), "bin", "jstat").toString() : "jstat";
-
-    private final long pid;
-    private final Path gcLog;
-    private final double clockTicks;
-
-    /** {@code gcLog} may be null (no allocation figures); {@code clockTicks} is {@code getconf CLK_TCK}. */
-    public ProcessStats(long pid, Path gcLog, double clockTicks) {
-        this.pid = pid;
-        this.gcLog = gcLog;
-        this.clockTicks = clockTicks;
-    }
 
     /** A reading at one moment; compare two with {@link #cpuSeconds} and {@link #allocatedBytes}. */
     public record Mark(double cpuSeconds, long gcLogOffset, double heapUsedBytes) {
