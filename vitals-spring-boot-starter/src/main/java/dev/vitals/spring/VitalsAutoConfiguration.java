@@ -52,37 +52,37 @@ public class VitalsAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public LabelPolicy vitalsLabelPolicy(VitalsProperties props, ObjectProvider<PrometheusRegistry> app) {
-        return LabelPolicy.builder().redactPii(props.getLabels().isRedactPii())
+        return LabelPolicy.builder().redactPii(props.labels().redactPii())
                 .metrics(LabelMetrics.of(registry(app))).build();
     }
 
     @Bean
     @ConditionalOnMissingBean
     public LlmMetrics vitalsLlmMetrics(VitalsProperties props, LabelPolicy policy, ObjectProvider<PrometheusRegistry> app) {
-        VitalsProperties.Metrics m = props.getMetrics();
-        if (m.getMaxModels() < 1) {
-            throw new IllegalArgumentException("vitals.metrics.max-models must be >= 1, got " + m.getMaxModels());
+        VitalsProperties.Metrics m = props.metrics();
+        if (m.maxModels() < 1) {
+            throw new IllegalArgumentException("vitals.metrics.max-models must be >= 1, got " + m.maxModels());
         }
-        if (!m.isSourceFamily() && !m.isGenAiFamily()) {
+        if (!m.sourceFamily() && !m.genAiFamily()) {
             throw new IllegalArgumentException("vitals.metrics.source-family and vitals.metrics.gen-ai-family are both false:"
                     + " turn one on, or set vitals.enabled=false");
         }
-        return LlmMetrics.builder().sourceFamily(m.isSourceFamily()).genAiFamily(m.isGenAiFamily())
-                .maxModels(m.getMaxModels()).labelPolicy(policy).register(registry(app));
+        return LlmMetrics.builder().sourceFamily(m.sourceFamily()).genAiFamily(m.genAiFamily())
+                .maxModels(m.maxModels()).labelPolicy(policy).register(registry(app));
     }
 
     @Bean
     @ConditionalOnMissingBean
     public PriceCatalog vitalsPriceCatalog(VitalsProperties props) {
         PriceCatalog builtIn = PriceCatalog.builtIn();
-        if (props.getPricing().getFile() == null) {
+        if (props.pricing().file() == null) {
             return builtIn;
         }
-        if (!Files.isRegularFile(props.getPricing().getFile())) {
-            throw new IllegalArgumentException("vitals.pricing.file: no such file: " + props.getPricing().getFile());
+        if (!Files.isRegularFile(props.pricing().file())) {
+            throw new IllegalArgumentException("vitals.pricing.file: no such file: " + props.pricing().file());
         }
         try {
-            return builtIn.overlay(PriceCatalog.load(props.getPricing().getFile()));
+            return builtIn.overlay(PriceCatalog.load(props.pricing().file()));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("vitals.pricing.file: " + e.getMessage(), e);
         }
@@ -103,7 +103,7 @@ public class VitalsAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "vitals.quality", name = "enabled")
     public QualityTracker vitalsQualityTracker(VitalsProperties props, ObjectProvider<PrometheusRegistry> app) {
-        java.util.List<java.time.Duration> windows = props.getQuality().getWindows();
+        java.util.List<java.time.Duration> windows = props.quality().windows();
         if (windows == null || windows.isEmpty()) {
             throw new IllegalArgumentException("vitals.quality.windows must name at least one window, for example 5m,1h");
         }
@@ -125,7 +125,7 @@ public class VitalsAutoConfiguration {
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
         SystemMetrics vitalsSystemMetrics(VitalsProperties props, ObjectProvider<PrometheusRegistry> app) {
-            java.time.Duration interval = props.getSystem().getInterval();
+            java.time.Duration interval = props.system().interval();
             if (interval == null || interval.toMillis() < 100) {
                 throw new IllegalArgumentException("vitals.system.interval must be at least 100ms, got " + interval);
             }
