@@ -93,7 +93,13 @@ class SpringAiStarterTest {
                 .stream().content().collectList().block();
         assertThat(String.join("", pieces)).isEqualTo(REPLY);
 
+        // Spring AI stops the stream's observation on its own thread, possibly just after block() returned
         String t = scrape();
+        for (long end = System.nanoTime() + 5_000_000_000L;
+                value(t, "llm_requests_total{model_name=\"gpt-4o\",status=\"success\"}") == null && System.nanoTime() < end; ) {
+            Thread.sleep(20);
+            t = scrape();
+        }
         assertThat(value(t, "llm_requests_total{model_name=\"gpt-4o\",status=\"success\"}")).isEqualTo(1.0);
         assertThat(value(t, "llm_input_tokens_total{model_name=\"gpt-4o\"}")).isEqualTo(11.0);
         assertThat(value(t, "llm_output_tokens_total{model_name=\"gpt-4o\"}")).isEqualTo(5.0);
