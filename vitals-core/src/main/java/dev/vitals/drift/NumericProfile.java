@@ -1,6 +1,7 @@
 package dev.vitals.drift;
 
 import dev.vitals.internal.Args;
+import dev.vitals.internal.Moments;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -171,10 +172,8 @@ public final class NumericProfile implements FeatureProfile {
                     min = o.min;
                     max = o.max;
                 } else {
-                    long n = count + o.count;
-                    double delta = o.mean - mean;
-                    mean += delta * o.count / n;
-                    m2 += o.m2 + delta * delta * ((double) count * o.count / n);
+                    m2 = Moments.mergedM2(count, mean, m2, o.count, o.mean, o.m2);
+                    mean = Moments.mergedMean(count, mean, o.count, o.mean);
                     min = Math.min(min, o.min);
                     max = Math.max(max, o.max);
                 }
