@@ -277,10 +277,7 @@ public final class Detector {
 
         /** EWMA half-life in samples, >= 1: sets {@code alpha = 1 - 0.5^(1/samples)}; default 60. */
         public Builder halfLife(double samples) {
-            if (!(samples >= 1) || Double.isInfinite(samples)) {
-                throw new IllegalArgumentException("halfLife must be finite and >= 1, got " + samples);
-            }
-            this.alpha = alphaForHalfLife(samples);
+            this.alpha = alphaForHalfLife(Args.finiteAtLeast(samples, 1, "halfLife"));
             return this;
         }
 
@@ -292,10 +289,7 @@ public final class Detector {
 
         /** |z| above which a sample counts towards an anomaly, > 0; default 3. */
         public Builder threshold(double z) {
-            if (!(z > 0) || Double.isInfinite(z)) {
-                throw new IllegalArgumentException("threshold must be finite and > 0, got " + z);
-            }
-            this.threshold = z;
+            this.threshold = Args.finitePositive(z, "threshold");
             return this;
         }
 
@@ -305,10 +299,7 @@ public final class Detector {
          * threshold then stays one anomaly instead of closing and reopening.
          */
         public Builder closeThreshold(double z) {
-            if (!(z > 0) || Double.isInfinite(z)) {
-                throw new IllegalArgumentException("closeThreshold must be finite and > 0, got " + z);
-            }
-            this.closeThreshold = z;
+            this.closeThreshold = Args.finitePositive(z, "closeThreshold");
             return this;
         }
 
@@ -335,10 +326,7 @@ public final class Detector {
          * against division by zero only; e.g. 0.001 for an error ratio makes it meaningful).
          */
         public Builder minStddev(double stddev) {
-            if (!(stddev > 0) || Double.isInfinite(stddev)) {
-                throw new IllegalArgumentException("minStddev must be finite and > 0, got " + stddev);
-            }
-            this.minStddev = stddev;
+            this.minStddev = Args.finitePositive(stddev, "minStddev");
             return this;
         }
 
@@ -347,10 +335,7 @@ public final class Detector {
          * that barely moves needs a change of 3% of its level (at threshold 3) to count.
          */
         public Builder minStddevRatio(double ratio) {
-            if (!(ratio >= 0) || Double.isInfinite(ratio)) {
-                throw new IllegalArgumentException("minStddevRatio must be finite and >= 0, got " + ratio);
-            }
-            this.minStddevRatio = ratio;
+            this.minStddevRatio = Args.finiteAtLeast(ratio, 0, "minStddevRatio");
             return this;
         }
 
@@ -369,9 +354,7 @@ public final class Detector {
 
         /** These signals' standard deviation is floored at {@code ratio x |mean|} (latencies, costs: default none). */
         public Builder relativeFloor(double ratio, String... signals) {
-            if (!(ratio >= 0) || !Double.isFinite(ratio)) {
-                throw new IllegalArgumentException("relativeFloor must be finite and >= 0, got " + ratio);
-            }
+            Args.finiteAtLeast(ratio, 0, "relativeFloor");
             for (String sig : signals) {
                 relativeFloors.put(LabelValues.sanitize(sig), ratio);
             }

@@ -32,7 +32,7 @@ import org.apache.datasketches.memory.Memory;
  * <p>Thread-safe: every method holds this profile's monitor; {@link #merge} copies the other profile under its
  * monitor first and never holds both.
  */
-public final class CategoricalProfile implements FeatureProfile {
+public final class CategoricalProfile extends AbstractProfile implements FeatureProfile {
     static final int MAP_SIZE = 1024;
     /** Distinct values the frequent-items map tracks exactly: 3/4 of its size. */
     static final int EXACT_CAPACITY = MAP_SIZE * 3 / 4;
@@ -44,8 +44,6 @@ public final class CategoricalProfile implements FeatureProfile {
 
     private final ItemsSketch<String> items;
     private CpcSketch distinct;
-    private long count;
-    private long nulls;
 
     CategoricalProfile() {
         this(new ItemsSketch<>(MAP_SIZE), new CpcSketch(LG_K));
@@ -76,11 +74,6 @@ public final class CategoricalProfile implements FeatureProfile {
         }
     }
 
-    /** Adds a null. */
-    public synchronized void updateNull() {
-        nulls++;
-    }
-
     /** Adds {@code other}'s values to this profile, as if both streams had gone into it. */
     public void merge(CategoricalProfile other) {
         CategoricalProfile o = other.copy();
@@ -93,16 +86,6 @@ public final class CategoricalProfile implements FeatureProfile {
             count += o.count;
             nulls += o.nulls;
         }
-    }
-
-    @Override
-    public synchronized long count() {
-        return count;
-    }
-
-    @Override
-    public synchronized long nulls() {
-        return nulls;
     }
 
     /** Count, nulls, distinct estimate with 99.7% bounds, and whether value counts are exact. */
@@ -188,40 +171,26 @@ public final class CategoricalProfile implements FeatureProfile {
     synchronized void write(DataOutputStream out) throws IOException {
         out.writeLong(count);
         out.writeLong(nulls);
-        byte[] fi = items.toByteArray(SERDE);
-        out.writeInt(fi.length);
-        out.write(fi);
-        byte[] cpc = distinct.toByteArray();
-        out.writeInt(cpc.length);
-        out.write(cpc);
+        writeBlock(out, items.toByteArray(SERDE));
+        writeBlock(out, distinct.toByteArray());
     }
 
     static CategoricalProfile read(DataInputStream in, String feature) throws IOException {
         long count = in.readLong();
         long nulls = in.readLong();
         if (count < 0 || nulls < 0) {
-            throw NumericProfile.corrupt(feature, "bad counts");
+            throw corrupt(feature, "bad counts");
         }
         byte[] fi = readBlock(in, feature);
         byte[] cpc = readBlock(in, feature);
         CategoricalProfile p = new CategoricalProfile(heapifyItems(fi), heapifyCpc(cpc));
         if (p.items.getStreamLength() != count) {
-            throw NumericProfile.corrupt(feature, "sketch holds " + p.items.getStreamLength()
+            throw corrupt(feature, "sketch holds " + p.items.getStreamLength()
                     + " values, count says " + count);
         }
         p.count = count;
         p.nulls = nulls;
         return p;
-    }
-
-    private static byte[] readBlock(DataInputStream in, String feature) throws IOException {
-        int len = in.readInt();
-        if (len < 0 || len > 1 << 20) {
-            throw NumericProfile.corrupt(feature, "bad sketch length " + len);
-        }
-        byte[] b = new byte[len];
-        in.readFully(b);
-        return b;
     }
 
     private static ItemsSketch<String> heapifyItems(byte[] bytes) {

@@ -194,10 +194,10 @@ public final class DatasetProfile {
                 FeatureProfile p = switch (type) {
                     case NUMERIC -> NumericProfile.read(in, name);
                     case CATEGORICAL -> CategoricalProfile.read(in, name);
-                    default -> throw NumericProfile.corrupt(name, "unknown type " + type);
+                    default -> throw AbstractProfile.corrupt(name, "unknown type " + type);
                 };
                 if (features.put(name, p) != null) {
-                    throw NumericProfile.corrupt(name, "defined twice");
+                    throw AbstractProfile.corrupt(name, "defined twice");
                 }
             }
             if (in.available() > 0) {

@@ -164,51 +164,69 @@ final class Ecdf {
      * ({@code searchsorted(..., "right") / n}).
      */
     static double ksStatistic(Ecdf a, Ecdf b) {
-        int i = 0;
-        int j = 0;
-        long ca = 0;
-        long cb = 0;
+        Union u = new Union(a, b);
         double d = 0;
-        while (i < a.size || j < b.size) {
-            double v = j >= b.size || (i < a.size && a.x[i] <= b.x[j]) ? a.x[i] : b.x[j];
-            if (i < a.size && a.x[i] == v) {
-                ca = a.cum[i++];
-            }
-            if (j < b.size && b.x[j] == v) {
-                cb = b.cum[j++];
-            }
-            d = Math.max(d, Math.abs((double) ca / a.n - (double) cb / b.n));
+        while (u.hasNext()) {
+            u.next();
+            d = Math.max(d, u.diff());
         }
         return d;
     }
 
     /** ∫ |F_a - F_b| dx, as SciPy's {@code wasserstein_distance}; compensated summation. */
     static double wasserstein(Ecdf a, Ecdf b) {
-        int i = 0;
-        int j = 0;
-        long ca = 0;
-        long cb = 0;
+        Union u = new Union(a, b);
         double sum = 0;
         double comp = 0;
         double prev = Double.NaN;
         double prevDiff = 0;
-        while (i < a.size || j < b.size) {
-            double v = j >= b.size || (i < a.size && a.x[i] <= b.x[j]) ? a.x[i] : b.x[j];
+        while (u.hasNext()) {
+            double v = u.next();
             if (!Double.isNaN(prev)) {
                 double term = prevDiff * (v - prev);
                 double t = sum + term;
                 comp += Math.abs(sum) >= Math.abs(term) ? (sum - t) + term : (term - t) + sum;
                 sum = t;
             }
+            prev = v;
+            prevDiff = u.diff();
+        }
+        return sum + comp;
+    }
+
+    /** Walks the union of two ECDFs' points in ascending order, each point once. */
+    private static final class Union {
+        private final Ecdf a;
+        private final Ecdf b;
+        private int i;
+        private int j;
+        private long ca;
+        private long cb;
+
+        Union(Ecdf a, Ecdf b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        boolean hasNext() {
+            return i < a.size || j < b.size;
+        }
+
+        /** Moves to the next point and returns it. */
+        double next() {
+            double v = j >= b.size || (i < a.size && a.x[i] <= b.x[j]) ? a.x[i] : b.x[j];
             if (i < a.size && a.x[i] == v) {
                 ca = a.cum[i++];
             }
             if (j < b.size && b.x[j] == v) {
                 cb = b.cum[j++];
             }
-            prev = v;
-            prevDiff = Math.abs((double) ca / a.n - (double) cb / b.n);
+            return v;
         }
-        return sum + comp;
+
+        /** |F_a(v) - F_b(v)| at the current point v, each F = count at or below v / n. */
+        double diff() {
+            return Math.abs((double) ca / a.n - (double) cb / b.n);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.vitals.drift;
 
 import dev.vitals.internal.Args;
+import dev.vitals.internal.Moments;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -25,7 +26,7 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  * meaning. Thread-safe: every method holds this profile's monitor; {@link #merge} copies the other profile
  * under its monitor first and never holds both.
  */
-public final class NumericProfile implements FeatureProfile {
+public final class NumericProfile extends AbstractProfile implements FeatureProfile {
     /** Default KLL {@code k}: 0.28% rank error, 0.36% PMF error, at 99% confidence. */
     public static final int DEFAULT_K = 1000;
     static final int MIN_K = 8;
@@ -41,8 +42,6 @@ public final class NumericProfile implements FeatureProfile {
     static final int TAIL = 128;
 
     private final KllDoublesSketch sketch;
-    private long count;
-    private long nulls;
     private double mean;
     private double m2;
     private double min = Double.NaN;
@@ -139,11 +138,6 @@ public final class NumericProfile implements FeatureProfile {
         return out;
     }
 
-    /** Adds a null. */
-    public synchronized void updateNull() {
-        nulls++;
-    }
-
     private void addSmall(double value, long n) {
         for (int i = 0; i < smallSize; i++) {
             if (smallValues[i] == value) {
@@ -171,10 +165,8 @@ public final class NumericProfile implements FeatureProfile {
                     min = o.min;
                     max = o.max;
                 } else {
-                    long n = count + o.count;
-                    double delta = o.mean - mean;
-                    mean += delta * o.count / n;
-                    m2 += o.m2 + delta * delta * ((double) count * o.count / n);
+                    m2 = Moments.mergedM2(count, mean, m2, o.count, o.mean, o.m2);
+                    mean = Moments.mergedMean(count, mean, o.count, o.mean);
                     min = Math.min(min, o.min);
                     max = Math.max(max, o.max);
                 }
@@ -195,17 +187,6 @@ public final class NumericProfile implements FeatureProfile {
             }
             nulls += o.nulls;
         }
-    }
-
-    /** Non-null (finite) values seen. */
-    @Override
-    public synchronized long count() {
-        return count;
-    }
-
-    @Override
-    public synchronized long nulls() {
-        return nulls;
     }
 
     /** Count, nulls, mean, population variance, min, max; NaN statistics while no value was seen. */
@@ -326,9 +307,7 @@ public final class NumericProfile implements FeatureProfile {
         for (int i = 0; i < highSize; i++) {
             out.writeDouble(high[i]);
         }
-        byte[] kll = sketch.toByteArray();
-        out.writeInt(kll.length);
-        out.write(kll);
+        writeBlock(out, sketch.toByteArray());
     }
 
     static NumericProfile read(DataInputStream in, String feature) throws IOException {
@@ -359,13 +338,7 @@ public final class NumericProfile implements FeatureProfile {
                 tails[t][i] = in.readDouble();
             }
         }
-        int len = in.readInt();
-        if (len < 0 || len > 1 << 20) {
-            throw corrupt(feature, "bad sketch length " + len);
-        }
-        byte[] kll = new byte[len];
-        in.readFully(kll);
-        NumericProfile p = new NumericProfile(heapify(kll));
+        NumericProfile p = new NumericProfile(heapify(readBlock(in, feature)));
         if (p.sketch.getN() != count) {
             throw corrupt(feature, "sketch holds " + p.sketch.getN() + " values, count says " + count);
         }
@@ -391,9 +364,5 @@ public final class NumericProfile implements FeatureProfile {
         } catch (SketchesArgumentException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("corrupt KLL sketch: " + e.getMessage(), e);
         }
-    }
-
-    static IllegalArgumentException corrupt(String feature, String why) {
-        return new IllegalArgumentException("corrupt dataset profile: feature \"" + feature + "\": " + why);
     }
 }

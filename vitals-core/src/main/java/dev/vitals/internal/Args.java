@@ -59,6 +59,36 @@ public final class Args {
         return value;
     }
 
+    /** A finite {@code value > 0}: "{@code name} must be finite and > 0, got value". */
+    public static double finitePositive(double value, String name) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be finite and > 0, got " + value);
+        }
+        return value;
+    }
+
+    /** A finite {@code value >= min}: "{@code name} must be finite and >= min, got value" (a whole min without ".0"). */
+    public static double finiteAtLeast(double value, double min, String name) {
+        if (!(value >= min) || Double.isInfinite(value)) {
+            String bound = min == Math.rint(min) ? Long.toString((long) min) : Double.toString(min);
+            throw new IllegalArgumentException(name + " must be finite and >= " + bound + ", got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * A non-null duration {@code >= min}: "{@code name} must be >= 1s, got value", the minimum in whole
+     * seconds, or else in milliseconds ("100ms").
+     */
+    public static Duration atLeast(Duration value, Duration min, String name) {
+        notNull(value, name);
+        if (value.compareTo(min) < 0) {
+            String bound = min.toMillis() % 1000 == 0 ? min.toSeconds() + "s" : min.toMillis() + "ms";
+            throw new IllegalArgumentException(name + " must be >= " + bound + ", got " + value);
+        }
+        return value;
+    }
+
     /** A non-null, positive duration: "{@code name} must be a positive duration, got value". */
     public static Duration positive(Duration value, String name) {
         notNull(value, name);

@@ -86,19 +86,14 @@ abstract class Admission {
     }
 
     private boolean reserve() {
-        while (true) {
-            int n = size.get();
-            if (n >= cap) {
-                return false;
-            }
-            if (size.compareAndSet(n, n + 1)) {
-                if (owner.reserve(cost)) {
-                    return true;
-                }
-                size.decrementAndGet();
-                return false;
-            }
+        if (!SeriesLimiter.tryAdd(size, 1, cap)) {
+            return false;
         }
+        if (owner.reserve(cost)) {
+            return true;
+        }
+        size.decrementAndGet();
+        return false;
     }
 
     /** Creates the client_java data point of a newly admitted tuple ({@code null} for callbacks). */

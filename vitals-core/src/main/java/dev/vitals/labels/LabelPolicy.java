@@ -104,7 +104,7 @@ public final class LabelPolicy {
     }
 
     private String cleanNonEmpty(String value) {
-        String s = replaceInvalidChars(value);
+        String s = LabelValues.replaceInvalid(value, value.length());
         EnumSet<PiiDetector.Kind> kinds = null;
         for (int round = 0; round < MAX_ROUNDS; round++) {
             List<PiiDetector.Match> found = redactPii ? DETECTOR.find(s) : List.of();
@@ -172,36 +172,6 @@ public final class LabelPolicy {
     }
 
     /** Control characters and lone surrogates become '_'; returns {@code s} itself when there are none. */
-    private static String replaceInvalidChars(String s) {
-        int n = s.length();
-        int i = 0;
-        while (i < n) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i += 2;
-            } else if (Character.isSurrogate(c) || Character.isISOControl(c)) {
-                break;
-            } else {
-                i++;
-            }
-        }
-        if (i == n) {
-            return s;
-        }
-        StringBuilder sb = new StringBuilder(n).append(s, 0, i);
-        for (; i < n; i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                sb.append(c).append(s.charAt(++i));
-            } else if (Character.isSurrogate(c) || Character.isISOControl(c)) {
-                sb.append('_');
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
-    }
-
     /** True when clients may set a label with this key; {@code false} for {@code null}. */
     public boolean isAllowedKey(String key) {
         return key != null && allowedKeys.contains(key);

@@ -22,15 +22,33 @@ public final class LabelValues {
         if (value == null || value.isEmpty()) {
             return UNKNOWN;
         }
-        int n = Math.min(value.length(), MAX_LENGTH);
-        if (isClean(value, n) && n == value.length()) {
-            return value;
+        return replaceInvalid(value, Math.min(value.length(), MAX_LENGTH));
+    }
+
+    /**
+     * The first {@code n} characters of {@code s} with lone surrogates and control characters replaced by
+     * {@code _}; {@code s} itself when that changes nothing (no copy on the common, clean path).
+     */
+    static String replaceInvalid(String s, int n) {
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i += 2;
+            } else if (Character.isSurrogate(c) || Character.isISOControl(c)) {
+                break;
+            } else {
+                i++;
+            }
         }
-        StringBuilder sb = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
-                sb.append(c).append(value.charAt(++i));
+        if (i == s.length()) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder(n).append(s, 0, i);
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                sb.append(c).append(s.charAt(++i));
             } else if (Character.isSurrogate(c) || Character.isISOControl(c)) {
                 sb.append('_');
             } else {
@@ -38,22 +56,5 @@ public final class LabelValues {
             }
         }
         return sb.toString();
-    }
-
-    private static boolean isClean(String value, int n) {
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (Character.isISOControl(c)) {
-                return false;
-            }
-            if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
-                    i++;
-                } else {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 }

@@ -269,15 +269,7 @@ public final class MetricFamilies {
     }
 
     boolean reserve(int cost) {
-        while (true) {
-            int n = used.get();
-            if (n + cost > maxSeries) {
-                return false;
-            }
-            if (used.compareAndSet(n, n + cost)) {
-                return true;
-            }
-        }
+        return SeriesLimiter.tryAdd(used, cost, maxSeries);
     }
 
     void release(int n) {

@@ -76,12 +76,17 @@ public final class SeriesLimiter {
 
     // Claims a slot; runs inside computeIfAbsent, at most once per inserted key, so size == admitted.size().
     private boolean reserve() {
+        return tryAdd(size, 1, maxSeries);
+    }
+
+    /** Adds {@code n} to {@code count} unless that would take it past {@code max}; lock-free. */
+    static boolean tryAdd(AtomicInteger count, int n, int max) {
         while (true) {
-            int n = size.get();
-            if (n >= maxSeries) {
+            int c = count.get();
+            if (c + n > max) {
                 return false;
             }
-            if (size.compareAndSet(n, n + 1)) {
+            if (count.compareAndSet(c, c + n)) {
                 return true;
             }
         }

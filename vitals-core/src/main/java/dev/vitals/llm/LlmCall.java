@@ -71,9 +71,7 @@ public record LlmCall(
             throw new IllegalArgumentException("cachedInputTokens (" + cachedInputTokens
                     + ") must not exceed inputTokens (" + inputTokens + ")");
         }
-        if (!(durationSeconds >= 0) || Double.isInfinite(durationSeconds)) {
-            throw new IllegalArgumentException("durationSeconds must be finite and >= 0, got " + durationSeconds);
-        }
+        Args.finiteAtLeast(durationSeconds, 0, "durationSeconds");
         requireNaNOrNonNegative("upstreamSeconds", upstreamSeconds);
         requireNaNOrNonNegative("timeToFirstTokenSeconds", timeToFirstTokenSeconds);
         requireNaNOrNonNegative("costUsd", costUsd);

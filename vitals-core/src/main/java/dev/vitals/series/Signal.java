@@ -1,32 +1,34 @@
 package dev.vitals.series;
 
+import java.util.Locale;
+
 /** The per-model signals the sampler keeps, one value per interval. */
 public enum Signal {
     /** Requests per second over the interval. */
-    REQUEST_RATE("request_rate", "req/s"),
+    REQUEST_RATE("req/s"),
     /** Failed share of the interval's requests (NaN without requests). */
-    ERROR_RATIO("error_ratio", "ratio"),
+    ERROR_RATIO("ratio"),
     /** Latency quantiles of the interval, seconds. */
-    LATENCY_P50("latency_p50", "s"),
-    LATENCY_P95("latency_p95", "s"),
-    LATENCY_P99("latency_p99", "s"),
+    LATENCY_P50("s"),
+    LATENCY_P95("s"),
+    LATENCY_P99("s"),
     /** 95th percentile time to first token of streams, seconds. */
-    TTFT_P95("ttft_p95", "s"),
+    TTFT_P95("s"),
     /** Input and output tokens per second. */
-    INPUT_TOKENS_RATE("input_tokens_rate", "tokens/s"),
-    OUTPUT_TOKENS_RATE("output_tokens_rate", "tokens/s"),
+    INPUT_TOKENS_RATE("tokens/s"),
+    OUTPUT_TOKENS_RATE("tokens/s"),
     /** Mean tokens (input + output) per request. */
-    TOKENS_PER_REQUEST("tokens_per_request", "tokens"),
+    TOKENS_PER_REQUEST("tokens"),
     /** USD per hour at the interval's spend rate. */
-    COST_PER_HOUR("cost_per_hour", "USD/h"),
+    COST_PER_HOUR("USD/h"),
     /** Mean USD per priced request. */
-    COST_PER_QUERY("cost_per_query", "USD");
+    COST_PER_QUERY("USD");
 
-    private final String key;
+    /** The constant's name in lower case: one spelling, so a key can never drift from its constant. */
+    private final String key = name().toLowerCase(Locale.ROOT);
     private final String unit;
 
-    Signal(String key, String unit) {
-        this.key = key;
+    Signal(String unit) {
         this.unit = unit;
     }
 

@@ -47,4 +47,34 @@ class ArgsTest {
         assertThatThrownBy(() -> Args.notEmpty("", "model"))
                 .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("model must be a non-empty string");
     }
+
+    @Test
+    void finiteBoundsRejectNaNAndInfinityAndNameTheBound() {
+        assertThat(Args.finitePositive(3, "threshold")).isEqualTo(3);
+        for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertThatThrownBy(() -> Args.finitePositive(bad, "threshold"))
+                    .isExactlyInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("threshold must be finite and > 0, got " + bad);
+        }
+        assertThat(Args.finiteAtLeast(0, 0, "ratio")).isEqualTo(0);
+        assertThatThrownBy(() -> Args.finiteAtLeast(0.5, 1, "halfLife"))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("halfLife must be finite and >= 1, got 0.5");
+        assertThatThrownBy(() -> Args.finiteAtLeast(Double.NaN, 0, "ratio"))
+                .hasMessage("ratio must be finite and >= 0, got NaN");
+        assertThatThrownBy(() -> Args.finiteAtLeast(Double.POSITIVE_INFINITY, 0, "ratio"))
+                .hasMessage("ratio must be finite and >= 0, got Infinity");
+        assertThatThrownBy(() -> Args.finiteAtLeast(0.1, 0.25, "q"))
+                .hasMessage("q must be finite and >= 0.25, got 0.1");
+    }
+
+    @Test
+    void durationMinimumIsWrittenInSecondsOrMilliseconds() {
+        assertThat(Args.atLeast(Duration.ofSeconds(1), Duration.ofSeconds(1), "interval")).isEqualTo(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> Args.atLeast(null, Duration.ofSeconds(1), "interval"))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("interval must not be null");
+        assertThatThrownBy(() -> Args.atLeast(Duration.ofMillis(500), Duration.ofSeconds(1), "interval"))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("interval must be >= 1s, got PT0.5S");
+        assertThatThrownBy(() -> Args.atLeast(Duration.ofMillis(10), Duration.ofMillis(100), "interval"))
+                .hasMessage("interval must be >= 100ms, got PT0.01S");
+    }
 }

@@ -357,11 +357,7 @@ public final class GpuMetrics implements AutoCloseable {
 
         /** Time between polls; default 10 s, at least 1 s. */
         public Builder interval(Duration interval) {
-            Objects.requireNonNull(interval, "interval must not be null");
-            if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new IllegalArgumentException("interval must be >= 1s, got " + interval);
-            }
-            this.interval = interval;
+            this.interval = Args.atLeast(interval, Duration.ofSeconds(1), "interval");
             return this;
         }
 

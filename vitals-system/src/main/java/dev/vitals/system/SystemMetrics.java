@@ -1,5 +1,6 @@
 package dev.vitals.system;
 
+import dev.vitals.internal.Args;
 import dev.vitals.internal.Periodic;
 import dev.vitals.internal.ThrottledLogger;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -238,11 +239,7 @@ public final class SystemMetrics implements AutoCloseable {
 
         /** Time between samples; default 10 s, at least 100 ms. */
         public Builder interval(Duration interval) {
-            Objects.requireNonNull(interval, "interval must not be null");
-            if (interval.compareTo(Duration.ofMillis(100)) < 0) {
-                throw new IllegalArgumentException("interval must be >= 100ms, got " + interval);
-            }
-            this.interval = interval;
+            this.interval = Args.atLeast(interval, Duration.ofMillis(100), "interval");
             return this;
         }
 
