@@ -35,16 +35,14 @@ import java.util.logging.Logger;
  * <p>The API key is read once at start-up from an environment variable or a file and is only ever
  * written into the upstream's {@code Authorization} header: never logged, echoed or exported.
  */
-public final class OpenAiBackend implements Backend {
+public final class OpenAiBackend extends ConfiguredBackend {
     private static final int MAX_SSE_EVENT_BYTES = 4 * 1024 * 1024;
     private static final Logger LOG = Logger.getLogger(OpenAiBackend.class.getName());
 
     private final Vertx vertx;
-    private final VitalsConfig.Backend cfg;
     private final HttpClientAgent client;
     private final String completionsUrl;
     private final String authorization;
-    private final String provider;
     private final RequestOptions completeTemplate;
     private final RequestOptions streamTemplate;
     /** Set once the upstream rejected {@code stream_options}; read and written on event loops. */
@@ -52,9 +50,8 @@ public final class OpenAiBackend implements Backend {
     private final OpenAiOperations operations;
 
     public OpenAiBackend(Vertx vertx, VitalsConfig.Backend cfg, Map<String, String> env) {
+        super(cfg, "openai");
         this.vertx = vertx;
-        this.cfg = cfg;
-        this.provider = cfg.provider == null ? "openai" : cfg.provider;
         String base = cfg.baseUrl.endsWith("/") ? cfg.baseUrl.substring(0, cfg.baseUrl.length() - 1) : cfg.baseUrl;
         this.completionsUrl = base + "/chat/completions";
         String key = readKey(cfg, env);
@@ -93,26 +90,6 @@ public final class OpenAiBackend implements Backend {
             }
         }
         return null;
-    }
-
-    @Override
-    public String name() {
-        return cfg.name;
-    }
-
-    @Override
-    public String provider() {
-        return provider;
-    }
-
-    @Override
-    public boolean serves(String model) {
-        return cfg.models.contains(model) || cfg.models.contains("*");
-    }
-
-    @Override
-    public List<String> models() {
-        return cfg.models.stream().filter(m -> !"*".equals(m)).toList();
     }
 
     private RequestOptions template(boolean stream) {
