@@ -129,18 +129,7 @@ public final class OpenAiBackend extends ConfiguredBackend {
 
     @Override
     public Future<Completion> complete(ChatRequest r) {
-        Buffer body = r.rawBody() != null ? r.rawBody() : r.body().toBuffer();
-        return client.request(options(false))
-                .compose(req -> req.send(body))
-                .recover(t -> Future.failedFuture(BackendException.of(t)))
-                .compose(resp -> ReadTimeout.body(vertx, cfg.readTimeoutMs, resp)
-                        .recover(t -> Future.failedFuture(BackendException.of(t)))
-                        .compose(buf -> {
-                            if (resp.statusCode() != 200) {
-                                return Future.failedFuture(statusError(resp.statusCode(), buf));
-                            }
-                            return Future.succeededFuture(parseCompletion(buf));
-                        }));
+        return operations.post(options(false), r.rawBody() != null ? r.rawBody() : r.body().toBuffer(), OpenAiBackend::parseCompletion);
     }
 
     static Completion parseCompletion(Buffer buf) {
@@ -195,38 +184,26 @@ public final class OpenAiBackend extends ConfiguredBackend {
 
     /** Sends one stream request; {@code withoutOptions}, when not null, is sent once if the upstream rejects stream_options. */
     private void send(Buffer body, long start, Promise<ChatStream> p, Buffer withoutOptions) {
-        client.request(options(true)).compose(req -> req.send(body).map(resp -> {
-            resp.pause();
-            return resp;
-        })).onComplete(ar -> {
-            if (ar.failed()) {
-                p.fail(BackendException.of(ar.cause()));
+        operations.open(options(true), body).onComplete(ar -> {
+            if (ar.succeeded()) {
+                p.complete(new UpstreamStream(vertx, cfg.readTimeoutMs, ar.result(), start));
                 return;
             }
-            HttpClientResponse resp = ar.result();
-            if (resp.statusCode() != 200) {
-                int status = resp.statusCode();
-                ReadTimeout.body(vertx, cfg.readTimeoutMs, resp).onComplete(b -> {
-                    Buffer err = b.succeeded() ? b.result() : null;
-                    if (withoutOptions != null && rejectsStreamOptions(status, err)) {
-                        Promise<ChatStream> retry = Promise.promise();
-                        send(withoutOptions, start, retry, null);
-                        retry.future().onComplete(rr -> {
-                            if (rr.succeeded() && !streamOptionsRejected) {
-                                streamOptionsRejected = true;
-                                LOG.info(() -> "backend '" + cfg.name + "' rejects stream_options: its streams are sent"
-                                        + " without it from now on, and their tokens are estimated when it reports no usage");
-                            }
-                            p.handle(rr);
-                        });
-                        return;
+            BackendException e = (BackendException) ar.cause();
+            if (withoutOptions != null && rejectsStreamOptions(e.upstreamStatus(), e.upstreamBody())) {
+                Promise<ChatStream> retry = Promise.promise();
+                send(withoutOptions, start, retry, null);
+                retry.future().onComplete(rr -> {
+                    if (rr.succeeded() && !streamOptionsRejected) {
+                        streamOptionsRejected = true;
+                        LOG.info(() -> "backend '" + cfg.name + "' rejects stream_options: its streams are sent"
+                                + " without it from now on, and their tokens are estimated when it reports no usage");
                     }
-                    p.fail(statusError(status, err));
+                    p.handle(rr);
                 });
-                resp.resume();
                 return;
             }
-            p.complete(new UpstreamStream(vertx, cfg.readTimeoutMs, resp, start));
+            p.fail(e);
         });
     }
 
@@ -294,10 +271,7 @@ public final class OpenAiBackend extends ConfiguredBackend {
                     return;
                 }
                 if (isDone(data, off, len)) {
-                    done = true;
-                    readTimeout.stop();
-                    endNanos = System.nanoTime();
-                    sink.end();
+                    finish(sink, null);
                     return;
                 }
                 StreamEvent e = event(raw, rawOff, rawLen, data, off, len, sink);
@@ -305,41 +279,13 @@ public final class OpenAiBackend extends ConfiguredBackend {
                     sink.event(e);
                 }
             });
-            readTimeout = new ReadTimeout(vertx, readTimeoutMs, () -> fail(sink, ReadTimeout.exception(readTimeoutMs)));
-            resp.handler(buf -> {
-                if (cancelled || done) {
-                    return;
-                }
-                readTimeout.touch();
-                try {
-                    parser.feed(buf);
-                } catch (RuntimeException e) {
-                    fail(sink, new BackendException(ErrorType.BAD_RESPONSE, "upstream stream unreadable: " + e.getMessage()));
-                    return;
-                }
-                if (!done && !cancelled) {
-                    sink.flush();
-                }
-            });
-            resp.exceptionHandler(t -> endEarly(sink, BackendException.of(t)));
-            resp.endHandler(v -> endEarly(sink,
-                    new BackendException(ErrorType.CONNECTION, "upstream stream ended before a finish reason or [DONE]")));
-            resp.resume();
+            read(vertx, readTimeoutMs, parser, sink, "a finish reason or [DONE]");
         }
 
         /** The upstream ended or closed before [DONE]: a success when a finish reason came (some servers skip [DONE]). */
-        private void endEarly(StreamSink sink, BackendException e) {
-            if (done || cancelled) {
-                return;
-            }
-            if (finished) {
-                done = true;
-                readTimeout.stop();
-                endNanos = System.nanoTime();
-                sink.end();
-            } else {
-                fail(sink, e);
-            }
+        @Override
+        protected void endedEarly(StreamSink sink, BackendException e) {
+            finish(sink, finished ? null : e);
         }
 
         private static boolean isDone(byte[] d, int off, int len) {
@@ -350,28 +296,16 @@ public final class OpenAiBackend extends ConfiguredBackend {
                     && d[off + 4] == 'E' && d[off + 5] == ']';
         }
 
-        private void fail(StreamSink sink, BackendException e) {
-            if (done || cancelled) {
-                return;
-            }
-            done = true;
-            readTimeout.stop();
-            endNanos = System.nanoTime();
-            sink.flush();
-            sink.error(e);
-            resp.request().reset();
-        }
-
         /** The event, or {@code null} after failing the stream for a malformed or error event. */
         private StreamEvent event(byte[] raw, int rawOff, int rawLen, byte[] data, int off, int len, StreamSink sink) {
             ChunkScanner.Result r = scanner.scan(data, off, len);
             if (!r.json || r.bad != null) {
-                fail(sink, new BackendException(ErrorType.BAD_RESPONSE, "upstream sent a stream event that is not a chat completion chunk ("
+                finish(sink, new BackendException(ErrorType.BAD_RESPONSE, "upstream sent a stream event that is not a chat completion chunk ("
                         + (r.json ? r.bad : "not a JSON object") + ")"));
                 return null;
             }
             if (r.error != null) {
-                fail(sink, upstreamError(r));
+                finish(sink, upstreamError(r));
                 return null;
             }
             if (r.finishReason != null) {
