@@ -35,16 +35,14 @@ import java.util.logging.Logger;
  * <p>The API key is read once at start-up from an environment variable or a file and is only ever
  * written into the upstream's {@code Authorization} header: never logged, echoed or exported.
  */
-public final class OpenAiBackend implements Backend {
+public final class OpenAiBackend extends ConfiguredBackend {
     private static final int MAX_SSE_EVENT_BYTES = 4 * 1024 * 1024;
     private static final Logger LOG = Logger.getLogger(OpenAiBackend.class.getName());
 
     private final Vertx vertx;
-    private final VitalsConfig.Backend cfg;
     private final HttpClientAgent client;
     private final String completionsUrl;
     private final String authorization;
-    private final String provider;
     private final RequestOptions completeTemplate;
     private final RequestOptions streamTemplate;
     /** Set once the upstream rejected {@code stream_options}; read and written on event loops. */
@@ -52,9 +50,8 @@ public final class OpenAiBackend implements Backend {
     private final OpenAiOperations operations;
 
     public OpenAiBackend(Vertx vertx, VitalsConfig.Backend cfg, Map<String, String> env) {
+        super(cfg, "openai");
         this.vertx = vertx;
-        this.cfg = cfg;
-        this.provider = cfg.provider == null ? "openai" : cfg.provider;
         String base = cfg.baseUrl.endsWith("/") ? cfg.baseUrl.substring(0, cfg.baseUrl.length() - 1) : cfg.baseUrl;
         this.completionsUrl = base + "/chat/completions";
         String key = readKey(cfg, env);
@@ -95,26 +92,6 @@ public final class OpenAiBackend implements Backend {
         return null;
     }
 
-    @Override
-    public String name() {
-        return cfg.name;
-    }
-
-    @Override
-    public String provider() {
-        return provider;
-    }
-
-    @Override
-    public boolean serves(String model) {
-        return cfg.models.contains(model) || cfg.models.contains("*");
-    }
-
-    @Override
-    public List<String> models() {
-        return cfg.models.stream().filter(m -> !"*".equals(m)).toList();
-    }
-
     private RequestOptions template(boolean stream) {
         RequestOptions o = new RequestOptions()
                 .setMethod(HttpMethod.POST)
@@ -152,18 +129,7 @@ public final class OpenAiBackend implements Backend {
 
     @Override
     public Future<Completion> complete(ChatRequest r) {
-        Buffer body = r.rawBody() != null ? r.rawBody() : r.body().toBuffer();
-        return client.request(options(false))
-                .compose(req -> req.send(body))
-                .recover(t -> Future.failedFuture(BackendException.of(t)))
-                .compose(resp -> ReadTimeout.body(vertx, cfg.readTimeoutMs, resp)
-                        .recover(t -> Future.failedFuture(BackendException.of(t)))
-                        .compose(buf -> {
-                            if (resp.statusCode() != 200) {
-                                return Future.failedFuture(statusError(resp.statusCode(), buf));
-                            }
-                            return Future.succeededFuture(parseCompletion(buf));
-                        }));
+        return operations.post(options(false), r.rawBody() != null ? r.rawBody() : r.body().toBuffer(), OpenAiBackend::parseCompletion);
     }
 
     static Completion parseCompletion(Buffer buf) {
@@ -218,38 +184,26 @@ public final class OpenAiBackend implements Backend {
 
     /** Sends one stream request; {@code withoutOptions}, when not null, is sent once if the upstream rejects stream_options. */
     private void send(Buffer body, long start, Promise<ChatStream> p, Buffer withoutOptions) {
-        client.request(options(true)).compose(req -> req.send(body).map(resp -> {
-            resp.pause();
-            return resp;
-        })).onComplete(ar -> {
-            if (ar.failed()) {
-                p.fail(BackendException.of(ar.cause()));
+        operations.open(options(true), body).onComplete(ar -> {
+            if (ar.succeeded()) {
+                p.complete(new UpstreamStream(vertx, cfg.readTimeoutMs, ar.result(), start));
                 return;
             }
-            HttpClientResponse resp = ar.result();
-            if (resp.statusCode() != 200) {
-                int status = resp.statusCode();
-                ReadTimeout.body(vertx, cfg.readTimeoutMs, resp).onComplete(b -> {
-                    Buffer err = b.succeeded() ? b.result() : null;
-                    if (withoutOptions != null && rejectsStreamOptions(status, err)) {
-                        Promise<ChatStream> retry = Promise.promise();
-                        send(withoutOptions, start, retry, null);
-                        retry.future().onComplete(rr -> {
-                            if (rr.succeeded() && !streamOptionsRejected) {
-                                streamOptionsRejected = true;
-                                LOG.info(() -> "backend '" + cfg.name + "' rejects stream_options: its streams are sent"
-                                        + " without it from now on, and their tokens are estimated when it reports no usage");
-                            }
-                            p.handle(rr);
-                        });
-                        return;
+            BackendException e = (BackendException) ar.cause();
+            if (withoutOptions != null && rejectsStreamOptions(e.upstreamStatus(), e.upstreamBody())) {
+                Promise<ChatStream> retry = Promise.promise();
+                send(withoutOptions, start, retry, null);
+                retry.future().onComplete(rr -> {
+                    if (rr.succeeded() && !streamOptionsRejected) {
+                        streamOptionsRejected = true;
+                        LOG.info(() -> "backend '" + cfg.name + "' rejects stream_options: its streams are sent"
+                                + " without it from now on, and their tokens are estimated when it reports no usage");
                     }
-                    p.fail(statusError(status, err));
+                    p.handle(rr);
                 });
-                resp.resume();
                 return;
             }
-            p.complete(new UpstreamStream(vertx, cfg.readTimeoutMs, resp, start));
+            p.fail(e);
         });
     }
 
@@ -317,10 +271,7 @@ public final class OpenAiBackend implements Backend {
                     return;
                 }
                 if (isDone(data, off, len)) {
-                    done = true;
-                    readTimeout.stop();
-                    endNanos = System.nanoTime();
-                    sink.end();
+                    finish(sink, null);
                     return;
                 }
                 StreamEvent e = event(raw, rawOff, rawLen, data, off, len, sink);
@@ -328,41 +279,13 @@ public final class OpenAiBackend implements Backend {
                     sink.event(e);
                 }
             });
-            readTimeout = new ReadTimeout(vertx, readTimeoutMs, () -> fail(sink, ReadTimeout.exception(readTimeoutMs)));
-            resp.handler(buf -> {
-                if (cancelled || done) {
-                    return;
-                }
-                readTimeout.touch();
-                try {
-                    parser.feed(buf);
-                } catch (RuntimeException e) {
-                    fail(sink, new BackendException(ErrorType.BAD_RESPONSE, "upstream stream unreadable: " + e.getMessage()));
-                    return;
-                }
-                if (!done && !cancelled) {
-                    sink.flush();
-                }
-            });
-            resp.exceptionHandler(t -> endEarly(sink, BackendException.of(t)));
-            resp.endHandler(v -> endEarly(sink,
-                    new BackendException(ErrorType.CONNECTION, "upstream stream ended before a finish reason or [DONE]")));
-            resp.resume();
+            read(vertx, readTimeoutMs, parser, sink, "a finish reason or [DONE]");
         }
 
         /** The upstream ended or closed before [DONE]: a success when a finish reason came (some servers skip [DONE]). */
-        private void endEarly(StreamSink sink, BackendException e) {
-            if (done || cancelled) {
-                return;
-            }
-            if (finished) {
-                done = true;
-                readTimeout.stop();
-                endNanos = System.nanoTime();
-                sink.end();
-            } else {
-                fail(sink, e);
-            }
+        @Override
+        protected void endedEarly(StreamSink sink, BackendException e) {
+            finish(sink, finished ? null : e);
         }
 
         private static boolean isDone(byte[] d, int off, int len) {
@@ -373,28 +296,16 @@ public final class OpenAiBackend implements Backend {
                     && d[off + 4] == 'E' && d[off + 5] == ']';
         }
 
-        private void fail(StreamSink sink, BackendException e) {
-            if (done || cancelled) {
-                return;
-            }
-            done = true;
-            readTimeout.stop();
-            endNanos = System.nanoTime();
-            sink.flush();
-            sink.error(e);
-            resp.request().reset();
-        }
-
         /** The event, or {@code null} after failing the stream for a malformed or error event. */
         private StreamEvent event(byte[] raw, int rawOff, int rawLen, byte[] data, int off, int len, StreamSink sink) {
             ChunkScanner.Result r = scanner.scan(data, off, len);
             if (!r.json || r.bad != null) {
-                fail(sink, new BackendException(ErrorType.BAD_RESPONSE, "upstream sent a stream event that is not a chat completion chunk ("
+                finish(sink, new BackendException(ErrorType.BAD_RESPONSE, "upstream sent a stream event that is not a chat completion chunk ("
                         + (r.json ? r.bad : "not a JSON object") + ")"));
                 return null;
             }
             if (r.error != null) {
-                fail(sink, upstreamError(r));
+                finish(sink, upstreamError(r));
                 return null;
             }
             if (r.finishReason != null) {

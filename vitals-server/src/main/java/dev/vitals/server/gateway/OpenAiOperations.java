@@ -54,16 +54,25 @@ final class OpenAiOperations {
     }
 
     Future<Completion> complete(Operation op, ChatRequest r) {
-        return client.request(options(op, false))
-                .compose(req -> req.send(body(r)))
+        return post(options(op, false), body(r), buf -> parse(op, buf));
+    }
+
+    /**
+     * One non-streaming request: the 200 answer's body parsed by {@code parse}; any other status, a failure to
+     * connect or to read the body within the read timeout fails with a {@link BackendException}.
+     */
+    Future<Completion> post(RequestOptions o, Buffer body, java.util.function.Function<Buffer, Completion> parse) {
+        return client.request(o)
+                .compose(req -> req.send(body))
                 .recover(t -> Future.failedFuture(BackendException.of(t)))
                 .compose(resp -> ReadTimeout.body(vertx, cfg.readTimeoutMs, resp)
-                        .recover(t -> Future.failedFuture(BackendException.of(t))).compose(buf -> {
-                    if (resp.statusCode() != 200) {
-                        return Future.failedFuture(OpenAiBackend.statusError(resp.statusCode(), buf));
-                    }
-                    return Future.succeededFuture(parse(op, buf));
-                }));
+                        .recover(t -> Future.failedFuture(BackendException.of(t)))
+                        .compose(buf -> {
+                            if (resp.statusCode() != 200) {
+                                return Future.failedFuture(OpenAiBackend.statusError(resp.statusCode(), buf));
+                            }
+                            return Future.succeededFuture(parse.apply(buf));
+                        }));
     }
 
     /** Usage, text and finish reason of a 200 answer; anything but a JSON object is a bad response. */
@@ -141,7 +150,23 @@ final class OpenAiOperations {
         Promise<ChatStream> p = Promise.promise();
         // legacy completions: ask for usage as for chat (the usage-only chunk is hidden from clients that did not)
         Buffer body = op == Operation.TEXT_COMPLETION ? OpenAiBackend.withUsage(r) : body(r);
-        client.request(options(op, true)).compose(req -> req.send(body).map(resp -> {
+        open(options(op, true), body).onComplete(ar -> {
+            if (ar.failed()) {
+                p.fail(ar.cause());
+            } else {
+                p.complete(new ResponsesStream(ar.result(), start, op == Operation.TEXT_COMPLETION));
+            }
+        });
+        return p.future();
+    }
+
+    /**
+     * Sends one stream request: its 200 response, paused until the stream starts; any other status (with its
+     * body, read within the read timeout) or a failure to connect fails with a {@link BackendException}.
+     */
+    Future<HttpClientResponse> open(RequestOptions o, Buffer body) {
+        Promise<HttpClientResponse> p = Promise.promise();
+        client.request(o).compose(req -> req.send(body).map(resp -> {
             resp.pause();
             return resp;
         })).onComplete(ar -> {
@@ -155,7 +180,7 @@ final class OpenAiOperations {
                 resp.resume();
                 return;
             }
-            p.complete(new ResponsesStream(resp, start, op == Operation.TEXT_COMPLETION));
+            p.complete(resp);
         });
         return p.future();
     }
@@ -239,43 +264,7 @@ final class OpenAiOperations {
                     default -> sink.event(new StreamEvent(raw, rawOff, rawLen, 0, false, null, false, null));
                 }
             });
-            readTimeout = new ReadTimeout(vertx, cfg.readTimeoutMs,
-                    () -> finish(sink, ReadTimeout.exception(cfg.readTimeoutMs)));
-            resp.handler(buf -> {
-                if (cancelled || done) {
-                    return;
-                }
-                readTimeout.touch();
-                try {
-                    parser.feed(buf);
-                } catch (RuntimeException e) {
-                    finish(sink, new BackendException(ErrorType.BAD_RESPONSE, "upstream stream unreadable: " + e.getMessage()));
-                    return;
-                }
-                if (!done && !cancelled) {
-                    sink.flush();
-                }
-            });
-            resp.exceptionHandler(t -> finish(sink, BackendException.of(t)));
-            resp.endHandler(v -> finish(sink, new BackendException(ErrorType.CONNECTION,
-                    "upstream stream ended before " + (legacy ? "[DONE]" : "response.completed"))));
-            resp.resume();
-        }
-
-        private void finish(StreamSink sink, BackendException error) {
-            if (done || cancelled) {
-                return;
-            }
-            done = true;
-            readTimeout.stop();
-            endNanos = System.nanoTime();
-            if (error == null) {
-                sink.end();
-                return;
-            }
-            sink.flush();
-            sink.error(error);
-            resp.request().reset();
+            read(vertx, cfg.readTimeoutMs, parser, sink, legacy ? "[DONE]" : "response.completed");
         }
     }
 }

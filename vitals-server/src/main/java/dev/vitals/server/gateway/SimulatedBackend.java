@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
@@ -21,7 +20,7 @@ import java.util.Random;
  * its own draw through {@code metadata.vitals_latency_seconds} and {@code metadata.vitals_output_tokens}
  * (bounded to 60 s and 4,096 tokens), which the traffic generator uses for latency and cost spikes.
  */
-public final class SimulatedBackend implements Backend {
+public final class SimulatedBackend extends ConfiguredBackend {
     /** The source document's failure message. */
     public static final String ERROR_MESSAGE = "Simulated LLM error processing prompt.";
     private static final String[] FILLER = (
@@ -29,40 +28,17 @@ public final class SimulatedBackend implements Backend {
             + "that has no meaning beyond measuring latency tokens and cost in a realistic way").split(" ");
 
     private final Vertx vertx;
-    private final VitalsConfig.Backend cfg;
     private final Random random;
-    private final String provider;
     private final String errorKeyword;
     private final SimulatedOperations operations;
 
     public SimulatedBackend(Vertx vertx, VitalsConfig.Backend cfg) {
+        super(cfg, "vitals");
         this.vertx = vertx;
-        this.cfg = cfg;
         this.random = cfg.seed == null ? new Random() : new Random(cfg.seed);
-        this.provider = cfg.provider == null ? "vitals" : cfg.provider;
         this.errorKeyword = cfg.errorKeyword == null || cfg.errorKeyword.isEmpty()
                 ? null : cfg.errorKeyword.toLowerCase(Locale.ROOT);
-        this.operations = new SimulatedOperations(this, vertx, cfg);
-    }
-
-    @Override
-    public String name() {
-        return cfg.name;
-    }
-
-    @Override
-    public String provider() {
-        return provider;
-    }
-
-    @Override
-    public boolean serves(String model) {
-        return cfg.models.contains(model) || cfg.models.contains("*");
-    }
-
-    @Override
-    public List<String> models() {
-        return cfg.models.stream().filter(m -> !"*".equals(m)).toList();
+        this.operations = new SimulatedOperations(vertx, cfg);
     }
 
     boolean fails(ChatRequest r) {
@@ -102,19 +78,9 @@ public final class SimulatedBackend implements Backend {
         }
     }
 
-    /** Completions, embeddings and responses: see {@link SimulatedOperations}. */
+    /** Chat here; completions, embeddings and responses: see {@link SimulatedOperations}. All wait the drawn latency. */
     @Override
     public Future<Completion> complete(Operation op, ChatRequest r) {
-        return op == Operation.CHAT ? complete(r) : operations.complete(op, r);
-    }
-
-    @Override
-    public Future<ChatStream> stream(Operation op, ChatRequest r) {
-        return op == Operation.CHAT ? stream(r) : operations.stream(op, r);
-    }
-
-    @Override
-    public Future<Completion> complete(ChatRequest r) {
         Draw d = draw(r);
         Promise<Completion> p = Promise.promise();
         after(d.latency(), () -> {
@@ -122,28 +88,22 @@ public final class SimulatedBackend implements Backend {
                 p.fail(new BackendException(ErrorType.MODEL_ERROR, ERROR_MESSAGE));
                 return;
             }
-            String judgement = judgement(r);
-            String text = judgement != null ? judgement : String.join("", tokens(r.promptText(), d.outputTokens()));
-            Usage usage = new Usage(Tokens.words(r.promptText()), d.outputTokens(), 0);
-            String id = "chatcmpl-" + Ids.random();
-            JsonObject body = new JsonObject()
-                    .put("id", id)
-                    .put("object", "chat.completion")
-                    .put("created", System.currentTimeMillis() / 1000)
-                    .put("model", r.model())
-                    .put("choices", new JsonArray().add(new JsonObject()
-                            .put("index", 0)
-                            .put("message", new JsonObject().put("role", "assistant").put("content", text).putNull("refusal"))
-                            .putNull("logprobs")
-                            .put("finish_reason", "stop")))
-                    .put("usage", usageJson(usage));
-            p.complete(new Completion(body.toBuffer(), text, usage, "stop").withResponse(id, r.model()));
+            try {
+                p.complete(op == Operation.CHAT ? chat(r, d) : operations.complete(op, r, d));
+            } catch (BackendException e) {
+                p.fail(e);
+            }
         });
         return p.future();
     }
 
+    /** Chat, text completion and Responses streams, opened after the time to first token (or failing then). */
     @Override
-    public Future<ChatStream> stream(ChatRequest r) {
+    public Future<ChatStream> stream(Operation op, ChatRequest r) {
+        if (op != Operation.CHAT && op != Operation.RESPONSES && op != Operation.TEXT_COMPLETION) {
+            return Future.failedFuture(new BackendException(ErrorType.INVALID_REQUEST, op.path().substring(1)
+                    + " cannot stream on backend '" + cfg.name + "'"));
+        }
         Draw d = draw(r);
         Promise<ChatStream> p = Promise.promise();
         long start = System.nanoTime();
@@ -151,10 +111,35 @@ public final class SimulatedBackend implements Backend {
             if (fails(r)) {
                 p.fail(new BackendException(ErrorType.MODEL_ERROR, ERROR_MESSAGE));
             } else {
-                p.complete(new SimStream(r, d, start));
+                p.complete(op == Operation.CHAT ? new SimStream(r, d, start) : operations.stream(op, r, d, start));
             }
         });
         return p.future();
+    }
+
+    @Override
+    public Future<Completion> complete(ChatRequest r) {
+        return complete(Operation.CHAT, r);
+    }
+
+    @Override
+    public Future<ChatStream> stream(ChatRequest r) {
+        return stream(Operation.CHAT, r);
+    }
+
+    private Completion chat(ChatRequest r, Draw d) {
+        String judgement = judgement(r);
+        String text = judgement != null ? judgement : String.join("", tokens(r.promptText(), d.outputTokens()));
+        Usage usage = usage(r, d);
+        String id = "chatcmpl-" + Ids.random();
+        JsonObject body = envelope(id, "chat.completion", System.currentTimeMillis() / 1000, r.model())
+                .put("choices", new JsonArray().add(new JsonObject()
+                        .put("index", 0)
+                        .put("message", new JsonObject().put("role", "assistant").put("content", text).putNull("refusal"))
+                        .putNull("logprobs")
+                        .put("finish_reason", "stop")))
+                .put("usage", usageJson(usage));
+        return new Completion(body.toBuffer(), text, usage, "stop").withResponse(id, r.model());
     }
 
     /**
@@ -219,6 +204,16 @@ public final class SimulatedBackend implements Backend {
         return out;
     }
 
+    /** The drawn answer's usage: the prompt's words in, the drawn tokens out. */
+    static Usage usage(ChatRequest r, Draw d) {
+        return new Usage(Tokens.words(r.promptText()), d.outputTokens(), 0);
+    }
+
+    /** The members every (legacy) completion and chunk starts with. */
+    static JsonObject envelope(String id, String object, long created, String model) {
+        return new JsonObject().put("id", id).put("object", object).put("created", created).put("model", model);
+    }
+
     static JsonObject usageJson(Usage u) {
         return new JsonObject()
                 .put("prompt_tokens", u.promptTokens())
@@ -227,57 +222,37 @@ public final class SimulatedBackend implements Backend {
                 .put("prompt_tokens_details", new JsonObject().put("cached_tokens", u.cachedTokens()));
     }
 
-    /** Emits the tokens on timers, honouring pause/resume. */
+    /** Chat completion chunks on timers: the role with the first token, the tokens, a finish chunk, the usage-only chunk. */
     private final class SimStream extends PacedStream {
-        private final ChatRequest req;
         private final String id = "chatcmpl-" + Ids.random();
         private final long created = System.currentTimeMillis() / 1000;
-        private final String[] tokens;
-        private final Usage usage;
         private int next = -1; // -1: role chunk first
 
         SimStream(ChatRequest req, Draw d, long start) {
-            super(vertx, start);
-            this.req = req;
-            this.tokens = tokens(req.promptText(), d.outputTokens());
-            this.usage = new Usage(Tokens.words(req.promptText()), d.outputTokens(), 0);
+            super(vertx, cfg.interTokenDelay, req, d, start);
         }
 
         @Override
-        void emit() {
-            scheduled = false;
-            while (!paused && !cancelled) {
-                if (next == -1) {
-                    // role chunk and first token together: the first content arrives at time to first token
-                    next = 0;
-                    send(chunk(new JsonObject().put("role", "assistant").put("content", tokens[0]), null), tokens[0].length(), true);
-                    next = 1;
-                } else if (next < tokens.length) {
-                    String t = tokens[next++];
-                    send(chunk(new JsonObject().put("content", t), null), t.length(), true);
-                } else if (next == tokens.length) {
-                    next++;
-                    sink.event(StreamEvent.of(sse(chunk(new JsonObject(), "stop")), 0, false, null, false, "stop", id, req.model()));
-                } else {
-                    JsonObject u = base().put("choices", new JsonArray()).put("usage", usageJson(usage));
-                    endNanos = System.nanoTime();
-                    sink.event(StreamEvent.of(sse(u), 0, false, usage, true, null, id, req.model()));
-                    if (!cancelled) {
-                        sink.end();
-                    }
-                    cancelled = true;
-                    return;
-                }
-                if (cfg.interTokenDelay > 0 && next <= tokens.length) {
-                    sink.flush();
-                    scheduled = true;
-                    vertx.setTimer(Math.max(1, Math.round(cfg.interTokenDelay * 1000)), t -> emit());
-                    return;
-                }
+        boolean step() {
+            if (next == -1) {
+                // role chunk and first token together: the first content arrives at time to first token
+                next = 0;
+                send(chunk(new JsonObject().put("role", "assistant").put("content", tokens[0]), null), tokens[0].length(), true);
+                next = 1;
+            } else if (next < tokens.length) {
+                String t = tokens[next++];
+                send(chunk(new JsonObject().put("content", t), null), t.length(), true);
+            } else if (next == tokens.length) {
+                next++;
+                sink.event(StreamEvent.of(sse(chunk(new JsonObject(), "stop")), 0, false, null, false, "stop", id, req.model()));
+            } else {
+                JsonObject u = base().put("choices", new JsonArray()).put("usage", usageJson(usage));
+                endNanos = System.nanoTime();
+                sink.event(StreamEvent.of(sse(u), 0, false, usage, true, null, id, req.model()));
+                finish();
+                return false;
             }
-            if (!cancelled) {
-                sink.flush(); // paused: let the client's queue drain what is written
-            }
+            return next <= tokens.length;
         }
 
         private void send(JsonObject chunk, int chars, boolean content) {
@@ -285,8 +260,7 @@ public final class SimulatedBackend implements Backend {
         }
 
         private JsonObject base() {
-            return new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
-                    .put("model", req.model());
+            return envelope(id, "chat.completion.chunk", created, req.model());
         }
 
         private JsonObject chunk(JsonObject delta, String finish) {

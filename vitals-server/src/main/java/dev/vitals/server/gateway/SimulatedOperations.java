@@ -2,8 +2,6 @@ package dev.vitals.server.gateway;
 
 import dev.vitals.llm.ErrorType;
 import dev.vitals.server.config.VitalsConfig;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -23,54 +21,27 @@ import java.util.SplittableRandom;
  * request asks for fewer {@code dimensions}; input tokens are the inputs' whitespace-separated words.
  */
 final class SimulatedOperations {
-    private final SimulatedBackend sim;
     private final Vertx vertx;
     private final VitalsConfig.Backend cfg;
 
-    SimulatedOperations(SimulatedBackend sim, Vertx vertx, VitalsConfig.Backend cfg) {
-        this.sim = sim;
+    SimulatedOperations(Vertx vertx, VitalsConfig.Backend cfg) {
         this.vertx = vertx;
         this.cfg = cfg;
     }
 
-    Future<Completion> complete(Operation op, ChatRequest r) {
-        SimulatedBackend.Draw d = sim.draw(r);
-        Promise<Completion> p = Promise.promise();
-        sim.after(d.latency(), () -> {
-            if (sim.fails(r)) {
-                p.fail(new BackendException(ErrorType.MODEL_ERROR, SimulatedBackend.ERROR_MESSAGE));
-                return;
-            }
-            try {
-                p.complete(switch (op) {
-                    case EMBEDDINGS -> embeddings(r);
-                    case TEXT_COMPLETION -> textCompletion(r, d);
-                    case RESPONSES -> response(r, d);
-                    case CHAT -> throw new IllegalStateException("chat is SimulatedBackend's own");
-                });
-            } catch (BackendException e) {
-                p.fail(e);
-            }
-        });
-        return p.future();
+    /** The answer to {@code op} once the drawn latency passed and the model did not fail. */
+    Completion complete(Operation op, ChatRequest r, SimulatedBackend.Draw d) {
+        return switch (op) {
+            case EMBEDDINGS -> embeddings(r);
+            case TEXT_COMPLETION -> textCompletion(r, d);
+            case RESPONSES -> response(r, d);
+            case CHAT -> throw new IllegalStateException("chat is SimulatedBackend's own");
+        };
     }
 
-    Future<ChatStream> stream(Operation op, ChatRequest r) {
-        if (op != Operation.RESPONSES && op != Operation.TEXT_COMPLETION) {
-            return Future.failedFuture(new BackendException(ErrorType.INVALID_REQUEST, op.path().substring(1)
-                    + " cannot stream on backend '" + cfg.name + "'"));
-        }
-        SimulatedBackend.Draw d = sim.draw(r);
-        Promise<ChatStream> p = Promise.promise();
-        long start = System.nanoTime();
-        sim.after(cfg.timeToFirstToken, () -> {
-            if (sim.fails(r)) {
-                p.fail(new BackendException(ErrorType.MODEL_ERROR, SimulatedBackend.ERROR_MESSAGE));
-            } else {
-                p.complete(op == Operation.RESPONSES ? new ResponseStream(r, d, start) : new TextStream(r, d, start));
-            }
-        });
-        return p.future();
+    /** A Responses or text completion stream, opened after the time to first token. */
+    PacedStream stream(Operation op, ChatRequest r, SimulatedBackend.Draw d, long start) {
+        return op == Operation.RESPONSES ? new ResponseStream(r, d, start) : new TextStream(r, d, start);
     }
 
     private Completion embeddings(ChatRequest r) {
@@ -143,13 +114,9 @@ final class SimulatedOperations {
 
     private Completion textCompletion(ChatRequest r, SimulatedBackend.Draw d) {
         String text = String.join("", SimulatedBackend.tokens(r.promptText(), d.outputTokens()));
-        Usage usage = new Usage(Tokens.words(r.promptText()), d.outputTokens(), 0);
+        Usage usage = SimulatedBackend.usage(r, d);
         String id = "cmpl-" + Ids.random();
-        JsonObject body = new JsonObject()
-                .put("id", id)
-                .put("object", "text_completion")
-                .put("created", System.currentTimeMillis() / 1000)
-                .put("model", r.model())
+        JsonObject body = SimulatedBackend.envelope(id, "text_completion", System.currentTimeMillis() / 1000, r.model())
                 .put("choices", new JsonArray().add(new JsonObject().put("text", text).put("index", 0).putNull("logprobs")
                         .put("finish_reason", "stop")))
                 .put("usage", SimulatedBackend.usageJson(usage));
@@ -158,7 +125,7 @@ final class SimulatedOperations {
 
     private Completion response(ChatRequest r, SimulatedBackend.Draw d) {
         String text = String.join("", SimulatedBackend.tokens(r.promptText(), d.outputTokens()));
-        Usage usage = new Usage(Tokens.words(r.promptText()), d.outputTokens(), 0);
+        Usage usage = SimulatedBackend.usage(r, d);
         String id = "resp_" + Ids.random();
         JsonObject resp = responseObject(id, r.model(), "completed", usage)
                 .put("output", new JsonArray().add(message("msg_" + Ids.random(), "completed", text)));
@@ -199,53 +166,33 @@ final class SimulatedOperations {
 
     /** Legacy completion chunks on timers ({@code choices[].text}), a finish chunk, then the usage-only chunk. */
     private final class TextStream extends PacedStream {
-        private final ChatRequest req;
         private final String id = "cmpl-" + Ids.random();
         private final long created = System.currentTimeMillis() / 1000;
-        private final String[] tokens;
-        private final Usage usage;
         private int next;
 
         TextStream(ChatRequest req, SimulatedBackend.Draw d, long start) {
-            super(vertx, start);
-            this.req = req;
-            this.tokens = SimulatedBackend.tokens(req.promptText(), d.outputTokens());
-            this.usage = new Usage(Tokens.words(req.promptText()), d.outputTokens(), 0);
+            super(vertx, cfg.interTokenDelay, req, d, start);
         }
 
         @Override
-        void emit() {
-            scheduled = false;
-            while (!paused && !cancelled) {
-                if (next < tokens.length) {
-                    String t = tokens[next++];
-                    send(chunk(t, null), t.length(), null, false);
-                } else if (next == tokens.length) {
-                    next++;
-                    send(chunk("", "stop"), 0, null, false);
-                } else {
-                    endNanos = System.nanoTime();
-                    send(base().put("choices", new JsonArray()).put("usage", SimulatedBackend.usageJson(usage)), 0, usage, true);
-                    if (!cancelled) {
-                        sink.end();
-                    }
-                    cancelled = true;
-                    return;
-                }
-                if (cfg.interTokenDelay > 0 && next <= tokens.length) {
-                    sink.flush();
-                    scheduled = true;
-                    vertx.setTimer(Math.max(1, Math.round(cfg.interTokenDelay * 1000)), x -> emit());
-                    return;
-                }
+        boolean step() {
+            if (next < tokens.length) {
+                String t = tokens[next++];
+                send(chunk(t, null), t.length(), null, false);
+            } else if (next == tokens.length) {
+                next++;
+                send(chunk("", "stop"), 0, null, false);
+            } else {
+                endNanos = System.nanoTime();
+                send(base().put("choices", new JsonArray()).put("usage", SimulatedBackend.usageJson(usage)), 0, usage, true);
+                finish();
+                return false;
             }
-            if (!cancelled) {
-                sink.flush();
-            }
+            return next <= tokens.length;
         }
 
         private JsonObject base() {
-            return new JsonObject().put("id", id).put("object", "text_completion").put("created", created).put("model", req.model());
+            return SimulatedBackend.envelope(id, "text_completion", created, req.model());
         }
 
         private JsonObject chunk(String text, String finish) {
@@ -267,61 +214,41 @@ final class SimulatedOperations {
 
     /** The Responses API's typed events on timers: created, the text's deltas, completed with usage. */
     private final class ResponseStream extends PacedStream {
-        private final ChatRequest req;
         private final String id = "resp_" + Ids.random();
         private final String itemId = "msg_" + Ids.random();
-        private final String[] tokens;
-        private final Usage usage;
         private final StringBuilder text = new StringBuilder();
         private int next = -1;
         private int seq;
 
         ResponseStream(ChatRequest req, SimulatedBackend.Draw d, long start) {
-            super(vertx, start);
-            this.req = req;
-            this.tokens = SimulatedBackend.tokens(req.promptText(), d.outputTokens());
-            this.usage = new Usage(Tokens.words(req.promptText()), d.outputTokens(), 0);
+            super(vertx, cfg.interTokenDelay, req, d, start);
         }
 
         @Override
-        void emit() {
-            scheduled = false;
-            while (!paused && !cancelled) {
-                if (next == -1) {
-                    next = 0;
-                    send("response.created", new JsonObject().put("response", responseObject(id, req.model(), "in_progress", null)), 0, null);
-                    send("response.output_item.added", new JsonObject().put("output_index", 0)
-                            .put("item", message(itemId, "in_progress", null)), 0, null);
-                    send("response.content_part.added", part().put("part", outputText("")), 0, null);
-                } else if (next < tokens.length) {
-                    String t = tokens[next++];
-                    text.append(t);
-                    send("response.output_text.delta", part().put("delta", t).put("logprobs", new JsonArray()), t.length(), null);
-                } else {
-                    String all = text.toString();
-                    send("response.output_text.done", part().put("text", all).put("logprobs", new JsonArray()), 0, null);
-                    send("response.content_part.done", part().put("part", outputText(all)), 0, null);
-                    send("response.output_item.done", new JsonObject().put("output_index", 0)
-                            .put("item", message(itemId, "completed", all)), 0, null);
-                    endNanos = System.nanoTime();
-                    send("response.completed", new JsonObject().put("response", responseObject(id, req.model(), "completed", usage)
-                            .put("output", new JsonArray().add(message(itemId, "completed", all)))), 0, usage);
-                    if (!cancelled) {
-                        sink.end();
-                    }
-                    cancelled = true;
-                    return;
-                }
-                if (cfg.interTokenDelay > 0 && next <= tokens.length && next > 0) {
-                    sink.flush();
-                    scheduled = true;
-                    vertx.setTimer(Math.max(1, Math.round(cfg.interTokenDelay * 1000)), t -> emit());
-                    return;
-                }
+        boolean step() {
+            if (next == -1) {
+                next = 0;
+                send("response.created", new JsonObject().put("response", responseObject(id, req.model(), "in_progress", null)), 0, null);
+                send("response.output_item.added", new JsonObject().put("output_index", 0)
+                        .put("item", message(itemId, "in_progress", null)), 0, null);
+                send("response.content_part.added", part().put("part", outputText("")), 0, null);
+            } else if (next < tokens.length) {
+                String t = tokens[next++];
+                text.append(t);
+                send("response.output_text.delta", part().put("delta", t).put("logprobs", new JsonArray()), t.length(), null);
+            } else {
+                String all = text.toString();
+                send("response.output_text.done", part().put("text", all).put("logprobs", new JsonArray()), 0, null);
+                send("response.content_part.done", part().put("part", outputText(all)), 0, null);
+                send("response.output_item.done", new JsonObject().put("output_index", 0)
+                        .put("item", message(itemId, "completed", all)), 0, null);
+                endNanos = System.nanoTime();
+                send("response.completed", new JsonObject().put("response", responseObject(id, req.model(), "completed", usage)
+                        .put("output", new JsonArray().add(message(itemId, "completed", all)))), 0, usage);
+                finish();
+                return false;
             }
-            if (!cancelled) {
-                sink.flush();
-            }
+            return next <= tokens.length && next > 0;
         }
 
         private JsonObject part() {
