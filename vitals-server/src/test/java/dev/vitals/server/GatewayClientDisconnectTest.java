@@ -110,7 +110,7 @@ class GatewayClientDisconnectTest extends GatewayTestBase {
     @Test
     void clientLeavingANonStreamingCallIsRecordedWithTheTokensItWasCharged() throws IOException {
         upstream.scenario = Scenario.SLOW_FIRST_TOKEN;
-        upstream.firstTokenDelayMs = 1_500; // ample time for the gateway to see the client leave
+        upstream.firstTokenDelayMs = 3_000; // ample time, even on a loaded machine, for the gateway to see the client leave
         upstream.cachedTokens = 0;
 
         try (Socket s = post(chatBody(MODEL, PROMPT))) {
