@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -112,6 +113,20 @@ public final class QualityTracker {
     /** The report of {@code model} over {@code window}; empty when the model has no data yet. */
     public Optional<QualityReport> report(String model, Duration window) {
         return window(model, window).map(QualityWindow::report);
+    }
+
+    /**
+     * Every model's reports, in {@link #models()} order, each keyed by the names of {@code windows} (a name
+     * to a configured length, in the order given); fails on a length that is not configured.
+     */
+    public Map<String, Map<String, QualityReport>> reports(Map<String, Duration> windows) {
+        Map<String, Map<String, QualityReport>> out = new LinkedHashMap<>();
+        for (String m : models()) {
+            Map<String, QualityReport> per = new LinkedHashMap<>();
+            windows.forEach((name, d) -> report(m, d).ifPresent(r -> per.put(name, r)));
+            out.put(m, per);
+        }
+        return out;
     }
 
     private int windowIndex(Duration window) {
