@@ -470,26 +470,13 @@ final class ClassificationAcc {
         }
 
         List<ClassMetrics> classes = new ArrayList<>(n);
-        double sumP = 0;
-        double sumR = 0;
-        double sumF = 0;
-        double wP = 0;
-        double wR = 0;
-        double wF = 0;
         long tpAll = 0;
         long predAll = 0;
         long trueAll = 0;
         for (int id : present) {
             double p = divide(tp[id], predSum[id]);
             double r = divide(tp[id], trueSum[id]);
-            double f = f1(p, r);
-            classes.add(new ClassMetrics(names[id], p, r, f, trueSum[id]));
-            sumP += p;
-            sumR += r;
-            sumF += f;
-            wP += p * trueSum[id];
-            wR += r * trueSum[id];
-            wF += f * trueSum[id];
+            classes.add(new ClassMetrics(names[id], p, r, f1(p, r), trueSum[id]));
             tpAll += tp[id];
             predAll += predSum[id];
             trueAll += trueSum[id];
@@ -498,16 +485,32 @@ final class ClassificationAcc {
         AverageMetrics micro = AverageMetrics.NAN;
         AverageMetrics weighted = AverageMetrics.NAN;
         if (count > 0) {
-            macro = new AverageMetrics(sumP / n, sumR / n, sumF / n);
+            macro = average(classes, false);
             double mp = divide(tpAll, predAll);
             double mr = divide(tpAll, trueAll);
             micro = new AverageMetrics(mp, mr, f1(mp, mr));
-            weighted = new AverageMetrics(wP / trueAll, wR / trueAll, wF / trueAll);
+            weighted = average(classes, true);
         }
         double[] auc = rocAuc(spec, v);
         return new ClassificationReport(count, count == 0 ? Double.NaN : (double) tpAll / count, classes,
                 macro, micro, weighted, new ConfusionMatrix(labels, rows), spec.positiveLabel(), scored,
                 auc[0], auc[1], scored == 0 ? Double.NaN : logLossSum / scored);
+    }
+
+    /** The classes' mean precision, recall and F1 (sklearn's macro average), or their support-weighted mean (weighted). */
+    private static AverageMetrics average(List<ClassMetrics> classes, boolean bySupport) {
+        double p = 0;
+        double r = 0;
+        double f = 0;
+        double total = 0;
+        for (ClassMetrics c : classes) {
+            double w = bySupport ? c.support() : 1;
+            p += c.precision() * w;
+            r += c.recall() * w;
+            f += c.f1() * w;
+            total += w;
+        }
+        return new AverageMetrics(p / total, r / total, f / total);
     }
 
     /** sklearn's {@code _prf_divide} with {@code zero_division=0}. */

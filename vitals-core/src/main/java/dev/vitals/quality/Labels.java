@@ -4,13 +4,13 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Label ordering and message helpers. */
-final class Labels {
+public final class Labels {
     /**
-     * Code point order, the order numpy's {@code np.unique} gives a {@code str} array and so the
-     * order of sklearn's confusion matrix. {@link String#compareTo} compares UTF-16 units instead,
-     * which puts U+10000 and above before U+E000..U+FFFF.
+     * The order of labels in reports: code point order, the order numpy's {@code np.unique} gives a
+     * {@code str} array and so the order of sklearn's confusion matrix. {@link String#compareTo}
+     * compares UTF-16 units instead, which puts U+10000 and above before U+E000..U+FFFF.
      */
-    static final Comparator<String> ORDER = Labels::compareCodePoints;
+    public static final Comparator<String> ORDER = Labels::compareCodePoints;
 
     private Labels() {
     }

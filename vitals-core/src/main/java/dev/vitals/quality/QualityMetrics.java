@@ -94,13 +94,7 @@ public final class QualityMetrics {
     private Map<String, Map<String, QualityReport>> reports() {
         long now = System.nanoTime() / 1_000_000L;
         if (cachedAt == Long.MIN_VALUE || now - cachedAt >= cacheMillis) {
-            Map<String, Map<String, QualityReport>> out = new LinkedHashMap<>();
-            for (String m : tracker.models()) {
-                Map<String, QualityReport> per = new LinkedHashMap<>();
-                windows.forEach((name, d) -> tracker.report(m, d).ifPresent(r -> per.put(name, r)));
-                out.put(m, per);
-            }
-            cached = out;
+            cached = tracker.reports(windows);
             cachedAt = now;
         }
         return cached;

@@ -3,6 +3,7 @@ package dev.vitals.quality;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The ways to add quality data, shared by {@link QualityStats} (all time), {@link QualityWindow}
@@ -17,6 +18,21 @@ import java.util.Objects;
 public abstract class QualityRecorder {
 
     QualityRecorder() {
+    }
+
+    /** A recorder that checks batches against {@code vocab} and hands each valid one to {@code sink}. */
+    static QualityRecorder of(Vocabulary vocab, Consumer<QualityBatch> sink) {
+        return new QualityRecorder() {
+            @Override
+            Vocabulary vocabulary() {
+                return vocab;
+            }
+
+            @Override
+            void accept(QualityBatch batch) {
+                sink.accept(batch);
+            }
+        };
     }
 
     abstract Vocabulary vocabulary();

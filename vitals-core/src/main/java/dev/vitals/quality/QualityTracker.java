@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,7 +45,7 @@ public final class QualityTracker {
         this.buckets = b.buckets;
         this.clock = b.clock;
         this.maxModels = b.maxModels;
-        this.defaultSpec = b.defaultSpec;
+        this.defaultSpec = b.spec;
         this.specs = Map.copyOf(b.specs);
     }
 
@@ -114,6 +115,20 @@ public final class QualityTracker {
         return window(model, window).map(QualityWindow::report);
     }
 
+    /**
+     * Every model's reports, in {@link #models()} order, each keyed by the names of {@code windows} (a name
+     * to a configured length, in the order given); fails on a length that is not configured.
+     */
+    public Map<String, Map<String, QualityReport>> reports(Map<String, Duration> windows) {
+        Map<String, Map<String, QualityReport>> out = new LinkedHashMap<>();
+        for (String m : models()) {
+            Map<String, QualityReport> per = new LinkedHashMap<>();
+            windows.forEach((name, d) -> report(m, d).ifPresent(r -> per.put(name, r)));
+            out.put(m, per);
+        }
+        return out;
+    }
+
     private int windowIndex(Duration window) {
         int i = windows.indexOf(window);
         if (i < 0) {
@@ -151,29 +166,18 @@ public final class QualityTracker {
         /** Each window gets the data in its bucket of {@code epochMillis}, or not at all when the time is older than it. */
         @Override
         public QualityRecorder at(long epochMillis) {
-            return new QualityRecorder() {
-                @Override
-                Vocabulary vocabulary() {
-                    return vocab;
+            return QualityRecorder.of(vocab, batch -> {
+                for (QualityWindow w : windows) {
+                    w.acceptAt(epochMillis, batch);
                 }
-
-                @Override
-                void accept(QualityBatch batch) {
-                    for (QualityWindow w : windows) {
-                        w.acceptAt(epochMillis, batch);
-                    }
-                }
-            };
+            });
         }
     }
 
     /** Configures a {@link QualityTracker}. */
-    public static final class Builder {
+    public static final class Builder extends WindowBuilder<Builder> {
         private List<Duration> windows = List.of(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofHours(24));
-        private int buckets = 60;
-        private Clock clock = Clock.systemUTC();
         private int maxModels = 1000;
-        private QualitySpec defaultSpec = QualitySpec.defaults();
         private final Map<String, QualitySpec> specs = new HashMap<>();
 
         private Builder() {
@@ -196,27 +200,9 @@ public final class QualityTracker {
             return this;
         }
 
-        /** Time buckets per window, in [1, 10,000]; default 60. */
-        public Builder buckets(int buckets) {
-            this.buckets = Args.inRange(buckets, 1, 10_000, "buckets");
-            return this;
-        }
-
-        /** The time source; default {@link Clock#systemUTC()}. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock must not be null");
-            return this;
-        }
-
         /** Models tracked, in [1, 1,000,000]; default 1,000. */
         public Builder maxModels(int maxModels) {
             this.maxModels = Args.inRange(maxModels, 1, 1_000_000, "maxModels");
-            return this;
-        }
-
-        /** The spec of models without their own; default {@link QualitySpec#defaults()}. */
-        public Builder spec(QualitySpec spec) {
-            this.defaultSpec = Objects.requireNonNull(spec, "spec must not be null");
             return this;
         }
 

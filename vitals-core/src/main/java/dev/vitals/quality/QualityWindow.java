@@ -140,18 +140,7 @@ public final class QualityWindow extends QualityRecorder {
 
     @Override
     public QualityRecorder at(long epochMillis) {
-        QualityWindow w = this;
-        return new QualityRecorder() {
-            @Override
-            Vocabulary vocabulary() {
-                return vocab;
-            }
-
-            @Override
-            void accept(QualityBatch batch) {
-                w.acceptAt(epochMillis, batch);
-            }
-        };
+        return QualityRecorder.of(vocab, batch -> acceptAt(epochMillis, batch));
     }
 
     /** The quality over the window ending now. */
@@ -282,11 +271,8 @@ public final class QualityWindow extends QualityRecorder {
     }
 
     /** Configures a {@link QualityWindow}. */
-    public static final class Builder {
+    public static final class Builder extends WindowBuilder<Builder> {
         private Duration window = Duration.ofMinutes(5);
-        private int buckets = 60;
-        private Clock clock = Clock.systemUTC();
-        private QualitySpec spec = QualitySpec.defaults();
 
         private Builder() {
         }
@@ -294,24 +280,6 @@ public final class QualityWindow extends QualityRecorder {
         /** The window's length; default 5 minutes. It must split into {@code buckets} whole milliseconds. */
         public Builder window(Duration window) {
             this.window = Args.positive(window, "window");
-            return this;
-        }
-
-        /** Time buckets per window, in [1, 10,000]; default 60. */
-        public Builder buckets(int buckets) {
-            this.buckets = Args.inRange(buckets, 1, 10_000, "buckets");
-            return this;
-        }
-
-        /** The time source; default {@link Clock#systemUTC()}. Tests pass a settable clock. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock must not be null");
-            return this;
-        }
-
-        /** The task and limits; default {@link QualitySpec#defaults()}. */
-        public Builder spec(QualitySpec spec) {
-            this.spec = Objects.requireNonNull(spec, "spec must not be null");
             return this;
         }
 

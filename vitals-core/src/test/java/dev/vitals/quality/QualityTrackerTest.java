@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class QualityTrackerTest {
@@ -39,6 +41,26 @@ class QualityTrackerTest {
         assertThatThrownBy(() -> t.model("m").addScore(Score.bool("helpfulness", ScoreSource.HUMAN, true)))
                 .hasMessage("score \"helpfulness\" from human is numeric, got boolean");
         assertThat(t.report("m", Duration.ofHours(1)).orElseThrow().scores().scores()).hasSize(1);
+    }
+
+    @Test
+    void reportsGivesEveryModelItsReportPerNamedWindow() {
+        QualityTracker t = QualityTracker.builder().clock(clock).build();
+        t.model("fraud-v3").addClassification(Prediction.of("fraud", "legit"));
+        clock.advance(Duration.ofMinutes(10));
+        t.model("chat").addScore(Score.numeric("helpfulness", ScoreSource.HUMAN, 4));
+        Map<String, Map<String, QualityReport>> r = t.reports(
+                Map.of("1h", Duration.ofHours(1)));
+        assertThat(r.keySet()).containsExactly("chat", "fraud-v3");
+        assertThat(r.get("fraud-v3").get("1h").classification().count()).isEqualTo(1);
+        assertThat(r.get("chat").get("1h").scores().scores()).hasSize(1);
+        Map<String, Duration> ordered = new LinkedHashMap<>();
+        ordered.put("1d", Duration.ofHours(24));
+        ordered.put("5m", Duration.ofMinutes(5));
+        assertThat(t.reports(ordered).get("fraud-v3").keySet()).containsExactly("1d", "5m");
+        assertThat(t.reports(ordered).get("fraud-v3").get("5m").classification().count()).isZero();
+        assertThatThrownBy(() -> t.reports(Map.of("2m", Duration.ofMinutes(2))))
+                .hasMessage("window PT2M is not configured; windows are [PT5M, PT1H, PT24H]");
     }
 
     @Test

@@ -97,13 +97,7 @@ public final class GroundTruthService {
                 throw new ApiException(400, "unknown_field", "unknown field '" + cut(f) + "'; the body is {\"records\": [...]}");
             }
         }
-        if (!(body.getValue("records") instanceof JsonArray a) || a.isEmpty()) {
-            throw new ApiException(400, "invalid_records", "'records' must be a non-empty array");
-        }
-        if (a.size() > MAX_RECORDS) {
-            throw new ApiException(413, "batch_too_large", "a batch holds at most " + MAX_RECORDS + " records, got " + a.size());
-        }
-        return a;
+        return QualityRequests.recordsArray(body);
     }
 
     private static String name(JsonObject r, String field, String at) {
@@ -120,6 +114,34 @@ public final class GroundTruthService {
                         + new java.util.TreeSet<>(allowed));
             }
         }
+    }
+
+    /** A record of a batch at {@code at}, with its model and id. */
+    private record Rec(JsonObject r, String at, String model, String id) {
+        /** The record's row id, failing when {@code seen} (the batch's so far) has it already. */
+        String unique(Set<String> seen) {
+            String rowId = rowId(model, id);
+            if (!seen.add(rowId)) {
+                throw new ApiException(400, "duplicate_record", at + ": model '" + cut(model) + "' and id '"
+                        + cut(id) + "' appear twice in the batch");
+            }
+            return rowId;
+        }
+    }
+
+    /** {@code records[i]}: an object of {@code allowed} fields with a model, an id and the label {@code labelField}. */
+    private static Rec record(JsonArray a, int i, Set<String> allowed, String labelField) {
+        String at = "records[" + i + "]";
+        if (!(a.getValue(i) instanceof JsonObject r)) {
+            throw new ApiException(400, "invalid_record", at + " must be an object");
+        }
+        fields(r, allowed, at);
+        Rec rec = new Rec(r, at, name(r, "model", at), name(r, "id", at));
+        if (!r.containsKey(labelField)) {
+            throw new ApiException(400, "invalid_record", at + "." + labelField + " is required");
+        }
+        label(r.getValue(labelField), at + "." + labelField);
+        return rec;
     }
 
     private static void label(Object v, String at) {
@@ -140,17 +162,10 @@ public final class GroundTruthService {
         List<CallRow> rows = new ArrayList<>();
         List<JsonObject> valid = new ArrayList<>();
         for (int i = 0; i < a.size(); i++) {
-            String at = "records[" + i + "]";
-            if (!(a.getValue(i) instanceof JsonObject r)) {
-                throw new ApiException(400, "invalid_record", at + " must be an object");
-            }
-            fields(r, PREDICTION_FIELDS, at);
-            String model = name(r, "model", at);
-            String id = name(r, "id", at);
-            if (!r.containsKey("predicted")) {
-                throw new ApiException(400, "invalid_record", at + ".predicted is required");
-            }
-            label(r.getValue("predicted"), at + ".predicted");
+            Rec rec = record(a, i, PREDICTION_FIELDS, "predicted");
+            JsonObject r = rec.r();
+            String at = rec.at();
+            String model = rec.model();
             if (r.containsKey("score") && !(r.getValue("score") instanceof Number s && s.doubleValue() >= 0 && s.doubleValue() <= 1)) {
                 throw new ApiException(400, "invalid_record", at + ".score must be a probability in [0, 1]");
             }
@@ -181,11 +196,7 @@ public final class GroundTruthService {
                 }
                 time = t.longValue();
             }
-            String rowId = rowId(model, id);
-            if (!seen.add(rowId)) {
-                throw new ApiException(400, "duplicate_record", at + ": model '" + cut(model) + "' and id '"
-                        + cut(id) + "' appear twice in the batch");
-            }
+            String rowId = rec.unique(seen);
             // what the join needs, never the features
             JsonObject kept = new JsonObject().put("predicted", r.getValue("predicted"));
             if (r.containsKey("score")) {
@@ -235,23 +246,12 @@ public final class GroundTruthService {
         List<Object[]> park = new ArrayList<>(); // {rowId, model, actual}
         int duplicates = 0;
         for (int i = 0; i < a.size(); i++) {
-            String at = "records[" + i + "]";
-            if (!(a.getValue(i) instanceof JsonObject r)) {
-                throw new ApiException(400, "invalid_record", at + " must be an object");
-            }
-            fields(r, ACTUAL_FIELDS, at);
-            String model = name(r, "model", at);
-            String id = name(r, "id", at);
-            if (!r.containsKey("actual")) {
-                throw new ApiException(400, "invalid_record", at + ".actual is required");
-            }
-            Object actual = r.getValue("actual");
-            label(actual, at + ".actual");
-            String rowId = rowId(model, id);
-            if (!seen.add(rowId)) {
-                throw new ApiException(400, "duplicate_record", at + ": model '" + cut(model) + "' and id '"
-                        + cut(id) + "' appear twice in the batch");
-            }
+            Rec rec = record(a, i, ACTUAL_FIELDS, "actual");
+            String at = rec.at();
+            String model = rec.model();
+            String id = rec.id();
+            Object actual = rec.r().getValue("actual");
+            String rowId = rec.unique(seen);
             FeedbackRow done = store.findFeedback(markId(rowId));
             PendingJoin waiting = done == null ? store.findPending(KIND, rowId) : null;
             String stored = done != null ? done.payload() : waiting != null ? waiting.payload() : null;

@@ -52,11 +52,34 @@ public final class JudgeService {
     private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> requests;
     private final Counter cost;
     private final boolean simulated;
-    // guarded by this
-    private long minute = -1;
-    private int inMinute;
-    private long day = -1;
-    private double spentToday;
+    // guarded by this: judge requests this minute, USD spent this UTC day
+    private final PerPeriod thisMinute = new PerPeriod(60_000L);
+    private final PerPeriod today = new PerPeriod(86_400_000L);
+
+    /** An amount that starts again from zero each period of {@code millis} since the epoch. */
+    private static final class PerPeriod {
+        private final long millis;
+        private long period = -1;
+        private double used;
+
+        PerPeriod(long millis) {
+            this.millis = millis;
+        }
+
+        /** The amount used in the period of {@code now} so far. */
+        double used(long now) {
+            long p = Math.floorDiv(now, millis);
+            if (p != period) {
+                period = p;
+                used = 0;
+            }
+            return used;
+        }
+
+        void add(double amount) {
+            used += amount;
+        }
+    }
 
     /**
      * @param model the judge's model
@@ -127,25 +150,15 @@ public final class JudgeService {
                 samples.labels("not_sampled").inc();
                 return;
             }
-            long d = Math.floorDiv(now, 86_400_000L);
-            if (d != day) {
-                day = d;
-                spentToday = 0;
-            }
-            if (spentToday >= cfg.budgetUsdPerDay) {
+            if (today.used(now) >= cfg.budgetUsdPerDay) {
                 samples.labels("over_budget").inc();
                 return;
             }
-            long m = Math.floorDiv(now, 60_000L);
-            if (m != minute) {
-                minute = m;
-                inMinute = 0;
-            }
-            if (inMinute + rubrics.size() > cfg.maxPerMinute) {
+            if (thisMinute.used(now) + rubrics.size() > cfg.maxPerMinute) {
                 samples.labels("rate_limited").inc();
                 return;
             }
-            inMinute += rubrics.size();
+            thisMinute.add(rubrics.size());
             samples.labels("sampled").inc();
         }
         for (Rubric rubric : rubrics) {
@@ -215,7 +228,7 @@ public final class JudgeService {
         }
         cost.inc(c.costUsd());
         synchronized (this) {
-            spentToday += c.costUsd();
+            today.add(c.costUsd());
         }
     }
 }

@@ -43,16 +43,8 @@ final class QualityReads {
     }
 
     JsonObject fleet(String model, String window) {
-        if (window == null) {
-            window = windows.keySet().iterator().next();
-        }
+        window = windowName(window, model);
         Duration d = windows.get(window);
-        if (d == null) {
-            throw new ApiException(400, "invalid_window", "'window' must be one of " + windows.keySet() + ", got '" + cut(window) + "'");
-        }
-        if (model == null) {
-            throw new ApiException(400, "missing_model", "'model' is required; models with quality data: " + tracker.models());
-        }
         QualityWindow merged = null;
         if (tracker.models().contains(model)) {
             merged = tracker.window(model, d).map(w -> QualityWindow.fromJson(w.toJson(), Clock.systemUTC())).orElse(null);
@@ -90,12 +82,7 @@ final class QualityReads {
         if (merged == null) {
             throw new ApiException(404, "unknown_model", "no quality data for model '" + cut(model) + "' on any replica");
         }
-        try {
-            return reports.json(merged.report()).put("model", model).put("window", window)
-                    .put("task", taskOf.getOrDefault(model, "llm")).put("scope", "fleet").put("replicas", replicas);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return json(merged.report(), model, window).put("scope", "fleet").put("replicas", replicas);
     }
 
     /** Another replica's journal entries for {@code model} after {@code seq}, added to {@code w} (or a fresh window). */
@@ -132,23 +119,31 @@ final class QualityReads {
 
     /** The report of a model over a window ({@code GET /v1/quality}). */
     JsonObject local(String model, String window) {
-        if (window == null) {
-            window = windows.keySet().iterator().next();
-        }
+        window = windowName(window, model);
         Duration d = windows.get(window);
-        if (d == null) {
-            throw new ApiException(400, "invalid_window", "'window' must be one of " + windows.keySet() + ", got '" + cut(window) + "'");
-        }
-        if (model == null) {
-            throw new ApiException(400, "missing_model", "'model' is required; models with quality data: " + tracker.models());
-        }
         Optional<QualityReport> r = tracker.models().contains(model) ? tracker.report(model, d) : Optional.empty();
         if (r.isEmpty()) {
             throw new ApiException(404, "unknown_model", "no quality data for model '" + cut(model) + "'; models: " + tracker.models());
         }
+        return json(r.get(), model, window);
+    }
+
+    /** The window's name ({@code null}: the first window), after checking it and that {@code model} is given. */
+    private String windowName(String window, String model) {
+        String name = window == null ? windows.keySet().iterator().next() : window;
+        if (!windows.containsKey(name)) {
+            throw new ApiException(400, "invalid_window", "'window' must be one of " + windows.keySet() + ", got '" + cut(name) + "'");
+        }
+        if (model == null) {
+            throw new ApiException(400, "missing_model", "'model' is required; models with quality data: " + tracker.models());
+        }
+        return name;
+    }
+
+    /** A report as the API's JSON with its model, window and task. */
+    private JsonObject json(QualityReport report, String model, String window) {
         try {
-            return reports.json(r.get()).put("model", model).put("window", window)
-                    .put("task", taskOf.getOrDefault(model, "llm"));
+            return reports.json(report).put("model", model).put("window", window).put("task", taskOf.getOrDefault(model, "llm"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -67,13 +67,7 @@ final class QualityReports {
     Map<String, Map<String, QualityReport>> reports() {
         long now = System.currentTimeMillis();
         if (now - cachedAt > 5_000) {
-            Map<String, Map<String, QualityReport>> out = new LinkedHashMap<>();
-            for (String m : tracker.models()) {
-                Map<String, QualityReport> per = new LinkedHashMap<>();
-                windows.forEach((name, d) -> tracker.report(m, d).ifPresent(r -> per.put(name, r)));
-                out.put(m, per);
-            }
-            cached = out;
+            cached = tracker.reports(windows);
             cachedAt = now;
         }
         return cached;

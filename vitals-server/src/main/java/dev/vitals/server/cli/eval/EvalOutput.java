@@ -83,22 +83,6 @@ final class EvalOutput {
         }
     }
 
-    /** Code point order (numpy's order of strings, and the report's label order). */
-    static int codePointCompare(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
-    }
-
     /** The human-readable report. */
     static String table(QualityReport report, EvalCommand cmd, CsvReader csv) {
         StringBuilder b = new StringBuilder();

@@ -8,6 +8,7 @@ import static dev.vitals.server.cli.eval.EvalCommand.where;
 
 import dev.vitals.quality.ClassificationReport;
 import dev.vitals.quality.ExactRocAuc;
+import dev.vitals.quality.Labels;
 import dev.vitals.quality.QualityReport;
 import dev.vitals.quality.QualitySpec;
 import dev.vitals.quality.QualityStats;
@@ -320,7 +321,7 @@ final class EvalRows {
         /** Both labels are known: the spec. */
         private void start() {
             String pos = positive != null ? positive
-                    : EvalOutput.codePointCompare(first, second) > 0 ? first : second;
+                    : Labels.ORDER.compare(first, second) > 0 ? first : second;
             String neg = pos.equals(first) ? second : first;
             stats = QualityStats.create(QualitySpec.builder().binary(neg, pos).aucBins(aucBins).build());
         }
