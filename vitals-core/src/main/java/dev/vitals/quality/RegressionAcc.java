@@ -1,6 +1,7 @@
 package dev.vitals.quality;
 
 import dev.vitals.internal.Args;
+import dev.vitals.internal.Moments;
 import java.util.Objects;
 
 /**
@@ -60,10 +61,8 @@ final class RegressionAcc {
             mean = o.mean;
             m2 = o.m2;
         } else {
-            long n = count + o.count;
-            double d = o.mean - mean;
-            mean += d * o.count / n;
-            m2 += o.m2 + d * d * ((double) count * o.count / n);
+            m2 = Moments.mergedM2(count, mean, m2, o.count, o.mean, o.m2);
+            mean = Moments.mergedMean(count, mean, o.count, o.mean);
         }
         count += o.count;
         sse += o.sse;
