@@ -147,10 +147,15 @@ final class DriftOutput {
     }
 
     static String formatNumber(double v) {
+        return formatNumber(v, 6);
+    }
+
+    /** Whole numbers as integers, others to {@code digits} significant digits without trailing zeros. */
+    static String formatNumber(double v, int digits) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return String.valueOf((long) v);
         }
-        String s = String.format(Locale.ROOT, "%.6g", v);
+        String s = String.format(Locale.ROOT, "%." + digits + "g", v);
         if (s.contains(".") && !s.contains("e")) {
             s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
         }
