@@ -1,5 +1,6 @@
 package dev.vitals.server.anomaly;
 
+import dev.vitals.server.state.IntervalSlots;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -35,8 +36,7 @@ public final class BandHistory {
             rings.put(model, r);
         }
         long iv = Math.floorDiv(intervalStartMillis, stepMillis);
-        int slot = (int) Math.floorMod(iv, capacity);
-        r.interval[slot] = iv;
+        int slot = r.slots.claim(iv);
         r.low[slot] = (float) low;
         r.high[slot] = (float) high;
     }
@@ -59,8 +59,8 @@ public final class BandHistory {
             long first = Math.floorDiv(timestamps[p], stepMillis);
             long last = Math.floorDiv(timestamps[p] + Math.max(bucketMillis, stepMillis) - 1, stepMillis);
             for (long iv = last; iv >= first; iv--) {
-                int slot = (int) Math.floorMod(iv, capacity);
-                if (r.interval[slot] == iv) {
+                int slot = r.slots.find(iv);
+                if (slot >= 0) {
                     low[p] = r.low[slot];
                     high[p] = r.high[slot];
                     any = true;
@@ -72,13 +72,12 @@ public final class BandHistory {
     }
 
     private static final class Ring {
-        final long[] interval;
+        final IntervalSlots slots;
         final float[] low;
         final float[] high;
 
         Ring(int capacity) {
-            interval = new long[capacity];
-            java.util.Arrays.fill(interval, Long.MIN_VALUE);
+            slots = new IntervalSlots(capacity);
             low = new float[capacity];
             high = new float[capacity];
         }

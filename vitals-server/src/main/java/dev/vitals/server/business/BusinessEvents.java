@@ -4,9 +4,9 @@ import dev.vitals.business.BusinessEvent;
 import dev.vitals.business.BusinessMetrics;
 import dev.vitals.labels.LabelValues;
 import dev.vitals.server.api.ApiException;
+import dev.vitals.server.state.JournalReplay;
 import dev.vitals.server.store.CallRow;
 import dev.vitals.server.store.GroupCommitter;
-import dev.vitals.server.store.JournalEntry;
 import dev.vitals.server.store.PendingJoin;
 import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -306,29 +306,17 @@ public final class BusinessEvents {
                 LOG.warning("stored business counts ignored (replaying the whole journal): " + e.getMessage());
             }
         }
-        int n = 0;
-        for (List<JournalEntry> page; !(page = store.journal(replica, JOURNAL_KINDS, after, 1000)).isEmpty(); ) {
-            for (JournalEntry e : page) {
-                try {
-                    List<Counted> counted = new ArrayList<>();
-                    for (Object x : new JsonObject(e.payload()).getJsonArray("events")) {
-                        Counted c = Counted.of((JsonObject) x);
-                        // time to value is an ordinary histogram that restarts empty: observing again would count twice
-                        counted.add(new Counted(c.model(), c.variant(), c.kind(), c.conversion(), Double.NaN));
-                    }
-                    apply(new Committed(e.seq(), counted));
-                    n++;
-                } catch (RuntimeException ex) {
-                    LOG.warning("journal entry " + e.seq() + " (" + KIND + ") skipped: " + ex.getMessage());
-                }
-                after = e.seq();
+        long last = JournalReplay.replay(store, replica, JOURNAL_KINDS, after, e -> {
+            List<Counted> counted = new ArrayList<>();
+            for (Object x : new JsonObject(e.payload()).getJsonArray("events")) {
+                Counted c = Counted.of((JsonObject) x);
+                // time to value is an ordinary histogram that restarts empty: observing again would count twice
+                counted.add(new Counted(c.model(), c.variant(), c.kind(), c.conversion(), Double.NaN));
             }
-        }
+            apply(new Committed(e.seq(), counted));
+        }, LOG, "business: %d journaled event batches");
         synchronized (applyLock) {
-            appliedSeq = Math.max(appliedSeq, after);
-        }
-        if (n > 0) {
-            LOG.info("business: " + n + " journaled event batches replayed after the checkpoint");
+            appliedSeq = Math.max(appliedSeq, last);
         }
     }
 

@@ -9,23 +9,26 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** The few server calls the demo makes; errors carry the status and the server's message. */
-final class ServerApi {
-    private final HttpClient http;
-    private final URI base;
-    private final String adminToken;
-    private final String apiKey;
-
-    /** @param apiKey a gateway key, sent on reads: with auth on, the read APIs need one (or the metrics credentials) */
-    ServerApi(HttpClient http, URI base, String adminToken, String apiKey) {
-        this.http = http;
-        this.base = base;
-        this.adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken.trim();
-        this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
+/**
+ * The few server calls the demo makes; errors carry the status and the server's message.
+ *
+ * @param adminToken the admin token, or {@code null} (blank counts as none)
+ * @param apiKey a gateway key, sent on reads: with auth on, the read APIs need one (or the metrics credentials)
+ */
+record ServerApi(HttpClient http, URI base, String adminToken, String apiKey) {
+    ServerApi {
+        adminToken = orNull(adminToken);
+        apiKey = orNull(apiKey);
     }
 
-    URI base() {
-        return base;
+    private static String orNull(String secret) {
+        return secret == null || secret.isBlank() ? null : secret.trim();
+    }
+
+    /** Without the secrets (a record's own would print them). */
+    @Override
+    public String toString() {
+        return "ServerApi[" + base + "]";
     }
 
     static final class ApiError extends Exception {

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** Where each key's value came from ({@link ConfigLoader#explain}): the YAML file, a short variable alias or a flag. */
 final class ConfigSources {
@@ -14,53 +17,46 @@ final class ConfigSources {
     private ConfigSources() {
     }
 
-    /** The older short variable names, kept working, and the keys they set. */
-    static final Map<String, String> ENV_ALIASES = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(Map.ofEntries(
-            Map.entry("VITALS_HOST", "server.host"), Map.entry("VITALS_PORT", "server.port"),
-            Map.entry("VITALS_METRICS_PORT", "server.metricsPort"), Map.entry("VITALS_MAX_BODY_BYTES", "server.maxBodyBytes"),
-            Map.entry("VITALS_MODEL_NAME", "defaultModel"), Map.entry("VITALS_PRICES_FILE", "pricing.overrideFile"),
-            Map.entry("VITALS_SEED", "backends[].seed"), Map.entry("VITALS_LATENCY_MIN", "backends[].latencyMin"),
-            Map.entry("VITALS_LATENCY_MAX", "backends[].latencyMax"), Map.entry("VITALS_ERROR_KEYWORD", "backends[].errorKeyword"),
-            Map.entry("VITALS_TTFT", "backends[].timeToFirstToken"),
-            Map.entry("VITALS_INTER_TOKEN_DELAY", "backends[].interTokenDelay"))));
+    /** A key that an older short variable and a {@code vitals serve} flag also set; {@code given} reads the flag. */
+    private record Alias(String env, String key, String flag, Function<ConfigLoader.Overrides, Object> given) {
+    }
 
+    private static final List<Alias> ALIASES = List.of(
+            new Alias("VITALS_HOST", "server.host", "--host", f -> f.host),
+            new Alias("VITALS_PORT", "server.port", "--port", f -> f.port),
+            new Alias("VITALS_METRICS_PORT", "server.metricsPort", "--metrics-port", f -> f.metricsPort),
+            new Alias("VITALS_MAX_BODY_BYTES", "server.maxBodyBytes", "--max-body-bytes", f -> f.maxBodyBytes),
+            new Alias("VITALS_MODEL_NAME", "defaultModel", "--model-name", f -> f.modelName),
+            new Alias("VITALS_PRICES_FILE", "pricing.overrideFile", "--prices", f -> f.pricesFile),
+            new Alias("VITALS_SEED", "backends[].seed", "--seed", f -> f.seed),
+            new Alias("VITALS_LATENCY_MIN", "backends[].latencyMin", "--latency-min", f -> f.latencyMin),
+            new Alias("VITALS_LATENCY_MAX", "backends[].latencyMax", "--latency-max", f -> f.latencyMax),
+            new Alias("VITALS_ERROR_KEYWORD", "backends[].errorKeyword", "--error-keyword", f -> f.errorKeyword),
+            new Alias("VITALS_TTFT", "backends[].timeToFirstToken", "--ttft", f -> f.timeToFirstToken),
+            new Alias("VITALS_INTER_TOKEN_DELAY", "backends[].interTokenDelay", "--inter-token-delay", f -> f.interTokenDelay));
+
+    /** The older short variable names, kept working, and the keys they set. */
+    static final Map<String, String> ENV_ALIASES = ALIASES.stream()
+            .collect(Collectors.toUnmodifiableMap(Alias::env, Alias::key));
+
+    /** Records the alias variable or flag that set a key; a flag wins over the variable. */
     static void aliasSources(VitalsConfig c, Map<String, String> env, ConfigLoader.Overrides f, Map<String, String> sources) {
-        Map<String, Object> flags = new java.util.LinkedHashMap<>();
-        flags.put("server.host", f.host == null ? null : "--host");
-        flags.put("server.port", f.port == null ? null : "--port");
-        flags.put("server.metricsPort", f.metricsPort == null ? null : "--metrics-port");
-        flags.put("server.maxBodyBytes", f.maxBodyBytes == null ? null : "--max-body-bytes");
-        flags.put("defaultModel", f.modelName == null ? null : "--model-name");
-        flags.put("pricing.overrideFile", f.pricesFile == null ? null : "--prices");
-        flags.put("backends[].seed", f.seed == null ? null : "--seed");
-        flags.put("backends[].latencyMin", f.latencyMin == null ? null : "--latency-min");
-        flags.put("backends[].latencyMax", f.latencyMax == null ? null : "--latency-max");
-        flags.put("backends[].errorKeyword", f.errorKeyword == null ? null : "--error-keyword");
-        flags.put("backends[].timeToFirstToken", f.timeToFirstToken == null ? null : "--ttft");
-        flags.put("backends[].interTokenDelay", f.interTokenDelay == null ? null : "--inter-token-delay");
-        Map<String, String> set = new java.util.LinkedHashMap<>();
-        ENV_ALIASES.forEach((var, key) -> {
-            String v = env.get(var);
-            if (v != null && !v.isBlank()) {
-                set.put(key, "env " + var);
+        for (Alias a : ALIASES) {
+            String v = env.get(a.env());
+            String src = a.given().apply(f) != null ? "flag " + a.flag() : v != null && !v.isBlank() ? "env " + a.env() : null;
+            if (src == null) {
+                continue;
             }
-        });
-        flags.forEach((key, flag) -> {
-            if (flag != null) {
-                set.put(key, "flag " + flag);
-            }
-        });
-        set.forEach((key, src) -> {
-            if (key.startsWith("backends[]")) {
+            if (a.key().startsWith("backends[]")) {
                 for (int i = 0; i < c.backends.size(); i++) {
                     if ("simulated".equals(c.backends.get(i).type)) {
-                        sources.put(key.replace("[]", "[" + i + "]"), src);
+                        sources.put(a.key().replace("[]", "[" + i + "]"), src);
                     }
                 }
             } else {
-                sources.put(key, src);
+                sources.put(a.key(), src);
             }
-        });
+        }
     }
 
     /** Records {@code file PATH} as the source of every key the YAML file sets. */

@@ -64,45 +64,39 @@ public final class CsvReader implements Closeable {
 
         /** A file, named in messages as {@code label}. */
         static Source of(Path path, String label) {
-            return new Source() {
-                @Override
-                public String label() {
-                    return label;
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return Files.size(path);
-                }
-
-                @Override
-                public InputStream open() throws IOException {
-                    if (Files.isDirectory(path)) {
-                        throw new DirectoryException();
-                    }
-                    return Files.newInputStream(path);
-                }
-            };
+            return new FileSource(path, label);
         }
 
         /** Bytes in memory (an uploaded body). */
         static Source of(byte[] bytes, String label) {
-            return new Source() {
-                @Override
-                public String label() {
-                    return label;
-                }
+            return new BytesSource(bytes, label);
+        }
+    }
 
-                @Override
-                public long size() {
-                    return bytes.length;
-                }
+    private record FileSource(Path path, String label) implements Source {
+        @Override
+        public long size() throws IOException {
+            return Files.size(path);
+        }
 
-                @Override
-                public InputStream open() {
-                    return new ByteArrayInputStream(bytes);
-                }
-            };
+        @Override
+        public InputStream open() throws IOException {
+            if (Files.isDirectory(path)) {
+                throw new DirectoryException();
+            }
+            return Files.newInputStream(path);
+        }
+    }
+
+    private record BytesSource(byte[] bytes, String label) implements Source {
+        @Override
+        public long size() {
+            return bytes.length;
+        }
+
+        @Override
+        public InputStream open() {
+            return new ByteArrayInputStream(bytes);
         }
     }
 

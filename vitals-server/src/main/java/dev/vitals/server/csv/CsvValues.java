@@ -49,14 +49,8 @@ public final class CsvValues {
 
     /** Null markers: empty, NA, NaN, null (any case, surrounding spaces ignored). */
     public static boolean isNull(String s) {
-        int from = 0;
-        int to = s.length();
-        while (from < to && s.charAt(from) <= ' ') {
-            from++;
-        }
-        while (to > from && s.charAt(to - 1) <= ' ') {
-            to--;
-        }
+        int from = trimStart(s);
+        int to = trimEnd(s, from);
         int len = to - from;
         if (len == 0) {
             return true;
@@ -74,14 +68,8 @@ public final class CsvValues {
      * alone), an optional exponent; or inf/infinity with an optional sign, any case. Surrounding spaces ignored.
      */
     public static boolean isNumber(String s) {
-        int i = 0;
-        int n = s.length();
-        while (i < n && s.charAt(i) <= ' ') {
-            i++;
-        }
-        while (n > i && s.charAt(n - 1) <= ' ') {
-            n--;
-        }
+        int i = trimStart(s);
+        int n = trimEnd(s, i);
         if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
             i++;
         }
@@ -124,6 +112,24 @@ public final class CsvValues {
             }
         }
         return i == n;
+    }
+
+    /** The index of the first character above a space (control characters count as spaces), or the length. */
+    private static int trimStart(String s) {
+        int i = 0;
+        while (i < s.length() && s.charAt(i) <= ' ') {
+            i++;
+        }
+        return i;
+    }
+
+    /** One past the last character above a space at or after {@code from}, or {@code from}. */
+    private static int trimEnd(String s, int from) {
+        int n = s.length();
+        while (n > from && s.charAt(n - 1) <= ' ') {
+            n--;
+        }
+        return n;
     }
 
     private static boolean isDigit(char c) {

@@ -40,57 +40,38 @@ final class DriftBlobs {
 
     /** A model's references. */
     static byte[] references(Collection<Reference> refs) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(1);
+        return write(out -> {
             out.writeInt(refs.size());
             for (Reference r : refs) {
                 out.writeUTF(r.name());
                 out.writeUTF(r.source());
                 out.writeLong(r.from());
                 out.writeLong(r.to());
-                byte[] p = r.profile().toBytes();
-                out.writeInt(p.length);
-                out.write(p);
+                writeBytes(out, r.profile().toBytes());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        });
     }
 
     /** name, type, profile bytes per feature, with the time they were taken. */
     static byte[] profiles(Collection<DriftFeature> fs, Function<DriftFeature, DatasetProfile> which, long now) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(1);
+        return write(out -> {
             out.writeLong(now);
             out.writeInt(fs.size());
             for (DriftFeature f : fs) {
                 out.writeUTF(f.name);
-                byte[] p = which.apply(f).toBytes();
-                out.writeInt(p.length);
-                out.write(p);
+                writeBytes(out, which.apply(f).toBytes());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        });
     }
 
     /** Reads {@link #profiles}; returns when they were taken. */
     static long readProfiles(byte[] b, BiConsumer<String, DatasetProfile> sink) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
-            if (in.readInt() != 1) {
-                throw new IOException("unknown format");
-            }
+        try (DataInputStream in = open(b)) {
             long takenAt = in.readLong();
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
                 String feature = in.readUTF();
-                byte[] p = new byte[in.readInt()];
-                in.readFully(p);
-                sink.accept(feature, DatasetProfile.fromBytes(p));
+                sink.accept(feature, DatasetProfile.fromBytes(readBytes(in)));
             }
             return takenAt;
         }
@@ -98,28 +79,21 @@ final class DriftBlobs {
 
     /** Reads {@link #references}. */
     static void readReferences(byte[] b, ReferenceSink sink) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
-            if (in.readInt() != 1) {
-                throw new IOException("unknown format");
-            }
+        try (DataInputStream in = open(b)) {
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
                 String name = in.readUTF();
                 String source = in.readUTF();
                 long from = in.readLong();
                 long to = in.readLong();
-                byte[] p = new byte[in.readInt()];
-                in.readFully(p);
-                sink.accept(name, source, from, to, DatasetProfile.fromBytes(p));
+                sink.accept(name, source, from, to, DatasetProfile.fromBytes(readBytes(in)));
             }
         }
     }
 
     /** The running windows of every model: what a checkpoint keeps. The caller holds the lock. */
     static byte[] windows(long windowStart, long previousStart, Map<String, Map<String, DriftFeature>> models) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(1);
+        return write(out -> {
             out.writeLong(windowStart);
             out.writeLong(previousStart);
             // copies: a gateway call may add a model or feature meanwhile (observe takes no lock)
@@ -131,26 +105,16 @@ final class DriftBlobs {
                 out.writeInt(fs.size());
                 for (DriftFeature f : fs) {
                     out.writeUTF(f.name);
-                    byte[] cur = f.current.toBytes();
-                    out.writeInt(cur.length);
-                    out.write(cur);
-                    byte[] prev = f.previous == null ? new byte[0] : f.previous.toBytes();
-                    out.writeInt(prev.length);
-                    out.write(prev);
+                    writeBytes(out, f.current.toBytes());
+                    writeBytes(out, f.previous == null ? new byte[0] : f.previous.toBytes());
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        });
     }
 
     /** Reads {@link #windows}; returns {windowStart, previousStart}. */
     static long[] readWindows(byte[] b, WindowSink sink) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
-            if (in.readInt() != 1) {
-                throw new IOException("unknown format");
-            }
+        try (DataInputStream in = open(b)) {
             long windowStart = in.readLong();
             long previousStart = in.readLong();
             int nm = in.readInt();
@@ -159,10 +123,8 @@ final class DriftBlobs {
                 int nf = in.readInt();
                 for (int j = 0; j < nf; j++) {
                     String name = in.readUTF();
-                    byte[] cur = new byte[in.readInt()];
-                    in.readFully(cur);
-                    byte[] prev = new byte[in.readInt()];
-                    in.readFully(prev);
+                    byte[] cur = readBytes(in);
+                    byte[] prev = readBytes(in);
                     sink.accept(m, name, DatasetProfile.fromBytes(cur), prev.length == 0 ? null : DatasetProfile.fromBytes(prev));
                 }
             }
@@ -170,5 +132,42 @@ final class DriftBlobs {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** What a blob holds after its version. */
+    private interface Body {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** A blob of the current version. */
+    private static byte[] write(Body body) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(1);
+            body.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A blob to read, past its version; an unknown version is an IOException. */
+    private static DataInputStream open(byte[] b) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
+        if (in.readInt() != 1) {
+            throw new IOException("unknown format");
+        }
+        return in;
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        byte[] b = new byte[in.readInt()];
+        in.readFully(b);
+        return b;
     }
 }

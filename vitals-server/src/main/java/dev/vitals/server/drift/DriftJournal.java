@@ -1,7 +1,7 @@
 package dev.vitals.server.drift;
 
+import dev.vitals.server.state.JournalReplay;
 import dev.vitals.server.store.GroupCommitter;
-import dev.vitals.server.store.JournalEntry;
 import dev.vitals.server.store.StateStore;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
@@ -101,23 +101,10 @@ final class DriftJournal {
                 LOG.warning("stored drift windows ignored (replaying the journal): " + e.getMessage());
             }
         }
-        int n = 0;
-        for (List<JournalEntry> page; !(page = store.journal(replica, KINDS, after, 1000)).isEmpty(); ) {
-            for (JournalEntry e : page) {
-                try {
-                    apply(e.seq(), new JsonObject(e.payload()));
-                    n++;
-                } catch (RuntimeException ex) {
-                    LOG.warning("journal entry " + e.seq() + " (" + KIND + ") skipped: " + ex.getMessage());
-                }
-                after = e.seq();
-            }
-        }
+        long last = JournalReplay.replay(store, replica, KINDS, after, e -> apply(e.seq(), new JsonObject(e.payload())), LOG,
+                "drift: %d journaled feature batches");
         synchronized (lock) {
-            appliedSeq = Math.max(appliedSeq, after);
-        }
-        if (n > 0) {
-            LOG.info("drift: " + n + " journaled feature batches replayed after the checkpoint");
+            appliedSeq = Math.max(appliedSeq, last);
         }
     }
 }

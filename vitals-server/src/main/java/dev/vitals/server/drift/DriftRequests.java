@@ -2,6 +2,7 @@ package dev.vitals.server.drift;
 
 import dev.vitals.drift.FeatureType;
 import dev.vitals.server.api.ApiException;
+import dev.vitals.server.api.Batch;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -39,12 +40,7 @@ final class DriftRequests {
      */
     static Features features(JsonObject body, Function<String, FeatureType> knownType) {
         String model = model(body);
-        if (!(body.getValue("records") instanceof JsonArray records) || records.isEmpty()) {
-            throw new ApiException(400, "invalid_records", "'records' must be a non-empty array of objects");
-        }
-        if (records.size() > 10_000) {
-            throw new ApiException(413, "batch_too_large", "a batch holds at most 10000 records, got " + records.size());
-        }
+        JsonArray records = Batch.records(body, "a non-empty array of objects");
         if (body.size() != 2) {
             throw new ApiException(400, "invalid_body", "the body has only the fields 'model' and 'records'");
         }

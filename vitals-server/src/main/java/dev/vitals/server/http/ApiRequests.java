@@ -41,16 +41,27 @@ final class ApiRequests {
         return Boolean.TRUE.equals(stream);
     }
 
-    /** The raw bytes when the body went unchanged, else {@code null} (the backend re-encodes it). */
-    private static Buffer raw(Buffer raw, JsonObject o, boolean modelGiven) {
-        return modelGiven ? raw : null;
+    /**
+     * A parsed body and its model (the default is put in when it names none).
+     *
+     * @param raw the raw bytes when the body went unchanged, else {@code null} (the backend re-encodes it)
+     */
+    private record Body(JsonObject o, String model, Buffer raw) {
+        static Body of(Buffer rawBody, String defaultModel) {
+            JsonObject o = ChatRequests.object(rawBody);
+            boolean given = o.getValue("model") != null;
+            return new Body(o, ApiRequests.model(o, defaultModel), given ? rawBody : null);
+        }
+
+        ChatRequest request(boolean stream, boolean wantsUsage, StringBuilder text, int count) {
+            return new ChatRequest(model, o, raw, stream, wantsUsage, text.toString(), count);
+        }
     }
 
     /** {@code input}: a string, an array of strings, an array of token ids, or an array of such arrays. */
     static ChatRequest embeddings(Buffer rawBody, String defaultModel) {
-        JsonObject o = ChatRequests.object(rawBody);
-        boolean given = o.getValue("model") != null;
-        String model = model(o, defaultModel);
+        Body body = Body.of(rawBody, defaultModel);
+        JsonObject o = body.o();
         Object in = o.getValue("input");
         StringBuilder text = new StringBuilder();
         int count;
@@ -75,7 +86,7 @@ final class ApiRequests {
                     if (s.isEmpty()) {
                         throw new ApiException("invalid_input", "'input[" + i + "]' must not be an empty string");
                     }
-                    text.append(text.isEmpty() ? "" : "\n").append(s);
+                    line(text, s);
                 } else if (v instanceof JsonArray t) {
                     for (int j = 0; j < t.size(); j++) {
                         if (!(t.getValue(j) instanceof Number n) || !isTokenId(n)) {
@@ -97,31 +108,20 @@ final class ApiRequests {
         if (fmt != null && !"float".equals(fmt) && !"base64".equals(fmt)) {
             throw new ApiException("invalid_encoding_format", "'encoding_format' must be 'float' or 'base64', got " + describe(fmt));
         }
-        return new ChatRequest(model, o, raw(rawBody, o, given), false, false, text.toString(), count);
+        return body.request(false, false, text, count);
     }
 
     /** {@code prompt}: a string or an array of strings. */
     static ChatRequest completions(Buffer rawBody, String defaultModel) {
-        JsonObject o = ChatRequests.object(rawBody);
-        boolean given = o.getValue("model") != null;
-        String model = model(o, defaultModel);
-        Object p = o.getValue("prompt");
+        Body body = Body.of(rawBody, defaultModel);
+        JsonObject o = body.o();
         StringBuilder text = new StringBuilder();
-        int count = 1;
-        if (p instanceof String s) {
-            text.append(s);
-        } else if (p instanceof JsonArray a && !a.isEmpty()) {
-            for (int i = 0; i < a.size(); i++) {
-                if (!(a.getValue(i) instanceof String s)) {
-                    throw new ApiException("invalid_prompt", "'prompt[" + i + "]' must be a string, got " + kind(a.getValue(i)));
-                }
-                text.append(text.isEmpty() ? "" : "\n").append(s);
+        int count = stringOrItems(o, "prompt", "invalid_prompt", "a string or a non-empty array of strings", text, (i, item) -> {
+            if (!(item instanceof String s)) {
+                throw new ApiException("invalid_prompt", "'prompt[" + i + "]' must be a string, got " + kind(item));
             }
-            count = a.size();
-        } else {
-            throw new ApiException("invalid_prompt", "'prompt' must be a string or a non-empty array of strings, got "
-                    + (p instanceof JsonArray ? "an empty array" : kind(p)));
-        }
+            line(text, s);
+        });
         boolean stream = stream(o);
         boolean wantsUsage = false;
         Object so = o.getValue("stream_options");
@@ -132,51 +132,80 @@ final class ApiRequests {
             }
             wantsUsage = Boolean.TRUE.equals(soj.getValue("include_usage"));
         }
-        return new ChatRequest(model, o, raw(rawBody, o, given), stream, wantsUsage, text.toString(), count);
+        return body.request(stream, wantsUsage, text, count);
     }
 
     /** {@code input}: a string or an array of items (messages with string or part content); {@code instructions} optional. */
     static ChatRequest responses(Buffer rawBody, String defaultModel) {
-        JsonObject o = ChatRequests.object(rawBody);
-        boolean given = o.getValue("model") != null;
-        String model = model(o, defaultModel);
+        Body body = Body.of(rawBody, defaultModel);
+        JsonObject o = body.o();
         StringBuilder text = new StringBuilder();
         Object instr = o.getValue("instructions");
         if (instr != null && !(instr instanceof String)) {
             throw new ApiException("invalid_instructions", "'instructions' must be a string, got " + kind(instr));
         }
-        Object in = o.getValue("input");
-        int count = 1;
-        if (in instanceof String s) {
+        int count = stringOrItems(o, "input", "invalid_input", "a string or a non-empty array of items", text, (i, v) -> {
+            if (!(v instanceof JsonObject item)) {
+                throw new ApiException("invalid_input", "'input[" + i + "]' must be an object, got " + kind(v));
+            }
+            content(item.getValue("content"), "input[" + i + "]", "invalid_input", "a string or an array", text);
+        });
+        boolean stream = stream(o);
+        return body.request(stream, false, text, count);
+    }
+
+    /** Checks one array item and adds its text. */
+    private interface Item {
+        void read(int index, Object item);
+    }
+
+    /**
+     * A field that is a string (its text) or a non-empty array of items, each read by {@code item}: the number of
+     * inputs (1 for a string).
+     */
+    private static int stringOrItems(JsonObject o, String field, String code, String expected, StringBuilder text, Item item) {
+        Object v = o.getValue(field);
+        if (v instanceof String s) {
             text.append(s);
-        } else if (in instanceof JsonArray a && !a.isEmpty()) {
+            return 1;
+        }
+        if (v instanceof JsonArray a && !a.isEmpty()) {
             for (int i = 0; i < a.size(); i++) {
-                if (!(a.getValue(i) instanceof JsonObject item)) {
-                    throw new ApiException("invalid_input", "'input[" + i + "]' must be an object, got " + kind(a.getValue(i)));
+                item.read(i, a.getValue(i));
+            }
+            return a.size();
+        }
+        throw new ApiException(code, "'" + field + "' must be " + expected + ", got "
+                + (v instanceof JsonArray ? "an empty array" : kind(v)));
+    }
+
+    /**
+     * A message's {@code content}: a string, or an array of parts whose {@code text} parts are read; {@code null} has
+     * no text. Chat messages ({@link ChatRequests}) and response input items take the same content.
+     *
+     * @param where the message's path in the body, e.g. {@code input[3]}
+     * @param expected what the 400 says the content must be
+     */
+    static void content(Object content, String where, String code, String expected, StringBuilder text) {
+        if (content instanceof String s) {
+            line(text, s);
+        } else if (content instanceof JsonArray parts) {
+            for (int j = 0; j < parts.size(); j++) {
+                if (!(parts.getValue(j) instanceof JsonObject part)) {
+                    throw new ApiException(code, "'" + where + ".content[" + j + "]' must be an object");
                 }
-                Object content = item.getValue("content");
-                if (content instanceof String s) {
-                    text.append(text.isEmpty() ? "" : "\n").append(s);
-                } else if (content instanceof JsonArray parts) {
-                    for (int j = 0; j < parts.size(); j++) {
-                        if (!(parts.getValue(j) instanceof JsonObject part)) {
-                            throw new ApiException("invalid_input", "'input[" + i + "].content[" + j + "]' must be an object");
-                        }
-                        if (part.getValue("text") instanceof String t) {
-                            text.append(text.isEmpty() ? "" : "\n").append(t);
-                        }
-                    }
-                } else if (content != null) {
-                    throw new ApiException("invalid_input", "'input[" + i + "].content' must be a string or an array, got " + kind(content));
+                if (part.getValue("text") instanceof String t) {
+                    line(text, t);
                 }
             }
-            count = a.size();
-        } else {
-            throw new ApiException("invalid_input", "'input' must be a string or a non-empty array of items, got "
-                    + (in instanceof JsonArray ? "an empty array" : kind(in)));
+        } else if (content != null) {
+            throw new ApiException(code, "'" + where + ".content' must be " + expected + ", got " + kind(content));
         }
-        boolean stream = stream(o);
-        return new ChatRequest(model, o, raw(rawBody, o, given), stream, false, text.toString(), count);
+    }
+
+    /** Texts of several inputs, one per line. */
+    private static void line(StringBuilder text, String s) {
+        text.append(text.isEmpty() ? "" : "\n").append(s);
     }
 
     private static boolean isInt(Number n) {

@@ -1,6 +1,7 @@
 package dev.vitals.server.http;
 
 import static dev.vitals.server.http.Endpoints.blocking;
+import static dev.vitals.server.http.Endpoints.blockingOnBody;
 import static dev.vitals.server.http.Endpoints.now;
 
 import dev.vitals.drift.DatasetProfile;
@@ -33,9 +34,8 @@ final class DriftHandler {
     }
 
     Future<JsonObject> features(RoutingContext rc) {
-        JsonObject body = ChatRequests.object(rc.body().buffer());
         // stored before the answer (the journal): a worker thread
-        return blocking(rc, () -> drift.storeFeatures(body)).map(n -> new JsonObject().put("status", "ok").put("accepted", n));
+        return blockingOnBody(rc, drift::storeFeatures).map(n -> new JsonObject().put("status", "ok").put("accepted", n));
     }
 
     Future<JsonObject> drift(RoutingContext rc) {

@@ -6,6 +6,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * The one shape of a handler that answers JSON: it returns a future of the body; a failure (an
@@ -60,6 +61,15 @@ final class Endpoints {
     /** Blocking work (the state store, a file) on a worker thread, unordered; completes on the caller's event loop. */
     static <T> Future<T> blocking(RoutingContext rc, Callable<T> work) {
         return rc.vertx().executeBlocking(work, false);
+    }
+
+    /**
+     * Blocking work on the request's JSON object body: the body is parsed on the event loop (a malformed one fails
+     * without taking a worker), the work runs as {@link #blocking}.
+     */
+    static <T> Future<T> blockingOnBody(RoutingContext rc, Function<JsonObject, T> work) {
+        JsonObject body = ChatRequests.object(rc.body().buffer());
+        return blocking(rc, () -> work.apply(body));
     }
 
     /** An answer computed on the event loop. */

@@ -62,9 +62,8 @@ public final class FeatureRoutes {
     /** Predictions and their delayed actuals. */
     public static Consumer<RouteRegistry> groundTruth(GroundTruthService groundTruth) {
         return r -> {
-            GroundTruthHandler gt = new GroundTruthHandler(groundTruth);
-            r.post(RoutePath.PREDICTIONS, Endpoints.json(gt::predictions));
-            r.post(RoutePath.ACTUALS, Endpoints.json(gt::actuals));
+            r.post(RoutePath.PREDICTIONS, Endpoints.json(rc -> Endpoints.blockingOnBody(rc, groundTruth::predictions)));
+            r.post(RoutePath.ACTUALS, Endpoints.json(rc -> Endpoints.blockingOnBody(rc, groundTruth::actuals)));
         };
     }
 

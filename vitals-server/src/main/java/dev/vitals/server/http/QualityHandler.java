@@ -1,6 +1,7 @@
 package dev.vitals.server.http;
 
 import static dev.vitals.server.http.Endpoints.blocking;
+import static dev.vitals.server.http.Endpoints.blockingOnBody;
 
 import dev.vitals.server.api.ApiException;
 import dev.vitals.server.quality.QualityService;
@@ -22,8 +23,7 @@ final class QualityHandler {
     }
 
     Future<JsonObject> feedback(RoutingContext rc) {
-        JsonObject body = ChatRequests.object(rc.body().buffer());
-        return blocking(rc, () -> quality.feedback(body)).map(r -> {
+        return blockingOnBody(rc, quality::feedback).map(r -> {
             // 202: stored, waiting for its call's row (written by any replica) to join
             rc.response().setStatusCode("ok".equals(r.status()) ? 200 : 202);
             return new JsonObject().put("status", r.status()).put("model", r.model())
@@ -38,8 +38,7 @@ final class QualityHandler {
     }
 
     Future<JsonObject> evaluations(RoutingContext rc) {
-        JsonObject body = ChatRequests.object(rc.body().buffer());
-        return blocking(rc, () -> quality.evaluations(body))
+        return blockingOnBody(rc, quality::evaluations)
                 .map(r -> new JsonObject().put("status", "ok").put("applied", r.applied()).put("late", r.late()));
     }
 

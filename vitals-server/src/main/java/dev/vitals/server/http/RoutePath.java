@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  * Every path the server routes, declared once with its {@link Access} rule: {@link RouteRegistry} takes a
  * constant, mounts the path and puts the rule's guard in front, so the router, the access rules
  * ({@link Access#of}) and the {@code route} label values ({@link Routes#PATHS}) cannot disagree.
- * A prefix ({@code /v1/}, {@code /admin/}, ...) is mounted as {@code path*} and guards everything under it.
+ * A prefix ({@code /v1/*}, {@code /admin/*}, ...) guards everything under it.
  */
 public enum RoutePath {
     ROOT("/", Access.PUBLIC),
@@ -34,11 +34,11 @@ public enum RoutePath {
     DASHBOARD_SERIES("/v1/dashboard/series", Access.KEY_OR_METRICS),
     DASHBOARD_OVERVIEW("/v1/dashboard/overview", Access.KEY_OR_METRICS),
     /** Safe by default: any {@code /v1/} path, even one added without its own constant, needs credentials. */
-    V1_ALL("/v1/", Access.KEY_OR_METRICS, true),
+    V1_ALL("/v1/*", Access.KEY_OR_METRICS),
     UI_REDIRECT("/ui", Access.PUBLIC), // only redirects to /ui/
-    UI("/ui/", Access.KEY_OR_METRICS, true),
-    UI_UPLOT("/ui/vendor/uplot/", Access.KEY_OR_METRICS, true),
-    ADMIN_ALL("/admin/", Access.ADMIN, true),
+    UI("/ui/*", Access.KEY_OR_METRICS),
+    UI_UPLOT("/ui/vendor/uplot/*", Access.KEY_OR_METRICS),
+    ADMIN_ALL("/admin/*", Access.ADMIN),
     ADMIN_PRICES_RELOAD("/admin/prices/reload", Access.ADMIN),
     ADMIN_KEYS("/admin/keys", Access.ADMIN),
     ADMIN_KEY("/admin/keys/:id", Access.ADMIN),
@@ -47,18 +47,15 @@ public enum RoutePath {
     private static final Map<String, RoutePath> BY_PATH = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(RoutePath::path, Function.identity()));
 
+    private final String pattern;
     private final String path;
     private final Access access;
-    private final boolean prefix;
 
-    RoutePath(String path, Access access) {
-        this(path, access, false);
-    }
-
-    RoutePath(String path, Access access, boolean prefix) {
-        this.path = path;
+    /** @param pattern the router's pattern: a path, or a prefix ending in {@code *} */
+    RoutePath(String pattern, Access access) {
+        this.pattern = pattern;
+        this.path = pattern.endsWith("*") ? pattern.substring(0, pattern.length() - 1) : pattern;
         this.access = access;
-        this.prefix = prefix;
     }
 
     /** The router's template of this route ({@code /ui/} for the prefix {@code /ui/*}). */
@@ -72,12 +69,12 @@ public enum RoutePath {
 
     /** Whether this is a prefix, mounted as {@code path*}. */
     public boolean prefix() {
-        return prefix;
+        return pattern.endsWith("*");
     }
 
     /** What is passed to the router. */
     String pattern() {
-        return prefix ? path + "*" : path;
+        return pattern;
     }
 
     /** The declared route of a router template, or {@code null}. */
@@ -87,6 +84,6 @@ public enum RoutePath {
 
     /** The exact (non-prefix) paths: the {@code route} label's values. */
     static Set<String> exactPaths() {
-        return Arrays.stream(values()).filter(p -> !p.prefix).map(RoutePath::path).collect(Collectors.toUnmodifiableSet());
+        return Arrays.stream(values()).filter(p -> !p.prefix()).map(RoutePath::path).collect(Collectors.toUnmodifiableSet());
     }
 }

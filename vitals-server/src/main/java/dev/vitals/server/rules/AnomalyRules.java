@@ -13,11 +13,13 @@ import java.util.Map;
  * does not turn tiny wobbles into huge z-scores.
  */
 final class AnomalyRules {
-    static final String VALUE = "model_name:llm_signal:value5m";
-    static final String AVG = "model_name:llm_signal:avg_over_time_1w";
-    static final String STDDEV = "model_name:llm_signal:stddev_over_time_1w";
-    static final String FLOOR = "model_name:llm_signal:stddev_floor_1w";
-    static final String ZSCORE = "model_name:llm_signal:zscore_1w";
+    /** The {@code level:metric:} of every series here: one name per statistic, the signal is a label. */
+    private static final String SERIES = "model_name:llm_signal:";
+    static final String VALUE = SERIES + "value5m";
+    static final String AVG = SERIES + "avg_over_time_1w";
+    static final String STDDEV = SERIES + "stddev_over_time_1w";
+    static final String FLOOR = SERIES + "stddev_floor_1w";
+    static final String ZSCORE = SERIES + "zscore_1w";
 
     /** A signal: its name, the recorded series, the stddev floor, and whether a drop is news too. */
     record Signal(String name, String expr, String floor, boolean bothWays) {

@@ -38,100 +38,106 @@ public final class GrafanaDashboard {
         return "rate(" + metric + "{" + (extra.isEmpty() ? "" : extra + ", ") + SEL + "}" + RI + ")";
     }
 
+    /** The rate of {@code metric}, summed per model. */
+    private static String perModel(String metric) {
+        return "sum by (model_name) (" + rate(metric, "") + ")";
+    }
+
     private static String quantile(String q, String bucket) {
         return "histogram_quantile(" + q + ", sum by (model_name, le) (" + rate(bucket, "") + "))";
+    }
+
+    /** A panel of metrics Vitals exports today. */
+    private static DashboardPanel panel(String row, String title, String type, String unit, String description,
+                                        DashboardPanel.Target... targets) {
+        return new DashboardPanel(row, title, type, unit, description, List.of(targets), null);
     }
 
     /** The panels, in order. */
     public static List<DashboardPanel> panels() {
         List<DashboardPanel> p = new ArrayList<>();
         String op = "Operational";
-        p.add(new DashboardPanel(op, "Request rate", "timeseries", "reqps", "LLM calls per second by model, successes and failures.",
-                List.of(t("sum by (model_name) (" + rate("llm_requests_total", "") + ")", "{{model_name}}")), null));
-        p.add(new DashboardPanel(op, "Error ratio", "timeseries", "percentunit", "Share of LLM calls that failed.",
-                List.of(t("sum by (model_name) (" + rate("llm_requests_total", "status=\"failure\"") + ")\n/\n"
-                        + "sum by (model_name) (" + rate("llm_requests_total", "") + ")", "{{model_name}}")), null));
-        p.add(new DashboardPanel(op, "Errors by type", "timeseries", "reqps",
+        p.add(panel(op, "Request rate", "timeseries", "reqps", "LLM calls per second by model, successes and failures.",
+                t(perModel("llm_requests_total"), "{{model_name}}")));
+        p.add(panel(op, "Error ratio", "timeseries", "percentunit", "Share of LLM calls that failed.",
+                t("sum by (model_name) (" + rate("llm_requests_total", "status=\"failure\"") + ")\n/\n"
+                        + perModel("llm_requests_total"), "{{model_name}}")));
+        p.add(panel(op, "Errors by type", "timeseries", "reqps",
                 "Failed calls per second by normalized error type (timeout, upstream_5xx, rate_limited, ...).",
-                List.of(t("sum by (model_name, error_type) (" + rate("llm_errors_total", "") + ") > 0",
-                        "{{model_name}} {{error_type}}")), null));
-        p.add(new DashboardPanel(op, "Latency p50 / p95 / p99", "timeseries", "s",
+                t("sum by (model_name, error_type) (" + rate("llm_errors_total", "") + ") > 0",
+                        "{{model_name}} {{error_type}}")));
+        p.add(panel(op, "Latency p50 / p95 / p99", "timeseries", "s",
                 "End-to-end latency quantiles (failures included), from llm_request_latency_seconds.",
-                List.of(t(quantile("0.5", "llm_request_latency_seconds_bucket"), "p50 {{model_name}}"),
-                        t(quantile("0.95", "llm_request_latency_seconds_bucket"), "p95 {{model_name}}"),
-                        t(quantile("0.99", "llm_request_latency_seconds_bucket"), "p99 {{model_name}}")), null));
-        p.add(new DashboardPanel(op, "Time to first token p95", "timeseries", "s", "Streaming calls: time until the first token.",
-                List.of(t(quantile("0.95", "llm_time_to_first_token_seconds_bucket"), "{{model_name}}")), null));
-        p.add(new DashboardPanel(op, "Gateway overhead p95", "timeseries", "s",
+                t(quantile("0.5", "llm_request_latency_seconds_bucket"), "p50 {{model_name}}"),
+                t(quantile("0.95", "llm_request_latency_seconds_bucket"), "p95 {{model_name}}"),
+                t(quantile("0.99", "llm_request_latency_seconds_bucket"), "p99 {{model_name}}")));
+        p.add(panel(op, "Time to first token p95", "timeseries", "s", "Streaming calls: time until the first token.",
+                t(quantile("0.95", "llm_time_to_first_token_seconds_bucket"), "{{model_name}}")));
+        p.add(panel(op, "Gateway overhead p95", "timeseries", "s",
                 "Latency this gateway adds on top of the backend (end-to-end minus upstream).",
-                List.of(t(quantile("0.95", "llm_gateway_overhead_seconds_bucket"), "{{model_name}}")), null));
-        p.add(new DashboardPanel(op, "Signal z-scores (1-week baseline)", "timeseries", "short",
+                t(quantile("0.95", "llm_gateway_overhead_seconds_bucket"), "{{model_name}}")));
+        p.add(panel(op, "Signal z-scores (1-week baseline)", "timeseries", "short",
                 "How many standard deviations each golden signal is from its 1-week average (recording rules of"
                         + " vitals-rules.yml; alerts beyond 3).",
-                List.of(t("model_name:llm_signal:zscore_1w{model_name=~\"$model\"}", "{{model_name}} {{signal}}")), null));
-        p.add(new DashboardPanel(op, "Anomaly detector z-scores", "timeseries", "short",
+                t("model_name:llm_signal:zscore_1w{model_name=~\"$model\"}", "{{model_name}} {{signal}}")));
+        p.add(panel(op, "Anomaly detector z-scores", "timeseries", "short",
                 "Vitals' in-process anomaly detector: z-score per model and signal.",
-                List.of(t("max by (model, signal) (vitals_anomaly_zscore{model=~\"$model\"})", "{{model}} {{signal}}")),
-                null));
+                t("max by (model, signal) (vitals_anomaly_zscore{model=~\"$model\"})", "{{model}} {{signal}}")));
 
         String cost = "Cost";
-        p.add(new DashboardPanel(cost, "Cost per hour", "timeseries", "currencyUSD", "USD per hour at the current spend rate.",
-                List.of(t("sum by (model_name) (" + rate("llm_cost_usd_total", "") + ") * 3600", "{{model_name}}")), null));
-        p.add(new DashboardPanel(cost, "Cost per query", "timeseries", "currencyUSD", "Average USD of one priced call.",
-                List.of(t("sum by (model_name) (" + rate("llm_cost_usd_total", "") + ")\n/\n"
-                        + "sum by (model_name) (" + rate("llm_query_cost_usd_count", "") + ")", "{{model_name}}")), null));
-        p.add(new DashboardPanel(cost, "Tokens per second", "timeseries", "short", "Input and output tokens per second.",
-                List.of(t("sum by (model_name) (" + rate("llm_input_tokens_total", "") + ")", "in {{model_name}}"),
-                        t("sum by (model_name) (" + rate("llm_output_tokens_total", "") + ")", "out {{model_name}}")), null));
-        p.add(new DashboardPanel(cost, "Unpriced requests", "timeseries", "reqps",
+        p.add(panel(cost, "Cost per hour", "timeseries", "currencyUSD", "USD per hour at the current spend rate.",
+                t(perModel("llm_cost_usd_total") + " * 3600", "{{model_name}}")));
+        p.add(panel(cost, "Cost per query", "timeseries", "currencyUSD", "Average USD of one priced call.",
+                t(perModel("llm_cost_usd_total") + "\n/\n"
+                        + perModel("llm_query_cost_usd_count"), "{{model_name}}")));
+        p.add(panel(cost, "Tokens per second", "timeseries", "short", "Input and output tokens per second.",
+                t(perModel("llm_input_tokens_total"), "in {{model_name}}"),
+                t(perModel("llm_output_tokens_total"), "out {{model_name}}")));
+        p.add(panel(cost, "Unpriced requests", "timeseries", "reqps",
                 "Calls of models without a price: their cost is unknown, not zero. Add them to the price file.",
-                List.of(t("sum by (model_name) (" + rate("llm_unpriced_requests_total", "") + ")", "{{model_name}}")), null));
-        p.add(new DashboardPanel(cost, "API key budget remaining", "stat", "currencyUSD",
+                t(perModel("llm_unpriced_requests_total"), "{{model_name}}")));
+        p.add(panel(cost, "API key budget remaining", "stat", "currencyUSD",
                 "USD left in each gateway API key that has a budget.",
-                List.of(t("min by (key) (vitals_api_key_budget_remaining_usd{instance=~\"$instance\"})", "{{key}}")), null));
+                t("min by (key) (vitals_api_key_budget_remaining_usd{instance=~\"$instance\"})", "{{key}}")));
 
         String quality = "Model quality";
-        p.add(new DashboardPanel(quality, "Accuracy", "timeseries", "percentunit", "Evaluated accuracy per model and window.",
-                List.of(t("avg by (model, window) (vitals_quality_accuracy{model=~\"$model\"})", "{{model}} {{window}}")),
-                null));
-        p.add(new DashboardPanel(quality, "Accuracy drop vs 1-week average", "timeseries", "percentunit",
+        p.add(panel(quality, "Accuracy", "timeseries", "percentunit", "Evaluated accuracy per model and window.",
+                t("avg by (model, window) (vitals_quality_accuracy{model=~\"$model\"})", "{{model}} {{window}}")));
+        p.add(panel(quality, "Accuracy drop vs 1-week average", "timeseries", "percentunit",
                 "1-week average minus 1-hour accuracy (VitalsQualityDrop pages beyond the configured drop).",
-                List.of(t(ModelHealthRules.ACCURACY_1W + "{model=~\"$model\"} - " + ModelHealthRules.ACCURACY
-                        + "{model=~\"$model\"}", "{{model}}")), null));
-        p.add(new DashboardPanel(quality, "Label coverage", "timeseries", "percentunit",
+                t(ModelHealthRules.ACCURACY_1W + "{model=~\"$model\"} - " + ModelHealthRules.ACCURACY
+                        + "{model=~\"$model\"}", "{{model}}")));
+        p.add(panel(quality, "Label coverage", "timeseries", "percentunit",
                 "Delayed ground truth: share of each model's predictions of the last quality.labelCoverageHours that have their"
                         + " actual so far (from the state store: the fleet's).",
-                List.of(t("max by (model) (vitals_label_coverage_ratio{model=~\"$model\"})", "{{model}}")), null));
+                t("max by (model) (vitals_label_coverage_ratio{model=~\"$model\"})", "{{model}}")));
 
         String drift = "Drift";
-        p.add(new DashboardPanel(drift, "Drift score", "timeseries", "short", "Drift test statistic per feature and test.",
-                List.of(t("max by (model, feature, test) (vitals_drift_score{model=~\"$model\"})", "{{model}} {{feature}} {{test}}")),
-                null));
-        p.add(new DashboardPanel(drift, "Features drifting", "stat", "short", "Number of features flagged as drifting.",
-                List.of(t("sum by (model) (max by (model, feature) (vitals_drift_detected{model=~\"$model\"}))", "{{model}}")),
-                null));
+        p.add(panel(drift, "Drift score", "timeseries", "short", "Drift test statistic per feature and test.",
+                t("max by (model, feature, test) (vitals_drift_score{model=~\"$model\"})", "{{model}} {{feature}} {{test}}")));
+        p.add(panel(drift, "Features drifting", "stat", "short", "Number of features flagged as drifting.",
+                t("sum by (model) (max by (model, feature) (vitals_drift_detected{model=~\"$model\"}))", "{{model}}")));
 
         String business = "Business";
-        p.add(new DashboardPanel(business, "Successful calls in range", "stat", "short",
+        p.add(panel(business, "Successful calls in range", "stat", "short",
                 "Successful LLM calls in the dashboard's time range.",
-                List.of(t("sum(increase(llm_requests_total{status=\"success\", " + SEL + "}[$__range]))", "calls")), null));
-        p.add(new DashboardPanel(business, "Unique users", "stat", "short",
+                t("sum(increase(llm_requests_total{status=\"success\", " + SEL + "}[$__range]))", "calls")));
+        p.add(panel(business, "Unique users", "stat", "short",
                 "Distinct users (HyperLogLog estimate) per replica over the last 1 h and 24 h; replicas' sketches are not merged here.",
-                List.of(t("max by (window) (vitals_unique_users{model=\"__all__\", instance=~\"$instance\"})", "{{window}}")), null));
+                t("max by (window) (vitals_unique_users{model=\"__all__\", instance=~\"$instance\"})", "{{window}}")));
 
         String system = "System";
-        p.add(new DashboardPanel(system, "Process CPU", "timeseries", "short", "CPU cores used by each Vitals process.",
-                List.of(t("rate(process_cpu_seconds_total{instance=~\"$instance\"}" + RI + ")", "{{instance}}")), null));
-        p.add(new DashboardPanel(system, "JVM memory used", "timeseries", "bytes", "JVM heap and non-heap memory in use.",
-                List.of(t("sum by (instance, area) (jvm_memory_used_bytes{instance=~\"$instance\"})", "{{instance}} {{area}}")), null));
-        p.add(new DashboardPanel(system, "Host CPU", "timeseries", "percentunit",
+        p.add(panel(system, "Process CPU", "timeseries", "short", "CPU cores used by each Vitals process.",
+                t("rate(process_cpu_seconds_total{instance=~\"$instance\"}" + RI + ")", "{{instance}}")));
+        p.add(panel(system, "JVM memory used", "timeseries", "bytes", "JVM heap and non-heap memory in use.",
+                t("sum by (instance, area) (jvm_memory_used_bytes{instance=~\"$instance\"})", "{{instance}} {{area}}")));
+        p.add(panel(system, "Host CPU", "timeseries", "percentunit",
                 "Host CPU utilization and the share the Vitals process uses.",
-                List.of(t("vitals_system_cpu_utilization_ratio{instance=~\"$instance\"}", "host {{instance}}"),
-                        t("vitals_process_cpu_utilization_ratio{instance=~\"$instance\"}", "vitals {{instance}}")), null));
-        p.add(new DashboardPanel(system, "GPU utilization", "timeseries", "percentunit",
+                t("vitals_system_cpu_utilization_ratio{instance=~\"$instance\"}", "host {{instance}}"),
+                t("vitals_process_cpu_utilization_ratio{instance=~\"$instance\"}", "vitals {{instance}}")));
+        p.add(panel(system, "GPU utilization", "timeseries", "percentunit",
                 "Utilization of each NVIDIA GPU on the hosts (nvidia-smi).",
-                List.of(t("vitals_gpu_utilization_ratio{instance=~\"$instance\"}", "{{name}} {{index}} {{instance}}")),
-                null));
+                t("vitals_gpu_utilization_ratio{instance=~\"$instance\"}", "{{name}} {{index}} {{instance}}")));
         return p;
     }
 

@@ -1,7 +1,9 @@
 package dev.vitals.server.rules;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -47,13 +49,13 @@ public record Rule(String record, String alert, String expr, String forDuration,
 
     /** Builds an alert that always has severity, summary, description and runbook. */
     static final class AlertBuilder {
+        /** The annotations every alert has, in the order they are written. */
+        private static final List<String> ANNOTATIONS = List.of("summary", "description", "runbook");
         private final String name;
         private String expr;
         private String forDuration;
         private final Map<String, String> labels = new LinkedHashMap<>();
-        private String summary;
-        private String description;
-        private String runbook;
+        private final Map<String, String> annotations = new HashMap<>();
 
         private AlertBuilder(String name) {
             this.name = name;
@@ -84,29 +86,29 @@ public record Rule(String record, String alert, String expr, String forDuration,
         }
 
         AlertBuilder summary(String s) {
-            this.summary = s;
-            return this;
+            return annotation("summary", s);
         }
 
         AlertBuilder description(String s) {
-            this.description = s;
-            return this;
+            return annotation("description", s);
         }
 
         AlertBuilder runbook(String s) {
-            this.runbook = s;
+            return annotation("runbook", s);
+        }
+
+        private AlertBuilder annotation(String key, String value) {
+            annotations.put(key, value);
             return this;
         }
 
         Rule build() {
-            if (expr == null || forDuration == null || !labels.containsKey("severity") || summary == null
-                    || description == null || runbook == null) {
+            if (expr == null || forDuration == null || !labels.containsKey("severity")
+                    || !ANNOTATIONS.stream().allMatch(k -> annotations.get(k) != null)) {
                 throw new IllegalStateException("alert " + name + " needs expr, for, severity, summary, description and runbook");
             }
             Map<String, String> ann = new LinkedHashMap<>();
-            ann.put("summary", summary);
-            ann.put("description", description);
-            ann.put("runbook", runbook);
+            ANNOTATIONS.forEach(k -> ann.put(k, annotations.get(k)));
             return new Rule(null, name, expr, forDuration, labels, ann);
         }
     }

@@ -2,6 +2,7 @@ package dev.vitals.server.rules;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Service level indicators over the windows of the Google SRE workbook's multi-window,
@@ -70,48 +71,56 @@ final class SloRules {
                 + " upstream slow means the provider or longer outputs (llm_output_tokens_total), overhead means this"
                 + " gateway (CPU, GC, event loop); then check for a traffic surge or a fallback to a slower backend.";
 
-        r.add(Rule.alert("VitalsAvailabilityBudgetFastBurn")
-                .expr(burnExpr(PAGE, SloRules::errors, availBudget, min))
-                .forDuration("2m").severity("page").label("category", "slo").label("slo", "availability")
-                .summary("{{ $labels.model_name }} is failing fast enough to threaten its " + availPct + "% availability SLO")
-                .description("Failed calls of {{ $labels.model_name }} burn the 30-day error budget ("
-                        + Promql.budgetPercent(p.availabilityTarget()) + "% of calls) {{ $value | humanize }}x faster than sustainable"
-                        + " (pages at 14.4x over 1h confirmed over 5m, or 6x over 6h confirmed over 30m;"
-                        + " at 14.4x the whole month's budget is gone in about 2 days).")
-                .runbook(availRunbook).build());
-        r.add(Rule.alert("VitalsAvailabilityBudgetSlowBurn")
-                .expr(burnExpr(TICKET, SloRules::errors, availBudget, null))
-                .forDuration("15m").severity("ticket").label("category", "slo").label("slo", "availability")
-                .summary("{{ $labels.model_name }} is slowly eating its " + availPct + "% availability error budget")
-                .description("Failed calls of {{ $labels.model_name }} burn the 30-day error budget"
-                        + " {{ $value | humanize }}x faster than sustainable (tickets at 3x over 1d confirmed over 2h,"
-                        + " or 1x over 3d confirmed over 6h): the SLO will be missed this month if nothing changes.")
-                .runbook(availRunbook).build());
-        r.add(Rule.alert("VitalsLatencyBudgetFastBurn")
-                .expr(burnExpr(PAGE, SloRules::slow, latBudget, min))
-                .forDuration("2m").severity("page").label("category", "slo").label("slo", "latency")
-                .summary("{{ $labels.model_name }} is too slow for its latency SLO (" + latPct + "% within " + threshold + " s)")
-                .description("Calls of {{ $labels.model_name }} slower than " + threshold + " s burn the 30-day latency budget"
-                        + " {{ $value | humanize }}x faster than sustainable (pages at 14.4x over 1h confirmed over 5m,"
-                        + " or 6x over 6h confirmed over 30m).")
-                .runbook(latRunbook).build());
-        r.add(Rule.alert("VitalsLatencyBudgetSlowBurn")
-                .expr(burnExpr(TICKET, SloRules::slow, latBudget, null))
-                .forDuration("15m").severity("ticket").label("category", "slo").label("slo", "latency")
-                .summary("{{ $labels.model_name }} is slowly eating its latency error budget (" + latPct + "% within "
-                        + threshold + " s)")
-                .description("Calls of {{ $labels.model_name }} slower than " + threshold + " s burn the 30-day latency budget"
-                        + " {{ $value | humanize }}x faster than sustainable (tickets at 3x over 1d confirmed over 2h,"
-                        + " or 1x over 3d confirmed over 6h).")
-                .runbook(latRunbook).build());
+        Sli avail = new Sli("availability", SloRules::errors, availBudget, availRunbook);
+        Sli lat = new Sli("latency", SloRules::slow, latBudget, latRunbook);
+        String availBurns = "Failed calls of {{ $labels.model_name }} burn the 30-day error budget";
+        String latBurns = "Calls of {{ $labels.model_name }} slower than " + threshold + " s burn the 30-day latency budget";
+        r.add(alert("VitalsAvailabilityBudgetFastBurn", avail, PAGE, min,
+                "{{ $labels.model_name }} is failing fast enough to threaten its " + availPct + "% availability SLO",
+                availBurns + " (" + Promql.budgetPercent(p.availabilityTarget()) + "% of calls)",
+                "; at 14.4x the whole month's budget is gone in about 2 days)."));
+        r.add(alert("VitalsAvailabilityBudgetSlowBurn", avail, TICKET, min,
+                "{{ $labels.model_name }} is slowly eating its " + availPct + "% availability error budget",
+                availBurns, "): the SLO will be missed this month if nothing changes."));
+        r.add(alert("VitalsLatencyBudgetFastBurn", lat, PAGE, min,
+                "{{ $labels.model_name }} is too slow for its latency SLO (" + latPct + "% within " + threshold + " s)",
+                latBurns, ")."));
+        r.add(alert("VitalsLatencyBudgetSlowBurn", lat, TICKET, min,
+                "{{ $labels.model_name }} is slowly eating its latency error budget (" + latPct + "% within " + threshold + " s)",
+                latBurns, ")."));
         return new RuleGroup("vitals-slo-alerts", r);
+    }
+
+    /** One objective's alerts: its {@code slo} label, its indicator by window, its error budget and runbook. */
+    private record Sli(String slo, Function<String, String> ratio, String budget, String runbook) {
+    }
+
+    /**
+     * A burn-rate alert; the windows decide the rest: {@link #PAGE} pages after 2 minutes on models with traffic,
+     * {@link #TICKET} opens a ticket after 15, and the description quotes the windows it alerts on.
+     */
+    private static Rule alert(String name, Sli sli, List<Burn> burns, String minRate, String summary, String burnsWhat,
+                             String tail) {
+        boolean page = burns == PAGE;
+        List<String> windows = new ArrayList<>();
+        for (Burn b : burns) {
+            windows.add(b.factor() + "x over " + b.longWindow() + " confirmed over " + b.shortWindow());
+        }
+        return Rule.alert(name)
+                .expr(burnExpr(burns, sli.ratio(), sli.budget(), page ? minRate : null))
+                .forDuration(page ? "2m" : "15m").severity(page ? "page" : "ticket")
+                .label("category", "slo").label("slo", sli.slo())
+                .summary(summary)
+                .description(burnsWhat + " {{ $value | humanize }}x faster than sustainable (" + (page ? "pages" : "tickets")
+                        + " at " + String.join(", or ", windows) + tail)
+                .runbook(sli.runbook()).build();
     }
 
     /**
      * {@code (long > f and short > f [and traffic]) or ...}, as burn rates (ratio / budget), so that
      * {@code $value} is the burn rate of the long window that fired.
      */
-    static String burnExpr(List<Burn> burns, java.util.function.Function<String, String> sli, String budget, String minRate) {
+    static String burnExpr(List<Burn> burns, Function<String, String> sli, String budget, String minRate) {
         List<String> parts = new ArrayList<>();
         for (Burn b : burns) {
             StringBuilder s = new StringBuilder("(\n");

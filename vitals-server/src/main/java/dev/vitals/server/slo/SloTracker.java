@@ -2,6 +2,7 @@ package dev.vitals.server.slo;
 
 import dev.vitals.llm.CallListener;
 import dev.vitals.llm.LlmCall;
+import dev.vitals.server.state.IntervalSlots;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
@@ -105,23 +106,22 @@ public final class SloTracker implements CallListener {
 
     /** Buckets of (calls, failed, slow), indexed by bucket number modulo the window. */
     private static final class Ring {
-        final long[] index;
+        final IntervalSlots slots;
         final long[] calls;
         final long[] failed;
         final long[] slow;
 
         Ring(int n) {
-            index = new long[n];
-            java.util.Arrays.fill(index, Long.MIN_VALUE);
+            slots = new IntervalSlots(n);
             calls = new long[n];
             failed = new long[n];
             slow = new long[n];
         }
 
         synchronized void add(long b, boolean isFailed, boolean isSlow) {
-            int i = (int) Math.floorMod(b, index.length);
-            if (index[i] != b) {
-                index[i] = b;
+            int i = slots.find(b);
+            if (i < 0) {
+                i = slots.claim(b);
                 calls[i] = 0;
                 failed[i] = 0;
                 slow[i] = 0;
@@ -137,9 +137,9 @@ public final class SloTracker implements CallListener {
 
         synchronized long[] sum(long from, long to) {
             long[] s = new long[3];
-            for (long b = Math.max(from, to - index.length + 1); b <= to; b++) {
-                int i = (int) Math.floorMod(b, index.length);
-                if (index[i] == b) {
+            for (long b = Math.max(from, to - slots.capacity() + 1); b <= to; b++) {
+                int i = slots.find(b);
+                if (i >= 0) {
                     s[0] += calls[i];
                     s[1] += failed[i];
                     s[2] += slow[i];

@@ -98,14 +98,7 @@ final class DriftColumnStats {
 
     /** Four significant digits, no trailing zeros: a statistic, not a measurement to the last bit. */
     static String short4(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return String.valueOf((long) v);
-        }
-        String s = String.format(Locale.ROOT, "%.4g", v);
-        if (s.contains(".") && !s.contains("e")) {
-            s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
-        }
-        return s;
+        return DriftOutput.formatNumber(v, 4);
     }
 
     /** The table of a categorical column: counts, nulls, distinct, top category; new and missing categories flagged. */
