@@ -99,22 +99,7 @@ final class ChatRequests {
             if (!(msg.getValue("role") instanceof String)) {
                 throw new ApiException("invalid_messages", "'messages[" + i + "].role' must be a string, got " + kind(msg.getValue("role")));
             }
-            Object content = msg.getValue("content");
-            if (content instanceof String s) {
-                append(prompt, s);
-            } else if (content instanceof JsonArray parts) {
-                for (int j = 0; j < parts.size(); j++) {
-                    if (!(parts.getValue(j) instanceof JsonObject part)) {
-                        throw new ApiException("invalid_messages", "'messages[" + i + "].content[" + j + "]' must be an object");
-                    }
-                    if (part.getValue("text") instanceof String t) {
-                        append(prompt, t);
-                    }
-                }
-            } else if (content != null) {
-                throw new ApiException("invalid_messages", "'messages[" + i + "].content' must be a string, an array or null, got "
-                        + kind(content));
-            }
+            ApiRequests.content(msg.getValue("content"), "messages[" + i + "]", "invalid_messages", "a string, an array or null", prompt);
         }
         Object stream = o.getValue("stream");
         if (stream != null && !(stream instanceof Boolean)) {

@@ -1,6 +1,7 @@
 package dev.vitals.server.quality;
 
 import dev.vitals.server.api.ApiException;
+import dev.vitals.server.api.Batch;
 import dev.vitals.server.drift.DriftService;
 import dev.vitals.server.store.CallRow;
 import dev.vitals.server.store.FeedbackRow;
@@ -30,8 +31,6 @@ import java.util.function.LongSupplier;
  * arrives. Every method blocks: worker threads only. Batches are validated whole before anything is stored.
  */
 public final class GroundTruthService {
-    /** Most records per batch. */
-    public static final int MAX_RECORDS = 10_000;
     static final String KIND = "actual";
     private static final Set<String> PREDICTION_FIELDS = Set.of("model", "id", "predicted", "score", "probabilities", "features", "time");
     private static final Set<String> ACTUAL_FIELDS = Set.of("model", "id", "actual");
@@ -97,7 +96,7 @@ public final class GroundTruthService {
                 throw new ApiException(400, "unknown_field", "unknown field '" + cut(f) + "'; the body is {\"records\": [...]}");
             }
         }
-        return QualityRequests.recordsArray(body);
+        return Batch.records(body, "a non-empty array");
     }
 
     private static String name(JsonObject r, String field, String at) {

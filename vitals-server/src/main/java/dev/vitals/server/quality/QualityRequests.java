@@ -5,6 +5,7 @@ import static dev.vitals.server.api.ApiException.cut;
 import dev.vitals.quality.Prediction;
 import dev.vitals.quality.Score;
 import dev.vitals.server.api.ApiException;
+import dev.vitals.server.api.Batch;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -127,21 +128,9 @@ final class QualityRequests {
      * at a time by {@link #record}, in order, so that the first bad record is the one reported).
      */
     static JsonArray evaluationRecords(JsonObject body) {
-        JsonArray a = recordsArray(body);
+        JsonArray a = Batch.records(body, "a non-empty array");
         if (body.size() != 1) {
             throw new ApiException(400, "invalid_records", "the body has only the field 'records'");
-        }
-        return a;
-    }
-
-    /** The body's {@code records}: a non-empty array, of at most {@link GroundTruthService#MAX_RECORDS} (a 413 beyond). */
-    static JsonArray recordsArray(JsonObject body) {
-        if (!(body.getValue("records") instanceof JsonArray a) || a.isEmpty()) {
-            throw new ApiException(400, "invalid_records", "'records' must be a non-empty array");
-        }
-        if (a.size() > GroundTruthService.MAX_RECORDS) {
-            throw new ApiException(413, "batch_too_large", "a batch holds at most " + GroundTruthService.MAX_RECORDS
-                    + " records, got " + a.size());
         }
         return a;
     }

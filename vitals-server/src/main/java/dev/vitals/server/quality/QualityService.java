@@ -13,6 +13,7 @@ import dev.vitals.quality.Score;
 import dev.vitals.server.api.ApiException;
 import dev.vitals.server.config.ConfigLoader;
 import dev.vitals.server.config.VitalsConfig;
+import dev.vitals.server.state.JournalReplay;
 import dev.vitals.server.store.CallRow;
 import dev.vitals.server.store.FeedbackRow;
 import dev.vitals.server.store.GroupCommitter;
@@ -443,31 +444,18 @@ public final class QualityService implements CallListener {
 
     /** Applies this replica's journal entries after the checkpoint's, in order: what was acknowledged since. */
     private void replay(long afterSeq) {
-        long after = afterSeq;
-        int n = 0;
-        for (List<dev.vitals.server.store.JournalEntry> page; !(page = store.journal(journalReplica, JOURNAL_KINDS, after, 1000)).isEmpty(); ) {
-            for (dev.vitals.server.store.JournalEntry e : page) {
-                try {
-                    JsonObject o = new JsonObject(e.payload());
-                    if (e.kind().equals("feedback")) {
-                        String model = o.getString("model");
-                        List<Score> list = QualityRequests.scores(o.getJsonObject("body"));
-                        applyJournaled(e.seq(), () -> tracker.model(model).addScores(list));
-                    } else {
-                        applyJournaled(e.seq(), () -> applyEvaluation(o));
-                    }
-                    n++;
-                } catch (RuntimeException ex) {
-                    LOG.warning("journal entry " + e.seq() + " (" + e.kind() + ") skipped: " + ex.getMessage());
-                }
-                after = e.seq();
+        long after = JournalReplay.replay(store, journalReplica, JOURNAL_KINDS, afterSeq, e -> {
+            JsonObject o = new JsonObject(e.payload());
+            if (e.kind().equals("feedback")) {
+                String model = o.getString("model");
+                List<Score> list = QualityRequests.scores(o.getJsonObject("body"));
+                applyJournaled(e.seq(), () -> tracker.model(model).addScores(list));
+            } else {
+                applyJournaled(e.seq(), () -> applyEvaluation(o));
             }
-        }
+        }, LOG, "quality: %d journaled feedback and evaluation batches");
         synchronized (applyLock) {
             appliedSeq = Math.max(appliedSeq, after);
-        }
-        if (n > 0) {
-            LOG.info("quality: " + n + " journaled feedback and evaluation batches replayed after the checkpoint");
         }
     }
 
