@@ -89,7 +89,7 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
     private static final class Acc {
         final int maxChars;
         final StringBuilder text = new StringBuilder();
-        double[] lp = new double[64];
+        double[] lp; // allocated with the first log-probability: most answers carry none
         int n;
         boolean anyLogprobs;
         boolean badLogprobs;
@@ -244,7 +244,8 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
                 }
                 seen = true;
                 if (t == JsonToken.VALUE_STRING) {
-                    append(p.getText());
+                    // the parser's own buffer: no String per message or delta
+                    append(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
                 } else {
                     p.skipChildren();
                 }
@@ -297,6 +298,16 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
             return true;
         }
 
+        private void append(char[] b, int off, int len) {
+            int room = maxChars - text.length();
+            if (len > room) {
+                text.append(b, off, Math.max(0, room));
+                truncated = true;
+            } else {
+                text.append(b, off, len);
+            }
+        }
+
         private void append(String s) {
             int room = maxChars - text.length();
             if (s.length() > room) {
@@ -312,7 +323,9 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
                 badLogprobs = true; // -9999 style floors are finite; a missing or positive value is not usable
                 return;
             }
-            if (n == lp.length) {
+            if (lp == null) {
+                lp = new double[64];
+            } else if (n == lp.length) {
                 lp = java.util.Arrays.copyOf(lp, n * 2);
             }
             lp[n++] = v;
