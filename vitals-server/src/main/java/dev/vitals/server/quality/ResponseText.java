@@ -42,17 +42,122 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
         } else if (c.eventBytes() != null) {
             byte[] b = c.eventBytes();
             int end = c.eventLength();
+            if (!Payloads.read(acc, b, end)) {
+                acc = new Acc(maxChars);
+                for (int i = 0; i < end; ) {
+                    int nl = i;
+                    while (nl < end && b[nl] != '\n') {
+                        nl++;
+                    }
+                    chunk(acc, b, i, nl);
+                    i = nl + 1;
+                }
+            }
+            acc.truncated |= c.truncated();
+        }
+        return acc.result();
+    }
+
+    /**
+     * A stream's {@code data:} payloads read by one parser, as a sequence of root values: a parser per chunk
+     * (its contexts, symbol table and buffers) was most of what reading a stream allocated. Exact only when
+     * every payload is one well-formed object and nothing else, with no key read twice; otherwise (false) the
+     * stream is read again chunk by chunk.
+     */
+    private static final class Payloads extends java.io.InputStream {
+        private final byte[] b;
+        private int[] ranges = new int[64]; // start, end of each payload
+        private int count;
+        private int k;
+        private int pos = -1;
+
+        private Payloads(byte[] b) {
+            this.b = b;
+        }
+
+        static boolean read(Acc acc, byte[] b, int end) {
+            Payloads in = new Payloads(b);
             for (int i = 0; i < end; ) {
                 int nl = i;
                 while (nl < end && b[nl] != '\n') {
                     nl++;
                 }
-                chunk(acc, b, i, nl);
+                in.add(i, nl);
                 i = nl + 1;
             }
-            acc.truncated |= c.truncated();
+            if (in.count == 0) {
+                return true;
+            }
+            try (JsonParser p = FACTORY.createParser(in)) {
+                long offset = 0;
+                for (int j = 0; j < in.count; j++) {
+                    offset += in.ranges[2 * j + 1] - in.ranges[2 * j];
+                    // each payload, then the newline that separates it from the next
+                    if (p.nextToken() != JsonToken.START_OBJECT || !acc.document(p, "delta")
+                            || p.currentToken() != JsonToken.END_OBJECT || p.currentLocation().getByteOffset() != offset) {
+                        return false;
+                    }
+                    offset++;
+                }
+                return p.nextToken() == null;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
         }
-        return acc.result();
+
+        /** A {@code data:} line holding what may be an object, trimmed as {@link #chunk} trims it. */
+        private void add(int from, int to) {
+            if (to - from < 5 || b[from] != 'd' || b[from + 1] != 'a' || b[from + 2] != 't' || b[from + 3] != 'a' || b[from + 4] != ':') {
+                return;
+            }
+            int s = from + 5;
+            int e = to;
+            while (s < e && (b[s] & 0xff) <= ' ') {
+                s++;
+            }
+            while (e > s && (b[e - 1] & 0xff) <= ' ') {
+                e--;
+            }
+            if (s == e || b[s] != '{') {
+                return;
+            }
+            if (2 * count == ranges.length) {
+                ranges = java.util.Arrays.copyOf(ranges, ranges.length * 2);
+            }
+            ranges[2 * count] = s;
+            ranges[2 * count + 1] = e;
+            count++;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] out, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (k == count) {
+                return -1;
+            }
+            if (pos < 0) {
+                pos = ranges[2 * k];
+            }
+            int e = ranges[2 * k + 1];
+            if (pos == e) {
+                out[off] = '\n';
+                k++;
+                pos = -1;
+                return 1;
+            }
+            int n = Math.min(len, e - pos);
+            System.arraycopy(b, pos, out, off, n);
+            pos += n;
+            return n;
+        }
     }
 
     /** One line of the stream: a {@code data:} line holding a JSON object counts; a malformed one is skipped. */
@@ -190,7 +295,11 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
                         return false;
                     }
                     seenIndex = true;
-                    index = t == JsonToken.VALUE_NULL ? 0 : t.isScalarValue() ? JSON.<JsonNode>readTree(p).asInt(0) : skip(p);
+                    if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+                        index = p.getIntValue(); // what the tree's IntNode.asInt gives, without a tree
+                    } else {
+                        index = t == JsonToken.VALUE_NULL ? 0 : t.isScalarValue() ? JSON.<JsonNode>readTree(p).asInt(0) : skip(p);
+                    }
                 } else if (field.equals(name)) {
                     if (seenField) {
                         return false;
