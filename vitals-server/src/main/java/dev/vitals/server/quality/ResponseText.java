@@ -247,30 +247,55 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
         }
 
         private boolean document(JsonParser p, String field) throws IOException {
+            this.field = field;
+            return only(p, "choices", choices);
+        }
+
+        /** A value the pass reads at its first token; false when a key inside it is given twice. */
+        @FunctionalInterface
+        private interface Value {
+            boolean read(JsonParser p, JsonToken t) throws IOException;
+        }
+
+        /**
+         * Reads the object's field {@code name} with {@code value} and skips the others; false when the field is
+         * given twice (a tree keeps the last) or {@code value} says so.
+         */
+        private static boolean only(JsonParser p, String name, Value value) throws IOException {
             boolean seen = false;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
+                String n = p.currentName();
                 JsonToken t = p.nextToken();
-                if (!"choices".equals(name)) {
+                if (!name.equals(n)) {
                     p.skipChildren();
                     continue;
                 }
-                if (seen) {
+                if (seen || !value.read(p, t)) {
                     return false;
                 }
                 seen = true;
-                if (t != JsonToken.START_ARRAY) {
-                    p.skipChildren();
+            }
+            return true;
+        }
+
+        /** The field whose content is the text: {@code message} or {@code delta}. */
+        private String field;
+        private final Value choices = this::choices;
+        private final Value content = this::content;
+        private final Value tokens = this::tokens;
+
+        private boolean choices(JsonParser p, JsonToken t) throws IOException {
+            if (t != JsonToken.START_ARRAY) {
+                p.skipChildren();
+                return true;
+            }
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t != JsonToken.START_OBJECT) {
+                    p.skipChildren(); // not an object: its index reads as 0, but it holds nothing
                     continue;
                 }
-                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                    if (t != JsonToken.START_OBJECT) {
-                        p.skipChildren(); // not an object: its index reads as 0, but it holds nothing
-                        continue;
-                    }
-                    if (!choice(p, field)) {
-                        return false;
-                    }
+                if (!choice(p, field)) {
+                    return false;
                 }
             }
             return true;
@@ -300,25 +325,18 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
                     } else {
                         index = t == JsonToken.VALUE_NULL ? 0 : t.isScalarValue() ? JSON.<JsonNode>readTree(p).asInt(0) : skip(p);
                     }
-                } else if (field.equals(name)) {
-                    if (seenField) {
+                } else if (field.equals(name) || "logprobs".equals(name)) {
+                    boolean message = field.equals(name);
+                    if (message ? seenField : seenLogprobs) {
                         return false;
                     }
-                    seenField = true;
-                    if (t == JsonToken.START_OBJECT && !message(p)) {
-                        return false;
-                    } else if (t != JsonToken.START_OBJECT) {
+                    seenField |= message;
+                    seenLogprobs |= !message;
+                    // the text is the message's content; the log-probabilities are the logprobs' content
+                    if (t != JsonToken.START_OBJECT) {
                         p.skipChildren();
-                    }
-                } else if ("logprobs".equals(name)) {
-                    if (seenLogprobs) {
+                    } else if (!only(p, "content", message ? content : tokens)) {
                         return false;
-                    }
-                    seenLogprobs = true;
-                    if (t == JsonToken.START_OBJECT && !logprobs(p)) {
-                        return false;
-                    } else if (t != JsonToken.START_OBJECT) {
-                        p.skipChildren();
                     }
                 } else {
                     p.skipChildren();
@@ -339,70 +357,44 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
             return 0; // an object or array reads as index 0
         }
 
-        private boolean message(JsonParser p) throws IOException {
-            boolean seen = false;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken t = p.nextToken();
-                if (!"content".equals(name)) {
-                    p.skipChildren();
-                    continue;
-                }
-                if (seen) {
-                    return false;
-                }
-                seen = true;
-                if (t == JsonToken.VALUE_STRING) {
-                    // the parser's own buffer: no String per message or delta
-                    append(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-                } else {
-                    p.skipChildren();
-                }
+        private boolean content(JsonParser p, JsonToken t) throws IOException {
+            if (t == JsonToken.VALUE_STRING) {
+                // the parser's own buffer: no String per message or delta
+                append(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            } else {
+                p.skipChildren();
             }
             return true;
         }
 
-        private boolean logprobs(JsonParser p) throws IOException {
-            boolean seen = false;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken t = p.nextToken();
-                if (!"content".equals(name)) {
+        private boolean tokens(JsonParser p, JsonToken t) throws IOException {
+            if (t != JsonToken.START_ARRAY) {
+                p.skipChildren();
+                return true;
+            }
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t != JsonToken.START_OBJECT) {
                     p.skipChildren();
+                    badLogprobs = true; // not an object: no logprob
                     continue;
                 }
-                if (seen) {
-                    return false;
-                }
-                seen = true;
-                if (t != JsonToken.START_ARRAY) {
-                    p.skipChildren();
-                    continue;
-                }
-                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                    if (t != JsonToken.START_OBJECT) {
-                        p.skipChildren();
-                        badLogprobs = true; // not an object: no logprob
-                        continue;
-                    }
-                    boolean found = false;
-                    double v = Double.NaN;
-                    boolean number = false;
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String k = p.currentName();
-                        JsonToken vt = p.nextToken();
-                        if ("logprob".equals(k)) {
-                            if (found) {
-                                return false;
-                            }
-                            found = true;
-                            number = vt == JsonToken.VALUE_NUMBER_INT || vt == JsonToken.VALUE_NUMBER_FLOAT;
-                            v = number ? p.getDoubleValue() : Double.NaN;
+                boolean found = false;
+                double v = Double.NaN;
+                boolean number = false;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String k = p.currentName();
+                    JsonToken vt = p.nextToken();
+                    if ("logprob".equals(k)) {
+                        if (found) {
+                            return false;
                         }
-                        p.skipChildren();
+                        found = true;
+                        number = vt == JsonToken.VALUE_NUMBER_INT || vt == JsonToken.VALUE_NUMBER_FLOAT;
+                        v = number ? p.getDoubleValue() : Double.NaN;
                     }
-                    add(found && number, v);
+                    p.skipChildren();
                 }
+                add(found && number, v);
             }
             return true;
         }
