@@ -378,24 +378,25 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
                     badLogprobs = true; // not an object: no logprob
                     continue;
                 }
-                boolean found = false;
-                double v = Double.NaN;
-                boolean number = false;
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String k = p.currentName();
-                    JsonToken vt = p.nextToken();
-                    if ("logprob".equals(k)) {
-                        if (found) {
-                            return false;
-                        }
-                        found = true;
-                        number = vt == JsonToken.VALUE_NUMBER_INT || vt == JsonToken.VALUE_NUMBER_FLOAT;
-                        v = number ? p.getDoubleValue() : Double.NaN;
-                    }
-                    p.skipChildren();
+                tokenNumber = false;
+                tokenValue = Double.NaN;
+                if (!only(p, "logprob", logprob)) {
+                    return false;
                 }
-                add(found && number, v);
+                add(tokenNumber, tokenValue);
             }
+            return true;
+        }
+
+        /** The token's {@code logprob}: whether it is a number, and its value. */
+        private boolean tokenNumber;
+        private double tokenValue;
+        private final Value logprob = this::logprob;
+
+        private boolean logprob(JsonParser p, JsonToken t) throws IOException {
+            tokenNumber = t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT;
+            tokenValue = tokenNumber ? p.getDoubleValue() : Double.NaN;
+            p.skipChildren();
             return true;
         }
 
