@@ -21,7 +21,7 @@ import java.util.Set;
 public final class Repetition implements Evaluator {
     public static final String NAME = "repetition";
     /** Scratch arrays larger than this many words are not kept for the next call. */
-    private static final int KEEP_WORDS = 1 << 16;
+    private static final int KEEP_WORDS = 1 << 12; // about 100 KB a thread at most
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final int n;
