@@ -4,6 +4,7 @@ import dev.vitals.quality.Score;
 import dev.vitals.quality.ScoreSource;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
 public final class Refusal implements Evaluator {
     public static final String NAME = "refusal";
     private static final int HEAD = 300;
-    private static final Pattern PATTERN = Pattern.compile(
+    static final Pattern PATTERN = Pattern.compile(
             "\\b(i\\s*(?:'m| am) sorry,? but i (?:can't|cannot|won't|am unable|'m unable|am not able|'m not able)"
             + "|i(?: can't| cannot| won't| will not| am unable to|'m unable to| am not able to|'m not able to) "
             + "(?:help|assist|provide|comply|do that|fulfil|fulfill|answer|share|support|create|generate|write|give)"
@@ -23,6 +24,8 @@ public final class Refusal implements Evaluator {
             + "|as an ai(?: language model)?,? i (?:can't|cannot|don't|do not|am not|won't)"
             + "|(?:this|that|your) request (?:violates|goes against)"
             + "|i (?:can't|cannot) (?:and won't )?(?:engage|participate) in)");
+    private static final ThreadLocal<Head> LOWER_HEAD = ThreadLocal.withInitial(Head::new);
+    private static final ThreadLocal<Matcher> MATCHER = ThreadLocal.withInitial(() -> PATTERN.matcher(""));
 
     @Override
     public String name() {
@@ -36,6 +39,82 @@ public final class Refusal implements Evaluator {
 
     /** Whether {@code text} opens with a refusal. */
     public static boolean refuses(String text) {
+        int end = Math.min(text.length(), HEAD);
+        Head head = LOWER_HEAD.get();
+        head.length = 0;
+        // the head lower-cased into the thread's buffer and matched by its matcher: no strings, no matcher per call
+        for (int i = 0; i < end; ) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                head.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+                i++;
+            } else if (c == '\u0130' || c == '\u03a3') { // lower case that depends on the context: the definition
+                head.wipe();
+                return byStrings(text);
+            } else if (c == '\u2019') {
+                head.append('\'');
+                i++;
+            } else {
+                int cp = Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(text.charAt(i + 1))
+                        ? text.codePointAt(i) : c;
+                int lower = Character.toLowerCase(cp);
+                if (Character.isBmpCodePoint(lower)) {
+                    head.append((char) lower);
+                } else {
+                    head.append(Character.highSurrogate(lower));
+                    head.append(Character.lowSurrogate(lower));
+                }
+                i += Character.charCount(cp);
+            }
+        }
+        Matcher m = MATCHER.get();
+        boolean found = m.reset(head).find();
+        m.reset("");
+        head.wipe(); // the text lives only as long as the evaluation
+        return found;
+    }
+
+    /** The lower-cased head: a reused buffer the matcher reads. */
+    private static final class Head implements CharSequence {
+        // a BMP code point may lower-case to a pair, so room for two chars a char
+        final char[] chars = new char[HEAD * 2];
+        int length;
+
+        void append(char c) {
+            chars[length++] = c;
+        }
+
+        void wipe() {
+            java.util.Arrays.fill(chars, 0, length, '\0');
+            length = 0;
+        }
+
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (index >= length) {
+                throw new IndexOutOfBoundsException(index);
+            }
+            return chars[index];
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return toString().substring(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return new String(chars, 0, length);
+        }
+    }
+
+    /** The definition, on strings. */
+    static boolean byStrings(String text) {
         String head = text.length() > HEAD ? text.substring(0, HEAD) : text;
         head = head.replace('\u2019', '\'').toLowerCase(Locale.ROOT);
         return PATTERN.matcher(head).find();

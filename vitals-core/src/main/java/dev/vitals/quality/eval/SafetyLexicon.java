@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -20,11 +21,22 @@ public final class SafetyLexicon implements Evaluator {
     public static final String NAME = "safety";
     public static final String CATEGORY = "safety_category";
 
+    /**
+     * Backreferences, which would point elsewhere once the categories are joined into one expression (and a
+     * comment, which in (?x) mode would run past the expression's end): a lexicon with one is matched category by
+     * category.
+     */
+    private static final Pattern NOT_JOINABLE = Pattern.compile("\\\\(?:[1-9]|k<)|#");
+
     private final Map<String, Pattern> categories;
+    /** Every category in one expression, to find in one pass that none matches (most texts); null when not joinable. */
+    private final Pattern any;
+    private final ThreadLocal<Matcher> anyMatcher;
 
     /** @param categories category name to regular expressions, any of which flags the category */
     public SafetyLexicon(Map<String, List<String>> categories) {
         Map<String, Pattern> out = new LinkedHashMap<>();
+        boolean[] joinable = {true};
         categories.forEach((cat, words) -> {
             if (cat == null || !cat.matches("[a-z][a-z0-9_]{0,63}")) {
                 throw new IllegalArgumentException("safety category '" + cat + "' must match [a-z][a-z0-9_]{0,63}");
@@ -45,6 +57,7 @@ public final class SafetyLexicon implements Evaluator {
                             + e.getDescription());
                 }
                 parts.add("(?:" + w + ")");
+                joinable[0] &= !NOT_JOINABLE.matcher(w).find();
             }
             out.put(cat, Pattern.compile("\\b(?:" + String.join("|", parts) + ")\\b",
                     Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
@@ -53,6 +66,24 @@ public final class SafetyLexicon implements Evaluator {
             throw new IllegalArgumentException("at most 32 safety categories, got " + out.size());
         }
         this.categories = out;
+        this.any = joinable[0] ? join(out) : null;
+        this.anyMatcher = any == null ? null : ThreadLocal.withInitial(() -> any.matcher(""));
+    }
+
+    /**
+     * The categories' expressions as alternatives of one: it finds a match exactly where one of them does (each
+     * keeps its own flags and groups are not referred to across), so its not finding one answers for all.
+     */
+    private static Pattern join(Map<String, Pattern> categories) {
+        StringBuilder sb = new StringBuilder();
+        for (Pattern p : categories.values()) {
+            sb.append(sb.length() == 0 ? "" : "|").append("(?:").append(p.pattern()).append(')');
+        }
+        try {
+            return Pattern.compile(sb.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        } catch (PatternSyntaxException e) { // e.g. one group name in two categories: matched one by one
+            return null;
+        }
     }
 
     /** The small documented default lexicon. */
@@ -81,6 +112,14 @@ public final class SafetyLexicon implements Evaluator {
 
     /** The first category matching {@code text}, or {@code null}. */
     public String match(String text) {
+        if (any != null) {
+            Matcher m = anyMatcher.get();
+            boolean found = m.reset(text).find();
+            m.reset(""); // holds no text after the call
+            if (!found) {
+                return null;
+            }
+        }
         for (Map.Entry<String, Pattern> e : categories.entrySet()) {
             if (e.getValue().matcher(text).find()) {
                 return e.getKey();

@@ -42,17 +42,122 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
         } else if (c.eventBytes() != null) {
             byte[] b = c.eventBytes();
             int end = c.eventLength();
+            if (!Payloads.read(acc, b, end)) {
+                acc = new Acc(maxChars);
+                for (int i = 0; i < end; ) {
+                    int nl = i;
+                    while (nl < end && b[nl] != '\n') {
+                        nl++;
+                    }
+                    chunk(acc, b, i, nl);
+                    i = nl + 1;
+                }
+            }
+            acc.truncated |= c.truncated();
+        }
+        return acc.result();
+    }
+
+    /**
+     * A stream's {@code data:} payloads read by one parser, as a sequence of root values: a parser per chunk
+     * (its contexts, symbol table and buffers) was most of what reading a stream allocated. Exact only when
+     * every payload is one well-formed object and nothing else, with no key read twice; otherwise (false) the
+     * stream is read again chunk by chunk.
+     */
+    private static final class Payloads extends java.io.InputStream {
+        private final byte[] b;
+        private int[] ranges = new int[64]; // start, end of each payload
+        private int count;
+        private int k;
+        private int pos = -1;
+
+        private Payloads(byte[] b) {
+            this.b = b;
+        }
+
+        static boolean read(Acc acc, byte[] b, int end) {
+            Payloads in = new Payloads(b);
             for (int i = 0; i < end; ) {
                 int nl = i;
                 while (nl < end && b[nl] != '\n') {
                     nl++;
                 }
-                chunk(acc, b, i, nl);
+                in.add(i, nl);
                 i = nl + 1;
             }
-            acc.truncated |= c.truncated();
+            if (in.count == 0) {
+                return true;
+            }
+            try (JsonParser p = FACTORY.createParser(in)) {
+                long offset = 0;
+                for (int j = 0; j < in.count; j++) {
+                    offset += in.ranges[2 * j + 1] - in.ranges[2 * j];
+                    // each payload, then the newline that separates it from the next
+                    if (p.nextToken() != JsonToken.START_OBJECT || !acc.document(p, "delta")
+                            || p.currentToken() != JsonToken.END_OBJECT || p.currentLocation().getByteOffset() != offset) {
+                        return false;
+                    }
+                    offset++;
+                }
+                return p.nextToken() == null;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
         }
-        return acc.result();
+
+        /** A {@code data:} line holding what may be an object, trimmed as {@link #chunk} trims it. */
+        private void add(int from, int to) {
+            if (to - from < 5 || b[from] != 'd' || b[from + 1] != 'a' || b[from + 2] != 't' || b[from + 3] != 'a' || b[from + 4] != ':') {
+                return;
+            }
+            int s = from + 5;
+            int e = to;
+            while (s < e && (b[s] & 0xff) <= ' ') {
+                s++;
+            }
+            while (e > s && (b[e - 1] & 0xff) <= ' ') {
+                e--;
+            }
+            if (s == e || b[s] != '{') {
+                return;
+            }
+            if (2 * count == ranges.length) {
+                ranges = java.util.Arrays.copyOf(ranges, ranges.length * 2);
+            }
+            ranges[2 * count] = s;
+            ranges[2 * count + 1] = e;
+            count++;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] out, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (k == count) {
+                return -1;
+            }
+            if (pos < 0) {
+                pos = ranges[2 * k];
+            }
+            int e = ranges[2 * k + 1];
+            if (pos == e) {
+                out[off] = '\n';
+                k++;
+                pos = -1;
+                return 1;
+            }
+            int n = Math.min(len, e - pos);
+            System.arraycopy(b, pos, out, off, n);
+            pos += n;
+            return n;
+        }
     }
 
     /** One line of the stream: a {@code data:} line holding a JSON object counts; a malformed one is skipped. */
@@ -89,7 +194,7 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
     private static final class Acc {
         final int maxChars;
         final StringBuilder text = new StringBuilder();
-        double[] lp = new double[64];
+        double[] lp; // allocated with the first log-probability: most answers carry none
         int n;
         boolean anyLogprobs;
         boolean badLogprobs;
@@ -142,30 +247,55 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
         }
 
         private boolean document(JsonParser p, String field) throws IOException {
+            this.field = field;
+            return only(p, "choices", choices);
+        }
+
+        /** A value the pass reads at its first token; false when a key inside it is given twice. */
+        @FunctionalInterface
+        private interface Value {
+            boolean read(JsonParser p, JsonToken t) throws IOException;
+        }
+
+        /**
+         * Reads the object's field {@code name} with {@code value} and skips the others; false when the field is
+         * given twice (a tree keeps the last) or {@code value} says so.
+         */
+        private static boolean only(JsonParser p, String name, Value value) throws IOException {
             boolean seen = false;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
+                String n = p.currentName();
                 JsonToken t = p.nextToken();
-                if (!"choices".equals(name)) {
+                if (!name.equals(n)) {
                     p.skipChildren();
                     continue;
                 }
-                if (seen) {
+                if (seen || !value.read(p, t)) {
                     return false;
                 }
                 seen = true;
-                if (t != JsonToken.START_ARRAY) {
-                    p.skipChildren();
+            }
+            return true;
+        }
+
+        /** The field whose content is the text: {@code message} or {@code delta}. */
+        private String field;
+        private final Value choices = this::choices;
+        private final Value content = this::content;
+        private final Value tokens = this::tokens;
+
+        private boolean choices(JsonParser p, JsonToken t) throws IOException {
+            if (t != JsonToken.START_ARRAY) {
+                p.skipChildren();
+                return true;
+            }
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t != JsonToken.START_OBJECT) {
+                    p.skipChildren(); // not an object: its index reads as 0, but it holds nothing
                     continue;
                 }
-                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                    if (t != JsonToken.START_OBJECT) {
-                        p.skipChildren(); // not an object: its index reads as 0, but it holds nothing
-                        continue;
-                    }
-                    if (!choice(p, field)) {
-                        return false;
-                    }
+                if (!choice(p, field)) {
+                    return false;
                 }
             }
             return true;
@@ -190,26 +320,23 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
                         return false;
                     }
                     seenIndex = true;
-                    index = t == JsonToken.VALUE_NULL ? 0 : t.isScalarValue() ? JSON.<JsonNode>readTree(p).asInt(0) : skip(p);
-                } else if (field.equals(name)) {
-                    if (seenField) {
+                    if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+                        index = p.getIntValue(); // what the tree's IntNode.asInt gives, without a tree
+                    } else {
+                        index = t == JsonToken.VALUE_NULL ? 0 : t.isScalarValue() ? JSON.<JsonNode>readTree(p).asInt(0) : skip(p);
+                    }
+                } else if (field.equals(name) || "logprobs".equals(name)) {
+                    boolean message = field.equals(name);
+                    if (message ? seenField : seenLogprobs) {
                         return false;
                     }
-                    seenField = true;
-                    if (t == JsonToken.START_OBJECT && !message(p)) {
-                        return false;
-                    } else if (t != JsonToken.START_OBJECT) {
+                    seenField |= message;
+                    seenLogprobs |= !message;
+                    // the text is the message's content; the log-probabilities are the logprobs' content
+                    if (t != JsonToken.START_OBJECT) {
                         p.skipChildren();
-                    }
-                } else if ("logprobs".equals(name)) {
-                    if (seenLogprobs) {
+                    } else if (!only(p, "content", message ? content : tokens)) {
                         return false;
-                    }
-                    seenLogprobs = true;
-                    if (t == JsonToken.START_OBJECT && !logprobs(p)) {
-                        return false;
-                    } else if (t != JsonToken.START_OBJECT) {
-                        p.skipChildren();
                     }
                 } else {
                     p.skipChildren();
@@ -230,71 +357,57 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
             return 0; // an object or array reads as index 0
         }
 
-        private boolean message(JsonParser p) throws IOException {
-            boolean seen = false;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken t = p.nextToken();
-                if (!"content".equals(name)) {
-                    p.skipChildren();
-                    continue;
-                }
-                if (seen) {
-                    return false;
-                }
-                seen = true;
-                if (t == JsonToken.VALUE_STRING) {
-                    append(p.getText());
-                } else {
-                    p.skipChildren();
-                }
+        private boolean content(JsonParser p, JsonToken t) throws IOException {
+            if (t == JsonToken.VALUE_STRING) {
+                // the parser's own buffer: no String per message or delta
+                append(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            } else {
+                p.skipChildren();
             }
             return true;
         }
 
-        private boolean logprobs(JsonParser p) throws IOException {
-            boolean seen = false;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken t = p.nextToken();
-                if (!"content".equals(name)) {
+        private boolean tokens(JsonParser p, JsonToken t) throws IOException {
+            if (t != JsonToken.START_ARRAY) {
+                p.skipChildren();
+                return true;
+            }
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t != JsonToken.START_OBJECT) {
                     p.skipChildren();
+                    badLogprobs = true; // not an object: no logprob
                     continue;
                 }
-                if (seen) {
+                tokenNumber = false;
+                tokenValue = Double.NaN;
+                if (!only(p, "logprob", logprob)) {
                     return false;
                 }
-                seen = true;
-                if (t != JsonToken.START_ARRAY) {
-                    p.skipChildren();
-                    continue;
-                }
-                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                    if (t != JsonToken.START_OBJECT) {
-                        p.skipChildren();
-                        badLogprobs = true; // not an object: no logprob
-                        continue;
-                    }
-                    boolean found = false;
-                    double v = Double.NaN;
-                    boolean number = false;
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String k = p.currentName();
-                        JsonToken vt = p.nextToken();
-                        if ("logprob".equals(k)) {
-                            if (found) {
-                                return false;
-                            }
-                            found = true;
-                            number = vt == JsonToken.VALUE_NUMBER_INT || vt == JsonToken.VALUE_NUMBER_FLOAT;
-                            v = number ? p.getDoubleValue() : Double.NaN;
-                        }
-                        p.skipChildren();
-                    }
-                    add(found && number, v);
-                }
+                add(tokenNumber, tokenValue);
             }
             return true;
+        }
+
+        /** The token's {@code logprob}: whether it is a number, and its value. */
+        private boolean tokenNumber;
+        private double tokenValue;
+        private final Value logprob = this::logprob;
+
+        private boolean logprob(JsonParser p, JsonToken t) throws IOException {
+            tokenNumber = t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT;
+            tokenValue = tokenNumber ? p.getDoubleValue() : Double.NaN;
+            p.skipChildren();
+            return true;
+        }
+
+        private void append(char[] b, int off, int len) {
+            int room = maxChars - text.length();
+            if (len > room) {
+                text.append(b, off, Math.max(0, room));
+                truncated = true;
+            } else {
+                text.append(b, off, len);
+            }
         }
 
         private void append(String s) {
@@ -312,7 +425,9 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
                 badLogprobs = true; // -9999 style floors are finite; a missing or positive value is not usable
                 return;
             }
-            if (n == lp.length) {
+            if (lp == null) {
+                lp = new double[64];
+            } else if (n == lp.length) {
                 lp = java.util.Arrays.copyOf(lp, n * 2);
             }
             lp[n++] = v;

@@ -55,16 +55,7 @@ final class DurableRows {
                 if (calls.isEmpty()) {
                     return;
                 }
-                sql(() -> {
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO calls (" + StoreRows.CALL_COLUMNS
-                            + ") VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING")) {
-                        for (CallRow r : calls) {
-                            StoreRows.bindCall(ps, r);
-                            ps.addBatch();
-                        }
-                        return ps.executeBatch();
-                    }
-                });
+                sql(() -> StoreRows.insertCalls(c, calls));
             }
 
             @Override

@@ -259,16 +259,7 @@ public final class JdbcStateStore implements StateStore {
         if (calls.isEmpty()) {
             return;
         }
-        inTransaction("cannot store calls", c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO calls (" + StoreRows.CALL_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING")) {
-                for (CallRow r : calls) {
-                    StoreRows.bindCall(ps, r);
-                    ps.addBatch();
-                }
-                return ps.executeBatch();
-            }
-        });
+        inTransaction("cannot store calls", c -> StoreRows.insertCalls(c, calls));
         if (dialect == Dialect.POSTGRES && System.currentTimeMillis() - sizeAtMillis > SIZE_REFRESH_MS) {
             refreshSize();
         }
@@ -276,14 +267,8 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public CallRow findCall(String requestId) {
-        return withConnection("cannot read call", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + StoreRows.CALL_COLUMNS + " FROM calls WHERE request_id = ?")) {
-                ps.setString(1, requestId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? StoreRows.call(rs) : null;
-                }
-            }
-        });
+        return withConnection("cannot read call", c -> StoreRows.one(c, "SELECT " + StoreRows.CALL_COLUMNS
+                + " FROM calls WHERE request_id = ?", requestId, StoreRows::call));
     }
 
     @Override
@@ -306,12 +291,8 @@ public final class JdbcStateStore implements StateStore {
     }
 
     private static FeedbackRow findFeedback(Connection c, String feedbackId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + StoreRows.FEEDBACK_COLUMNS + " FROM feedback WHERE feedback_id = ?")) {
-            ps.setString(1, feedbackId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? StoreRows.feedback(rs) : null;
-            }
-        }
+        return StoreRows.one(c, "SELECT " + StoreRows.FEEDBACK_COLUMNS + " FROM feedback WHERE feedback_id = ?", feedbackId,
+                StoreRows::feedback);
     }
 
     @Override

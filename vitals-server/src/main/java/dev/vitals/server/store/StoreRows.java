@@ -117,4 +117,32 @@ final class StoreRows {
             c.setAutoCommit(true);
         }
     }
+
+    /** Reads a row as a record. */
+    @FunctionalInterface
+    interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Inserts call rows in one batch; a request id already stored is left as it is. */
+    static int[] insertCalls(Connection c, java.util.List<CallRow> calls) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO calls (" + CALL_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING")) {
+            for (CallRow r : calls) {
+                bindCall(ps, r);
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        }
+    }
+
+    /** The one row {@code sql} (one string parameter) selects, or {@code null}. */
+    static <T> T one(Connection c, String sql, String key, Row<T> row) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? row.read(rs) : null;
+            }
+        }
+    }
 }

@@ -9,7 +9,6 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -164,32 +163,10 @@ public final class CallTelemetry implements AutoCloseable {
         }
     }
 
-    /** The request log line: ids, what was called, the outcome and the numbers; never text. */
-    static String line(Call call, LlmCall c, String route, String keyName, Span span) {
-        JsonObject o = new JsonObject()
-                .put("time", Instant.now().toString())
-                .put("request_id", c.requestId())
-                .put("trace_id", c.traceId());
-        if (span != null && span.getSpanContext().isValid()) {
-            o.put("span_id", span.getSpanContext().getSpanId());
-        }
-        o.put("route", route).put("operation", c.operation()).put("model", c.model())
-                .put("response_model", call.responseModel()).put("response_id", call.responseId()).put("provider", c.provider())
-                .put("backend", call.backendName())
-                .put("status", c.errorType() == null ? "success" : "failure")
-                .put("error_type", c.errorType() == null ? null : c.errorType().label())
-                .put("stream", c.streaming())
-                .put("latency_seconds", c.durationSeconds())
-                .put("ttft_seconds", Double.isNaN(c.timeToFirstTokenSeconds()) ? null : c.timeToFirstTokenSeconds())
-                .put("upstream_seconds", Double.isNaN(c.upstreamSeconds()) ? null : c.upstreamSeconds())
-                .put("input_tokens", c.inputTokens())
-                .put("output_tokens", c.outputTokens())
-                .put("cached_input_tokens", c.cachedInputTokens())
-                .put("tokens_estimated", c.tokensEstimated())
-                .put("cost_usd", Double.isNaN(c.costUsd()) ? null : c.costUsd())
-                .put("attempts", c.attempts())
-                .put("api_key", keyName);
-        return o.encode();
+    /** The request log line's fields; the log's writer thread formats them. */
+    static CallLine line(Call call, LlmCall c, String route, String keyName, Span span) {
+        String spanId = span != null && span.getSpanContext().isValid() ? span.getSpanContext().getSpanId() : null;
+        return new CallLine(Instant.now(), c, spanId, route, call.responseModel(), call.responseId(), call.backendName(), keyName);
     }
 
     @Override

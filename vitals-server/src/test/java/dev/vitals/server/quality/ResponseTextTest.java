@@ -35,6 +35,8 @@ class ResponseTextTest {
         ",\"logprobs\":[1]", ",\"logprobs\":{\"content\":[{\"logprob\":-1,\"logprob\":-2}]}",
         ",\"logprobs\":{\"content\":[{\"logprob\":null}]}", ",\"logprobs\":{\"content\":[{\"logprob\":-123456789012345678901234567890}]}"};
 
+    private static final String[] PIECES = {"w", " w\\u00e9", "\\n", "\u4e2d", " \\\"x\\\"", "\ud83d\ude00", ""};
+
     private static String choice(Random rnd, String field) {
         int k = rnd.nextInt(20);
         if (k == 0) {
@@ -113,6 +115,39 @@ class ResponseTextTest {
             Call call = new Call("r", 0);
             ResponseCapture c = call.capture(maxBytes);
             // captured as the gateway does: event by event, up to the bound
+            for (String ev : new String(bytes, StandardCharsets.ISO_8859_1).split("(?<=\n\n)")) {
+                byte[] eb = ev.getBytes(StandardCharsets.ISO_8859_1);
+                call.captureEvent(new StreamEvent(eb, 0, eb.length, 0, false, null, false, null));
+            }
+            same(ResponseText.of(c, maxChars), Reference.of(c, maxChars), new String(bytes, StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Streams as upstreams send them (many chunks, rarely a bad one), which the one-parser pass reads whole
+     * unless a chunk is bad: the same as the tree reading either way.
+     */
+    @Test
+    void longStreamsOfMostlyGoodChunksReadAsTheTreeReadThem() throws IOException {
+        Random rnd = new Random(23);
+        for (int run = 0; run < 2000; run++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int chunks = 1 + rnd.nextInt(40);
+            boolean bad = rnd.nextInt(3) == 0;
+            for (int i = 0; i < chunks; i++) {
+                String doc = bad && rnd.nextInt(chunks) == 0 ? document(rnd, "delta")
+                        : "{\"id\":\"c\",\"choices\":[{\"index\":" + (rnd.nextInt(10) == 0 ? 1 : 0) + ",\"delta\":{\"content\":\""
+                        + PIECES[rnd.nextInt(PIECES.length)] + i + "\"}" + LOGPROBS[rnd.nextInt(3)] + "}]}";
+                out.write(("data: " + doc + (rnd.nextBoolean() ? "\r\n\r\n" : "\n\n")).getBytes(StandardCharsets.UTF_8));
+            }
+            if (rnd.nextBoolean()) {
+                out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            }
+            byte[] bytes = out.toByteArray();
+            int maxChars = rnd.nextInt(6) == 0 ? rnd.nextInt(40) : 100_000;
+            int maxBytes = rnd.nextInt(6) == 0 ? rnd.nextInt(bytes.length + 1) : 1 << 20;
+            Call call = new Call("r", 0);
+            ResponseCapture c = call.capture(maxBytes);
             for (String ev : new String(bytes, StandardCharsets.ISO_8859_1).split("(?<=\n\n)")) {
                 byte[] eb = ev.getBytes(StandardCharsets.ISO_8859_1);
                 call.captureEvent(new StreamEvent(eb, 0, eb.length, 0, false, null, false, null));
