@@ -1,5 +1,6 @@
 package dev.vitals.quality.eval;
 
+import dev.vitals.internal.Words;
 import dev.vitals.quality.Score;
 import dev.vitals.quality.ScoreSource;
 import java.util.List;
@@ -26,21 +27,7 @@ public final class Conciseness implements Evaluator {
 
     @Override
     public void evaluate(EvalInput in, List<Score> out) {
-        int words = words(in.response());
+        int words = Words.count(in.response());
         out.add(Score.numeric(NAME, ScoreSource.CODE, words <= maxWords ? 1.0 : (double) maxWords / words));
-    }
-
-    /** Whitespace-separated words. */
-    static int words(String s) {
-        int n = 0;
-        boolean in = false;
-        for (int i = 0; i < s.length(); i++) {
-            boolean ws = Character.isWhitespace(s.charAt(i));
-            if (!ws && !in) {
-                n++;
-            }
-            in = !ws;
-        }
-        return n;
     }
 }

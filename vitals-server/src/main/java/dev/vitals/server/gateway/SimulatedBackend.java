@@ -1,5 +1,6 @@
 package dev.vitals.server.gateway;
 
+import dev.vitals.internal.Words;
 import dev.vitals.llm.ErrorType;
 import dev.vitals.server.config.VitalsConfig;
 import io.vertx.core.Future;
@@ -206,7 +207,7 @@ public final class SimulatedBackend extends ConfiguredBackend {
 
     /** The drawn answer's usage: the prompt's words in, the drawn tokens out. */
     static Usage usage(ChatRequest r, Draw d) {
-        return new Usage(Tokens.words(r.promptText()), d.outputTokens(), 0);
+        return new Usage(Words.count(r.promptText()), d.outputTokens(), 0);
     }
 
     /** The members every (legacy) completion and chunk starts with. */

@@ -1,5 +1,6 @@
 package dev.vitals.server.gateway;
 
+import dev.vitals.internal.Words;
 import dev.vitals.llm.ErrorType;
 import dev.vitals.server.config.VitalsConfig;
 import io.vertx.core.Vertx;
@@ -66,7 +67,7 @@ final class SimulatedOperations {
         for (int i = 0; i < inputs.size(); i++) {
             Object in = inputs.get(i);
             String text = in instanceof JsonArray toks ? toks.encode() : String.valueOf(in);
-            tokens += in instanceof JsonArray toks ? toks.size() : Tokens.words(text);
+            tokens += in instanceof JsonArray toks ? toks.size() : Words.count(text);
             float[] v = vector(r.model(), text, dims);
             JsonObject e = new JsonObject().put("object", "embedding").put("index", i);
             if (base64) {

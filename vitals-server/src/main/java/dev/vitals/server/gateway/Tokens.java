@@ -20,18 +20,4 @@ public final class Tokens {
     public static long estimateOutput(long chunks, long chars) {
         return Math.max(chunks, estimateFromChars(chars));
     }
-
-    /** Whitespace-separated words: the simulated model's input token count, as in the source document. */
-    public static int words(String text) {
-        int n = 0;
-        boolean in = false;
-        for (int i = 0; i < text.length(); i++) {
-            boolean ws = Character.isWhitespace(text.charAt(i));
-            if (!ws && !in) {
-                n++;
-            }
-            in = !ws;
-        }
-        return n;
-    }
 }
