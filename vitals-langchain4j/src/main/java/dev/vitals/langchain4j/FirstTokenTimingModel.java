@@ -7,10 +7,15 @@ import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.PartialThinking;
+import dev.langchain4j.model.chat.response.PartialThinkingContext;
+import dev.langchain4j.model.chat.response.PartialToolCall;
+import dev.langchain4j.model.chat.response.PartialToolCallContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +43,7 @@ final class FirstTokenTimingModel implements StreamingChatModel {
         }
         attributes.put(VitalsChatModelListener.FIRST_TOKEN_NANOS, first);
         ChatRequestOptions timed = ChatRequestOptions.builder().listenerAttributes(attributes).build();
-        delegate.chat(request, timed, stamping(handler, first));
+        delegate.chat(request, timed, new Stamping(handler, first));
     }
 
     @Override
@@ -61,23 +66,67 @@ final class FirstTokenTimingModel implements StreamingChatModel {
         return delegate.supportedCapabilities();
     }
 
-    /**
-     * {@code h}, stamping {@code first} on the first partial callback (a response, thinking or tool call
-     * chunk, in every overload LangChain4j has or adds: each {@code onPartial*} method) and passing every
-     * callback on unchanged.
-     */
-    private static StreamingChatResponseHandler stamping(StreamingChatResponseHandler h, AtomicLong first) {
-        InvocationHandler forward = (proxy, method, args) -> {
-            if (method.getName().startsWith("onPartial") && first.get() == 0) {
+    private record Stamping(StreamingChatResponseHandler h, AtomicLong first) implements StreamingChatResponseHandler {
+        private void stamp() {
+            if (first.get() == 0) {
                 first.compareAndSet(0, System.nanoTime());
             }
-            try {
-                return method.invoke(h, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return (StreamingChatResponseHandler) Proxy.newProxyInstance(StreamingChatResponseHandler.class.getClassLoader(),
-                new Class<?>[] {StreamingChatResponseHandler.class}, forward);
+        }
+
+        @Override
+        public void onPartialResponse(String partialResponse) {
+            stamp();
+            h.onPartialResponse(partialResponse);
+        }
+
+        @Override
+        public void onPartialResponse(PartialResponse partialResponse, PartialResponseContext context) {
+            stamp();
+            h.onPartialResponse(partialResponse, context);
+        }
+
+        @Override
+        public void onPartialThinking(PartialThinking partialThinking) {
+            stamp();
+            h.onPartialThinking(partialThinking);
+        }
+
+        @Override
+        public void onPartialThinking(PartialThinking partialThinking, PartialThinkingContext context) {
+            stamp();
+            h.onPartialThinking(partialThinking, context);
+        }
+
+        @Override
+        public void onPartialToolCall(PartialToolCall partialToolCall) {
+            stamp();
+            h.onPartialToolCall(partialToolCall);
+        }
+
+        @Override
+        public void onPartialToolCall(PartialToolCall partialToolCall, PartialToolCallContext context) {
+            stamp();
+            h.onPartialToolCall(partialToolCall, context);
+        }
+
+        @Override
+        public void onCompleteToolCall(CompleteToolCall completeToolCall) {
+            h.onCompleteToolCall(completeToolCall);
+        }
+
+        @Override
+        public void onUnmappedRawEvent(Object rawEvent) {
+            h.onUnmappedRawEvent(rawEvent);
+        }
+
+        @Override
+        public void onCompleteResponse(ChatResponse completeResponse) {
+            h.onCompleteResponse(completeResponse);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            h.onError(error);
+        }
     }
 }
