@@ -12,7 +12,6 @@ import dev.vitals.server.csv.CsvValues;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -177,41 +176,41 @@ final class DriftOutput {
     static void writeJson(DatasetDrift d, OutputStream o) throws IOException {
         try (JsonGenerator g = new JsonFactory().createGenerator(o)) {
             g.useDefaultPrettyPrinter();
-            writeRecord(g, d);
+            g.writeStartObject();
+            g.writeArrayFieldStart("features");
+            for (FeatureDrift f : d.features()) {
+                g.writeStartObject();
+                g.writeStringField("feature", f.feature());
+                g.writeStringField("type", f.type().name());
+                g.writeStringField("test", f.test());
+                number(g, "score", f.score());
+                number(g, "scoreLower", f.scoreLower());
+                number(g, "scoreUpper", f.scoreUpper());
+                number(g, "threshold", f.threshold());
+                g.writeStringField("verdict", f.verdict().name());
+                g.writeNumberField("referenceCount", f.referenceCount());
+                g.writeNumberField("currentCount", f.currentCount());
+                g.writeNumberField("referenceNulls", f.referenceNulls());
+                g.writeNumberField("currentNulls", f.currentNulls());
+                g.writeStringField("reason", f.reason());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("driftedFeatures", d.driftedFeatures());
+            g.writeNumberField("evaluatedFeatures", d.evaluatedFeatures());
+            number(g, "driftShare", d.driftShare());
+            number(g, "shareThreshold", d.shareThreshold());
+            g.writeStringField("verdict", d.verdict().name());
+            g.writeEndObject();
             g.writeRaw('\n');
         }
     }
 
-    /**
-     * A record as an object of its components in declaration order, so the JSON follows {@link DatasetDrift} and
-     * {@link FeatureDrift} as they change: enums by name, lists of records as arrays, NaN and infinities as null.
-     */
-    private static void writeRecord(JsonGenerator g, Record r) throws IOException {
-        g.writeStartObject();
-        for (RecordComponent c : r.getClass().getRecordComponents()) {
-            String name = c.getName();
-            Object v;
-            try {
-                v = c.getAccessor().invoke(r);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(name + " of " + r.getClass().getSimpleName(), e);
-            }
-            if (v instanceof List<?> list) {
-                g.writeArrayFieldStart(name);
-                for (Object item : list) {
-                    writeRecord(g, (Record) item);
-                }
-                g.writeEndArray();
-            } else if (v instanceof Double x && !Double.isFinite(x)) {
-                g.writeNullField(name);
-            } else if (v instanceof Double x) {
-                g.writeNumberField(name, x);
-            } else if (v instanceof Number n) {
-                g.writeNumberField(name, n.longValue());
-            } else {
-                g.writeStringField(name, v instanceof Enum<?> e ? e.name() : (String) v);
-            }
+    private static void number(JsonGenerator g, String field, double v) throws IOException {
+        if (Double.isFinite(v)) {
+            g.writeNumberField(field, v);
+        } else {
+            g.writeNullField(field);
         }
-        g.writeEndObject();
     }
 }
