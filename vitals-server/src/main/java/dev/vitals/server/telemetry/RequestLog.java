@@ -29,6 +29,8 @@ import java.util.logging.StreamHandler;
  */
 public final class RequestLog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RequestLog.class.getName());
+    private static final dev.vitals.internal.ThrottledLogger FAILED_LINE = new dev.vitals.internal.ThrottledLogger(LOG,
+            java.time.Duration.ofMinutes(1));
     /** At most this many characters go to the handler in one record (so a file outgrows its limit by at most this). */
     private static final int BATCH_CHARS = 16_384;
     private static final Line STOP = (out, times) -> { };
@@ -57,7 +59,7 @@ public final class RequestLog implements AutoCloseable {
         // published to the handler directly: no logger, so its lines never reach the server's own log handlers
         handler.setLevel(Level.INFO);
         this.dropped = Counter.builder().name("vitals_request_log_dropped_total")
-                .help("Request log lines dropped because the writer fell behind (requestLog.queueSize).").register(registry);
+                .help("Request log lines dropped because the writer fell behind (requestLog.queueSize) or a line could not be written.").register(registry);
         this.writer = new Thread(this::drain, "vitals-request-log");
         writer.setDaemon(true);
         writer.start();
@@ -135,12 +137,21 @@ public final class RequestLog implements AutoCloseable {
                 out.setLength(0);
                 // what is queued already joins this write; nothing waits for more
                 do {
-                    line.appendTo(out, times);
-                    out.append(separator);
+                    int mark = out.length();
+                    try {
+                        line.appendTo(out, times);
+                        out.append(separator);
+                    } catch (RuntimeException e) { // one line that cannot be written is dropped, never the log
+                        out.setLength(mark);
+                        dropped.inc();
+                        FAILED_LINE.warning("request log line dropped: it could not be written", e);
+                    }
                     line = out.length() < BATCH_CHARS ? queue.poll() : null;
                 } while (line != null && line != STOP);
-                record.setMessage(out.toString());
-                handler.publish(record);
+                if (!out.isEmpty()) {
+                    record.setMessage(out.toString());
+                    handler.publish(record);
+                }
                 if (line == null) {
                     line = queue.take();
                 }

@@ -106,6 +106,25 @@ class RequestLogTest {
         assertThat(droppedTotal(registry)).isEqualTo(9.0);
     }
 
+    @Test
+    void aLineThatCannotBeWrittenIsDroppedAndTheLogGoesOn() throws Exception {
+        VitalsConfig.RequestLog cfg = new VitalsConfig.RequestLog();
+        cfg.path = dir.resolve("bad.log").toString();
+        cfg.maxFiles = 1;
+        PrometheusRegistry registry = new PrometheusRegistry();
+        RequestLog log = RequestLog.open(cfg, null, registry);
+        log.write(line("before"));
+        log.write((out, times) -> {
+            out.append("{\"half\":");
+            throw new IllegalStateException("cannot format");
+        });
+        log.write(line("after"));
+        log.close();
+        List<String> lines = Files.readAllLines(dir.resolve("bad.log"));
+        assertThat(lines).extracting(l -> new JsonObject(l).getString("request_id")).containsExactly("before", "after");
+        assertThat(droppedTotal(registry)).isEqualTo(1.0);
+    }
+
     private static double droppedTotal(PrometheusRegistry registry) {
         var snapshot = (io.prometheus.metrics.model.snapshots.CounterSnapshot) registry.scrape().stream()
                 .filter(m -> m.getMetadata().getName().equals("vitals_request_log_dropped")).findFirst().orElseThrow();
