@@ -68,10 +68,12 @@ public final class Refusal implements Evaluator {
             }
         }
         Matcher m = MATCHER.get();
-        boolean found = m.reset(head).find();
-        m.reset("");
-        head.wipe(); // the text lives only as long as the evaluation
-        return found;
+        try {
+            return m.reset(head).find();
+        } finally {
+            m.reset("");
+            head.wipe(); // the text lives only as long as the evaluation, even when matching fails
+        }
     }
 
     /** The lower-cased head: a reused buffer the matcher reads. */

@@ -54,19 +54,17 @@ public final class Repetition implements Evaluator {
             to--;
         }
         Scratch s = SCRATCH.get();
-        if (!s.words(text, from, to)) {
-            return byStrings(text, n);
+        try {
+            if (!s.words(text, from, to)) {
+                return byStrings(text, n);
+            }
+            int total = s.count - n + 1;
+            return total < 2 ? 0 : (double) s.repeats(text, n, total) / total;
+        } finally {
+            if (s.count > KEEP_WORDS) { // also when the scan stopped for byStrings: it grew the arrays up to there
+                SCRATCH.remove();
+            }
         }
-        int words = s.count;
-        int total = words - n + 1;
-        if (total < 2) {
-            return 0;
-        }
-        int repeated = s.repeats(text, n, total);
-        if (words > KEEP_WORDS) {
-            SCRATCH.remove();
-        }
-        return (double) repeated / total;
     }
 
     /** The definition, on strings. */

@@ -114,8 +114,12 @@ public final class SafetyLexicon implements Evaluator {
     public String match(String text) {
         if (any != null) {
             Matcher m = anyMatcher.get();
-            boolean found = m.reset(text).find();
-            m.reset(""); // holds no text after the call
+            boolean found;
+            try {
+                found = m.reset(text).find();
+            } finally {
+                m.reset(""); // holds no text after the call, even when matching fails
+            }
             if (!found) {
                 return null;
             }
