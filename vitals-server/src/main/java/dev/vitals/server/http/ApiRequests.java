@@ -148,7 +148,7 @@ final class ApiRequests {
             if (!(v instanceof JsonObject item)) {
                 throw new ApiException("invalid_input", "'input[" + i + "]' must be an object, got " + kind(v));
             }
-            content(item.getValue("content"), "input[" + i + "]", "invalid_input", "a string or an array", text);
+            content(item.getValue("content"), "input", i, "invalid_input", "a string or an array", text);
         });
         boolean stream = stream(o);
         return body.request(stream, false, text, count);
@@ -183,23 +183,24 @@ final class ApiRequests {
      * A message's {@code content}: a string, or an array of parts whose {@code text} parts are read; {@code null} has
      * no text. Chat messages ({@link ChatRequests}) and response input items take the same content.
      *
-     * @param where the message's path in the body, e.g. {@code input[3]}
+     * @param array and {@code index}: the message's place in the body, e.g. {@code input} and 3 for {@code input[3]}
+     *     (the path is only built for a 400: this runs for every message of every request)
      * @param expected what the 400 says the content must be
      */
-    static void content(Object content, String where, String code, String expected, StringBuilder text) {
+    static void content(Object content, String array, int index, String code, String expected, StringBuilder text) {
         if (content instanceof String s) {
             line(text, s);
         } else if (content instanceof JsonArray parts) {
             for (int j = 0; j < parts.size(); j++) {
                 if (!(parts.getValue(j) instanceof JsonObject part)) {
-                    throw new ApiException(code, "'" + where + ".content[" + j + "]' must be an object");
+                    throw new ApiException(code, "'" + array + "[" + index + "].content[" + j + "]' must be an object");
                 }
                 if (part.getValue("text") instanceof String t) {
                     line(text, t);
                 }
             }
         } else if (content != null) {
-            throw new ApiException(code, "'" + where + ".content' must be " + expected + ", got " + kind(content));
+            throw new ApiException(code, "'" + array + "[" + index + "].content' must be " + expected + ", got " + kind(content));
         }
     }
 

@@ -24,7 +24,8 @@ import java.util.function.BiFunction;
 /**
  * {@code POST /v1/chat/completions}, non-streaming and streaming (Server-Sent Events ending with
  * {@code data: [DONE]}, relayed by {@link SseRelay}), and {@code POST /generate}: validate, route, answer,
- * record once. The other OpenAI endpoints ({@link OpenAiApiHandler}) go through the same pipeline.
+ * record once. {@code /v1/completions}, {@code /v1/embeddings} and {@code /v1/responses} go through the same
+ * pipeline, each call labelled with its {@code gen_ai.operation.name}.
  */
 final class ChatHandler {
     static final String OVERHEAD_HEADER = "x-vitals-overhead-ms";
@@ -49,6 +50,18 @@ final class ChatHandler {
 
     Handler<RoutingContext> generate() {
         return handler(Operation.CHAT, ChatRequests::generate, false, this::generated);
+    }
+
+    Handler<RoutingContext> completions() {
+        return handler(Operation.TEXT_COMPLETION, ApiRequests::completions);
+    }
+
+    Handler<RoutingContext> embeddings() {
+        return handler(Operation.EMBEDDINGS, ApiRequests::embeddings);
+    }
+
+    Handler<RoutingContext> responses() {
+        return handler(Operation.RESPONSES, ApiRequests::responses);
     }
 
     /** An OpenAI API endpoint: its requests parsed by {@code parse}, answered whole or streamed as they ask. */

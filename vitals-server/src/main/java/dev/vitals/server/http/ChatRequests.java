@@ -99,7 +99,7 @@ final class ChatRequests {
             if (!(msg.getValue("role") instanceof String)) {
                 throw new ApiException("invalid_messages", "'messages[" + i + "].role' must be a string, got " + kind(msg.getValue("role")));
             }
-            ApiRequests.content(msg.getValue("content"), "messages[" + i + "]", "invalid_messages", "a string, an array or null", prompt);
+            ApiRequests.content(msg.getValue("content"), "messages", i, "invalid_messages", "a string, an array or null", prompt);
         }
         Object stream = o.getValue("stream");
         if (stream != null && !(stream instanceof Boolean)) {

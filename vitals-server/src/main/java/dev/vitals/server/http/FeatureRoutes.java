@@ -25,10 +25,9 @@ public final class FeatureRoutes {
             ChatHandler chat = new ChatHandler(gateway, defaultModel, customLabels, telemetry, evaluations);
             r.post(RoutePath.GENERATE, chat.generate());
             r.post(RoutePath.CHAT, chat.chat());
-            OpenAiApiHandler api = new OpenAiApiHandler(gateway, defaultModel, chat);
-            r.post(RoutePath.COMPLETIONS, api.completions());
-            r.post(RoutePath.EMBEDDINGS, api.embeddings());
-            r.post(RoutePath.RESPONSES, api.responses());
+            r.post(RoutePath.COMPLETIONS, chat.completions());
+            r.post(RoutePath.EMBEDDINGS, chat.embeddings());
+            r.post(RoutePath.RESPONSES, chat.responses());
             r.get(RoutePath.MODELS, rc -> {
                 JsonArray data = new JsonArray();
                 for (String[] m : gateway.models()) {
