@@ -171,7 +171,6 @@ public final class LabelPolicy {
         return false;
     }
 
-    /** Control characters and lone surrogates become '_'; returns {@code s} itself when there are none. */
     /** True when clients may set a label with this key; {@code false} for {@code null}. */
     public boolean isAllowedKey(String key) {
         return key != null && allowedKeys.contains(key);
