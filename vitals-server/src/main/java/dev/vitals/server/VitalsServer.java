@@ -189,7 +189,7 @@ public final class VitalsServer {
         List<Component> out = new ArrayList<>();
         out.add(Feature.named("gateway").routes(FeatureRoutes.gateway(gateway, config.defaultModel, customLabels,
                 telemetry, evaluations)));
-        out.add(Feature.named("anomalies").routes(FeatureRoutes.anomalies(baselines::json)).save(baselines::save)
+        out.add(Feature.named("anomalies").routes(FeatureRoutes.anomalies(baselines::json)).restore(baselines::restore).save(baselines::save)
                 // close intervals promptly: every second, or every step when the step is shorter
                 .schedule(Schedule.onLoop("intervals", Math.min(1_000, config.dashboard.stepMillis), () -> {
                     if (sampler.tick() > 0) {
@@ -200,14 +200,14 @@ public final class VitalsServer {
                     baselines.judgeScores(drift.scores());
                     baselines.judgeScores(quality.headline());
                 })));
-        out.add(Feature.named("quality").routes(FeatureRoutes.quality(quality, groundTruth)).save(quality::save)
+        out.add(Feature.named("quality").routes(FeatureRoutes.quality(quality, groundTruth)).restore(quality::restore).save(quality::save)
                 .flush(quality::flushCalls).close(evaluations::close)
                 .schedule(Schedule.blocking("history", 60_000, () -> quality.sampleHistory(System.currentTimeMillis())))
                 .schedule(Schedule.blocking("join", 500, quality::joinPending))
                 .schedule(Schedule.blocking("retention", 3_600_000, () -> quality.applyRetention(config.quality.retentionDays))));
         out.add(Feature.named("ground_truth").routes(FeatureRoutes.groundTruth(groundTruth))
                 .schedule(Schedule.blocking("sweep", 500, groundTruth::sweep)));
-        out.add(Feature.named("business").routes(FeatureRoutes.events(businessEvents)).save(businessEvents::save)
+        out.add(Feature.named("business").routes(FeatureRoutes.events(businessEvents)).restore(businessEvents::restore).save(businessEvents::save)
                 .schedule(Schedule.blocking("join", 500, businessEvents::joinPending)));
         out.add(Feature.named("drift").routes(FeatureRoutes.drift(drift)).save(drift::save)
                 .restore(() -> {
@@ -216,7 +216,8 @@ public final class VitalsServer {
                     drift.durable(writer, local); // uploaded features: journal + checkpoint
                 })
                 .schedule(Schedule.blocking("evaluate", config.drift.evaluateSeconds * 1000L, drift::evaluate)));
-        Feature cost = Feature.named("cost").routes(FeatureRoutes.prices(admin)).save(this.cost::save).flush(this.cost::flushSpend);
+        Feature cost = Feature.named("cost").routes(FeatureRoutes.prices(admin)).restore(this.cost::restore).save(this.cost::save)
+                .flush(this.cost::flushSpend);
         if (config.pricing.overrideFile != null && config.pricing.reloadIntervalSeconds > 0) {
             cost.schedule(Schedule.blocking("prices_reload", config.pricing.reloadIntervalSeconds * 1000, prices::reloadIfChanged));
         }

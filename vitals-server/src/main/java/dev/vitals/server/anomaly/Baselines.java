@@ -47,6 +47,14 @@ public final class Baselines {
         this.threshold = cfg.threshold;
         this.settings = new VitalsConfigAnomalies(cfg.threshold, cfg.consecutive, cfg.warmUp, cfg.minVolume);
         this.bands = new dev.vitals.server.anomaly.BandHistory(sampler.stepMillis(), 8_640, 50);
+        gauge(registry, "vitals_baseline", "Baseline (expected value) of a signal per model.", SeriesState::mean);
+        gauge(registry, "vitals_baseline_stddev", "Standard deviation of a signal around its baseline.", SeriesState::stddev);
+        gauge(registry, "vitals_anomaly_zscore", "Last z-score of a signal against its baseline.", SeriesState::lastZ);
+        gauge(registry, "vitals_anomaly_active", "1 while an anomaly of the signal is open.", s -> s.active() ? 1 : 0);
+    }
+
+    /** Restores the saved baselines (damaged ones are ignored: learning starts afresh); blocking, once, before the server serves. */
+    public void restore() {
         byte[] saved = store.getBlob(BLOB);
         if (saved != null) {
             try {
@@ -56,10 +64,6 @@ public final class Baselines {
                 LOG.warning("stored baselines ignored, learning afresh: " + e.getMessage());
             }
         }
-        gauge(registry, "vitals_baseline", "Baseline (expected value) of a signal per model.", SeriesState::mean);
-        gauge(registry, "vitals_baseline_stddev", "Standard deviation of a signal around its baseline.", SeriesState::stddev);
-        gauge(registry, "vitals_anomaly_zscore", "Last z-score of a signal against its baseline.", SeriesState::lastZ);
-        gauge(registry, "vitals_anomaly_active", "1 while an anomaly of the signal is open.", s -> s.active() ? 1 : 0);
     }
 
     /**

@@ -114,8 +114,6 @@ public final class BusinessEvents {
         this.outcomes = dev.vitals.labels.MetricFamilies.of(registry).counter(Counter.builder().name("vitals_business_event_joins_total")
                 .help("Business events whose request id had no call yet: pending (stored, waiting), joined, unknown_call (expired), rejected.")
                 .labelNames("outcome"), 4);
-        restore();
-        pendingCounts = store.pendingCounts(KIND);
     }
 
     /**
@@ -288,7 +286,9 @@ public final class BusinessEvents {
         }
     }
 
-    private void restore() {
+    /** Restores the counters from the checkpoint and the journal after it; blocking, once, before the server serves. */
+    public void restore() {
+        pendingCounts = store.pendingCounts(KIND);
         long after = 0;
         byte[] b = store.getBlob(BLOB_PREFIX + replica);
         if (b != null) {

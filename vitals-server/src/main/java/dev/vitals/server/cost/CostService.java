@@ -50,7 +50,6 @@ public final class CostService implements CallListener {
             spend.put(m, new DoubleAdder());
             unflushed.put(m, new DoubleAdder());
         });
-        restore();
         double cpu = cfg.cpuCoreHourUsd / 3600;
         double gpuPrice = cfg.gpuHourUsd / 3600;
         CounterWithCallback.builder().name("vitals_compute_cost_usd_total")
@@ -165,7 +164,15 @@ public final class CostService implements CallListener {
         store.putBlob(BLOB, o.put("spend", s).encode().getBytes(StandardCharsets.UTF_8));
     }
 
-    private void restore() {
+    /** Restores this month's spend (an older version's blob, then the spend rows); blocking, once, before the server serves. */
+    public synchronized void restore() {
+        restoreBlob();
+        if (writer != null) {
+            restoreRows();
+        }
+    }
+
+    private void restoreBlob() {
         byte[] b = store.getBlob(BLOB);
         if (b == null) {
             return;

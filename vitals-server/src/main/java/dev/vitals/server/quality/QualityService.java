@@ -114,10 +114,6 @@ public final class QualityService implements CallListener {
         this.reports = new QualityReports(tracker, windows, registry);
         this.validator = new EvaluationValidator(tracker, windows, specs, taskOf);
         this.reads = new QualityReads(store, replicaId, tracker, windows, specs, taskOf, reports);
-        restore();
-        if (replicaId != null) {
-            save(); // a checkpoint at once, so the fleet report finds this replica's journal even if it dies within a minute
-        }
     }
 
     // ---- gateway calls -------------------------------------------------------------------------
@@ -459,13 +455,17 @@ public final class QualityService implements CallListener {
         }
     }
 
-    private void restore() {
+    /** Restores the checkpoint and replays the journal after it; blocking, once, before the server serves. */
+    public void restore() {
         byte[] b = store.getBlob(blob);
         long seq = 0;
         if (b != null) {
             seq = QualityCheckpoint.decode(b, tracker, windows, taskOf);
         }
         replay(seq);
+        if (replicaId != null) {
+            save(); // a checkpoint at once, so the fleet report finds this replica's journal even if it dies within a minute
+        }
     }
 
     /** Deletes calls and feedback past retention; blocking. */
