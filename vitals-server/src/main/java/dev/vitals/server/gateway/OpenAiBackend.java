@@ -282,6 +282,11 @@ public final class OpenAiBackend extends ConfiguredBackend {
             read(vertx, readTimeoutMs, parser, sink, "a finish reason or [DONE]");
         }
 
+        @Override
+        protected void released() {
+            scanner.close();
+        }
+
         /** The upstream ended or closed before [DONE]: a success when a finish reason came (some servers skip [DONE]). */
         @Override
         protected void endedEarly(StreamSink sink, BackendException e) {

@@ -65,6 +65,7 @@ abstract class PassThroughStream implements ChatStream {
         done = true;
         readTimeout.stop();
         endNanos = System.nanoTime();
+        released();
         if (error == null) {
             sink.end();
             return;
@@ -98,8 +99,13 @@ abstract class PassThroughStream implements ChatStream {
         if (!done) {
             cancelled = true;
             endNanos = System.nanoTime();
+            released();
             resp.request().reset();
         }
+    }
+
+    /** The stream has ended (or was cancelled) and reads nothing more: frees what reading it held. */
+    protected void released() {
     }
 
     @Override

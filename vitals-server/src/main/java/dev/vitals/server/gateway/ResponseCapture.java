@@ -4,16 +4,24 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * What the evaluators will read of one call's answer, held in memory until they ran and never stored:
- * the non-streaming response body (by reference, no copy), or the stream's events copied up to a
- * byte bound (a longer stream is evaluated on its beginning and marked truncated). Filled on the
- * request's event loop, read once on the evaluation thread after the call was recorded.
+ * the non-streaming response body (by reference, no copy), or the stream's events up to a byte bound (a
+ * longer stream is evaluated on its beginning and marked truncated). A stream's events are kept as ranges
+ * of the arrays they arrived in (which nothing changes, see {@link StreamEvent}), not copied: events of one
+ * read are one range, and a stream read at once is one array held by reference. They are joined into one
+ * array, if there are several, when the evaluators read them. Filled on the request's event loop, read once
+ * on the evaluation thread after the call was recorded.
  */
 public final class ResponseCapture {
     private final int maxBytes;
     private Buffer body;
-    private byte[] events;
+    /** The ranges: arrays[i] from offs[2i] to offs[2i+1]; count of them in use. */
+    private byte[][] arrays;
+    private int[] offs;
+    private int count;
     private int length;
     private boolean truncated;
+    /** The joined events, once read. */
+    private byte[] joined;
 
     public ResponseCapture(int maxBytes) {
         this.maxBytes = maxBytes;
@@ -24,7 +32,7 @@ public final class ResponseCapture {
         this.body = b;
     }
 
-    /** Appends one stream event's bytes, up to the bound. */
+    /** Keeps one stream event's bytes, up to the bound. */
     void event(StreamEvent ev) {
         if (truncated) {
             return;
@@ -34,12 +42,23 @@ public final class ResponseCapture {
             truncated = true;
             return;
         }
-        if (events == null) {
-            events = new byte[Math.min(maxBytes, Math.max(4096, n * 64))];
-        } else if (length + n > events.length) {
-            events = java.util.Arrays.copyOf(events, Math.min(maxBytes, Math.max(length + n, events.length * 2)));
+        byte[] raw = ev.raw();
+        int off = ev.rawOff();
+        if (count > 0 && arrays[count - 1] == raw && offs[2 * count - 1] == off) {
+            offs[2 * count - 1] = off + n; // the next event of the same read
+        } else {
+            if (arrays == null) {
+                arrays = new byte[4][];
+                offs = new int[8];
+            } else if (count == arrays.length) {
+                arrays = java.util.Arrays.copyOf(arrays, count * 2);
+                offs = java.util.Arrays.copyOf(offs, count * 4);
+            }
+            arrays[count] = raw;
+            offs[2 * count] = off;
+            offs[2 * count + 1] = off + n;
+            count++;
         }
-        System.arraycopy(ev.raw(), ev.rawOff(), events, length, n);
         length += n;
     }
 
@@ -50,12 +69,28 @@ public final class ResponseCapture {
 
     /** The stream's Server-Sent Events as received (UTF-8), or {@code null} when it was not a stream. */
     public String events() {
-        return events == null ? null : new String(events, 0, length, java.nio.charset.StandardCharsets.UTF_8);
+        byte[] b = eventBytes();
+        return b == null ? null : new String(b, 0, length, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The stream's events as received, valid up to {@link #eventLength()}; {@code null} when it was not a stream. Read-only. */
     public byte[] eventBytes() {
-        return events;
+        if (joined != null || count == 0) {
+            return joined;
+        }
+        if (count == 1 && offs[0] == 0) {
+            joined = arrays[0];
+        } else {
+            joined = new byte[length];
+            for (int i = 0, at = 0; i < count; i++) {
+                int n = offs[2 * i + 1] - offs[2 * i];
+                System.arraycopy(arrays[i], offs[2 * i], joined, at, n);
+                at += n;
+            }
+        }
+        arrays = null;
+        offs = null;
+        return joined;
     }
 
     /** How many bytes of {@link #eventBytes()} hold events. */

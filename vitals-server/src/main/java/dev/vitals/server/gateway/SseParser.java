@@ -1,6 +1,8 @@
 package dev.vitals.server.gateway;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.Arrays;
 
 /**
@@ -9,9 +11,10 @@ import java.util.Arrays;
  * range of a byte array — its raw bytes, terminator included, so it can be forwarded unchanged —
  * together with the range of its data: for the usual single {@code data:} line that range lies inside
  * the raw bytes; several data lines are joined with {@code \n} into a new array, as the format says.
- * Events without data are dropped. Each read is copied out of its buffer once and scanned as an
- * array (Buffer.getByte's bounds checks per byte cost more than the rest of the parse); only the
- * bytes of an unfinished event are kept, and an event larger than {@code maxEventBytes} fails the stream.
+ * Events without data are dropped. Each read is scanned as an array (Buffer.getByte's bounds checks per
+ * byte cost more than the rest of the parse): the buffer's own when it has one, so a whole event is never
+ * copied; only the bytes of an unfinished event are, and an event larger than {@code maxEventBytes} fails
+ * the stream.
  */
 final class SseParser {
     /** Receives one event; the arrays are shared and must not be changed. */
@@ -34,15 +37,29 @@ final class SseParser {
     /** Feeds bytes; calls the sink once per complete event that has data. */
     void feed(Buffer chunk) {
         byte[] buf;
+        int from;
+        int len;
         if (pending.length == 0) {
-            buf = chunk.getBytes();
+            // the read's own array when it has one: Vert.x hands a handler a buffer of its own that nothing
+            // changes later (a pooled read is copied out first), so the events can point into it
+            ByteBuf bb = chunk instanceof BufferInternal bi ? bi.getByteBuf() : null;
+            if (bb != null && bb.hasArray()) {
+                buf = bb.array();
+                from = bb.arrayOffset() + bb.readerIndex();
+                len = from + bb.readableBytes();
+            } else {
+                buf = chunk.getBytes();
+                from = 0;
+                len = buf.length;
+            }
         } else {
             buf = Arrays.copyOf(pending, pending.length + chunk.length());
             chunk.getBytes(buf, pending.length);
+            from = 0;
+            len = buf.length;
         }
-        int len = buf.length;
-        int eventStart = 0;
-        int i = scanFrom;
+        int eventStart = from;
+        int i = from + scanFrom;
         while (i < len) {
             byte b = buf[i];
             if (b != '\n' && b != '\r') {
@@ -79,7 +96,7 @@ final class SseParser {
             }
             i = next;
         }
-        pending = eventStart == len ? EMPTY : eventStart == 0 ? buf : Arrays.copyOfRange(buf, eventStart, len);
+        pending = eventStart == len ? EMPTY : eventStart == 0 && len == buf.length ? buf : Arrays.copyOfRange(buf, eventStart, len);
         scanFrom = Math.max(0, i - eventStart);
         if (pending.length > maxEventBytes) {
             throw new IllegalStateException("server-sent event larger than " + maxEventBytes + " bytes");

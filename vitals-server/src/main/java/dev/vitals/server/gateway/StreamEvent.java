@@ -5,7 +5,8 @@ import io.vertx.core.buffer.Buffer;
 /**
  * One Server-Sent Event of a chat stream.
  *
- * @param raw holds the bytes to forward ({@code data: {...}\n\n}, unchanged JSON) at {@code rawOff}; not to be changed
+ * @param raw holds the bytes to forward ({@code data: {...}\n\n}, unchanged JSON) at {@code rawOff}; never to be changed,
+ *            by anyone, once in an event: the relay writes from it and the evaluators' capture keeps it, without copies
  * @param rawOff where they start
  * @param rawLen how many there are
  * @param contentChars characters the model produced in this chunk: content, refusal, reasoning, tool-call names and arguments

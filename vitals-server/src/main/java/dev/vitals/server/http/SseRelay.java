@@ -10,7 +10,10 @@ import dev.vitals.server.gateway.Gateway;
 import dev.vitals.server.gateway.Operation;
 import dev.vitals.server.gateway.StreamEvent;
 import dev.vitals.server.gateway.Usage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -26,6 +29,7 @@ import java.util.List;
  */
 final class SseRelay implements ChatStream.StreamSink {
     private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+    private static final byte[] DONE_BYTES = DONE.getBytes();
 
     private final Gateway gateway;
     private final ChatHandler chat;
@@ -36,7 +40,12 @@ final class SseRelay implements ChatStream.StreamSink {
     private final Operation op;
     private ChatStream stream;
     private boolean finished;
+    /** Events queued before {@link #run}'s, copied; {@code null} when none. */
     private Buffer pending;
+    /** The last queued events, a range of the array they arrived in (not copied), or {@code null}. */
+    private byte[] run;
+    private int runOff;
+    private int runEnd;
     private Usage usage;
     private long chunks;
     private long chars;
@@ -107,21 +116,55 @@ final class SseRelay implements ChatStream.StreamSink {
         if (op != Operation.RESPONSES && ev.usageOnly() && !r.clientWantsUsage()) {
             return;
         }
-        if (pending == null) {
-            // sized for the rest of the read the event came in (events of one read share its array),
-            // so a batch is copied once instead of into ever larger arrays
-            pending = Buffer.buffer(Math.max(256, ev.raw().length - ev.rawOff()));
+        // events of one read are contiguous in its array: they are written from it, not copied (the arrays of
+        // stream events are never changed); only a gap (an event not forwarded) copies what came before it
+        byte[] raw = ev.raw();
+        if (raw == run && ev.rawOff() == runEnd) {
+            runEnd += ev.rawLen();
+            return;
         }
-        ev.appendTo(pending);
+        spill();
+        run = raw;
+        runOff = ev.rawOff();
+        runEnd = runOff + ev.rawLen();
+    }
+
+    /** Copies the run of events into {@link #pending}. */
+    private void spill() {
+        if (run == null) {
+            return;
+        }
+        if (pending == null) {
+            pending = Buffer.buffer(Math.max(256, run.length - runOff));
+        }
+        pending.appendBytes(run, runOff, runEnd - runOff);
+        run = null;
+    }
+
+    /** Everything queued, as one buffer ({@code null} when nothing is), with {@code tail} after it when not null; empties the queue. */
+    private Buffer takeQueued(byte[] tail) {
+        Buffer out;
+        if (run != null && pending == null) {
+            ByteBuf events = Unpooled.wrappedBuffer(run, runOff, runEnd - runOff);
+            out = BufferInternal.buffer(tail == null ? events : Unpooled.wrappedBuffer(events, Unpooled.wrappedBuffer(tail)));
+            run = null;
+            return out;
+        }
+        spill();
+        out = pending;
+        pending = null;
+        if (tail != null) {
+            out = out == null ? Buffer.buffer(tail) : out.appendBytes(tail);
+        }
+        return out;
     }
 
     @Override
     public void flush() {
-        if (finished || pending == null) {
+        if (finished || (pending == null && run == null)) {
             return;
         }
-        resp.write(pending);
-        pending = null;
+        resp.write(takeQueued(null));
         if (resp.writeQueueFull()) {
             stream.pause();
         }
@@ -134,12 +177,8 @@ final class SseRelay implements ChatStream.StreamSink {
         }
         finished = true;
         record(null);
-        Buffer last = pending;
-        pending = null;
-        if (op != Operation.RESPONSES) {
-            // the last events and [DONE] in one write: one syscall, where two cost a tenth of a stream's CPU
-            last = last == null ? DONE : last.appendBuffer(DONE);
-        }
+        // the last events and [DONE] in one write: one syscall, where two cost a tenth of a stream's CPU
+        Buffer last = takeQueued(op != Operation.RESPONSES ? DONE_BYTES : null);
         if (last == null) {
             resp.end();
         } else {
@@ -167,6 +206,7 @@ final class SseRelay implements ChatStream.StreamSink {
             resp.end(dataError(Buffer.buffer(), e).appendBuffer(DONE));
             return;
         }
+        spill();
         Buffer out = pending == null ? Buffer.buffer() : pending;
         pending = null;
         if (op == Operation.TEXT_COMPLETION) {

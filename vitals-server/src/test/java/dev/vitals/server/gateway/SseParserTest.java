@@ -53,6 +53,31 @@ class SseParserTest {
         }
     }
 
+    /** Reads that are slices of larger arrays (an offset inside the array) and events pointing into the read itself. */
+    @Test
+    void readsAtAnOffsetOfTheirArray() {
+        byte[] all = STREAM.getBytes(StandardCharsets.UTF_8);
+        for (int cut = 1; cut < all.length; cut += 7) {
+            Buffer whole = Buffer.buffer("garbage\n\n").appendBytes(all).appendString("more garbage");
+            int from = "garbage\n\n".length();
+            List<String[]> out = new ArrayList<>();
+            List<byte[]> arrays = new ArrayList<>();
+            SseParser p = new SseParser(1 << 20, (raw, rawOff, rawLen, data, off, len) -> {
+                arrays.add(raw);
+                out.add(new String[] {new String(raw, rawOff, rawLen, StandardCharsets.UTF_8), new String(data, off, len, StandardCharsets.UTF_8)});
+            });
+            p.feed(whole.slice(from, from + cut));
+            p.feed(whole.slice(from + cut, from + all.length));
+            assertThat(p.hasPartialEvent()).isFalse();
+            assertEvents(out);
+        }
+        // one read holding whole events: they are ranges of the read's own array, not copies
+        Buffer read = Buffer.buffer(all);
+        List<byte[]> arrays = new ArrayList<>();
+        new SseParser(1 << 20, (raw, rawOff, rawLen, data, off, len) -> arrays.add(raw)).feed(read);
+        assertThat(arrays).hasSize(RAW.size()).allSatisfy(a -> assertThat(a).isSameAs(arrays.get(0)));
+    }
+
     @Test
     void oneByteAtATime() {
         List<byte[]> reads = new ArrayList<>();
