@@ -10,13 +10,13 @@ import dev.vitals.server.gateway.Gateway;
 import dev.vitals.server.gateway.Operation;
 import dev.vitals.server.gateway.StreamEvent;
 import dev.vitals.server.gateway.Usage;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -143,15 +143,23 @@ final class SseRelay implements ChatStream.StreamSink {
 
     /** Everything queued, as one buffer ({@code null} when nothing is), with {@code tail} after it when not null; empties the queue. */
     private Buffer takeQueued(byte[] tail) {
-        Buffer out;
         if (run != null && pending == null) {
-            ByteBuf events = Unpooled.wrappedBuffer(run, runOff, runEnd - runOff);
-            out = BufferInternal.buffer(tail == null ? events : Unpooled.wrappedBuffer(events, Unpooled.wrappedBuffer(tail)));
+            int len = runEnd - runOff;
+            Buffer out;
+            if (tail == null) {
+                out = BufferInternal.buffer(Unpooled.wrappedBuffer(run, runOff, len));
+            } else if (run.length - runEnd >= tail.length && Arrays.equals(run, runEnd, runEnd + tail.length, tail, 0, tail.length)) {
+                // the upstream's own [DONE], byte for byte, follows the events in the read: written from there too
+                out = BufferInternal.buffer(Unpooled.wrappedBuffer(run, runOff, len + tail.length));
+            } else {
+                // one array for both (a composite of two is merged into a new array when written)
+                out = Buffer.buffer(len + tail.length).appendBytes(run, runOff, len).appendBytes(tail);
+            }
             run = null;
             return out;
         }
         spill();
-        out = pending;
+        Buffer out = pending;
         pending = null;
         if (tail != null) {
             out = out == null ? Buffer.buffer(tail) : out.appendBytes(tail);
