@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,8 +89,9 @@ import org.apache.datasketches.hash.MurmurHash3;
  * at most (maxModels + 2) x 72 HLL sketches of about 2.2 KB (lgK 12: 2,216 bytes updatable), 2.9 MB
  * at the defaults, far less while slots are sparse. Sessions: about 120 bytes each, at most {@code maxSessions} (default
  * 100,000: 12 MB); a full map ends its least recently active session. Tracked requests: about
- * 100 bytes each (keyed by a 64-bit hash of the request id), at most {@code maxTrackedRequests}
- * (default 100,000: 10 MB) for {@code requestTtl} (default 1 h); a full map forgets its oldest.
+ * 35 bytes each, in arrays that grow as they fill (keyed by a 64-bit hash of the request id; no object per
+ * request, so nothing per request is copied by young collections), at most {@code maxTrackedRequests}
+ * (default 100,000: 3.4 MB) for {@code requestTtl} (default 1 h); a full set forgets its oldest.
  *
  * <h2>Errors</h2>
  * {@link #recordRequest} never throws: a failure is counted in
@@ -146,7 +146,7 @@ public final class BusinessMetrics {
     private final Set<String> variants = ConcurrentHashMap.newKeySet();
     private final Sessions sessions;
     /** Request-id hash to what an event needs; insertion order is time order. Guarded by itself. */
-    private final LinkedHashMap<Long, Tracked> tracked = new LinkedHashMap<>();
+    private final TrackedRequests<Pair> tracked;
 
     private final Family<CounterDataPoint> requests;
     private final Family<CounterDataPoint> events;
@@ -180,6 +180,7 @@ public final class BusinessMetrics {
         this.maxVariants = b.maxVariants;
         this.requestTtlNanos = b.requestTtl.toNanos();
         this.maxTracked = b.maxTrackedRequests;
+        this.tracked = new TrackedRequests<>(maxTracked);
         this.all = new ModelState(ALL_MODELS);
 
         this.families = MetricFamilies.of(registry);
@@ -341,8 +342,8 @@ public final class BusinessMetrics {
     private void apply(List<BusinessEvent> batch, boolean indexed) {
         synchronized (tracked) {
             long now = clock.getAsLong();
-            expireTracked(now);
-            Tracked[] targets = new Tracked[batch.size()];
+            tracked.expire(now, requestTtlNanos);
+            int[] targets = new int[batch.size()];
             int[] kindOf = new int[batch.size()];
             for (int i = 0; i < batch.size(); i++) {
                 String at = indexed ? "events[" + i + "]: " : "";
@@ -356,8 +357,8 @@ public final class BusinessMetrics {
                     throw new IllegalArgumentException(at + "unknown event kind \"" + cut(e.kind()) + "\"; allowed: "
                             + allowedKinds);
                 }
-                Tracked t = tracked.get(requestKey(e.requestId()));
-                if (t == null) {
+                int t = tracked.find(requestKey(e.requestId()));
+                if (t < 0) {
                     rejectedRequest.get().inc();
                     throw new IllegalArgumentException(at + "unknown request id \"" + cut(e.requestId()) + "\"");
                 }
@@ -366,17 +367,18 @@ public final class BusinessMetrics {
             }
             // all checked, under the same lock: nothing can expire between the checks and the updates
             for (int i = 0; i < targets.length; i++) {
-                Tracked t = targets[i];
+                int t = targets[i];
+                Pair p = tracked.pair(t);
                 int k = kindOf[i];
-                t.pair.event(k).inc();
-                t.pair.eventCount[k].increment();
+                p.event(k).inc();
+                p.eventCount[k].increment();
                 int bit = 1 << k;
-                if ((t.seenKinds & bit) == 0) {
-                    t.seenKinds |= bit;
-                    t.pair.converted[k].increment();
-                    t.pair.conversion(k).inc();
+                if ((tracked.seen(t) & bit) == 0) {
+                    tracked.seen(t, tracked.seen(t) | bit);
+                    p.converted[k].increment();
+                    p.conversion(k).inc();
                     if (timeToValue[k] != null) {
-                        timeToValue[k].get().observe(Math.max(0, now - t.startNanos) / 1e9);
+                        timeToValue[k].get().observe(Math.max(0, now - tracked.start(t)) / 1e9);
                     }
                 }
             }
@@ -402,9 +404,13 @@ public final class BusinessMetrics {
     public Attribution attribution(String requestId) {
         synchronized (tracked) {
             long now = clock.getAsLong();
-            expireTracked(now);
-            Tracked t = tracked.get(requestKey(requestId));
-            return t == null ? null : new Attribution(t.pair.model, t.pair.variant, Math.max(0, now - t.startNanos) / 1e9);
+            tracked.expire(now, requestTtlNanos);
+            int t = tracked.find(requestKey(requestId));
+            if (t < 0) {
+                return null;
+            }
+            Pair p = tracked.pair(t);
+            return new Attribution(p.model, p.variant, Math.max(0, now - tracked.start(t)) / 1e9);
         }
     }
 
@@ -510,22 +516,11 @@ public final class BusinessMetrics {
         synchronized (tracked) {
             long now = clock.getAsLong();
             long start = startNanos == BusinessRequest.UNKNOWN_START || startNanos - now > 0 ? now : startNanos;
-            expireTracked(now);
-            tracked.remove(key); // a repeated id moves to the tail, keeping the map in time order
-            if (tracked.size() >= maxTracked) {
-                Iterator<Tracked> it = tracked.values().iterator();
-                it.next();
-                it.remove();
+            tracked.expire(now, requestTtlNanos);
+            // a repeated id moves to the tail, keeping the order time order
+            if (tracked.track(key, p, start)) {
                 requestsEvicted.inc();
             }
-            tracked.put(key, new Tracked(p, start));
-        }
-    }
-
-    private void expireTracked(long now) {
-        Iterator<Tracked> it = tracked.values().iterator();
-        while (it.hasNext() && now - it.next().startNanos >= requestTtlNanos) {
-            it.remove();
         }
     }
 
@@ -603,18 +598,6 @@ public final class BusinessMetrics {
     private void forEachPair(java.util.function.Consumer<Pair> action) {
         for (ModelState m : modelStates()) {
             m.pairs.values().forEach(action);
-        }
-    }
-
-    /** What an event needs of its request. {@code seenKinds} is guarded by the {@code tracked} lock. */
-    private static final class Tracked {
-        final Pair pair;
-        final long startNanos;
-        int seenKinds;
-
-        Tracked(Pair pair, long startNanos) {
-            this.pair = pair;
-            this.startNanos = startNanos;
         }
     }
 
