@@ -6,6 +6,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import dev.vitals.llm.ErrorType;
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -83,6 +86,16 @@ final class ChunkScanner {
     }
 
     private ChunkScanner() {
+    }
+
+    /** Scans a whole buffer, in its own array when it has one (a non-streaming answer is not copied to be read). */
+    static Result scan(Buffer buf, boolean keepText) {
+        ByteBuf bb = buf instanceof BufferInternal bi ? bi.getByteBuf() : null;
+        if (bb != null && bb.hasArray()) {
+            return scan(bb.array(), bb.arrayOffset() + bb.readerIndex(), bb.readableBytes(), keepText);
+        }
+        byte[] bytes = buf.getBytes();
+        return scan(bytes, 0, bytes.length, keepText);
     }
 
     /**

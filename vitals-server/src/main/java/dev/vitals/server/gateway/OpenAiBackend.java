@@ -133,8 +133,7 @@ public final class OpenAiBackend extends ConfiguredBackend {
     }
 
     static Completion parseCompletion(Buffer buf) {
-        byte[] bytes = buf.getBytes();
-        ChunkScanner.Result r = ChunkScanner.scan(bytes, 0, bytes.length, true);
+        ChunkScanner.Result r = ChunkScanner.scan(buf, true);
         if (!r.json) {
             throw new BackendException(ErrorType.BAD_RESPONSE, "upstream answered 200 with a body that is not a JSON object");
         }

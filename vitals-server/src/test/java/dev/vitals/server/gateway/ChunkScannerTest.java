@@ -3,6 +3,7 @@ package dev.vitals.server.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The per-stream scanner reads each event as the one-shot scanner does, and recovers from bad ones. */
@@ -23,6 +24,20 @@ class ChunkScannerTest {
 
     private static String describe(ChunkScanner.Result r) {
         return r.json + " " + r.contentChars + " " + r.hasContent + " " + r.finishReason + " " + r.emptyChoices + " " + r.usage();
+    }
+
+    /** A buffer (a slice, at an offset of its array; or a plain one) is read in place as its bytes would be. */
+    @Test
+    void aBufferIsScannedAsItsBytes() {
+        for (String e : EVENTS) {
+            byte[] b = e.getBytes(StandardCharsets.UTF_8);
+            String want = describe(ChunkScanner.scan(b, 0, b.length, true)) + " " + ChunkScanner.scan(b, 0, b.length, true).content;
+            io.vertx.core.buffer.Buffer whole = io.vertx.core.buffer.Buffer.buffer("{\"x\":").appendBytes(b).appendString("}]");
+            for (io.vertx.core.buffer.Buffer buf : List.of(io.vertx.core.buffer.Buffer.buffer(b), whole.slice(5, 5 + b.length))) {
+                ChunkScanner.Result r = ChunkScanner.scan(buf, true);
+                assertThat(describe(r) + " " + r.content).as(e).isEqualTo(want);
+            }
+        }
     }
 
     @Test
