@@ -178,8 +178,9 @@ final class ChunkScanner {
             if (parser != null) {
                 try {
                     parser.close();
-                } catch (IOException ignored) {
-                    // nothing is read from a closed byte-array feeder
+                } catch (IOException | RuntimeException ignored) {
+                    // nothing is read from a closed byte-array feeder; closing runs as a stream ends, where
+                    // nothing may throw into the call's recording
                 }
             }
             parser = null;
