@@ -56,7 +56,7 @@ final class QualityHandler {
             }
             long span = DashboardHandler.span(range);
             return blocking(rc, () -> {
-                JsonObject coverage = groundTruth.labelCoverage();
+                JsonObject coverage = dev.vitals.server.quality.GroundTruthReports.coverage(groundTruth.labelCoverage());
                 if (model != null && !model.equals("*")) {
                     JsonObject one = coverage.getJsonObject(model);
                     coverage = one == null ? new JsonObject() : new JsonObject().put(model, one);
@@ -68,7 +68,8 @@ final class QualityHandler {
         }
         boolean fleet = DashboardHandler.fleet(rc.queryParams().get("scope"), quality.shared());
         return blocking(rc, () -> {
-            JsonObject coverage = model == null ? null : groundTruth.labelCoverage(model);
+            var one = model == null ? null : groundTruth.labelCoverage(model);
+            JsonObject coverage = one == null ? null : dev.vitals.server.quality.GroundTruthReports.coverage(one);
             JsonObject report;
             try {
                 // fleet: reads the other replicas' windows from the store
