@@ -141,21 +141,26 @@ public final class DriftService {
     }
 
 
-    /** {@code POST /v1/features}: {"model": M, "records": [{"feature": value, ...}]}; all or nothing; in memory only. */
-    public synchronized int features(JsonObject body) {
-        int n = checkFeatures(body);
-        applyFeatures(body);
+    /** A feature's type for a model, or null when the model has no such feature yet. */
+    public FeatureType featureType(String model, String feature) {
+        Map<String, DriftFeature> fs = models.get(model);
+        DriftFeature f = fs == null ? null : fs.get(feature);
+        return f == null ? null : f.type;
+    }
+
+    /** {@code POST /v1/features}: a parsed batch, all or nothing; in memory only. */
+    public synchronized int features(FeatureBatch batch) {
+        int n = checkFeatures(batch);
+        applyFeatures(batch);
         return n;
     }
 
-    /** Checks a features batch against the caps and the known types, changing nothing; returns its records. */
-    public synchronized int checkFeatures(JsonObject body) {
-        Map<String, DriftFeature> existing = models.getOrDefault(DriftRequests.model(body), Map.of());
-        DriftRequests.Features batch = DriftRequests.features(body, k -> existing.containsKey(k) ? existing.get(k).type : null);
+    /** Checks a parsed batch against the caps and the known types, changing nothing; returns its records. */
+    public synchronized int checkFeatures(FeatureBatch batch) {
         String model = batch.model();
-        JsonArray records = batch.records();
-        Map<String, FeatureType> types = batch.types();
-        long newFeatures = types.keySet().stream().filter(k -> !existing.containsKey(k)).count();
+        Map<String, DriftFeature> existing = models.getOrDefault(model, Map.of());
+        DriftRequests.checkTypes(batch, k -> existing.containsKey(k) ? existing.get(k).type : null);
+        long newFeatures = batch.types().keySet().stream().filter(k -> !existing.containsKey(k)).count();
         if (!models.containsKey(model) && models.size() >= cfg.maxModels) {
             throw new ApiException(400, "too_many_models", "drift profiles are kept for at most " + cfg.maxModels + " models (drift.maxModels)");
         }
@@ -163,44 +168,32 @@ public final class DriftService {
             throw new ApiException(400, "too_many_features", "model '" + model + "' would have " + (existing.size() + newFeatures)
                     + " features, more than drift.maxFeatures (" + cfg.maxFeatures + ")");
         }
-        return records.size();
+        return batch.size();
     }
 
     /**
      * Adds a checked batch to the current window. A feature a batch stored meanwhile made impossible (its
      * type, a cap) is skipped rather than failing what is already stored (a journaled batch replays here too).
      */
-    private synchronized void applyFeatures(JsonObject body) {
-        String model = body.getString("model");
-        JsonArray records = body.getJsonArray("records");
-        Map<String, FeatureType> types = new LinkedHashMap<>();
-        for (int i = 0; i < records.size(); i++) {
-            records.getJsonObject(i).forEach(e -> {
-                if (e.getValue() != null) {
-                    types.putIfAbsent(e.getKey(), e.getValue() instanceof Number ? FeatureType.NUMERIC : FeatureType.CATEGORICAL);
-                }
-            });
-        }
-        for (int i = 0; i < records.size(); i++) {
-            JsonObject r = records.getJsonObject(i);
-            for (String k : r.fieldNames()) {
-                Object v = r.getValue(k);
-                FeatureType t = types.get(k);
+    private synchronized void applyFeatures(FeatureBatch batch) {
+        for (Map<String, Object> r : batch.rows()) {
+            r.forEach((k, v) -> {
+                FeatureType t = batch.types().get(k);
                 if (t == null) {
-                    continue; // only nulls seen, and the feature is unknown: nothing to type it by
+                    return; // only nulls seen, and the feature is unknown: nothing to type it by
                 }
-                DriftFeature f = feature(model, k, t, false);
+                DriftFeature f = feature(batch.model(), k, t, false);
                 if (f == null) {
-                    continue;
+                    return;
                 }
                 if (v == null) {
                     f.current.updateNull(k);
                 } else if (t == FeatureType.NUMERIC) {
-                    f.current.update(k, ((Number) v).doubleValue());
+                    f.current.update(k, (Double) v);
                 } else {
-                    f.current.update(k, String.valueOf(v));
+                    f.current.update(k, (String) v);
                 }
-            }
+            });
         }
     }
 
@@ -467,7 +460,7 @@ public final class DriftService {
             }
 
             @Override
-            public void apply(JsonObject batch) {
+            public void apply(FeatureBatch batch) {
                 applyFeatures(batch);
             }
         }, this);
@@ -478,13 +471,13 @@ public final class DriftService {
      * {@code POST /v1/features}, durable: checked, journaled (the 2xx means stored), then applied; blocking.
      * Without {@link #durable} the same as {@link #features}.
      */
-    public int storeFeatures(JsonObject body) {
+    public int storeFeatures(FeatureBatch batch) {
         DriftJournal j = journal;
         if (j == null) {
-            return features(body);
+            return features(batch);
         }
-        int n = checkFeatures(body);
-        j.store(body);
+        int n = checkFeatures(batch);
+        j.store(batch);
         return n;
     }
 }

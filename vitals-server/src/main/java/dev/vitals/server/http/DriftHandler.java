@@ -10,6 +10,7 @@ import dev.vitals.server.csv.CsvColumns;
 import dev.vitals.server.csv.CsvInputException;
 import dev.vitals.server.csv.CsvReader;
 import dev.vitals.server.csv.Progress;
+import dev.vitals.server.drift.DriftRequests;
 import dev.vitals.server.drift.DriftService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +36,8 @@ final class DriftHandler {
 
     Future<JsonObject> features(RoutingContext rc) {
         // stored before the answer (the journal): a worker thread
-        return blockingOnBody(rc, drift::storeFeatures).map(n -> new JsonObject().put("status", "ok").put("accepted", n));
+        return blockingOnBody(rc, body -> drift.storeFeatures(DriftRequests.features(body, drift::featureType)))
+                .map(n -> new JsonObject().put("status", "ok").put("accepted", n));
     }
 
     Future<JsonObject> drift(RoutingContext rc) {

@@ -1,7 +1,10 @@
 package dev.vitals.server.quality;
 
+import dev.vitals.drift.FeatureType;
 import dev.vitals.server.api.ApiException;
 import dev.vitals.server.api.Batch;
+import dev.vitals.server.drift.DriftRequests;
+import dev.vitals.server.drift.FeatureBatch;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -148,6 +152,24 @@ public final class GroundTruthRequests {
             out.add(new Actual(model, id, actual));
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The drift batch of one model's new predictions: each one's features with its {@code prediction} (and its
+     * {@code prediction_score}), checked as {@code POST /v1/features} checks a batch ({@code records[i]} counts these
+     * predictions), against the types drift knows ({@code knownType}: model and feature to type, or null).
+     */
+    static FeatureBatch driftFeatures(String model, List<Prediction> predictions, BiFunction<String, String, FeatureType> knownType) {
+        JsonArray records = new JsonArray();
+        for (Prediction p : predictions) {
+            JsonObject f = new JsonObject(new LinkedHashMap<>(p.features()));
+            f.put("prediction", p.predicted().asValue());
+            if (p.score() != null) {
+                f.put("prediction_score", p.score());
+            }
+            records.add(f);
+        }
+        return DriftRequests.features(new JsonObject().put("model", model).put("records", records), knownType);
     }
 
     /** A value cut to 64 characters for an error message. */

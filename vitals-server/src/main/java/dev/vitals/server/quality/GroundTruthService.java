@@ -2,6 +2,7 @@ package dev.vitals.server.quality;
 
 import dev.vitals.server.api.ApiException;
 import dev.vitals.server.drift.DriftService;
+import dev.vitals.server.drift.FeatureBatch;
 import dev.vitals.server.quality.GroundTruthRequests.Actual;
 import dev.vitals.server.quality.GroundTruthRequests.Label;
 import dev.vitals.server.quality.GroundTruthRequests.Prediction;
@@ -100,24 +101,22 @@ public final class GroundTruthService {
     /** {@code POST /v1/predictions}: stores the new ones and feeds their features to drift, all or nothing. */
     public synchronized PredictionsResult predictions(List<Prediction> batch) {
         List<CallRow> fresh = new ArrayList<>();
-        Map<String, JsonArray> driftRecords = new LinkedHashMap<>();
+        Map<String, List<Prediction>> byModel = new LinkedHashMap<>();
         for (Prediction p : batch) {
             CallRow row = GroundTruthRows.row(p);
             if (store.findCall(row.requestId()) != null) {
                 continue;
             }
             fresh.add(row);
-            JsonObject f = new JsonObject(new LinkedHashMap<>(p.features()));
-            f.put("prediction", p.predicted().asValue());
-            if (p.score() != null) {
-                f.put("prediction_score", p.score());
-            }
-            driftRecords.computeIfAbsent(p.model(), m -> new JsonArray()).add(f);
+            byModel.computeIfAbsent(p.model(), m -> new ArrayList<>()).add(p);
         }
         // input and output drift first: its checks (feature types, caps) refuse the batch before anything is stored
-        List<JsonObject> driftBatches = new ArrayList<>();
-        driftRecords.forEach((m, recs) -> driftBatches.add(new JsonObject().put("model", m).put("records", recs)));
-        driftBatches.forEach(drift::checkFeatures);
+        List<FeatureBatch> driftBatches = new ArrayList<>();
+        byModel.forEach((m, ps) -> {
+            FeatureBatch b = GroundTruthRequests.driftFeatures(m, ps, drift::featureType);
+            drift.checkFeatures(b);
+            driftBatches.add(b);
+        });
         // the features are journaled before the predictions' rows: a crash between the two makes a re-sent
         // prediction count its features twice in the drift window, never lose them (a stored row is a duplicate)
         driftBatches.forEach(drift::storeFeatures);

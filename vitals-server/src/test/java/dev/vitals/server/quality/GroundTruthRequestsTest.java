@@ -10,6 +10,7 @@ import dev.vitals.server.quality.GroundTruthRequests.Prediction;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -162,5 +163,21 @@ class GroundTruthRequestsTest {
         // the same id for two models is two actuals (the row id is unambiguous: "a:b" + "c" is not "a" + "b:c")
         assertThat(IN.actuals(new JsonObject("{\"records\":[{\"model\":\"a:b\",\"id\":\"c\",\"actual\":1},"
                 + "{\"model\":\"a\",\"id\":\"b:c\",\"actual\":1}]}"))).hasSize(2);
+    }
+
+    @Test
+    void aModelsNewPredictionsBecomeItsDriftBatch() {
+        List<Prediction> ps = IN.predictions(new JsonObject("{\"records\":[{\"model\":\"fraud\",\"id\":\"a\",\"predicted\":\"fraud\","
+                + "\"score\":0.5,\"features\":{\"amount\":3,\"prediction\":\"overwritten\"}},"
+                + "{\"model\":\"fraud\",\"id\":\"b\",\"predicted\":true,\"features\":{\"nested\":{\"x\":1}}}]}"));
+        var batch = GroundTruthRequests.driftFeatures("fraud", ps.subList(0, 1), (m, f) -> null);
+        assertThat(batch.rows()).containsExactly(Map.of("amount", 3.0, "prediction", "fraud", "prediction_score", 0.5));
+        assertThat(GroundTruthRequests.driftFeatures("fraud", List.of(new Prediction("fraud", "c", new Label(true), null, null, Map.of(), NOW)), (m, f) -> null).rows())
+                .containsExactly(Map.of("prediction", "true"));
+        rejects(() -> GroundTruthRequests.driftFeatures("fraud", ps, (m, f) -> null), 400, "invalid_value",
+                "records[1].nested must be a number, a string, a boolean or null");
+        rejects(() -> GroundTruthRequests.driftFeatures("fraud", ps.subList(0, 1),
+                (m, f) -> f.equals("amount") ? dev.vitals.drift.FeatureType.CATEGORICAL : null), 400, "wrong_feature_type",
+                "records[0].amount is numeric but the feature is categorical");
     }
 }
