@@ -83,16 +83,8 @@ public final class GroundTruthRequests {
 
     /** Parses a predictions body; throws the first problem as a 400 naming the record (a 413 for too many). */
     public List<Prediction> predictions(JsonObject body) {
-        JsonArray a = records(body);
         long now = clock.getAsLong();
-        Set<String> seen = new HashSet<>();
-        List<Prediction> out = new ArrayList<>(a.size());
-        for (int i = 0; i < a.size(); i++) {
-            String at = "records[" + i + "]";
-            JsonObject r = object(a, i, PREDICTION_FIELDS, at);
-            String model = name(r, "model", at);
-            String id = name(r, "id", at);
-            Label predicted = label(r, "predicted", at);
+        return batch(body, PREDICTION_FIELDS, "predicted", (r, at, model, id, predicted) -> {
             Double score = null;
             if (r.containsKey("score")) {
                 if (!(r.getValue("score") instanceof Number s && s.doubleValue() >= 0 && s.doubleValue() <= 1)) {
@@ -131,25 +123,37 @@ public final class GroundTruthRequests {
                 }
                 time = t.longValue();
             }
-            unique(seen, model, id, at);
-            out.add(new Prediction(model, id, predicted, score, probabilities, features, time));
-        }
-        return List.copyOf(out);
+            return new Prediction(model, id, predicted, score, probabilities, features, time);
+        });
     }
 
     /** Parses an actuals body; throws the first problem as a 400 naming the record (a 413 for too many). */
     public List<Actual> actuals(JsonObject body) {
+        return batch(body, ACTUAL_FIELDS, "actual", (r, at, model, id, actual) -> new Actual(model, id, actual));
+    }
+
+    /** The rest of one record, after its model, id and label; throws its first problem. */
+    @FunctionalInterface
+    private interface RecordParser<T> {
+        T parse(JsonObject r, String at, String model, String id, Label label);
+    }
+
+    /**
+     * A batch: {@code records} of objects of {@code allowed} fields, each with a model, an id and the label {@code labelField}
+     * checked in that order, then the rest by {@code rest}, then that no earlier record has the same model and id.
+     */
+    private static <T> List<T> batch(JsonObject body, Set<String> allowed, String labelField, RecordParser<T> rest) {
         JsonArray a = records(body);
         Set<String> seen = new HashSet<>();
-        List<Actual> out = new ArrayList<>(a.size());
+        List<T> out = new ArrayList<>(a.size());
         for (int i = 0; i < a.size(); i++) {
             String at = "records[" + i + "]";
-            JsonObject r = object(a, i, ACTUAL_FIELDS, at);
+            JsonObject r = object(a, i, allowed, at);
             String model = name(r, "model", at);
             String id = name(r, "id", at);
-            Label actual = label(r, "actual", at);
+            T parsed = rest.parse(r, at, model, id, label(r, labelField, at));
             unique(seen, model, id, at);
-            out.add(new Actual(model, id, actual));
+            out.add(parsed);
         }
         return List.copyOf(out);
     }

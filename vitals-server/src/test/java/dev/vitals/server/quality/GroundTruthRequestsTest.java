@@ -1,9 +1,8 @@
 package dev.vitals.server.quality;
 
+import static dev.vitals.server.api.ApiErrors.rejects;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vitals.server.api.ApiException;
 import dev.vitals.server.quality.GroundTruthRequests.Actual;
 import dev.vitals.server.quality.GroundTruthRequests.Label;
 import dev.vitals.server.quality.GroundTruthRequests.Prediction;
@@ -20,14 +19,6 @@ class GroundTruthRequestsTest {
     private static final long DAY = 86_400_000L;
     private static final GroundTruthRequests IN = new GroundTruthRequests(Set.of("fraud"), () -> NOW);
     private static final String GOOD = "{\"model\":\"fraud\",\"id\":\"g\",\"predicted\":\"legit\"}";
-
-    private static void rejects(Runnable parse, int status, String code, String message) {
-        assertThatThrownBy(parse::run).isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.status()).isEqualTo(status);
-            assertThat(e.code()).isEqualTo(code);
-            assertThat(e.getMessage()).isEqualTo(message);
-        });
-    }
 
     /** The record second in a batch after a good one: the message names records[1]. */
     private static void predictionRejects(String record, String code, String message) {
