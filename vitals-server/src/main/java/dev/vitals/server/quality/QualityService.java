@@ -230,13 +230,12 @@ public final class QualityService implements CallListener {
      * @return the journal sequence number, or -1 when the feedback id was stored already (nothing applied)
      */
     private long journalFeedback(CallRow call, String feedbackId, String body, List<Score> list, long pendingId) {
-        String payload = body;
         String entry = QualityJournal.feedback(call.model(), body);
         return writer.write(tx -> {
             if (pendingId >= 0 && !tx.claim(pendingId)) {
                 return -1L;
             }
-            if (!tx.insertFeedback(new FeedbackRow(feedbackId, call.requestId(), call.model(), System.currentTimeMillis(), payload))) {
+            if (!tx.insertFeedback(new FeedbackRow(feedbackId, call.requestId(), call.model(), System.currentTimeMillis(), body))) {
                 return -1L;
             }
             return tx.journal(journalReplica, QualityJournal.FEEDBACK, entry);
