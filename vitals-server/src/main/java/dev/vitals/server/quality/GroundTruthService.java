@@ -203,7 +203,7 @@ public final class GroundTruthService {
             }
             recs.add(rec);
         }
-        quality.evaluations(new JsonObject().put("records", recs));
+        quality.evaluations(QualityRequests.evaluations(new JsonObject().put("records", recs)));
         for (Pair j : pairs) {
             GroundTruthRows.Stored p = j.prediction();
             store.insertFeedback(new FeedbackRow(GroundTruthRows.markId(p.rowId()), p.rowId(), p.model(),
