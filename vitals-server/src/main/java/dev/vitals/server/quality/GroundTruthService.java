@@ -15,8 +15,6 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,20 +188,11 @@ public final class GroundTruthService {
         if (pairs.isEmpty()) {
             return;
         }
-        JsonArray recs = new JsonArray();
-        for (Pair j : pairs) {
-            GroundTruthRows.Stored p = j.prediction();
-            JsonObject rec = new JsonObject().put("model", p.model()).put("time", p.timeMillis())
-                    .put("predicted", p.predicted().asValue()).put("actual", j.actual().asValue());
-            if (p.score() != null) {
-                rec.put("score", p.score());
-            }
-            if (p.probabilities() != null) {
-                rec.put("probabilities", new JsonObject(new LinkedHashMap<>(p.probabilities())));
-            }
-            recs.add(rec);
+        List<QualityRequests.Record> records = new ArrayList<>(pairs.size());
+        for (int i = 0; i < pairs.size(); i++) {
+            records.add(evaluation(pairs.get(i), "records[" + i + "]"));
         }
-        quality.evaluations(QualityRequests.evaluations(new JsonObject().put("records", recs)));
+        quality.evaluations(records);
         for (Pair j : pairs) {
             GroundTruthRows.Stored p = j.prediction();
             store.insertFeedback(new FeedbackRow(GroundTruthRows.markId(p.rowId()), p.rowId(), p.model(),
@@ -212,6 +201,33 @@ public final class GroundTruthService {
             delay.labels(p.model()).observe(Math.max(0, arrivedMillis - p.timeMillis()) / 1000.0);
         }
         coverage.changed();
+    }
+
+    /**
+     * The evaluation record of a pair at its prediction's time: a regression of two numbers, or a classification of two
+     * labels (a boolean as its text) with the prediction's score or probabilities. {@code at} names it among the joins.
+     * It is refused as {@code POST /v1/evaluations} refuses such a record: a numeric prediction that carried a score or
+     * probabilities, and a time more than 30 days back by the wall clock (quality's own limit, not this service's clock).
+     */
+    private static QualityRequests.Record evaluation(Pair pair, String at) {
+        GroundTruthRows.Stored p = pair.prediction();
+        long wall = System.currentTimeMillis();
+        if (p.timeMillis() > wall + 300_000 || p.timeMillis() < wall - 30L * 86_400_000) {
+            throw new ApiException(400, "invalid_time", at + ".time is more than 5 minutes in the future or 30 days in the past");
+        }
+        if (p.predicted().numeric()) {
+            if (p.score() != null || p.probabilities() != null) {
+                throw new ApiException(400, "invalid_record", at + ": a regression record has no score or probabilities");
+            }
+            return QualityRequests.Record.regression(p.model(), ((Number) pair.actual().value()).doubleValue(),
+                    ((Number) p.predicted().value()).doubleValue(), p.timeMillis());
+        }
+        String actual = (String) pair.actual().asValue();
+        String predicted = (String) p.predicted().asValue();
+        dev.vitals.quality.Prediction prediction = p.score() != null ? dev.vitals.quality.Prediction.of(actual, predicted, p.score())
+                : p.probabilities() != null ? dev.vitals.quality.Prediction.of(actual, predicted, p.probabilities())
+                : dev.vitals.quality.Prediction.of(actual, predicted);
+        return QualityRequests.Record.classification(p.model(), prediction, p.timeMillis());
     }
 
     /**
