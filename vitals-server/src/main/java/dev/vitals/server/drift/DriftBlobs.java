@@ -23,6 +23,7 @@ import java.util.logging.Logger;
  */
 final class DriftBlobs {
     private static final Logger LOG = Logger.getLogger(DriftBlobs.class.getName());
+
     private DriftBlobs() {
     }
 

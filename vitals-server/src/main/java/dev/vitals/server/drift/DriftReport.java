@@ -16,7 +16,7 @@ import java.util.OptionalLong;
 /**
  * A model's drift ({@code GET /v1/drift?model=M}), written as JSON by {@link DriftReports#report}.
  *
- * @param scope {@code replica} (this replica's windows) or {@code fleet} (merged with the other replicas')
+ * @param scope this replica's windows, or the fleet's (merged with the other replicas')
  * @param drift the features with a reference, compared, and the model's verdict and drift share
  * @param minCount the values a window needs for a verdict ({@code drift.minCount})
  * @param withoutReference features that have no reference yet
@@ -24,13 +24,21 @@ import java.util.OptionalLong;
  * @param window the current window compared
  * @param replicas the replicas a fleet report covers (empty for a replica's own)
  */
-public record DriftReport(String model, String scope, DatasetDrift drift, long minCount, List<String> withoutReference,
+public record DriftReport(String model, Scope scope, DatasetDrift drift, long minCount, List<String> withoutReference,
                           Map<String, Reference> references, Window window, List<Replica> replicas) {
 
     public DriftReport {
         withoutReference = List.copyOf(withoutReference);
         references = Collections.unmodifiableMap(new LinkedHashMap<>(references));
         replicas = List.copyOf(replicas);
+    }
+
+    /** Whose windows a report compares. */
+    public enum Scope {
+        /** This replica's. */
+        REPLICA,
+        /** Every replica's, merged: this one's live and the others' as last saved. */
+        FLEET
     }
 
     /** A feature's reference: {@code uploaded}, {@code frozen} or {@code first_window}, and the time it covers. */
@@ -50,7 +58,7 @@ public record DriftReport(String model, String scope, DatasetDrift drift, long m
     }
 
     /** A report of features {@code fs}, of which {@code list} were compared. */
-    static DriftReport of(String model, String scope, Collection<DriftFeature> fs, List<FeatureDrift> list, VitalsConfig.Drift cfg,
+    static DriftReport of(String model, Scope scope, Collection<DriftFeature> fs, List<FeatureDrift> list, VitalsConfig.Drift cfg,
                           Window window, List<Replica> replicas) {
         List<String> waiting = new ArrayList<>();
         Map<String, Reference> refs = new LinkedHashMap<>();
@@ -64,12 +72,23 @@ public record DriftReport(String model, String scope, DatasetDrift drift, long m
         return new DriftReport(model, scope, dataset(list), cfg.minCount, waiting, refs, window, replicas);
     }
 
+    /** Drift or no drift: a verdict that counts (no verdict and uncertain do not). */
+    static boolean decided(FeatureDrift f) {
+        return f.verdict() == Verdict.DRIFT || f.verdict() == Verdict.NO_DRIFT;
+    }
+
+    /** The share of the decided features that drifted; NaN when none is decided. */
+    static double share(List<FeatureDrift> fs) {
+        long with = fs.stream().filter(DriftReport::decided).count();
+        return with == 0 ? Double.NaN : fs.stream().filter(FeatureDrift::drifted).count() / (double) with;
+    }
+
     /** The dataset view of features compared: drifted and decided counts, share and verdict (half of the decided). */
     static DatasetDrift dataset(List<FeatureDrift> list) {
-        int decided = (int) list.stream().filter(DriftReports::decided).count();
+        int decided = (int) list.stream().filter(DriftReport::decided).count();
         int drifted = (int) list.stream().filter(FeatureDrift::drifted).count();
         int uncertain = (int) list.stream().filter(f -> f.verdict() == Verdict.UNCERTAIN).count();
-        return new DatasetDrift(list, drifted, decided, DriftReports.share(list), 0.5,
+        return new DatasetDrift(list, drifted, decided, share(list), 0.5,
                 DriftDetector.datasetVerdict(drifted, decided, uncertain, 0.5));
     }
 }

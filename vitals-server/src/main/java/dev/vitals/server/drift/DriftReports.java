@@ -1,10 +1,10 @@
 package dev.vitals.server.drift;
 
 import dev.vitals.drift.FeatureDrift;
-import dev.vitals.drift.Verdict;
 import dev.vitals.server.state.HistoryRing;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,15 +13,6 @@ import java.util.Map;
 /** The drift API's JSON: the one writer of what {@link DriftService} returns. */
 public final class DriftReports {
     private DriftReports() {
-    }
-
-    static boolean decided(FeatureDrift f) {
-        return f.verdict() == Verdict.DRIFT || f.verdict() == Verdict.NO_DRIFT;
-    }
-
-    static double share(List<FeatureDrift> fs) {
-        long with = fs.stream().filter(DriftReports::decided).count();
-        return with == 0 ? Double.NaN : fs.stream().filter(FeatureDrift::drifted).count() / (double) with;
     }
 
     /** {@code GET /v1/drift?model=M}; a fleet report also lists its replicas. */
@@ -41,11 +32,11 @@ public final class DriftReports {
                 .put("verdict", r.drift().verdict().name().toLowerCase(Locale.ROOT))
                 .put("min_count", r.minCount())
                 .put("drift_share", finite(r.drift().driftShare())).put("features", features)
-                .put("features_without_reference", new JsonArray(new java.util.ArrayList<>(r.withoutReference()))).put("references", refs)
+                .put("features_without_reference", new JsonArray(new ArrayList<>(r.withoutReference()))).put("references", refs)
                 .put("current_window", new JsonObject().put("from", r.window().from()).put("to", r.window().to())
                         .put("window_minutes", r.window().minutes()))
-                .put("scope", r.scope());
-        if (r.scope().equals(DriftService.FLEET)) {
+                .put("scope", r.scope().name().toLowerCase(Locale.ROOT));
+        if (r.scope() == DriftReport.Scope.FLEET) {
             JsonArray replicas = new JsonArray();
             r.replicas().forEach(x -> replicas.add(x.takenAt().isEmpty() ? new JsonObject().put("replica", x.name()).put("live", true)
                     : new JsonObject().put("replica", x.name()).put("taken_at", x.takenAt().getAsLong())));

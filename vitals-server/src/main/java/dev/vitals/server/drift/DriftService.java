@@ -37,9 +37,6 @@ import java.util.logging.Logger;
 public final class DriftService {
     private static final Logger LOG = Logger.getLogger(DriftService.class.getName());
     public static final String BLOB_PREFIX = "drift.reference.";
-    /** A report's scope: this replica's windows, or every replica's merged. */
-    static final String REPLICA = "replica";
-    static final String FLEET = "fleet";
 
     private final VitalsConfig.Drift cfg;
     private final String replicaId;
@@ -81,7 +78,7 @@ public final class DriftService {
         return DatasetProfile.builder().feature(name, type).build();
     }
 
-    /** Drift or no drift: a verdict that counts (no verdict and uncertain do not). */
+    /** A model's feature, made when the caps allow; when a cap or its type refuses: null, or a 400 when strict. */
     private DriftFeature feature(String model, String name, FeatureType type, boolean strict) {
         Map<String, DriftFeature> fs = models.get(model);
         if (fs == null) {
@@ -271,10 +268,10 @@ public final class DriftService {
             throw new ApiException(404, "unknown_model", "no drift profiles for model '" + ApiException.cut(model) + "'; models: "
                     + models.keySet());
         }
-        return describe(model, REPLICA, fs, results.getOrDefault(model, List.of()), List.of());
+        return describe(model, DriftReport.Scope.REPLICA, fs, results.getOrDefault(model, List.of()), List.of());
     }
 
-    private DriftReport describe(String model, String scope, Map<String, DriftFeature> fs, List<FeatureDrift> list,
+    private DriftReport describe(String model, DriftReport.Scope scope, Map<String, DriftFeature> fs, List<FeatureDrift> list,
                                  List<DriftReport.Replica> replicas) {
         return DriftReport.of(model, scope, fs.values(), list, cfg, new DriftReport.Window(currentFrom(), clock.getAsLong(),
                 cfg.windowMinutes), replicas);
@@ -395,7 +392,7 @@ public final class DriftService {
                 list.add(detector.compare(f.reference, cur).feature(feature));
             }
         });
-        return describe(model, FLEET, own, list, replicas);
+        return describe(model, DriftReport.Scope.FLEET, own, list, replicas);
     }
 
     /** Restores the references of a model seen before; blocking. */
