@@ -2,7 +2,9 @@ package dev.vitals.server.quality;
 
 import dev.vitals.server.api.ApiException;
 import dev.vitals.server.api.Batch;
+import dev.vitals.server.drift.DriftRequests;
 import dev.vitals.server.drift.DriftService;
+import dev.vitals.server.drift.FeatureBatch;
 import dev.vitals.server.store.CallRow;
 import dev.vitals.server.store.FeedbackRow;
 import dev.vitals.server.store.PendingJoin;
@@ -223,9 +225,12 @@ public final class GroundTruthService {
             driftRecords.computeIfAbsent(rows.get(i).model(), m -> new JsonArray()).add(f);
         }
         // input and output drift first: its checks (feature types, caps) refuse the batch before anything is stored
-        List<JsonObject> driftBatches = new ArrayList<>();
-        driftRecords.forEach((m, recs) -> driftBatches.add(new JsonObject().put("model", m).put("records", recs)));
-        driftBatches.forEach(drift::checkFeatures);
+        List<FeatureBatch> driftBatches = new ArrayList<>();
+        driftRecords.forEach((m, recs) -> {
+            FeatureBatch b = DriftRequests.features(new JsonObject().put("model", m).put("records", recs), drift::featureType);
+            drift.checkFeatures(b);
+            driftBatches.add(b);
+        });
         // the features are journaled before the predictions' rows: a crash between the two makes a re-sent
         // prediction count its features twice in the drift window, never lose them (a stored row is a duplicate)
         driftBatches.forEach(drift::storeFeatures);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class DriftRequestsTest {
 
     private static void rejects(String body, int status, String code, String message) {
-        assertThatThrownBy(() -> DriftRequests.features(new JsonObject(body), k -> k.equals("age") ? FeatureType.NUMERIC : null))
+        assertThatThrownBy(() -> DriftRequests.features(new JsonObject(body), (m, k) -> k.equals("age") ? FeatureType.NUMERIC : null))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(status);
                     assertThat(e.code()).isEqualTo(code);
@@ -24,10 +24,36 @@ class DriftRequestsTest {
     @Test
     void aBatchDeclaresEachFeaturesTypeFromItsFirstValue() {
         var b = DriftRequests.features(new JsonObject("{\"model\":\"m\",\"records\":[{\"age\":3,\"plan\":\"pro\",\"x\":null},"
-                + "{\"age\":4.5,\"plan\":true}]}"), k -> null);
+                + "{\"age\":4.5,\"plan\":true}]}"), (m, k) -> null);
         assertThat(b.model()).isEqualTo("m");
-        assertThat(b.records()).hasSize(2);
+        assertThat(b.rows()).hasSize(2);
         assertThat(b.types()).containsExactly(java.util.Map.entry("age", FeatureType.NUMERIC), java.util.Map.entry("plan", FeatureType.CATEGORICAL));
+        // typed rows in the order sent: numbers as doubles, a boolean as its text, nulls kept
+        assertThat(b.rows().get(0)).containsExactly(java.util.Map.entry("age", 3.0), java.util.Map.entry("plan", "pro"),
+                new java.util.AbstractMap.SimpleEntry<>("x", null));
+        assertThat(b.rows().get(1)).containsExactly(java.util.Map.entry("age", 4.5), java.util.Map.entry("plan", "true"));
+        assertThatThrownBy(() -> b.rows().get(0).put("age", 1.0)).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void theKnownTypesAreCheckedAgainWithTheSameMessage() {
+        var b = DriftRequests.features(new JsonObject("{\"model\":\"m\",\"records\":[{\"x\":null},{\"age\":\"old\",\"x\":2}]}"),
+                (m, k) -> null);
+        DriftRequests.checkTypes(b, k -> k.equals("x") ? FeatureType.NUMERIC : null); // a null value has no type to refuse
+        assertThatThrownBy(() -> DriftRequests.checkTypes(b, k -> k.equals("age") ? FeatureType.NUMERIC : null))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.code()).isEqualTo("wrong_feature_type");
+                    assertThat(e.getMessage()).isEqualTo("records[1].age is categorical but the feature is numeric");
+                });
+    }
+
+    @Test
+    void theKnownTypeComesForTheBatchsModel() {
+        assertThatThrownBy(() -> DriftRequests.features(new JsonObject("{\"model\":\"a\",\"records\":[{\"age\":\"old\"}]}"),
+                (m, k) -> m.equals("a") ? FeatureType.NUMERIC : null)).isInstanceOf(ApiException.class);
+        assertThat(DriftRequests.features(new JsonObject("{\"model\":\"b\",\"records\":[{\"age\":\"old\"}]}"),
+                (m, k) -> m.equals("a") ? FeatureType.NUMERIC : null).types()).containsEntry("age", FeatureType.CATEGORICAL);
     }
 
     @Test
@@ -47,7 +73,7 @@ class DriftRequestsTest {
         for (int i = 0; i < 10_001; i++) {
             big.add(new JsonObject().put("a", 1));
         }
-        assertThatThrownBy(() -> DriftRequests.features(new JsonObject().put("model", "m").put("records", big), k -> null))
+        assertThatThrownBy(() -> DriftRequests.features(new JsonObject().put("model", "m").put("records", big), (m, k) -> null))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(413));
     }
 }
