@@ -321,7 +321,7 @@ public final class GroundTruthService {
             }
             recs.add(rec);
         }
-        quality.evaluations(new JsonObject().put("records", recs));
+        quality.evaluations(QualityRequests.evaluations(new JsonObject().put("records", recs)));
         for (Object[] j : pairs) {
             CallRow pred = (CallRow) j[1];
             store.insertFeedback(new FeedbackRow(markId((String) j[0]), (String) j[0], pred.model(),
