@@ -10,11 +10,10 @@ import java.util.Map;
  * Drift scores over time ({@code GET /v1/drift?range=R}), written as JSON by {@link DriftReports#history}.
  *
  * @param model a model, or null / {@code *} for all
- * @param fromMillis the start of the range
- * @param ring the scores of each evaluation, one series per model, feature and test
+ * @param points the scores of each evaluation in the range, one series per model, feature and test
  * @param latest the last evaluation's result of each series shown, by the series' name
  */
-public record DriftHistory(String model, long fromMillis, HistoryRing ring, Map<String, FeatureDrift> latest) {
+public record DriftHistory(String model, HistoryRing.Snapshot points, Map<String, FeatureDrift> latest) {
 
     public DriftHistory {
         latest = Collections.unmodifiableMap(new LinkedHashMap<>(latest));

@@ -50,7 +50,7 @@ public final class DriftReports {
         JsonObject latest = new JsonObject();
         h.latest().forEach((key, f) -> latest.put(key, new JsonObject().put("score", finite(f.score())).put("threshold", f.threshold())
                 .put("test", f.test()).put("drifted", f.drifted())));
-        return h.ring().json(h.model(), h.fromMillis()).put("latest", latest).put("model", h.model() == null ? "*" : h.model())
+        return h.points().json().put("latest", latest).put("model", h.model() == null ? "*" : h.model())
                 .put("range", range);
     }
 

@@ -255,7 +255,7 @@ public final class DriftService {
                 fs.forEach(f -> latest.put((all ? m + " " : "") + f.feature() + " (" + f.test() + ")", f));
             }
         });
-        return new DriftHistory(model, fromMillis, history, latest);
+        return new DriftHistory(model, history.snapshot(model, fromMillis), latest);
     }
 
     /** {@code GET /v1/drift?model=M}: the last evaluation. */

@@ -55,10 +55,10 @@ class DriftReportsTest {
         HistoryRing ring = new HistoryRing(10, 10);
         DriftReports.recordHistory(ring, 5, Map.of("m", List.of(X, Z)));
         DriftReports.recordHistory(ring, 7, Map.of("other", List.of(X)));
-        assertThat(DriftReports.history(new DriftHistory("m", 0, ring, Map.of("x (psi)", X)), "1h").encode()).isEqualTo(
+        assertThat(DriftReports.history(new DriftHistory("m", ring.snapshot("m", 0), Map.of("x (psi)", X)), "1h").encode()).isEqualTo(
                 "{\"timestamps\":[5,7],\"series\":{\"x (psi)\":[0.3,null]},\"latest\":{\"x (psi)\":{\"score\":0.3,\"threshold\":0.1,"
                         + "\"test\":\"psi\",\"drifted\":true}},\"model\":\"m\",\"range\":\"1h\"}");
-        assertThat(DriftReports.history(new DriftHistory(null, 6, ring, Map.of()), "15m").encode()).isEqualTo(
+        assertThat(DriftReports.history(new DriftHistory(null, ring.snapshot(null, 6), Map.of()), "15m").encode()).isEqualTo(
                 "{\"timestamps\":[7],\"series\":{\"other x (psi)\":[0.3]},\"latest\":{},\"model\":\"*\",\"range\":\"15m\"}");
     }
 
