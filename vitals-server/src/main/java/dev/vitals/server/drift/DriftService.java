@@ -10,8 +10,6 @@ import dev.vitals.server.config.VitalsConfig;
 import dev.vitals.server.state.HistoryRing;
 import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,7 +78,7 @@ public final class DriftService {
         return DatasetProfile.builder().feature(name, type).build();
     }
 
-    /** Drift or no drift: a verdict that counts (no verdict and uncertain do not). */
+    /** A model's feature, made when the caps allow; when a cap or its type refuses: null, or a 400 when strict. */
     private DriftFeature feature(String model, String name, FeatureType type, boolean strict) {
         Map<String, DriftFeature> fs = models.get(model);
         if (fs == null) {
@@ -139,7 +137,6 @@ public final class DriftService {
             f.current.update(name, v);
         }
     }
-
 
     /** A feature's type for a model, or null when the model has no such feature yet. */
     public FeatureType featureType(String model, String feature) {
@@ -245,18 +242,24 @@ public final class DriftService {
         return prev == null ? cur : cur.merge(prev);
     }
 
-
     /**
-     * {@code {timestamps, series, latest}} of drift scores since {@code fromMillis}, for one model or all:
-     * {@code latest} gives each series' last verdict ({@code score}, {@code threshold}, {@code test},
-     * {@code drifted}), so the dashboard can highlight drifted features.
+     * Drift scores since {@code fromMillis}, for one model or all ({@code null} or {@code *}), with each series' last
+     * result, so the dashboard can highlight drifted features. A series is named {@code <feature> (<test>)}, prefixed
+     * with {@code <model> } when all models are shown.
      */
-    public JsonObject history(String model, long fromMillis) {
-        return DriftReports.history(history, results, model, fromMillis);
+    public DriftHistory history(String model, long fromMillis) {
+        boolean all = model == null || model.equals("*");
+        Map<String, FeatureDrift> latest = new LinkedHashMap<>();
+        results.forEach((m, fs) -> {
+            if (all || m.equals(model)) {
+                fs.forEach(f -> latest.put((all ? m + " " : "") + f.feature() + " (" + f.test() + ")", f));
+            }
+        });
+        return new DriftHistory(model, history.snapshot(model, fromMillis), latest);
     }
 
     /** {@code GET /v1/drift?model=M}: the last evaluation. */
-    public JsonObject report(String model) {
+    public DriftReport report(String model) {
         if (model == null) {
             throw new ApiException(400, "missing_model", "'model' is required; models with drift profiles: " + models.keySet());
         }
@@ -265,8 +268,13 @@ public final class DriftService {
             throw new ApiException(404, "unknown_model", "no drift profiles for model '" + ApiException.cut(model) + "'; models: "
                     + models.keySet());
         }
-        return DriftReports.describe(model, fs, results.getOrDefault(model, List.of()), cfg, currentFrom(), clock.getAsLong())
-                .put("scope", "replica");
+        return describe(model, DriftReport.Scope.REPLICA, fs, results.getOrDefault(model, List.of()), List.of());
+    }
+
+    private DriftReport describe(String model, DriftReport.Scope scope, Map<String, DriftFeature> fs, List<FeatureDrift> list,
+                                 List<DriftReport.Replica> replicas) {
+        return DriftReport.of(model, scope, fs.values(), list, cfg, new DriftReport.Window(currentFrom(), clock.getAsLong(),
+                cfg.windowMinutes), replicas);
     }
 
     /** Freezes the current data (last full + running window) of a model as its reference. */
@@ -354,7 +362,7 @@ public final class DriftService {
      * (every minute), against the model's reference. Says which replicas it covers and when their data
      * was taken. Blocking.
      */
-    public JsonObject fleetReport(String model) {
+    public DriftReport fleetReport(String model) {
         if (replicaId == null) {
             return report(model);
         }
@@ -365,14 +373,14 @@ public final class DriftService {
         restore(List.of(model));
         Map<String, DriftFeature> fs = models.get(model);
         Map<String, DatasetProfile> merged = new LinkedHashMap<>();
-        JsonArray replicas = new JsonArray();
+        List<DriftReport.Replica> replicas = new ArrayList<>();
         if (fs != null) {
             fs.values().forEach(f -> merged.put(f.name, currentOf(f)));
             if (merged.entrySet().stream().anyMatch(e -> e.getValue().feature(e.getKey()).count() > 0)) {
-                replicas.add(new JsonObject().put("replica", replicaId).put("live", true));
+                replicas.add(new DriftReport.Replica(replicaId, java.util.OptionalLong.empty()));
             }
         }
-        DriftReports.mergeOthers(store, replicaId, model, merged, replicas);
+        replicas.addAll(DriftBlobs.mergeOthers(store, replicaId, model, merged));
         if (merged.isEmpty()) {
             throw new ApiException(404, "unknown_model", "no drift profiles for model '" + ApiException.cut(model) + "' on any replica");
         }
@@ -384,7 +392,7 @@ public final class DriftService {
                 list.add(detector.compare(f.reference, cur).feature(feature));
             }
         });
-        return DriftReports.describe(model, own, list, cfg, currentFrom(), clock.getAsLong()).put("scope", "fleet").put("replicas", replicas);
+        return describe(model, DriftReport.Scope.FLEET, own, list, replicas);
     }
 
     /** Restores the references of a model seen before; blocking. */

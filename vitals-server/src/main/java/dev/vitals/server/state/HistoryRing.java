@@ -100,13 +100,4 @@ public final class HistoryRing {
         });
         return new Snapshot(ts, out);
     }
-
-    /**
-     * {@code {timestamps, series}} since {@code fromMillis}: every series for {@code model} null or
-     * {@code *}, else that model's series with the model prefix removed. Gaps are null; series
-     * without a value in the range are left out.
-     */
-    public JsonObject json(String model, long fromMillis) {
-        return snapshot(model, fromMillis).json();
-    }
 }

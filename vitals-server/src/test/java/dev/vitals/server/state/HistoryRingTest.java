@@ -36,7 +36,7 @@ class HistoryRingTest {
         HistoryRing.Snapshot a = ring.snapshot("a", 3_000);
         assertThat(a.timestamps()).containsExactly(3_000L, 4_000L);
         assertThat(a.series()).containsOnlyKeys("acc");
-        assertThat(ring.json("a", 3_000).encode()).isEqualTo("{\"timestamps\":[3000,4000],\"series\":{\"acc\":[0.7,null]}}");
+        assertThat(ring.snapshot("a", 3_000).json().encode()).isEqualTo("{\"timestamps\":[3000,4000],\"series\":{\"acc\":[0.7,null]}}");
         // a series without a value in the range is left out
         assertThat(ring.snapshot("b", 2_500).series()).containsOnlyKeys("acc");
         assertThat(ring.snapshot("a", 3_500).json().encode()).isEqualTo("{\"timestamps\":[4000],\"series\":{}}");
