@@ -30,6 +30,8 @@ import java.util.function.LongSupplier;
  * time through {@link QualityService#evaluations}. An actual whose prediction is unknown waits as a
  * pending join for {@code quality.pendingGraceSeconds}, joined by {@link #sweep} when the prediction
  * arrives. Every method blocks: worker threads only. Batches are validated whole before anything is stored.
+ * It takes the records {@link GroundTruthRequests} parsed and returns records ({@link GroundTruthReports} writes
+ * their JSON); {@link GroundTruthRows} encodes what it stores.
  */
 public final class GroundTruthService {
     private static final String KIND = GroundTruthRows.KIND;
