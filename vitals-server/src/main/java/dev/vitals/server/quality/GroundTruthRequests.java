@@ -112,6 +112,10 @@ public final class GroundTruthRequests {
             if (score != null && probabilities != null) {
                 throw new ApiException(400, "invalid_record", at + ": give score (binary) or probabilities, not both");
             }
+            // a number is a regression prediction: quality takes no score for it, so its actual could never join
+            if (predicted.numeric() && (score != null || probabilities != null)) {
+                throw new ApiException(400, "invalid_record", at + ": a numeric prediction (regression) takes no score or probabilities");
+            }
             if (r.containsKey("features") && !(r.getValue("features") instanceof JsonObject)) {
                 throw new ApiException(400, "invalid_record", at + ".features must be an object of feature to value");
             }

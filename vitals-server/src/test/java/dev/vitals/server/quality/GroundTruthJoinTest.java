@@ -7,6 +7,7 @@ import dev.vitals.labels.MetricFamilies;
 import dev.vitals.server.config.ConfigLoader;
 import dev.vitals.server.config.VitalsConfig;
 import dev.vitals.server.drift.DriftService;
+import dev.vitals.server.store.CallRow;
 import dev.vitals.server.store.GroupCommitter;
 import dev.vitals.server.store.JdbcStateStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -42,6 +43,11 @@ class GroundTruthJoinTest {
                 .sum();
     }
 
+    /** A prediction's row as an older version stored it. */
+    private static CallRow legacy(String model, String id, long time, String payload) {
+        return new CallRow(GroundTruthRows.rowId(model, id), model, time, payload, Double.NaN);
+    }
+
     @Test
     void pairsBecomeEvaluationRecordsOrAreRefusedAsBefore() {
         // the service's clock 29.5 days behind the wall clock: a prediction it takes as a day old is 30.5 days old by the wall
@@ -62,9 +68,12 @@ class GroundTruthJoinTest {
                     + "{\"model\":\"topic\",\"id\":\"p\",\"predicted\":\"a\",\"probabilities\":{\"a\":0.7,\"b\":0.3}},"
                     + "{\"model\":\"churn\",\"id\":\"b\",\"predicted\":true},"
                     + "{\"model\":\"price\",\"id\":\"n\",\"predicted\":12},"
-                    + "{\"model\":\"amount\",\"id\":\"ns\",\"predicted\":12.5,\"score\":0.5},"
-                    + "{\"model\":\"price\",\"id\":\"np\",\"predicted\":12.5,\"probabilities\":{\"a\":0.5}},"
                     + "{\"model\":\"churn\",\"id\":\"old\",\"predicted\":\"stays\",\"time\":" + (now - DAY) + "}")));
+
+            // numeric predictions with a score or probabilities: refused since (GroundTruthRequestsTest), but a store may hold
+            // some from before; their pairs are refused at the join as they always were
+            store.insertCalls(List.of(legacy("amount", "ns", now, "{\"predicted\":12.5,\"score\":0.5}"),
+                    legacy("price", "np", now, "{\"predicted\":12.5,\"probabilities\":{\"a\":0.5}}")));
 
             assertThat(gt.actuals(in.actuals(body("{\"model\":\"fraud\",\"id\":\"s\",\"actual\":\"legit\"},"
                     + "{\"model\":\"topic\",\"id\":\"p\",\"actual\":\"b\"},{\"model\":\"churn\",\"id\":\"b\",\"actual\":\"true\"},"
@@ -87,8 +96,8 @@ class GroundTruthJoinTest {
             // waiting actuals whose pairs are refused: the sweep gives them up, counted
             gt.actuals(in.actuals(body("{\"model\":\"churn\",\"id\":\"old2\",\"actual\":\"stays\"},"
                     + "{\"model\":\"amount\",\"id\":\"ns2\",\"actual\":1}")));
-            gt.predictions(in.predictions(body("{\"model\":\"churn\",\"id\":\"old2\",\"predicted\":\"stays\",\"time\":" + (now - DAY) + "},"
-                    + "{\"model\":\"amount\",\"id\":\"ns2\",\"predicted\":2,\"score\":0.1}")));
+            gt.predictions(in.predictions(body("{\"model\":\"churn\",\"id\":\"old2\",\"predicted\":\"stays\",\"time\":" + (now - DAY) + "}")));
+            store.insertCalls(List.of(legacy("amount", "ns2", now, "{\"predicted\":2,\"score\":0.1}")));
             assertThat(gt.sweep()).isZero();
             assertThat(expired(registry)).isEqualTo(2.0);
             assertThat(gt.labelCoverage("churn").counts().withActual()).isEqualTo(1);

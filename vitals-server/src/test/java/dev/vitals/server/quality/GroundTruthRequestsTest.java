@@ -104,6 +104,11 @@ class GroundTruthRequestsTest {
         predictionRejects("{" + m + "\"predicted\":\"" + "y".repeat(257) + "\"}", "invalid_record", "records[1].predicted" + label);
         rejects(() -> IN.predictions(new JsonObject().put("records", new JsonArray().add(new JsonObject().put("model", "fraud")
                 .put("id", "x").put("predicted", Double.NaN)))), 400, "invalid_record", "records[0].predicted must be finite");
+        // a number is a regression prediction: accepted with a score, its actual could never join (its pair is refused)
+        predictionRejects("{" + m + "\"predicted\":12.5,\"score\":0.5}", "invalid_record",
+                "records[1]: a numeric prediction (regression) takes no score or probabilities");
+        predictionRejects("{\"model\":\"price\",\"id\":\"x\",\"predicted\":3,\"probabilities\":{\"a\":0.5}}", "invalid_record",
+                "records[1]: a numeric prediction (regression) takes no score or probabilities");
         for (String score : List.of("1.5", "-0.1", "\"0.5\"", "null")) {
             predictionRejects("{" + m + "\"predicted\":\"a\",\"score\":" + score + "}", "invalid_record",
                     "records[1].score must be a probability in [0, 1]");
