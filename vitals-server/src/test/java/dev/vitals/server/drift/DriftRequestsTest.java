@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vitals.drift.FeatureType;
+import dev.vitals.server.api.ApiErrors;
 import dev.vitals.server.api.ApiException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,12 +14,8 @@ import org.junit.jupiter.api.Test;
 class DriftRequestsTest {
 
     private static void rejects(String body, int status, String code, String message) {
-        assertThatThrownBy(() -> DriftRequests.features(new JsonObject(body), (m, k) -> k.equals("age") ? FeatureType.NUMERIC : null))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(status);
-                    assertThat(e.code()).isEqualTo(code);
-                    assertThat(e.getMessage()).isEqualTo(message);
-                });
+        ApiErrors.rejects(() -> DriftRequests.features(new JsonObject(body), (m, k) -> k.equals("age") ? FeatureType.NUMERIC : null),
+                status, code, message);
     }
 
     @Test

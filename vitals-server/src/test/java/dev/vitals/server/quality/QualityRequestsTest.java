@@ -1,24 +1,16 @@
 package dev.vitals.server.quality;
 
+import static dev.vitals.server.api.ApiErrors.rejects;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vitals.quality.ScoreKind;
-import dev.vitals.server.api.ApiException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 /** The quality API's bodies parsed without a server: every 400/413 of feedback and evaluations, and what a good body becomes. */
 class QualityRequestsTest {
-
-    private static void rejects(Runnable parse, int status, String code, String message) {
-        assertThatThrownBy(parse::run).isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.status()).isEqualTo(status);
-            assertThat(e.code()).isEqualTo(code);
-            assertThat(e.getMessage()).isEqualTo(message);
-        });
-    }
 
     private static void feedbackRejects(String body, String code, String message) {
         rejects(() -> QualityRequests.feedback(new JsonObject(body)), 400, code, message);
