@@ -11,7 +11,8 @@ import java.util.Map;
  * The quality journal's entries and the pending feedback's payload, as stored: JSON text. A feedback entry is
  * {@code {"model", "body"}} (the feedback's body as received), an evaluation entry is {@code {"records", "late",
  * "tasks": {model: task}, "windows": {model: {window: state}}}} (what the batch adds, never its texts). The
- * format is the one written since journaling began, so older journals replay unchanged.
+ * format is the one written since journaling began (the first version wrote no {@code records} and {@code late}: read
+ * as 0), so older journals replay unchanged.
  */
 final class QualityJournal {
     static final String FEEDBACK = "feedback";
@@ -73,7 +74,8 @@ final class QualityJournal {
             tasks.put(m, t.getString(m, "llm"));
             windows.put(m, states(per.getJsonObject(m)));
         }
-        return new EvaluationEntry(o.getInteger("records"), o.getInteger("late"), tasks, windows);
+        // the first journaling version wrote neither count (replay never needed them): 0
+        return new EvaluationEntry(o.getInteger("records", 0), o.getInteger("late", 0), tasks, windows);
     }
 
     /** A {@code {window: state}} object as a map. */

@@ -2,6 +2,7 @@ package dev.vitals.server.quality;
 
 import static dev.vitals.server.api.ApiException.cut;
 
+import dev.vitals.internal.ThrottledLogger;
 import dev.vitals.quality.QualityReport;
 import dev.vitals.quality.QualitySpec;
 import dev.vitals.quality.QualityTracker;
@@ -21,6 +22,8 @@ import java.util.logging.Logger;
 /** The quality reports: this replica's windows, or the fleet's (live windows merged with the other replicas' saved ones and journals). */
 final class QualityReads {
     private static final Logger LOG = Logger.getLogger(QualityReads.class.getName());
+    /** A bad entry would be met again on every fleet report. */
+    private static final ThrottledLogger BAD_ENTRY_LOG = new ThrottledLogger(LOG, Duration.ofMinutes(1));
 
     private final StateStore store;
     private final String replicaId;
@@ -85,7 +88,14 @@ final class QualityReads {
         QualityWindow out = w;
         for (dev.vitals.server.store.JournalEntry e : store.journal(other, QualityJournal.KINDS, seq, 100_000)) {
             QualityWindow add = null;
-            QualityJournal.Entry entry = QualityJournal.decode(e);
+            QualityJournal.Entry entry;
+            try {
+                entry = QualityJournal.decode(e);
+            } catch (RuntimeException bad) { // one unreadable entry costs that entry, not the replica's whole report
+                BAD_ENTRY_LOG.warning("journal entry " + e.seq() + " of replica " + other + " skipped (further ones in the next"
+                        + " minute are not logged)", bad);
+                continue;
+            }
             if (entry instanceof QualityJournal.FeedbackEntry f && model.equals(f.model())) {
                 add = emptyWindow(model, d);
                 add.addScores(f.scores());

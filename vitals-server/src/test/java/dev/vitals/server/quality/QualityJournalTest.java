@@ -72,6 +72,42 @@ class QualityJournalTest {
     }
 
     @Test
+    void oneUnreadableEntryOfAnotherReplicaCostsThatEntryNotItsFleetReport() {
+        try (JdbcStateStore store = JdbcStateStore.sqlite(dir.resolve("vitals.db"));
+             GroupCommitter writer = new GroupCommitter(store, 0, null)) {
+            VitalsConfig cfg = ConfigLoader.load(new ConfigLoader.Overrides(), Map.of());
+            cfg.quality.windows = List.of("5m", "7d");
+            PrometheusRegistry registry = new PrometheusRegistry();
+            QualityService a = new QualityService(cfg.quality, store, writer, registry, MetricFamilies.of(registry).policy(), "a");
+            PrometheusRegistry registryB = new PrometheusRegistry();
+            QualityService b = new QualityService(cfg.quality, store, writer, registryB, MetricFamilies.of(registryB).policy(), "b");
+            b.save(); // b's checkpoint: empty; what follows is only in its journal
+            String batch = "{\"records\":[{\"model\":\"price\",\"predicted\":2,\"actual\":1},{\"model\":\"price\",\"predicted\":3,\"actual\":3}]}";
+            b.evaluations(QualityRequests.evaluations(new JsonObject(batch)));
+            writer.write(tx -> tx.journal("b", "evaluation", "{\"windows\":7}"), null);
+            b.evaluations(QualityRequests.evaluations(new JsonObject(batch)));
+
+            QualityResults.Report fleet = a.fleetReport("price", "7d");
+            assertThat(fleet.report().regression().count()).isEqualTo(4);
+            assertThat(fleet.replicas()).extracting(QualityResults.Source::replica).containsExactly("b");
+        }
+    }
+
+    @Test
+    void anEntryFromBeforeRecordsAndLateWereJournaledStillReplays() {
+        // the first journaling version wrote only tasks and windows; replay reads the windows, the counts default to 0
+        JsonObject first = new JsonObject(oldEvaluationEntry());
+        first.remove("records");
+        first.remove("late");
+        QualityJournal.Entry e = QualityJournal.decode(new JournalEntry(1, "local", "evaluation", 0, first.encode()));
+        assertThat(e).isInstanceOfSatisfying(QualityJournal.EvaluationEntry.class, ev -> {
+            assertThat(ev.records()).isZero();
+            assertThat(ev.late()).isZero();
+            assertThat(ev.windows().get("price")).containsOnlyKeys("5m", "7d");
+        });
+    }
+
+    @Test
     void theCodecWritesWhatItReadsInTheSameFormat() {
         String evaluation = oldEvaluationEntry();
         QualityJournal.Entry e = QualityJournal.decode(new JournalEntry(1, "local", "evaluation", 0, evaluation));
