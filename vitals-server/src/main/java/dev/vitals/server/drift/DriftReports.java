@@ -21,7 +21,7 @@ public final class DriftReports {
         for (FeatureDrift f : r.drift().features()) {
             features.add(new JsonObject().put("feature", f.feature()).put("type", f.type().label()).put("test", f.test())
                     .put("score", finite(f.score())).put("score_lower", finite(f.scoreLower())).put("score_upper", finite(f.scoreUpper()))
-                    .put("threshold", f.threshold()).put("verdict", f.verdict().name().toLowerCase(Locale.ROOT))
+                    .put("threshold", finite(f.threshold())).put("verdict", f.verdict().name().toLowerCase(Locale.ROOT))
                     .put("drifted", f.drifted()).put("reference_count", f.referenceCount()).put("current_count", f.currentCount())
                     .put("reference_nulls", f.referenceNulls()).put("current_nulls", f.currentNulls()).put("reason", f.reason()));
         }
@@ -48,7 +48,7 @@ public final class DriftReports {
     /** {@code GET /v1/drift?range=R}: {@code {timestamps, series, latest, model, range}}. */
     public static JsonObject history(DriftHistory h, String range) {
         JsonObject latest = new JsonObject();
-        h.latest().forEach((key, f) -> latest.put(key, new JsonObject().put("score", finite(f.score())).put("threshold", f.threshold())
+        h.latest().forEach((key, f) -> latest.put(key, new JsonObject().put("score", finite(f.score())).put("threshold", finite(f.threshold()))
                 .put("test", f.test()).put("drifted", f.drifted())));
         return h.points().json().put("latest", latest).put("model", h.model() == null ? "*" : h.model())
                 .put("range", range);

@@ -62,6 +62,9 @@ public final class DriftRequests {
                     row.put(k, null);
                     continue;
                 }
+                if (v instanceof Number n && !Double.isFinite(n.doubleValue())) { // 1e400: no true value to profile
+                    throw new ApiException(400, "invalid_value", "records[" + i + "]." + ApiException.cut(k) + " must be a finite number");
+                }
                 FeatureType earlier = knownType.apply(model, k);
                 checkType(i, k, t, earlier != null ? earlier : types.get(k));
                 types.put(k, t);

@@ -51,6 +51,18 @@ class DriftReportsTest {
     }
 
     @Test
+    void aThresholdNoTestAppliesToIsNullNotTheStringNaN() {
+        FeatureDrift none = new FeatureDrift("w", FeatureType.NUMERIC, "none", Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Verdict.NO_VERDICT, 0, 0, 0, 0, "no test");
+        DriftReport r = new DriftReport("m", DriftReport.Scope.REPLICA, DriftReport.dataset(List.of(none)), 30, List.of(), Map.of(),
+                new DriftReport.Window(10, 20, 60), List.of());
+        assertThat(DriftReports.report(r).encode()).contains("\"threshold\":null").doesNotContain("NaN");
+        HistoryRing ring = new HistoryRing(10, 10);
+        assertThat(DriftReports.history(new DriftHistory("m", ring.snapshot("m", 0), Map.of("w (none)", none)), "1h").encode())
+                .contains("\"threshold\":null").doesNotContain("NaN");
+    }
+
+    @Test
     void aHistory() {
         HistoryRing ring = new HistoryRing(10, 10);
         DriftReports.recordHistory(ring, 5, Map.of("m", List.of(X, Z)));

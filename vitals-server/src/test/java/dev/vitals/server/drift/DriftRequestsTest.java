@@ -61,6 +61,10 @@ class DriftRequestsTest {
         rejects("{\"model\":\"m\",\"records\":[{\"a\":1},7]}", 400, "invalid_record", "records[1] must be a non-empty object of feature to value");
         rejects("{\"model\":\"m\",\"records\":[{\"\":1}]}", 400, "invalid_feature", "records[0]: feature names have 1 to 64 characters");
         rejects("{\"model\":\"m\",\"records\":[{\"a\":[1]}]}", 400, "invalid_value", "records[0].a must be a number, a string, a boolean or null");
+        // 1e400 reads as Infinity: refused, so a journaled batch replays to what was applied live (no "Infinity" text)
+        for (String v : new String[] {"1e400", "-1e400"}) {
+            rejects("{\"model\":\"m\",\"records\":[{\"a\":1},{\"a\":" + v + "}]}", 400, "invalid_value", "records[1].a must be a finite number");
+        }
         rejects("{\"model\":\"m\",\"records\":[{\"a\":1},{\"a\":\"x\"}]}", 400, "wrong_feature_type",
                 "records[1].a is categorical but the feature is numeric");
         // against the type known from earlier batches
