@@ -80,6 +80,9 @@ class GroundTruthJoinTest {
                     + "{\"model\":\"price\",\"id\":\"n\",\"actual\":13.5}"))))
                     .isEqualTo(new GroundTruthService.ActualsResult(4, 0, 0));
             assertThat(gt.labelCoverage("churn").counts().withActual()).isEqualTo(1);
+            // two problems: the malformed record is reported, though the conflicting actual (a 409 alone) comes first
+            rejects(() -> gt.actuals(in.actuals(body("{\"model\":\"fraud\",\"id\":\"s\",\"actual\":\"fraud\"},{\"model\":\"fraud\"}"))),
+                    400, "invalid_record", "records[1].id must be a string of 1 to 256 characters");
 
             // the first record waits for its prediction; the refused pair is the batch's first join: records[0]
             rejects(() -> gt.actuals(in.actuals(body("{\"model\":\"fraud\",\"id\":\"unknown\",\"actual\":\"legit\"},"
