@@ -4,6 +4,7 @@ import dev.vitals.drift.FeatureDrift;
 import dev.vitals.server.state.HistoryRing;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,5 +18,17 @@ public record DriftHistory(String model, HistoryRing.Snapshot points, Map<String
 
     public DriftHistory {
         latest = Collections.unmodifiableMap(new LinkedHashMap<>(latest));
+    }
+
+    /** A series' name: {@code <feature> (<test>)}, after {@code <model> } unless {@code model} is null (one model shown). */
+    static String series(String model, FeatureDrift f) {
+        return (model == null ? "" : model + " ") + f.feature() + " (" + f.test() + ")";
+    }
+
+    /** Adds one evaluation's scores to {@code ring} as one point: a series per model, feature and test. */
+    static void record(HistoryRing ring, long now, Map<String, List<FeatureDrift>> results) {
+        Map<String, Double> point = new LinkedHashMap<>();
+        results.forEach((m, fs) -> fs.forEach(f -> point.put(series(m, f), f.score())));
+        ring.record(now, point);
     }
 }

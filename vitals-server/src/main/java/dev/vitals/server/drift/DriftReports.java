@@ -1,14 +1,10 @@
 package dev.vitals.server.drift;
 
 import dev.vitals.drift.FeatureDrift;
-import dev.vitals.server.state.HistoryRing;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** The drift API's JSON: the one writer of what {@link DriftService} returns. */
 public final class DriftReports {
@@ -71,11 +67,5 @@ public final class DriftReports {
 
     static Object finite(double v) {
         return Double.isFinite(v) ? v : null;
-    }
-
-    static void recordHistory(HistoryRing history, long now, Map<String, List<FeatureDrift>> out) {
-        Map<String, Double> point = new LinkedHashMap<>();
-        out.forEach((m, fs) -> fs.forEach(f -> point.put(m + " " + f.feature() + " (" + f.test() + ")", f.score())));
-        history.record(now, point);
     }
 }

@@ -229,7 +229,7 @@ public final class DriftService {
             }
         });
         results = out;
-        DriftReports.recordHistory(history, now, out);
+        DriftHistory.record(history, now, out);
     }
 
     private long currentFrom() {
@@ -252,7 +252,7 @@ public final class DriftService {
         Map<String, FeatureDrift> latest = new LinkedHashMap<>();
         results.forEach((m, fs) -> {
             if (all || m.equals(model)) {
-                fs.forEach(f -> latest.put((all ? m + " " : "") + f.feature() + " (" + f.test() + ")", f));
+                fs.forEach(f -> latest.put(DriftHistory.series(all ? m : null, f), f));
             }
         });
         return new DriftHistory(model, history.snapshot(model, fromMillis), latest);

@@ -16,9 +16,23 @@ import java.util.Map;
  */
 public record FeatureBatch(String model, List<Map<String, Object>> rows, Map<String, FeatureType> types) {
 
+    /**
+     * @throws IllegalArgumentException when a value is neither a finite {@link Double}, a {@link String} nor null, or its
+     *     feature's type in {@code types} is not its own: what is journaled must apply and replay as it was checked
+     */
     public FeatureBatch {
         List<Map<String, Object>> copy = new ArrayList<>(rows.size());
-        rows.forEach(r -> copy.add(Collections.unmodifiableMap(new LinkedHashMap<>(r)))); // nulls are values here
+        for (Map<String, Object> r : rows) {
+            for (Map.Entry<String, Object> e : r.entrySet()) {
+                Object v = e.getValue();
+                FeatureType t = v instanceof Double d && Double.isFinite(d) ? FeatureType.NUMERIC : v instanceof String ? FeatureType.CATEGORICAL : null;
+                if (v != null && (t == null || t != types.get(e.getKey()))) {
+                    throw new IllegalArgumentException("feature '" + e.getKey() + "': " + v.getClass().getSimpleName() + " value " + v
+                            + " does not fit its declared type " + types.get(e.getKey()));
+                }
+            }
+            copy.add(Collections.unmodifiableMap(new LinkedHashMap<>(r))); // nulls are values here
+        }
         rows = Collections.unmodifiableList(copy);
         types = Collections.unmodifiableMap(new LinkedHashMap<>(types));
     }

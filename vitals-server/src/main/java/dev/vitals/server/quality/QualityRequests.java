@@ -173,12 +173,12 @@ public final class QualityRequests {
         }
 
         /** A classification record at {@code time} (epoch milliseconds, or {@link #NO_TIME}: now). */
-        public static Record classification(String model, Prediction prediction, long time) {
+        static Record classification(String model, Prediction prediction, long time) {
             return new Record(model, "classification", prediction, Double.NaN, Double.NaN, null, null, null, time);
         }
 
         /** A regression record at {@code time} (epoch milliseconds, or {@link #NO_TIME}: now). */
-        public static Record regression(String model, double actual, double predicted, long time) {
+        static Record regression(String model, double actual, double predicted, long time) {
             return new Record(model, "regression", null, actual, predicted, null, null, null, time);
         }
     }

@@ -78,9 +78,8 @@ class DriftJournalTest {
 
     @Test
     void aReplayedBatchCountsWhatTheLiveOneCounted() {
-        // 1e400 reads as an infinite double: the profile counts it as a null, live and replayed
-        String body = "{\"model\":\"m\",\"records\":[{\"x\":1e400,\"y\":\"a\"},{\"x\":2,\"y\":null},{\"x\":4.25,\"y\":\"b\"}]}";
-        assertThatNumbers(body);
+        // a null counts as a null, live and replayed (a non-finite number such as 1e400 is refused: DriftRequestsTest)
+        String body = "{\"model\":\"m\",\"records\":[{\"x\":null,\"y\":\"a\"},{\"x\":2,\"y\":null},{\"x\":4.25,\"y\":\"b\"}]}";
         FeatureBatch b = DriftRequests.features(new JsonObject(body), (m, k) -> null);
         assertThat(DriftJournal.encode(b)).startsWith("{\"model\":\"m\",\"records\":[{\"x\":null,");
         Map<String, FeatureDrift> live;
@@ -99,10 +98,6 @@ class DriftJournalTest {
             assertThat(replayed.get("x").referenceNulls()).isEqualTo(1).isEqualTo(live.get("x").referenceNulls());
             assertThat(replayed.get("y").referenceCount()).isEqualTo(live.get("y").referenceCount());
         }
-    }
-
-    private static void assertThatNumbers(String body) {
-        assertThat(new JsonObject(body).getJsonArray("records").getJsonObject(0).getValue("x")).isEqualTo(Double.POSITIVE_INFINITY);
     }
 
     private static Map<String, FeatureDrift> window(DriftService drift, String model, FeatureBatch b) {

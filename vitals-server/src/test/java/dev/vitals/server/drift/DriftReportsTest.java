@@ -65,8 +65,8 @@ class DriftReportsTest {
     @Test
     void aHistory() {
         HistoryRing ring = new HistoryRing(10, 10);
-        DriftReports.recordHistory(ring, 5, Map.of("m", List.of(X, Z)));
-        DriftReports.recordHistory(ring, 7, Map.of("other", List.of(X)));
+        DriftHistory.record(ring, 5, Map.of("m", List.of(X, Z)));
+        DriftHistory.record(ring, 7, Map.of("other", List.of(X)));
         assertThat(DriftReports.history(new DriftHistory("m", ring.snapshot("m", 0), Map.of("x (psi)", X)), "1h").encode()).isEqualTo(
                 "{\"timestamps\":[5,7],\"series\":{\"x (psi)\":[0.3,null]},\"latest\":{\"x (psi)\":{\"score\":0.3,\"threshold\":0.1,"
                         + "\"test\":\"psi\",\"drifted\":true}},\"model\":\"m\",\"range\":\"1h\"}");

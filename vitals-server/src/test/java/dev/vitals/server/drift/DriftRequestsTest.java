@@ -8,6 +8,8 @@ import dev.vitals.server.api.ApiErrors;
 import dev.vitals.server.api.ApiException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The features body parsed without a server: every 400/413 message, and the types a good batch declares. */
@@ -76,5 +78,19 @@ class DriftRequestsTest {
         }
         assertThatThrownBy(() -> DriftRequests.features(new JsonObject().put("model", "m").put("records", big), (m, k) -> null))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(413));
+    }
+
+    @Test
+    void aBatchBuiltByHandHoldsOnlyValuesOfItsDeclaredTypes() {
+        Map<String, Object> row = new java.util.HashMap<>();
+        row.put("age", 3.0);
+        row.put("city", null);
+        assertThat(new FeatureBatch("m", List.of(row), Map.of("age", FeatureType.NUMERIC)).size()).isEqualTo(1);
+        assertThatThrownBy(() -> new FeatureBatch("m", List.of(Map.of("age", 3)), Map.of("age", FeatureType.NUMERIC)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("feature 'age': Integer value 3 does not fit its declared type NUMERIC");
+        assertThatThrownBy(() -> new FeatureBatch("m", List.of(Map.of("age", "old")), Map.of("age", FeatureType.NUMERIC)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FeatureBatch("m", List.of(Map.of("age", Double.NaN)), Map.of("age", FeatureType.NUMERIC)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
