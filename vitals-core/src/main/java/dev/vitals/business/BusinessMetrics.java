@@ -3,33 +3,20 @@ package dev.vitals.business;
 import dev.vitals.internal.Args;
 import dev.vitals.internal.ThrottledLogger;
 import dev.vitals.labels.Family;
-import dev.vitals.labels.LabelPolicy;
-import dev.vitals.labels.LabelValues;
 import dev.vitals.labels.MetricFamilies;
-import java.util.concurrent.atomic.LongAdder;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.Unit;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
-import org.apache.datasketches.hash.MurmurHash3;
 
 /**
  * Business metrics of model traffic: unique users and sessions per window, engagement per session,
@@ -109,60 +96,20 @@ public final class BusinessMetrics {
     /** The {@code variant} label of requests without a variant. */
     public static final String NO_VARIANT = "none";
 
-    static final double[] REQUESTS_PER_SESSION = {1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000};
-    static final double[] SESSION_DURATION_SECONDS = {
-        0, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 28800, 86400
-    };
-    static final double[] TIME_TO_VALUE_SECONDS = {
-        0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400
-    };
     static final int MAX_KINDS = 32; // a request's seen kinds are one int of bits
     private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_]{0,63}");
-    private static final long REQUEST_KEY_SEED = 0x5eed_7a11_5L;
     private static final int MAX_ID_IN_MESSAGE = 128;
-
-    /** A sliding window of the unique counts. */
-    private record Window(String label, long nanos, int slots) {
-    }
-
-    private static final List<Window> WINDOWS = List.of(
-            new Window("1h", TimeUnit.HOURS.toNanos(1), 12),
-            new Window("24h", TimeUnit.HOURS.toNanos(24), 24));
 
     private final SaltedHash hasher;
     private final LongSupplier clock;
-    private final List<String> kinds;
-    private final Map<String, Integer> kindIndex = new HashMap<>();
     private final String allowedKinds;
-    private final int lgK;
-    private final int maxModels;
-    private final int maxVariants;
-    private final long requestTtlNanos;
-    private final int maxTracked;
-
-    private final Map<String, ModelState> models = new ConcurrentHashMap<>();
-    private volatile ModelState overflowModel;
-    private final ModelState all;
-    private final Set<String> variants = ConcurrentHashMap.newKeySet();
+    private final Conversions conversions;
+    private final ModelLabels labels;
     private final Sessions sessions;
-    /** Request-id hash to what an event needs; insertion order is time order. Guarded by itself. */
-    private final TrackedRequests<Pair> tracked;
+    private final RequestTracker tracker;
 
-    private final Family<CounterDataPoint> requests;
-    private final Family<CounterDataPoint> events;
-    private final Family<CounterDataPoint> conversions;
-    private final Family.Lazy<DistributionDataPoint>[] timeToValue;
-    private final MetricFamilies families;
-    /** Raw model name or variant to its cleaned label: PII detection runs once per distinct raw value. */
-    private final Map<String, String> cleanedNames = new ConcurrentHashMap<>();
-    private final DistributionDataPoint requestsPerSession;
-    private final DistributionDataPoint sessionDuration;
-    private final CounterDataPoint sessionsEvicted;
-    private final CounterDataPoint requestsEvicted;
     private final Family.Lazy<CounterDataPoint> rejectedKind;
     private final Family.Lazy<CounterDataPoint> rejectedRequest;
-    private final Family.Lazy<CounterDataPoint> modelOverflow;
-    private final Family.Lazy<CounterDataPoint> variantOverflow;
     private final CounterDataPoint recordingErrors;
     private final ThrottledLogger errorLog;
 
@@ -170,99 +117,19 @@ public final class BusinessMetrics {
         this.hasher = new SaltedHash(b.salt != null ? b.salt : SaltedHash.randomSalt());
         this.clock = b.clock;
         this.errorLog = new ThrottledLogger(LOG, Duration.ofMinutes(1), clock);
-        this.kinds = b.kinds;
-        for (int i = 0; i < kinds.size(); i++) {
-            kindIndex.put(kinds.get(i), i);
-        }
-        this.allowedKinds = String.join(", ", kinds);
-        this.lgK = b.lgK;
-        this.maxModels = b.maxModels;
-        this.maxVariants = b.maxVariants;
-        this.requestTtlNanos = b.requestTtl.toNanos();
-        this.maxTracked = b.maxTrackedRequests;
-        this.tracked = new TrackedRequests<>(maxTracked);
-        this.all = new ModelState(ALL_MODELS);
+        this.allowedKinds = String.join(", ", b.kinds);
 
-        this.families = MetricFamilies.of(registry);
-        // (models + overflow + __all__) x (variants + overflow) x kinds: the widest a family can get
-        int cap = (int) Math.min(LabelPolicy.MAX_SERIES_CAP, (long) (b.maxModels + 2) * (b.maxVariants + 1) * Math.max(1, kinds.size()));
-        requests = families.counter(Counter.builder().name("vitals_business_requests_total")
-                .help("Requests recorded for business metrics: the denominator of conversion ratios.")
-                .labelNames("model", "variant"), cap);
-        events = families.counter(Counter.builder().name("vitals_business_events_total")
-                .help("Business events linked to a request, repeats included.")
-                .labelNames("model", "variant", "kind"), cap);
-        conversions = families.counter(Counter.builder().name("vitals_conversions_total")
-                .help("Requests followed by at least one business event of the kind.")
-                .labelNames("model", "variant", "kind"), cap);
-        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_conversion_ratio").unit(Unit.RATIO)
-                .help("Conversions over requests since start, per model, variant and event kind.")
-                .labelNames("model", "variant", "kind"), cap, cb -> forEachPair(p -> {
-                    double n = p.count.sum();
-                    if (n > 0) {
-                        for (int k = 0; k < kinds.size(); k++) {
-                            cb.call(p.converted[k].sum() / n, p.model, p.variant, kinds.get(k));
-                        }
-                    }
-                }));
-        Family<DistributionDataPoint> ttv = families.histogram(Histogram.builder().name("vitals_time_to_value_seconds").unit(Unit.SECONDS)
-                .help("Time from a request to its first business event of the kind.")
-                .classicOnly().classicUpperBounds(TIME_TO_VALUE_SECONDS).labelNames("kind"), Math.max(1, kinds.size()));
-        timeToValue = new Family.Lazy[kinds.size()];
-        for (String k : b.timeToValueKinds != null ? b.timeToValueKinds : kinds) {
-            timeToValue[kindIndex.get(k)] = ttv.lazy(k);
-        }
-        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_unique_users")
-                .help("Estimated distinct users (HLL sketch over salted hashes) in the window, per model; model=\"__all__\" across models.")
-                .labelNames("model", "window"), (b.maxModels + 2) * WINDOWS.size(), cb -> {
-                    long now = clock.getAsLong();
-                    for (ModelState m : modelStates()) {
-                        for (int w = 0; w < WINDOWS.size(); w++) {
-                            cb.call(Math.round(m.users[w].estimate(now)), m.label, WINDOWS.get(w).label());
-                        }
-                    }
-                });
-        families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_unique_sessions")
-                .help("Estimated distinct sessions (HLL sketch over salted hashes) in the window, per model; model=\"__all__\" across models.")
-                .labelNames("model", "window"), (b.maxModels + 2) * WINDOWS.size(), cb -> {
-                    long now = clock.getAsLong();
-                    for (ModelState m : modelStates()) {
-                        for (int w = 0; w < WINDOWS.size(); w++) {
-                            cb.call(Math.round(m.sessions[w].estimate(now)), m.label, WINDOWS.get(w).label());
-                        }
-                    }
-                });
-        requestsPerSession = Histogram.builder().name("vitals_requests_per_session")
-                .help("Requests in each ended session.")
-                .classicOnly().classicUpperBounds(REQUESTS_PER_SESSION).register(registry);
-        sessionDuration = Histogram.builder().name("vitals_session_duration_seconds").unit(Unit.SECONDS)
-                .help("First to last request of each ended session; 0 for a one-request session.")
-                .classicOnly().classicUpperBounds(SESSION_DURATION_SECONDS).register(registry);
-        sessionsEvicted = Counter.builder().name("vitals_sessions_evicted_total")
-                .help("Sessions ended before their idle timeout because the session map was full.").register(registry);
-        sessions = new Sessions(b.sessionIdleTimeout.toNanos(), b.maxSessions, clock, (n, seconds, evicted) -> {
-            requestsPerSession.observe(n);
-            sessionDuration.observe(seconds);
-            if (evicted) {
-                sessionsEvicted.inc();
-            }
-        });
-        GaugeWithCallback.builder().name("vitals_sessions_active")
-                .help("Sessions with a request within the idle timeout.")
-                .callback(cb -> cb.call(sessions.active())).register(registry);
-        requestsEvicted = Counter.builder().name("vitals_business_requests_evicted_total")
-                .help("Requests forgotten before their TTL because the request map was full; later events for them are rejected.")
-                .register(registry);
+        MetricFamilies families = MetricFamilies.of(registry);
+        conversions = new Conversions(families, b.kinds, b.timeToValueKinds, b.maxModels, b.maxVariants, this::forEachPair);
+        ModelState.registerGauges(families, b.maxModels, clock, this::modelStates);
+        sessions = Sessions.register(registry, clock, b.sessionIdleTimeout.toNanos(), b.maxSessions);
+        tracker = new RequestTracker(registry, clock, b.requestTtl.toNanos(), b.maxTrackedRequests);
         Family<CounterDataPoint> rejected = families.counter(Counter.builder().name("vitals_business_events_rejected_total")
                 .help("Business event calls rejected: unknown event kind or unknown request id.")
                 .labelNames("reason"), 2);
         rejectedKind = rejected.lazy("unknown_kind");
         rejectedRequest = rejected.lazy("unknown_request");
-        Family<CounterDataPoint> overflow = families.counter(Counter.builder().name("vitals_business_label_overflow_total")
-                .help("Business recordings whose model or variant was folded into __overflow__ because of its cap.")
-                .labelNames("label"), 2);
-        modelOverflow = overflow.lazy("model");
-        variantOverflow = overflow.lazy("variant");
+        labels = new ModelLabels(families, b.maxModels, b.maxVariants, b.lgK, conversions);
         recordingErrors = Counter.builder().name("vitals_business_recording_errors_total")
                 .help("Requests that could not be recorded for business metrics because recording failed.")
                 .register(registry);
@@ -282,10 +149,9 @@ public final class BusinessMetrics {
      */
     public void recordRequest(BusinessRequest request) {
         try {
-            ModelState m = model(request.model());
-            Pair p = m.pair(variant(request.variant()));
-            p.count.increment();
-            p.requests.get().inc();
+            ModelState m = labels.model(request.model());
+            Conversions.Pair p = m.pair(labels.variant(request.variant()));
+            p.request();
             long now = clock.getAsLong();
             String user = request.userId();
             boolean hasUser = user != null && !user.isEmpty();
@@ -293,17 +159,17 @@ public final class BusinessMetrics {
             if (hasUser) {
                 userHash = hasher.hash('u', user);
                 m.addUser(userHash, now);
-                all.addUser(userHash, now);
+                labels.all().addUser(userHash, now);
             }
             String session = request.sessionId();
             if (session != null && !session.isEmpty() || hasUser) {
                 // without a session id, the user's activity is the session
                 long sessionHash = session != null && !session.isEmpty() ? hasher.hash('s', session) : userHash;
                 m.addSession(sessionHash, now);
-                all.addSession(sessionHash, now);
+                labels.all().addSession(sessionHash, now);
                 sessions.touch(sessionHash);
             }
-            track(requestKey(request.requestId()), p, request.startNanos());
+            tracker.track(request.requestId(), p, request.startNanos());
         } catch (RuntimeException | Error e) {
             if (e instanceof VirtualMachineError vme) {
                 throw vme;
@@ -340,10 +206,9 @@ public final class BusinessMetrics {
     }
 
     private void apply(List<BusinessEvent> batch, boolean indexed) {
-        synchronized (tracked) {
-            long now = clock.getAsLong();
-            tracked.expire(now, requestTtlNanos);
-            int[] targets = new int[batch.size()];
+        synchronized (tracker) {
+            long now = tracker.expire();
+            RequestTracker.Tracked[] targets = new RequestTracker.Tracked[batch.size()];
             int[] kindOf = new int[batch.size()];
             for (int i = 0; i < batch.size(); i++) {
                 String at = indexed ? "events[" + i + "]: " : "";
@@ -351,14 +216,14 @@ public final class BusinessMetrics {
                 if (e == null) {
                     throw new IllegalArgumentException(at + "event must not be null");
                 }
-                Integer k = kindIndex.get(e.kind());
-                if (k == null) {
+                int k = conversions.kind(e.kind());
+                if (k < 0) {
                     rejectedKind.get().inc();
                     throw new IllegalArgumentException(at + "unknown event kind \"" + cut(e.kind()) + "\"; allowed: "
                             + allowedKinds);
                 }
-                int t = tracked.find(requestKey(e.requestId()));
-                if (t < 0) {
+                RequestTracker.Tracked t = tracker.get(e.requestId());
+                if (t == null) {
                     rejectedRequest.get().inc();
                     throw new IllegalArgumentException(at + "unknown request id \"" + cut(e.requestId()) + "\"");
                 }
@@ -367,20 +232,8 @@ public final class BusinessMetrics {
             }
             // all checked, under the same lock: nothing can expire between the checks and the updates
             for (int i = 0; i < targets.length; i++) {
-                int t = targets[i];
-                Pair p = tracked.pair(t);
-                int k = kindOf[i];
-                p.event(k).inc();
-                p.eventCount[k].increment();
-                int bit = 1 << k;
-                if ((tracked.seen(t) & bit) == 0) {
-                    tracked.seen(t, tracked.seen(t) | bit);
-                    p.converted[k].increment();
-                    p.conversion(k).inc();
-                    if (timeToValue[k] != null) {
-                        timeToValue[k].get().observe(Math.max(0, now - tracked.start(t)) / 1e9);
-                    }
-                }
+                RequestTracker.Tracked t = targets[i];
+                t.pair.event(kindOf[i], t.firstOf(kindOf[i]), Math.max(0, now - t.startNanos) / 1e9);
             }
         }
     }
@@ -402,15 +255,10 @@ public final class BusinessMetrics {
      * track the request (never recorded here, older than the TTL, or evicted). Changes nothing.
      */
     public Attribution attribution(String requestId) {
-        synchronized (tracked) {
-            long now = clock.getAsLong();
-            tracked.expire(now, requestTtlNanos);
-            int t = tracked.find(requestKey(requestId));
-            if (t < 0) {
-                return null;
-            }
-            Pair p = tracked.pair(t);
-            return new Attribution(p.model, p.variant, Math.max(0, now - tracked.start(t)) / 1e9);
+        synchronized (tracker) {
+            long now = tracker.expire();
+            RequestTracker.Tracked t = tracker.get(requestId);
+            return t == null ? null : new Attribution(t.pair.model, t.pair.variant, Math.max(0, now - t.startNanos) / 1e9);
         }
     }
 
@@ -420,7 +268,7 @@ public final class BusinessMetrics {
      * @throws IllegalArgumentException {@code unknown event kind "x"; allowed: ...} (counted as rejected)
      */
     public void checkKind(String kind) {
-        if (kind == null || !kindIndex.containsKey(kind)) {
+        if (kind == null || conversions.kind(kind) < 0) {
             rejectedKind.get().inc();
             throw new IllegalArgumentException("unknown event kind \"" + (kind == null ? "null" : cut(kind)) + "\"; allowed: " + allowedKinds);
         }
@@ -436,20 +284,11 @@ public final class BusinessMetrics {
      * @throws IllegalArgumentException for a kind that is not allowed
      */
     public void countEvent(String model, String variant, String kind, boolean conversion, double timeToValueSeconds) {
-        Integer k = kindIndex.get(kind);
-        if (k == null) {
+        int k = conversions.kind(kind);
+        if (k < 0) {
             throw new IllegalArgumentException("unknown event kind \"" + cut(String.valueOf(kind)) + "\"; allowed: " + allowedKinds);
         }
-        Pair p = model(model).pair(variant(variant));
-        p.event(k).inc();
-        p.eventCount[k].increment();
-        if (conversion) {
-            p.converted[k].increment();
-            p.conversion(k).inc();
-            if (timeToValue[k] != null && Double.isFinite(timeToValueSeconds)) {
-                timeToValue[k].get().observe(Math.max(0, timeToValueSeconds));
-            }
-        }
+        labels.model(model).pair(labels.variant(variant)).event(k, conversion, timeToValueSeconds);
     }
 
     /**
@@ -467,21 +306,7 @@ public final class BusinessMetrics {
     /** The counts of every (model, variant), kinds without events left out: what a checkpoint saves. */
     public List<PairCounts> counts() {
         List<PairCounts> out = new ArrayList<>();
-        forEachPair(p -> {
-            Map<String, Long> ev = new LinkedHashMap<>();
-            Map<String, Long> conv = new LinkedHashMap<>();
-            for (int k = 0; k < kinds.size(); k++) {
-                long e = p.eventCount[k].sum();
-                long c = p.converted[k].sum();
-                if (e > 0) {
-                    ev.put(kinds.get(k), e);
-                }
-                if (c > 0) {
-                    conv.put(kinds.get(k), c);
-                }
-            }
-            out.add(new PairCounts(p.model, p.variant, p.count.sum(), ev, conv));
-        });
+        labels.forEachPair(p -> out.add(p.counts()));
         return out;
     }
 
@@ -492,186 +317,22 @@ public final class BusinessMetrics {
      */
     public void restoreCounts(List<PairCounts> saved) {
         for (PairCounts c : saved) {
-            Pair p = model(c.model()).pair(variant(c.variant()));
-            p.count.add(Math.max(0, c.requests()));
-            c.events().forEach((kind, n) -> {
-                Integer k = kindIndex.get(kind);
-                if (k != null && n != null && n > 0) {
-                    p.event(k).inc(n);
-                    p.eventCount[k].add(n);
-                }
-            });
-            c.conversions().forEach((kind, n) -> {
-                Integer k = kindIndex.get(kind);
-                if (k != null && n != null && n > 0) {
-                    p.conversion(k).inc(n);
-                    p.converted[k].add(n);
-                }
-            });
+            labels.model(c.model()).pair(labels.variant(c.variant())).restore(c);
         }
-    }
-
-    /** Tracks a request from {@code startNanos} (now when unknown or later than now). */
-    private void track(long key, Pair p, long startNanos) {
-        synchronized (tracked) {
-            long now = clock.getAsLong();
-            long start = startNanos == BusinessRequest.UNKNOWN_START || startNanos - now > 0 ? now : startNanos;
-            tracked.expire(now, requestTtlNanos);
-            // a repeated id moves to the tail, keeping the order time order
-            if (tracked.track(key, p, start)) {
-                requestsEvicted.inc();
-            }
-        }
-    }
-
-    /**
-     * Request ids are kept as a 64-bit hash: a tenth of the memory of the strings, and a false match
-     * needs two live ids to collide (about 1 in 10^9 with 100,000 tracked).
-     */
-    private static long requestKey(String requestId) {
-        return MurmurHash3.hash(requestId.getBytes(StandardCharsets.UTF_8), REQUEST_KEY_SEED)[0];
     }
 
     private static String cut(String s) {
         return s.length() > MAX_ID_IN_MESSAGE ? s.substring(0, MAX_ID_IN_MESSAGE) + "..." : s;
     }
 
-    private ModelState model(String raw) {
-        String label = cleaned(raw);
-        ModelState s = models.get(label);
-        if (s != null) {
-            return s;
-        }
-        synchronized (models) {
-            s = models.get(label);
-            if (s == null && models.size() < maxModels) {
-                s = new ModelState(label);
-                models.put(label, s);
-            }
-            if (s != null) {
-                return s;
-            }
-            if (overflowModel == null) {
-                overflowModel = new ModelState(LabelValues.OVERFLOW);
-            }
-        }
-        modelOverflow.get().inc();
-        return overflowModel;
-    }
-
-    private String variant(String raw) {
-        String v = raw == null || raw.isEmpty() ? NO_VARIANT : cleaned(raw);
-        if (variants.contains(v)) {
-            return v;
-        }
-        synchronized (variants) {
-            if (variants.contains(v) || variants.size() < maxVariants && variants.add(v)) {
-                return v;
-            }
-        }
-        variantOverflow.get().inc();
-        return LabelValues.OVERFLOW;
-    }
-
-    /** The label policy's value for a model or variant, cached for a bounded number of raw values. */
-    private String cleaned(String raw) {
-        String c = raw == null ? null : cleanedNames.get(raw);
-        if (c == null) {
-            c = families.policy().clean(raw);
-            if (raw != null && cleanedNames.size() < 8 * (maxModels + maxVariants)) {
-                cleanedNames.put(raw, c);
-            }
-        }
-        return c;
-    }
-
+    // The scrape callbacks of the conversion ratio and the unique counts reach the labels through these:
+    // the labels are made after those gauges, where the overflow counter registers.
     private List<ModelState> modelStates() {
-        List<ModelState> out = new ArrayList<>(models.values());
-        ModelState o = overflowModel;
-        if (o != null) {
-            out.add(o);
-        }
-        out.add(all);
-        return out;
+        return labels.states();
     }
 
-    private void forEachPair(java.util.function.Consumer<Pair> action) {
-        for (ModelState m : modelStates()) {
-            m.pairs.values().forEach(action);
-        }
-    }
-
-    /** The unique-count rings of one model and its (model, variant) series. */
-    private final class ModelState {
-        final String label;
-        final WindowedSketch[] users = new WindowedSketch[WINDOWS.size()];
-        final WindowedSketch[] sessions = new WindowedSketch[WINDOWS.size()];
-        final Map<String, Pair> pairs = new ConcurrentHashMap<>(); // at most maxVariants + 1
-
-        ModelState(String label) {
-            this.label = label;
-            for (int w = 0; w < WINDOWS.size(); w++) {
-                Window win = WINDOWS.get(w);
-                users[w] = new WindowedSketch(win.nanos(), win.slots(), lgK);
-                sessions[w] = new WindowedSketch(win.nanos(), win.slots(), lgK);
-            }
-        }
-
-        void addUser(long hash, long now) {
-            for (WindowedSketch s : users) {
-                s.update(hash, now);
-            }
-        }
-
-        void addSession(long hash, long now) {
-            for (WindowedSketch s : sessions) {
-                s.update(hash, now);
-            }
-        }
-
-        Pair pair(String variant) {
-            return pairs.computeIfAbsent(variant, v -> new Pair(label, v));
-        }
-    }
-
-    /**
-     * Series of one (model, variant), each made on first use (a kind that never happened has none);
-     * the ratio reads its own sums, so a scrape does not keep idle series alive.
-     */
-    private final class Pair {
-        final String model;
-        final String variant;
-        final Family.Lazy<CounterDataPoint> requests;
-        final LongAdder count = new LongAdder();
-        final LongAdder[] converted;
-        final LongAdder[] eventCount;
-        private final Family.Lazy<CounterDataPoint>[] events;
-        private final Family.Lazy<CounterDataPoint>[] conversions;
-
-        @SuppressWarnings("unchecked")
-        Pair(String model, String variant) {
-            this.model = model;
-            this.variant = variant;
-            this.requests = BusinessMetrics.this.requests.lazy(model, variant);
-            this.events = new Family.Lazy[kinds.size()];
-            this.conversions = new Family.Lazy[kinds.size()];
-            this.converted = new LongAdder[kinds.size()];
-            this.eventCount = new LongAdder[kinds.size()];
-            for (int k = 0; k < kinds.size(); k++) {
-                events[k] = BusinessMetrics.this.events.lazy(model, variant, kinds.get(k));
-                conversions[k] = BusinessMetrics.this.conversions.lazy(model, variant, kinds.get(k));
-                converted[k] = new LongAdder();
-                eventCount[k] = new LongAdder();
-            }
-        }
-
-        CounterDataPoint event(int k) {
-            return events[k].get();
-        }
-
-        CounterDataPoint conversion(int k) {
-            return conversions[k].get();
-        }
+    private void forEachPair(Consumer<Conversions.Pair> action) {
+        labels.forEachPair(action);
     }
 
     /** Configures and registers {@link BusinessMetrics}. */

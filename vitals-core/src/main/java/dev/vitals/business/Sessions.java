@@ -1,5 +1,12 @@
 package dev.vitals.business;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,6 +23,11 @@ import java.util.function.LongSupplier;
  * take about 12 MB. Thread-safe: one lock, held for a hash-map operation per request.
  */
 final class Sessions {
+    static final double[] REQUESTS_PER_SESSION = {1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000};
+    static final double[] SESSION_DURATION_SECONDS = {
+        0, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 28800, 86400
+    };
+
     /** Receives each session as it ends. Called under the lock: keep it to a few atomic updates. */
     interface Ended {
         void ended(long requests, double durationSeconds, boolean evicted);
@@ -43,6 +55,33 @@ final class Sessions {
         this.max = max;
         this.clock = clock;
         this.ended = ended;
+    }
+
+    /**
+     * Sessions whose ends are observed in {@code vitals_requests_per_session},
+     * {@code vitals_session_duration_seconds} and {@code vitals_sessions_evicted_total}; registers those
+     * and {@code vitals_sessions_active}, in that order.
+     */
+    static Sessions register(PrometheusRegistry registry, LongSupplier clock, long idleNanos, int max) {
+        DistributionDataPoint requestsPerSession = Histogram.builder().name("vitals_requests_per_session")
+                .help("Requests in each ended session.")
+                .classicOnly().classicUpperBounds(REQUESTS_PER_SESSION).register(registry);
+        DistributionDataPoint sessionDuration = Histogram.builder().name("vitals_session_duration_seconds").unit(Unit.SECONDS)
+                .help("First to last request of each ended session; 0 for a one-request session.")
+                .classicOnly().classicUpperBounds(SESSION_DURATION_SECONDS).register(registry);
+        CounterDataPoint sessionsEvicted = Counter.builder().name("vitals_sessions_evicted_total")
+                .help("Sessions ended before their idle timeout because the session map was full.").register(registry);
+        Sessions sessions = new Sessions(idleNanos, max, clock, (n, seconds, evicted) -> {
+            requestsPerSession.observe(n);
+            sessionDuration.observe(seconds);
+            if (evicted) {
+                sessionsEvicted.inc();
+            }
+        });
+        GaugeWithCallback.builder().name("vitals_sessions_active")
+                .help("Sessions with a request within the idle timeout.")
+                .callback(cb -> cb.call(sessions.active())).register(registry);
+        return sessions;
     }
 
     /** Counts one request in the session {@code key}, starting it if needed. */

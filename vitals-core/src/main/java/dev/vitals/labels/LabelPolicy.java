@@ -215,7 +215,7 @@ public final class LabelPolicy {
     public SeriesLimiter limiter(String metric, int maxSeries) {
         Args.notEmpty(metric, "metric");
         Args.inRange(maxSeries, 1, MAX_SERIES_CAP, "maxSeries");
-        return new SeriesLimiter(metric, maxSeries, this, metrics.overflow(metric));
+        return new SeriesLimiter(maxSeries, this, metrics.overflow(metric));
     }
 
     @Override

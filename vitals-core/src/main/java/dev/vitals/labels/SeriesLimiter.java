@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code LlmMetrics} does per model: {@code admit} is cheap but returns a fresh array.
  */
 public final class SeriesLimiter {
-    private final String metric;
     private final int maxSeries;
     private final LabelPolicy policy;
     private final CounterDataPoint overflow;
@@ -31,8 +30,7 @@ public final class SeriesLimiter {
     private final ConcurrentHashMap<Object, String[]> admitted = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
 
-    SeriesLimiter(String metric, int maxSeries, LabelPolicy policy, CounterDataPoint overflow) {
-        this.metric = metric;
+    SeriesLimiter(int maxSeries, LabelPolicy policy, CounterDataPoint overflow) {
         this.maxSeries = maxSeries;
         this.policy = policy;
         this.overflow = overflow;
@@ -105,18 +103,8 @@ public final class SeriesLimiter {
         return true;
     }
 
-    /** Admitted tuples so far; never more than {@link #maxSeries()}. */
+    /** Admitted tuples so far; never more than the cap. */
     public int size() {
         return size.get();
-    }
-
-    /** The cap. */
-    public int maxSeries() {
-        return maxSeries;
-    }
-
-    /** The {@code metric} label value of this limiter's overflow count. */
-    public String metric() {
-        return metric;
     }
 }

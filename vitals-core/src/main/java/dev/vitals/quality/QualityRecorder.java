@@ -57,7 +57,7 @@ public abstract class QualityRecorder {
     /** Classified rows, all or none. */
     public final void addClassification(List<Prediction> rows) {
         Objects.requireNonNull(rows, "rows must not be null");
-        accept(ClassificationAcc.prepare(vocabulary(), rows));
+        accept(ClassificationBatch.prepare(vocabulary(), rows));
     }
 
     /**
@@ -65,7 +65,7 @@ public abstract class QualityRecorder {
      * label's probability per row ({@code scores} null: no ROC AUC or log loss from these rows).
      */
     public final void addClassification(String[] actual, String[] predicted, double[] scores, int count) {
-        accept(ClassificationAcc.prepare(vocabulary(), actual, predicted, scores, count));
+        accept(ClassificationBatch.prepare(vocabulary(), actual, predicted, scores, count));
     }
 
     /**
@@ -75,7 +75,7 @@ public abstract class QualityRecorder {
      */
     public final void addClassification(String[] actual, String[] predicted, String[] classes, double[] probabilities,
                                         int count) {
-        accept(ClassificationAcc.prepare(vocabulary(), actual, predicted, classes, probabilities, count));
+        accept(ClassificationBatch.prepare(vocabulary(), actual, predicted, classes, probabilities, count));
     }
 
     /** One regression row; both values must be finite. */

@@ -65,7 +65,7 @@ public final class QualityStats extends QualityRecorder {
 
     /** Caller holds this instance's lock. */
     void applyLocked(QualityBatch b) {
-        if (b instanceof ClassificationAcc.Batch c) {
+        if (b instanceof ClassificationBatch c) {
             classification.apply(c, vocab.spec.aucBins());
         } else if (b instanceof RegressionAcc.Batch r) {
             regression.apply(r);

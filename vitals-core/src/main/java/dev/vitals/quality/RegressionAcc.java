@@ -25,8 +25,8 @@ final class RegressionAcc {
         Args.atLeast(count, 0, "count");
         Objects.requireNonNull(actual, "actual must not be null");
         Objects.requireNonNull(predicted, "predicted must not be null");
-        ClassificationAcc.checkLength("actual", actual.length, count);
-        ClassificationAcc.checkLength("predicted", predicted.length, count);
+        ClassificationBatch.checkLength("actual", actual.length, count);
+        ClassificationBatch.checkLength("predicted", predicted.length, count);
         for (int i = 0; i < count; i++) {
             if (!Double.isFinite(actual[i])) {
                 throw new IllegalArgumentException("row " + i + ": actual must be a finite number, got " + actual[i]);
@@ -49,7 +49,7 @@ final class RegressionAcc {
             sse += e * e;
             sae += Math.abs(e);
             // sklearn: |y_pred - y_true| / max(|y_true|, eps)
-            sape += Math.abs(b.predicted[i] - y) / Math.max(Math.abs(y), ClassificationAcc.EPS);
+            sape += Math.abs(b.predicted[i] - y) / Math.max(Math.abs(y), ClassificationBatch.EPS);
         }
     }
 

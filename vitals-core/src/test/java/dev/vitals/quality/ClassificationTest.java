@@ -197,17 +197,17 @@ class ClassificationTest {
     void binsPutEdgesInTheirOwnBin() {
         for (int bins : new int[] {10, 1000, 10_000, 100_000}) {
             for (int k = 0; k <= bins; k++) {
-                assertThat(ClassificationAcc.bin((double) k / bins, bins)).isEqualTo(k);
+                assertThat(ClassificationBatch.bin((double) k / bins, bins)).isEqualTo(k);
             }
         }
         Random rnd = new Random(1);
         for (int i = 0; i < 100_000; i++) {
             double s = rnd.nextDouble();
-            int b = ClassificationAcc.bin(s, 1000);
+            int b = ClassificationBatch.bin(s, 1000);
             assertThat((double) b / 1000).isLessThanOrEqualTo(s);
             assertThat(s).isLessThan((double) (b + 1) / 1000);
         }
-        assertThat(ClassificationAcc.bin(Math.nextDown(1.0), 1000)).isEqualTo(999);
+        assertThat(ClassificationBatch.bin(Math.nextDown(1.0), 1000)).isEqualTo(999);
     }
 
     @Test

@@ -26,7 +26,7 @@ class GoldenTest {
         JsonNode v = Golden.ROOT.get("versions");
         assertThat(v.get("sklearn").asText()).isEqualTo("1.2.1");
         assertThat(v.get("nltk").asText()).isEqualTo("3.8");
-        assertThat(Golden.ROOT.get("float64_eps").asDouble()).isEqualTo(ClassificationAcc.EPS);
+        assertThat(Golden.ROOT.get("float64_eps").asDouble()).isEqualTo(ClassificationBatch.EPS);
     }
 
     // ---- classification ------------------------------------------------------------------------

@@ -179,6 +179,14 @@ class QualityBadInputTest {
                 assertUnchanged(f, before);
             }
 
+            // two problems: the malformed record is reported, though the state conflict comes first (syntax before state)
+            JsonArray two = new JsonArray().add(new JsonObject().put("model", REG).put("predicted", "high").put("actual", "low"))
+                    .add("a string");
+            JsonObject first = error(QualityHttp.evaluations(f, two), 400);
+            assertThat(first.getString("code")).isEqualTo("invalid_record");
+            assertThat(first.getString("message")).isEqualTo("records[1] must be an object");
+            assertUnchanged(f, before);
+
             // a kind that only conflicts with the model's earlier data, not within the batch
             JsonArray batch = new JsonArray().add(reg(REG, 40, 41)).add(reg("fresh-model", 1, 2))
                     .add(new JsonObject().put("model", JUDGED).put("scores", new JsonArray().add(score("helpfulness", "good", "human"))));

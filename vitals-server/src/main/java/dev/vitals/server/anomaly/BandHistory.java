@@ -36,9 +36,9 @@ public final class BandHistory {
             rings.put(model, r);
         }
         long iv = Math.floorDiv(intervalStartMillis, stepMillis);
-        int slot = r.slots.claim(iv);
-        r.low[slot] = (float) low;
-        r.high[slot] = (float) high;
+        int slot = r.slots().claim(iv);
+        r.low()[slot] = (float) low;
+        r.high()[slot] = (float) high;
     }
 
     /**
@@ -59,10 +59,10 @@ public final class BandHistory {
             long first = Math.floorDiv(timestamps[p], stepMillis);
             long last = Math.floorDiv(timestamps[p] + Math.max(bucketMillis, stepMillis) - 1, stepMillis);
             for (long iv = last; iv >= first; iv--) {
-                int slot = r.slots.find(iv);
+                int slot = r.slots().find(iv);
                 if (slot >= 0) {
-                    low[p] = r.low[slot];
-                    high[p] = r.high[slot];
+                    low[p] = r.low()[slot];
+                    high[p] = r.high()[slot];
                     any = true;
                     break;
                 }
@@ -71,15 +71,9 @@ public final class BandHistory {
         return any ? new double[][] {low, high} : null;
     }
 
-    private static final class Ring {
-        final IntervalSlots slots;
-        final float[] low;
-        final float[] high;
-
+    private record Ring(IntervalSlots slots, float[] low, float[] high) {
         Ring(int capacity) {
-            slots = new IntervalSlots(capacity);
-            low = new float[capacity];
-            high = new float[capacity];
+            this(new IntervalSlots(capacity), new float[capacity], new float[capacity]);
         }
     }
 }

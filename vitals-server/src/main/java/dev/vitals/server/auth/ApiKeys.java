@@ -48,17 +48,11 @@ public final class ApiKeys {
 
     /** One active key in memory. */
     public static final class Key {
-        final String id;
-        final String name;
-        final String salt;
-        final String hash;
-        final double rateLimitPerMinute;
-        final double budgetUsd;
+        /** The key as loaded: its id, secret hash, limits and origin, which do not change while it is active. */
+        final ApiKeyRecord loaded;
         final TokenBucket bucket;
         final DoubleAdder spent = new DoubleAdder();
         final DoubleAdder unflushed = new DoubleAdder();
-        final String source;
-        final long createdAtMillis;
         /** Requests admitted here in each second of the last minute (fleet mode): a sliding window. */
         private final long[] perSecond = new long[60];
         private final long[] secondOf = new long[60];
@@ -78,7 +72,7 @@ public final class ApiKeys {
 
         /** Admits one request when the fleet's last minute leaves room; records it. */
         synchronized boolean tryAdmitFleet(long nowSecond) {
-            if (lastMinute(nowSecond) + othersLastMinute >= rateLimitPerMinute) {
+            if (lastMinute(nowSecond) + othersLastMinute >= loaded.rateLimitPerMinute()) {
                 return false;
             }
             int slot = (int) Math.floorMod(nowSecond, 60L);
@@ -91,24 +85,17 @@ public final class ApiKeys {
         }
 
         Key(ApiKeyRecord r) {
-            this.id = r.id();
-            this.name = r.name();
-            this.salt = r.salt();
-            this.hash = r.secretHash();
-            this.rateLimitPerMinute = r.rateLimitPerMinute();
-            this.budgetUsd = r.budgetUsd();
+            this.loaded = r;
             this.bucket = r.rateLimitPerMinute() > 0 ? new TokenBucket(r.rateLimitPerMinute(), System.nanoTime()) : null;
             this.spent.add(r.spentUsd());
-            this.source = r.source();
-            this.createdAtMillis = r.createdAtMillis();
         }
 
         public String id() {
-            return id;
+            return loaded.id();
         }
 
         public String name() {
-            return name;
+            return loaded.name();
         }
 
         public double spentUsd() {
@@ -117,17 +104,17 @@ public final class ApiKeys {
 
         /** Requests per minute, 0 = unlimited. */
         public double rateLimitPerMinute() {
-            return rateLimitPerMinute;
+            return loaded.rateLimitPerMinute();
         }
 
         /** Budget in USD, NaN = none. */
         public double budgetUsd() {
-            return budgetUsd;
+            return loaded.budgetUsd();
         }
 
         /** Remaining budget, or NaN when the key has none. */
         public double remainingUsd() {
-            return Double.isNaN(budgetUsd) ? Double.NaN : budgetUsd - spent.sum();
+            return loaded.hasBudget() ? loaded.budgetUsd() - spent.sum() : Double.NaN;
         }
     }
 
@@ -181,7 +168,7 @@ public final class ApiKeys {
         if (replicaId != null && key.bucket != null && !key.tryAdmitFleet(System.currentTimeMillis() / 1000)) {
             return new Verdict(Outcome.RATE_LIMITED, key);
         }
-        if (!Double.isNaN(key.budgetUsd) && key.spent.sum() >= key.budgetUsd) {
+        if (key.loaded.hasBudget() && key.spent.sum() >= key.budgetUsd()) {
             return new Verdict(Outcome.BUDGET_EXCEEDED, key);
         }
         return new Verdict(Outcome.OK, key);
@@ -205,7 +192,8 @@ public final class ApiKeys {
     private Key find(String secret) {
         if (secret.startsWith("vk_") && secret.length() == 3 + 16 + 1 + 64 && secret.charAt(19) == '_') {
             Key k = byId.get(secret.substring(3, 19));
-            if (k != null && MessageDigest.isEqual(HEX.parseHex(k.hash), HEX.parseHex(hash(k.salt, secret.substring(20))))) {
+            if (k != null && MessageDigest.isEqual(HEX.parseHex(k.loaded.secretHash()),
+                    HEX.parseHex(hash(k.loaded.salt(), secret.substring(20))))) {
                 return k;
             }
             return null;
@@ -226,7 +214,7 @@ public final class ApiKeys {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("'name' must match " + NAME.pattern());
         }
-        if (byId.values().stream().anyMatch(k -> k.name.equals(name))) {
+        if (byId.values().stream().anyMatch(k -> k.name().equals(name))) {
             throw new IllegalArgumentException("an active key named '" + name + "' exists already");
         }
         if (byId.size() >= maxKeys) {
@@ -249,7 +237,7 @@ public final class ApiKeys {
     /** Revokes an admin-created key; blocking. False when no such active key. */
     public synchronized boolean revoke(String id) {
         Key k = byId.get(id);
-        if (k == null || !"admin".equals(k.source)) {
+        if (k == null || !"admin".equals(k.loaded.source())) {
             return false;
         }
         if (!store.revokeApiKey(id, System.currentTimeMillis())) {
@@ -262,7 +250,7 @@ public final class ApiKeys {
     /** Active keys. */
     public List<Key> list() {
         List<Key> out = new ArrayList<>(byId.values());
-        out.sort((a, b) -> Long.compare(a.createdAtMillis, b.createdAtMillis));
+        out.sort((a, b) -> Long.compare(a.loaded.createdAtMillis(), b.loaded.createdAtMillis()));
         return out;
     }
 
@@ -285,9 +273,9 @@ public final class ApiKeys {
             }
         }
         for (Key k : List.copyOf(byId.values())) {
-            ApiKeyRecord r = stored.get(k.id);
-            if ("admin".equals(k.source) && (r == null || r.revoked())) {
-                byId.remove(k.id);
+            ApiKeyRecord r = stored.get(k.id());
+            if ("admin".equals(k.loaded.source()) && (r == null || r.revoked())) {
+                byId.remove(k.id());
             } else if (r != null) {
                 double now = r.spentUsd() + k.unflushed.sum();
                 double delta = now - k.spent.sum();
@@ -318,8 +306,8 @@ public final class ApiKeys {
         long second = now / 1000;
         io.vertx.core.json.JsonObject mine = new io.vertx.core.json.JsonObject();
         for (Key k : byId.values()) {
-            if (k.rateLimitPerMinute > 0) {
-                mine.put(k.id, k.lastMinute(second));
+            if (k.rateLimitPerMinute() > 0) {
+                mine.put(k.id(), k.lastMinute(second));
             }
         }
         store.putBlob(RATES_PREFIX + replicaId, new io.vertx.core.json.JsonObject().put("at", now).put("counts", mine)
@@ -341,7 +329,7 @@ public final class ApiKeys {
             }
         }
         for (Key k : byId.values()) {
-            k.othersLastMinute = others.getOrDefault(k.id, 0L);
+            k.othersLastMinute = others.getOrDefault(k.id(), 0L);
         }
     }
 
@@ -363,7 +351,7 @@ public final class ApiKeys {
         for (Key k : byId.values()) {
             double d = k.unflushed.sumThenReset();
             if (d > 0) {
-                delta.put(k.id, d);
+                delta.put(k.id(), d);
             }
         }
         if (delta.isEmpty()) {

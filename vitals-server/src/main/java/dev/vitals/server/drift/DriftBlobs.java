@@ -1,20 +1,29 @@
 package dev.vitals.server.drift;
 
 import dev.vitals.drift.DatasetProfile;
+import dev.vitals.server.store.StateStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.logging.Logger;
 
-/** The drift blobs' binary formats (version 1): references, current profiles and checkpointed windows. */
+/**
+ * The drift blobs' binary formats (version 1): references, current profiles and checkpointed windows; and the fleet's
+ * merge of the other replicas' saved profiles.
+ */
 final class DriftBlobs {
+    private static final Logger LOG = Logger.getLogger(DriftBlobs.class.getName());
+
     private DriftBlobs() {
     }
 
@@ -75,6 +84,36 @@ final class DriftBlobs {
             }
             return takenAt;
         }
+    }
+
+    /**
+     * Merges every other replica's saved current profiles of {@code model} (blobs {@code drift.current.<replica>/<model>})
+     * into {@code merged}, a feature's profile only into one of its type; returns the replicas merged. A blob that does
+     * not read is skipped with a warning.
+     */
+    static List<DriftReport.Replica> mergeOthers(StateStore store, String replicaId, String model, Map<String, DatasetProfile> merged) {
+        List<DriftReport.Replica> replicas = new ArrayList<>();
+        for (String name : store.blobNames(DriftService.CURRENT_PREFIX)) {
+            String rest = name.substring(DriftService.CURRENT_PREFIX.length());
+            int slash = rest.indexOf('/');
+            if (slash < 0 || !rest.substring(slash + 1).equals(model) || rest.substring(0, slash).equals(replicaId)) {
+                continue;
+            }
+            try {
+                long takenAt = readProfiles(store.getBlob(name), (feature, prof) -> {
+                    DatasetProfile mine = merged.get(feature);
+                    if (mine == null) {
+                        merged.put(feature, prof);
+                    } else if (mine.feature(feature).type() == prof.feature(feature).type()) {
+                        mine.merge(prof);
+                    }
+                });
+                replicas.add(new DriftReport.Replica(rest.substring(0, slash), OptionalLong.of(takenAt)));
+            } catch (IOException | RuntimeException e) {
+                LOG.warning("drift profiles of a replica skipped: " + e.getMessage());
+            }
+        }
+        return replicas;
     }
 
     /** Reads {@link #references}. */

@@ -3,10 +3,12 @@ package dev.vitals.server.drift;
 import dev.vitals.server.state.JournalReplay;
 import dev.vitals.server.store.GroupCommitter;
 import dev.vitals.server.store.StateStore;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -16,6 +18,9 @@ import java.util.logging.Logger;
  * and the journal is pruned up to it. Start-up restores the checkpoint and replays the entries after it,
  * so a crash loses no acknowledged batch. What the gateway's own calls add to the windows is not
  * journaled: a crash loses it since the last checkpoint (at most a minute), like the other metrics.
+ *
+ * <p>An entry is the batch as the API's body, {@code {"model": M, "records": [{"feature": value, ...}]}}, read
+ * back through {@link DriftRequests#features}: entries written before the batch was typed replay alike.
  */
 final class DriftJournal {
     private static final Logger LOG = Logger.getLogger(DriftJournal.class.getName());
@@ -33,7 +38,7 @@ final class DriftJournal {
         void restore(byte[] bytes);
 
         /** Adds a checked batch to the running window; called under the lock, in commit order. */
-        void apply(JsonObject batch);
+        void apply(FeatureBatch batch);
     }
 
     private final StateStore store;
@@ -57,12 +62,31 @@ final class DriftJournal {
     }
 
     /** Stores a checked batch and applies it after the commit; blocking (worker threads). */
-    public void store(JsonObject batch) {
-        String payload = batch.encode();
+    public void store(FeatureBatch batch) {
+        String payload = encode(batch);
         writer.write(tx -> tx.journal(replica, KIND, payload), seq -> apply(seq, batch));
     }
 
-    private void apply(long seq, JsonObject batch) {
+    /**
+     * A batch as an entry. A number that is not finite is written as null: the profile counts it as a null, and
+     * JSON has no such number (Vert.x would write it as a string, which the entry's feature type refuses).
+     */
+    static String encode(FeatureBatch batch) {
+        JsonArray records = new JsonArray();
+        for (Map<String, Object> row : batch.rows()) {
+            JsonObject r = new JsonObject();
+            row.forEach((k, v) -> r.put(k, v instanceof Double d && !Double.isFinite(d) ? null : v));
+            records.add(r);
+        }
+        return new JsonObject().put("model", batch.model()).put("records", records).encode();
+    }
+
+    /** An entry as a batch, checked like the body it was (types are the entry's own). */
+    static FeatureBatch decode(String payload) {
+        return DriftRequests.features(new JsonObject(payload), (model, feature) -> null);
+    }
+
+    private void apply(long seq, FeatureBatch batch) {
         synchronized (lock) {
             try {
                 windows.apply(batch);
@@ -101,7 +125,7 @@ final class DriftJournal {
                 LOG.warning("stored drift windows ignored (replaying the journal): " + e.getMessage());
             }
         }
-        long last = JournalReplay.replay(store, replica, KINDS, after, e -> apply(e.seq(), new JsonObject(e.payload())), LOG,
+        long last = JournalReplay.replay(store, replica, KINDS, after, e -> apply(e.seq(), decode(e.payload())), LOG,
                 "drift: %d journaled feature batches");
         synchronized (lock) {
             appliedSeq = Math.max(appliedSeq, last);

@@ -25,7 +25,7 @@ final class DriftMeters {
         families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_drift_detected")
                 .help("1 when a feature drifted, 0 when not (no series without a verdict, or with an uncertain one).")
                 .labelNames("model", "feature"), cb -> results.get().forEach((m, fs) -> fs.forEach(f -> {
-                    if (DriftReports.decided(f)) {
+                    if (DriftReport.decided(f)) {
                         cb.call(f.drifted() ? 1 : 0, m, f.feature());
                     }
                 })));
@@ -39,7 +39,7 @@ final class DriftMeters {
         families.gaugeWithCallback(GaugeWithCallback.builder().name("vitals_drift_share")
                 .help("Share of a model's features with a verdict that drifted.")
                 .labelNames("model"), cb -> results.get().forEach((m, fs) -> {
-                    double share = DriftReports.share(fs);
+                    double share = DriftReport.share(fs);
                     if (Double.isFinite(share)) {
                         cb.call(share, m);
                     }

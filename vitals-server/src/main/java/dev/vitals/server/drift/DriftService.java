@@ -10,8 +10,6 @@ import dev.vitals.server.config.VitalsConfig;
 import dev.vitals.server.state.HistoryRing;
 import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,7 +78,7 @@ public final class DriftService {
         return DatasetProfile.builder().feature(name, type).build();
     }
 
-    /** Drift or no drift: a verdict that counts (no verdict and uncertain do not). */
+    /** A model's feature, made when the caps allow; when a cap or its type refuses: null, or a 400 when strict. */
     private DriftFeature feature(String model, String name, FeatureType type, boolean strict) {
         Map<String, DriftFeature> fs = models.get(model);
         if (fs == null) {
@@ -140,22 +138,26 @@ public final class DriftService {
         }
     }
 
+    /** A feature's type for a model, or null when the model has no such feature yet. */
+    public FeatureType featureType(String model, String feature) {
+        Map<String, DriftFeature> fs = models.get(model);
+        DriftFeature f = fs == null ? null : fs.get(feature);
+        return f == null ? null : f.type;
+    }
 
-    /** {@code POST /v1/features}: {"model": M, "records": [{"feature": value, ...}]}; all or nothing; in memory only. */
-    public synchronized int features(JsonObject body) {
-        int n = checkFeatures(body);
-        applyFeatures(body);
+    /** {@code POST /v1/features}: a parsed batch, all or nothing; in memory only. */
+    public synchronized int features(FeatureBatch batch) {
+        int n = checkFeatures(batch);
+        applyFeatures(batch);
         return n;
     }
 
-    /** Checks a features batch against the caps and the known types, changing nothing; returns its records. */
-    public synchronized int checkFeatures(JsonObject body) {
-        Map<String, DriftFeature> existing = models.getOrDefault(DriftRequests.model(body), Map.of());
-        DriftRequests.Features batch = DriftRequests.features(body, k -> existing.containsKey(k) ? existing.get(k).type : null);
+    /** Checks a parsed batch against the caps and the known types, changing nothing; returns its records. */
+    public synchronized int checkFeatures(FeatureBatch batch) {
         String model = batch.model();
-        JsonArray records = batch.records();
-        Map<String, FeatureType> types = batch.types();
-        long newFeatures = types.keySet().stream().filter(k -> !existing.containsKey(k)).count();
+        Map<String, DriftFeature> existing = models.getOrDefault(model, Map.of());
+        DriftRequests.checkTypes(batch, k -> existing.containsKey(k) ? existing.get(k).type : null);
+        long newFeatures = batch.types().keySet().stream().filter(k -> !existing.containsKey(k)).count();
         if (!models.containsKey(model) && models.size() >= cfg.maxModels) {
             throw new ApiException(400, "too_many_models", "drift profiles are kept for at most " + cfg.maxModels + " models (drift.maxModels)");
         }
@@ -163,44 +165,32 @@ public final class DriftService {
             throw new ApiException(400, "too_many_features", "model '" + model + "' would have " + (existing.size() + newFeatures)
                     + " features, more than drift.maxFeatures (" + cfg.maxFeatures + ")");
         }
-        return records.size();
+        return batch.size();
     }
 
     /**
      * Adds a checked batch to the current window. A feature a batch stored meanwhile made impossible (its
      * type, a cap) is skipped rather than failing what is already stored (a journaled batch replays here too).
      */
-    private synchronized void applyFeatures(JsonObject body) {
-        String model = body.getString("model");
-        JsonArray records = body.getJsonArray("records");
-        Map<String, FeatureType> types = new LinkedHashMap<>();
-        for (int i = 0; i < records.size(); i++) {
-            records.getJsonObject(i).forEach(e -> {
-                if (e.getValue() != null) {
-                    types.putIfAbsent(e.getKey(), e.getValue() instanceof Number ? FeatureType.NUMERIC : FeatureType.CATEGORICAL);
-                }
-            });
-        }
-        for (int i = 0; i < records.size(); i++) {
-            JsonObject r = records.getJsonObject(i);
-            for (String k : r.fieldNames()) {
-                Object v = r.getValue(k);
-                FeatureType t = types.get(k);
+    private synchronized void applyFeatures(FeatureBatch batch) {
+        for (Map<String, Object> r : batch.rows()) {
+            r.forEach((k, v) -> {
+                FeatureType t = batch.types().get(k);
                 if (t == null) {
-                    continue; // only nulls seen, and the feature is unknown: nothing to type it by
+                    return; // only nulls seen, and the feature is unknown: nothing to type it by
                 }
-                DriftFeature f = feature(model, k, t, false);
+                DriftFeature f = feature(batch.model(), k, t, false);
                 if (f == null) {
-                    continue;
+                    return;
                 }
                 if (v == null) {
                     f.current.updateNull(k);
                 } else if (t == FeatureType.NUMERIC) {
-                    f.current.update(k, ((Number) v).doubleValue());
+                    f.current.update(k, (Double) v);
                 } else {
-                    f.current.update(k, String.valueOf(v));
+                    f.current.update(k, (String) v);
                 }
-            }
+            });
         }
     }
 
@@ -239,7 +229,7 @@ public final class DriftService {
             }
         });
         results = out;
-        DriftReports.recordHistory(history, now, out);
+        DriftHistory.record(history, now, out);
     }
 
     private long currentFrom() {
@@ -252,18 +242,24 @@ public final class DriftService {
         return prev == null ? cur : cur.merge(prev);
     }
 
-
     /**
-     * {@code {timestamps, series, latest}} of drift scores since {@code fromMillis}, for one model or all:
-     * {@code latest} gives each series' last verdict ({@code score}, {@code threshold}, {@code test},
-     * {@code drifted}), so the dashboard can highlight drifted features.
+     * Drift scores since {@code fromMillis}, for one model or all ({@code null} or {@code *}), with each series' last
+     * result, so the dashboard can highlight drifted features. A series is named {@code <feature> (<test>)}, prefixed
+     * with {@code <model> } when all models are shown.
      */
-    public JsonObject history(String model, long fromMillis) {
-        return DriftReports.history(history, results, model, fromMillis);
+    public DriftHistory history(String model, long fromMillis) {
+        boolean all = model == null || model.equals("*");
+        Map<String, FeatureDrift> latest = new LinkedHashMap<>();
+        results.forEach((m, fs) -> {
+            if (all || m.equals(model)) {
+                fs.forEach(f -> latest.put(DriftHistory.series(all ? m : null, f), f));
+            }
+        });
+        return new DriftHistory(model, history.snapshot(model, fromMillis), latest);
     }
 
     /** {@code GET /v1/drift?model=M}: the last evaluation. */
-    public JsonObject report(String model) {
+    public DriftReport report(String model) {
         if (model == null) {
             throw new ApiException(400, "missing_model", "'model' is required; models with drift profiles: " + models.keySet());
         }
@@ -272,8 +268,13 @@ public final class DriftService {
             throw new ApiException(404, "unknown_model", "no drift profiles for model '" + ApiException.cut(model) + "'; models: "
                     + models.keySet());
         }
-        return DriftReports.describe(model, fs, results.getOrDefault(model, List.of()), cfg, currentFrom(), clock.getAsLong())
-                .put("scope", "replica");
+        return describe(model, DriftReport.Scope.REPLICA, fs, results.getOrDefault(model, List.of()), List.of());
+    }
+
+    private DriftReport describe(String model, DriftReport.Scope scope, Map<String, DriftFeature> fs, List<FeatureDrift> list,
+                                 List<DriftReport.Replica> replicas) {
+        return DriftReport.of(model, scope, fs.values(), list, cfg, new DriftReport.Window(currentFrom(), clock.getAsLong(),
+                cfg.windowMinutes), replicas);
     }
 
     /** Freezes the current data (last full + running window) of a model as its reference. */
@@ -361,7 +362,7 @@ public final class DriftService {
      * (every minute), against the model's reference. Says which replicas it covers and when their data
      * was taken. Blocking.
      */
-    public JsonObject fleetReport(String model) {
+    public DriftReport fleetReport(String model) {
         if (replicaId == null) {
             return report(model);
         }
@@ -372,14 +373,14 @@ public final class DriftService {
         restore(List.of(model));
         Map<String, DriftFeature> fs = models.get(model);
         Map<String, DatasetProfile> merged = new LinkedHashMap<>();
-        JsonArray replicas = new JsonArray();
+        List<DriftReport.Replica> replicas = new ArrayList<>();
         if (fs != null) {
             fs.values().forEach(f -> merged.put(f.name, currentOf(f)));
             if (merged.entrySet().stream().anyMatch(e -> e.getValue().feature(e.getKey()).count() > 0)) {
-                replicas.add(new JsonObject().put("replica", replicaId).put("live", true));
+                replicas.add(new DriftReport.Replica(replicaId, java.util.OptionalLong.empty()));
             }
         }
-        DriftReports.mergeOthers(store, replicaId, model, merged, replicas);
+        replicas.addAll(DriftBlobs.mergeOthers(store, replicaId, model, merged));
         if (merged.isEmpty()) {
             throw new ApiException(404, "unknown_model", "no drift profiles for model '" + ApiException.cut(model) + "' on any replica");
         }
@@ -391,7 +392,7 @@ public final class DriftService {
                 list.add(detector.compare(f.reference, cur).feature(feature));
             }
         });
-        return DriftReports.describe(model, own, list, cfg, currentFrom(), clock.getAsLong()).put("scope", "fleet").put("replicas", replicas);
+        return describe(model, DriftReport.Scope.FLEET, own, list, replicas);
     }
 
     /** Restores the references of a model seen before; blocking. */
@@ -467,7 +468,7 @@ public final class DriftService {
             }
 
             @Override
-            public void apply(JsonObject batch) {
+            public void apply(FeatureBatch batch) {
                 applyFeatures(batch);
             }
         }, this);
@@ -478,13 +479,13 @@ public final class DriftService {
      * {@code POST /v1/features}, durable: checked, journaled (the 2xx means stored), then applied; blocking.
      * Without {@link #durable} the same as {@link #features}.
      */
-    public int storeFeatures(JsonObject body) {
+    public int storeFeatures(FeatureBatch batch) {
         DriftJournal j = journal;
         if (j == null) {
-            return features(body);
+            return features(batch);
         }
-        int n = checkFeatures(body);
-        j.store(body);
+        int n = checkFeatures(batch);
+        j.store(batch);
         return n;
     }
 }

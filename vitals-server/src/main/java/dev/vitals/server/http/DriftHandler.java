@@ -10,6 +10,8 @@ import dev.vitals.server.csv.CsvColumns;
 import dev.vitals.server.csv.CsvInputException;
 import dev.vitals.server.csv.CsvReader;
 import dev.vitals.server.csv.Progress;
+import dev.vitals.server.drift.DriftReports;
+import dev.vitals.server.drift.DriftRequests;
 import dev.vitals.server.drift.DriftService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +37,8 @@ final class DriftHandler {
 
     Future<JsonObject> features(RoutingContext rc) {
         // stored before the answer (the journal): a worker thread
-        return blockingOnBody(rc, drift::storeFeatures).map(n -> new JsonObject().put("status", "ok").put("accepted", n));
+        return blockingOnBody(rc, body -> drift.storeFeatures(DriftRequests.features(body, drift::featureType)))
+                .map(DriftReports::accepted);
     }
 
     Future<JsonObject> drift(RoutingContext rc) {
@@ -43,14 +46,13 @@ final class DriftHandler {
         String range = rc.queryParams().get("range");
         if (range != null) {
             long span = DashboardHandler.span(range);
-            return now(drift.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
-                    .put("range", range));
+            return now(DriftReports.history(drift.history(model, System.currentTimeMillis() - span), range));
         }
         if (DashboardHandler.fleet(rc.queryParams().get("scope"), drift.shared())) {
             // reads the other replicas' profiles from the store: a worker thread
-            return blocking(rc, () -> drift.fleetReport(model));
+            return blocking(rc, () -> DriftReports.report(drift.fleetReport(model)));
         }
-        return now(drift.report(model));
+        return now(DriftReports.report(drift.report(model)));
     }
 
     /**
@@ -81,11 +83,11 @@ final class DriftHandler {
         var body = rc.body().buffer();
         return blocking(rc, () -> {
             if (body == null || body.length() == 0) {
-                return new JsonObject().put("model", model).put("frozen_features", drift.freeze(model));
+                return DriftReports.frozen(model, drift.freeze(model));
             }
             Map<String, DatasetProfile> profiles = parse(body.getBytes());
             drift.setReference(model, profiles);
-            return new JsonObject().put("model", model).put("uploaded_features", profiles.size());
+            return DriftReports.uploaded(model, profiles.size());
         });
     }
 

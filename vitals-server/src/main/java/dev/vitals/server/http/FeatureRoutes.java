@@ -5,6 +5,8 @@ import dev.vitals.server.drift.DriftService;
 import dev.vitals.server.gateway.Gateway;
 import dev.vitals.server.metrics.CustomLabels;
 import dev.vitals.server.quality.EvaluationService;
+import dev.vitals.server.quality.GroundTruthReports;
+import dev.vitals.server.quality.GroundTruthRequests;
 import dev.vitals.server.quality.GroundTruthService;
 import dev.vitals.server.quality.QualityService;
 import dev.vitals.server.telemetry.CallTelemetry;
@@ -61,8 +63,11 @@ public final class FeatureRoutes {
     /** Predictions and their delayed actuals. */
     public static Consumer<RouteRegistry> groundTruth(GroundTruthService groundTruth) {
         return r -> {
-            r.post(RoutePath.PREDICTIONS, Endpoints.json(rc -> Endpoints.blockingOnBody(rc, groundTruth::predictions)));
-            r.post(RoutePath.ACTUALS, Endpoints.json(rc -> Endpoints.blockingOnBody(rc, groundTruth::actuals)));
+            GroundTruthRequests in = groundTruth.requests();
+            r.post(RoutePath.PREDICTIONS, Endpoints.json(rc -> Endpoints.blockingOnBody(rc,
+                    body -> GroundTruthReports.predictions(groundTruth.predictions(in.predictions(body))))));
+            r.post(RoutePath.ACTUALS, Endpoints.json(rc -> Endpoints.blockingOnBody(rc,
+                    body -> GroundTruthReports.actuals(groundTruth.actuals(in.actuals(body))))));
         };
     }
 

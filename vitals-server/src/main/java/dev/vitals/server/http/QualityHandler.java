@@ -4,6 +4,8 @@ import static dev.vitals.server.http.Endpoints.blocking;
 import static dev.vitals.server.http.Endpoints.blockingOnBody;
 
 import dev.vitals.server.api.ApiException;
+import dev.vitals.server.quality.QualityReports;
+import dev.vitals.server.quality.QualityRequests;
 import dev.vitals.server.quality.QualityService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -23,23 +25,30 @@ final class QualityHandler {
     }
 
     Future<JsonObject> feedback(RoutingContext rc) {
-        return blockingOnBody(rc, quality::feedback).map(r -> {
+        return blockingOnBody(rc, body -> {
+            QualityRequests.Feedback parsed;
+            try {
+                parsed = QualityRequests.feedback(body);
+            } catch (ApiException e) {
+                quality.rejected(e); // a malformed feedback is counted like one the service refuses
+                throw e;
+            }
+            return quality.feedback(parsed);
+        }).map(r -> {
             // 202: stored, waiting for its call's row (written by any replica) to join
             rc.response().setStatusCode("ok".equals(r.status()) ? 200 : 202);
-            return new JsonObject().put("status", r.status()).put("model", r.model())
-                    .put("duplicate", r.duplicate()).put("late", r.late());
+            return QualityReports.feedback(r);
         });
     }
 
     /** {@code GET /v1/feedback?feedback_id=}: whether a feedback was applied, still waits for its call, or expired. */
     Future<JsonObject> feedbackStatus(RoutingContext rc) {
         String id = rc.queryParams().get("feedback_id");
-        return blocking(rc, () -> quality.feedbackStatus(id));
+        return blocking(rc, () -> QualityReports.feedbackStatus(quality.feedbackStatus(id)));
     }
 
     Future<JsonObject> evaluations(RoutingContext rc) {
-        return blockingOnBody(rc, quality::evaluations)
-                .map(r -> new JsonObject().put("status", "ok").put("applied", r.applied()).put("late", r.late()));
+        return blockingOnBody(rc, body -> quality.evaluations(QualityRequests.evaluations(body))).map(QualityReports::evaluations);
     }
 
     /**
@@ -56,23 +65,24 @@ final class QualityHandler {
             }
             long span = DashboardHandler.span(range);
             return blocking(rc, () -> {
-                JsonObject coverage = groundTruth.labelCoverage();
+                JsonObject coverage = dev.vitals.server.quality.GroundTruthReports.coverage(groundTruth.labelCoverage());
                 if (model != null && !model.equals("*")) {
                     JsonObject one = coverage.getJsonObject(model);
                     coverage = one == null ? new JsonObject() : new JsonObject().put(model, one);
                 }
-                JsonObject history = quality.history(model, System.currentTimeMillis() - span).put("model", model == null ? "*" : model)
-                        .put("range", range);
+                JsonObject history = QualityReports.history(quality.history(model, System.currentTimeMillis() - span))
+                        .put("model", model == null ? "*" : model).put("range", range);
                 return coverage.isEmpty() ? history : history.put("label_coverage", coverage);
             });
         }
         boolean fleet = DashboardHandler.fleet(rc.queryParams().get("scope"), quality.shared());
         return blocking(rc, () -> {
-            JsonObject coverage = model == null ? null : groundTruth.labelCoverage(model);
+            var one = model == null ? null : groundTruth.labelCoverage(model);
+            JsonObject coverage = one == null ? null : dev.vitals.server.quality.GroundTruthReports.coverage(one);
             JsonObject report;
             try {
                 // fleet: reads the other replicas' windows from the store
-                report = fleet ? quality.fleetReport(model, window) : quality.report(model, window).put("scope", "replica");
+                report = QualityReports.report(fleet ? quality.fleetReport(model, window) : quality.report(model, window));
             } catch (ApiException e) {
                 if (e.status() != 404 || coverage == null) {
                     throw e;

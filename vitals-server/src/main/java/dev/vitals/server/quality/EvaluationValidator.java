@@ -7,7 +7,6 @@ import dev.vitals.quality.QualitySpec;
 import dev.vitals.quality.QualityTracker;
 import dev.vitals.quality.Score;
 import dev.vitals.server.api.ApiException;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,21 +30,19 @@ final class EvaluationValidator {
         this.taskOf = taskOf;
     }
 
-    /** Validates a batch and computes what it adds to each model's windows, on scratch windows of the same shape. */
-    JsonObject entry(JsonObject body, Map<String, List<Score>> scored) {
-        io.vertx.core.json.JsonArray a = QualityRequests.evaluationRecords(body);
-        // parse and validate every record before anything is applied
+    /**
+     * Validates a batch against the models' tasks and earlier scores, and computes what it adds to each model's windows,
+     * on scratch windows of the same shape; {@code scored} gets each model's scores.
+     */
+    QualityJournal.EvaluationEntry entry(List<QualityRequests.Record> records, Map<String, List<Score>> scored) {
         Map<String, EvaluationBatch> byModel = new LinkedHashMap<>();
         Map<String, String> tasks = new LinkedHashMap<>();
         long now = System.currentTimeMillis();
         long oldest = now - windows.values().stream().mapToLong(Duration::toMillis).max().orElse(0);
         int late = 0;
-        for (int i = 0; i < a.size(); i++) {
+        for (int i = 0; i < records.size(); i++) {
             String at = "records[" + i + "]";
-            if (!(a.getValue(i) instanceof JsonObject r)) {
-                throw new ApiException(400, "invalid_record", at + " must be an object");
-            }
-            QualityRequests.Record rec = QualityRequests.record(r, at);
+            QualityRequests.Record rec = records.get(i);
             String known = tasks.computeIfAbsent(rec.model(), m -> taskOf.getOrDefault(m, rec.task()));
             if (!known.equals(rec.task())) {
                 throw new ApiException(422, "wrong_task", at + ": model '" + rec.model() + "' is a " + known + " model, this record is " + rec.task());
@@ -82,7 +79,7 @@ final class EvaluationValidator {
         QualityTracker.Builder tb = QualityTracker.builder().windows(windows.values().toArray(new Duration[0]));
         specs.forEach(tb::spec);
         QualityTracker scratch = tb.build();
-        JsonObject per = new JsonObject();
+        Map<String, Map<String, String>> per = new LinkedHashMap<>();
         long fresh = byModel.keySet().stream().filter(m -> !tracker.models().contains(m)).count();
         if (tracker.models().size() + fresh > QualityService.MAX_MODELS) {
             throw new ApiException(422, "limit_reached", "quality is tracked for at most " + QualityService.MAX_MODELS + " models; this batch adds "
@@ -90,12 +87,12 @@ final class EvaluationValidator {
         }
         for (Map.Entry<String, EvaluationBatch> e : byModel.entrySet()) {
             e.getValue().applyTo(scratch.model(e.getKey()));
-            JsonObject ws = new JsonObject();
+            Map<String, String> ws = new LinkedHashMap<>();
             windows.forEach((name, d) -> scratch.window(e.getKey(), d).ifPresent(w -> ws.put(name, w.toJson())));
             per.put(e.getKey(), ws);
             scored.put(e.getKey(), e.getValue().scores);
         }
-        return new JsonObject().put("records", a.size()).put("late", late).put("tasks", new JsonObject(new LinkedHashMap<>(tasks))).put("windows", per);
+        return new QualityJournal.EvaluationEntry(records.size(), late, tasks, per);
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.vitals.server.store.LabelCoverageRow;
 import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.vertx.core.json.JsonObject;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -85,16 +84,5 @@ final class LabelCoverage {
 
     long windowMillis() {
         return windowMillis;
-    }
-
-    /** The API's form: ratio, counts, window and the delay of the joined ones (absent when none has an actual). */
-    static JsonObject json(LabelCoverageRow r, long windowMillis) {
-        JsonObject o = new JsonObject().put("ratio", (double) r.withActual() / r.predictions())
-                .put("predictions", r.predictions()).put("with_actual", r.withActual())
-                .put("window_hours", windowMillis / 3_600_000.0);
-        if (r.withActual() > 0 && !Double.isNaN(r.meanDelayMillis())) {
-            o.put("delay", new JsonObject().put("mean_seconds", r.meanDelayMillis() / 1000.0).put("max_seconds", r.maxDelayMillis() / 1000.0));
-        }
-        return o;
     }
 }

@@ -21,12 +21,13 @@ import java.util.Map;
 /**
  * The read side of quality: every model's reports per window (cached for five seconds, dropped at once by
  * {@link #invalidate} when a write lands), the {@code vitals_quality_*} gauges bound to them (vitals-core's
- * {@code QualityMetrics}), their JSON for the API (snake_case, non-finite as null), and the dashboard's history.
+ * {@code QualityMetrics}) and the dashboard's history; and the one writer of the quality API's JSON (its static
+ * methods: snake_case, non-finite as null), from the service's typed results.
  */
-final class QualityReports {
+public final class QualityReports {
+    private static final ObjectMapper JSON = mapper();
     private final QualityTracker tracker;
     private final Map<String, Duration> windows;
-    private final ObjectMapper json;
     private volatile Map<String, Map<String, QualityReport>> cached = Map.of();
     private volatile long cachedAt;
 
@@ -35,6 +36,9 @@ final class QualityReports {
         this.windows = windows;
         // the gauges read the cached reports, so a write shows at once
         dev.vitals.quality.QualityMetrics.builder(tracker).reports(this::reports).register(registry);
+    }
+
+    private static ObjectMapper mapper() {
         SimpleModule m = new SimpleModule();
         // NaN and infinities (no data, an undefined metric) as null: JSON has no number for them
         StdSerializer<Double> finiteOrNull = new StdSerializer<>(Double.class) {
@@ -50,18 +54,57 @@ final class QualityReports {
         m.addSerializer(Double.class, finiteOrNull);
         m.addSerializer(double.class, finiteOrNull);
         // snake_case like the rest of the HTTP API: the core records' camelCase names stop at this boundary
-        this.json = new ObjectMapper().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+        return new ObjectMapper().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
                 .registerModule(m);
+    }
+
+    /** {@code POST /v1/feedback}'s answer. */
+    public static JsonObject feedback(QualityService.FeedbackResult r) {
+        return new JsonObject().put("status", r.status()).put("model", r.model()).put("duplicate", r.duplicate()).put("late", r.late());
+    }
+
+    /** {@code POST /v1/evaluations}' answer. */
+    public static JsonObject evaluations(QualityService.EvaluationResult r) {
+        return new JsonObject().put("status", "ok").put("applied", r.applied()).put("late", r.late());
+    }
+
+    /** {@code GET /v1/feedback?feedback_id=}'s answer. */
+    public static JsonObject feedbackStatus(QualityResults.FeedbackStatus s) {
+        JsonObject o = new JsonObject().put("feedback_id", s.feedbackId());
+        if ("ok".equals(s.status())) {
+            return o.put("status", s.status()).put("request_id", s.requestId()).put("model", s.model());
+        }
+        return o.put("request_id", s.requestId()).put("status", s.status()).put("expires_at", s.expiresAt());
+    }
+
+    /** A model's report ({@code GET /v1/quality}): the report's numbers, then its model, window, task, scope and replicas. */
+    public static JsonObject report(QualityResults.Report r) {
+        JsonObject o;
+        try {
+            o = new JsonObject(JSON.writeValueAsString(r.report()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        o.put("model", r.model()).put("window", r.window()).put("task", r.task()).put("scope", r.scope());
+        if (r.replicas() != null) {
+            io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
+            for (QualityResults.Source s : r.replicas()) {
+                a.add(s.live() ? new JsonObject().put("replica", s.replica()).put("live", true)
+                        : new JsonObject().put("replica", s.replica()).put("saved_at", s.savedAt()));
+            }
+            o.put("replicas", a);
+        }
+        return o;
+    }
+
+    /** The dashboard's history ({@code GET /v1/quality?range=}): {@code {timestamps, series}}. */
+    public static JsonObject history(HistoryRing.Snapshot h) {
+        return h.json();
     }
 
     /** Drops the cached reports: the next read recomputes them. */
     void invalidate() {
         cachedAt = 0;
-    }
-
-    /** A report (or a fleet-merged one) as the API's JSON. */
-    JsonObject json(Object report) throws IOException {
-        return new JsonObject(json.writeValueAsString(report));
     }
 
     Map<String, Map<String, QualityReport>> reports() {
@@ -150,8 +193,8 @@ final class QualityReports {
         history.record(nowMillis, point);
     }
 
-    /** {@code {timestamps, series}} of the history within {@code fromMillis}, for one model or all ({@code *}). */
-    JsonObject history(String model, long fromMillis) {
-        return history.json(model, fromMillis);
+    /** The history within {@code fromMillis}, for one model or all ({@code *}). */
+    HistoryRing.Snapshot history(String model, long fromMillis) {
+        return history.snapshot(model, fromMillis);
     }
 }

@@ -18,18 +18,24 @@ import java.util.Map;
  * {@link Feedback}, {@code POST /v1/evaluations} into {@link Record}s. Every 400/413 message of those bodies
  * is here (the 404/409/422 ones need state and stay in {@link QualityService}); no server, no state.
  */
-final class QualityRequests {
+public final class QualityRequests {
     private QualityRequests() {
     }
 
     private static final List<String> FEEDBACK_FIELDS = List.of("request_id", "feedback_id", "score", "scores");
 
-    /** A feedback body, checked: its ids, its scores, and the body itself (stored to recognise a re-send). */
-    record Feedback(String requestId, String feedbackId, List<Score> scores, JsonObject body) {
+    /**
+     * A feedback body, checked: its ids, its scores, and the body's JSON text (stored and journaled as it is,
+     * and compared as JSON to recognise a re-send).
+     */
+    public record Feedback(String requestId, String feedbackId, List<Score> scores, String body) {
+        public Feedback {
+            scores = List.copyOf(scores);
+        }
     }
 
     /** Parses a feedback body; throws the first problem as a 400 naming the field. */
-    static Feedback feedback(JsonObject body) {
+    public static Feedback feedback(JsonObject body) {
         for (String f : body.fieldNames()) {
             if (!FEEDBACK_FIELDS.contains(f)) {
                 throw new ApiException(400, "unknown_field", "unknown field '" + cut(f) + "'; allowed: request_id, feedback_id, score, scores");
@@ -37,7 +43,7 @@ final class QualityRequests {
         }
         String requestId = string(body, "request_id", true);
         String feedbackId = string(body, "feedback_id", true);
-        return new Feedback(requestId, feedbackId, scores(body), body);
+        return new Feedback(requestId, feedbackId, scores(body), body.encode());
     }
 
     /** The {@code score} and {@code scores} of a feedback body: at least one. */
@@ -135,11 +141,46 @@ final class QualityRequests {
         return a;
     }
 
+    /**
+     * An evaluations body's records, each parsed in order (the first bad one is the one reported); a record's
+     * task against its model's earlier records needs state and is checked by the service.
+     */
+    public static List<Record> evaluations(JsonObject body) {
+        JsonArray a = evaluationRecords(body);
+        List<Record> out = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            String at = "records[" + i + "]";
+            if (!(a.getValue(i) instanceof JsonObject r)) {
+                throw new ApiException(400, "invalid_record", at + " must be an object");
+            }
+            out.add(record(r, at));
+        }
+        return List.copyOf(out);
+    }
+
     static final long NO_TIME = Long.MIN_VALUE;
 
-    /** @param time the record's own epoch milliseconds, or {@link #NO_TIME} (now) */
-    record Record(String model, String task, Prediction prediction, double actualValue, double predictedValue,
+    /**
+     * One evaluation record of a task ({@code classification}, {@code regression} or {@code llm}).
+     *
+     * @param time the record's own epoch milliseconds, or {@link #NO_TIME} (now)
+     */
+    public record Record(String model, String task, Prediction prediction, double actualValue, double predictedValue,
                           List<Score> scores, String candidate, List<String> references, long time) {
+        public Record {
+            scores = scores == null ? null : List.copyOf(scores);
+            references = references == null ? null : List.copyOf(references);
+        }
+
+        /** A classification record at {@code time} (epoch milliseconds, or {@link #NO_TIME}: now). */
+        static Record classification(String model, Prediction prediction, long time) {
+            return new Record(model, "classification", prediction, Double.NaN, Double.NaN, null, null, null, time);
+        }
+
+        /** A regression record at {@code time} (epoch milliseconds, or {@link #NO_TIME}: now). */
+        static Record regression(String model, double actual, double predicted, long time) {
+            return new Record(model, "regression", null, actual, predicted, null, null, null, time);
+        }
     }
 
 
@@ -202,7 +243,7 @@ final class QualityRequests {
             if (r.containsKey("score") || r.containsKey("probabilities")) {
                 throw new ApiException(400, "invalid_record", at + ": a regression record has no score or probabilities");
             }
-            return new Record(model, "regression", null, q.doubleValue(), p.doubleValue(), null, null, null, time);
+            return Record.regression(model, q.doubleValue(), p.doubleValue(), time);
         }
         if (pred instanceof String p && act instanceof String q && !p.isEmpty() && !q.isEmpty() && p.length() <= 256 && q.length() <= 256) {
             Prediction prediction;
@@ -231,18 +272,18 @@ final class QualityRequests {
             } else {
                 prediction = Prediction.of(q, p);
             }
-            return new Record(model, "classification", prediction, Double.NaN, Double.NaN, null, null, null, time);
+            return Record.classification(model, prediction, time);
         }
         throw new ApiException(400, "invalid_record", at + " needs predicted and actual (two strings: classification; two numbers: "
                 + "regression), or scores, or candidate and references");
     }
 
     /** Whether a stored body is the same JSON as {@code body}, however either was written (field order, spacing). */
-    static boolean sameJson(String stored, JsonObject body) {
+    static boolean sameJson(String stored, String body) {
         try {
-            return new JsonObject(stored).equals(body);
+            return new JsonObject(stored).equals(new JsonObject(body));
         } catch (RuntimeException e) {
-            return stored.equals(body.encode()); // not JSON: only the same text is the same body
+            return stored.equals(body); // not JSON: only the same text is the same body
         }
     }
 }

@@ -20,8 +20,6 @@ import dev.vitals.server.store.GroupCommitter;
 import dev.vitals.server.store.PendingJoin;
 import dev.vitals.server.store.StateStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,9 +53,6 @@ public final class QualityService implements CallListener {
      */
     public record FeedbackResult(String model, boolean duplicate, boolean late, String status) {
     }
-
-    /** Journal kinds this service writes and replays. */
-    static final List<String> JOURNAL_KINDS = List.of("feedback", "evaluation");
 
     private final StateStore store;
     private final GroupCommitter writer;
@@ -113,7 +108,7 @@ public final class QualityService implements CallListener {
         this.calls = new CallRows(MAX_PENDING, registry);
         this.reports = new QualityReports(tracker, windows, registry);
         this.validator = new EvaluationValidator(tracker, windows, specs, taskOf);
-        this.reads = new QualityReads(store, replicaId, tracker, windows, specs, taskOf, reports);
+        this.reads = new QualityReads(store, replicaId, tracker, windows, specs, taskOf);
     }
 
     // ---- gateway calls -------------------------------------------------------------------------
@@ -149,17 +144,22 @@ public final class QualityService implements CallListener {
      * journaled) before it is applied and before this returns: the caller's 2xx means stored. Feedback
      * for a request id no replica has written yet is stored as pending and joins when the call's row arrives.
      */
-    public FeedbackResult feedback(JsonObject body) {
+    public FeedbackResult feedback(QualityRequests.Feedback parsed) {
         try {
-            return feedbackOnce(body);
+            return feedbackOnce(parsed);
         } catch (ApiException e) {
-            meters.feedback.labels(e.status() == 404 ? "unknown_call" : "rejected").inc();
+            rejected(e);
             throw e;
         }
     }
 
-    private FeedbackResult feedbackOnce(JsonObject body) {
-        QualityRequests.Feedback parsed = QualityRequests.feedback(body);
+    /** Counts a refused feedback: one {@link QualityRequests#feedback} refused, or {@link #feedback} did. */
+    public void rejected(ApiException e) {
+        meters.feedback.labels(e.status() == 404 ? "unknown_call" : "rejected").inc();
+    }
+
+    private FeedbackResult feedbackOnce(QualityRequests.Feedback parsed) {
+        String body = parsed.body();
         String requestId = parsed.requestId();
         String feedbackId = parsed.feedbackId();
         List<Score> list = parsed.scores();
@@ -177,7 +177,7 @@ public final class QualityService implements CallListener {
         }
     }
 
-    private FeedbackResult feedbackStored(JsonObject body, String requestId, String feedbackId, List<Score> list) {
+    private FeedbackResult feedbackStored(String body, String requestId, String feedbackId, List<Score> list) {
         FeedbackRow existing = store.findFeedback(feedbackId);
         if (existing != null) {
             return duplicate(existing.payload(), body, feedbackId, existing.model(), "ok");
@@ -194,7 +194,7 @@ public final class QualityService implements CallListener {
                         + "', and " + maxPending + " feedback wait for their calls already (quality.maxPending)");
             }
             long now = System.currentTimeMillis();
-            boolean stored = writer.write(tx -> tx.park(new PendingJoin(0, "feedback", requestId, feedbackId, body.encode(), now,
+            boolean stored = writer.write(tx -> tx.park(new PendingJoin(0, "feedback", requestId, feedbackId, body, now,
                     now + pendingGraceMillis, PendingJoin.PENDING, journalReplica)), null);
             if (!stored) { // another replica stored the same feedback id meanwhile
                 return feedbackStored(body, requestId, feedbackId, list);
@@ -214,7 +214,7 @@ public final class QualityService implements CallListener {
         return joined(call, list);
     }
 
-    private FeedbackResult duplicate(String storedPayload, JsonObject body, String feedbackId, String model, String status) {
+    private FeedbackResult duplicate(String storedPayload, String body, String feedbackId, String model, String status) {
         if (!QualityRequests.sameJson(storedPayload, body)) {
             throw new ApiException(409, "feedback_id_conflict", "feedback id '" + cut(feedbackId)
                     + "' was used before with a different body");
@@ -229,17 +229,16 @@ public final class QualityService implements CallListener {
      *
      * @return the journal sequence number, or -1 when the feedback id was stored already (nothing applied)
      */
-    private long journalFeedback(CallRow call, String feedbackId, JsonObject body, List<Score> list, long pendingId) {
-        String payload = body.encode();
-        String entry = new JsonObject().put("model", call.model()).put("body", body).encode();
+    private long journalFeedback(CallRow call, String feedbackId, String body, List<Score> list, long pendingId) {
+        String entry = QualityJournal.feedback(call.model(), body);
         return writer.write(tx -> {
             if (pendingId >= 0 && !tx.claim(pendingId)) {
                 return -1L;
             }
-            if (!tx.insertFeedback(new FeedbackRow(feedbackId, call.requestId(), call.model(), System.currentTimeMillis(), payload))) {
+            if (!tx.insertFeedback(new FeedbackRow(feedbackId, call.requestId(), call.model(), System.currentTimeMillis(), body))) {
                 return -1L;
             }
-            return tx.journal(journalReplica, "feedback", entry);
+            return tx.journal(journalReplica, QualityJournal.FEEDBACK, entry);
         }, seq -> {
             if (seq > 0) {
                 applyJournaled(seq, () -> tracker.model(call.model()).addScores(list));
@@ -278,13 +277,12 @@ public final class QualityService implements CallListener {
         for (PendingJoin p : store.joinable("feedback", "calls", "request_id", 500)) {
             CallRow call = store.findCall(p.joinKey());
             try {
-                JsonObject body = new JsonObject(p.payload());
-                List<Score> list = QualityRequests.scores(body);
+                List<Score> list = QualityJournal.pendingScores(p.payload());
                 if (!"llm".equals(taskOf.getOrDefault(call.model(), "llm"))) {
                     throw new ApiException(422, "wrong_task", "not an LLM model");
                 }
                 validator.check(call.model(), list, applyLock);
-                if (journalFeedback(call, p.itemId(), body, list, p.id()) > 0) {
+                if (journalFeedback(call, p.itemId(), p.payload(), list, p.id()) > 0) {
                     joined(call, list);
                 }
             } catch (ApiException e) {
@@ -325,7 +323,7 @@ public final class QualityService implements CallListener {
     }
 
     /** The state of one feedback id ({@code GET /v1/feedback?feedback_id=}): applied, pending, unknown_call, or 404. */
-    public JsonObject feedbackStatus(String feedbackId) {
+    public QualityResults.FeedbackStatus feedbackStatus(String feedbackId) {
         return reads.feedbackStatus(feedbackId);
     }
 
@@ -344,30 +342,29 @@ public final class QualityService implements CallListener {
      * batch is journaled before it is applied and before this returns, as what it adds to each model's
      * windows (sums and sketches, never the records' texts).
      */
-    public EvaluationResult evaluations(JsonObject body) {
-        JsonObject entry;
+    public EvaluationResult evaluations(List<QualityRequests.Record> records) {
+        QualityJournal.EvaluationEntry entry;
         Map<String, List<Score>> scored = new LinkedHashMap<>();
         synchronized (applyLock) {
-            entry = validator.entry(body, scored);
+            entry = validator.entry(records, scored);
         }
-        String payload = entry.encode();
-        writer.write(tx -> tx.journal(journalReplica, "evaluation", payload), seq -> applyJournaled(seq, () -> applyEvaluation(entry)));
+        String payload = QualityJournal.evaluation(entry);
+        writer.write(tx -> tx.journal(journalReplica, QualityJournal.EVALUATION, payload),
+                seq -> applyJournaled(seq, () -> applyEvaluation(entry)));
         scored.forEach(meters::observeScores);
-        int late = entry.getInteger("late");
+        int late = entry.late();
         meters.evaluationsLate.inc(late);
         reports.invalidate();
-        return new EvaluationResult(entry.getInteger("records") - late, late);
+        return new EvaluationResult(entry.records() - late, late);
     }
 
     /** Merges a journaled batch's windows into the live ones. */
-    private void applyEvaluation(JsonObject entry) {
-        JsonObject tasks = entry.getJsonObject("tasks");
-        JsonObject per = entry.getJsonObject("windows");
-        for (String m : per.fieldNames()) {
+    private void applyEvaluation(QualityJournal.EvaluationEntry entry) {
+        entry.windows().forEach((m, ws) -> {
             tracker.model(m);
-            taskOf.put(m, tasks.getString(m, "llm"));
-            QualityCheckpoint.merge(tracker, windows, m, per.getJsonObject(m));
-        }
+            taskOf.put(m, entry.tasks().getOrDefault(m, "llm"));
+            QualityCheckpoint.merge(tracker, windows, m, ws);
+        });
     }
 
     // ---- reports and metrics -------------------------------------------------------------------
@@ -377,9 +374,9 @@ public final class QualityService implements CallListener {
      * replica's live window merged with the other replicas' windows as they last saved them (every
      * minute and on shutdown, so up to a minute old); says which replicas and since when. Blocking.
      */
-    public JsonObject fleetReport(String model, String window) {
+    public QualityResults.Report fleetReport(String model, String window) {
         if (replicaId == null) {
-            return report(model, window).put("scope", "replica");
+            return report(model, window);
         }
         return reads.fleet(model, window);
     }
@@ -390,7 +387,7 @@ public final class QualityService implements CallListener {
     }
 
     /** The report of a model over a window ({@code GET /v1/quality}). */
-    public JsonObject report(String model, String window) {
+    public QualityResults.Report report(String model, String window) {
         return reads.local(model, window);
     }
 
@@ -411,8 +408,8 @@ public final class QualityService implements CallListener {
         reports.sampleHistory(nowMillis);
     }
 
-    /** {@code {timestamps, series}} of the history within {@code fromMillis}, for one model or all ({@code *}). */
-    public JsonObject history(String model, long fromMillis) {
+    /** The dashboard's history within {@code fromMillis}, for one model or all ({@code *}). */
+    public dev.vitals.server.state.HistoryRing.Snapshot history(String model, long fromMillis) {
         return reports.history(model, fromMillis);
     }
 
@@ -424,30 +421,26 @@ public final class QualityService implements CallListener {
      * prunes the journal up to it; blocking. A restart restores the checkpoint and replays the entries after.
      */
     public void save() {
-        JsonObject all;
+        byte[] checkpoint;
         long seq;
         synchronized (applyLock) {
-            all = QualityCheckpoint.encode(tracker, windows, taskOf);
             seq = appliedSeq;
+            checkpoint = QualityCheckpoint.encode(tracker, windows, taskOf, System.currentTimeMillis(), seq);
         }
-        all.put("__saved_at", System.currentTimeMillis());
-        all.put("__journal_seq", seq);
-        store.putBlob(blob, all.encode().getBytes(StandardCharsets.UTF_8));
+        store.putBlob(blob, checkpoint);
         if (seq > 0) {
-            store.pruneJournal(journalReplica, JOURNAL_KINDS, seq);
+            store.pruneJournal(journalReplica, QualityJournal.KINDS, seq);
         }
     }
 
     /** Applies this replica's journal entries after the checkpoint's, in order: what was acknowledged since. */
     private void replay(long afterSeq) {
-        long after = JournalReplay.replay(store, journalReplica, JOURNAL_KINDS, afterSeq, e -> {
-            JsonObject o = new JsonObject(e.payload());
-            if (e.kind().equals("feedback")) {
-                String model = o.getString("model");
-                List<Score> list = QualityRequests.scores(o.getJsonObject("body"));
-                applyJournaled(e.seq(), () -> tracker.model(model).addScores(list));
+        long after = JournalReplay.replay(store, journalReplica, QualityJournal.KINDS, afterSeq, e -> {
+            QualityJournal.Entry entry = QualityJournal.decode(e);
+            if (entry instanceof QualityJournal.FeedbackEntry f) {
+                applyJournaled(e.seq(), () -> tracker.model(f.model()).addScores(f.scores()));
             } else {
-                applyJournaled(e.seq(), () -> applyEvaluation(o));
+                applyJournaled(e.seq(), () -> applyEvaluation((QualityJournal.EvaluationEntry) entry));
             }
         }, LOG, "quality: %d journaled feedback and evaluation batches");
         synchronized (applyLock) {

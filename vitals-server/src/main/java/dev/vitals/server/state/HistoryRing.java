@@ -53,13 +53,28 @@ public final class HistoryRing {
     }
 
     /**
-     * {@code {timestamps, series}} since {@code fromMillis}: every series for {@code model} null or
-     * {@code *}, else that model's series with the model prefix removed. Gaps are null; series
-     * without a value in the range are left out.
+     * The points since {@code fromMillis}, oldest first: their times, and each series' values at them (null: a gap).
+     * Series without a value in the range are left out; {@code model} null or {@code *}: every series, else that
+     * model's series with the model prefix removed.
      */
-    public synchronized JsonObject json(String model, long fromMillis) {
+    public record Snapshot(List<Long> timestamps, Map<String, List<Double>> series) {
+        public Snapshot {
+            timestamps = List.copyOf(timestamps);
+            series = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(series));
+        }
+
+        /** {@code {timestamps, series}}, gaps as null. */
+        public JsonObject json() {
+            JsonObject out = new JsonObject();
+            series.forEach((k, v) -> out.put(k, new JsonArray(new ArrayList<>(v))));
+            return new JsonObject().put("timestamps", new JsonArray(new ArrayList<>(timestamps))).put("series", out);
+        }
+    }
+
+    /** The points since {@code fromMillis}, for one model or every series ({@code model} null or {@code *}). */
+    public synchronized Snapshot snapshot(String model, long fromMillis) {
         boolean all = model == null || model.equals("*");
-        JsonArray ts = new JsonArray();
+        List<Long> ts = new ArrayList<>();
         List<Integer> slots = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             int slot = Math.floorMod(next - size + i, capacity);
@@ -68,21 +83,21 @@ public final class HistoryRing {
                 ts.add(times[slot]);
             }
         }
-        JsonObject out = new JsonObject();
+        Map<String, List<Double>> out = new LinkedHashMap<>();
         series.forEach((k, ring) -> {
             if (!all && !k.startsWith(model + " ")) {
                 return;
             }
-            JsonArray a = new JsonArray();
+            List<Double> a = new ArrayList<>(slots.size());
             boolean any = false;
             for (int slot : slots) {
                 a.add(Double.isFinite(ring[slot]) ? ring[slot] : null);
                 any |= Double.isFinite(ring[slot]);
             }
             if (any) {
-                out.put(all ? k : k.substring(model.length() + 1), a);
+                out.put(all ? k : k.substring(model.length() + 1), java.util.Collections.unmodifiableList(a));
             }
         });
-        return new JsonObject().put("timestamps", ts).put("series", out);
+        return new Snapshot(ts, out);
     }
 }

@@ -1,5 +1,7 @@
 package dev.vitals.server.store;
 
+import java.util.Locale;
+
 /**
  * What differs between the databases a {@link JdbcStateStore} runs on; the statements themselves are
  * the same (both speak {@code INSERT ... ON CONFLICT}). Migrations live in
@@ -7,18 +9,12 @@ package dev.vitals.server.store;
  */
 public enum Dialect {
     /** The embedded default: one file, one connection (SQLite serializes writers anyway). */
-    SQLITE("sqlite"),
+    SQLITE,
     /** A shared database for several replicas: a HikariCP pool, migrations under an advisory lock. */
-    POSTGRES("postgres");
+    POSTGRES;
 
-    private final String folder;
-
-    Dialect(String folder) {
-        this.folder = folder;
-    }
-
-    /** The migrations folder under {@code dev/vitals/server/store/migrations/}. */
+    /** The migrations folder under {@code dev/vitals/server/store/migrations/}: the name in lower case. */
     public String folder() {
-        return folder;
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -27,10 +27,7 @@ final class DurableRows {
                 return sql(() -> {
                     try (PreparedStatement ps = c.prepareStatement("INSERT INTO journal (replica, kind, ts_ms, payload) VALUES (?, ?, ?, ?) "
                             + "RETURNING seq")) {
-                        ps.setString(1, replica);
-                        ps.setString(2, kind);
-                        ps.setLong(3, System.currentTimeMillis());
-                        ps.setString(4, payload);
+                        StoreRows.bind(ps, replica, kind, System.currentTimeMillis(), payload);
                         try (ResultSet rs = ps.executeQuery()) {
                             rs.next();
                             return rs.getLong(1);
@@ -67,11 +64,7 @@ final class DurableRows {
                     try (PreparedStatement ps = c.prepareStatement("INSERT INTO spend (scope, name, period, replica, usd) VALUES (?, ?, ?, ?, ?) "
                             + "ON CONFLICT (scope, name, period, replica) DO UPDATE SET usd = spend.usd + excluded.usd")) {
                         for (Map.Entry<String, Double> e : usdByName.entrySet()) {
-                            ps.setString(1, scope);
-                            ps.setString(2, e.getKey());
-                            ps.setString(3, period);
-                            ps.setString(4, replica);
-                            ps.setDouble(5, e.getValue());
+                            StoreRows.bind(ps, scope, e.getKey(), period, replica, e.getValue());
                             ps.addBatch();
                         }
                         return ps.executeBatch();
@@ -81,44 +74,22 @@ final class DurableRows {
 
             @Override
             public boolean park(PendingJoin p) {
-                return sql(() -> {
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO pending_joins (kind, join_key, item_id, payload, "
-                            + "created_at_ms, expires_at_ms, state, replica) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, item_id) DO NOTHING")) {
-                        ps.setString(1, p.kind());
-                        ps.setString(2, p.joinKey());
-                        ps.setString(3, p.itemId());
-                        ps.setString(4, p.payload());
-                        ps.setLong(5, p.createdAtMillis());
-                        ps.setLong(6, p.expiresAtMillis());
-                        ps.setString(7, PendingJoin.PENDING);
-                        ps.setString(8, p.replica());
-                        return ps.executeUpdate() == 1;
-                    }
-                });
+                return sql(() -> StoreRows.update(c, "INSERT INTO pending_joins (kind, join_key, item_id, payload, created_at_ms, "
+                        + "expires_at_ms, state, replica) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, item_id) DO NOTHING",
+                        p.kind(), p.joinKey(), p.itemId(), p.payload(), p.createdAtMillis(), p.expiresAtMillis(), PendingJoin.PENDING,
+                        p.replica()) == 1);
             }
 
             @Override
             public boolean claim(long pendingId) {
-                return sql(() -> {
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM pending_joins WHERE id = ? AND state = ?")) {
-                        ps.setLong(1, pendingId);
-                        ps.setString(2, PendingJoin.PENDING);
-                        return ps.executeUpdate() == 1;
-                    }
-                });
+                return sql(() -> StoreRows.update(c, "DELETE FROM pending_joins WHERE id = ? AND state = ?", pendingId,
+                        PendingJoin.PENDING) == 1);
             }
 
             @Override
             public boolean firstEvent(String requestId, String kind, long timeMillis) {
-                return sql(() -> {
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO business_conversions (request_id, kind, ts_ms) "
-                            + "VALUES (?, ?, ?) ON CONFLICT (request_id, kind) DO NOTHING")) {
-                        ps.setString(1, requestId);
-                        ps.setString(2, kind);
-                        ps.setLong(3, timeMillis);
-                        return ps.executeUpdate() == 1;
-                    }
-                });
+                return sql(() -> StoreRows.update(c, "INSERT INTO business_conversions (request_id, kind, ts_ms) VALUES (?, ?, ?) "
+                        + "ON CONFLICT (request_id, kind) DO NOTHING", requestId, kind, timeMillis) == 1);
             }
         };
     }
@@ -144,13 +115,7 @@ final class DurableRows {
         List<JournalEntry> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, replica, kind, ts_ms, payload FROM journal WHERE replica = ? AND kind IN ("
                 + placeholders(kinds.size()) + ") AND seq > ? ORDER BY seq LIMIT ?")) {
-            int i = 1;
-            ps.setString(i++, replica);
-            for (String k : kinds) {
-                ps.setString(i++, k);
-            }
-            ps.setLong(i++, afterSeq);
-            ps.setInt(i, limit);
+            StoreRows.bind(ps, kindsBetween(replica, kinds, afterSeq, limit));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new JournalEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
@@ -161,23 +126,23 @@ final class DurableRows {
     }
 
     static int pruneJournal(Connection c, String replica, Collection<String> kinds, long uptoSeq) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM journal WHERE replica = ? AND kind IN (" + placeholders(kinds.size())
-                + ") AND seq <= ?")) {
-            int i = 1;
-            ps.setString(i++, replica);
-            for (String k : kinds) {
-                ps.setString(i++, k);
-            }
-            ps.setLong(i, uptoSeq);
-            return ps.executeUpdate();
-        }
+        return StoreRows.update(c, "DELETE FROM journal WHERE replica = ? AND kind IN (" + placeholders(kinds.size()) + ") AND seq <= ?",
+                kindsBetween(replica, kinds, uptoSeq));
+    }
+
+    /** The parameters of a journal statement: the replica, each kind (its {@code IN} list), then {@code after}. */
+    private static Object[] kindsBetween(String replica, Collection<String> kinds, Object... after) {
+        List<Object> values = new ArrayList<>(kinds.size() + 1 + after.length);
+        values.add(replica);
+        values.addAll(kinds);
+        values.addAll(List.of(after));
+        return values.toArray();
     }
 
     static Map<String, Double> spendTotals(Connection c, String scope, String period) throws SQLException {
         Map<String, Double> out = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT name, SUM(usd) FROM spend WHERE scope = ? AND period = ? GROUP BY name ORDER BY name")) {
-            ps.setString(1, scope);
-            ps.setString(2, period);
+            StoreRows.bind(ps, scope, period);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getString(1), rs.getDouble(2));
@@ -194,8 +159,7 @@ final class DurableRows {
 
     static PendingJoin findPending(Connection c, String kind, String itemId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + PENDING_COLUMNS + " FROM pending_joins WHERE kind = ? AND item_id = ?")) {
-            ps.setString(1, kind);
-            ps.setString(2, itemId);
+            StoreRows.bind(ps, kind, itemId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? pending(rs) : null;
             }
@@ -210,9 +174,7 @@ final class DurableRows {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + PENDING_COLUMNS.replaceAll("(\\w+)", "p.$1") + " FROM pending_joins p "
                 + "WHERE p.kind = ? AND p.state = ? AND EXISTS (SELECT 1 FROM " + table + " t WHERE t." + column + " = p.join_key) "
                 + "ORDER BY p.id LIMIT ?")) {
-            ps.setString(1, kind);
-            ps.setString(2, PendingJoin.PENDING);
-            ps.setInt(3, limit);
+            StoreRows.bind(ps, kind, PendingJoin.PENDING, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(pending(rs));
@@ -223,13 +185,8 @@ final class DurableRows {
     }
 
     static int expirePending(Connection c, String kind, long nowMillis) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE pending_joins SET state = ? WHERE kind = ? AND state = ? AND expires_at_ms <= ?")) {
-            ps.setString(1, PendingJoin.EXPIRED);
-            ps.setString(2, kind);
-            ps.setString(3, PendingJoin.PENDING);
-            ps.setLong(4, nowMillis);
-            return ps.executeUpdate();
-        }
+        return StoreRows.update(c, "UPDATE pending_joins SET state = ? WHERE kind = ? AND state = ? AND expires_at_ms <= ?",
+                PendingJoin.EXPIRED, kind, PendingJoin.PENDING, nowMillis);
     }
 
     static Map<String, Long> pendingCounts(Connection c, String kind) throws SQLException {
@@ -258,11 +215,7 @@ final class DurableRows {
         try (PreparedStatement ps = c.prepareStatement("SELECT c.model, COUNT(*), COUNT(f.feedback_id), AVG(f.ts_ms - c.ts_ms), "
                 + "MAX(f.ts_ms - c.ts_ms) FROM calls c LEFT JOIN feedback f ON f.feedback_id = ? || c.request_id "
                 + "WHERE c.ts_ms >= ? AND substr(c.request_id, 1, ?) = ? GROUP BY c.model ORDER BY COUNT(*) DESC, c.model LIMIT ?")) {
-            ps.setString(1, markPrefix);
-            ps.setLong(2, sinceMillis);
-            ps.setInt(3, prefix.length());
-            ps.setString(4, prefix);
-            ps.setInt(5, limit);
+            StoreRows.bind(ps, markPrefix, sinceMillis, prefix.length(), prefix, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     double mean = rs.getDouble(4);

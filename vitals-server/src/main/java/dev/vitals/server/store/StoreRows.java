@@ -22,19 +22,8 @@ final class StoreRows {
 
     /** Binds parameters 1-9 of an API key insert (the columns above but {@code revoked_at_ms}). */
     static void bindApiKey(PreparedStatement ps, ApiKeyRecord k) throws SQLException {
-        ps.setString(1, k.id());
-        ps.setString(2, k.name());
-        ps.setString(3, k.salt());
-        ps.setString(4, k.secretHash());
-        ps.setString(5, k.source());
-        ps.setDouble(6, k.rateLimitPerMinute());
-        if (k.hasBudget()) {
-            ps.setDouble(7, k.budgetUsd());
-        } else {
-            ps.setNull(7, Types.DOUBLE);
-        }
-        ps.setDouble(8, k.spentUsd());
-        ps.setLong(9, k.createdAtMillis());
+        bind(ps, k.id(), k.name(), k.salt(), k.secretHash(), k.source(), k.rateLimitPerMinute(), orNull(k.budgetUsd()),
+                k.spentUsd(), k.createdAtMillis());
     }
 
     /** The API key of a row selected with {@link #API_KEY_COLUMNS}. */
@@ -51,15 +40,7 @@ final class StoreRows {
 
     /** Binds parameters 1-5 of a call insert ({@link #CALL_COLUMNS}). */
     static void bindCall(PreparedStatement ps, CallRow c) throws SQLException {
-        ps.setString(1, c.requestId());
-        ps.setString(2, c.model());
-        ps.setLong(3, c.timeMillis());
-        ps.setString(4, c.predictedLabel());
-        if (Double.isNaN(c.predictedValue())) {
-            ps.setNull(5, Types.DOUBLE);
-        } else {
-            ps.setDouble(5, c.predictedValue());
-        }
+        bind(ps, c.requestId(), c.model(), c.timeMillis(), c.predictedLabel(), orNull(c.predictedValue()));
     }
 
     /** The call of a row selected with {@link #CALL_COLUMNS}. */
@@ -73,11 +54,46 @@ final class StoreRows {
 
     /** Binds parameters 1-5 of a feedback insert ({@link #FEEDBACK_COLUMNS}). */
     static void bindFeedback(PreparedStatement ps, FeedbackRow f) throws SQLException {
-        ps.setString(1, f.feedbackId());
-        ps.setString(2, f.requestId());
-        ps.setString(3, f.model());
-        ps.setLong(4, f.timeMillis());
-        ps.setString(5, f.payload());
+        bind(ps, f.feedbackId(), f.requestId(), f.model(), f.timeMillis(), f.payload());
+    }
+
+    /** SQL NULL of a nullable {@code DOUBLE} column, bound by {@link #bind}. */
+    private enum Null { DOUBLE }
+
+    /** {@code v} to {@link #bind}, or SQL NULL when it is NaN: how the stores keep "none" of a nullable number. */
+    static Object orNull(double v) {
+        return Double.isNaN(v) ? Null.DOUBLE : v;
+    }
+
+    /**
+     * Binds {@code values} to parameters 1 to n by their type: {@code String} (also {@code null}, as a NULL
+     * string), {@code Long}, {@code Integer}, {@code Double}, or {@link #orNull}'s NULL.
+     */
+    static void bind(PreparedStatement ps, Object... values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            Object v = values[i];
+            if (v == null || v instanceof String) {
+                ps.setString(i + 1, (String) v);
+            } else if (v instanceof Long l) {
+                ps.setLong(i + 1, l);
+            } else if (v instanceof Integer n) {
+                ps.setInt(i + 1, n);
+            } else if (v instanceof Double d) {
+                ps.setDouble(i + 1, d);
+            } else if (v == Null.DOUBLE) {
+                ps.setNull(i + 1, Types.DOUBLE);
+            } else {
+                throw new IllegalArgumentException("cannot bind a " + v.getClass().getName());
+            }
+        }
+    }
+
+    /** Runs one INSERT, UPDATE or DELETE with {@code values} bound as {@link #bind} does; the rows it changed. */
+    static int update(Connection c, String sql, Object... values) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, values);
+            return ps.executeUpdate();
+        }
     }
 
     /** The feedback of a row selected with {@link #FEEDBACK_COLUMNS}. */

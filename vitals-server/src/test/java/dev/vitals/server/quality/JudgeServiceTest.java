@@ -128,7 +128,7 @@ class JudgeServiceTest {
         await("vitals_judge_requests_total", 2, "rubric", "hallucination", "outcome", "malformed");
         await("vitals_judge_requests_total", 2, "rubric", "conciseness", "outcome", "failed");
         assertThat(counter("vitals_judge_samples_total", "outcome", "sampled")).isEqualTo(2);
-        var report = quality.report("prod", "5m");
+        var report = QualityReports.report(quality.report("prod", "5m"));
         String scores = report.getJsonObject("scores").encode();
         assertThat(scores).contains("\"name\":\"helpfulness\"").contains("\"name\":\"safety\"")
                 .doesNotContain("\"name\":\"coherence\"").doesNotContain("\"name\":\"hallucination\"")

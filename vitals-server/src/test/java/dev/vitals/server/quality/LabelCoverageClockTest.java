@@ -38,6 +38,21 @@ class LabelCoverageClockTest {
         return new JsonObject().put("records", a);
     }
 
+    /** POST /v1/predictions' path without the server: parsed, stored. */
+    private static GroundTruthService.PredictionsResult predict(GroundTruthService gt, JsonObject body) {
+        return gt.predictions(gt.requests().predictions(body));
+    }
+
+    private static GroundTruthService.ActualsResult actuals(GroundTruthService gt, JsonObject body) {
+        return gt.actuals(gt.requests().actuals(body));
+    }
+
+    /** The label coverage as the API writes it, or null. */
+    private static JsonObject coverage(GroundTruthService gt) {
+        GroundTruthService.Coverage c = gt.labelCoverage(MODEL);
+        return c == null ? null : GroundTruthReports.coverage(c);
+    }
+
     private static JsonObject prediction(String id) {
         return new JsonObject().put("model", MODEL).put("id", id).put("predicted", "stays");
     }
@@ -79,13 +94,13 @@ class LabelCoverageClockTest {
              GroupCommitter writer = new GroupCommitter(store, 0, null)) {
             PrometheusRegistry registry = new PrometheusRegistry();
             GroundTruthService gt = service(store, writer, registry, clock);
-            gt.predictions(records(prediction("a"), prediction("b"), prediction("c"), prediction("d")));
-            assertThat(gt.labelCoverage(MODEL).getDouble("ratio")).isEqualTo(0.0);
-            assertThat(gt.labelCoverage(MODEL).getLong("predictions")).isEqualTo(4);
+            predict(gt, records(prediction("a"), prediction("b"), prediction("c"), prediction("d")));
+            assertThat(coverage(gt).getDouble("ratio")).isEqualTo(0.0);
+            assertThat(coverage(gt).getLong("predictions")).isEqualTo(4);
 
             clock.set(t0 + DAY);
-            gt.actuals(records(actual("a"), actual("b")));
-            JsonObject c = gt.labelCoverage(MODEL);
+            actuals(gt, records(actual("a"), actual("b")));
+            JsonObject c = coverage(gt);
             assertThat(c.getDouble("ratio")).isEqualTo(0.5);
             assertThat(c.getJsonObject("delay").getDouble("mean_seconds")).isEqualTo(86_400.0);
             assertThat(delayBucket(registry, 43_200)).isZero();
@@ -94,13 +109,13 @@ class LabelCoverageClockTest {
             // an actual whose prediction is not known yet waits; the prediction (made an hour before the actual came) is
             // posted 5 h later and the sweep joins them: the label delay ends when the actual arrived, not at the join
             clock.set(t0 + 2 * DAY);
-            gt.actuals(records(actual("c"), actual("e")));
-            assertThat(gt.actuals(records(actual("e"))).getInteger("duplicates")).isEqualTo(1);
+            actuals(gt, records(actual("c"), actual("e")));
+            assertThat(actuals(gt, records(actual("e"))).duplicates()).isEqualTo(1);
             clock.set(t0 + 2 * DAY + 5 * HOUR);
-            gt.predictions(records(prediction("e").put("time", t0 + 2 * DAY - HOUR)));
+            predict(gt, records(prediction("e").put("time", t0 + 2 * DAY - HOUR)));
             assertThat(gt.sweep()).isEqualTo(1);
-            gt.actuals(records(actual("d")));
-            c = gt.labelCoverage(MODEL);
+            actuals(gt, records(actual("d")));
+            c = coverage(gt);
             assertThat(c.getLong("predictions")).isEqualTo(5);
             assertThat(c.getDouble("ratio")).isEqualTo(1.0);
             // a, b: 1 d; c: 2 d; e: 1 h (it arrived an hour after its prediction's time); d: 2 d 5 h
@@ -112,15 +127,15 @@ class LabelCoverageClockTest {
 
             // a restart: a new service on the same store reads the same coverage
             GroundTruthService again = service(store, writer, new PrometheusRegistry(), clock);
-            assertThat(again.labelCoverage(MODEL).getDouble("ratio")).isEqualTo(1.0);
-            assertThat(again.labelCoverage(MODEL).getLong("with_actual")).isEqualTo(5);
+            assertThat(coverage(again).getDouble("ratio")).isEqualTo(1.0);
+            assertThat(coverage(again).getLong("with_actual")).isEqualTo(5);
 
             // the window (72 h) passes the first four predictions: only e is left
             clock.set(t0 + 3 * DAY + HOUR);
             GroundTruthService later = service(store, writer, new PrometheusRegistry(), clock);
-            assertThat(later.labelCoverage(MODEL).getLong("predictions")).isEqualTo(1);
+            assertThat(coverage(later).getLong("predictions")).isEqualTo(1);
             clock.set(t0 + 6 * DAY);
-            assertThat(service(store, writer, new PrometheusRegistry(), clock).labelCoverage(MODEL)).as("no prediction left").isNull();
+            assertThat(coverage(service(store, writer, new PrometheusRegistry(), clock))).as("no prediction left").isNull();
         }
     }
 }

@@ -75,7 +75,7 @@ class PerplexityServerTest {
                 long end = System.currentTimeMillis() + 20_000;
                 JsonObject text = null;
                 while (System.currentTimeMillis() < end) {
-                    JsonObject rep = server.quality().report("asked", "5m");
+                    JsonObject rep = QualityReports.report(server.quality().report("asked", "5m"));
                     text = rep.getJsonObject("text");
                     if (text != null && text.getLong("tokens", 0L) == 6) {
                         break;
@@ -85,7 +85,7 @@ class PerplexityServerTest {
                 assertThat(text).isNotNull();
                 assertThat(text.getLong("tokens")).isEqualTo(6);
                 assertThat(text.getDouble("perplexity")).isCloseTo(expected, within(1e-9));
-                JsonObject plain = server.quality().report("plain", "5m");
+                JsonObject plain = QualityReports.report(server.quality().report("plain", "5m"));
                 assertThat(plain.getJsonObject("text") == null || plain.getJsonObject("text").getLong("tokens", 0L) == 0).isTrue();
                 String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();

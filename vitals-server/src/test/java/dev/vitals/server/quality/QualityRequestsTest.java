@@ -1,24 +1,16 @@
 package dev.vitals.server.quality;
 
+import static dev.vitals.server.api.ApiErrors.rejects;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vitals.quality.ScoreKind;
-import dev.vitals.server.api.ApiException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 /** The quality API's bodies parsed without a server: every 400/413 of feedback and evaluations, and what a good body becomes. */
 class QualityRequestsTest {
-
-    private static void rejects(Runnable parse, int status, String code, String message) {
-        assertThatThrownBy(parse::run).isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.status()).isEqualTo(status);
-            assertThat(e.code()).isEqualTo(code);
-            assertThat(e.getMessage()).isEqualTo(message);
-        });
-    }
 
     private static void feedbackRejects(String body, String code, String message) {
         rejects(() -> QualityRequests.feedback(new JsonObject(body)), 400, code, message);
@@ -116,5 +108,36 @@ class QualityRequestsTest {
                 "records[3].probabilities.a must be a number");
         recordRejects("{\"model\":\"m\",\"predicted\":\"a\",\"actual\":2}", "invalid_record",
                 "records[3] needs predicted and actual (two strings: classification; two numbers: regression), or scores, or candidate and references");
+    }
+
+    @Test
+    void anEvaluationsBodyBecomesItsRecordsInOrderAndTheFirstBadOneIsReported() {
+        var records = QualityRequests.evaluations(new JsonObject("{\"records\":[{\"model\":\"a\",\"predicted\":1,\"actual\":2},"
+                + "{\"model\":\"b\",\"predicted\":\"x\",\"actual\":\"y\"},{\"model\":\"c\",\"scores\":[{\"name\":\"s\",\"value\":1,\"source\":\"code\"}]}]}"));
+        assertThat(records).extracting(r -> r.model() + ":" + r.task()).containsExactly("a:regression", "b:classification", "c:llm");
+        assertThatThrownBy(() -> records.add(records.get(0))).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> records.get(2).scores().clear()).isInstanceOf(UnsupportedOperationException.class);
+        // moved here from the service: a record that is not an object, and the first of two bad records wins
+        rejects(() -> QualityRequests.evaluations(new JsonObject("{\"records\":[{\"model\":\"a\",\"predicted\":1,\"actual\":2},\"x\"]}")),
+                400, "invalid_record", "records[1] must be an object");
+        rejects(() -> QualityRequests.evaluations(new JsonObject("{\"records\":[{\"model\":\"\"},7]}")),
+                400, "invalid_record", "records[0].model must be a string of 1 to 256 characters");
+        rejects(() -> QualityRequests.evaluations(new JsonObject("{\"records\":{}}")), 400, "invalid_records",
+                "'records' must be a non-empty array");
+    }
+
+    @Test
+    void aFeedbackCarriesItsBodyAsTextAndAResendIsRecognisedAsTheSameJson() {
+        var f = QualityRequests.feedback(new JsonObject("{\"request_id\":\"r1\", \"feedback_id\":\"f1\", "
+                + "\"score\":{\"name\":\"stars\",\"value\":4,\"source\":\"human\"}}"));
+        assertThat(f.body()).isEqualTo("{\"request_id\":\"r1\",\"feedback_id\":\"f1\",\"score\":{\"name\":\"stars\",\"value\":4,\"source\":\"human\"}}");
+        // field order and spacing do not matter; a value does
+        assertThat(QualityRequests.sameJson("{\"feedback_id\":\"f1\",\"score\":{\"source\":\"human\",\"value\":4,\"name\":\"stars\"},"
+                + " \"request_id\":\"r1\"}", f.body())).isTrue();
+        assertThat(QualityRequests.sameJson("{\"request_id\":\"r1\",\"feedback_id\":\"f1\",\"score\":{\"name\":\"stars\",\"value\":5,"
+                + "\"source\":\"human\"}}", f.body())).isFalse();
+        // a stored payload that is not JSON is the same only as the same text
+        assertThat(QualityRequests.sameJson("not json", f.body())).isFalse();
+        assertThat(QualityRequests.sameJson("not json", "not json")).isTrue();
     }
 }
