@@ -3,9 +3,10 @@ package dev.vitals.business;
 /**
  * The requests an event may still refer to, oldest first: a request-id hash, what it counts under, its start
  * and the event kinds seen for it, in parallel arrays (a ring in insertion order, with an open-addressing index
- * on the hash). A map of entry objects made one object graph per request that lived for the whole TTL, often
- * minutes: at a few thousand requests a second, all of it was copied by every young collection (6-10 MB of
- * survivors). These arrays are allocated once per doubling and hold no object per request.
+ * on the hash). A map of entry objects made three objects per request (about 100 bytes) that lived until the
+ * TTL or until 100,000 newer ones came: under load, long enough to be copied between survivor spaces and
+ * promoted, so the old generation grew with every request. These arrays are allocated once per doubling and
+ * hold no object per request.
  *
  * <p>Positions returned by {@link #find} stay valid until the next {@link #track} or {@link #expire}. Not
  * thread-safe: the owner locks.
