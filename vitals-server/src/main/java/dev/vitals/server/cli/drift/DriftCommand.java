@@ -2,7 +2,6 @@ package dev.vitals.server.cli.drift;
 
 import dev.vitals.drift.DatasetDrift;
 import dev.vitals.drift.DriftDetector;
-import dev.vitals.drift.FeatureDrift;
 import dev.vitals.drift.FeatureType;
 import dev.vitals.drift.RawColumns;
 import dev.vitals.drift.StatTest;
@@ -32,7 +31,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -217,25 +215,18 @@ public final class DriftCommand implements Callable<Integer> {
             checkAccepts(e.getKey(), e.getValue(), types.get(e.getKey()), ref, cur, asText);
         }
 
-        List<DriftHtmlReport.ColumnData> data = new ArrayList<>();
+        List<DriftColumns.Pair> columns = new ArrayList<>();
         for (String name : names) {
-            Column r = ref.columns().get(name);
-            Column c = cur.columns().get(name);
-            data.add(types.get(name) == FeatureType.NUMERIC
-                    ? DriftHtmlReport.ColumnData.numeric(name, r.numbers(), c.numbers())
-                    : DriftHtmlReport.ColumnData.categorical(name, r.texts(), c.texts()));
+            columns.add(new DriftColumns.Pair(name, types.get(name), ref.columns().get(name), cur.columns().get(name)));
         }
-        DatasetDrift drift;
+        DriftColumns.Compared compared;
         try {
-            drift = compare(data, chosen, thresholdByColumn, driftShare);
+            compared = DriftColumns.compare(columns, chosen, thresholdByColumn, driftShare);
         } catch (IllegalArgumentException e) {
             throw new BadInput(e.getMessage());
         }
-
-        List<String> notes = new ArrayList<>();
-        for (int i = 0; i < data.size(); i++) {
-            notes.add(DriftOutput.note(drift.features().get(i), data.get(i)));
-        }
+        DatasetDrift drift = compared.drift();
+        List<String> notes = compared.notes();
         DriftOutput.printTable(out, ref, cur, drift, notes);
 
         DriftHtmlReport.Source refSource = source(ref);
@@ -248,7 +239,9 @@ public final class DriftCommand implements Callable<Integer> {
             }
         }
         if (html != null) {
-            String page = DriftHtmlReport.render(drift, data, notes, refSource, curSource, ZonedDateTime.now());
+            DriftColumns.Loader loader = new DriftColumns.Loader(); // one card's columns at a time
+            String page = DriftHtmlReport.render(drift, i -> loader.load(columns.get(i)), notes, refSource, curSource,
+                    ZonedDateTime.now());
             int c = write(err, html, o -> o.write(page.getBytes(StandardCharsets.UTF_8)));
             if (c == 0) {
                 out.println("wrote " + html);
@@ -264,42 +257,6 @@ public final class DriftCommand implements Callable<Integer> {
             return EXIT_NO_VERDICT;
         }
         return failOnDrift && drift.drifted() ? EXIT_DRIFT : 0;
-    }
-
-    /**
-     * The library's exact mode, one column per task on the common fork-join pool (the detector is immutable and
-     * each feature's result depends on that feature alone), then the dataset verdict by the library's rule: the
-     * dataset drifts when at least {@code share} of the features with a verdict drift. Equal to
-     * {@code DriftDetector.compare} on all columns at once, in less wall time on several cores.
-     */
-    static DatasetDrift compare(List<DriftHtmlReport.ColumnData> data, Map<String, StatTest> tests,
-                                Map<String, Double> thresholds, double share) {
-        List<FeatureDrift> features = IntStream.range(0, data.size()).parallel().mapToObj(i -> {
-            DriftHtmlReport.ColumnData d = data.get(i);
-            DriftDetector.Builder b = DriftDetector.builder();
-            if (tests.containsKey(d.name())) {
-                b.test(d.name(), tests.get(d.name()).testName());
-            }
-            if (thresholds.containsKey(d.name())) {
-                b.threshold(d.name(), thresholds.get(d.name()));
-            }
-            RawColumns r = d.type() == FeatureType.NUMERIC ? RawColumns.builder().numeric(d.name(), d.ref()).build()
-                    : RawColumns.builder().categorical(d.name(), d.refText()).build();
-            RawColumns c = d.type() == FeatureType.NUMERIC ? RawColumns.builder().numeric(d.name(), d.cur()).build()
-                    : RawColumns.builder().categorical(d.name(), d.curText()).build();
-            return b.build().compare(r, c).features().get(0);
-        }).collect(Collectors.toList());
-        int drifted = 0;
-        int evaluated = 0;
-        for (FeatureDrift f : features) {
-            if (f.verdict() != Verdict.NO_VERDICT) {
-                evaluated++;
-                drifted += f.drifted() ? 1 : 0;
-            }
-        }
-        double driftShare = evaluated == 0 ? Double.NaN : (double) drifted / evaluated;
-        Verdict verdict = evaluated == 0 ? Verdict.NO_VERDICT : driftShare >= share ? Verdict.DRIFT : Verdict.NO_DRIFT;
-        return new DatasetDrift(features, drifted, evaluated, driftShare, share, verdict);
     }
 
     /**
