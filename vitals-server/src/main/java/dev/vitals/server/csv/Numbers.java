@@ -228,18 +228,82 @@ public final class Numbers {
         return n + finite(lastDoubles != null ? lastDoubles : lastInts, pos);
     }
 
+    /** Scratch space of {@link #sortedFinite}, reused from column to column: two int arrays of the largest one. */
+    public static final class Scratch {
+        private int[] keys = new int[0];
+        private int[] spare = new int[0];
+    }
+
     /**
      * The finite values in ascending order into {@code into}, from index 0; returns how many. {@code into} must
-     * hold {@link #finiteCount()} values; it may be longer (a buffer reused from column to column).
+     * hold {@link #finiteCount()} values; it may be longer (a buffer reused from column to column). The compact
+     * form sorts its mantissas with a radix sort (linear time, in {@code scratch}), whose order is the values'
+     * order (one scale); doubles are sorted as doubles.
      */
-    public int sortedFinite(double[] into) {
-        int at = 0;
-        for (Object c : chunks) {
-            at = copy(c, CHUNK, into, at, true);
+    public int sortedFinite(double[] into, Scratch scratch) {
+        if (lastDoubles != null) {
+            int at = 0;
+            for (Object c : chunks) {
+                at = copy(c, CHUNK, into, at, true);
+            }
+            at = copy(lastDoubles, pos, into, at, true);
+            Arrays.sort(into, 0, at);
+            return at;
         }
-        at = copy(lastDoubles != null ? lastDoubles : lastInts, pos, into, at, true);
-        Arrays.sort(into, 0, at);
-        return at;
+        if (scratch.keys.length < size) {
+            scratch.keys = new int[size];
+            scratch.spare = new int[size];
+        }
+        int[] keys = scratch.keys;
+        int n = 0;
+        for (Object c : chunks) {
+            n = keys((int[]) c, CHUNK, keys, n);
+        }
+        n = keys(lastInts, pos, keys, n);
+        int[] sorted = radixSort(keys, scratch.spare, n);
+        double p = POW10[scale];
+        for (int i = 0; i < n; i++) {
+            int m = sorted[i] ^ Integer.MIN_VALUE;
+            into[i] = scale == 0 ? (double) m : m / p;
+        }
+        return n;
+    }
+
+    /** The non-null mantissas with the sign bit flipped: unsigned order is then signed order. */
+    private static int keys(int[] c, int len, int[] keys, int n) {
+        for (int i = 0; i < len; i++) {
+            if (c[i] != NULL) {
+                keys[n++] = c[i] ^ Integer.MIN_VALUE;
+            }
+        }
+        return n;
+    }
+
+    /** LSD radix sort of n unsigned keys, 11 bits a pass (a pass all keys agree on is skipped); the sorted array. */
+    static int[] radixSort(int[] a, int[] b, int n) {
+        int[] count = new int[1 << 11];
+        for (int shift = 0; shift < 32; shift += 11) {
+            Arrays.fill(count, 0);
+            for (int i = 0; i < n; i++) {
+                count[(a[i] >>> shift) & 0x7ff]++;
+            }
+            if (n == 0 || count[(a[0] >>> shift) & 0x7ff] == n) {
+                continue;
+            }
+            int sum = 0;
+            for (int d = 0; d < count.length; d++) {
+                int c = count[d];
+                count[d] = sum;
+                sum += c;
+            }
+            for (int i = 0; i < n; i++) {
+                b[count[(a[i] >>> shift) & 0x7ff]++] = a[i];
+            }
+            int[] t = a;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     private int copy(Object chunk, int len, double[] out, int at, boolean finiteOnly) {

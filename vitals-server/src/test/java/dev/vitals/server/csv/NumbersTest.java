@@ -48,8 +48,12 @@ class NumbersTest {
                 .toArray();
         assertThat(n.finiteCount()).isEqualTo(finite.length);
         double[] buffer = new double[values.size() + 3];
-        int k = n.sortedFinite(buffer);
+        int k = n.sortedFinite(buffer, new Numbers.Scratch());
         assertThat(Arrays.copyOf(buffer, k)).containsExactly(finite);
+        Numbers.Scratch used = new Numbers.Scratch(); // a scratch left from a larger column
+        read(List.of("5", "4", "3", "2", "1", "0", "-1")).sortedFinite(new double[7], used);
+        Arrays.fill(buffer, -99);
+        assertThat(Arrays.copyOf(buffer, n.sortedFinite(buffer, used))).containsExactly(finite);
     }
 
     @Test
@@ -81,6 +85,27 @@ class NumbersTest {
         assertExact(List.of("1", " 2 ", "3"), false);                    // spaces
         assertExact(List.of("1", "-0.0", "3"), false);                   // -0 keeps its sign
         assertExact(List.of("1", "1234567890123456789", "3"), false);    // 19 digits: the general parser
+    }
+
+    @Test
+    void theRadixSortOrdersAnyIntsAsSigned() {
+        Random rnd = new Random(5);
+        for (int t = 0; t < 200; t++) {
+            int n = rnd.nextInt(3000);
+            int bits = 1 + rnd.nextInt(32);
+            int[] v = new int[n];
+            int[] keys = new int[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = bits == 32 ? rnd.nextInt() : rnd.nextInt(1 << (bits - 1)) - (rnd.nextBoolean() ? 1 << (bits - 2) : 0);
+                keys[i] = v[i] ^ Integer.MIN_VALUE;
+            }
+            int[] sorted = Numbers.radixSort(keys, new int[n], n);
+            int[] expected = v.clone();
+            Arrays.sort(expected);
+            for (int i = 0; i < n; i++) {
+                assertThat(sorted[i] ^ Integer.MIN_VALUE).isEqualTo(expected[i]);
+            }
+        }
     }
 
     @Test

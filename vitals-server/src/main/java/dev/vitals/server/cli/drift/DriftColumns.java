@@ -8,6 +8,7 @@ import dev.vitals.drift.RawColumns;
 import dev.vitals.drift.StatTest;
 import dev.vitals.drift.Verdict;
 import dev.vitals.server.csv.CsvColumns.Column;
+import dev.vitals.server.csv.Numbers;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,8 @@ import java.util.stream.IntStream;
  * form as read ({@link dev.vitals.server.csv.Numbers}) until its turn, are then written in ascending order into
  * two buffers that each worker reuses for every column (no array of a million values per column left for the
  * collector), tested, and dropped. The tests need no file order: every test and statistic is of the values'
- * distribution. Memory: the compact data plus 2 buffers of the largest column per worker.
+ * distribution. Memory: the compact data plus, per worker, 2 buffers of the largest column (8 bytes a value)
+ * and the radix sort's scratch (8 bytes a value).
  */
 final class DriftColumns {
     /** Workers at most: each holds two buffers of the largest column (8 bytes a value). */
@@ -38,6 +40,7 @@ final class DriftColumns {
 
     /** Loads columns into two buffers of its own, grown to the largest column and reused. */
     static final class Loader {
+        private final Numbers.Scratch scratch = new Numbers.Scratch();
         private double[] ref = new double[0];
         private double[] cur = new double[0];
         private int refFinite;
@@ -62,8 +65,8 @@ final class DriftColumns {
             return b.length >= c.size() ? b : new double[c.size()];
         }
 
-        private static int sorted(Column c, double[] b) {
-            int n = c.values() == null ? 0 : c.values().sortedFinite(b);
+        private int sorted(Column c, double[] b) {
+            int n = c.values() == null ? 0 : c.values().sortedFinite(b, scratch);
             Arrays.fill(b, n, b.length, Double.NaN);
             return n;
         }

@@ -1,0 +1,179 @@
+package dev.vitals.server.csv;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * {@link CsvReader}'s fast path: rows of plain text read straight from the bytes, without decoding to chars or
+ * the CSV parser's tokens. A plain row has only printable ASCII and tabs, no double quote, a line end of LF or
+ * CRLF, and is not made of spaces alone; it reads the same under every rule of {@link CsvReader} (in UTF-8 and
+ * Latin-1 alike, ASCII is ASCII). The first row that is not plain ends the fast path: {@link #rest()} gives the
+ * input from that row's first byte, for the full parser.
+ */
+final class PlainRows {
+    /** A row longer than this is left to the full parser. */
+    private static final int MAX_ROW = 1 << 20;
+
+    private final InputStream in;
+    private final byte delimiter;
+    private byte[] buf = new byte[1 << 16];
+    private int pos;
+    private int lim;
+    private boolean eof;
+    /** The 1-based line of the next byte at {@link #pos}. */
+    private long line = 1;
+    private long rowLine;
+
+    PlainRows(InputStream in, char delimiter) {
+        this.in = in;
+        this.delimiter = (byte) delimiter;
+    }
+
+    /** The line the last row read starts on; or, after {@link #next} returned -2, the line the full parser starts. */
+    long rowLine() {
+        return rowLine;
+    }
+
+    /**
+     * Reads the next row into {@code into} (all its fields) or {@code fields} (the first {@code fields.length}).
+     *
+     * @return the row's field count; -1 at the end of the input; -2 when the row is not plain (nothing consumed)
+     */
+    int next(List<String> into, String[] fields, int maxColumns, String label) throws IOException {
+        while (true) {
+            // blank lines (LF or CRLF alone) are skipped, as the full parser skips them
+            if (pos == lim && !fill()) {
+                return -1;
+            }
+            if (buf[pos] == '\n') {
+                pos++;
+                line++;
+            } else if (buf[pos] == '\r') {
+                if (pos + 1 == lim && !more() || buf[pos + 1] != '\n') {
+                    return -2; // a lone CR
+                }
+                pos += 2;
+                line++;
+            } else {
+                break;
+            }
+        }
+        if (buf[pos] == ' ' || buf[pos] == '\t') {
+            return -2; // the full parser drops spaces at a line's start (and skips lines of spaces alone)
+        }
+        // the row's end, checking that it is plain
+        int i = pos;
+        boolean blank = true;
+        while (true) {
+            if (i == lim) {
+                int offset = i - pos;
+                boolean got = more();
+                i = pos + offset;
+                if (!got) {
+                    break; // the last row, with no line end
+                }
+                if (lim - pos > MAX_ROW) {
+                    return -2;
+                }
+                continue;
+            }
+            byte b = buf[i];
+            if (b == '\n' || b == '\r') {
+                break;
+            }
+            if (b == '"' || b < 0x20 && b != '\t' || b == 0x7f || b < 0) { // b < 0: not ASCII
+                return -2;
+            }
+            blank &= b == ' ' || b == '\t';
+            i++;
+        }
+        if (blank) {
+            return -2; // spaces and tabs alone: the full parser decides
+        }
+        int end = i;
+        int after = i;
+        if (i < lim && buf[i] == '\n') {
+            after = i + 1;
+        } else if (i < lim) { // CR
+            if (i + 1 == lim) {
+                int offset = i - pos;
+                more();
+                i = pos + offset;
+                end = i;
+            }
+            if (i + 1 >= lim || buf[i + 1] != '\n') {
+                return -2; // a lone CR
+            }
+            after = i + 2;
+        }
+        rowLine = line;
+        int n = 0;
+        int from = pos;
+        for (int k = pos; k < end; k++) {
+            if (buf[k] == delimiter) {
+                n = field(into, fields, n, from, k, maxColumns, label);
+                from = k + 1;
+            }
+        }
+        n = field(into, fields, n, from, end, maxColumns, label);
+        pos = after;
+        line++;
+        return n;
+    }
+
+    private int field(List<String> into, String[] fields, int n, int from, int to, int maxColumns, String label)
+            throws CsvInputException {
+        if (into != null) {
+            if (into.size() >= maxColumns) {
+                throw CsvInputException.at(label, rowLine, null, "the header has more than " + maxColumns
+                        + " columns (--max-columns); is this the right file?");
+            }
+            into.add(new String(buf, from, to - from, StandardCharsets.ISO_8859_1));
+        } else if (n < fields.length) {
+            fields[n] = new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
+        }
+        return n + 1;
+    }
+
+    /** Reads more input when the buffer is used up; false at the end. */
+    private boolean fill() throws IOException {
+        pos = 0;
+        lim = 0;
+        return more();
+    }
+
+    /**
+     * Moves the unread bytes from {@link #pos} to the buffer's start (growing it when full) and reads more
+     * after them; false when nothing more came.
+     */
+    private boolean more() throws IOException {
+        if (eof) {
+            return false;
+        }
+        int keep = lim - pos;
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, keep);
+        } else if (keep == buf.length) {
+            buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+        }
+        pos = 0;
+        lim = keep;
+        int r = in.read(buf, lim, buf.length - lim);
+        if (r <= 0) {
+            eof = r < 0;
+            return r > 0;
+        }
+        lim += r;
+        return true;
+    }
+
+    /** The input from the current position on: what the fast path has buffered, then the rest of the stream. */
+    InputStream rest() {
+        rowLine = line;
+        return new SequenceInputStream(new ByteArrayInputStream(buf, pos, lim - pos), in);
+    }
+}
