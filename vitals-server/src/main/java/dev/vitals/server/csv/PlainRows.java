@@ -18,7 +18,11 @@ final class PlainRows {
     /** A row longer than this is left to the full parser. */
     private static final int MAX_ROW = 1 << 20;
 
+    /** Values up to this many bytes go through {@link #recent}. */
+    private static final int SHORT = 8;
+
     private final InputStream in;
+    private final String[] recent = new String[256];
     private final byte delimiter;
     private byte[] buf = new byte[1 << 16];
     private int pos;
@@ -134,9 +138,36 @@ final class PlainRows {
             }
             into.add(new String(buf, from, to - from, StandardCharsets.ISO_8859_1));
         } else if (n < fields.length) {
-            fields[n] = new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
+            fields[n] = to - from <= SHORT ? shortString(from, to - from) : new String(buf, from, to - from,
+                    StandardCharsets.ISO_8859_1);
         }
         return n + 1;
+    }
+
+    /**
+     * A short value from a small cache of the last ones seen: labels such as {@code 0}, {@code yes} or
+     * {@code cat} repeat on every row, and one String for each (its hash kept) spares an allocation and a
+     * hashing per value where they are counted.
+     */
+    private String shortString(int from, int len) {
+        int h = len;
+        for (int k = from; k < from + len; k++) {
+            h = 31 * h + buf[k];
+        }
+        int slot = (h ^ h >>> 7) & (recent.length - 1);
+        String s = recent[slot];
+        if (s != null && s.length() == len) {
+            int k = 0;
+            while (k < len && s.charAt(k) == buf[from + k]) {
+                k++;
+            }
+            if (k == len) {
+                return s;
+            }
+        }
+        s = new String(buf, from, len, StandardCharsets.ISO_8859_1);
+        recent[slot] = s;
+        return s;
     }
 
     /** Reads more input when the buffer is used up; false at the end. */
