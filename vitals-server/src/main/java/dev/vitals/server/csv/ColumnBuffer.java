@@ -145,6 +145,7 @@ final class ColumnBuffer {
         if (!text) {
             Numbers n = numbers;
             numbers = null;
+            n.trim();
             return new Column(name, kind, rows, nulls, kind == Kind.EMPTY ? null : n, null, firstTextLine, firstText);
         }
         String[] all = new String[rows];

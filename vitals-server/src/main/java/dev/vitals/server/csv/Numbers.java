@@ -42,6 +42,18 @@ public final class Numbers {
     Numbers() {
     }
 
+    /** Once read: the last chunk cut to its values (a wide file has many columns of a few values each). */
+    void trim() {
+        if (chunks.isEmpty()) {
+            chunks = List.of();
+        }
+        if (lastDoubles != null) {
+            lastDoubles = Arrays.copyOf(lastDoubles, pos);
+        } else {
+            lastInts = Arrays.copyOf(lastInts, pos);
+        }
+    }
+
     /** Values, nulls included. */
     public int size() {
         return size;
@@ -232,13 +244,17 @@ public final class Numbers {
     public static final class Scratch {
         private int[] keys = new int[0];
         private int[] spare = new int[0];
+        private final int[] count = new int[1 << 11];
     }
+
+    /** Columns from this many values on are radix sorted; a quicksort is faster below (and for many short ones). */
+    private static final int RADIX_FROM = 1024;
 
     /**
      * The finite values in ascending order into {@code into}, from index 0; returns how many. {@code into} must
      * hold {@link #finiteCount()} values; it may be longer (a buffer reused from column to column). The compact
      * form sorts its mantissas with a radix sort (linear time, in {@code scratch}), whose order is the values'
-     * order (one scale); doubles are sorted as doubles.
+     * order (one scale; short columns: a quicksort of the ints); doubles are sorted as doubles.
      */
     public int sortedFinite(double[] into, Scratch scratch) {
         if (lastDoubles != null) {
@@ -257,31 +273,45 @@ public final class Numbers {
         int[] keys = scratch.keys;
         int n = 0;
         for (Object c : chunks) {
-            n = keys((int[]) c, CHUNK, keys, n);
+            n = mantissas((int[]) c, CHUNK, keys, n);
         }
-        n = keys(lastInts, pos, keys, n);
-        int[] sorted = radixSort(keys, scratch.spare, n);
+        n = mantissas(lastInts, pos, keys, n);
+        int[] sorted;
+        int flip;
+        if (n < RADIX_FROM) {
+            Arrays.sort(keys, 0, n);
+            sorted = keys;
+            flip = 0;
+        } else {
+            flip = Integer.MIN_VALUE; // unsigned order of the flipped keys is the signed order
+            for (int i = 0; i < n; i++) {
+                keys[i] ^= flip;
+            }
+            sorted = radixSort(keys, scratch.spare, scratch.count, n);
+        }
         double p = POW10[scale];
         for (int i = 0; i < n; i++) {
-            int m = sorted[i] ^ Integer.MIN_VALUE;
+            int m = sorted[i] ^ flip;
             into[i] = scale == 0 ? (double) m : m / p;
         }
         return n;
     }
 
-    /** The non-null mantissas with the sign bit flipped: unsigned order is then signed order. */
-    private static int keys(int[] c, int len, int[] keys, int n) {
+    /** The non-null mantissas of a chunk. */
+    private static int mantissas(int[] c, int len, int[] keys, int n) {
         for (int i = 0; i < len; i++) {
             if (c[i] != NULL) {
-                keys[n++] = c[i] ^ Integer.MIN_VALUE;
+                keys[n++] = c[i];
             }
         }
         return n;
     }
 
-    /** LSD radix sort of n unsigned keys, 11 bits a pass (a pass all keys agree on is skipped); the sorted array. */
-    static int[] radixSort(int[] a, int[] b, int n) {
-        int[] count = new int[1 << 11];
+    /**
+     * LSD radix sort of n unsigned keys, 11 bits a pass (a pass all keys agree on is skipped), {@code count} of
+     * 2^11; the sorted array, {@code a} or {@code b}.
+     */
+    static int[] radixSort(int[] a, int[] b, int[] count, int n) {
         for (int shift = 0; shift < 32; shift += 11) {
             Arrays.fill(count, 0);
             for (int i = 0; i < n; i++) {

@@ -60,7 +60,7 @@ class NumbersTest {
     void fixedDecimalsStayCompactAndExact() {
         Random rnd = new Random(11);
         List<String> v = new ArrayList<>();
-        for (int i = 0; i < 20_000; i++) { // past several chunks
+        for (int i = 0; i < 20_000; i++) { // past several chunks, and radix sorted
             v.add(i % 97 == 0 ? "" : String.format(Locale.ROOT, "%.6f", rnd.nextGaussian() * 3));
         }
         v.add("NA");
@@ -99,7 +99,7 @@ class NumbersTest {
                 v[i] = bits == 32 ? rnd.nextInt() : rnd.nextInt(1 << (bits - 1)) - (rnd.nextBoolean() ? 1 << (bits - 2) : 0);
                 keys[i] = v[i] ^ Integer.MIN_VALUE;
             }
-            int[] sorted = Numbers.radixSort(keys, new int[n], n);
+            int[] sorted = Numbers.radixSort(keys, new int[n], new int[1 << 11], n);
             int[] expected = v.clone();
             Arrays.sort(expected);
             for (int i = 0; i < n; i++) {
