@@ -31,7 +31,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
+import dev.vitals.server.cli.CsvInputOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -93,9 +95,8 @@ public final class DriftCommand implements Callable<Integer> {
     @Option(names = "--categorical", paramLabel = "COLUMN",
             description = "Compare this column as categories even where its values are numbers; repeatable.")
     List<String> categorical = new ArrayList<>();
-    @Option(names = "--max-columns", paramLabel = "N", defaultValue = "10000",
-            description = "Refuse files whose header has more columns than this (default: ${DEFAULT-VALUE}).")
-    int maxColumns;
+    @Mixin
+    CsvInputOptions input = new CsvInputOptions();
 
     @Option(names = "--drift-share", paramLabel = "SHARE", defaultValue = "0.5",
             description = "The dataset drifts when at least this share of the tested columns drift (default: ${DEFAULT-VALUE}).")
@@ -107,9 +108,6 @@ public final class DriftCommand implements Callable<Integer> {
     Path html;
     @Option(names = "--fail-on-drift", description = "Exit with code 3 when the dataset drifts (default: exit 0).")
     boolean failOnDrift;
-    @Option(names = "--progress",
-            description = "Show a progress bar on stderr for every file (default: on a terminal, for files of 8 MiB or more).")
-    boolean progress;
 
     /** The test names, for the usage text. */
     static final class TestNames implements Iterable<String> {
@@ -183,12 +181,10 @@ public final class DriftCommand implements Callable<Integer> {
             asText.add(c.strip());
         }
 
-        Progress bar = Progress.on(err, progress);
+        Progress bar = Progress.on(err, input.progress());
         String refLabel = reference.toString();
         String curLabel = current.toString();
-        if (maxColumns < 1) {
-            throw new BadInput("--max-columns must be at least 1, got " + maxColumns);
-        }
+        int maxColumns = input.maxColumns();
         // headers first: two files that cannot be compared fail before any value is buffered
         checkSameColumns(refLabel, CsvColumns.header(reference, refLabel, maxColumns),
                 curLabel, CsvColumns.header(current, curLabel, maxColumns));
@@ -265,6 +261,7 @@ public final class DriftCommand implements Callable<Integer> {
      */
     private CsvColumns[] readBoth(String refLabel, String curLabel, Set<String> asText, Progress bar)
             throws IOException {
+        int maxColumns = input.maxColumns();
         FutureTask<CsvColumns> refTask = new FutureTask<>(() -> CsvColumns.read(CsvReader.Source.of(reference, refLabel), asText, bar,
                 maxColumns));
         Thread t = new Thread(refTask, "vitals-drift-read-reference");
