@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -23,6 +24,8 @@ final class PlainRows {
 
     private final InputStream in;
     private final String[] recent = new String[256];
+    /** The current row's delimiters, as offsets from its first byte. */
+    private int[] cuts = new int[64];
     private final byte delimiter;
     private byte[] buf = new byte[1 << 16];
     private int pos;
@@ -69,9 +72,10 @@ final class PlainRows {
         if (buf[pos] == ' ' || buf[pos] == '\t') {
             return -2; // the full parser drops spaces at a line's start (and skips lines of spaces alone)
         }
-        // the row's end, checking that it is plain
+        // the row's end and its delimiters (as offsets from the row's start), checking that it is plain; the row
+        // is not blank: its first byte is neither a space nor a tab nor a line end
         int i = pos;
-        boolean blank = true;
+        int cut = 0;
         while (true) {
             if (i == lim) {
                 int offset = i - pos;
@@ -86,17 +90,21 @@ final class PlainRows {
                 continue;
             }
             byte b = buf[i];
-            if (b == '\n' || b == '\r') {
-                break;
+            if (b > '"' && b != delimiter && b != 0x7f) { // most bytes: digits, letters, '.', '-'
+                i++;
+                continue;
             }
-            if (b == '"' || b < 0x20 && b != '\t' || b == 0x7f || b < 0) { // b < 0: not ASCII
+            if (b == delimiter) {
+                if (cut == cuts.length) {
+                    cuts = Arrays.copyOf(cuts, cuts.length * 2);
+                }
+                cuts[cut++] = i - pos;
+            } else if (b == '\n' || b == '\r') {
+                break;
+            } else if (b == '"' || b < 0x20 && b != '\t' || b == 0x7f) { // b < 0 (not ASCII) is below 0x20
                 return -2;
             }
-            blank &= b == ' ' || b == '\t';
             i++;
-        }
-        if (blank) {
-            return -2; // spaces and tabs alone: the full parser decides
         }
         int end = i;
         int after = i;
@@ -117,11 +125,9 @@ final class PlainRows {
         rowLine = line;
         int n = 0;
         int from = pos;
-        for (int k = pos; k < end; k++) {
-            if (buf[k] == delimiter) {
-                n = field(into, fields, n, from, k, maxColumns, label);
-                from = k + 1;
-            }
+        for (int k = 0; k < cut; k++) {
+            n = field(into, fields, n, from, pos + cuts[k], maxColumns, label);
+            from = pos + cuts[k] + 1;
         }
         n = field(into, fields, n, from, end, maxColumns, label);
         pos = after;
@@ -189,7 +195,7 @@ final class PlainRows {
         if (pos > 0) {
             System.arraycopy(buf, pos, buf, 0, keep);
         } else if (keep == buf.length) {
-            buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+            buf = Arrays.copyOf(buf, buf.length * 2);
         }
         pos = 0;
         lim = keep;
