@@ -109,6 +109,27 @@ class NumbersTest {
     }
 
     @Test
+    void parseDecimalGivesTheGeneralParsersDoubleForAnyPlainDecimal() {
+        Random rnd = new Random(8);
+        for (int i = 0; i < 100_000; i++) {
+            String s = rnd.nextInt(4) == 0 ? Double.toString(rnd.nextDouble())
+                    : new java.math.BigDecimal(rnd.nextGaussian() * Math.pow(10, rnd.nextInt(12)))
+                            .setScale(rnd.nextInt(25), java.math.RoundingMode.HALF_EVEN).toPlainString();
+            if (s.contains("E")) {
+                continue;
+            }
+            assertThat(Double.doubleToRawLongBits(CsvValues.parseDecimal(s))).as(s)
+                    .isEqualTo(Double.doubleToRawLongBits(CsvValues.parseNumber(s)));
+        }
+        for (String s : List.of("1e3", " 1", "1 ", "inf", "", "-", ".", "1.2.3", "NaN", "0x10", "1_000")) {
+            assertThat(CsvValues.parseDecimal(s)).as(s).isNaN();
+        }
+        assertThat(CsvValues.parseDecimal("12345678901234567890123.5")).isEqualTo(1.23456789012345678901235e22);
+        assertThat(CsvValues.parseDecimal("+.5")).isEqualTo(0.5);
+        assertThat(CsvValues.parseDecimal("5.")).isEqualTo(5.0);
+    }
+
+    @Test
     void aColumnOfNullsOrNothing() {
         assertExact(List.of(), true);
         assertExact(List.of("", "NA", "null"), true);

@@ -404,7 +404,7 @@ public final class EvalCommand implements Callable<Integer> {
      * are rejected, so are hexadecimal floats, type suffixes and thousands separators.
      */
     static double number(String value, long line, List<String> header, int column) throws EvalException {
-        double plain = CsvValues.parsePlainDecimal(value);
+        double plain = CsvValues.parseDecimal(value);
         if (plain == plain) {
             return plain;
         }
