@@ -250,6 +250,15 @@ public final class CsvReader implements Closeable {
         return readRow(null, fields);
     }
 
+    /**
+     * Field {@code k} of the row last read as {@link CsvValues#parsePlainDecimal} reads it, straight from the bytes
+     * while rows are plain; NaN where that gives NaN, and always once the full parser took over (the caller then
+     * reads the field's text).
+     */
+    public double plainDecimal(int k) {
+        return plain != null ? plain.plainDecimal(k) : Double.NaN;
+    }
+
     /** The line the row last read starts on (1-based). */
     public long line() {
         return line;

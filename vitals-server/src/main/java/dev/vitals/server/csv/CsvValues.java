@@ -185,6 +185,15 @@ public final class CsvValues {
                 return Double.NaN;
             }
         }
+        return plainValue(m, digits, decimals, negative);
+    }
+
+    /**
+     * The value of a plain decimal's digits read as the integer {@code m} ({@code digits} of them, {@code decimals}
+     * after the point, -1 without a point): {@code m / 10^k}, or NaN past the fast path (19 digits, m over 2^53).
+     * The digit loop may overflow m past 18 digits; the result is then NaN.
+     */
+    static double plainValue(long m, int digits, int decimals, boolean negative) {
         if (digits == 0 || digits > 18 || m > (1L << 53)) {
             return Double.NaN;
         }

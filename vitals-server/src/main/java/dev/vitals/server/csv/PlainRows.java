@@ -26,6 +26,10 @@ final class PlainRows {
     private final String[] recent = new String[256];
     /** The current row's delimiters, as offsets from its first byte. */
     private int[] cuts = new int[64];
+    /** The last row read: its bytes [rowStart, rowEnd) in the buffer (until the next call) and delimiters. */
+    private int rowStart;
+    private int rowEnd;
+    private int rowCuts;
     private final byte delimiter;
     private byte[] buf = new byte[1 << 16];
     private int pos;
@@ -123,6 +127,9 @@ final class PlainRows {
             after = i + 2;
         }
         rowLine = line;
+        rowStart = pos;
+        rowEnd = end;
+        rowCuts = cut;
         int n = 0;
         int from = pos;
         for (int k = 0; k < cut; k++) {
@@ -174,6 +181,41 @@ final class PlainRows {
         s = new String(buf, from, len, StandardCharsets.ISO_8859_1);
         recent[slot] = s;
         return s;
+    }
+
+    /**
+     * Field {@code k} of the last row read as {@link CsvValues#parsePlainDecimal} reads its text, from the bytes
+     * (no String): the same double, or NaN where that gives NaN.
+     */
+    double plainDecimal(int k) {
+        if (k > rowCuts) {
+            return Double.NaN;
+        }
+        int i = k == 0 ? rowStart : rowStart + cuts[k - 1] + 1;
+        int to = k < rowCuts ? rowStart + cuts[k] : rowEnd;
+        boolean negative = false;
+        if (i < to && (buf[i] == '-' || buf[i] == '+')) {
+            negative = buf[i] == '-';
+            i++;
+        }
+        long m = 0;
+        int digits = 0;
+        int decimals = -1;
+        for (; i < to; i++) {
+            int c = buf[i] - '0';
+            if (c >= 0 && c <= 9) {
+                m = m * 10 + c;
+                digits++;
+                if (decimals >= 0) {
+                    decimals++;
+                }
+            } else if (buf[i] == '.' && decimals < 0) {
+                decimals = 0;
+            } else {
+                return Double.NaN;
+            }
+        }
+        return CsvValues.plainValue(m, digits, decimals, negative);
     }
 
     /** Reads more input when the buffer is used up; false at the end. */

@@ -86,6 +86,41 @@ class PlainRowsTest {
     }
 
     @Test
+    void numbersFromTheBytesEqualTheTextsOwn() throws IOException {
+        Random rnd = new Random(17);
+        String[] forms = {"%d", "%.3f", "-%.6f", "+%.1f", "%.17f", "%.0f.", ".%d", "%d.%d.%d", "1e%d", "x%d", "", "-"};
+        StringBuilder b = new StringBuilder("a,b,c\n");
+        for (int i = 0; i < 5000; i++) {
+            for (int c = 0; c < 3; c++) {
+                String f = forms[rnd.nextInt(forms.length)];
+                b.append(c == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT, f,
+                        f.contains("d") ? (Object) (long) rnd.nextInt(1_000_000) : (Object) (rnd.nextGaussian() * 1e4),
+                        rnd.nextInt(10), rnd.nextInt(10)));
+            }
+            b.append(i == 4000 ? "\n\"q\",1,2\n" : "\n"); // the full parser from row 4001 on
+        }
+        byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
+        try (CsvReader r = CsvReader.open(CsvReader.Source.of(bytes, "t.csv"), StandardCharsets.UTF_8, 50,
+                Progress.NONE.start("t.csv", 0))) {
+            String[] fields = new String[3];
+            int rows = 0;
+            while (r.next(fields) >= 0) {
+                rows++;
+                for (int k = 0; k < 3; k++) {
+                    double fromBytes = r.plainDecimal(k);
+                    if (rows <= 4001) {
+                        assertThat(Double.doubleToRawLongBits(fromBytes)).as(fields[k])
+                                .isEqualTo(Double.doubleToRawLongBits(CsvValues.parsePlainDecimal(fields[k])));
+                    } else {
+                        assertThat(fromBytes).isNaN(); // the caller reads the text
+                    }
+                }
+            }
+            assertThat(rows).isEqualTo(5001);
+        }
+    }
+
+    @Test
     void tooWideAHeaderFailsAsOnTheFullPath() {
         byte[] wide = ("c0" + ",c".repeat(60) + "\n1\n").getBytes(StandardCharsets.UTF_8);
         assertThat(readAll(wide, true, 1)).isEqualTo(readAll(wide, false, 1))

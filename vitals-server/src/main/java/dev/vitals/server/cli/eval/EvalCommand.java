@@ -324,6 +324,7 @@ public final class EvalCommand implements Callable<Integer> {
                 : probaCols != null ? new EvalRows.ProbaRows(this, header, index, classes.keySet().toArray(new String[0]))
                 : scoreCol != null || positive != null ? new EvalRows.BinaryRows(this, header, index, scoreCol != null)
                 : new EvalRows.LabelRows(this, header, index)) {
+            rows.reader = csv;
             String[] fields = new String[header.size()];
             long dataRows = 0;
             try {

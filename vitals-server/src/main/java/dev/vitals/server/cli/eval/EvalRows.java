@@ -1,7 +1,6 @@
 package dev.vitals.server.cli.eval;
 
 import static dev.vitals.server.cli.eval.EvalCommand.CHUNK;
-import static dev.vitals.server.cli.eval.EvalCommand.number;
 import static dev.vitals.server.cli.eval.EvalCommand.quote;
 import static dev.vitals.server.cli.eval.EvalCommand.rejected;
 import static dev.vitals.server.cli.eval.EvalCommand.where;
@@ -13,6 +12,7 @@ import dev.vitals.quality.QualityReport;
 import dev.vitals.quality.QualitySpec;
 import dev.vitals.quality.QualityStats;
 import dev.vitals.server.cli.eval.EvalCommand.EvalException;
+import dev.vitals.server.csv.CsvReader;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +49,8 @@ final class EvalRows {
         QualityStats stats;
         /** Every score, for the exact ROC AUC (the stats' own is binned); null without scores. */
         ExactRocAuc auc;
+        /** The reader of the rows: numbers of plain rows come from its bytes. */
+        CsvReader reader;
 
         Rows(EvalCommand cmd, List<String> header, int[] index) {
             this.positive = cmd.positive;
@@ -109,6 +111,12 @@ final class EvalRows {
                 }
                 throw new IllegalStateException(e.getCause());
             }
+        }
+
+        /** Field {@code column} as a finite number ({@link EvalCommand#number}), from the bytes where it can. */
+        double number(String[] fields, int column, long line) throws EvalException {
+            double v = reader == null ? Double.NaN : reader.plainDecimal(column);
+            return v == v ? v : EvalCommand.number(fields[column], line, header, column);
         }
 
         String label(String[] fields, int k, long line) throws EvalException {
@@ -203,8 +211,8 @@ final class EvalRows {
 
         @Override
         void keep(String[] f, long line, NumberChunk c, int row) throws EvalException {
-            c.actual[row] = number(f[index[0]], line, header, index[0]);
-            c.predicted[row] = number(f[index[1]], line, header, index[1]);
+            c.actual[row] = number(f, index[0], line);
+            c.predicted[row] = number(f, index[1], line);
         }
 
         @Override
@@ -290,7 +298,7 @@ final class EvalRows {
             c.actual[row] = a;
             c.predicted[row] = p;
             if (scored) {
-                double s = number(f[index[2]], line, header, index[2]);
+                double s = number(f, index[2], line);
                 if (!(s >= 0 && s <= 1)) {
                     throw new EvalException(1, where(line, header, index[2]) + ": score " + f[index[2]].trim()
                             + " is outside [0, 1]; it must be the probability of the positive label");
@@ -401,7 +409,7 @@ final class EvalRows {
             double sum = 0;
             for (int j = 0; j < m; j++) {
                 int col = index[2 + j];
-                double p = number(f[col], line, header, col);
+                double p = number(f, col, line);
                 if (!(p >= 0 && p <= 1)) {
                     throw new EvalException(1, where(line, header, col) + ": probability " + f[col].trim()
                             + " is outside [0, 1]");
