@@ -251,7 +251,7 @@ public final class CsvReader implements Closeable {
     }
 
     /**
-     * Field {@code k} of the row last read as {@link CsvValues#parsePlainDecimal} reads it, straight from the bytes
+     * Field {@code k} of the row last read as {@link CsvValues#parseDecimal} reads it, straight from the bytes
      * while rows are plain; NaN where that gives NaN, and always once the full parser took over (the caller then
      * reads the field's text).
      */

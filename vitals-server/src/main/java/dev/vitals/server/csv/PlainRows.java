@@ -1,5 +1,6 @@
 package dev.vitals.server.csv;
 
+import com.fasterxml.jackson.core.io.NumberInput;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,12 +25,16 @@ final class PlainRows {
 
     private final InputStream in;
     private final String[] recent = new String[256];
+    /** The bytes of each of {@link #recent}, to compare without String.charAt. */
+    private final byte[][] recentBytes = new byte[256][];
     /** The current row's delimiters, as offsets from its first byte. */
     private int[] cuts = new int[64];
     /** The last row read: its bytes [rowStart, rowEnd) in the buffer (until the next call) and delimiters. */
     private int rowStart;
     private int rowEnd;
     private int rowCuts;
+    /** The fields array the last row was read into (null for the header). */
+    private String[] lastFields;
     private final byte delimiter;
     private byte[] buf = new byte[1 << 16];
     private int pos;
@@ -127,6 +132,7 @@ final class PlainRows {
             after = i + 2;
         }
         rowLine = line;
+        lastFields = fields;
         rowStart = pos;
         rowEnd = end;
         rowCuts = cut;
@@ -168,24 +174,25 @@ final class PlainRows {
             h = 31 * h + buf[k];
         }
         int slot = (h ^ h >>> 7) & (recent.length - 1);
-        String s = recent[slot];
-        if (s != null && s.length() == len) {
+        byte[] b = recentBytes[slot];
+        if (b != null && b.length == len) {
             int k = 0;
-            while (k < len && s.charAt(k) == buf[from + k]) {
+            while (k < len && b[k] == buf[from + k]) {
                 k++;
             }
             if (k == len) {
-                return s;
+                return recent[slot];
             }
         }
-        s = new String(buf, from, len, StandardCharsets.ISO_8859_1);
+        String s = new String(buf, from, len, StandardCharsets.ISO_8859_1);
         recent[slot] = s;
+        recentBytes[slot] = Arrays.copyOfRange(buf, from, from + len);
         return s;
     }
 
     /**
-     * Field {@code k} of the last row read as {@link CsvValues#parsePlainDecimal} reads its text, from the bytes
-     * (no String): the same double, or NaN where that gives NaN.
+     * Field {@code k} of the last row read as {@link CsvValues#parseDecimal} reads its text, from the bytes (no
+     * scan of a String): the same double, or NaN where that gives NaN.
      */
     double plainDecimal(int k) {
         if (k > rowCuts) {
@@ -215,7 +222,12 @@ final class PlainRows {
                 return Double.NaN;
             }
         }
-        return CsvValues.plainValue(m, digits, decimals, negative);
+        double v = CsvValues.plainValue(m, digits, decimals, negative);
+        if (v == v || digits == 0 || lastFields == null || k >= lastFields.length) {
+            return v;
+        }
+        // a plain decimal with more digits than the fast path takes: the general parser, as parseDecimal does
+        return NumberInput.parseDouble(lastFields[k], true);
     }
 
     /** Reads more input when the buffer is used up; false at the end. */
