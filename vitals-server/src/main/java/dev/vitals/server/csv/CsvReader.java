@@ -259,6 +259,21 @@ public final class CsvReader implements Closeable {
         return plain != null ? plain.plainDecimal(k) : Double.NaN;
     }
 
+    /**
+     * Columns whose values {@link #next} may leave null while rows are plain (numbers read with
+     * {@link #plainDecimal}); {@link #text} gives such a value's text when it is needed. Saves a String per value.
+     */
+    public void lazyText(boolean[] columns) {
+        if (plain != null) {
+            plain.lazy(columns.clone());
+        }
+    }
+
+    /** Field {@code k}'s text of the row last read: {@code fields[k]} as {@link #next} filled it, or made now. */
+    public String text(String[] fields, int k) {
+        return fields[k] != null ? fields[k] : plain != null ? plain.text(k) : null;
+    }
+
     /** The line the row last read starts on (1-based). */
     public long line() {
         return line;

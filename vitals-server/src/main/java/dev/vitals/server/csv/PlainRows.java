@@ -35,6 +35,8 @@ final class PlainRows {
     private int rowCuts;
     /** The fields array the last row was read into (null for the header). */
     private String[] lastFields;
+    /** Columns read without their text (null: none). */
+    private boolean[] lazy;
     private final byte delimiter;
     private byte[] buf = new byte[1 << 16];
     private int pos;
@@ -157,10 +159,25 @@ final class PlainRows {
             }
             into.add(new String(buf, from, to - from, StandardCharsets.ISO_8859_1));
         } else if (n < fields.length) {
-            fields[n] = to - from <= SHORT ? shortString(from, to - from) : new String(buf, from, to - from,
-                    StandardCharsets.ISO_8859_1);
+            fields[n] = lazy != null && n < lazy.length && lazy[n] ? null : to - from <= SHORT
+                    ? shortString(from, to - from) : new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
         }
         return n + 1;
+    }
+
+    /** Columns whose text {@link #next} leaves out (null in the fields) for {@link #text} to make on demand. */
+    void lazy(boolean[] columns) {
+        lazy = columns;
+    }
+
+    /** Field {@code k} of the last row read as text; null past the row's fields. */
+    String text(int k) {
+        if (k > rowCuts) {
+            return null;
+        }
+        int from = k == 0 ? rowStart : rowStart + cuts[k - 1] + 1;
+        int to = k < rowCuts ? rowStart + cuts[k] : rowEnd;
+        return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -227,7 +244,7 @@ final class PlainRows {
             return v;
         }
         // a plain decimal with more digits than the fast path takes: the general parser, as parseDecimal does
-        return NumberInput.parseDouble(lastFields[k], true);
+        return NumberInput.parseDouble(lastFields[k] != null ? lastFields[k] : text(k), true);
     }
 
     /** Reads more input when the buffer is used up; false at the end. */

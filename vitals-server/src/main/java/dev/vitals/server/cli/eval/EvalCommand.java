@@ -325,6 +325,14 @@ public final class EvalCommand implements Callable<Integer> {
                 : scoreCol != null || positive != null ? new EvalRows.BinaryRows(this, header, index, scoreCol != null)
                 : new EvalRows.LabelRows(this, header, index)) {
             rows.reader = csv;
+            boolean[] lazy = new boolean[header.size()];
+            for (int k : rows.numberColumns()) {
+                lazy[k] = true;
+            }
+            for (int k : rows.labelColumns()) { // a column read both as a label and a number keeps its text
+                lazy[k] = false;
+            }
+            csv.lazyText(lazy);
             String[] fields = new String[header.size()];
             long dataRows = 0;
             try {
