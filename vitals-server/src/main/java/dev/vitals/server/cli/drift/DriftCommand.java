@@ -139,8 +139,8 @@ public final class DriftCommand implements Callable<Integer> {
             err.println("vitals drift: " + e);
             return 1;
         } catch (OutOfMemoryError e) {
-            err.println("vitals drift: out of memory (the Java heap holds both files' values, 8 bytes per number); "
-                    + "give it more, e.g. VITALS_JAVA_OPTS=-Xmx" + suggestedHeapMiB() + "m ./vitals drift ...");
+            err.println("vitals drift: out of memory (the Java heap holds both files' values, 4 or 8 bytes per"
+                    + " number); give it more, e.g. VITALS_JAVA_OPTS=-Xmx" + suggestedHeapMiB() + "m ./vitals drift ...");
             return 1;
         } finally {
             out.flush();
