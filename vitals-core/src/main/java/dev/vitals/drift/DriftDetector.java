@@ -91,14 +91,21 @@ public final class DriftDetector {
         List<FeatureDrift> results = new ArrayList<>();
         types.forEach((name, type) -> {
             if (type == FeatureType.NUMERIC) {
-                results.add(evaluate(name, type, Window.exactNumeric((double[]) reference.column(name)),
-                        Window.exactNumeric((double[]) current.column(name))));
+                results.add(evaluate(name, type, exactNumeric(reference.column(name)),
+                        exactNumeric(current.column(name))));
             } else {
                 results.add(evaluate(name, type, Window.exactCategorical((String[]) reference.column(name)),
                         Window.exactCategorical((String[]) current.column(name))));
             }
         });
         return summarize(results);
+    }
+
+    private static Window exactNumeric(Object column) {
+        if (column instanceof RawColumns.Sorted s) {
+            return Window.exactSorted(s.values(), s.length(), s.nulls());
+        }
+        return Window.exactNumeric((double[]) column);
     }
 
     private static Map<String, FeatureType> typesOf(DatasetProfile p) {
@@ -341,9 +348,12 @@ public final class DriftDetector {
 
     private static void addCounts(TreeMap<Double, long[]> m, Ecdf e, int side) {
         long prev = 0;
-        for (int i = 0; i < e.size; i++) {
-            m.computeIfAbsent(e.x[i], x -> new long[2])[side] = e.cum[i] - prev;
-            prev = e.cum[i];
+        for (int i = 0; i < e.size; ) {
+            double v = e.x[i];
+            i = e.next(i);
+            long cum = e.countTo(i);
+            m.computeIfAbsent(v, x -> new long[2])[side] = cum - prev;
+            prev = cum;
         }
     }
 

@@ -7,10 +7,17 @@ import org.apache.datasketches.quantilescommon.DoublesSortedView;
  * A step CDF: distinct ascending points with the count (or sketch weight) of values at or below each. Raw
  * samples, exact value counts and KLL sorted views all become one, so KS, Wasserstein and the bin shares are
  * computed by the same code in exact and sketch mode.
+ *
+ * <p>Raw samples keep their sorted array as it is ({@link #ofSortedValues}): {@code cum} is then null and
+ * {@code x} holds every value, duplicates included, so the count at or below a value is the index past its last
+ * copy. No copy of a million values is made for a window that is only walked ({@link #next}, {@link #countTo}).
  */
 final class Ecdf {
+    /** Ascending points: distinct, or (when {@link #cum} is null) every value with its duplicates. */
     final double[] x;
+    /** Count at or below each point; null when {@link #x} holds every value. */
     final long[] cum;
+    /** Entries of {@link #x} in use. */
     final int size;
     final long n;
 
@@ -21,21 +28,42 @@ final class Ecdf {
         this.n = n;
     }
 
-    /** From ascending values (duplicates allowed); {@code len} of them. */
-    static Ecdf ofSorted(double[] sorted, int len) {
-        double[] x = new double[len];
-        long[] cum = new long[len];
-        int size = 0;
-        for (int i = 0; i < len; i++) {
-            if (size > 0 && x[size - 1] == sorted[i]) {
-                cum[size - 1] = i + 1;
-            } else {
-                x[size] = sorted[i];
-                cum[size] = i + 1;
-                size++;
-            }
+    /**
+     * The first {@code len} values of an ascending array (duplicates allowed) as they are, not copied: the caller
+     * hands the array over.
+     */
+    static Ecdf ofSortedValues(double[] sorted, int len) {
+        return new Ecdf(sorted, null, len, len);
+    }
+
+    /** The index past the entries equal to {@code x[i]}. */
+    int next(int i) {
+        if (cum != null) {
+            return i + 1;
         }
-        return new Ecdf(x, cum, size, len);
+        double v = x[i];
+        int j = i + 1;
+        while (j < size && x[j] == v) {
+            j++;
+        }
+        return j;
+    }
+
+    /** The count (weight) at or below {@code x[j - 1]}, for {@code j} from {@link #next} (or 0 for j = 0). */
+    long countTo(int j) {
+        return j == 0 ? 0 : cum != null ? cum[j - 1] : j;
+    }
+
+    /** Distinct points, counted up to {@code limit + 1} at most. */
+    int distinctUpTo(int limit) {
+        if (cum != null) {
+            return size;
+        }
+        int d = 0;
+        for (int i = 0; i < size && d <= limit; i = next(i)) {
+            d++;
+        }
+        return d;
     }
 
     /** From ascending distinct values and their counts. */
@@ -141,7 +169,7 @@ final class Ecdf {
                 hi = mid;
             }
         }
-        return n - (lo == 0 ? 0 : cum[lo - 1]);
+        return n - countTo(lo);
     }
 
     /** Count (weight) of values strictly below {@code e}. */
@@ -156,7 +184,7 @@ final class Ecdf {
                 hi = mid;
             }
         }
-        return lo == 0 ? 0 : cum[lo - 1];
+        return countTo(lo);
     }
 
     /**
@@ -216,10 +244,12 @@ final class Ecdf {
         double next() {
             double v = j >= b.size || (i < a.size && a.x[i] <= b.x[j]) ? a.x[i] : b.x[j];
             if (i < a.size && a.x[i] == v) {
-                ca = a.cum[i++];
+                i = a.next(i);
+                ca = a.countTo(i);
             }
             if (j < b.size && b.x[j] == v) {
-                cb = b.cum[j++];
+                j = b.next(j);
+                cb = b.countTo(j);
             }
             return v;
         }

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Raw values of named columns, the input of {@link DriftDetector}'s exact mode (a CSV file, a test set).
- * Columns may differ in length. The arrays are copied at {@link Builder#numeric}/{@link Builder#categorical}.
+ * Columns may differ in length. The arrays are copied at {@link Builder#numeric}/{@link Builder#categorical};
+ * {@link Builder#sortedNumeric} takes a sorted array over without a copy (a large column, held once).
  *
  * <pre>{@code
  * RawColumns data = RawColumns.builder()
@@ -30,8 +31,12 @@ public final class RawColumns {
     /** The columns' names and types, in definition order. */
     public Map<String, FeatureType> types() {
         Map<String, FeatureType> out = new LinkedHashMap<>();
-        columns.forEach((k, v) -> out.put(k, v instanceof double[] ? FeatureType.NUMERIC : FeatureType.CATEGORICAL));
+        columns.forEach((k, v) -> out.put(k, v instanceof String[] ? FeatureType.CATEGORICAL : FeatureType.NUMERIC));
         return out;
+    }
+
+    /** A numeric column given as its finite values in ascending order and a count of nulls. */
+    record Sorted(double[] values, int length, long nulls) {
     }
 
     /** A profile of these values (sketch form), e.g. to store a reference set. */
@@ -44,6 +49,14 @@ public final class RawColumns {
                 NumericProfile n = p.numeric(name);
                 for (double v : d) {
                     n.update(v);
+                }
+            } else if (values instanceof Sorted sorted) {
+                NumericProfile n = p.numeric(name);
+                for (int i = 0; i < sorted.length(); i++) {
+                    n.update(sorted.values()[i]);
+                }
+                for (long i = 0; i < sorted.nulls(); i++) {
+                    n.update(Double.NaN);
                 }
             } else {
                 CategoricalProfile c = p.categorical(name);
@@ -72,6 +85,37 @@ public final class RawColumns {
                 throw new IllegalArgumentException("values of column \"" + name + "\" must not be null");
             }
             return add(name, values.clone());
+        }
+
+        /**
+         * A numeric column as its finite values in ascending order, the first {@code length} elements of
+         * {@code ascending}, and the number of nulls it also had (NaN, ±infinity). The array is taken over, not
+         * copied (the caller must not change it afterwards); -0.0 in it becomes 0.0. The same comparison as
+         * {@link #numeric} with those values in any order, without its copy and sort.
+         *
+         * @throws IllegalArgumentException when a value is not finite or not in ascending order, the length is
+         *     outside the array, or {@code nulls} is negative
+         */
+        public Builder sortedNumeric(String name, double[] ascending, int length, long nulls) {
+            if (ascending == null) {
+                throw new IllegalArgumentException("values of column \"" + name + "\" must not be null");
+            }
+            if (length < 0 || length > ascending.length || nulls < 0) {
+                throw new IllegalArgumentException("column \"" + name + "\": length " + length + " and nulls "
+                        + nulls + " must be >= 0, the length at most the array's " + ascending.length);
+            }
+            for (int i = 0; i < length; i++) {
+                double v = ascending[i];
+                if (!Double.isFinite(v) || i > 0 && v < ascending[i - 1]) {
+                    throw new IllegalArgumentException("column \"" + name + "\": value " + i + " (" + v + ") is "
+                            + (Double.isFinite(v) ? "below the one before it; the values must be ascending"
+                                    : "not finite; pass nulls as a count"));
+                }
+                if (v == 0) {
+                    ascending[i] = 0.0;
+                }
+            }
+            return add(name, new Sorted(ascending, length, nulls));
         }
 
         /** A categorical column; {@code null} elements are nulls. */

@@ -59,15 +59,30 @@ final class Window {
             }
         }
         Arrays.sort(v, 0, len);
-        Ecdf ecdf = Ecdf.ofSorted(v, len);
+        return exactSorted(v, len, raw.length - len);
+    }
+
+    /**
+     * From the first {@code len} values of {@code v}: finite, ascending, with no -0.0 (not checked here). The
+     * array is kept as the window's ECDF, not copied.
+     */
+    static Window exactSorted(double[] v, int len, long nulls) {
+        Ecdf ecdf = Ecdf.ofSortedValues(v, len);
         double std = Double.NaN;
         if (len > 0) {
             // Two passes with compensated sums, as numpy.std (pairwise sums) to ~1e-16.
             double mean = compensatedSum(v, len, 0, false) / len;
             std = Math.sqrt(compensatedSum(v, len, mean, true) / len);
         }
-        double[] few = ecdf.size <= NumericProfile.MAX_EXACT_VALUES ? Arrays.copyOf(ecdf.x, ecdf.size) : null;
-        return new Window(FeatureType.NUMERIC, len, raw.length - len, ecdf, 0, 0,
+        double[] few = null;
+        int distinct = ecdf.distinctUpTo(NumericProfile.MAX_EXACT_VALUES);
+        if (distinct <= NumericProfile.MAX_EXACT_VALUES) {
+            few = new double[distinct];
+            for (int i = 0, k = 0; i < len; i = ecdf.next(i)) {
+                few[k++] = v[i];
+            }
+        }
+        return new Window(FeatureType.NUMERIC, len, nulls, ecdf, 0, 0,
                 len > 0 ? v[0] : Double.NaN, len > 0 ? v[len - 1] : Double.NaN, std, few, null, null, null, null, true);
     }
 

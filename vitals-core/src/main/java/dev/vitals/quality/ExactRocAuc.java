@@ -74,6 +74,53 @@ public final class ExactRocAuc {
         return n == 0 ? Double.NaN : sum / n;
     }
 
+    /** Arrays from this length on are radix sorted; a quicksort is faster below. */
+    static final int RADIX_FROM = 4096;
+
+    /**
+     * Sorts the first {@code n} scores (finite; -0.0 becomes 0.0, which compares equal to it): an LSD radix sort
+     * of their bits, 11 a pass, a pass all scores agree on skipped (linear time; a quicksort of a million
+     * scores is the larger part of {@code vitals eval}'s time after reading).
+     */
+    static void sort(double[] v, int n) {
+        if (n < RADIX_FROM) {
+            Arrays.sort(v, 0, n);
+            return;
+        }
+        long[] a = new long[n];
+        long[] b = new long[n];
+        for (int i = 0; i < n; i++) {
+            long bits = Double.doubleToRawLongBits(v[i] == 0 ? 0.0 : v[i]);
+            a[i] = bits ^ (bits >> 63 | Long.MIN_VALUE); // unsigned order of the keys is the values' order
+        }
+        int[] count = new int[1 << 11];
+        for (int shift = 0; shift < 64; shift += 11) {
+            Arrays.fill(count, 0);
+            for (int i = 0; i < n; i++) {
+                count[(int) (a[i] >>> shift) & 0x7ff]++;
+            }
+            if (count[(int) (a[0] >>> shift) & 0x7ff] == n) {
+                continue;
+            }
+            int sum = 0;
+            for (int d = 0; d < count.length; d++) {
+                int c = count[d];
+                count[d] = sum;
+                sum += c;
+            }
+            for (int i = 0; i < n; i++) {
+                b[count[(int) (a[i] >>> shift) & 0x7ff]++] = a[i];
+            }
+            long[] t = a;
+            a = b;
+            b = t;
+        }
+        for (int i = 0; i < n; i++) {
+            long k = a[i];
+            v[i] = Double.longBitsToDouble(k < 0 ? k ^ Long.MIN_VALUE : ~k);
+        }
+    }
+
     /**
      * The exact AUC of {@code np} positive and {@code nn} negative scores (the arrays' first elements,
      * sorted in place): the share of (positive, negative) pairs ranked right, ties counting one half.
@@ -82,8 +129,8 @@ public final class ExactRocAuc {
         if (np == 0 || nn == 0) {
             return Double.NaN;
         }
-        Arrays.sort(p, 0, np);
-        Arrays.sort(q, 0, nn);
+        sort(p, np);
+        sort(q, nn);
         long twiceU = 0; // 2 x (pairs with the positive above) + ties: an integer, exact up to 2^63
         int below = 0;
         int notAbove = 0;

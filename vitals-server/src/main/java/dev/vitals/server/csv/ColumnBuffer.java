@@ -3,15 +3,16 @@ package dev.vitals.server.csv;
 import dev.vitals.server.csv.CsvColumns.Column;
 import dev.vitals.server.csv.CsvColumns.Kind;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One column's values while a file is read, typed in that one pass: primitive {@code double} chunks while every
- * value is a number or null, interned strings once a value is not (a column kept as text from the start, or one
- * whose earlier numbers were all nulls); a column that turns to text after real numbers is marked {@link #lost}
- * and read again.
+ * One column's values while a file is read, typed in that one pass: {@link Numbers} (compact chunks) while every
+ * value is a number or null, chunks of interned strings once a value is not (a column kept as text from the
+ * start, or one whose earlier numbers were all nulls); a column that turns to text after real numbers is marked
+ * {@link #lost} and read again.
  */
 final class ColumnBuffer {
     private static final int CHUNK = 8192;
@@ -25,10 +26,12 @@ final class ColumnBuffer {
     boolean lost;
     long firstTextLine = -1;
     String firstText;
-    /** Full chunks of {@link #CHUNK} values, double[] or String[]. */
-    private List<Object> chunks = new ArrayList<>();
-    /** The chunk being filled: double[] or String[]. */
-    private Object last;
+    /** The values while numeric. */
+    private Numbers numbers;
+    /** Full text chunks of {@link #CHUNK} values. */
+    private List<String[]> chunks;
+    /** The text chunk being filled. */
+    private String[] last;
     private int pos;
     private long nulls;
     private long nonNull;
@@ -39,11 +42,12 @@ final class ColumnBuffer {
         if (text) {
             startText();
         } else {
-            last = new double[FIRST];
+            numbers = new Numbers();
         }
     }
 
     private void startText() {
+        numbers = null;
         chunks = new ArrayList<>();
         last = new String[FIRST];
         pos = 0;
@@ -52,13 +56,11 @@ final class ColumnBuffer {
 
     /** Adds a value; true when it is this column's first value that is not a number. */
     boolean add(String v) {
-        double plain = CsvValues.parsePlainDecimal(v);
-        if (plain == plain) { // a plain decimal: a finite number, never a null
+        // the common case first: a plain decimal, a finite number and never a null
+        if (numbers != null ? numbers.addPlain(v) : !Double.isNaN(CsvValues.parsePlainDecimal(v))) {
             nonNull++;
             if (text) {
                 putText(internOf(v));
-            } else if (!lost) {
-                putNumber(plain);
             }
             return false;
         }
@@ -67,7 +69,7 @@ final class ColumnBuffer {
             if (text) {
                 putText(null);
             } else if (!lost) {
-                putNumber(Double.NaN);
+                numbers.addNull();
             }
             return false;
         }
@@ -85,12 +87,12 @@ final class ColumnBuffer {
             if (!Double.isFinite(x)) {
                 nulls++; // ±infinity: a null for the drift tests, as the library counts it
             }
-            putNumber(x);
+            numbers.add(x);
             return false;
         }
         // the first text: switch to text; the earlier numbers are lost unless they were all nulls
         long before = nonNull - 1;
-        int count = chunks.size() * CHUNK + pos;
+        int count = numbers.size();
         text = true;
         startText();
         if (before == 0) {
@@ -121,51 +123,40 @@ final class ColumnBuffer {
         return v;
     }
 
-    private void putNumber(double x) {
-        roomForOne(((double[]) last).length);
-        ((double[]) last)[pos++] = x;
-    }
-
     private void putText(String v) {
         if (lost) {
             return;
         }
-        roomForOne(((String[]) last).length);
-        ((String[]) last)[pos++] = v;
+        if (pos == last.length) {
+            if (last.length < CHUNK) {
+                last = Arrays.copyOf(last, Math.min(CHUNK, last.length * 2));
+            } else {
+                chunks.add(last);
+                last = new String[CHUNK];
+                pos = 0;
+            }
+        }
+        last[pos++] = v;
     }
 
-    /** The last chunk grows by doubling (sized by what is read) up to {@link #CHUNK}; a full chunk is kept. */
-    private void roomForOne(int length) {
-        if (pos < length) {
-            return;
-        }
-        if (length < CHUNK) {
-            Object grown = text ? new String[Math.min(CHUNK, length * 2)] : new double[Math.min(CHUNK, length * 2)];
-            System.arraycopy(last, 0, grown, 0, pos);
-            last = grown;
-        } else {
-            chunks.add(last);
-            last = text ? new String[CHUNK] : new double[CHUNK];
-            pos = 0;
-        }
-    }
-
-    /** The column, its chunks joined into one array of {@code rows} values (the chunks are released). */
+    /** The column: its numbers as read (compact chunks), or its text chunks joined into one array of {@code rows}. */
     Column column(String name, int rows) {
         Kind kind = firstTextLine >= 0 ? Kind.TEXT : nonNull > 0 ? Kind.NUMERIC : Kind.EMPTY;
-        Object all = text ? new String[rows] : new double[rows];
+        if (!text) {
+            Numbers n = numbers;
+            numbers = null;
+            n.trim();
+            return new Column(name, kind, rows, nulls, kind == Kind.EMPTY ? null : n, null, firstTextLine, firstText);
+        }
+        String[] all = new String[rows];
         int at = 0;
-        for (Object c : chunks) {
+        for (String[] c : chunks) {
             System.arraycopy(c, 0, all, at, CHUNK);
             at += CHUNK;
         }
         System.arraycopy(last, 0, all, at, pos);
         chunks = null;
         last = null;
-        if (text) {
-            return new Column(name, kind, rows, nulls, null, (String[]) all, firstTextLine, firstText);
-        }
-        return new Column(name, kind, rows, nulls, kind == Kind.EMPTY ? null : (double[]) all, null, firstTextLine,
-                firstText);
+        return new Column(name, kind, rows, nulls, null, all, firstTextLine, firstText);
     }
 }

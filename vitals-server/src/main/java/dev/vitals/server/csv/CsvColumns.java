@@ -28,9 +28,10 @@ import java.util.Set;
  *       as written.</li>
  * </ul>
  *
- * <p>Values are streamed into chunks of primitive arrays (numeric) or interned strings (categorical); a column
- * that turns out categorical after numeric-looking values is read once more as text (the second pass reads that
- * file again, which happens only for such columns).
+ * <p>Values are streamed into chunks: {@link Numbers} (decimal mantissas, 4 bytes a value, or doubles) for a
+ * numeric column, kept as chunks, or interned strings (categorical); a column that turns out categorical after
+ * numeric-looking values is read once more as text (the second pass reads that file again, which happens only
+ * for such columns).
  */
 public final class CsvColumns {
     /** What a column holds in one file. */
@@ -67,10 +68,11 @@ public final class CsvColumns {
      * One column of the file.
      *
      * @param nulls nulls (empty, NA, NaN, null; in a numeric column also ±infinity)
+     * @param values a numeric column's values as read (compact); null for a text or empty column
      * @param firstTextLine the 1-based line of the first value that is not a number (header = line 1); -1 when none
      * @param firstText the first value that is not a number; null when none
      */
-    public record Column(String name, Kind kind, int size, long nulls, double[] numbers, String[] texts,
+    public record Column(String name, Kind kind, int size, long nulls, Numbers values, String[] texts,
                          long firstTextLine, String firstText) {
 
         /** Whether the values were kept as text (a categorical column, or one read as text on request). */
@@ -78,11 +80,13 @@ public final class CsvColumns {
             return texts != null || kind == Kind.EMPTY;
         }
 
-        /** The values as numbers, NaN for nulls; for a numeric or empty column. */
-        @Override
+        /**
+         * The values as numbers in file order, NaN for nulls; for a numeric or empty column. A new array on each
+         * call (8 bytes a value): {@link #values()} reads them without one.
+         */
         public double[] numbers() {
-            if (numbers != null) {
-                return numbers;
+            if (values != null) {
+                return values.toArray();
             }
             if (kind == Kind.EMPTY) {
                 double[] d = new double[size];

@@ -29,7 +29,9 @@ import java.util.List;
 
 /**
  * The one CSV reader of Vitals ({@code vitals eval}, {@code vitals drift}, the drift reference upload): rows
- * streamed with Jackson's CSV parser, nothing kept per row. The rules (README, "CSV input"):
+ * streamed, nothing kept per row; plain rows straight from the bytes ({@link PlainRows}), and from the first row
+ * that is not plain (quotes, non-ASCII text, a lone CR) to the end with Jackson's CSV parser. The rules (README,
+ * "CSV input"):
  *
  * <ul>
  *   <li>Encoding: UTF-8, with or without a byte-order mark; UTF-16 (its byte-order mark) is refused. Bytes that
@@ -107,7 +109,12 @@ public final class CsvReader implements Closeable {
     private final Source source;
     private final String label;
     private final CountingStream counter;
-    private final CsvParser parser;
+    /** The fast path while rows are plain; null once the full parser took over. */
+    private PlainRows plain;
+    /** The full parser, from the first row that is not plain on; null before. */
+    private CsvParser parser;
+    /** Lines before the full parser's first line (its line numbers start at 1). */
+    private long lineBase;
     private final long size;
     private final char delimiter;
     private final boolean bom;
@@ -117,12 +124,12 @@ public final class CsvReader implements Closeable {
     private long headerLine;
     private long line;
 
-    private CsvReader(Source source, CountingStream counter, CsvParser parser, long size, char delimiter, boolean bom,
+    private CsvReader(Source source, CountingStream counter, PlainRows plain, long size, char delimiter, boolean bom,
             Charset charset, int maxColumns) {
         this.source = source;
         this.label = source.label();
         this.counter = counter;
-        this.parser = parser;
+        this.plain = plain;
         this.size = size;
         this.delimiter = delimiter;
         this.bom = bom;
@@ -145,6 +152,12 @@ public final class CsvReader implements Closeable {
      * @throws CsvInputException for each of those problems, and a file with no header
      */
     public static CsvReader open(Source source, Charset charset, int maxColumns, Progress.File progress)
+            throws IOException {
+        return open(source, charset, maxColumns, progress, true);
+    }
+
+    /** As {@link #open(Source, Charset, int, Progress.File)}; {@code fast} false: the full parser from the start. */
+    static CsvReader open(Source source, Charset charset, int maxColumns, Progress.File progress, boolean fast)
             throws IOException {
         String label = source.label();
         long size;
@@ -176,11 +189,11 @@ public final class CsvReader implements Closeable {
                 in.skipNBytes(3); // before the decoder reads anything
             }
             char delimiter = CsvValues.sniffDelimiter(head, bom ? 3 : 0);
-            InputStreamReader reader = new InputStreamReader(in, charset.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
-            CsvParser parser = (CsvParser) FACTORY.createParser(reader);
-            parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(delimiter).withQuoteChar('"'));
-            CsvReader r = new CsvReader(source, counter, parser, size, delimiter, bom, charset, maxColumns);
+            CsvReader r = new CsvReader(source, counter, new PlainRows(in, delimiter), size, delimiter, bom, charset,
+                    maxColumns);
+            if (!fast) {
+                r.startParser();
+            }
             r.readHeader();
             return r;
         } catch (IOException | RuntimeException e) {
@@ -237,6 +250,30 @@ public final class CsvReader implements Closeable {
         return readRow(null, fields);
     }
 
+    /**
+     * Field {@code k} of the row last read as {@link CsvValues#parseDecimal} reads it, straight from the bytes
+     * while rows are plain; NaN where that gives NaN, and always once the full parser took over (the caller then
+     * reads the field's text).
+     */
+    public double plainDecimal(int k) {
+        return plain != null ? plain.plainDecimal(k) : Double.NaN;
+    }
+
+    /**
+     * Columns whose values {@link #next} may leave null while rows are plain (numbers read with
+     * {@link #plainDecimal}); {@link #text} gives such a value's text when it is needed. Saves a String per value.
+     */
+    public void lazyText(boolean[] columns) {
+        if (plain != null) {
+            plain.lazy(columns.clone());
+        }
+    }
+
+    /** Field {@code k}'s text of the row last read: {@code fields[k]} as {@link #next} filled it, or made now. */
+    public String text(String[] fields, int k) {
+        return fields[k] != null ? fields[k] : plain != null ? plain.text(k) : null;
+    }
+
     /** The line the row last read starts on (1-based). */
     public long line() {
         return line;
@@ -252,7 +289,27 @@ public final class CsvReader implements Closeable {
         return size;
     }
 
+    /** The full parser over the rest of the input, from the row the fast path could not read. */
+    private void startParser() throws IOException {
+        InputStreamReader reader = new InputStreamReader(plain.rest(), charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+        lineBase = plain.rowLine() - 1;
+        plain = null;
+        parser = (CsvParser) FACTORY.createParser(reader);
+        parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(delimiter).withQuoteChar('"'));
+    }
+
     private int readRow(List<String> into, String[] fields) throws IOException {
+        if (plain != null) {
+            int n = plain.next(into, fields, maxColumns, label);
+            if (n != -2) {
+                if (n >= 0) {
+                    line = plain.rowLine();
+                }
+                return n;
+            }
+            startParser();
+        }
         long start = -1;
         try {
             JsonToken t = parser.nextToken();
@@ -260,13 +317,13 @@ public final class CsvReader implements Closeable {
                 return -1;
             }
             if (t != JsonToken.START_ARRAY) {
-                throw CsvInputException.at(label, parser.currentLocation().getLineNr(), null,
+                throw CsvInputException.at(label, lineBase + parser.currentLocation().getLineNr(), null,
                         "not valid CSV: unexpected " + t);
             }
             int n = 0;
             while ((t = parser.nextToken()) == JsonToken.VALUE_STRING) {
                 if (n == 0) {
-                    start = parser.getTokenLocation().getLineNr();
+                    start = lineBase + parser.getTokenLocation().getLineNr();
                 }
                 if (into != null) {
                     if (into.size() >= maxColumns) {
@@ -282,12 +339,12 @@ public final class CsvReader implements Closeable {
             if (t != JsonToken.END_ARRAY) {
                 throw CsvInputException.at(label, start, null, "not valid CSV: unexpected " + t);
             }
-            line = start > 0 ? start : parser.currentLocation().getLineNr();
+            line = start > 0 ? start : lineBase + parser.currentLocation().getLineNr();
             return n;
         } catch (CharacterCodingException e) {
             throw invalidUtf8();
         } catch (JsonProcessingException e) {
-            long at = start > 0 ? start : parser.currentLocation().getLineNr();
+            long at = start > 0 ? start : lineBase + parser.currentLocation().getLineNr();
             throw CsvInputException.at(label, at, null, "not valid CSV: " + e.getOriginalMessage());
         }
     }
@@ -340,7 +397,9 @@ public final class CsvReader implements Closeable {
     @Override
     public void close() throws IOException {
         try {
-            parser.close();
+            if (parser != null) {
+                parser.close();
+            }
         } finally {
             counter.close();
         }

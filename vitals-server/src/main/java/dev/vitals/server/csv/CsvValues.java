@@ -185,11 +185,52 @@ public final class CsvValues {
                 return Double.NaN;
             }
         }
+        return plainValue(m, digits, decimals, negative);
+    }
+
+    /**
+     * The value of a plain decimal's digits read as the integer {@code m} ({@code digits} of them, {@code decimals}
+     * after the point, -1 without a point): {@code m / 10^k}, or NaN past the fast path (19 digits, m over 2^53).
+     * The digit loop may overflow m past 18 digits; the result is then NaN.
+     */
+    static double plainValue(long m, int digits, int decimals, boolean negative) {
         if (digits == 0 || digits > 18 || m > (1L << 53)) {
             return Double.NaN;
         }
         double v = decimals <= 0 ? (double) m : m / POW10[decimals];
         return negative ? -v : v;
+    }
+
+    /**
+     * The value of a plain decimal ({@code -12.345}: optional sign, digits, optional point and digits; no spaces or
+     * exponent) of any length: {@link #parsePlainDecimal}'s fast path, and for more digits than it takes the general
+     * parser directly (the same double {@link #parseNumber} gives, without its checks); NaN for any other form.
+     */
+    public static double parseDecimal(String s) {
+        double plain = parsePlainDecimal(s);
+        if (plain == plain || !isPlainSyntax(s)) {
+            return plain;
+        }
+        return NumberInput.parseDouble(s, true);
+    }
+
+    /** Optional sign, then digits with at most one point, at least one digit. */
+    private static boolean isPlainSyntax(String s) {
+        int n = s.length();
+        int i = n > 0 && (s.charAt(0) == '-' || s.charAt(0) == '+') ? 1 : 0;
+        boolean point = false;
+        boolean digit = false;
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (c == '.' && !point) {
+                point = true;
+            } else {
+                return false;
+            }
+        }
+        return digit;
     }
 
     /** At most 60 characters, control characters as {@code ?}: a value as a message quotes it. */

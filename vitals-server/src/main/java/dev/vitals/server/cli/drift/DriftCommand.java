@@ -2,7 +2,6 @@ package dev.vitals.server.cli.drift;
 
 import dev.vitals.drift.DatasetDrift;
 import dev.vitals.drift.DriftDetector;
-import dev.vitals.drift.FeatureDrift;
 import dev.vitals.drift.FeatureType;
 import dev.vitals.drift.RawColumns;
 import dev.vitals.drift.StatTest;
@@ -32,8 +31,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
+import dev.vitals.server.cli.CsvInputOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -95,9 +95,8 @@ public final class DriftCommand implements Callable<Integer> {
     @Option(names = "--categorical", paramLabel = "COLUMN",
             description = "Compare this column as categories even where its values are numbers; repeatable.")
     List<String> categorical = new ArrayList<>();
-    @Option(names = "--max-columns", paramLabel = "N", defaultValue = "10000",
-            description = "Refuse files whose header has more columns than this (default: ${DEFAULT-VALUE}).")
-    int maxColumns;
+    @Mixin
+    CsvInputOptions input = new CsvInputOptions();
 
     @Option(names = "--drift-share", paramLabel = "SHARE", defaultValue = "0.5",
             description = "The dataset drifts when at least this share of the tested columns drift (default: ${DEFAULT-VALUE}).")
@@ -109,9 +108,6 @@ public final class DriftCommand implements Callable<Integer> {
     Path html;
     @Option(names = "--fail-on-drift", description = "Exit with code 3 when the dataset drifts (default: exit 0).")
     boolean failOnDrift;
-    @Option(names = "--progress",
-            description = "Show a progress bar on stderr for every file (default: on a terminal, for files of 8 MiB or more).")
-    boolean progress;
 
     /** The test names, for the usage text. */
     static final class TestNames implements Iterable<String> {
@@ -143,8 +139,8 @@ public final class DriftCommand implements Callable<Integer> {
             err.println("vitals drift: " + e);
             return 1;
         } catch (OutOfMemoryError e) {
-            err.println("vitals drift: out of memory (the Java heap holds both files' values, 8 bytes per number); "
-                    + "give it more, e.g. VITALS_JAVA_OPTS=-Xmx" + suggestedHeapMiB() + "m ./vitals drift ...");
+            err.println("vitals drift: out of memory (the Java heap holds both files' values, 4 or 8 bytes per"
+                    + " number); give it more, e.g. VITALS_JAVA_OPTS=-Xmx" + suggestedHeapMiB() + "m ./vitals drift ...");
             return 1;
         } finally {
             out.flush();
@@ -185,12 +181,10 @@ public final class DriftCommand implements Callable<Integer> {
             asText.add(c.strip());
         }
 
-        Progress bar = Progress.on(err, progress);
+        Progress bar = Progress.on(err, input.progress());
         String refLabel = reference.toString();
         String curLabel = current.toString();
-        if (maxColumns < 1) {
-            throw new BadInput("--max-columns must be at least 1, got " + maxColumns);
-        }
+        int maxColumns = input.maxColumns();
         // headers first: two files that cannot be compared fail before any value is buffered
         checkSameColumns(refLabel, CsvColumns.header(reference, refLabel, maxColumns),
                 curLabel, CsvColumns.header(current, curLabel, maxColumns));
@@ -217,25 +211,18 @@ public final class DriftCommand implements Callable<Integer> {
             checkAccepts(e.getKey(), e.getValue(), types.get(e.getKey()), ref, cur, asText);
         }
 
-        List<DriftHtmlReport.ColumnData> data = new ArrayList<>();
+        List<DriftColumns.Pair> columns = new ArrayList<>();
         for (String name : names) {
-            Column r = ref.columns().get(name);
-            Column c = cur.columns().get(name);
-            data.add(types.get(name) == FeatureType.NUMERIC
-                    ? DriftHtmlReport.ColumnData.numeric(name, r.numbers(), c.numbers())
-                    : DriftHtmlReport.ColumnData.categorical(name, r.texts(), c.texts()));
+            columns.add(new DriftColumns.Pair(name, types.get(name), ref.columns().get(name), cur.columns().get(name)));
         }
-        DatasetDrift drift;
+        DriftColumns.Compared compared;
         try {
-            drift = compare(data, chosen, thresholdByColumn, driftShare);
+            compared = DriftColumns.compare(columns, chosen, thresholdByColumn, driftShare);
         } catch (IllegalArgumentException e) {
             throw new BadInput(e.getMessage());
         }
-
-        List<String> notes = new ArrayList<>();
-        for (int i = 0; i < data.size(); i++) {
-            notes.add(DriftOutput.note(drift.features().get(i), data.get(i)));
-        }
+        DatasetDrift drift = compared.drift();
+        List<String> notes = compared.notes();
         DriftOutput.printTable(out, ref, cur, drift, notes);
 
         DriftHtmlReport.Source refSource = source(ref);
@@ -248,7 +235,9 @@ public final class DriftCommand implements Callable<Integer> {
             }
         }
         if (html != null) {
-            String page = DriftHtmlReport.render(drift, data, notes, refSource, curSource, ZonedDateTime.now());
+            DriftColumns.Loader loader = new DriftColumns.Loader(); // one card's columns at a time
+            String page = DriftHtmlReport.render(drift, i -> loader.load(columns.get(i)), notes, refSource, curSource,
+                    ZonedDateTime.now());
             int c = write(err, html, o -> o.write(page.getBytes(StandardCharsets.UTF_8)));
             if (c == 0) {
                 out.println("wrote " + html);
@@ -267,47 +256,12 @@ public final class DriftCommand implements Callable<Integer> {
     }
 
     /**
-     * The library's exact mode, one column per task on the common fork-join pool (the detector is immutable and
-     * each feature's result depends on that feature alone), then the dataset verdict by the library's rule: the
-     * dataset drifts when at least {@code share} of the features with a verdict drift. Equal to
-     * {@code DriftDetector.compare} on all columns at once, in less wall time on several cores.
-     */
-    static DatasetDrift compare(List<DriftHtmlReport.ColumnData> data, Map<String, StatTest> tests,
-                                Map<String, Double> thresholds, double share) {
-        List<FeatureDrift> features = IntStream.range(0, data.size()).parallel().mapToObj(i -> {
-            DriftHtmlReport.ColumnData d = data.get(i);
-            DriftDetector.Builder b = DriftDetector.builder();
-            if (tests.containsKey(d.name())) {
-                b.test(d.name(), tests.get(d.name()).testName());
-            }
-            if (thresholds.containsKey(d.name())) {
-                b.threshold(d.name(), thresholds.get(d.name()));
-            }
-            RawColumns r = d.type() == FeatureType.NUMERIC ? RawColumns.builder().numeric(d.name(), d.ref()).build()
-                    : RawColumns.builder().categorical(d.name(), d.refText()).build();
-            RawColumns c = d.type() == FeatureType.NUMERIC ? RawColumns.builder().numeric(d.name(), d.cur()).build()
-                    : RawColumns.builder().categorical(d.name(), d.curText()).build();
-            return b.build().compare(r, c).features().get(0);
-        }).collect(Collectors.toList());
-        int drifted = 0;
-        int evaluated = 0;
-        for (FeatureDrift f : features) {
-            if (f.verdict() != Verdict.NO_VERDICT) {
-                evaluated++;
-                drifted += f.drifted() ? 1 : 0;
-            }
-        }
-        double driftShare = evaluated == 0 ? Double.NaN : (double) drifted / evaluated;
-        Verdict verdict = evaluated == 0 ? Verdict.NO_VERDICT : driftShare >= share ? Verdict.DRIFT : Verdict.NO_DRIFT;
-        return new DatasetDrift(features, drifted, evaluated, driftShare, share, verdict);
-    }
-
-    /**
      * Reads the reference on a second thread while this one reads the current file. When both fail, the
      * reference's error is the one reported.
      */
     private CsvColumns[] readBoth(String refLabel, String curLabel, Set<String> asText, Progress bar)
             throws IOException {
+        int maxColumns = input.maxColumns();
         FutureTask<CsvColumns> refTask = new FutureTask<>(() -> CsvColumns.read(CsvReader.Source.of(reference, refLabel), asText, bar,
                 maxColumns));
         Thread t = new Thread(refTask, "vitals-drift-read-reference");

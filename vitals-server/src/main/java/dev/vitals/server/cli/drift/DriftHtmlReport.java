@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The HTML report of {@code vitals drift --html}: one self-contained page, inline CSS and inline SVG, no script and
@@ -101,8 +102,11 @@ final class DriftHtmlReport {
         }
     }
 
-    /** The page. */
-    static String render(DatasetDrift drift, List<ColumnData> data, List<String> notes, Source ref, Source cur,
+    /**
+     * The page; {@code data} gives a column's values by index, asked once per card (so that a large file's
+     * columns need not all be held as arrays at once).
+     */
+    static String render(DatasetDrift drift, IntFunction<ColumnData> data, List<String> notes, Source ref, Source cur,
                          ZonedDateTime when) {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -116,7 +120,7 @@ final class DriftHtmlReport {
         summaryTable(h, drift, notes);
         h.append("<h2>Columns</h2>\n<div class=\"cards\">\n");
         for (int i : order(drift)) {
-            card(h, i, drift.features().get(i), data.get(i), notes.get(i));
+            card(h, i, drift.features().get(i), data.apply(i), notes.get(i));
         }
         h.append("</div>\n");
         h.append("<footer><p>Shares are of each window's non-null values; nulls (empty, NA, NaN, null, ±infinity) "

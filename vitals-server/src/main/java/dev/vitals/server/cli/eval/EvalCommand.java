@@ -18,7 +18,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.vitals.server.cli.CsvInputOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -107,19 +109,13 @@ public final class EvalCommand implements Callable<Integer> {
                     + " The AUC this command reports is exact (every score sorted, ties as scikit-learn), whatever N.")
     int aucBins;
 
-    @Option(names = "--max-columns", defaultValue = "10000", paramLabel = "N",
-            description = "Refuse a file whose header has more columns than this (default: ${DEFAULT-VALUE}).")
-    int maxColumns = CsvReader.DEFAULT_MAX_COLUMNS;
-
     @Option(names = "--json",
             description = "Print the report as JSON (dev.vitals.quality.QualityReport; undefined metrics,"
                     + " NaN in Java, are null).")
     boolean json;
 
-    @Option(names = "--progress",
-            description = "Show the progress bar on stderr even when the console is not a terminal"
-                    + " (it is shown on a terminal for files over 16 MB).")
-    boolean progress;
+    @Mixin
+    CsvInputOptions input = new CsvInputOptions();
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "--task llm: a Vitals YAML file whose evaluators: section sets the code evaluators and"
@@ -144,7 +140,7 @@ public final class EvalCommand implements Callable<Integer> {
             if (scoreCol != null || probaCols != null || positive != null) {
                 throw usage("--score-col, --proba-cols and --positive do not apply to --task llm");
             }
-            return LlmEval.run(file, config, json, progress, out, err);
+            return LlmEval.run(file, config, json, input.progress(), out, err);
         }
         checkOptions();
         Progress.File bar = null;
@@ -155,7 +151,7 @@ public final class EvalCommand implements Callable<Integer> {
                 return failed(err, file, null, e);
             }
         }
-        bar = Progress.on(err, progress).start("vitals eval:", sizeOf(file));
+        bar = Progress.on(err, input.progress()).start("vitals eval:", sizeOf(file));
         try (CsvReader csv = openFile(bar)) {
             QualityReport report = evaluate(csv, bar);
             bar.done();
@@ -282,11 +278,9 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private CsvReader openFile(Progress.File bar) throws EvalException, IOException {
-        if (maxColumns < 1) {
-            throw new EvalException(2, "--max-columns must be at least 1, got " + maxColumns);
-        }
         try {
-            return CsvReader.open(CsvReader.Source.of(file, file.toString()), StandardCharsets.UTF_8, maxColumns, bar);
+            return CsvReader.open(CsvReader.Source.of(file, file.toString()), StandardCharsets.UTF_8,
+                    input.maxColumns(), bar);
         } catch (CsvInputException e) {
             throw inputError(e);
         }
@@ -330,6 +324,15 @@ public final class EvalCommand implements Callable<Integer> {
                 : probaCols != null ? new EvalRows.ProbaRows(this, header, index, classes.keySet().toArray(new String[0]))
                 : scoreCol != null || positive != null ? new EvalRows.BinaryRows(this, header, index, scoreCol != null)
                 : new EvalRows.LabelRows(this, header, index)) {
+            rows.reader = csv;
+            boolean[] lazy = new boolean[header.size()];
+            for (int k : rows.numberColumns()) {
+                lazy[k] = true;
+            }
+            for (int k : rows.labelColumns()) { // a column read both as a label and a number keeps its text
+                lazy[k] = false;
+            }
+            csv.lazyText(lazy);
             String[] fields = new String[header.size()];
             long dataRows = 0;
             try {
@@ -410,7 +413,7 @@ public final class EvalCommand implements Callable<Integer> {
      * are rejected, so are hexadecimal floats, type suffixes and thousands separators.
      */
     static double number(String value, long line, List<String> header, int column) throws EvalException {
-        double plain = CsvValues.parsePlainDecimal(value);
+        double plain = CsvValues.parseDecimal(value);
         if (plain == plain) {
             return plain;
         }

@@ -1,7 +1,6 @@
 package dev.vitals.server.cli.eval;
 
 import static dev.vitals.server.cli.eval.EvalCommand.CHUNK;
-import static dev.vitals.server.cli.eval.EvalCommand.number;
 import static dev.vitals.server.cli.eval.EvalCommand.quote;
 import static dev.vitals.server.cli.eval.EvalCommand.rejected;
 import static dev.vitals.server.cli.eval.EvalCommand.where;
@@ -13,6 +12,7 @@ import dev.vitals.quality.QualityReport;
 import dev.vitals.quality.QualitySpec;
 import dev.vitals.quality.QualityStats;
 import dev.vitals.server.cli.eval.EvalCommand.EvalException;
+import dev.vitals.server.csv.CsvReader;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +49,8 @@ final class EvalRows {
         QualityStats stats;
         /** Every score, for the exact ROC AUC (the stats' own is binned); null without scores. */
         ExactRocAuc auc;
+        /** The reader of the rows: numbers of plain rows come from its bytes. */
+        CsvReader reader;
 
         Rows(EvalCommand cmd, List<String> header, int[] index) {
             this.positive = cmd.positive;
@@ -109,6 +111,27 @@ final class EvalRows {
                 }
                 throw new IllegalStateException(e.getCause());
             }
+        }
+
+        /** Field {@code column} as a finite number ({@link EvalCommand#number}), from the bytes where it can. */
+        double number(String[] fields, int column, long line) throws EvalException {
+            double v = reader == null ? Double.NaN : reader.plainDecimal(column);
+            return v == v ? v : EvalCommand.number(text(fields, column), line, header, column);
+        }
+
+        /** A numeric column's text (read lazily, see {@link CsvReader#lazyText}). */
+        String text(String[] fields, int column) {
+            return reader == null ? fields[column] : reader.text(fields, column);
+        }
+
+        /** The columns read as numbers, whose text is made when a message needs it. */
+        int[] numberColumns() {
+            return new int[0];
+        }
+
+        /** The columns read as labels (text). */
+        int[] labelColumns() {
+            return new int[] {index[0], index[1]};
         }
 
         String label(String[] fields, int k, long line) throws EvalException {
@@ -202,9 +225,19 @@ final class EvalRows {
         }
 
         @Override
+        int[] numberColumns() {
+            return new int[] {index[0], index[1]};
+        }
+
+        @Override
+        int[] labelColumns() {
+            return new int[0];
+        }
+
+        @Override
         void keep(String[] f, long line, NumberChunk c, int row) throws EvalException {
-            c.actual[row] = number(f[index[0]], line, header, index[0]);
-            c.predicted[row] = number(f[index[1]], line, header, index[1]);
+            c.actual[row] = number(f, index[0], line);
+            c.predicted[row] = number(f, index[1], line);
         }
 
         @Override
@@ -269,6 +302,11 @@ final class EvalRows {
         }
 
         @Override
+        int[] numberColumns() {
+            return scored ? new int[] {index[2]} : new int[0];
+        }
+
+        @Override
         LabelChunk grow(LabelChunk c, int capacity) {
             LabelChunk g = newChunk(capacity);
             System.arraycopy(c.lines, 0, g.lines, 0, c.n);
@@ -290,9 +328,9 @@ final class EvalRows {
             c.actual[row] = a;
             c.predicted[row] = p;
             if (scored) {
-                double s = number(f[index[2]], line, header, index[2]);
+                double s = number(f, index[2], line);
                 if (!(s >= 0 && s <= 1)) {
-                    throw new EvalException(1, where(line, header, index[2]) + ": score " + f[index[2]].trim()
+                    throw new EvalException(1, where(line, header, index[2]) + ": score " + text(f, index[2]).trim()
                             + " is outside [0, 1]; it must be the probability of the positive label");
                 }
                 c.values[row] = s;
@@ -383,6 +421,11 @@ final class EvalRows {
             return new LabelChunk(capacity, m);
         }
 
+        @Override
+        int[] numberColumns() {
+            return Arrays.copyOfRange(index, 2, index.length);
+        }
+
         private String known(String[] f, int k, long line) throws EvalException {
             String s = label(f, k, line);
             String c = interned.get(s);
@@ -401,9 +444,9 @@ final class EvalRows {
             double sum = 0;
             for (int j = 0; j < m; j++) {
                 int col = index[2 + j];
-                double p = number(f[col], line, header, col);
+                double p = number(f, col, line);
                 if (!(p >= 0 && p <= 1)) {
-                    throw new EvalException(1, where(line, header, col) + ": probability " + f[col].trim()
+                    throw new EvalException(1, where(line, header, col) + ": probability " + text(f, col).trim()
                             + " is outside [0, 1]");
                 }
                 c.values[base + j] = p;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitals.drift.DatasetDrift;
 import dev.vitals.drift.DriftDetector;
+import dev.vitals.drift.FeatureType;
 import dev.vitals.drift.RawColumns;
 import dev.vitals.drift.StatTest;
 import dev.vitals.server.cli.VitalsCli;
@@ -148,26 +149,28 @@ class DriftCommandTest {
     void parallelComparisonEqualsTheLibrarysOwn() throws Exception {
         CsvColumns ref = CsvColumns.read(resource("large-ref.csv"), "r", Set.of(), Progress.NONE);
         CsvColumns cur = CsvColumns.read(resource("large-cur.csv"), "c", Set.of(), Progress.NONE);
-        List<DriftHtmlReport.ColumnData> data = new ArrayList<>();
+        List<DriftColumns.Pair> columns = new ArrayList<>();
         RawColumns.Builder rb = RawColumns.builder();
         RawColumns.Builder cb = RawColumns.builder();
         for (String n : ref.names()) {
             CsvColumns.Column r = ref.columns().get(n);
             CsvColumns.Column c = cur.columns().get(n);
             if (r.kind() == CsvColumns.Kind.NUMERIC) {
-                data.add(DriftHtmlReport.ColumnData.numeric(n, r.numbers(), c.numbers()));
+                columns.add(new DriftColumns.Pair(n, FeatureType.NUMERIC, r, c));
                 rb.numeric(n, r.numbers());
                 cb.numeric(n, c.numbers());
             } else {
-                data.add(DriftHtmlReport.ColumnData.categorical(n, r.texts(), c.texts()));
+                columns.add(new DriftColumns.Pair(n, FeatureType.CATEGORICAL, r, c));
                 rb.categorical(n, r.texts());
                 cb.categorical(n, c.texts());
             }
         }
-        DatasetDrift mine = DriftCommand.compare(data, Map.of("ttft_s", StatTest.KS), Map.of("model", 0.05), 0.4);
+        DriftColumns.Compared mine = DriftColumns.compare(columns, Map.of("ttft_s", StatTest.KS),
+                Map.of("model", 0.05), 0.4);
         DatasetDrift library = DriftDetector.builder().test("ttft_s", "ks").threshold("model", 0.05).driftShare(0.4)
                 .build().compare(rb.build(), cb.build());
-        assertThat(mine).isEqualTo(library);
+        assertThat(mine.drift()).isEqualTo(library);
+        assertThat(mine.notes()).hasSize(columns.size());
     }
 
     // ---- delimiters, BOM, encodings ----
