@@ -161,6 +161,25 @@ public final class CsvValues {
      * cost.
      */
     public static double parsePlainDecimal(String s) {
+        long p = scanPlain(s);
+        return p < 0 ? Double.NaN : plainDouble(p);
+    }
+
+    /** The value of a {@link #scanPlain} result: {@code m / 10^decimals}, signed. */
+    static double plainDouble(long packed) {
+        long m = plainMantissa(packed);
+        int d = plainDecimals(packed);
+        double v = d == 0 ? (double) m : m / POW10[d];
+        return plainNegative(packed) ? -v : v;
+    }
+
+    /**
+     * A plain decimal ({@code -12.345}: optional sign, digits, optional point and digits; no spaces or exponent) of at
+     * most 18 digits that make an integer {@code m} of at most 2^53, scanned once: {@code m}, the digits after the point
+     * and the sign packed as {@code m << 6 | decimals << 1 | negative} (read with {@link #plainMantissa},
+     * {@link #plainDecimals}, {@link #plainNegative}); -1 for any other text.
+     */
+    static long scanPlain(String s) {
         int n = s.length();
         int i = 0;
         boolean negative = false;
@@ -174,18 +193,35 @@ public final class CsvValues {
         for (; i < n; i++) {
             char c = s.charAt(i);
             if (c >= '0' && c <= '9') {
+                if (++digits > 18) {
+                    return -1;
+                }
                 m = m * 10 + (c - '0');
-                digits++;
                 if (decimals >= 0) {
                     decimals++;
                 }
             } else if (c == '.' && decimals < 0) {
                 decimals = 0;
             } else {
-                return Double.NaN;
+                return -1;
             }
         }
-        return plainValue(m, digits, decimals, negative);
+        if (digits == 0 || m > (1L << 53)) {
+            return -1;
+        }
+        return m << 6 | (long) Math.max(decimals, 0) << 1 | (negative ? 1 : 0);
+    }
+
+    static long plainMantissa(long packed) {
+        return packed >>> 6;
+    }
+
+    static int plainDecimals(long packed) {
+        return (int) (packed >>> 1) & 31;
+    }
+
+    static boolean plainNegative(long packed) {
+        return (packed & 1) != 0;
     }
 
     /**

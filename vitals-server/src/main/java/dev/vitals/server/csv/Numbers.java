@@ -70,42 +70,18 @@ public final class Numbers {
      * reads. Returns false, adding nothing, for any other text.
      */
     boolean addPlain(String s) {
-        int n = s.length();
-        int i = 0;
-        boolean negative = false;
-        if (n > 0 && (s.charAt(0) == '-' || s.charAt(0) == '+')) {
-            negative = s.charAt(0) == '-';
-            i = 1;
-        }
-        long m = 0;
-        int digits = 0;
-        int decimals = -1;
-        for (; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= '0' && c <= '9') {
-                if (++digits > 18) {
-                    return false;
-                }
-                m = m * 10 + (c - '0');
-                if (decimals >= 0) {
-                    decimals++;
-                }
-            } else if (c == '.' && decimals < 0) {
-                decimals = 0;
-            } else {
-                return false;
-            }
-        }
-        if (digits == 0 || m > (1L << 53)) {
+        long p = CsvValues.scanPlain(s);
+        if (p < 0) {
             return false;
         }
-        int d = Math.max(decimals, 0);
+        long m = CsvValues.plainMantissa(p);
+        int d = CsvValues.plainDecimals(p);
+        boolean negative = CsvValues.plainNegative(p);
         if (lastDoubles == null && !(m == 0 && negative) && fits(m, d)) {
             putInt((int) (negative ? -scaled(m, d) : scaled(m, d)));
             return true;
         }
-        double v = d == 0 ? (double) m : m / POW10[d];
-        add(negative ? -v : v);
+        add(CsvValues.plainDouble(p));
         return true;
     }
 
