@@ -31,7 +31,10 @@ class SystemAndBusinessTest {
             cfg.system.intervalSeconds = 1;
             cfg.gpu.intervalSeconds = 1;
         })) {
-            PromText m = awaitMetric(f, "vitals_gpu_utilization_ratio{index=\"0\",name=\"NVIDIA H200\",uuid=\"GPU-1111\"}");
+            // each gauge reads the last poll when scraped: wait for a scrape that has both (seen once under CI load: the
+            // first scrape had the utilization but not yet the memory series)
+            PromText m = awaitMetric(f, "vitals_gpu_utilization_ratio{index=\"0\",name=\"NVIDIA H200\",uuid=\"GPU-1111\"}",
+                    "vitals_gpu_memory_used_bytes{index=\"0\",name=\"NVIDIA H200\",uuid=\"GPU-1111\"}");
             assertThat(m.get("vitals_gpu_utilization_ratio{index=\"0\",name=\"NVIDIA H200\",uuid=\"GPU-1111\"}")).isEqualTo(0.87);
             assertThat(m.get("vitals_gpu_memory_used_bytes{index=\"0\",name=\"NVIDIA H200\",uuid=\"GPU-1111\"}"))
                     .isEqualTo(40960.0 * 1024 * 1024);
@@ -50,14 +53,17 @@ class SystemAndBusinessTest {
         }
     }
 
-    private static PromText awaitMetric(ServerFixture f, String series) throws Exception {
+    /** The first scrape that has every one of {@code series}, within 20 s. */
+    private static PromText awaitMetric(ServerFixture f, String... series) throws Exception {
         long deadline = System.nanoTime() + 20_000_000_000L;
         PromText m = f.metrics();
-        while (!m.has(series) && System.nanoTime() < deadline) {
+        while (!java.util.Arrays.stream(series).allMatch(m::has) && System.nanoTime() < deadline) {
             Thread.sleep(100);
             m = f.metrics();
         }
-        assertThat(m.has(series)).as(series).isTrue();
+        for (String one : series) {
+            assertThat(m.has(one)).as(one).isTrue();
+        }
         return m;
     }
 
