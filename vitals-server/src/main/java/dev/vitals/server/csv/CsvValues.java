@@ -240,14 +240,20 @@ public final class CsvValues {
     /**
      * The value of a plain decimal ({@code -12.345}: optional sign, digits, optional point and digits; no spaces or
      * exponent) of any length: {@link #parsePlainDecimal}'s fast path, and for more digits than it takes the general
-     * parser directly (the same double {@link #parseNumber} gives, without its checks); NaN for any other form.
+     * parser directly (the same double {@link #parseNumber} gives, without its checks); NaN for any other form and for
+     * digits past a double's range.
      */
     public static double parseDecimal(String s) {
         double plain = parsePlainDecimal(s);
         if (plain == plain || !isPlainSyntax(s)) {
             return plain;
         }
-        return NumberInput.parseDouble(s, true);
+        return finiteOrNaN(NumberInput.parseDouble(s, true));
+    }
+
+    /** NaN for a value out of a double's range: the text path then refuses it with its own message. */
+    static double finiteOrNaN(double v) {
+        return Double.isInfinite(v) ? Double.NaN : v;
     }
 
     /** Optional sign, then digits with at most one point, at least one digit. */

@@ -244,7 +244,7 @@ final class PlainRows {
             return v;
         }
         // a plain decimal with more digits than the fast path takes: the general parser, as parseDecimal does
-        return NumberInput.parseDouble(lastFields[k] != null ? lastFields[k] : text(k), true);
+        return CsvValues.finiteOrNaN(NumberInput.parseDouble(lastFields[k] != null ? lastFields[k] : text(k), true));
     }
 
     /** Reads more input when the buffer is used up; false at the end. */

@@ -62,6 +62,11 @@ class EvalBadInputTest {
                         "line 4, column 3 (\"score\"): \"-Infinity\" is not a finite number"),
                 Arguments.of("overflowing score", binary + "1,0,1e999\n", BINARY,
                         "line 4, column 3 (\"score\"): \"1e999\" is not a finite number (out of a double's range)"),
+                // plain digits past a double's range: refused at the cell like 1e999, not read as Infinity
+                Arguments.of("overflowing plain score", binary + "1,0," + "1" + "0".repeat(400) + "\n", BINARY,
+                        "line 4, column 3 (\"score\"): \"1" + "0".repeat(400) + "\" is not a finite number (out of a double's range)"),
+                Arguments.of("overflowing plain actual", regression + "1" + "0".repeat(400) + ",1\n", REGRESSION,
+                        "line 4, column 1 (\"actual\"): \"1" + "0".repeat(400) + "\" is not a finite number (out of a double's range)"),
                 Arguments.of("hexadecimal score", binary + "1,0,0x1p-1\n", BINARY,
                         "line 4, column 3 (\"score\"): \"0x1p-1\" is not a number"),
                 Arguments.of("score above 1", binary + "1,0,1.5\n", BINARY,
