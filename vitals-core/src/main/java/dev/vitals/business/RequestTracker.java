@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.function.LongSupplier;
 import org.apache.datasketches.hash.MurmurHash3;
 
@@ -19,7 +20,11 @@ import org.apache.datasketches.hash.MurmurHash3;
  * between.
  */
 final class RequestTracker {
-    private static final long REQUEST_KEY_SEED = 0x5eed_7a11_5L;
+    /**
+     * Random per instance: request ids are the client's, and with a known seed a client could choose ids whose hashes
+     * share the index's probe chain. The hashes are never stored or shared, so nothing else depends on it.
+     */
+    private final long requestKeySeed = new SecureRandom().nextLong();
 
     /**
      * What an event needs of its request: a view of its entry, valid while the caller holds the lock and
@@ -101,7 +106,7 @@ final class RequestTracker {
      * Request ids are kept as a 64-bit hash: a tenth of the memory of the strings, and a false match
      * needs two live ids to collide (about 1 in 10^9 with 100,000 tracked).
      */
-    private static long requestKey(String requestId) {
-        return MurmurHash3.hash(requestId.getBytes(StandardCharsets.UTF_8), REQUEST_KEY_SEED)[0];
+    private long requestKey(String requestId) {
+        return MurmurHash3.hash(requestId.getBytes(StandardCharsets.UTF_8), requestKeySeed)[0];
     }
 }

@@ -17,6 +17,11 @@ final class TrackedRequests<P> {
     private static final int MIN_CAPACITY = 1024;
 
     private final int max;
+    /**
+     * The most positions: {@code max} and a quarter more, so that the holes a repeated id leaves are reclaimed by a
+     * rebuild every {@code max / 4} requests or more, not by one per request once {@code max} are kept.
+     */
+    private final int limit;
     private long[] keys;
     private long[] starts;
     private int[] seen;
@@ -29,11 +34,13 @@ final class TrackedRequests<P> {
     /** Positions in use from head, removed ones included. */
     private int used;
     private int live;
+    private int relayouts;
 
     /** @param max how many requests are kept at most; beyond it the oldest is forgotten */
     TrackedRequests(int max) {
         this.max = max;
-        allocate(Math.min(max, MIN_CAPACITY));
+        this.limit = max + Math.max(1, max / 4);
+        allocate(Math.min(limit, MIN_CAPACITY));
     }
 
     int size() {
@@ -100,8 +107,9 @@ final class TrackedRequests<P> {
             popHead();
         }
         int capacity = keys.length;
-        if (used == capacity) { // removed entries in between, or room to grow
-            relayout(live == capacity ? Math.min(max, capacity * 2) : capacity);
+        if (used == capacity) { // no free position: grow while mostly live and under the limit, else compact the holes
+            int grown = (int) Math.min(limit, capacity * 2L);
+            relayout(live >= capacity - capacity / 4 && grown > capacity ? grown : capacity);
         }
         int at = (head + used) % keys.length;
         keys[at] = key;
@@ -145,8 +153,14 @@ final class TrackedRequests<P> {
         index[i] = 0;
     }
 
+    /** How many times the arrays were rebuilt (grown or compacted). */
+    int relayouts() {
+        return relayouts;
+    }
+
     /** Copies the live entries, in order, to new arrays of {@code capacity} from position 0. */
     private void relayout(int capacity) {
+        relayouts++;
         long[] k = keys;
         long[] st = starts;
         int[] se = seen;
