@@ -19,6 +19,8 @@ public final class ResponseCapture {
     private int[] offs;
     private int count;
     private int length;
+    /** Bytes of the arrays the ranges hold on to (each counted once): past twice the bound, ranges are copied. */
+    private long held;
     private boolean truncated;
     /** The joined events, once read. */
     private byte[] joined;
@@ -54,12 +56,23 @@ public final class ResponseCapture {
                 arrays = java.util.Arrays.copyOf(arrays, count * 2);
                 offs = java.util.Arrays.copyOf(offs, count * 4);
             }
+            if (held + raw.length > 2L * maxBytes) {
+                // short events in large reads (pings, comments around them): keep their bytes, not the reads
+                raw = java.util.Arrays.copyOfRange(raw, off, off + n);
+                off = 0;
+            }
+            held += raw.length;
             arrays[count] = raw;
             offs[2 * count] = off;
             offs[2 * count + 1] = off + n;
             count++;
         }
         length += n;
+    }
+
+    /** Bytes of the arrays this capture keeps alive. */
+    long heldBytes() {
+        return held;
     }
 
     /** The non-streaming body, or {@code null} for a stream. */

@@ -55,4 +55,19 @@ class ResponseCaptureTest {
         assertThat(none.truncated()).isTrue();
         assertThat(new ResponseCapture(10).events()).isNull();
     }
+
+    @Test
+    void smallEventsInLargeReadsDoNotHoldTheReadsPastTheBound() {
+        // a chatty or hostile upstream: each read an 8 KB comment and one short data event
+        int bound = 278_528;
+        ResponseCapture c = new ResponseCapture(bound);
+        String data = "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\n";
+        for (int i = 0; i < 2000; i++) {
+            byte[] read = (":" + "p".repeat(8192) + "\n\n" + data).getBytes(StandardCharsets.UTF_8);
+            c.event(event(read, read.length - data.length(), data.length()));
+        }
+        assertThat(c.eventLength()).isEqualTo(2000 * data.length());
+        assertThat(c.heldBytes()).as("bytes of arrays kept").isLessThanOrEqualTo(3L * bound);
+        assertThat(c.events()).isEqualTo(data.repeat(2000));
+    }
 }
