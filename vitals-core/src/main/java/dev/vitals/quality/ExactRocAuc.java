@@ -1,6 +1,7 @@
 package dev.vitals.quality;
 
 import dev.vitals.internal.Args;
+import dev.vitals.internal.RadixSort;
 import java.util.Arrays;
 
 /**
@@ -78,9 +79,9 @@ public final class ExactRocAuc {
     static final int RADIX_FROM = 4096;
 
     /**
-     * Sorts the first {@code n} scores (finite; -0.0 becomes 0.0, which compares equal to it): an LSD radix sort
-     * of their bits, 11 a pass, a pass all scores agree on skipped (linear time; a quicksort of a million
-     * scores is the larger part of {@code vitals eval}'s time after reading).
+     * Sorts the first {@code n} scores (finite; -0.0 becomes 0.0, which compares equal to it): a radix sort of their
+     * bits ({@link RadixSort}: linear time; a quicksort of a million scores is the larger part of {@code vitals eval}'s
+     * time after reading).
      */
     static void sort(double[] v, int n) {
         if (n < RADIX_FROM) {
@@ -93,28 +94,7 @@ public final class ExactRocAuc {
             long bits = Double.doubleToRawLongBits(v[i] == 0 ? 0.0 : v[i]);
             a[i] = bits ^ (bits >> 63 | Long.MIN_VALUE); // unsigned order of the keys is the values' order
         }
-        int[] count = new int[1 << 11];
-        for (int shift = 0; shift < 64; shift += 11) {
-            Arrays.fill(count, 0);
-            for (int i = 0; i < n; i++) {
-                count[(int) (a[i] >>> shift) & 0x7ff]++;
-            }
-            if (count[(int) (a[0] >>> shift) & 0x7ff] == n) {
-                continue;
-            }
-            int sum = 0;
-            for (int d = 0; d < count.length; d++) {
-                int c = count[d];
-                count[d] = sum;
-                sum += c;
-            }
-            for (int i = 0; i < n; i++) {
-                b[count[(int) (a[i] >>> shift) & 0x7ff]++] = a[i];
-            }
-            long[] t = a;
-            a = b;
-            b = t;
-        }
+        a = RadixSort.sort(a, b, RadixSort.counts(), n);
         for (int i = 0; i < n; i++) {
             long k = a[i];
             v[i] = Double.longBitsToDouble(k < 0 ? k ^ Long.MIN_VALUE : ~k);

@@ -1,6 +1,7 @@
 package dev.vitals.server.csv;
 
 import java.util.ArrayList;
+import dev.vitals.internal.RadixSort;
 import java.util.Arrays;
 import java.util.List;
 
@@ -220,7 +221,7 @@ public final class Numbers {
     public static final class Scratch {
         private int[] keys = new int[0];
         private int[] spare = new int[0];
-        private final int[] count = new int[1 << 11];
+        private final int[] count = RadixSort.counts();
     }
 
     /** Columns from this many values on are radix sorted; a quicksort is faster below (and for many short ones). */
@@ -263,7 +264,7 @@ public final class Numbers {
             for (int i = 0; i < n; i++) {
                 keys[i] ^= flip;
             }
-            sorted = radixSort(keys, scratch.spare, scratch.count, n);
+            sorted = RadixSort.sort(keys, scratch.spare, scratch.count, n);
         }
         double p = POW10[scale];
         for (int i = 0; i < n; i++) {
@@ -281,35 +282,6 @@ public final class Numbers {
             }
         }
         return n;
-    }
-
-    /**
-     * LSD radix sort of n unsigned keys, 11 bits a pass (a pass all keys agree on is skipped), {@code count} of
-     * 2^11; the sorted array, {@code a} or {@code b}.
-     */
-    static int[] radixSort(int[] a, int[] b, int[] count, int n) {
-        for (int shift = 0; shift < 32; shift += 11) {
-            Arrays.fill(count, 0);
-            for (int i = 0; i < n; i++) {
-                count[(a[i] >>> shift) & 0x7ff]++;
-            }
-            if (n == 0 || count[(a[0] >>> shift) & 0x7ff] == n) {
-                continue;
-            }
-            int sum = 0;
-            for (int d = 0; d < count.length; d++) {
-                int c = count[d];
-                count[d] = sum;
-                sum += c;
-            }
-            for (int i = 0; i < n; i++) {
-                b[count[(a[i] >>> shift) & 0x7ff]++] = a[i];
-            }
-            int[] t = a;
-            a = b;
-            b = t;
-        }
-        return a;
     }
 
     private int copy(Object chunk, int len, double[] out, int at, boolean finiteOnly) {

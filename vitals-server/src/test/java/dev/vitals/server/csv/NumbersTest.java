@@ -2,6 +2,7 @@ package dev.vitals.server.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vitals.internal.RadixSort;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -99,7 +100,7 @@ class NumbersTest {
                 v[i] = bits == 32 ? rnd.nextInt() : rnd.nextInt(1 << (bits - 1)) - (rnd.nextBoolean() ? 1 << (bits - 2) : 0);
                 keys[i] = v[i] ^ Integer.MIN_VALUE;
             }
-            int[] sorted = Numbers.radixSort(keys, new int[n], new int[1 << 11], n);
+            int[] sorted = RadixSort.sort(keys, new int[n], RadixSort.counts(), n);
             int[] expected = v.clone();
             Arrays.sort(expected);
             for (int i = 0; i < n; i++) {
