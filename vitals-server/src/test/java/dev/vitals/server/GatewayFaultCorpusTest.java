@@ -17,8 +17,6 @@ import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,21 +25,9 @@ import org.junit.jupiter.api.Test;
  * real scripted upstream. Every request is counted exactly once with the right status and error type,
  * and no malformed body reaches a client as 200.
  */
-class GatewayFaultCorpusTest extends GatewayTestBase {
+class GatewayFaultCorpusTest extends ScriptedGatewayTestBase {
     static final String ROLE = chunk("{\"role\":\"assistant\",\"content\":\"\"}", null);
     static final String USAGE = "{\"prompt_tokens\":11,\"completion_tokens\":5,\"total_tokens\":16}";
-
-    ScriptedUpstream scripted;
-
-    @BeforeEach
-    void startScripted() {
-        scripted = ScriptedUpstream.start(upstreamVertx);
-    }
-
-    @AfterEach
-    void stopScripted() {
-        scripted.close();
-    }
 
     static String chunk(String delta, String finish) {
         return "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":" + delta

@@ -14,8 +14,6 @@ import dev.vitals.server.ScriptedUpstream.Script;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,24 +21,12 @@ import org.junit.jupiter.api.Test;
  * from the upstream's read, not copied), the usage chunk only for a client that asked, and exactly one
  * {@code data: [DONE]} at the end whether the upstream sent its own, a differently spelled one, or none.
  */
-class StreamRelayTest extends GatewayTestBase {
+class StreamRelayTest extends ScriptedGatewayTestBase {
     private static final String DONE = "data: [DONE]\n\n";
     private static final String EVENTS = "data: " + ROLE + "\n\n" + "data: " + content("Hello") + "\r\n\r\n"
             + "data: " + content(" there") + "\n\n" + "data: " + chunk("{}", "stop") + "\n\n";
     private static final String USAGE_EVENT = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[],"
             + "\"usage\":" + USAGE + "}\n\n";
-
-    ScriptedUpstream scripted;
-
-    @BeforeEach
-    void startScripted() {
-        scripted = ScriptedUpstream.start(upstreamVertx);
-    }
-
-    @AfterEach
-    void stopScripted() {
-        scripted.close();
-    }
 
     private static Script oneWrite(String body) {
         return new Script(200, "text/event-stream", List.of(body), Ending.END);

@@ -112,14 +112,7 @@ class ResponseTextTest {
             byte[] bytes = out.toByteArray();
             int maxChars = rnd.nextInt(4) == 0 ? rnd.nextInt(12) : 100_000;
             int maxBytes = rnd.nextInt(5) == 0 ? rnd.nextInt(bytes.length + 1) : 1 << 20;
-            Call call = new Call("r", 0);
-            ResponseCapture c = call.capture(maxBytes);
-            // captured as the gateway does: event by event, up to the bound
-            for (String ev : new String(bytes, StandardCharsets.ISO_8859_1).split("(?<=\n\n)")) {
-                byte[] eb = ev.getBytes(StandardCharsets.ISO_8859_1);
-                call.captureEvent(new StreamEvent(eb, 0, eb.length, 0, false, null, false, null));
-            }
-            same(ResponseText.of(c, maxChars), Reference.of(c, maxChars), new String(bytes, StandardCharsets.UTF_8));
+            readAsTheTree(bytes, maxChars, maxBytes);
         }
     }
 
@@ -146,14 +139,19 @@ class ResponseTextTest {
             byte[] bytes = out.toByteArray();
             int maxChars = rnd.nextInt(6) == 0 ? rnd.nextInt(40) : 100_000;
             int maxBytes = rnd.nextInt(6) == 0 ? rnd.nextInt(bytes.length + 1) : 1 << 20;
-            Call call = new Call("r", 0);
-            ResponseCapture c = call.capture(maxBytes);
-            for (String ev : new String(bytes, StandardCharsets.ISO_8859_1).split("(?<=\n\n)")) {
-                byte[] eb = ev.getBytes(StandardCharsets.ISO_8859_1);
-                call.captureEvent(new StreamEvent(eb, 0, eb.length, 0, false, null, false, null));
-            }
-            same(ResponseText.of(c, maxChars), Reference.of(c, maxChars), new String(bytes, StandardCharsets.UTF_8));
+            readAsTheTree(bytes, maxChars, maxBytes);
         }
+    }
+
+    /** Captures {@code bytes} as the gateway does (event by event, up to the bound) and compares both readings. */
+    private static void readAsTheTree(byte[] bytes, int maxChars, int maxBytes) {
+        Call call = new Call("r", 0);
+        ResponseCapture c = call.capture(maxBytes);
+        for (String ev : new String(bytes, StandardCharsets.ISO_8859_1).split("(?<=\n\n)")) {
+            byte[] eb = ev.getBytes(StandardCharsets.ISO_8859_1);
+            call.captureEvent(new StreamEvent(eb, 0, eb.length, 0, false, null, false, null));
+        }
+        same(ResponseText.of(c, maxChars), Reference.of(c, maxChars), new String(bytes, StandardCharsets.UTF_8));
     }
 
     @Test
