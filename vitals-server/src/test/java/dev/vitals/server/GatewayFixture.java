@@ -182,6 +182,23 @@ public final class GatewayFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * The lines of a log another thread appends to that are complete: the writer may be in the middle of
+     * a line when a test reads, so a last line without its newline is left for the next read.
+     */
+    public static List<String> completeLines(java.nio.file.Path file) {
+        try {
+            if (!java.nio.file.Files.exists(file)) {
+                return List.of();
+            }
+            String text = java.nio.file.Files.readString(file);
+            int end = text.lastIndexOf('\n');
+            return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n", -1));
+        } catch (IOException e) {
+            throw new AssertionError("cannot read " + file, e);
+        }
+    }
+
     private static void pause(long ms) {
         try {
             Thread.sleep(ms);

@@ -20,7 +20,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -152,21 +151,14 @@ class TracingTest extends GatewayTestBase {
         Path log = dir.resolve("requests.log");
         String[] found = new String[1];
         GatewayFixture.await("the request log line of " + requestId, () -> {
-            try {
-                if (!Files.exists(log)) {
-                    return false;
+            for (String line : GatewayFixture.completeLines(log)) {
+                JsonObject j = new JsonObject(line);
+                if (requestId.equals(j.getString("request_id"))) {
+                    found[0] = line;
+                    return true;
                 }
-                for (String line : Files.readAllLines(log)) {
-                    JsonObject j = new JsonObject(line);
-                    if (requestId.equals(j.getString("request_id"))) {
-                        found[0] = line;
-                        return true;
-                    }
-                }
-                return false;
-            } catch (java.io.IOException e) {
-                return false;
             }
+            return false;
         });
         return new JsonObject(found[0]);
     }
@@ -403,14 +395,8 @@ class TracingTest extends GatewayTestBase {
         post("/v1/chat/completions", chat(SIM, false), "x-request-id", "req-log-1");
         post("/v1/chat/completions", GatewayFixture.chatBody(SIM, "please raise an error").encode(), "x-request-id", "req-log-2");
         Path log = dir.resolve("requests.log");
-        GatewayFixture.await("two request log lines", () -> {
-            try {
-                return Files.exists(log) && Files.readAllLines(log).size() >= 2;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        });
-        List<String> lines = Files.readAllLines(log);
+        GatewayFixture.await("two request log lines", () -> GatewayFixture.completeLines(log).size() >= 2);
+        List<String> lines = GatewayFixture.completeLines(log);
         JsonObject ok = lines.stream().map(JsonObject::new).filter(j -> "req-log-1".equals(j.getString("request_id"))).findFirst().orElseThrow();
         assertThat(ok.getString("trace_id")).isEqualTo(exemplarTraceId("req-log-1"));
         assertThat(ok.getString("span_id")).hasSize(16);
