@@ -14,7 +14,8 @@
 # for at least --warmup-seconds) before any is measured: on one core a gateway's JIT compiler threads
 # take about half the CPU for the first minute of load.
 #   bench/gateway-overhead.sh [--requests 20000] [--peer-requests 2000] [--warmup 5000] [--warmup-seconds 90] [--rounds 3]
-#       [--concurrency 1,16] [--chunks 20] [--chunk-gap-ms 0] [--no-portkey] [--shared]
+#       [--concurrency 1,16] [--kinds non-stream,stream-one-write,stream-per-event] [--chunks 20] [--chunk-gap-ms 0]
+#       [--no-portkey] [--shared]
 # Both Java gateways run with the collector and heap `./vitals serve` chooses (GATEWAY_GC_OPTS, default
 # "-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch"), and the script prints their young-collection pauses from the GC
 # logs at the end. Extra JVM options for both: VITALS_JAVA_OPTS. Another build of Vitals
@@ -23,7 +24,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-requests=20000; peer_requests=2000; warmup=5000; warmup_seconds=90; rounds=3; concurrency=1,16; chunks=20; gap=0; portkey=1; shared=0
+requests=20000; peer_requests=2000; warmup=5000; warmup_seconds=90; rounds=3; concurrency=1,16; kinds=non-stream,stream-one-write,stream-per-event; chunks=20; gap=0; portkey=1; shared=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --requests) requests="$2"; shift 2;;
@@ -32,6 +33,7 @@ while [ $# -gt 0 ]; do
     --warmup-seconds) warmup_seconds="$2"; shift 2;;
     --rounds) rounds="$2"; shift 2;;
     --concurrency) concurrency="$2"; shift 2;;
+    --kinds) kinds="$2"; shift 2;;
     --chunks) chunks="$2"; shift 2;;
     --chunk-gap-ms) gap="$2"; shift 2;;
     --no-portkey) portkey=0; shift;;
@@ -53,7 +55,7 @@ gc_opts="${GATEWAY_GC_OPTS:--XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch
 upstream_port=${UPSTREAM_PORT:-$(free_port)}; bare_port=${BARE_PORT:-$(free_port)}
 vitals_port=${VITALS_PORT:-$(free_port)}; portkey_port=${PORTKEY_PORT:-$(free_port)}
 args=(--requests "$requests" --peer-requests "$peer_requests" --warmup "$warmup" --warmup-seconds "$warmup_seconds" --rounds "$rounds"
-      --concurrency "$concurrency" --chunks "$chunks" --chunk-gap-ms "$gap" --clk-tck "$(getconf CLK_TCK)")
+      --concurrency "$concurrency" --kinds "$kinds" --chunks "$chunks" --chunk-gap-ms "$gap" --clk-tck "$(getconf CLK_TCK)")
 make_tmp
 load=(); gw=()
 echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); $cpus CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'));" \

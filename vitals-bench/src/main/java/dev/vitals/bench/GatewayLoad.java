@@ -56,6 +56,16 @@ public final class GatewayLoad {
         Mode(String label) {
             this.label = label;
         }
+
+        /** The kind named on the command line: {@code non-stream}, {@code stream-one-write} or {@code stream-per-event}. */
+        static Mode of(String name) {
+            for (Mode m : values()) {
+                if (m.label.replace(", ", "-").replace(' ', '-').equals(name)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("--kinds: unknown kind " + name + " (non-stream, stream-one-write, stream-per-event)");
+        }
     }
 
     /** One target in one cell in one round. CPU and allocation are NaN where not measured. */
@@ -75,6 +85,8 @@ public final class GatewayLoad {
         public long chunkGapMillis = 0;
         public int rounds = 3;
         public int[] concurrency = {1, 16};
+        /** The kinds of cell to run, in this order (all three by default). */
+        public Mode[] modes = Mode.values();
         public int upstreamPort;
         /** Already-running gateways pointed at the upstream; null: started here (Portkey: left out). */
         public String portkeyUrl;
@@ -101,6 +113,7 @@ public final class GatewayLoad {
                     case "--chunk-gap-ms" -> o.chunkGapMillis = Long.parseLong(args[++i]);
                     case "--rounds" -> o.rounds = Integer.parseInt(args[++i]);
                     case "--concurrency" -> o.concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                    case "--kinds" -> o.modes = Arrays.stream(args[++i].split(",")).map(Mode::of).toArray(Mode[]::new);
                     case "--pid" -> {
                         String[] kv = pair(args[++i], "--pid");
                         o.pids.put(kv[0], Long.parseLong(kv[1]));
@@ -191,7 +204,7 @@ public final class GatewayLoad {
             // threads took half the CPU for about a minute of load
             long warmUntil = System.nanoTime() + (long) (o.warmupSeconds * 1e9);
             do {
-                for (Mode mode : Mode.values()) {
+                for (Mode mode : o.modes) {
                     for (int c : o.concurrency) {
                         for (var t : targets.entrySet()) {
                             load.measure(t.getValue(), mode, c, t.getKey().equals("portkey") ? Math.min(o.warmup, o.peerRequests) : o.warmup);
@@ -201,7 +214,7 @@ public final class GatewayLoad {
             } while (System.nanoTime() < warmUntil);
             System.err.println("warm; measuring " + o.rounds + " round(s)");
             for (int round = 0; round < o.rounds; round++) {
-                for (Mode mode : Mode.values()) {
+                for (Mode mode : o.modes) {
                     for (int c : o.concurrency) {
                         double load1 = LoadReport.load1();
                         for (var t : targets.entrySet()) {
