@@ -2,6 +2,7 @@ package dev.vitals.server.quality;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vitals.internal.BatchQueue;
 import dev.vitals.internal.ThrottledLogger;
 import dev.vitals.llm.LlmCall;
 import dev.vitals.quality.Score;
@@ -20,10 +21,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -35,6 +32,8 @@ import java.util.logging.Logger;
 public final class EvaluationService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EvaluationService.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long an evaluation waits at most before the evaluator thread takes it (it is never woken per call). */
+    private static final Duration TICK = Duration.ofMillis(10);
 
     /** What runs for one model's calls; {@code code} null when only the judge or log-probabilities are on. */
     public record Plan(CodeEvaluators code, boolean judge, boolean requestLogprobs) {
@@ -46,7 +45,7 @@ public final class EvaluationService implements AutoCloseable {
     private final int maxBytes;
     private final QualityService quality;
     private final JudgeService judge;
-    private final ThreadPoolExecutor executor;
+    private final BatchQueue<Runnable> queue;
     private final dev.vitals.labels.Family<io.prometheus.metrics.core.datapoints.CounterDataPoint> evaluations;
     private final ThrottledLogger failureLog = new ThrottledLogger(LOG, Duration.ofMinutes(1));
 
@@ -59,11 +58,7 @@ public final class EvaluationService implements AutoCloseable {
         this.maxBytes = (int) Math.min(Integer.MAX_VALUE - 16, 4L * cfg.maxResponseChars + 16_384);
         this.defaultPlan = plan(cfg, null, judge != null);
         cfg.models.forEach((m, o) -> plans.put(m, plan(cfg, o, judge != null)));
-        this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(cfg.queueSize), r -> {
-            Thread t = new Thread(r, "vitals-evaluators");
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        this.queue = new BatchQueue<>("vitals-evaluators", cfg.queueSize, TICK, 256, jobs -> jobs.forEach(Runnable::run));
         this.evaluations = dev.vitals.labels.MetricFamilies.of(registry).counter(Counter.builder().name("vitals_evaluations_total")
                 .help("Gateway calls offered to the code evaluators, by outcome: evaluated, dropped (queue full), "
                         + "failed (scores could not be applied), skipped (the call failed or produced no text).")
@@ -112,9 +107,7 @@ public final class EvaluationService implements AutoCloseable {
             evaluations.labels("skipped").inc();
             return;
         }
-        try {
-            executor.execute(() -> run(p, c.model(), r, capture));
-        } catch (RejectedExecutionException e) {
+        if (!queue.offer(() -> run(p, c.model(), r, capture))) {
             evaluations.labels("dropped").inc();
         }
     }
@@ -156,20 +149,13 @@ public final class EvaluationService implements AutoCloseable {
         return new EvalInput(r.promptText(), response, r.context(), format);
     }
 
-    /** Waits up to {@code millis} for queued evaluations (tests, shutdown). */
+    /** Waits up to {@code millis} for the evaluations queued so far (tests, shutdown). */
     public boolean drain(long millis) throws InterruptedException {
-        long end = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < end) {
-            if (executor.getQueue().isEmpty() && executor.getActiveCount() == 0) {
-                return true;
-            }
-            Thread.sleep(10);
-        }
-        return false;
+        return queue.awaitDone(millis);
     }
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        queue.close();
     }
 }

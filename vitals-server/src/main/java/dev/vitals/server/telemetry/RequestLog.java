@@ -1,5 +1,6 @@
 package dev.vitals.server.telemetry;
 
+import dev.vitals.internal.BatchQueue;
 import dev.vitals.server.config.VitalsConfig;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -8,9 +9,8 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
 import java.util.logging.FileHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -23,8 +23,9 @@ import java.util.logging.StreamHandler;
  * The request log: one JSON line per gateway call, written through java.util.logging (the backend the server
  * already logs to: SLF4J goes there through slf4j-jdk14, so a second backend such as Logback would bring a
  * second binding and its own configuration) with its size-rotating {@link FileHandler}, or to stdout. The request
- * path only offers the line's fields to a bounded queue; one daemon thread formats and writes, the lines queued
- * at once in one write (a system call per line was most of the writer's cost). When the queue is full the line
+ * path only offers the line's fields to a bounded {@link BatchQueue}; one daemon thread formats and writes them every
+ * 10 ms, the lines queued by then in one write (a system call per line was most of the writer's cost, and waking the
+ * writer per line cost a context switch per call). When the queue is full the line
  * is dropped and counted in {@code vitals_request_log_dropped_total}: the log never slows or fails a call.
  */
 public final class RequestLog implements AutoCloseable {
@@ -33,21 +34,23 @@ public final class RequestLog implements AutoCloseable {
             java.time.Duration.ofMinutes(1));
     /** At most this many characters go to the handler in one record (so a file outgrows its limit by at most this). */
     private static final int BATCH_CHARS = 16_384;
-    private static final Line STOP = (out, times) -> { };
+    /** How long queued lines wait at most before they are written (the writer is never woken per line). */
+    private static final Duration TICK = Duration.ofMillis(10);
 
     /** A line as the fields it is made of; the writer thread appends it (JSON, no line separator). */
     interface Line {
         void appendTo(StringBuilder out, JsonText.Times times);
     }
 
-    private final BlockingQueue<Line> queue;
+    private final BatchQueue<Line> queue;
     private final Handler handler;
     private final Counter dropped;
-    private final Thread writer;
     private final String where;
+    private final StringBuilder out = new StringBuilder(BATCH_CHARS + 1024);
+    private final JsonText.Times times = new JsonText.Times();
+    private final LogRecord record = new LogRecord(Level.INFO, null);
 
     private RequestLog(VitalsConfig.RequestLog cfg, String where, Handler handler, PrometheusRegistry registry) {
-        this.queue = new ArrayBlockingQueue<>(cfg.queueSize);
         this.where = where;
         this.handler = handler;
         handler.setFormatter(new Formatter() {
@@ -60,9 +63,7 @@ public final class RequestLog implements AutoCloseable {
         handler.setLevel(Level.INFO);
         this.dropped = Counter.builder().name("vitals_request_log_dropped_total")
                 .help("Request log lines dropped because the writer fell behind (requestLog.queueSize) or a line could not be written.").register(registry);
-        this.writer = new Thread(this::drain, "vitals-request-log");
-        writer.setDaemon(true);
-        writer.start();
+        this.queue = new BatchQueue<>("vitals-request-log", cfg.queueSize, TICK, cfg.queueSize, this::writeAll);
     }
 
     /**
@@ -126,40 +127,32 @@ public final class RequestLog implements AutoCloseable {
         }
     }
 
-    private void drain() {
-        StringBuilder out = new StringBuilder(BATCH_CHARS + 1024);
-        JsonText.Times times = new JsonText.Times();
-        LogRecord record = new LogRecord(Level.INFO, null);
+    /** On the writer's thread: the lines queued since the last tick, at most {@link #BATCH_CHARS} a write. */
+    private void writeAll(List<Line> lines) {
         String separator = System.lineSeparator();
-        try {
-            Line line = queue.take();
-            while (line != STOP) {
-                out.setLength(0);
-                // what is queued already joins this write; nothing waits for more
-                do {
-                    int mark = out.length();
-                    try {
-                        line.appendTo(out, times);
-                        out.append(separator);
-                    } catch (RuntimeException e) { // one line that cannot be written is dropped, never the log
-                        out.setLength(mark);
-                        dropped.inc();
-                        FAILED_LINE.warning("request log line dropped: it could not be written", e);
-                    }
-                    line = out.length() < BATCH_CHARS ? queue.poll() : null;
-                } while (line != null && line != STOP);
-                if (!out.isEmpty()) {
-                    record.setMessage(out.toString());
-                    handler.publish(record);
-                }
-                if (line == null) {
-                    line = queue.take();
-                }
+        out.setLength(0);
+        for (Line line : lines) {
+            int mark = out.length();
+            try {
+                line.appendTo(out, times);
+                out.append(separator);
+            } catch (RuntimeException e) { // one line that cannot be written is dropped, never the log
+                out.setLength(mark);
+                dropped.inc();
+                FAILED_LINE.warning("request log line dropped: it could not be written", e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "request log writer stopped", e);
+            if (out.length() >= BATCH_CHARS) {
+                publish();
+            }
+        }
+        publish();
+    }
+
+    private void publish() {
+        if (!out.isEmpty()) {
+            record.setMessage(out.toString());
+            handler.publish(record);
+            out.setLength(0);
         }
     }
 
@@ -167,10 +160,7 @@ public final class RequestLog implements AutoCloseable {
     @Override
     public void close() {
         try {
-            queue.put(STOP);
-            writer.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            queue.close();
         } finally {
             handler.close();
         }
