@@ -20,7 +20,7 @@ public final class RequestContext {
     static void begin(RoutingContext rc) {
         rc.put(START, System.nanoTime());
         String given = rc.request().getHeader(HEADER);
-        String id = isValid(given) ? given : "req_" + Ids.random();
+        String id = isValid(given) ? given : "req_" + Ids.ordered();
         rc.put(REQUEST_ID, id);
         rc.response().putHeader(HEADER, id);
         String tid = traceId(rc.request().getHeader("traceparent"));
