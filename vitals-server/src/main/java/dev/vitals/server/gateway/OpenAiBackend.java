@@ -97,7 +97,6 @@ public final class OpenAiBackend extends ConfiguredBackend {
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(completionsUrl)
                 .setConnectTimeout(cfg.connectTimeoutMs)
-                .setIdleTimeout(cfg.readTimeoutMs)
                 .putHeader("content-type", "application/json")
                 .putHeader("accept", stream ? "text/event-stream" : "application/json");
         if (authorization != null) {

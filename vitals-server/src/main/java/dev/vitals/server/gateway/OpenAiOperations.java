@@ -40,7 +40,7 @@ final class OpenAiOperations {
 
     private RequestOptions options(Operation op, boolean stream) {
         RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(base + op.path())
-                .setConnectTimeout(cfg.connectTimeoutMs).setIdleTimeout(cfg.readTimeoutMs)
+                .setConnectTimeout(cfg.connectTimeoutMs)
                 .putHeader("content-type", "application/json")
                 .putHeader("accept", stream ? "text/event-stream" : "application/json");
         if (authorization != null) {
@@ -62,8 +62,7 @@ final class OpenAiOperations {
      * connect or to read the body within the read timeout fails with a {@link BackendException}.
      */
     Future<Completion> post(RequestOptions o, Buffer body, java.util.function.Function<Buffer, Completion> parse) {
-        return client.request(o)
-                .compose(req -> req.send(body))
+        return send(o, body, false)
                 .recover(t -> Future.failedFuture(BackendException.of(t)))
                 .compose(resp -> ReadTimeout.body(vertx, cfg.readTimeoutMs, resp)
                         .recover(t -> Future.failedFuture(BackendException.of(t)))
@@ -73,6 +72,36 @@ final class OpenAiOperations {
                             }
                             return Future.succeededFuture(parse.apply(buf));
                         }));
+    }
+
+    /**
+     * Sends a request and waits for the head of its response, failing with a timeout after the read timeout
+     * without one. The event loop's {@link TimeoutSweep} watches the wait, as it watches the body after it:
+     * Vert.x's request idle timeout set and cancelled a timer per call, and stopped at the head anyway.
+     *
+     * @param pause whether the response is paused as it arrives (a stream, read when the relay starts)
+     */
+    Future<HttpClientResponse> send(RequestOptions o, Buffer body, boolean pause) {
+        return client.request(o).compose(req -> {
+            Promise<HttpClientResponse> head = Promise.promise();
+            ReadTimeout wait = new ReadTimeout(vertx, cfg.readTimeoutMs, () -> {
+                if (head.tryFail(ReadTimeout.exception(cfg.readTimeoutMs))) {
+                    req.reset();
+                }
+            });
+            req.send(body).onComplete(ar -> {
+                wait.stop();
+                if (ar.failed()) {
+                    head.tryFail(ar.cause());
+                } else if (pause) {
+                    ar.result().pause();
+                    head.tryComplete(ar.result());
+                } else {
+                    head.tryComplete(ar.result());
+                }
+            });
+            return head.future();
+        });
     }
 
     /** Usage, text and finish reason of a 200 answer; anything but a JSON object is a bad response. */
@@ -166,10 +195,7 @@ final class OpenAiOperations {
      */
     Future<HttpClientResponse> open(RequestOptions o, Buffer body) {
         Promise<HttpClientResponse> p = Promise.promise();
-        client.request(o).compose(req -> req.send(body).map(resp -> {
-            resp.pause();
-            return resp;
-        })).onComplete(ar -> {
+        send(o, body, true).onComplete(ar -> {
             if (ar.failed()) {
                 p.fail(BackendException.of(ar.cause()));
                 return;
