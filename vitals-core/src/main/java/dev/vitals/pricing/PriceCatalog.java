@@ -38,8 +38,14 @@ public final class PriceCatalog {
     private static final Pattern DATE_SUFFIX = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8}|latest)$");
     private static final String BUILT_IN = "/dev/vitals/pricing/prices.json";
 
+    /** Names whose lookup is remembered at most; names beyond it are looked up each time (memory stays bounded). */
+    static final int MAX_RESOLVED = 4096;
+    private static final Object UNPRICED = new Object();
+
     private final String version;
     private final Map<String, ModelPrice> prices;
+    /** The answer of {@link #find} by the name asked: a gateway asks for the same few names on every call. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> resolved = new java.util.concurrent.ConcurrentHashMap<>();
 
     private PriceCatalog(String version, Map<String, ModelPrice> prices) {
         this.version = version;
@@ -146,6 +152,23 @@ public final class PriceCatalog {
         if (model == null || model.isEmpty()) {
             return null;
         }
+        Object r = resolved.get(model);
+        if (r == null) {
+            ModelPrice p = lookUp(model);
+            r = p == null ? UNPRICED : p;
+            if (resolved.size() < MAX_RESOLVED) {
+                resolved.put(model, r);
+            }
+        }
+        return r == UNPRICED ? null : (ModelPrice) r;
+    }
+
+    /** Names remembered by {@link #find} (tests). */
+    int resolvedNames() {
+        return resolved.size();
+    }
+
+    private ModelPrice lookUp(String model) {
         ModelPrice p = prices.get(model);
         if (p != null) {
             return p;

@@ -306,4 +306,19 @@ class PriceCatalogTest {
                 .isExactlyInstanceOf(IllegalArgumentException.class)
                 .hasMessage("my-source: missing \"models\" object");
     }
+
+    @Test
+    void lookupsAreRememberedUpToABoundAndAnsweredAlikeBeyondIt() {
+        PriceCatalog c = PriceCatalog.builtIn();
+        for (int i = 0; i < PriceCatalog.MAX_RESOLVED + 500; i++) {
+            assertThat(c.find("attacker-model-" + i)).isNull();
+        }
+        assertThat(c.resolvedNames()).isEqualTo(PriceCatalog.MAX_RESOLVED);
+        // names asked after the bound: the same answers as a fresh catalog's, every time
+        for (int round = 0; round < 2; round++) {
+            assertThat(c.find("openai/GPT-4o-mini-2024-07-18")).isEqualTo(BUILT_IN.find("gpt-4o-mini")).isNotNull();
+            assertThat(c.find("gpt-4o-mini-2024-07")).isNull();
+        }
+        assertThat(c.resolvedNames()).isEqualTo(PriceCatalog.MAX_RESOLVED);
+    }
 }
