@@ -68,10 +68,13 @@ public final class GatewayLoad {
         }
     }
 
-    /** One target in one cell in one round. CPU and allocation are NaN where not measured. */
+    /**
+     * One target in one cell in one round. CPU and allocation are NaN where not measured; {@code compilerCpuSeconds} is
+     * the JIT compiler's part of {@code cpuSeconds} (NaN for a process that is not a HotSpot JVM or not measured).
+     */
     public record Sample(String target, Mode mode, int concurrency, int round, int requests, double p50Ms,
                          double p90Ms, double p99Ms, double rps, int errors, String firstError, double cpuSeconds,
-                         double allocatedBytes, double load1) {
+                         double allocatedBytes, double load1, double compilerCpuSeconds) {
     }
 
     /** What to run; the defaults measure everything in this process. */
@@ -125,7 +128,7 @@ public final class GatewayLoad {
                     case "--clk-tck" -> o.clockTicks = Double.parseDouble(args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]
                             + "; use --requests N --peer-requests N --warmup N --warmup-seconds S --rounds N --chunks N --chunk-gap-ms N"
-                            + " --concurrency 1,16 [--upstream-port N] [--vitals URL] [--bare URL] [--portkey URL]"
+                            + " --concurrency 1,16 [--kinds non-stream,stream-one-write,stream-per-event] [--upstream-port N] [--vitals URL] [--bare URL] [--portkey URL]"
                             + " [--pid NAME=PID] [--gc-log NAME=PATH] [--clk-tck N]");
                 }
             }
@@ -228,7 +231,8 @@ public final class GatewayLoad {
                             out.add(new Sample(t.getKey(), mode, c, round, n, pct(sorted, 50), pct(sorted, 90),
                                     pct(sorted, 99), n / r.seconds, r.errors, r.firstError,
                                     ps == null ? Double.NaN : ps.cpuSeconds(m0, m1),
-                                    ps == null ? Double.NaN : ps.allocatedBytes(m0, m1), load1));
+                                    ps == null ? Double.NaN : ps.allocatedBytes(m0, m1), load1,
+                                    ps == null ? Double.NaN : ps.compilerCpuSeconds(m0, m1)));
                         }
                     }
                 }

@@ -25,6 +25,8 @@ import java.util.function.ToDoubleFunction;
 public final class LoadReport {
     /** Throughput at concurrency 16: at least this share of the floor's. */
     static final double MIN_THROUGHPUT_SHARE = 0.8;
+    /** Above this share of a gateway's CPU in its JIT compiler, a cell measured a warm-up. */
+    static final double MAX_JIT_SHARE = 0.05;
     /** Added p99 at 1 and 16: at most the floor's plus this, ms. */
     static final double MAX_P99_OVER_FLOOR_MS = 0.5;
     /** Added p50 at 1: at most the floor's plus this, ms. */
@@ -144,6 +146,7 @@ public final class LoadReport {
                 sb.append(cpu.length == 0 ? "n/a (not measured)" : "×" + range(cpu, "%.2f")).append('\n');
             }
         }
+        jitLine(sb, cell);
         if (vitals != null && peer != null) {
             sb.append("- Vitals against the peer (Vitals' added latency / Portkey's): ");
             if (!vitals.ok() || !peer.ok() || direct == null || !direct.ok()) {
@@ -155,6 +158,30 @@ public final class LoadReport {
             }
         }
         sb.append('\n');
+    }
+
+    /**
+     * The JIT compiler's share of each JVM gateway's CPU in the cell (median of the rounds). Above
+     * {@link #MAX_JIT_SHARE} the gateway was still being compiled: its CPU per request and throughput
+     * describe a warm-up, not the steady state, so the line says to warm up longer.
+     */
+    private static void jitLine(StringBuilder sb, Map<String, Cell> cell) {
+        List<String> parts = new ArrayList<>();
+        boolean cold = false;
+        for (var e : cell.entrySet()) {
+            double[] share = values(e.getValue(), s -> s.compilerCpuSeconds() / s.cpuSeconds());
+            if (share.length == 0 || !e.getValue().ok()) {
+                continue;
+            }
+            double median = median(share);
+            cold |= median > MAX_JIT_SHARE;
+            parts.add(String.format(Locale.ROOT, "%s %.1f%%", e.getKey(), median * 100));
+        }
+        if (!parts.isEmpty()) {
+            sb.append("- JIT compiler's share of the gateway's CPU: ").append(String.join(", ", parts))
+                    .append(cold ? String.format(Locale.ROOT, " (above %.0f%%: still compiling, so CPU and throughput describe a warm-up;"
+                            + " use a longer --warmup-seconds)", MAX_JIT_SHARE * 100) : "").append('\n');
+        }
     }
 
     private static List<String[]> checks(Mode mode, int c, Map<String, Cell> cell, int rounds) {

@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  *   <li>CPU: user + system time of the whole process (every thread: event loops, GC, JIT, timers)
  *       from fields 14 and 15 of {@code /proc/PID/stat}, in clock ticks ({@code getconf CLK_TCK},
  *       100 on Linux);</li>
+ *   <li>the JIT compiler's part of that CPU: the threads HotSpot names {@code C1 CompilerThread*} and
+ *       {@code C2 CompilerThread*} in {@code /proc/PID/task}; more than a few percent during a cell means
+ *       the gateway was not yet warm, and its CPU per request is overstated;</li>
  *   <li>allocation (JVMs started with {@code -Xlog:gc:file=PATH}): bytes the collections in the cell
  *       freed (each {@code before->after} of the GC log) plus the growth of the used heap from start to
  *       end ({@code jstat -gc PID}: S0U + S1U + EU + OU). The log gives sizes in whole K/M/G, so each
@@ -37,7 +40,7 @@ public record ProcessStats(long pid, Path gcLog, double clockTicks) {
             ? Path.of(System.getProperty("java.home"), "bin", "jstat").toString() : "jstat";
 
     /** A reading at one moment; compare two with {@link #cpuSeconds} and {@link #allocatedBytes}. */
-    public record Mark(double cpuSeconds, long gcLogOffset, double heapUsedBytes) {
+    public record Mark(double cpuSeconds, double compilerCpuSeconds, long gcLogOffset, double heapUsedBytes) {
     }
 
     public Mark mark() {
@@ -52,11 +55,16 @@ public record ProcessStats(long pid, Path gcLog, double clockTicks) {
                 offset = -1;
             }
         }
-        return new Mark(cpu, offset, used);
+        return new Mark(cpu, compilerCpuSeconds(pid, clockTicks), offset, used);
     }
 
     public double cpuSeconds(Mark from, Mark to) {
         return to.cpuSeconds - from.cpuSeconds;
+    }
+
+    /** CPU seconds of the JIT compiler's threads between two marks, or NaN. */
+    public double compilerCpuSeconds(Mark from, Mark to) {
+        return to.compilerCpuSeconds - from.compilerCpuSeconds;
     }
 
     /** Bytes allocated between two marks, or NaN. */
@@ -106,6 +114,37 @@ public record ProcessStats(long pid, Path gcLog, double clockTicks) {
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /** User + system CPU seconds of a JVM's compiler threads (C1, C2), or NaN where they cannot be read. */
+    static double compilerCpuSeconds(long pid, double clockTicks) {
+        if (pid <= 0) {
+            return Double.NaN;
+        }
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            long ticks = 0;
+            for (Path t : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(t.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended
+                }
+                if (isCompilerThread(stat)) {
+                    ticks += parseStatCpuTicks(stat);
+                }
+            }
+            return ticks / clockTicks;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Whether a {@code /proc/PID/task/TID/stat} line is a HotSpot JIT compiler thread's (its name cut to 15 characters). */
+    static boolean isCompilerThread(String stat) {
+        int open = stat.indexOf('(');
+        String comm = open < 0 ? "" : stat.substring(open + 1, stat.lastIndexOf(')'));
+        return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
     }
 
     /** utime + stime (fields 14 and 15) of a {@code /proc/PID/stat} line; the command may hold spaces and parentheses. */

@@ -34,8 +34,20 @@ class GatewayLoadOptionsTest {
     }
 
     @Test
-    void defaultsToThreeRounds() {
+    void defaultsToThreeRoundsOfEveryKind() {
         assertThat(GatewayLoad.Options.parse(new String[0]).rounds).isEqualTo(3);
+        assertThat(GatewayLoad.Options.parse(new String[0]).modes).containsExactly(GatewayLoad.Mode.values());
+    }
+
+    @Test
+    void kindsNameTheCellsToRun() {
+        assertThat(GatewayLoad.Options.parse(new String[] {"--kinds", "stream-per-event,non-stream"}).modes)
+                .containsExactly(GatewayLoad.Mode.STREAM_PER_EVENT, GatewayLoad.Mode.NON_STREAM);
+        assertThat(GatewayLoad.Options.parse(new String[] {"--kinds", "stream-one-write"}).modes)
+                .containsExactly(GatewayLoad.Mode.STREAM_ONE_WRITE);
+        assertThatThrownBy(() -> GatewayLoad.Options.parse(new String[] {"--kinds", "streams"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--kinds: unknown kind streams (non-stream, stream-one-write, stream-per-event)");
     }
 
     @Test

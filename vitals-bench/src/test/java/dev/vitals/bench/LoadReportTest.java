@@ -15,7 +15,7 @@ class LoadReportTest {
     private static Sample s(String target, Mode mode, int c, int round, double p50, double p99, double rps, int errors,
                             double cpuSeconds, double allocBytes) {
         return new Sample(target, mode, c, round, N, p50, p50 * 1.5, p99, rps, errors, errors > 0 ? "HTTP 500: boom | x" : null,
-                cpuSeconds, allocBytes, 1.0 + round);
+                cpuSeconds, allocBytes, 1.0 + round, cpuSeconds * 0.01);
     }
 
     /** Three rounds of direct, bare and vitals in every cell; Vitals within every limit except its p99 at 16. */
@@ -73,7 +73,7 @@ class LoadReportTest {
     void cellsNotRunAndFiguresNotMeasuredAreNa() {
         List<Sample> only1 = samples(0).stream().filter(s -> s.concurrency() == 1)
                 .map(s -> new Sample(s.target(), s.mode(), s.concurrency(), s.round(), s.requests(), s.p50Ms(), s.p90Ms(),
-                        s.p99Ms(), s.rps(), s.errors(), s.firstError(), Double.NaN, Double.NaN, s.load1()))
+                        s.p99Ms(), s.rps(), s.errors(), s.firstError(), Double.NaN, Double.NaN, s.load1(), Double.NaN))
                 .toList();
         GatewayLoad.Options o = options();
         o.concurrency = new int[] {1};
@@ -82,5 +82,18 @@ class LoadReportTest {
         assertThat(report).contains("| CPU/request <= 1.3× the floor's | non-stream, c=1 |  | <= ×1.30 | n/a (process CPU not measured) |");
         assertThat(report).contains("| allocation/request stated | non-stream, c=1 |  |  | n/a (no GC log) |");
         assertThat(report).contains("| n/a | n/a | 0 |").contains("CPU/request n/a (not measured)");
+    }
+
+    @Test
+    void theJitCompilersShareIsStatedAndACellStillCompilingIsCalledAWarmUp() {
+        String warm = LoadReport.report(samples(0), options());
+        assertThat(warm).contains("- JIT compiler's share of the gateway's CPU: bare 1.0%, vitals 1.0%\n")
+                .doesNotContain("still compiling");
+        List<Sample> cold = samples(0).stream()
+                .map(s -> !s.target().equals("vitals") ? s : new Sample(s.target(), s.mode(), s.concurrency(), s.round(),
+                        s.requests(), s.p50Ms(), s.p90Ms(), s.p99Ms(), s.rps(), s.errors(), s.firstError(), s.cpuSeconds(),
+                        s.allocatedBytes(), s.load1(), s.cpuSeconds() * 0.4))
+                .toList();
+        assertThat(LoadReport.report(cold, options())).contains("bare 1.0%, vitals 40.0% (above 5%: still compiling");
     }
 }

@@ -22,6 +22,16 @@ class ProcessStatsTest {
     }
 
     @Test
+    void compilerThreadsAreKnownByTheirCutName() {
+        assertThat(ProcessStats.isCompilerThread("77 (C2 CompilerThre) S 1 2 3")).isTrue();
+        assertThat(ProcessStats.isCompilerThread("78 (C1 CompilerThre) S 1 2 3")).isTrue();
+        assertThat(ProcessStats.isCompilerThread("79 (vert.x-eventloo) S 1 2 3")).isFalse();
+        double jit = ProcessStats.compilerCpuSeconds(ProcessHandle.current().pid(), 100);
+        assertThat(jit).isGreaterThanOrEqualTo(0).isLessThanOrEqualTo(ProcessStats.cpuSeconds(ProcessHandle.current().pid(), 100));
+        assertThat(ProcessStats.compilerCpuSeconds(0, 100)).isNaN();
+    }
+
+    @Test
     void cpuSecondsOfThisProcessAndNothingForNoProcess() {
         double cpu = ProcessStats.cpuSeconds(ProcessHandle.current().pid(), 100);
         assertThat(cpu).isPositive(); // this JVM has at least compiled and run these tests
