@@ -19,11 +19,11 @@ class BatchQueueTest {
     void aProducerDoesNotWakeTheConsumerUntilTheQueueIsHalfFull() throws Exception {
         List<List<Integer>> batches = new CopyOnWriteArrayList<>();
         CountDownLatch consumed = new CountDownLatch(1);
-        try (BatchQueue<Integer> q = new BatchQueue<>("test-batch", 10, HOUR, 100, b -> {
+        try (BatchQueue<Integer> q = new BatchQueue<>("test-batch-wake", 10, HOUR, 100, b -> {
             batches.add(List.copyOf(b));
             consumed.countDown();
         })) {
-            Thread.sleep(50); // the consumer has looked once and sleeps for its tick
+            Wait.until(() -> consumerParked("test-batch-wake")); // it has looked once and sleeps for its tick
             for (int i = 0; i < 4; i++) {
                 assertThat(q.offer(i)).isTrue();
             }
@@ -91,6 +91,45 @@ class BatchQueueTest {
         q.close();
         assertThat(seen).containsExactly(0, 1, 2);
         assertThat(q.offer(3)).isFalse();
+    }
+
+    @Test
+    void discardAndCloseStopsWithoutConsumingAndCountsWhatItDropped() throws Exception {
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        BatchQueue<Integer> q = new BatchQueue<>("test-batch-discard", 100, HOUR, 100, seen::addAll);
+        Wait.until(() -> consumerParked("test-batch-discard"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(q.offer(i)).isTrue();
+        }
+        assertThat(q.discardAndClose()).isEqualTo(3);
+        assertThat(seen).isEmpty();
+        assertThat(q.offer(3)).isFalse();
+        assertThat(q.awaitDone(1_000)).as("discarded items count as done").isTrue();
+    }
+
+    @Test
+    void offersRacingCloseAreEitherConsumedOrRefusedNeverLost() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            List<Integer> seen = new CopyOnWriteArrayList<>();
+            BatchQueue<Integer> q = new BatchQueue<>("test-batch-race", 100_000, Duration.ofMillis(1), 1000, seen::addAll);
+            java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+            Thread producer = new Thread(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    if (q.offer(i)) {
+                        accepted.incrementAndGet();
+                    }
+                }
+            });
+            producer.start();
+            q.close();
+            producer.join();
+            assertThat(seen).as("round " + round).hasSize(accepted.get());
+        }
+    }
+
+    private static boolean consumerParked(String name) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals(name) && t.getState() == Thread.State.TIMED_WAITING);
     }
 
     @Test

@@ -58,9 +58,11 @@ public final class EvaluationService implements AutoCloseable {
         this.maxBytes = (int) Math.min(Integer.MAX_VALUE - 16, 4L * cfg.maxResponseChars + 16_384);
         this.defaultPlan = plan(cfg, null, judge != null);
         cfg.models.forEach((m, o) -> plans.put(m, plan(cfg, o, judge != null)));
-        this.queue = new BatchQueue<>("vitals-evaluators", cfg.queueSize, TICK, 256, jobs -> jobs.forEach(Runnable::run));
+        // a few at a time: the evaluator thread yields the CPU between batches, so a tick's evaluations
+        // (up to a millisecond or two on one core) do not hold up a request waiting for the event loop
+        this.queue = new BatchQueue<>("vitals-evaluators", cfg.queueSize, TICK, 8, this::runAll);
         this.evaluations = dev.vitals.labels.MetricFamilies.of(registry).counter(Counter.builder().name("vitals_evaluations_total")
-                .help("Gateway calls offered to the code evaluators, by outcome: evaluated, dropped (queue full), "
+                .help("Gateway calls offered to the code evaluators, by outcome: evaluated, dropped (queue full, or still queued at shutdown), "
                         + "failed (scores could not be applied), skipped (the call failed or produced no text).")
                 .labelNames("outcome"));
     }
@@ -154,8 +156,37 @@ public final class EvaluationService implements AutoCloseable {
         return queue.awaitDone(millis);
     }
 
+    /** On the evaluator thread: each evaluation guarded on its own, so one that fails does not take its batch with it. */
+    private void runAll(List<Runnable> jobs) {
+        int failed = runEach(jobs);
+        if (failed > 0) {
+            evaluations.labels("failed").inc(failed);
+            failureLog.warning("an evaluation failed", null);
+        }
+    }
+
+    /** Runs every job, whatever the ones before it threw; returns how many threw. */
+    static int runEach(List<Runnable> jobs) {
+        int failed = 0;
+        for (Runnable job : jobs) {
+            try {
+                job.run();
+            } catch (RuntimeException | StackOverflowError e) { // run() counts its own; a deep regex may overflow the stack
+                failed++;
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * Stops the evaluator thread; evaluations still queued are not run (counted as {@code dropped}): at shutdown the
+     * backends a judge would call are closing, and the quality state is saved after this.
+     */
     @Override
     public void close() {
-        queue.close();
+        int left = queue.discardAndClose();
+        if (left > 0) {
+            evaluations.labels("dropped").inc(left);
+        }
     }
 }
