@@ -191,9 +191,15 @@ public final class GatewayFixture implements AutoCloseable {
             if (!java.nio.file.Files.exists(file)) {
                 return List.of();
             }
-            String text = java.nio.file.Files.readString(file);
-            int end = text.lastIndexOf('\n');
-            return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n", -1));
+            byte[] bytes = java.nio.file.Files.readAllBytes(file);
+            int end = bytes.length;
+            while (end > 0 && bytes[end - 1] != '\n') {
+                end--; // cut before decoding: a line being written may end inside a UTF-8 sequence
+            }
+            if (end == 0) {
+                return List.of();
+            }
+            return List.of(new String(bytes, 0, end - 1, java.nio.charset.StandardCharsets.UTF_8).split("\n", -1));
         } catch (IOException e) {
             throw new AssertionError("cannot read " + file, e);
         }

@@ -24,10 +24,10 @@ public final class Ids {
 
     /**
      * A request id that sorts by time, as a UUIDv7 does (RFC 9562): the first 12 digits are the Unix time in
-     * milliseconds, the other 20 are random (80 bits, so two ids of the same millisecond collide with a
-     * chance of about 2^-80). The store keys each call by its request id: ids in time order are appended at
-     * the end of that index, where random ones dirtied a page of it anywhere per call (each committed and
-     * written again to the write-ahead log).
+     * milliseconds, the other 20 come from {@link ThreadLocalRandom} (not a secret, and no more unpredictable
+     * than its 64-bit state). The store keys each call by its request id: ids in time order are appended at the
+     * end of that index, where random ones dirtied a page of it anywhere per call (each committed and written
+     * again to the write-ahead log). The id shows when the gateway received the request, to the millisecond.
      */
     public static String ordered() {
         ThreadLocalRandom r = ThreadLocalRandom.current();

@@ -6,15 +6,14 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.RequestOptions;
 import java.util.List;
 
 /**
- * The read timeout while a response body arrives. Vert.x's request idle timeout ({@link RequestOptions#setIdleTimeout})
- * stops at the response head, so without this an upstream that sends the head and then goes silent holds the
- * call, and the client, forever. Fires once after {@code timeoutMs} without data (at most {@link TimeoutSweep#TICK_MS}
- * later: its event loop's sweep checks it); time paused by the client's back-pressure does not count.
- * Used on the request's event loop only.
+ * The read timeout of an upstream call: the wait for its response head ({@link OpenAiOperations#send}) and then for
+ * each part of its body, so an upstream that goes silent at either point cannot hold the call, and the client,
+ * forever. Fires once after {@code timeoutMs} without data (at most {@link TimeoutSweep#TICK_MS} later: its event
+ * loop's sweep checks it, where Vert.x's request idle timeout set a timer per call); time paused by the client's
+ * back-pressure does not count. Used on the request's event loop only.
  */
 final class ReadTimeout implements TimeoutSweep.Watched {
     private final Vertx vertx;
