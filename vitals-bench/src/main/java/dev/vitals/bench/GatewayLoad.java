@@ -116,7 +116,12 @@ public final class GatewayLoad {
                     case "--chunk-gap-ms" -> o.chunkGapMillis = Long.parseLong(args[++i]);
                     case "--rounds" -> o.rounds = Integer.parseInt(args[++i]);
                     case "--concurrency" -> o.concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
-                    case "--kinds" -> o.modes = Arrays.stream(args[++i].split(",")).map(Mode::of).toArray(Mode[]::new);
+                    case "--kinds" -> {
+                        o.modes = Arrays.stream(args[++i].split(",")).map(Mode::of).toArray(Mode[]::new);
+                        if (Arrays.stream(o.modes).distinct().count() < o.modes.length) {
+                            throw new IllegalArgumentException("--kinds names a kind twice: " + args[i]);
+                        }
+                    }
                     case "--pid" -> {
                         String[] kv = pair(args[++i], "--pid");
                         o.pids.put(kv[0], Long.parseLong(kv[1]));

@@ -40,11 +40,13 @@ public record ProcessStats(long pid, Path gcLog, double clockTicks) {
             ? Path.of(System.getProperty("java.home"), "bin", "jstat").toString() : "jstat";
 
     /** A reading at one moment; compare two with {@link #cpuSeconds} and {@link #allocatedBytes}. */
-    public record Mark(double cpuSeconds, double compilerCpuSeconds, long gcLogOffset, double heapUsedBytes) {
+    /** @param compilerTicks CPU ticks of each JIT compiler thread by thread id, or null where not readable */
+    public record Mark(double cpuSeconds, java.util.Map<Long, Long> compilerTicks, long gcLogOffset, double heapUsedBytes) {
     }
 
     public Mark mark() {
         double cpu = cpuSeconds(pid, clockTicks);
+        java.util.Map<Long, Long> compiler = compilerTicks(pid); // next to the CPU reading: jstat below takes a while
         long offset = -1;
         double used = Double.NaN;
         if (gcLog != null) {
@@ -55,16 +57,31 @@ public record ProcessStats(long pid, Path gcLog, double clockTicks) {
                 offset = -1;
             }
         }
-        return new Mark(cpu, compilerCpuSeconds(pid, clockTicks), offset, used);
+        return new Mark(cpu, compiler, offset, used);
     }
 
     public double cpuSeconds(Mark from, Mark to) {
         return to.cpuSeconds - from.cpuSeconds;
     }
 
-    /** CPU seconds of the JIT compiler's threads between two marks, or NaN. */
+    /**
+     * CPU seconds of the JIT compiler's threads between two marks, or NaN: where they cannot be read, where the
+     * process has none (not a HotSpot JVM), or where one ended in between (HotSpot stops idle compiler threads,
+     * and a thread's ticks go with it).
+     */
     public double compilerCpuSeconds(Mark from, Mark to) {
-        return to.compilerCpuSeconds - from.compilerCpuSeconds;
+        return compilerSeconds(from.compilerTicks, to.compilerTicks, clockTicks);
+    }
+
+    static double compilerSeconds(java.util.Map<Long, Long> from, java.util.Map<Long, Long> to, double clockTicks) {
+        if (from == null || to == null || to.isEmpty() || !to.keySet().containsAll(from.keySet())) {
+            return Double.NaN;
+        }
+        long ticks = 0;
+        for (var e : to.entrySet()) {
+            ticks += e.getValue() - from.getOrDefault(e.getKey(), 0L);
+        }
+        return ticks / clockTicks;
     }
 
     /** Bytes allocated between two marks, or NaN. */
@@ -116,13 +133,13 @@ public record ProcessStats(long pid, Path gcLog, double clockTicks) {
         }
     }
 
-    /** User + system CPU seconds of a JVM's compiler threads (C1, C2), or NaN where they cannot be read. */
-    static double compilerCpuSeconds(long pid, double clockTicks) {
+    /** User + system CPU ticks of each of a JVM's compiler threads (C1, C2) by thread id, or null where they cannot be read. */
+    static java.util.Map<Long, Long> compilerTicks(long pid) {
         if (pid <= 0) {
-            return Double.NaN;
+            return null;
         }
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            long ticks = 0;
+            java.util.Map<Long, Long> out = new java.util.HashMap<>();
             for (Path t : tasks.toList()) {
                 String stat;
                 try {
@@ -131,12 +148,12 @@ public record ProcessStats(long pid, Path gcLog, double clockTicks) {
                     continue; // the thread ended
                 }
                 if (isCompilerThread(stat)) {
-                    ticks += parseStatCpuTicks(stat);
+                    out.put(Long.parseLong(t.getFileName().toString()), parseStatCpuTicks(stat));
                 }
             }
-            return ticks / clockTicks;
+            return out;
         } catch (IOException | RuntimeException e) {
-            return Double.NaN;
+            return null;
         }
     }
 

@@ -48,6 +48,8 @@ class GatewayLoadOptionsTest {
         assertThatThrownBy(() -> GatewayLoad.Options.parse(new String[] {"--kinds", "streams"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--kinds: unknown kind streams (non-stream, stream-one-write, stream-per-event)");
+        assertThatThrownBy(() -> GatewayLoad.Options.parse(new String[] {"--kinds", "non-stream,non-stream"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--kinds names a kind twice: non-stream,non-stream");
     }
 
     @Test

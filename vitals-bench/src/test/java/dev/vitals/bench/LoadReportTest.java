@@ -85,6 +85,16 @@ class LoadReportTest {
     }
 
     @Test
+    void kindsNotRunAreNaInTheTargets() {
+        GatewayLoad.Options o = options();
+        o.modes = new Mode[] {Mode.NON_STREAM};
+        String report = LoadReport.report(samples(0).stream().filter(s -> s.mode() == Mode.NON_STREAM).toList(), o);
+        assertThat(report).contains("| throughput >= 80% of the floor's | stream, one write, c=16 |  |  | n/a (kind not run) |")
+                .contains("| added p50 <= the floor's + 0.02 ms | stream, per event, c=1 |  |  | n/a (kind not run) |")
+                .doesNotContain("non-stream, c=16 |  |  | n/a (kind not run)");
+    }
+
+    @Test
     void theJitCompilersShareIsStatedAndACellStillCompilingIsCalledAWarmUp() {
         String warm = LoadReport.report(samples(0), options());
         assertThat(warm).contains("- JIT compiler's share of the gateway's CPU: bare 1.0%, vitals 1.0%\n")
