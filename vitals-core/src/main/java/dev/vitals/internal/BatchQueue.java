@@ -26,6 +26,8 @@ import java.util.logging.Logger;
  * }</pre>
  */
 public final class BatchQueue<T> implements AutoCloseable {
+    /** The tick of Vitals' queues: how long an item waits at most while the consumer keeps up. */
+    public static final Duration TICK = Duration.ofMillis(10);
     private static final Logger LOG = Logger.getLogger(BatchQueue.class.getName());
     /** Empty looks after which the consumer looks ten times less often. */
     private static final int IDLE_LOOKS = 100;

@@ -13,12 +13,8 @@ public final class Ids {
     public static String random() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         char[] c = new char[32];
-        long a = r.nextLong();
-        long b = r.nextLong();
-        for (int i = 0; i < 16; i++) {
-            c[i] = HEX[(int) (a >>> (60 - 4 * i)) & 0xf];
-            c[16 + i] = HEX[(int) (b >>> (60 - 4 * i)) & 0xf];
-        }
+        hex(c, 0, r.nextLong(), 16);
+        hex(c, 16, r.nextLong(), 16);
         return new String(c);
     }
 
@@ -32,18 +28,16 @@ public final class Ids {
     public static String ordered() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         char[] c = new char[32];
-        long t = System.currentTimeMillis();
-        long a = r.nextLong();
-        long b = r.nextLong();
-        for (int i = 0; i < 12; i++) {
-            c[i] = HEX[(int) (t >>> (44 - 4 * i)) & 0xf];
-        }
-        for (int i = 0; i < 4; i++) {
-            c[12 + i] = HEX[(int) (a >>> (60 - 4 * i)) & 0xf];
-        }
-        for (int i = 0; i < 16; i++) {
-            c[16 + i] = HEX[(int) (b >>> (60 - 4 * i)) & 0xf];
-        }
+        hex(c, 0, System.currentTimeMillis(), 12);
+        hex(c, 12, r.nextLong(), 4);
+        hex(c, 16, r.nextLong(), 16);
         return new String(c);
+    }
+
+    /** The low {@code digits} hex digits of {@code v}, most significant first, into {@code c} at {@code at}. */
+    private static void hex(char[] c, int at, long v, int digits) {
+        for (int i = 0; i < digits; i++) {
+            c[at + i] = HEX[(int) (v >>> (4 * (digits - 1 - i))) & 0xf];
+        }
     }
 }

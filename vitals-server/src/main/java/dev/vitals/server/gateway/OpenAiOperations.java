@@ -93,12 +93,12 @@ final class OpenAiOperations {
                 wait.stop();
                 if (ar.failed()) {
                     head.tryFail(ar.cause());
-                } else if (pause) {
-                    ar.result().pause();
-                    head.tryComplete(ar.result());
-                } else {
-                    head.tryComplete(ar.result());
+                    return;
                 }
+                if (pause) {
+                    ar.result().pause();
+                }
+                head.tryComplete(ar.result());
             });
             return head.future();
         });

@@ -32,8 +32,6 @@ import java.util.logging.Logger;
 public final class EvaluationService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EvaluationService.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** How long an evaluation waits at most before the evaluator thread takes it (it is never woken per call). */
-    private static final Duration TICK = Duration.ofMillis(10);
 
     /** What runs for one model's calls; {@code code} null when only the judge or log-probabilities are on. */
     public record Plan(CodeEvaluators code, boolean judge, boolean requestLogprobs) {
@@ -60,7 +58,7 @@ public final class EvaluationService implements AutoCloseable {
         cfg.models.forEach((m, o) -> plans.put(m, plan(cfg, o, judge != null)));
         // a few at a time: the evaluator thread yields the CPU between batches, so a tick's evaluations
         // (up to a millisecond or two on one core) do not hold up a request waiting for the event loop
-        this.queue = new BatchQueue<>("vitals-evaluators", cfg.queueSize, TICK, 8, this::runAll);
+        this.queue = new BatchQueue<>("vitals-evaluators", cfg.queueSize, BatchQueue.TICK, 8, this::runAll);
         this.evaluations = dev.vitals.labels.MetricFamilies.of(registry).counter(Counter.builder().name("vitals_evaluations_total")
                 .help("Gateway calls offered to the code evaluators, by outcome: evaluated, dropped (queue full, or still queued at shutdown), "
                         + "failed (scores could not be applied), skipped (the call failed or produced no text).")

@@ -31,11 +31,9 @@ import java.util.logging.StreamHandler;
 public final class RequestLog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RequestLog.class.getName());
     private static final dev.vitals.internal.ThrottledLogger FAILED_LINE = new dev.vitals.internal.ThrottledLogger(LOG,
-            java.time.Duration.ofMinutes(1));
+            Duration.ofMinutes(1));
     /** At most this many characters go to the handler in one record (so a file outgrows its limit by at most this). */
     private static final int BATCH_CHARS = 16_384;
-    /** How long queued lines wait at most before they are written (the writer is never woken per line). */
-    private static final Duration TICK = Duration.ofMillis(10);
 
     /** A line as the fields it is made of; the writer thread appends it (JSON, no line separator). */
     interface Line {
@@ -63,7 +61,7 @@ public final class RequestLog implements AutoCloseable {
         handler.setLevel(Level.INFO);
         this.dropped = Counter.builder().name("vitals_request_log_dropped_total")
                 .help("Request log lines dropped because the writer fell behind (requestLog.queueSize) or a line could not be written.").register(registry);
-        this.queue = new BatchQueue<>("vitals-request-log", cfg.queueSize, TICK, cfg.queueSize, this::writeAll);
+        this.queue = new BatchQueue<>("vitals-request-log", cfg.queueSize, BatchQueue.TICK, cfg.queueSize, this::writeAll);
     }
 
     /**

@@ -39,12 +39,8 @@ class DriftRequestsTest {
         var b = DriftRequests.features(new JsonObject("{\"model\":\"m\",\"records\":[{\"x\":null},{\"age\":\"old\",\"x\":2}]}"),
                 (m, k) -> null);
         DriftRequests.checkTypes(b, k -> k.equals("x") ? FeatureType.NUMERIC : null); // a null value has no type to refuse
-        assertThatThrownBy(() -> DriftRequests.checkTypes(b, k -> k.equals("age") ? FeatureType.NUMERIC : null))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.code()).isEqualTo("wrong_feature_type");
-                    assertThat(e.getMessage()).isEqualTo("records[1].age is categorical but the feature is numeric");
-                });
+        ApiErrors.rejects(() -> DriftRequests.checkTypes(b, k -> k.equals("age") ? FeatureType.NUMERIC : null),
+                400, "wrong_feature_type", "records[1].age is categorical but the feature is numeric");
     }
 
     @Test
