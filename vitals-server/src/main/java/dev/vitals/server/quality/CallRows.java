@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -38,18 +39,35 @@ final class CallRows {
         return false;
     }
 
-    /** Writes queued calls; blocking. */
+    /**
+     * Rows one write holds at most. The writer gives the core away between writes ({@link GroupCommitter#YIELD_NANOS}),
+     * so a flush of thousands of rows (still one transaction when they queue together) never holds it for long.
+     */
+    static final int ROWS_PER_WRITE = 64;
+
+    /** Writes queued calls; blocking. A row stays findable here until its write committed. */
     void flush(GroupCommitter writer) {
         List<CallRow> batch = new ArrayList<>();
         queue.drainTo(batch, 10_000);
-        if (batch.isEmpty()) {
-            return;
+        List<CompletableFuture<List<CallRow>>> writes = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i += ROWS_PER_WRITE) {
+            List<CallRow> part = batch.subList(i, Math.min(batch.size(), i + ROWS_PER_WRITE));
+            writes.add(writer.submit(tx -> {
+                tx.insertCalls(part);
+                return part;
+            }, null));
         }
-        writer.write(tx -> {
-            tx.insertCalls(batch);
-            return null;
-        }, null);
-        batch.forEach(r -> pending.remove(r.requestId()));
+        RuntimeException failed = null;
+        for (CompletableFuture<List<CallRow>> w : writes) {
+            try {
+                GroupCommitter.await(w).forEach(r -> pending.remove(r.requestId()));
+            } catch (RuntimeException e) {
+                failed = failed == null ? e : failed;
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     /** A call queued here or already in the store, or null. */
