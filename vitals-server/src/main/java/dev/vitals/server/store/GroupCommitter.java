@@ -50,6 +50,7 @@ public final class GroupCommitter implements AutoCloseable {
     private final Counter failures;
     private volatile boolean closed;
     private long lastSync = System.nanoTime();
+    private long lastYield;
     private boolean unsynced;
 
     /**
@@ -91,15 +92,23 @@ public final class GroupCommitter implements AutoCloseable {
         return done;
     }
 
-    /** Queues {@code work} and waits for its commit; blocking (worker threads only). */
-    public <T> T write(StateStore.TxWork<T> work, Consumer<T> afterCommit) {
-        return await(submit(work, afterCommit));
+    /**
+     * A point where a write's work may give the core away (the transaction stays open): after {@link #YIELD_NANOS}
+     * of work since the last one, it yields. The writer calls it between writes; a write of many rows calls it
+     * between its parts. Writer thread only.
+     */
+    public void yieldPoint() {
+        long now = System.nanoTime();
+        if (now - lastYield >= YIELD_NANOS) {
+            Thread.yield();
+            lastYield = System.nanoTime();
+        }
     }
 
-    /** Waits for a submitted write's commit; blocking (worker threads only). */
-    public static <T> T await(CompletableFuture<T> write) {
+    /** Queues {@code work} and waits for its commit; blocking (worker threads only). */
+    public <T> T write(StateStore.TxWork<T> work, Consumer<T> afterCommit) {
         try {
-            return write.get(60, TimeUnit.SECONDS);
+            return submit(work, afterCommit).get(60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
@@ -140,14 +149,10 @@ public final class GroupCommitter implements AutoCloseable {
         try {
             results = store.transaction(tx -> {
                 List<Object> out = new ArrayList<>(batch.size());
-                long since = System.nanoTime();
+                lastYield = System.nanoTime();
                 for (Op<?> op : batch) {
                     out.add(op.work().run(tx));
-                    long now = System.nanoTime();
-                    if (now - since >= YIELD_NANOS) {
-                        Thread.yield(); // between writes: the transaction stays open, the core goes to who waits
-                        since = System.nanoTime();
-                    }
+                    yieldPoint();
                 }
                 return out;
             });
