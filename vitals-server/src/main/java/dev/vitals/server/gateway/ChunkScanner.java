@@ -55,6 +55,18 @@ final class ChunkScanner {
         String id;
         /** The top-level {@code model}: the model that answered, which may differ from the one requested. */
         String model;
+        /**
+         * Whether to collect {@link #text} (a stream's scanner does): the {@code delta.content} strings of the choices
+         * whose {@code index} is 0, in order, as the evaluators read a captured stream, so that they need not parse it again.
+         */
+        boolean collectText;
+        /** With {@link #collectText}: the text; {@code null} otherwise. */
+        StringBuilder text;
+        /**
+         * With {@link #collectText}: false when the document holds what the evaluators read otherwise than this scan
+         * would (a key they read given twice, an index that is not a plain int, log-probabilities): they parse it then.
+         */
+        boolean textExact;
 
         Result clear() {
             json = false;
@@ -74,6 +86,10 @@ final class ChunkScanner {
             readIds = true;
             id = null;
             model = null;
+            textExact = true;
+            if (text != null) {
+                text.setLength(0);
+            }
             return this;
         }
 
@@ -125,6 +141,12 @@ final class ChunkScanner {
         private ByteArrayFeeder feeder;
 
         private final Result result = new Result();
+
+        Incremental() {
+            result.collectText = true;
+            result.text = new StringBuilder();
+        }
+
         /** The stream's id and model, read from its first chunks only: every chunk repeats them. */
         private String id;
         private String model;
@@ -190,10 +212,15 @@ final class ChunkScanner {
 
     /** The parser is on the document's START_OBJECT; reads through its END_OBJECT. */
     private static void object(JsonParser p, Result r, boolean keepText) throws IOException {
+        boolean seenChoices = false;
         while (next(p) == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             JsonToken t = next(p);
             if ("choices".equals(f)) {
+                if (seenChoices) {
+                    r.textExact = false; // a tree keeps the last
+                }
+                seenChoices = true;
                 if (t == JsonToken.START_ARRAY) {
                     r.hasChoices = true;
                     choices(p, r, keepText);
@@ -310,15 +337,38 @@ final class ChunkScanner {
                 continue;
             }
             boolean first = n++ == 0;
+            int textMark = r.collectText ? r.text.length() : 0;
+            int index = 0;
+            boolean seenIndex = false;
+            boolean seenDelta = false;
+            boolean seenLogprobs = false;
             while (next(p) == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
                 JsonToken v = next(p);
                 if ("delta".equals(f) || "message".equals(f)) {
+                    boolean delta = r.collectText && "delta".equals(f);
+                    if (delta) {
+                        r.textExact &= !seenDelta;
+                        seenDelta = true;
+                    }
                     if (v == JsonToken.START_OBJECT) {
-                        message(p, r, keepText && first);
+                        message(p, r, keepText && first, delta);
                     } else {
                         bad(p, r, v, f + " is not an object");
                     }
+                } else if (r.collectText && "index".equals(f)) {
+                    r.textExact &= !seenIndex;
+                    seenIndex = true;
+                    if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+                        index = p.getIntValue();
+                    } else if (v != JsonToken.VALUE_NULL) { // null reads as 0; any other value the evaluators read as a tree would
+                        r.textExact = false;
+                        p.skipChildren();
+                    }
+                } else if (r.collectText && "logprobs".equals(f)) {
+                    r.textExact &= !seenLogprobs && v == JsonToken.VALUE_NULL; // the evaluators read log-probabilities themselves
+                    seenLogprobs = true;
+                    p.skipChildren();
                 } else if ("finish_reason".equals(f)) {
                     if (v == JsonToken.VALUE_STRING) {
                         if (first) {
@@ -331,21 +381,35 @@ final class ChunkScanner {
                     p.skipChildren();
                 }
             }
+            if (r.collectText && index != 0) {
+                r.text.setLength(textMark); // another choice's text
+            }
         }
         r.emptyChoices = n == 0;
     }
 
-    /** A {@code message} or {@code delta} object: counts every kind of produced text. */
-    private static void message(JsonParser p, Result r, boolean keepText) throws IOException {
+    /**
+     * A {@code message} or {@code delta} object: counts every kind of produced text; {@code collect}: appends its
+     * {@code content} string to the result's text.
+     */
+    private static void message(JsonParser p, Result r, boolean keepText, boolean collect) throws IOException {
+        boolean seenContent = false;
         while (next(p) == JsonToken.FIELD_NAME) {
             String g = p.currentName();
             JsonToken w = next(p);
             switch (g) {
                 case "content" -> {
+                    if (collect) {
+                        r.textExact &= !seenContent;
+                        seenContent = true;
+                    }
                     if (w == JsonToken.VALUE_STRING) {
                         produced(p, r);
                         if (keepText) {
                             r.content = p.getText();
+                        }
+                        if (collect) {
+                            r.text.append(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
                         }
                     } else if (w == JsonToken.START_ARRAY) {
                         p.skipChildren(); // content parts: some servers answer with them; not counted

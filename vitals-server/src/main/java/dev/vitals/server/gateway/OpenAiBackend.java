@@ -253,6 +253,7 @@ public final class OpenAiBackend extends ConfiguredBackend {
         private final Vertx vertx;
         private final long readTimeoutMs;
         private final ChunkScanner.Incremental scanner = new ChunkScanner.Incremental();
+        private SseParser parser;
         /** Whether an event reported a finish reason: the answer is complete even if [DONE] never comes. */
         private boolean finished;
 
@@ -264,7 +265,7 @@ public final class OpenAiBackend extends ConfiguredBackend {
 
         @Override
         public void start(StreamSink sink) {
-            SseParser parser = new SseParser(MAX_SSE_EVENT_BYTES, (raw, rawOff, rawLen, data, off, len) -> {
+            parser = new SseParser(MAX_SSE_EVENT_BYTES, (raw, rawOff, rawLen, data, off, len) -> {
                 if (done || cancelled) {
                     return;
                 }
@@ -291,14 +292,6 @@ public final class OpenAiBackend extends ConfiguredBackend {
             finish(sink, finished ? null : e);
         }
 
-        private static boolean isDone(byte[] d, int off, int len) {
-            while (len > 0 && (d[off + len - 1] == ' ' || d[off + len - 1] == '\t')) {
-                len--;
-            }
-            return len == 6 && d[off] == '[' && d[off + 1] == 'D' && d[off + 2] == 'O' && d[off + 3] == 'N'
-                    && d[off + 4] == 'E' && d[off + 5] == ']';
-        }
-
         /** The event, or {@code null} after failing the stream for a malformed or error event. */
         private StreamEvent event(byte[] raw, int rawOff, int rawLen, byte[] data, int off, int len, StreamSink sink) {
             ChunkScanner.Result r = scanner.scan(data, off, len);
@@ -314,10 +307,25 @@ public final class OpenAiBackend extends ConfiguredBackend {
             if (r.finishReason != null) {
                 finished = true;
             }
-            Usage usage = r.usage();
-            return new StreamEvent(raw, rawOff, rawLen, r.contentChars, r.hasContent, usage, usage != null && r.emptyChoices,
-                    r.finishReason, r.id, r.model);
+            return chunk(r, raw, rawOff, rawLen, parser.plain());
         }
+    }
+
+    /** Whether an event's data is the stream's end, {@code [DONE]}. */
+    static boolean isDone(byte[] d, int off, int len) {
+        while (len > 0 && (d[off + len - 1] == ' ' || d[off + len - 1] == '\t')) {
+            len--;
+        }
+        return len == 6 && d[off] == '[' && d[off + 1] == 'D' && d[off + 2] == 'O' && d[off + 3] == 'N'
+                && d[off + 4] == 'E' && d[off + 5] == ']';
+    }
+
+    /** A chat stream's well-formed chunk as the relay and the evaluators' capture take it; {@code plain}: see {@link SseParser#plain()}. */
+    static StreamEvent chunk(ChunkScanner.Result r, byte[] raw, int rawOff, int rawLen, boolean plain) {
+        Usage usage = r.usage();
+        String text = !plain || !r.collectText || !r.textExact ? null : r.text.length() == 0 ? "" : r.text.toString();
+        return new StreamEvent(raw, rawOff, rawLen, r.contentChars, r.hasContent, usage, usage != null && r.emptyChoices,
+                r.finishReason, r.id, r.model, text);
     }
 
     @Override

@@ -8,8 +8,9 @@ import io.vertx.core.buffer.Buffer;
  * longer stream is evaluated on its beginning and marked truncated). A stream's events are kept as ranges
  * of the arrays they arrived in (which nothing changes, see {@link StreamEvent}), not copied: events of one
  * read are one range, and a stream read at once is one array held by reference. They are joined into one
- * array, if there are several, when the evaluators read them. Filled on the request's event loop, read once
- * on the evaluation thread after the call was recorded.
+ * array, if there are several, when the evaluators read them; a chat stream's text, which the gateway read as the
+ * events arrived, is kept beside them, so that the evaluators do not parse the stream again. Filled on the request's
+ * event loop, read once on the evaluation thread after the call was recorded.
  */
 public final class ResponseCapture {
     private final int maxBytes;
@@ -24,6 +25,10 @@ public final class ResponseCapture {
     private boolean truncated;
     /** The joined events, once read. */
     private byte[] joined;
+    /** The captured events' {@link StreamEvent#text() text}, joined; {@code null} until one has some. */
+    private StringBuilder text;
+    /** Whether an event came without its text: the evaluators read the events then. */
+    private boolean textUnknown;
 
     public ResponseCapture(int maxBytes) {
         this.maxBytes = maxBytes;
@@ -43,6 +48,16 @@ public final class ResponseCapture {
         if (length + n > maxBytes) {
             truncated = true;
             return;
+        }
+        String t = ev.text();
+        if (t == null) {
+            textUnknown = true;
+            text = null;
+        } else if (!textUnknown && !t.isEmpty()) {
+            if (text == null) {
+                text = new StringBuilder(Math.max(64, 8 * t.length()));
+            }
+            text.append(t);
         }
         byte[] raw = ev.raw();
         int off = ev.rawOff();
@@ -104,6 +119,17 @@ public final class ResponseCapture {
         arrays = null;
         offs = null;
         return joined;
+    }
+
+    /**
+     * The first choice's text of the captured events, read as they were relayed, or {@code null}: when the answer was
+     * not a stream, no event was captured, or one came without its text (then the evaluators read {@link #eventBytes()}).
+     */
+    public String streamText() {
+        if (textUnknown || length == 0) {
+            return null;
+        }
+        return text == null ? "" : text.toString();
     }
 
     /** How many bytes of {@link #eventBytes()} hold events. */

@@ -28,6 +28,10 @@ final class SseParser {
     private final int maxEventBytes;
     private byte[] pending = EMPTY;
     private int scanFrom;
+    /** Whether a {@code \r} was seen since the last event ended. */
+    private boolean cr;
+    /** See {@link #plain()}. */
+    private boolean plain;
 
     SseParser(int maxEventBytes, Sink sink) {
         this.maxEventBytes = maxEventBytes;
@@ -68,6 +72,7 @@ final class SseParser {
             }
             int next = i + 1;
             if (b == '\r') {
+                cr = true;
                 if (next >= len) {
                     break; // a \r\n may be split across chunks
                 }
@@ -82,6 +87,7 @@ final class SseParser {
             if (c == '\n' || c == '\r') {
                 int after = next + 1;
                 if (c == '\r') {
+                    cr = true;
                     if (after >= len) {
                         break;
                     }
@@ -103,6 +109,15 @@ final class SseParser {
         }
     }
 
+    /**
+     * Whether the event being handed to the sink is written the plain way: one {@code data:} line, every line
+     * ended by {@code \n} alone (so that reading the stream line by line finds the same payloads). Valid during
+     * the sink's call.
+     */
+    boolean plain() {
+        return plain;
+    }
+
     /** Whether bytes of an unfinished event are buffered. */
     boolean hasPartialEvent() {
         for (byte b : pending) {
@@ -115,6 +130,8 @@ final class SseParser {
 
     /** The event is {@code bytes[start, end)}; its lines end at {@code bodyEnd}, where the blank line begins. */
     private void dispatch(byte[] bytes, int start, int bodyEnd, int end) {
+        boolean sawCr = cr;
+        cr = false;
         int dataOff = -1;
         int dataLen = 0;
         java.io.ByteArrayOutputStream joined = null;
@@ -153,6 +170,7 @@ final class SseParser {
         if (dataOff < 0) {
             return;
         }
+        plain = !sawCr && joined == null;
         if (joined != null) {
             byte[] j = joined.toByteArray();
             sink.event(bytes, start, end - start, j, 0, j.length);

@@ -16,13 +16,21 @@ import io.vertx.core.buffer.Buffer;
  * @param finishReason the finish reason this chunk reports, or {@code null}
  * @param responseId the stream's response id as this event (or an earlier one) names it, or {@code null}
  * @param responseModel the model that answers, as the stream names it, or {@code null}
+ * @param text the first choice's content in this chunk as the evaluators read a captured stream ({@code ""} when it has
+ *             none), or {@code null} when the chunk was not read for it or holds what they read otherwise (they parse
+ *             the captured stream then)
  */
 public record StreamEvent(byte[] raw, int rawOff, int rawLen, int contentChars, boolean hasContent, Usage usage,
-                          boolean usageOnly, String finishReason, String responseId, String responseModel) {
+                          boolean usageOnly, String finishReason, String responseId, String responseModel, String text) {
 
     public StreamEvent(byte[] raw, int rawOff, int rawLen, int contentChars, boolean hasContent, Usage usage,
                        boolean usageOnly, String finishReason) {
         this(raw, rawOff, rawLen, contentChars, hasContent, usage, usageOnly, finishReason, null, null);
+    }
+
+    public StreamEvent(byte[] raw, int rawOff, int rawLen, int contentChars, boolean hasContent, Usage usage,
+                       boolean usageOnly, String finishReason, String responseId, String responseModel) {
+        this(raw, rawOff, rawLen, contentChars, hasContent, usage, usageOnly, finishReason, responseId, responseModel, null);
     }
 
     /** An event whose bytes are all of {@code sse}. */

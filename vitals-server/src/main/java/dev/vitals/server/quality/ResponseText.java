@@ -39,6 +39,11 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
             } catch (IOException e) {
                 return new ResponseText("", null, false);
             }
+        } else if (c.streamText() != null) {
+            // read by the gateway as the events arrived, exactly as below would read them (else it is null)
+            String t = c.streamText();
+            boolean cut = t.length() > maxChars;
+            return new ResponseText(cut ? t.substring(0, Math.max(0, maxChars)) : t, null, cut || c.truncated());
         } else if (c.eventBytes() != null) {
             byte[] b = c.eventBytes();
             int end = c.eventLength();

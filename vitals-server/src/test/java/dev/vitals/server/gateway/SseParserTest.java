@@ -22,20 +22,26 @@ class SseParserTest {
             "event: x\ndata: line one\ndata: line two\n\n", "data: {\"c\":\"é\"}\r\r", "data: [DONE]\n\n");
     private static final List<String> DATA = List.of("{\"a\":1}", "{\"b\":2}", "line one\nline two", "{\"c\":\"é\"}", "[DONE]");
 
+    /** Whether each event is plain: one data line, lines ended by \n alone. */
+    private static final List<String> PLAIN = List.of("true", "false", "false", "false", "true");
+
     private static List<String[]> parse(List<byte[]> reads) {
         List<String[]> out = new ArrayList<>();
-        SseParser p = new SseParser(1 << 20, (raw, rawOff, rawLen, data, off, len) -> out.add(new String[] {
-                new String(raw, rawOff, rawLen, StandardCharsets.UTF_8), new String(data, off, len, StandardCharsets.UTF_8)}));
+        SseParser[] p = new SseParser[1];
+        p[0] = new SseParser(1 << 20, (raw, rawOff, rawLen, data, off, len) -> out.add(new String[] {
+                new String(raw, rawOff, rawLen, StandardCharsets.UTF_8), new String(data, off, len, StandardCharsets.UTF_8),
+                Boolean.toString(p[0].plain())}));
         for (byte[] r : reads) {
-            p.feed(Buffer.buffer(r));
+            p[0].feed(Buffer.buffer(r));
         }
-        assertThat(p.hasPartialEvent()).isFalse();
+        assertThat(p[0].hasPartialEvent()).isFalse();
         return out;
     }
 
     private static void assertEvents(List<String[]> events) {
         assertThat(events).extracting(e -> e[0]).containsExactlyElementsOf(RAW);
         assertThat(events).extracting(e -> e[1]).containsExactlyElementsOf(DATA);
+        assertThat(events).extracting(e -> e[2]).containsExactlyElementsOf(PLAIN);
     }
 
     @Test
@@ -62,13 +68,15 @@ class SseParserTest {
             int from = "garbage\n\n".length();
             List<String[]> out = new ArrayList<>();
             List<byte[]> arrays = new ArrayList<>();
-            SseParser p = new SseParser(1 << 20, (raw, rawOff, rawLen, data, off, len) -> {
+            SseParser[] p = new SseParser[1];
+            p[0] = new SseParser(1 << 20, (raw, rawOff, rawLen, data, off, len) -> {
                 arrays.add(raw);
-                out.add(new String[] {new String(raw, rawOff, rawLen, StandardCharsets.UTF_8), new String(data, off, len, StandardCharsets.UTF_8)});
+                out.add(new String[] {new String(raw, rawOff, rawLen, StandardCharsets.UTF_8), new String(data, off, len, StandardCharsets.UTF_8),
+                    Boolean.toString(p[0].plain())});
             });
-            p.feed(whole.slice(from, from + cut));
-            p.feed(whole.slice(from + cut, from + all.length));
-            assertThat(p.hasPartialEvent()).isFalse();
+            p[0].feed(whole.slice(from, from + cut));
+            p[0].feed(whole.slice(from + cut, from + all.length));
+            assertThat(p[0].hasPartialEvent()).isFalse();
             assertEvents(out);
         }
         // one read holding whole events: they are ranges of the read's own array, not copies

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitals.server.gateway.Call;
+import dev.vitals.server.gateway.RelayedStreams;
 import dev.vitals.server.gateway.ResponseCapture;
 import dev.vitals.server.gateway.StreamEvent;
 import io.vertx.core.buffer.Buffer;
@@ -88,6 +89,7 @@ class ResponseTextTest {
     @Test
     void streamsReadAsTheTreeReadThem() throws IOException {
         Random rnd = new Random(42);
+        int[] ways = new int[3]; // failed by the relay, text read by the relay, read again
         for (int run = 0; run < 3000; run++) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int chunks = 1 + rnd.nextInt(6);
@@ -113,7 +115,11 @@ class ResponseTextTest {
             int maxChars = rnd.nextInt(4) == 0 ? rnd.nextInt(12) : 100_000;
             int maxBytes = rnd.nextInt(5) == 0 ? rnd.nextInt(bytes.length + 1) : 1 << 20;
             readAsTheTree(bytes, maxChars, maxBytes);
+            relayedAsTheTreeReadsThem(bytes, maxChars, maxBytes, new Random(run), ways);
         }
+        // this corpus is mostly edge cases (CRLF, log-probabilities, keys given twice): most are read again
+        assertThat(ways[1]).as("streams whose text the relay read").isGreaterThanOrEqualTo(30);
+        assertThat(ways[2]).as("relayed streams read again").isGreaterThan(300);
     }
 
     /**
@@ -123,6 +129,7 @@ class ResponseTextTest {
     @Test
     void longStreamsOfMostlyGoodChunksReadAsTheTreeReadThem() throws IOException {
         Random rnd = new Random(23);
+        int[] ways = new int[3];
         for (int run = 0; run < 2000; run++) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int chunks = 1 + rnd.nextInt(40);
@@ -140,7 +147,10 @@ class ResponseTextTest {
             int maxChars = rnd.nextInt(6) == 0 ? rnd.nextInt(40) : 100_000;
             int maxBytes = rnd.nextInt(6) == 0 ? rnd.nextInt(bytes.length + 1) : 1 << 20;
             readAsTheTree(bytes, maxChars, maxBytes);
+            relayedAsTheTreeReadsThem(bytes, maxChars, maxBytes, new Random(run), ways);
         }
+        assertThat(ways[1]).as("streams whose text the relay read").isGreaterThanOrEqualTo(20);
+        assertThat(ways[2]).as("relayed streams read again").isGreaterThan(100);
     }
 
     /** Captures {@code bytes} as the gateway does (event by event, up to the bound) and compares both readings. */
@@ -151,6 +161,66 @@ class ResponseTextTest {
             byte[] eb = ev.getBytes(StandardCharsets.ISO_8859_1);
             call.captureEvent(new StreamEvent(eb, 0, eb.length, 0, false, null, false, null));
         }
+        same(ResponseText.of(c, maxChars), Reference.of(c, maxChars), new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Streams as OpenAI-compatible servers write them (a role chunk, content chunks of every kind of text, a second
+     * choice, empty deltas, a finish chunk, a usage chunk, {@code [DONE]}): the relay reads their text itself, every
+     * time, and it is what the tree reading finds.
+     */
+    @Test
+    void typicalStreamsAreReadByTheRelayAsTheTreeReadsThem() throws IOException {
+        Random rnd = new Random(11);
+        int[] ways = new int[3];
+        for (int run = 0; run < 2000; run++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            String head = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1733000000,\"model\":\"m\","
+                    + "\"system_fingerprint\":\"fp\",\"choices\":[";
+            out.write(("data: " + head + "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,"
+                    + "\"finish_reason\":null}]}\n\n").getBytes(StandardCharsets.UTF_8));
+            int chunks = rnd.nextInt(30);
+            for (int i = 0; i < chunks; i++) {
+                int index = rnd.nextInt(8) == 0 ? 1 : 0;
+                String delta = rnd.nextInt(10) == 0 ? "{}" : "{\"content\":\"" + PIECES[rnd.nextInt(PIECES.length)] + i + "\"}";
+                String choice = (rnd.nextBoolean() ? "{\"index\":" + index + ",\"delta\":" + delta
+                        : "{\"delta\":" + delta + ",\"index\":" + index) + (rnd.nextBoolean() ? ",\"logprobs\":null" : "")
+                        + ",\"finish_reason\":null}";
+                if (rnd.nextInt(10) == 0) {
+                    choice += ",{\"index\":2,\"delta\":{\"content\":\"other\"}}";
+                }
+                out.write(("data: " + head + choice + "]}\n\n").getBytes(StandardCharsets.UTF_8));
+            }
+            out.write(("data: " + head + "{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            if (rnd.nextBoolean()) {
+                out.write(("data: " + head + "],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":5,\"total_tokens\":8}}\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            byte[] bytes = out.toByteArray();
+            int maxChars = rnd.nextInt(6) == 0 ? rnd.nextInt(40) : 100_000;
+            int maxBytes = rnd.nextInt(6) == 0 ? rnd.nextInt(bytes.length + 1) : 1 << 20;
+            relayedAsTheTreeReadsThem(bytes, maxChars, maxBytes, new Random(run), ways);
+        }
+        assertThat(ways[0]).as("streams the relay failed").isZero();
+        // all but those whose first event was over the byte bound (nothing captured: read as before)
+        assertThat(ways[1]).as("streams whose text the relay read").isGreaterThan(1900);
+    }
+
+    /**
+     * Relays {@code bytes} as the gateway does (its parser and scanner, in reads of random sizes), which keeps the
+     * stream's text when every chunk is read exactly: the evaluators then read that text, and it must be what the
+     * tree reading finds in the same capture. A stream the relay fails is not evaluated.
+     */
+    private static void relayedAsTheTreeReadsThem(byte[] bytes, int maxChars, int maxBytes, Random reads, int[] ways) {
+        Call call = new Call("r", 0);
+        ResponseCapture c = call.capture(maxBytes);
+        if (!RelayedStreams.capture(bytes, call, reads)) {
+            ways[0]++;
+            return;
+        }
+        ways[c.streamText() != null ? 1 : 2]++;
         same(ResponseText.of(c, maxChars), Reference.of(c, maxChars), new String(bytes, StandardCharsets.UTF_8));
     }
 
