@@ -70,6 +70,11 @@ class OpenAiBackendReadTimeoutTest {
 
     /** Opens and starts a stream on an event loop; pauses it for {@code pauseMs} after the first event when > 0. */
     Outcome run(long pauseMs) throws Exception {
+        return run(pauseMs, false);
+    }
+
+    /** {@code keepsText}: the sink keeps the events' text, as the relay does when the evaluators capture the answer. */
+    Outcome run(long pauseMs, boolean keepsText) throws Exception {
         ChatRequest r = new ChatRequest(MODEL, chatBody(MODEL, PROMPT).put("stream", true), null, true, false, PROMPT, 1);
         CompletableFuture<String> how = new CompletableFuture<>();
         List<StreamEvent> events = new CopyOnWriteArrayList<>();
@@ -81,6 +86,11 @@ class OpenAiBackendReadTimeoutTest {
             }
             ChatStream s = ar.result();
             s.start(new ChatStream.StreamSink() {
+                @Override
+                public boolean keepsText() {
+                    return keepsText;
+                }
+
                 @Override
                 public void event(StreamEvent ev) {
                     events.add(ev);
@@ -116,6 +126,20 @@ class OpenAiBackendReadTimeoutTest {
         // role, pieces, finish and the usage chunk the backend asked for
         assertThat(o.events()).hasSize(FakeOpenAiUpstream.replyPieces(PROMPT).size() + 3);
         assertThat(o.events().get(o.events().size() - 1).usage()).isNotNull();
+    }
+
+    /** A chat stream reads its text for a sink that keeps it (the evaluators then need not parse the stream), only then. */
+    @Test
+    void aStreamReadsItsTextOnlyForASinkThatKeepsIt() throws Exception {
+        Outcome kept = run(0, true);
+        assertThat(kept.how()).isEqualTo("end");
+        assertThat(kept.events()).allSatisfy(e -> assertThat(e.text()).isNotNull());
+        assertThat(kept.events().stream().map(StreamEvent::text).collect(java.util.stream.Collectors.joining()))
+                .isEqualTo(String.join("", FakeOpenAiUpstream.replyPieces(PROMPT)));
+
+        Outcome notKept = run(0, false);
+        assertThat(notKept.how()).isEqualTo("end");
+        assertThat(notKept.events()).isNotEmpty().allSatisfy(e -> assertThat(e.text()).isNull());
     }
 
     @Test

@@ -129,6 +129,11 @@ public final class Call {
         return capture;
     }
 
+    /** Whether the answer is captured for the evaluators. */
+    public boolean capturing() {
+        return capture != null;
+    }
+
     /** Keeps the non-streaming body for the evaluators when they asked for it; free otherwise. */
     public void captureBody(io.vertx.core.buffer.Buffer body) {
         if (capture != null) {

@@ -18,6 +18,14 @@ public interface ChatStream {
 
         /** The stream failed after it started. */
         void error(Throwable t);
+
+        /**
+         * Whether the sink keeps the events' {@link StreamEvent#text() text} (for the evaluators): a stream reads it only
+         * then, to make no string per chunk that nobody reads.
+         */
+        default boolean keepsText() {
+            return false;
+        }
     }
 
     /** Starts delivery. After {@link StreamSink#end()} or {@link StreamSink#error} nothing more is called. */

@@ -56,8 +56,9 @@ final class ChunkScanner {
         /** The top-level {@code model}: the model that answered, which may differ from the one requested. */
         String model;
         /**
-         * Whether to collect {@link #text} (a stream's scanner does): the {@code delta.content} strings of the choices
-         * whose {@code index} is 0, in order, as the evaluators read a captured stream, so that they need not parse it again.
+         * Whether to collect {@link #text} (a stream's scanner does, when the evaluators capture the answer): the
+         * {@code delta.content} strings of the choices whose {@code index} is 0, in order, as the evaluators read a
+         * captured stream, so that they need not parse it again.
          */
         boolean collectText;
         /** With {@link #collectText}: the text; {@code null} otherwise. */
@@ -142,9 +143,12 @@ final class ChunkScanner {
 
         private final Result result = new Result();
 
-        Incremental() {
-            result.collectText = true;
-            result.text = new StringBuilder();
+        /** Collects each chunk's text ({@link Result#collectText}) from now on, or stops. */
+        void collectText(boolean on) {
+            result.collectText = on;
+            if (on && result.text == null) {
+                result.text = new StringBuilder();
+            }
         }
 
         /** The stream's id and model, read from its first chunks only: every chunk repeats them. */

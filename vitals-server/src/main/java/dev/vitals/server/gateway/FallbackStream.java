@@ -35,6 +35,11 @@ final class FallbackStream implements ChatStream {
         ChatStream s = current;
         s.start(new StreamSink() {
             @Override
+            public boolean keepsText() {
+                return sink.keepsText();
+            }
+
+            @Override
             public void event(StreamEvent e) {
                 if (s == current) {
                     delivered = true;

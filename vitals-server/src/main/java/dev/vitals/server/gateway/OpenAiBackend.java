@@ -265,6 +265,7 @@ public final class OpenAiBackend extends ConfiguredBackend {
 
         @Override
         public void start(StreamSink sink) {
+            scanner.collectText(sink.keepsText());
             parser = new SseParser(MAX_SSE_EVENT_BYTES, (raw, rawOff, rawLen, data, off, len) -> {
                 if (done || cancelled) {
                     return;

@@ -25,7 +25,10 @@ public final class ResponseCapture {
     private boolean truncated;
     /** The joined events, once read. */
     private byte[] joined;
-    /** The captured events' {@link StreamEvent#text() text}, joined; {@code null} until one has some. */
+    /**
+     * The captured events' {@link StreamEvent#text() text}, joined; {@code null} until one has some, and again once one
+     * came without it. At most one character per captured byte: bounded as the events are.
+     */
     private StringBuilder text;
     /** Whether an event came without its text: the evaluators read the events then. */
     private boolean textUnknown;
@@ -55,7 +58,7 @@ public final class ResponseCapture {
             text = null;
         } else if (!textUnknown && !t.isEmpty()) {
             if (text == null) {
-                text = new StringBuilder(Math.max(64, 8 * t.length()));
+                text = new StringBuilder(Math.max(16, t.length()));
             }
             text.append(t);
         }

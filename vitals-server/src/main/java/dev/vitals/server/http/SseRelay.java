@@ -95,6 +95,11 @@ final class SseRelay implements ChatStream.StreamSink {
         });
     }
 
+    @Override
+    public boolean keepsText() {
+        return call.capturing();
+    }
+
     /** Counts what an event carries and queues its bytes; they are written at the next flush, in one write. */
     @Override
     public void event(StreamEvent ev) {

@@ -38,13 +38,10 @@ final class CallRows {
         return false;
     }
 
-    /** Rows inserted between two {@link GroupCommitter#yieldPoint() yield points}: about 0.25 ms of work. */
-    static final int ROWS_PER_PART = 64;
-
     /**
-     * Writes queued calls in one transaction; blocking. The writer may give the core away between parts of 64 rows: a
-     * flush of thousands of rows (10 ms of CPU at 25,000 calls/s) held a one-core gateway's event loop up for
-     * milliseconds.
+     * Writes queued calls in one transaction; blocking. On SQLite the writer may give the core away between parts of
+     * {@link GroupCommitter#rowsPerPart()} rows: a flush of thousands of rows (10 ms of CPU at 25,000 calls/s) held a
+     * one-core gateway's event loop up for milliseconds.
      */
     void flush(GroupCommitter writer) {
         List<CallRow> batch = new ArrayList<>();
@@ -52,9 +49,10 @@ final class CallRows {
         if (batch.isEmpty()) {
             return;
         }
+        int part = writer.rowsPerPart();
         writer.write(tx -> {
-            for (int i = 0; i < batch.size(); i += ROWS_PER_PART) {
-                tx.insertCalls(batch.subList(i, Math.min(batch.size(), i + ROWS_PER_PART)));
+            for (int i = 0; i < batch.size(); i += part) {
+                tx.insertCalls(batch.subList(i, (int) Math.min(batch.size(), (long) i + part)));
                 writer.yieldPoint();
             }
             return null;

@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The assistant's text and token log-probabilities read from a captured answer: the first choice of
  * a {@code chat.completion} body, or the first choice's deltas of a stream's chunks joined. Runs on
- * the evaluation thread; the text lives only as long as the evaluation.
+ * the evaluation thread; the text lives only as long as the capture (until the evaluation ran). An upstream
+ * chat stream's text usually comes read already ({@link ResponseCapture#streamText()}, what the relay's chunk
+ * scanner read as the events arrived, exactly as this class would); the rest is read here.
  *
  * <p>Each document is read in one streaming pass over its bytes, keeping only the first choice's text
  * and log-probabilities: a tree per chunk (and the stream decoded to one string, then split) was most
@@ -29,6 +31,12 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
     private static final JsonFactory FACTORY = JSON.getFactory();
 
     static ResponseText of(ResponseCapture c, int maxChars) {
+        String relayed = c.body() == null ? c.streamText() : null;
+        if (relayed != null) {
+            // read by the gateway as the events arrived, exactly as below would read them (else it is null)
+            boolean cut = relayed.length() > maxChars;
+            return new ResponseText(cut ? relayed.substring(0, Math.max(0, maxChars)) : relayed, null, cut || c.truncated());
+        }
         Acc acc = new Acc(maxChars);
         if (c.body() != null) {
             byte[] bytes = c.body().getBytes();
@@ -39,11 +47,6 @@ record ResponseText(String text, double[] logprobs, boolean truncated) {
             } catch (IOException e) {
                 return new ResponseText("", null, false);
             }
-        } else if (c.streamText() != null) {
-            // read by the gateway as the events arrived, exactly as below would read them (else it is null)
-            String t = c.streamText();
-            boolean cut = t.length() > maxChars;
-            return new ResponseText(cut ? t.substring(0, Math.max(0, maxChars)) : t, null, cut || c.truncated());
         } else if (c.eventBytes() != null) {
             byte[] b = c.eventBytes();
             int end = c.eventLength();

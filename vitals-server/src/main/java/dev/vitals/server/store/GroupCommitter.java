@@ -105,6 +105,11 @@ public final class GroupCommitter implements AutoCloseable {
         }
     }
 
+    /** Rows a write of many rows inserts between two {@link #yieldPoint() yield points}: the store's {@link StateStore#rowsPerPart()}. */
+    public int rowsPerPart() {
+        return store.rowsPerPart();
+    }
+
     /** Queues {@code work} and waits for its commit; blocking (worker threads only). */
     public <T> T write(StateStore.TxWork<T> work, Consumer<T> afterCommit) {
         try {

@@ -197,6 +197,11 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
+    public int rowsPerPart() {
+        return dialect.rowsPerPart();
+    }
+
+    @Override
     public void upsertApiKey(ApiKeyRecord k) {
         String sql = "INSERT INTO api_keys (" + StoreRows.API_KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) "
                 + "ON CONFLICT (id) DO UPDATE SET name = excluded.name, salt = excluded.salt, secret_hash = excluded.secret_hash, "

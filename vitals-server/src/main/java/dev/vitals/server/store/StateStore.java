@@ -88,6 +88,11 @@ public interface StateStore extends AutoCloseable {
     /** Runs {@code work} in one transaction: all of it is committed, or none of it (it throws). */
     <T> T transaction(TxWork<T> work);
 
+    /** Rows a write of many rows inserts between two yield points of its writer ({@link Dialect#rowsPerPart()}). */
+    default int rowsPerPart() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Makes committed writes survive a power loss (SQLite: a WAL checkpoint, which syncs; PostgreSQL: nothing, its commit syncs). */
     void sync();
 

@@ -130,7 +130,7 @@ public final class RequestLog implements AutoCloseable {
         }
     }
 
-    /** On the writer's thread: the lines queued since the last tick, at most {@link #BATCH_CHARS} a write. */
+    /** On the writer's thread: a batch of queued lines (at most {@link #LINES_PER_BATCH}), at most {@link #BATCH_CHARS} a write. */
     private void writeAll(List<Line> lines) {
         String separator = System.lineSeparator();
         out.setLength(0);

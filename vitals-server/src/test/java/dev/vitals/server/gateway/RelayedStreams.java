@@ -20,6 +20,7 @@ public final class RelayedStreams {
      */
     public static boolean capture(byte[] sse, Call call, Random reads) {
         ChunkScanner.Incremental scanner = new ChunkScanner.Incremental();
+        scanner.collectText(call.capturing());
         boolean[] state = {true, false}; // ok, ended
         SseParser[] parser = new SseParser[1];
         parser[0] = new SseParser(1 << 24, (raw, rawOff, rawLen, data, off, len) -> {

@@ -3,6 +3,7 @@ package dev.vitals.server.quality;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vitals.server.store.CallRow;
+import dev.vitals.server.store.Dialect;
 import dev.vitals.server.store.GroupCommitter;
 import dev.vitals.server.store.JdbcStateStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -19,7 +20,7 @@ class CallRowsTest {
     @Test
     void aFlushWritesEveryRowInOneWriteOfSeveralPartsAndKeepsThemFindable() {
         PrometheusRegistry registry = new PrometheusRegistry();
-        int n = 3 * CallRows.ROWS_PER_PART + 5; // not a multiple: the last part is short
+        int n = 3 * Dialect.SQLITE.rowsPerPart() + 5; // not a multiple: the last part is short
         try (JdbcStateStore store = JdbcStateStore.sqlite(dir.resolve("vitals.db"));
              GroupCommitter writer = new GroupCommitter(store, 0, registry)) {
             CallRows rows = new CallRows(10_000, registry);

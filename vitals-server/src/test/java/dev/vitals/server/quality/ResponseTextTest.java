@@ -209,6 +209,23 @@ class ResponseTextTest {
     }
 
     /**
+     * Events the relay does not read line by line as the evaluators would (lines ended by CR alone, several data lines
+     * in one event, a CRLF event after plain ones) leave the stream to be read again: as the tree reads it (the relay's
+     * own text would be "AB", "A" and "AB" here).
+     */
+    @Test
+    void eventsNotWrittenThePlainWayAreReadAgain() {
+        String a = "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"A\"}}]}";
+        String b = "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"B\"}}]}";
+        for (String sse : java.util.List.of("data: " + a + "\r\rdata: " + b + "\r\r", "data: " + a + "\ndata: " + b + "\n\n",
+                "data: " + a + "\n\ndata: " + b + "\r\n\r\n")) {
+            int[] ways = new int[3];
+            relayedAsTheTreeReadsThem(sse.getBytes(StandardCharsets.UTF_8), 1000, 1 << 20, new Random(1), ways);
+            assertThat(ways).as(sse).containsExactly(0, 0, 1);
+        }
+    }
+
+    /**
      * Relays {@code bytes} as the gateway does (its parser and scanner, in reads of random sizes), which keeps the
      * stream's text when every chunk is read exactly: the evaluators then read that text, and it must be what the
      * tree reading finds in the same capture. A stream the relay fails is not evaluated.
