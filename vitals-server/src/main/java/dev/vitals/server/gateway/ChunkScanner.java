@@ -56,15 +56,13 @@ final class ChunkScanner {
         /** The top-level {@code model}: the model that answered, which may differ from the one requested. */
         String model;
         /**
-         * Whether to collect {@link #text} (a stream's scanner does, when the evaluators capture the answer): the
-         * {@code delta.content} strings of the choices whose {@code index} is 0, in order, as the evaluators read a
-         * captured stream, so that they need not parse it again.
+         * The {@code delta.content} strings of the choices whose {@code index} is 0, in order, as the evaluators read a
+         * captured stream, so that they need not parse it again; {@code null} when not collected (a stream's scanner
+         * collects them when the evaluators capture the answer).
          */
-        boolean collectText;
-        /** With {@link #collectText}: the text; {@code null} otherwise. */
         StringBuilder text;
         /**
-         * With {@link #collectText}: false when the document holds what the evaluators read otherwise than this scan
+         * With {@link #text}: false when the document holds what the evaluators read otherwise than this scan
          * would (a key they read given twice, an index that is not a plain int, log-probabilities): they parse it then.
          */
         boolean textExact;
@@ -143,12 +141,9 @@ final class ChunkScanner {
 
         private final Result result = new Result();
 
-        /** Collects each chunk's text ({@link Result#collectText}) from now on, or stops. */
+        /** Collects each chunk's {@link Result#text text} from now on, or stops. */
         void collectText(boolean on) {
-            result.collectText = on;
-            if (on && result.text == null) {
-                result.text = new StringBuilder();
-            }
+            result.text = on ? new StringBuilder() : null;
         }
 
         /** The stream's id and model, read from its first chunks only: every chunk repeats them. */
@@ -341,7 +336,7 @@ final class ChunkScanner {
                 continue;
             }
             boolean first = n++ == 0;
-            int textMark = r.collectText ? r.text.length() : 0;
+            int textMark = r.text != null ? r.text.length() : 0;
             int index = 0;
             boolean seenIndex = false;
             boolean seenDelta = false;
@@ -350,7 +345,7 @@ final class ChunkScanner {
                 String f = p.currentName();
                 JsonToken v = next(p);
                 if ("delta".equals(f) || "message".equals(f)) {
-                    boolean delta = r.collectText && "delta".equals(f);
+                    boolean delta = r.text != null && "delta".equals(f);
                     if (delta) {
                         r.textExact &= !seenDelta;
                         seenDelta = true;
@@ -360,7 +355,7 @@ final class ChunkScanner {
                     } else {
                         bad(p, r, v, f + " is not an object");
                     }
-                } else if (r.collectText && "index".equals(f)) {
+                } else if (r.text != null && "index".equals(f)) {
                     r.textExact &= !seenIndex;
                     seenIndex = true;
                     if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
@@ -369,7 +364,7 @@ final class ChunkScanner {
                         r.textExact = false;
                         p.skipChildren();
                     }
-                } else if (r.collectText && "logprobs".equals(f)) {
+                } else if (r.text != null && "logprobs".equals(f)) {
                     r.textExact &= !seenLogprobs && v == JsonToken.VALUE_NULL; // the evaluators read log-probabilities themselves
                     seenLogprobs = true;
                     p.skipChildren();
@@ -385,7 +380,7 @@ final class ChunkScanner {
                     p.skipChildren();
                 }
             }
-            if (r.collectText && index != 0) {
+            if (r.text != null && index != 0) {
                 r.text.setLength(textMark); // another choice's text
             }
         }

@@ -324,7 +324,7 @@ public final class OpenAiBackend extends ConfiguredBackend {
     /** A chat stream's well-formed chunk as the relay and the evaluators' capture take it; {@code plain}: see {@link SseParser#plain()}. */
     static StreamEvent chunk(ChunkScanner.Result r, byte[] raw, int rawOff, int rawLen, boolean plain) {
         Usage usage = r.usage();
-        String text = !plain || !r.collectText || !r.textExact ? null : r.text.length() == 0 ? "" : r.text.toString();
+        String text = !plain || r.text == null || !r.textExact ? null : r.text.length() == 0 ? "" : r.text.toString();
         return new StreamEvent(raw, rawOff, rawLen, r.contentChars, r.hasContent, usage, usage != null && r.emptyChoices,
                 r.finishReason, r.id, r.model, text);
     }

@@ -40,7 +40,7 @@ final class CallRows {
 
     /**
      * Writes queued calls in one transaction; blocking. On SQLite the writer may give the core away between parts of
-     * {@link GroupCommitter#rowsPerPart()} rows: a flush of thousands of rows (10 ms of CPU at 25,000 calls/s) held a
+     * the rows ({@link GroupCommitter#inParts}): a flush of thousands of rows (10 ms of CPU at 25,000 calls/s) held a
      * one-core gateway's event loop up for milliseconds.
      */
     void flush(GroupCommitter writer) {
@@ -49,12 +49,8 @@ final class CallRows {
         if (batch.isEmpty()) {
             return;
         }
-        int part = writer.rowsPerPart();
         writer.write(tx -> {
-            for (int i = 0; i < batch.size(); i += part) {
-                tx.insertCalls(batch.subList(i, (int) Math.min(batch.size(), (long) i + part)));
-                writer.yieldPoint();
-            }
+            writer.inParts(batch, tx::insertCalls);
             return null;
         }, null);
         batch.forEach(r -> pending.remove(r.requestId()));

@@ -105,9 +105,16 @@ public final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    /** Rows a write of many rows inserts between two {@link #yieldPoint() yield points}: the store's {@link StateStore#rowsPerPart()}. */
-    public int rowsPerPart() {
-        return store.rowsPerPart();
+    /**
+     * Inside a write's work: hands {@code rows} to {@code insert} in parts of the store's {@link StateStore#rowsPerPart()},
+     * with a {@link #yieldPoint() yield point} after each (SQLite: 64 rows; PostgreSQL: one part, a part being a round trip).
+     */
+    public <R> void inParts(List<R> rows, Consumer<List<R>> insert) {
+        int part = store.rowsPerPart();
+        for (int i = 0; i < rows.size(); i += part) {
+            insert.accept(rows.subList(i, (int) Math.min(rows.size(), (long) i + part)));
+            yieldPoint();
+        }
     }
 
     /** Queues {@code work} and waits for its commit; blocking (worker threads only). */

@@ -89,9 +89,7 @@ public interface StateStore extends AutoCloseable {
     <T> T transaction(TxWork<T> work);
 
     /** Rows a write of many rows inserts between two yield points of its writer ({@link Dialect#rowsPerPart()}). */
-    default int rowsPerPart() {
-        return Integer.MAX_VALUE;
-    }
+    int rowsPerPart();
 
     /** Makes committed writes survive a power loss (SQLite: a WAL checkpoint, which syncs; PostgreSQL: nothing, its commit syncs). */
     void sync();

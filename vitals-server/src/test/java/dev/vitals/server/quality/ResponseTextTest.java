@@ -114,8 +114,7 @@ class ResponseTextTest {
             byte[] bytes = out.toByteArray();
             int maxChars = rnd.nextInt(4) == 0 ? rnd.nextInt(12) : 100_000;
             int maxBytes = rnd.nextInt(5) == 0 ? rnd.nextInt(bytes.length + 1) : 1 << 20;
-            readAsTheTree(bytes, maxChars, maxBytes);
-            relayedAsTheTreeReadsThem(bytes, maxChars, maxBytes, new Random(run), ways);
+            capturedAndRelayedAsTheTreeReadsThem(bytes, maxChars, maxBytes, new Random(run), ways);
         }
         // this corpus is mostly edge cases (CRLF, log-probabilities, keys given twice): most are read again
         assertThat(ways[1]).as("streams whose text the relay read").isGreaterThanOrEqualTo(30);
@@ -146,8 +145,7 @@ class ResponseTextTest {
             byte[] bytes = out.toByteArray();
             int maxChars = rnd.nextInt(6) == 0 ? rnd.nextInt(40) : 100_000;
             int maxBytes = rnd.nextInt(6) == 0 ? rnd.nextInt(bytes.length + 1) : 1 << 20;
-            readAsTheTree(bytes, maxChars, maxBytes);
-            relayedAsTheTreeReadsThem(bytes, maxChars, maxBytes, new Random(run), ways);
+            capturedAndRelayedAsTheTreeReadsThem(bytes, maxChars, maxBytes, new Random(run), ways);
         }
         assertThat(ways[1]).as("streams whose text the relay read").isGreaterThanOrEqualTo(20);
         assertThat(ways[2]).as("relayed streams read again").isGreaterThan(100);
@@ -223,6 +221,12 @@ class ResponseTextTest {
             relayedAsTheTreeReadsThem(sse.getBytes(StandardCharsets.UTF_8), 1000, 1 << 20, new Random(1), ways);
             assertThat(ways).as(sse).containsExactly(0, 0, 1);
         }
+    }
+
+    /** Both readings of a stream: as captured event by event ({@link #readAsTheTree}) and as relayed. */
+    private static void capturedAndRelayedAsTheTreeReadsThem(byte[] bytes, int maxChars, int maxBytes, Random reads, int[] ways) {
+        readAsTheTree(bytes, maxChars, maxBytes);
+        relayedAsTheTreeReadsThem(bytes, maxChars, maxBytes, reads, ways);
     }
 
     /**
