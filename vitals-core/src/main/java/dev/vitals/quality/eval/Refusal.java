@@ -4,7 +4,6 @@ import dev.vitals.quality.Score;
 import dev.vitals.quality.ScoreSource;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -15,17 +14,20 @@ import java.util.regex.Pattern;
 public final class Refusal implements Evaluator {
     public static final String NAME = "refusal";
     private static final int HEAD = 300;
-    static final Pattern PATTERN = Pattern.compile(
-            "\\b(i\\s*(?:'m| am) sorry,? but i (?:can't|cannot|won't|am unable|'m unable|am not able|'m not able)"
-            + "|i(?: can't| cannot| won't| will not| am unable to|'m unable to| am not able to|'m not able to) "
-            + "(?:help|assist|provide|comply|do that|fulfil|fulfill|answer|share|support|create|generate|write|give)"
-            + "|i must (?:decline|refuse)"
-            + "|i'm not (?:allowed|permitted) to|i am not (?:allowed|permitted) to"
-            + "|as an ai(?: language model)?,? i (?:can't|cannot|don't|do not|am not|won't)"
-            + "|(?:this|that|your) request (?:violates|goes against)"
-            + "|i (?:can't|cannot) (?:and won't )?(?:engage|participate) in)");
+    /** The phrasings, each an alternative of {@link #PATTERN}. */
+    private static final List<String> PHRASES = List.of(
+            "i\\s*(?:'m| am) sorry,? but i (?:can't|cannot|won't|am unable|'m unable|am not able|'m not able)",
+            "i(?: can't| cannot| won't| will not| am unable to|'m unable to| am not able to|'m not able to) "
+            + "(?:help|assist|provide|comply|do that|fulfil|fulfill|answer|share|support|create|generate|write|give)",
+            "i must (?:decline|refuse)",
+            "i'm not (?:allowed|permitted) to|i am not (?:allowed|permitted) to",
+            "as an ai(?: language model)?,? i (?:can't|cannot|don't|do not|am not|won't)",
+            "(?:this|that|your) request (?:violates|goes against)",
+            "i (?:can't|cannot) (?:and won't )?(?:engage|participate) in");
+    static final Pattern PATTERN = Pattern.compile("\\b(" + String.join("|", PHRASES) + ")");
+    /** The phrasings by the character they open with (i, a, t, y): only word starts with one are tried. */
+    private static final FirstChars OPENINGS = FirstChars.of(PHRASES, alternatives -> Pattern.compile("\\b(?:" + alternatives + ")"), true);
     private static final ThreadLocal<Head> LOWER_HEAD = ThreadLocal.withInitial(Head::new);
-    private static final ThreadLocal<Matcher> MATCHER = ThreadLocal.withInitial(() -> PATTERN.matcher(""));
 
     @Override
     public String name() {
@@ -42,7 +44,7 @@ public final class Refusal implements Evaluator {
         int end = Math.min(text.length(), HEAD);
         Head head = LOWER_HEAD.get();
         head.length = 0;
-        // the head lower-cased into the thread's buffer and matched by its matcher: no strings, no matcher per call
+        // the head lower-cased into the thread's buffer and matched by the thread's matchers: no strings, no matcher per call
         for (int i = 0; i < end; ) {
             char c = text.charAt(i);
             if (c < 0x80) {
@@ -67,11 +69,9 @@ public final class Refusal implements Evaluator {
                 i += Character.charCount(cp);
             }
         }
-        Matcher m = MATCHER.get();
         try {
-            return m.reset(head).find();
+            return OPENINGS.find(head);
         } finally {
-            m.reset("");
             head.wipe(); // the text lives only as long as the evaluation, even when matching fails
         }
     }

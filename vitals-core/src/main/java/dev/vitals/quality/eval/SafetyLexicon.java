@@ -32,10 +32,14 @@ public final class SafetyLexicon implements Evaluator {
     /** Every category in one expression, to find in one pass that none matches (most texts); null when not joinable. */
     private final Pattern any;
     private final ThreadLocal<Matcher> anyMatcher;
+    /** {@link #any}'s alternatives by the character they open with, or null: see {@link FirstChars}. */
+    private final FirstChars openings;
 
     /** @param categories category name to regular expressions, any of which flags the category */
     public SafetyLexicon(Map<String, List<String>> categories) {
         Map<String, Pattern> out = new LinkedHashMap<>();
+        List<String> all = new ArrayList<>();
+        List<String> expressions = new ArrayList<>();
         boolean[] joinable = {true};
         categories.forEach((cat, words) -> {
             if (cat == null || !cat.matches("[a-z][a-z0-9_]{0,63}")) {
@@ -57,33 +61,38 @@ public final class SafetyLexicon implements Evaluator {
                             + e.getDescription());
                 }
                 parts.add("(?:" + w + ")");
+                expressions.add(w);
                 joinable[0] &= !NOT_JOINABLE.matcher(w).find();
             }
             out.put(cat, Pattern.compile("\\b(?:" + String.join("|", parts) + ")\\b",
                     Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+            all.addAll(parts);
         });
         if (out.size() > 32) {
             throw new IllegalArgumentException("at most 32 safety categories, got " + out.size());
         }
         this.categories = out;
-        this.any = joinable[0] ? join(out) : null;
-        this.anyMatcher = any == null ? null : ThreadLocal.withInitial(() -> any.matcher(""));
+        this.any = joinable[0] ? join(all) : null;
+        this.openings = any == null ? null : FirstChars.of(expressions, SafetyLexicon::bounded, true);
+        this.anyMatcher = any == null || openings != null ? null : ThreadLocal.withInitial(() -> any.matcher(""));
     }
 
     /**
-     * The categories' expressions as alternatives of one: it finds a match exactly where one of them does (each
-     * keeps its own flags and groups are not referred to across), so its not finding one answers for all.
+     * Every category's expressions as alternatives of one, between one pair of word boundaries: it finds a match
+     * exactly where a category does (each category is its alternatives between word boundaries, each alternative
+     * keeps its own flags, groups are not referred to across), so its not finding one answers for all. One
+     * boundary test a position instead of one per category.
      */
-    private static Pattern join(Map<String, Pattern> categories) {
-        StringBuilder sb = new StringBuilder();
-        for (Pattern p : categories.values()) {
-            sb.append(sb.length() == 0 ? "" : "|").append("(?:").append(p.pattern()).append(')');
-        }
+    private static Pattern join(List<String> alternatives) {
         try {
-            return Pattern.compile(sb.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+            return bounded(String.join("|", alternatives));
         } catch (PatternSyntaxException e) { // e.g. one group name in two categories: matched one by one
             return null;
         }
+    }
+
+    private static Pattern bounded(String alternatives) {
+        return Pattern.compile("\\b(?:" + alternatives + ")\\b", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
     /** The small documented default lexicon. */
@@ -112,7 +121,11 @@ public final class SafetyLexicon implements Evaluator {
 
     /** The first category matching {@code text}, or {@code null}. */
     public String match(String text) {
-        if (any != null) {
+        if (openings != null) {
+            if (!openings.find(text)) {
+                return null;
+            }
+        } else if (any != null) {
             Matcher m = anyMatcher.get();
             boolean found;
             try {

@@ -159,7 +159,7 @@ class CodeEvaluatorsEquivalenceTest {
         return (double) repeated / total;
     }
 
-    private static String escape(String s) {
+    static String escape(String s) {
         StringBuilder sb = new StringBuilder();
         for (char c : s.toCharArray()) {
             sb.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c));
