@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.Setup;
  * safety lexicon and the refusal phrasings, against the plain java.util.regex search they answer as (the
  * lexicon's expressions joined into one, case-insensitive with Unicode case, {@code find()} on the answer; the
  * refusal expression's {@code find()} on the lower-cased head). Answers: the gateway benchmark's 20 tokens (110
- * characters) and an ordinary English answer of 1,148 characters that neither flags.
+ * characters) and an English answer of 1,148 characters (a paragraph four times: three quarters of its word trigrams
+ * repeat) that neither search flags.
  *
  * <pre>{@code
  * java -cp ... org.openjdk.jmh.Main EvaluatorsBenchmark
