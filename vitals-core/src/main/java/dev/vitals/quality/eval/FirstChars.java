@@ -207,16 +207,12 @@ final class FirstChars {
     private static boolean alternatives(String re, int from, int to, TreeSet<Integer> out) {
         int start = from;
         int depth = 0;
-        for (int i = from; i < to; i++) {
+        for (int i = from; i < to; i = next(re, i, to)) {
+            if (i < 0) {
+                return false;
+            }
             char c = re.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == '[') {
-                i = classEnd(re, i, to);
-                if (i < 0) {
-                    return false;
-                }
-            } else if (c == '(') {
+            if (c == '(') {
                 depth++;
             } else if (c == ')') {
                 depth--;
@@ -228,6 +224,19 @@ final class FirstChars {
             }
         }
         return opening(re, start, to, out);
+    }
+
+    /** The index after the token at {@code i} (an escape, a class, or one character), or -1 for a class not closed. */
+    private static int next(String re, int i, int to) {
+        char c = re.charAt(i);
+        if (c == '\\') {
+            return i + 2;
+        }
+        if (c == '[') {
+            int end = classEnd(re, i, to);
+            return end < 0 ? -1 : end + 1;
+        }
+        return i + 1;
     }
 
     /** The opening of one alternative {@code re[from, to)}. */
@@ -261,16 +270,9 @@ final class FirstChars {
     /** The index after the {@code )} closing the group opened at {@code open}, or -1. */
     private static int groupEnd(String re, int open, int to) {
         int depth = 0;
-        for (int i = open; i < to; i++) {
+        for (int i = open; i >= 0 && i < to; i = next(re, i, to)) {
             char c = re.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == '[') {
-                i = classEnd(re, i, to);
-                if (i < 0) {
-                    return -1;
-                }
-            } else if (c == '(') {
+            if (c == '(') {
                 depth++;
             } else if (c == ')' && --depth == 0) {
                 return i + 1;
