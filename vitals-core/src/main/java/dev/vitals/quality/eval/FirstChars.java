@@ -74,7 +74,7 @@ final class FirstChars {
      * The index of {@code regexes}, or {@code null} when one of them does not say plainly how it opens.
      *
      * @param compile compiles alternatives joined by {@code |} into the expression to search with (flags, what
-     *                surrounds them), case-insensitive with Unicode case
+     *                surrounds them): case-insensitive with Unicode case, or case-sensitive (see above)
      * @param boundary whether that expression puts {@code \b} before the alternatives: a position between two letters,
      *                 digits or {@code _}, where java.util.regex finds no boundary, is not tried
      */
