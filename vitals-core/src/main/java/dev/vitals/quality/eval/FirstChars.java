@@ -86,10 +86,11 @@ final class FirstChars {
             if (hasSpecialGroup(re) || re.contains("\\Q") || re.contains("\\c") || !alternatives(re, 0, re.length(), openings)) {
                 return null;
             }
+            String alternative = "(?:" + re + ")";
             for (int o : openings) {
-                byOpening.computeIfAbsent(o, k -> new ArrayList<>()).add("(?:" + re + ")");
+                byOpening.computeIfAbsent(o, k -> new ArrayList<>()).add(alternative);
             }
-            all.add("(?:" + re + ")");
+            all.add(alternative);
         }
         return byOpening.isEmpty() ? null : new FirstChars(byOpening, all, compile, boundary);
     }

@@ -29,16 +29,17 @@ public final class SafetyLexicon implements Evaluator {
     private static final Pattern NOT_JOINABLE = Pattern.compile("\\\\(?:[1-9]|k<)|#");
 
     private final Map<String, Pattern> categories;
-    /** Every category in one expression, to find in one pass that none matches (most texts); null when not joinable. */
-    private final Pattern any;
-    private final ThreadLocal<Matcher> anyMatcher;
-    /** {@link #any}'s alternatives by the character they open with, or null: see {@link FirstChars}. */
+    /**
+     * Every category's expressions by the character they open with, to find in one pass that none matches (most
+     * texts); null when they are not joined or do not say how they open: see {@link FirstChars}.
+     */
     private final FirstChars openings;
+    /** Otherwise, when they are joined, a matcher of them all in one expression; else null. */
+    private final ThreadLocal<Matcher> anyMatcher;
 
     /** @param categories category name to regular expressions, any of which flags the category */
     public SafetyLexicon(Map<String, List<String>> categories) {
         Map<String, Pattern> out = new LinkedHashMap<>();
-        List<String> all = new ArrayList<>();
         List<String> expressions = new ArrayList<>();
         boolean[] joinable = {true};
         categories.forEach((cat, words) -> {
@@ -64,15 +65,13 @@ public final class SafetyLexicon implements Evaluator {
                 expressions.add(w);
                 joinable[0] &= !NOT_JOINABLE.matcher(w).find();
             }
-            out.put(cat, Pattern.compile("\\b(?:" + String.join("|", parts) + ")\\b",
-                    Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
-            all.addAll(parts);
+            out.put(cat, bounded(String.join("|", parts)));
         });
         if (out.size() > 32) {
             throw new IllegalArgumentException("at most 32 safety categories, got " + out.size());
         }
         this.categories = out;
-        this.any = joinable[0] ? join(all) : null;
+        Pattern any = joinable[0] ? join(expressions) : null;
         this.openings = any == null ? null : FirstChars.of(expressions, SafetyLexicon::bounded, true);
         this.anyMatcher = any == null || openings != null ? null : ThreadLocal.withInitial(() -> any.matcher(""));
     }
@@ -83,9 +82,9 @@ public final class SafetyLexicon implements Evaluator {
      * keeps its own flags, groups are not referred to across), so its not finding one answers for all. One
      * boundary test a position instead of one per category.
      */
-    private static Pattern join(List<String> alternatives) {
+    private static Pattern join(List<String> expressions) {
         try {
-            return bounded(String.join("|", alternatives));
+            return bounded(String.join("|", expressions.stream().map(w -> "(?:" + w + ")").toList()));
         } catch (PatternSyntaxException e) { // e.g. one group name in two categories: matched one by one
             return null;
         }
@@ -125,7 +124,7 @@ public final class SafetyLexicon implements Evaluator {
             if (!openings.find(text)) {
                 return null;
             }
-        } else if (any != null) {
+        } else if (anyMatcher != null) {
             Matcher m = anyMatcher.get();
             boolean found;
             try {
